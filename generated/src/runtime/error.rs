@@ -1,0 +1,257 @@
+//! The crate's error type: API errors, transport failures, decoding failures and bad input.
+
+use std::fmt;
+use std::time::Duration;
+
+use http::{HeaderMap, StatusCode};
+
+use super::ParseIdError;
+use crate::models::ApiError;
+
+/// Everything that can go wrong calling Atlas.
+///
+/// # Examples
+///
+/// ```
+/// use atlas_admin::Error;
+/// use http::StatusCode;
+///
+/// /// What to tell a user after an Atlas call failed.
+/// fn explain(err: &Error) -> String {
+///     if err.status() == Some(StatusCode::TOO_MANY_REQUESTS) {
+///         let wait = err.rate_limit().and_then(|limit| limit.retry_after);
+///         return format!("rate limited, retry after {wait:?}");
+///     }
+///     match err.api_error() {
+///         Some(api) if api.error_code == "RESOURCE_NOT_FOUND" => "no such invitation".to_owned(),
+///         _ => err.to_string(),
+///     }
+/// }
+///
+/// let err: Error = "not-an-id".parse::<atlas_admin::GroupId>().unwrap_err().into();
+/// assert!(matches!(err, Error::InvalidArgument { .. }));
+/// assert_eq!(explain(&err), err.to_string());
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Atlas answered with an error status and an `ApiError` body.
+    #[error("{0}")]
+    Api(Box<ErrorResponse>),
+    /// The request could not be sent or the response could not be read.
+    #[error("could not complete the HTTP exchange with Atlas")]
+    Transport(#[source] reqwest::Error),
+    /// The request did not complete within the client's timeout.
+    #[error("the request to Atlas timed out")]
+    Timeout,
+    /// The response body could not be decoded: either a success body that does not
+    /// match the expected model, or an error status whose body is not an `ApiError`.
+    #[error("could not decode the Atlas response (HTTP {status}); body: {excerpt:?}")]
+    Decode {
+        /// The HTTP status of the response.
+        status: StatusCode,
+        /// The start of the body (about 200 characters, lossy UTF-8, `…` when cut).
+        excerpt: String,
+        /// Why decoding failed.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// An argument was refused before any request was sent.
+    #[error("invalid argument: {message}")]
+    InvalidArgument {
+        /// What was wrong.
+        message: String,
+        /// The underlying error, where there is one.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+}
+
+impl Error {
+    pub(crate) fn invalid_argument(message: impl Into<String>) -> Self {
+        Self::InvalidArgument { message: message.into(), source: None }
+    }
+
+    pub(crate) fn invalid_argument_caused_by(
+        message: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self::InvalidArgument { message: message.into(), source: Some(source.into()) }
+    }
+
+    /// Classifies a reqwest failure; a timeout is its own variant so callers can retry
+    /// it without digging through the source chain.
+    pub(crate) fn from_reqwest(err: reqwest::Error) -> Self {
+        if err.is_timeout() { Self::Timeout } else { Self::Transport(err) }
+    }
+
+    /// The HTTP status of the response this error came from, if there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(response) => Some(response.status),
+            Self::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The error body Atlas sent, if this is an [`Error::Api`].
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Self::Api(response) => Some(&response.error),
+            _ => None,
+        }
+    }
+
+    /// The rate-limit headers of the response, if this is an [`Error::Api`].
+    pub fn rate_limit(&self) -> Option<&RateLimit> {
+        match self {
+            Self::Api(response) => Some(&response.rate_limit),
+            _ => None,
+        }
+    }
+}
+
+impl From<ParseIdError> for Error {
+    fn from(err: ParseIdError) -> Self {
+        Self::invalid_argument_caused_by(err.to_string(), err)
+    }
+}
+
+/// An error response from Atlas: the HTTP status, the decoded body and the rate-limit
+/// headers that came with it.
+///
+/// Its `Display` names the status and the `errorCode`, e.g.
+/// `Atlas API error 404 Not Found (RESOURCE_NOT_FOUND): Cannot find resource ...`.
+#[derive(Debug, Clone)]
+pub struct ErrorResponse {
+    /// The HTTP status of the response.
+    pub status: StatusCode,
+    /// The decoded error body.
+    pub error: ApiError,
+    /// The rate-limit headers of the response.
+    pub rate_limit: RateLimit,
+}
+
+impl fmt::Display for ErrorResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Atlas API error {} ({})", self.status, self.error.error_code)?;
+        match explanation(&self.error) {
+            Some(text) => write!(f, ": {text}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    /// Formats as `<error> <errorCode>: <detail or reason>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.error, self.error_code)?;
+        match explanation(self) {
+            Some(text) => write!(f, ": {text}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `detail` is the specific message; `reason` is only the status's generic phrase.
+fn explanation(error: &ApiError) -> Option<&str> {
+    error.detail.as_deref().or(error.reason.as_deref())
+}
+
+/// The rate-limit headers of a response: `RateLimit-Limit`, `RateLimit-Remaining` and
+/// `Retry-After`.
+///
+/// A header that is absent or not a whole number of requests or seconds is `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RateLimit {
+    /// `RateLimit-Limit`: requests allowed in the current window.
+    pub limit: Option<u64>,
+    /// `RateLimit-Remaining`: requests left in the current window.
+    pub remaining: Option<u64>,
+    /// `Retry-After`: how long to wait before trying again (the delay-seconds form).
+    pub retry_after: Option<Duration>,
+}
+
+impl RateLimit {
+    pub(crate) fn from_headers(headers: &HeaderMap) -> Self {
+        let number = |name: &str| {
+            headers.get(name).and_then(|value| value.to_str().ok()).and_then(|value| value.trim().parse::<u64>().ok())
+        };
+        Self {
+            limit: number("ratelimit-limit"),
+            remaining: number("ratelimit-remaining"),
+            retry_after: number("retry-after").map(Duration::from_secs),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::{BadRequestDetail, FieldViolation};
+
+    fn api_error(detail: Option<&str>, reason: Option<&str>) -> ApiError {
+        ApiError {
+            bad_request_detail: Some(BadRequestDetail {
+                fields: Some(vec![FieldViolation { description: "must be an email".into(), field: "username".into() }]),
+            }),
+            detail: detail.map(Into::into),
+            error: 404,
+            error_code: "RESOURCE_NOT_FOUND".into(),
+            parameters: None,
+            reason: reason.map(Into::into),
+        }
+    }
+
+    fn api(error: ApiError) -> Error {
+        Error::Api(Box::new(ErrorResponse { status: StatusCode::NOT_FOUND, error, rate_limit: RateLimit::default() }))
+    }
+
+    #[test]
+    fn api_error_display_names_status_and_code() {
+        let err = api(api_error(Some("Cannot find resource."), Some("Not Found")));
+        assert_eq!(err.to_string(), "Atlas API error 404 Not Found (RESOURCE_NOT_FOUND): Cannot find resource.");
+        assert_eq!(err.status(), Some(StatusCode::NOT_FOUND));
+        assert_eq!(err.api_error().map(|e| e.error), Some(404));
+        assert_eq!(err.rate_limit(), Some(&RateLimit::default()));
+
+        let err = api(api_error(None, Some("Not Found")));
+        assert_eq!(err.to_string(), "Atlas API error 404 Not Found (RESOURCE_NOT_FOUND): Not Found");
+        let err = api(api_error(None, None));
+        assert_eq!(err.to_string(), "Atlas API error 404 Not Found (RESOURCE_NOT_FOUND)");
+    }
+
+    #[test]
+    fn api_error_model_display() {
+        assert_eq!(api_error(Some("No invitation."), Some("Not Found")).to_string(), "404 RESOURCE_NOT_FOUND: No invitation.");
+        assert_eq!(api_error(None, None).to_string(), "404 RESOURCE_NOT_FOUND");
+    }
+
+    #[test]
+    fn parse_id_error_becomes_invalid_argument_with_source() {
+        let parse = crate::runtime::check_hex24("OrgId", "nope").unwrap_err();
+        let err = Error::from(parse.clone());
+        assert_eq!(err.to_string(), format!("invalid argument: {parse}"));
+        let source = std::error::Error::source(&err).expect("has a source");
+        assert_eq!(source.to_string(), parse.to_string());
+        assert_eq!(err.status(), None);
+        assert!(err.api_error().is_none());
+    }
+
+    #[test]
+    fn rate_limit_reads_headers_and_ignores_garbage() {
+        let mut headers = HeaderMap::new();
+        headers.insert("RateLimit-Limit", "100".parse().unwrap());
+        headers.insert("RateLimit-Remaining", " 0 ".parse().unwrap());
+        headers.insert("Retry-After", "30".parse().unwrap());
+        assert_eq!(
+            RateLimit::from_headers(&headers),
+            RateLimit { limit: Some(100), remaining: Some(0), retry_after: Some(Duration::from_secs(30)) }
+        );
+
+        headers.insert("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        headers.insert("RateLimit-Limit", "-1".parse().unwrap());
+        assert_eq!(RateLimit::from_headers(&headers), RateLimit { limit: None, remaining: Some(0), retry_after: None });
+        assert_eq!(RateLimit::from_headers(&HeaderMap::new()), RateLimit::default());
+    }
+}

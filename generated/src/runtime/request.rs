@@ -1,0 +1,180 @@
+//! Sans-IO request building: URL composition, query strings, JSON bodies and headers.
+
+use std::fmt::Display;
+
+use http::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+
+use super::Error;
+
+/// Everything but RFC 3986 unreserved characters (`ALPHA / DIGIT / "-" / "." / "_" / "~"`)
+/// is encoded, so a value can never end a path segment or a query pair early. `+` is
+/// encoded too, because form decoders on the server read a raw `+` as a space.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Returns `base_url` without trailing slashes, ready for an absolute path to be pushed.
+pub(crate) fn base_url(base_url: &str) -> String {
+    base_url.trim_end_matches('/').to_owned()
+}
+
+/// Appends `segment` to `url` as one percent-encoded path segment.
+///
+/// Encoding alone cannot keep a value inside its segment: URL parsers resolve `.` and
+/// `..` as dot segments even when written `%2E`, and an empty value would merge two
+/// segments. Those are refused.
+#[allow(dead_code, reason = "only operations with a string path parameter call it")]
+pub(crate) fn push_path_segment(url: &mut String, segment: &str) -> Result<(), Error> {
+    if matches!(segment, "" | "." | "..") {
+        return Err(Error::invalid_argument(format!(
+            "path parameter {segment:?} is not allowed: it must not be empty, \".\" or \"..\""
+        )));
+    }
+    url.extend(utf8_percent_encode(segment, COMPONENT));
+    Ok(())
+}
+
+/// Appends `key=value` pairs to a URL: `?` before the first, `&` before the rest, keys
+/// and values percent-encoded.
+#[allow(dead_code, reason = "only operations with query parameters use it")]
+pub(crate) struct QueryWriter<'a> {
+    url: &'a mut String,
+    has_pairs: bool,
+}
+
+#[allow(dead_code, reason = "only operations with query parameters use it")]
+impl<'a> QueryWriter<'a> {
+    pub(crate) fn new(url: &'a mut String) -> Self {
+        Self { url, has_pairs: false }
+    }
+
+    /// Appends `key=value` with `value`'s `Display` form when `value` is `Some`.
+    pub(crate) fn push_opt_display(&mut self, key: &str, value: Option<impl Display>) {
+        if let Some(value) = value {
+            self.push(key, &value.to_string());
+        }
+    }
+
+    /// The one place a pair is written; repeated keys (array parameters) can reuse it.
+    fn push(&mut self, key: &str, value: &str) {
+        self.url.push(if self.has_pairs { '&' } else { '?' });
+        self.has_pairs = true;
+        self.url.extend(utf8_percent_encode(key, COMPONENT));
+        self.url.push('=');
+        self.url.extend(utf8_percent_encode(value, COMPONENT));
+    }
+}
+
+/// Serializes a request body to JSON.
+#[allow(dead_code, reason = "only operations with a request body call it")]
+pub(crate) fn json_body<T: Serialize + ?Sized>(body: &T) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec(body).map_err(|err| Error::invalid_argument_caused_by("could not serialize the request body", err))
+}
+
+/// Builds a request for an absolute `url`, with `Accept` set and, when there is a body,
+/// `Content-Type`; without a body the request carries an empty `Vec`.
+pub(crate) fn build_request(
+    method: http::Method,
+    url: &str,
+    accept: &str,
+    body: Option<(&str, Vec<u8>)>,
+) -> Result<http::Request<Vec<u8>>, Error> {
+    let uri: http::Uri = url.parse().map_err(|err| Error::invalid_argument_caused_by("invalid request URL", err))?;
+    // A relative URI is a valid `http::Uri` but no transport can send it.
+    if uri.scheme().is_none() || uri.authority().is_none() {
+        return Err(Error::invalid_argument(
+            "invalid request URL: the base URL must be absolute, like https://cloud.mongodb.com",
+        ));
+    }
+    let header = |name: &str, value: &str| {
+        HeaderValue::from_str(value)
+            .map_err(|err| Error::invalid_argument_caused_by(format!("invalid {name} header {value:?}"), err))
+    };
+    let builder = http::Request::builder().method(method).uri(uri).header(ACCEPT, header("Accept", accept)?);
+    let (builder, body) = match body {
+        Some((content_type, body)) => (builder.header(CONTENT_TYPE, header("Content-Type", content_type)?), body),
+        None => (builder, Vec::new()),
+    };
+    builder.body(body).map_err(|err| Error::invalid_argument_caused_by("could not build the request", err))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VERSIONED_JSON: &str = "application/vnd.atlas.2023-01-01+json";
+
+    #[test]
+    fn base_url_trims_trailing_slashes() {
+        assert_eq!(base_url("https://cloud.mongodb.com/"), "https://cloud.mongodb.com");
+        assert_eq!(base_url("http://127.0.0.1:4010//"), "http://127.0.0.1:4010");
+        assert_eq!(base_url("https://proxy.example/atlas"), "https://proxy.example/atlas");
+    }
+
+    #[test]
+    fn path_segment_is_encoded_and_cannot_escape() {
+        let mut url = String::from("https://h/users/");
+        push_path_segment(&mut url, "jane+doe@example.com/../?x#y z~._-é").unwrap();
+        assert_eq!(url, "https://h/users/jane%2Bdoe%40example.com%2F..%2F%3Fx%23y%20z~._-%C3%A9");
+        for bad in ["", ".", ".."] {
+            let err = push_path_segment(&mut url, bad).unwrap_err();
+            assert!(matches!(err, Error::InvalidArgument { .. }), "{err}");
+        }
+        push_path_segment(&mut url, "...").unwrap();
+    }
+
+    #[test]
+    fn query_writer_separates_encodes_and_skips_none() {
+        let mut url = String::from("https://h/invites");
+        let mut query = QueryWriter::new(&mut url);
+        query.push_opt_display("username", None::<&str>);
+        query.push_opt_display("username", Some("jane+test@example.com"));
+        query.push_opt_display("itemsPerPage", Some(100));
+        query.push_opt_display("pretty", None::<bool>);
+        query.push_opt_display("a b&c=d", Some("x y&z=w%"));
+        assert_eq!(url, "https://h/invites?username=jane%2Btest%40example.com&itemsPerPage=100&a%20b%26c%3Dd=x%20y%26z%3Dw%25");
+
+        let mut url = String::from("https://h/invites");
+        QueryWriter::new(&mut url).push_opt_display("username", None::<&str>);
+        assert_eq!(url, "https://h/invites");
+    }
+
+    #[test]
+    fn json_body_serializes() {
+        assert_eq!(json_body(&serde_json::json!({"a": 1})).unwrap(), br#"{"a":1}"#);
+        let mut map = std::collections::BTreeMap::new();
+        map.insert((1, 2), 3);
+        assert!(matches!(json_body(&map), Err(Error::InvalidArgument { .. })));
+    }
+
+    #[test]
+    fn build_request_sets_headers_and_body() {
+        let request = build_request(
+            http::Method::POST,
+            "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites",
+            VERSIONED_JSON,
+            Some((VERSIONED_JSON, b"{}".to_vec())),
+        )
+        .unwrap();
+        assert_eq!(request.method(), http::Method::POST);
+        assert_eq!(request.uri().path(), "/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites");
+        assert_eq!(request.headers()[ACCEPT], VERSIONED_JSON);
+        assert_eq!(request.headers()[CONTENT_TYPE], VERSIONED_JSON);
+        assert_eq!(request.body(), b"{}");
+
+        let request = build_request(http::Method::GET, "http://127.0.0.1:4010/x?y=1", VERSIONED_JSON, None).unwrap();
+        assert!(request.headers().get(CONTENT_TYPE).is_none());
+        assert!(request.body().is_empty());
+        assert_eq!(request.uri().query(), Some("y=1"));
+    }
+
+    #[test]
+    fn build_request_refuses_bad_urls_and_headers() {
+        for url in ["/api/atlas/v2", "not a url", "https://h/a b", ""] {
+            let err = build_request(http::Method::GET, url, VERSIONED_JSON, None).unwrap_err();
+            assert!(matches!(err, Error::InvalidArgument { .. }), "{url}: {err}");
+        }
+        let err = build_request(http::Method::GET, "https://h/", "bad\nvalue", None).unwrap_err();
+        assert!(matches!(err, Error::InvalidArgument { .. }), "{err}");
+    }
+}

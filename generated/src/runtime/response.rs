@@ -1,0 +1,120 @@
+//! Sans-IO response decoding: a success body into its model, anything else into [`Error`].
+
+use http::StatusCode;
+use serde::de::DeserializeOwned;
+
+use super::{Error, ErrorResponse, RateLimit};
+use crate::models::ApiError;
+
+/// How much of an undecodable body an error quotes: enough to see an HTML error page
+/// or a truncated document for what it is, short enough for one log line.
+const EXCERPT_CHARS: usize = 200;
+
+/// Decodes the JSON body of a response whose status is `expected`; any other status
+/// becomes [`error_from_response`].
+pub(crate) fn decode_json<T, B>(response: http::Response<B>, expected: StatusCode) -> Result<T, Error>
+where
+    T: DeserializeOwned,
+    B: AsRef<[u8]>,
+{
+    if response.status() != expected {
+        return Err(error_from_response(&response));
+    }
+    let body = response.body().as_ref();
+    serde_json::from_slice(body).map_err(|source| Error::Decode { status: response.status(), excerpt: excerpt(body), source })
+}
+
+/// Accepts a response whose status is `expected` and ignores its body; any other
+/// status becomes [`error_from_response`].
+#[allow(dead_code, reason = "only operations without a response body call it")]
+pub(crate) fn expect_empty<B: AsRef<[u8]>>(response: http::Response<B>, expected: StatusCode) -> Result<(), Error> {
+    if response.status() == expected { Ok(()) } else { Err(error_from_response(&response)) }
+}
+
+/// The error for a response an operation did not expect: [`Error::Api`] when the body
+/// is an Atlas `ApiError`, otherwise [`Error::Decode`] with the status and an excerpt.
+pub(crate) fn error_from_response<B: AsRef<[u8]>>(response: &http::Response<B>) -> Error {
+    let body = response.body().as_ref();
+    match serde_json::from_slice::<ApiError>(body) {
+        Ok(error) => Error::Api(Box::new(ErrorResponse {
+            status: response.status(),
+            error,
+            rate_limit: RateLimit::from_headers(response.headers()),
+        })),
+        Err(source) => Error::Decode { status: response.status(), excerpt: excerpt(body), source },
+    }
+}
+
+/// The first `EXCERPT_CHARS` characters of `body` as lossy UTF-8, `…` marking a cut.
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response<Vec<u8>> {
+        let mut builder = http::Response::builder().status(status);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder.body(body.as_bytes().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn decodes_the_expected_status() {
+        let value: serde_json::Value = decode_json(response(200, &[], r#"{"id":"x"}"#), StatusCode::OK).unwrap();
+        assert_eq!(value["id"], "x");
+        expect_empty(response(204, &[], ""), StatusCode::NO_CONTENT).unwrap();
+    }
+
+    #[test]
+    fn undecodable_success_body_is_a_decode_error() {
+        let err = decode_json::<ApiError, _>(response(200, &[], r#"{"id":1}"#), StatusCode::OK).unwrap_err();
+        assert!(matches!(&err, Error::Decode { status, excerpt, .. }
+            if *status == StatusCode::OK && excerpt == r#"{"id":1}"#));
+        assert_eq!(err.to_string(), r#"could not decode the Atlas response (HTTP 200 OK); body: "{\"id\":1}""#);
+        assert!(std::error::Error::source(&err).is_some());
+    }
+
+    #[test]
+    fn error_status_with_api_error_body_is_an_api_error() {
+        let body = r#"{"detail":"Too many requests.","error":429,"errorCode":"RATE_LIMITED",
+            "reason":"Too Many Requests","parameters":[],"unknownField":true}"#;
+        let headers = [("Retry-After", "7"), ("RateLimit-Remaining", "0")];
+        let err = decode_json::<serde_json::Value, _>(response(429, &headers, body), StatusCode::OK).unwrap_err();
+        assert_eq!(err.status(), Some(StatusCode::TOO_MANY_REQUESTS));
+        assert_eq!(err.api_error().unwrap().error_code, "RATE_LIMITED");
+        let rate_limit = err.rate_limit().unwrap();
+        assert_eq!(rate_limit.retry_after, Some(std::time::Duration::from_secs(7)));
+        assert_eq!(rate_limit.remaining, Some(0));
+        assert_eq!(rate_limit.limit, None);
+        assert_eq!(err.to_string(), "Atlas API error 429 Too Many Requests (RATE_LIMITED): Too many requests.");
+    }
+
+    #[test]
+    fn unexpected_status_without_api_error_body_is_a_decode_error() {
+        let err = expect_empty(response(502, &[], "<html>bad gateway</html>"), StatusCode::NO_CONTENT).unwrap_err();
+        assert!(matches!(&err, Error::Decode { status, excerpt, .. }
+            if *status == StatusCode::BAD_GATEWAY && excerpt == "<html>bad gateway</html>"));
+        // An unexpected success status is not taken for the expected one.
+        let err = expect_empty(response(200, &[], "{}"), StatusCode::NO_CONTENT).unwrap_err();
+        assert_eq!(err.status(), Some(StatusCode::OK));
+    }
+
+    #[test]
+    fn excerpt_is_bounded_lossy_and_char_safe() {
+        assert_eq!(excerpt(b""), "");
+        assert_eq!(excerpt(b"ok\xff"), "ok\u{FFFD}");
+        let long = "é".repeat(EXCERPT_CHARS + 1);
+        let cut = excerpt(long.as_bytes());
+        assert_eq!(cut, format!("{}…", "é".repeat(EXCERPT_CHARS)));
+        let exact = "é".repeat(EXCERPT_CHARS);
+        assert_eq!(excerpt(exact.as_bytes()), exact);
+    }
+}

@@ -1,0 +1,105 @@
+//! Docs: turns the spec's CommonMark descriptions into rustdoc text that builds without warnings.
+//!
+//! Spec prose is not written for rustdoc: bare URLs, `[a-f0-9]` that rustdoc would read as
+//! intra-doc links, `<Payload>` that it would read as HTML, and fenced blocks that it would
+//! compile as doc tests (only a block marked `rust` stays one). Each is neutralised here; the words stay as the spec has them.
+
+/// The rustdoc lines for `text`: trimmed, escaped, fenced code marked as `text`.
+pub fn doc_lines(text: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut in_fence = false;
+    for line in text.trim().lines() {
+        let line = line.trim_end();
+        if line.trim_start().starts_with("```") {
+            // Only blocks marked `rust` are doc tests; spec examples are shell, JSON or prose.
+            let opening = if line.trim() == "```rust" { "```rust" } else { "```text" };
+            lines.push(if in_fence { "```" } else { opening }.to_owned());
+            in_fence = !in_fence;
+            continue;
+        }
+        lines.push(if in_fence { line.to_owned() } else { escape_prose(line) });
+    }
+    if in_fence {
+        lines.push("```".to_owned());
+    }
+    lines
+}
+
+/// Escapes one line of prose outside code spans.
+fn escape_prose(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    while let Some(start) = rest.find('`') {
+        let Some(len) = rest[start + 1..].find('`') else { break };
+        out.push_str(&escape_plain(&rest[..start]));
+        out.push_str(&rest[start..start + len + 2]);
+        rest = &rest[start + len + 2..];
+    }
+    out.push_str(&escape_plain(rest));
+    out
+}
+
+fn escape_plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_link_text = false;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if (rest.starts_with("https://") || rest.starts_with("http://")) && !preceded_by_link_syntax(&out) {
+            let end = rest.find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '"' | '\'')).unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        }
+        match c {
+            // `[text](url)` stays a link; any other bracket is literal text.
+            '[' if !in_link_text && link_follows(rest) => {
+                in_link_text = true;
+                out.push('[');
+            }
+            ']' if in_link_text => {
+                in_link_text = false;
+                out.push(']');
+            }
+            '[' | ']' | '<' | '>' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Whether `rest` (starting at `[`) is a `[text](target)` link.
+fn link_follows(rest: &str) -> bool {
+    let Some(close) = rest.find(']') else { return false };
+    rest[close + 1..].starts_with('(') && !rest[1..close].contains('[')
+}
+
+fn preceded_by_link_syntax(out: &str) -> bool {
+    out.ends_with("](") || out.ends_with('<')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::doc_lines;
+
+    #[test]
+    fn neutralises_what_rustdoc_would_misread() {
+        let text = "Matches ^([a-f0-9]{24})$ and <Payload>.\nSee https://example.com/x. Or [the docs](https://example.com/y) and `a[0]`.\n```\ncurl -X GET\n```";
+        assert_eq!(
+            doc_lines(text),
+            vec![
+                r"Matches ^(\[a-f0-9\]{24})$ and \<Payload\>.",
+                "See <https://example.com/x>. Or [the docs](https://example.com/y) and `a[0]`.",
+                "```text",
+                "curl -X GET",
+                "```",
+            ]
+        );
+    }
+}

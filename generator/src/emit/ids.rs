@@ -1,0 +1,84 @@
+//! `ids.rs`: validated identifier newtypes, one per 24-hex path parameter.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{docs, ident, module_preamble};
+use crate::ir::{Api, IdType};
+
+pub fn emit(api: &Api) -> TokenStream {
+    let module_doc = module_preamble(
+        "Identifier types: 24 lowercase hexadecimal characters, checked when parsed or decoded.\n\nA value that does not match is refused before any request is built, so nothing a caller passes can change a request's path.",
+    );
+    let ids = api.ids.values().map(emit_id);
+    quote! {
+        #module_doc
+        use crate::ParseIdError;
+        #(#ids)*
+    }
+}
+
+fn emit_id(id: &IdType) -> TokenStream {
+    let name = ident(&id.name);
+    let type_name = &id.name;
+    let example = &id.example;
+    let doc = docs(&format!(
+        "{}\n\n# Examples\n\n```rust\nlet id: atlas_admin::{type_name} = \"{example}\".parse()?;\nassert_eq!(id.as_str(), \"{example}\");\nassert!(\"../{example}\".parse::<atlas_admin::{type_name}>().is_err());\n# Ok::<(), atlas_admin::Error>(())\n```",
+        id.doc.trim()
+    ));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct #name(String);
+
+        impl #name {
+            /// The identifier as it appears in paths and bodies.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = ParseIdError;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                crate::runtime::check_hex24(#type_name, value)?;
+                Ok(#name(value.to_owned()))
+            }
+        }
+
+        impl TryFrom<String> for #name {
+            type Error = ParseIdError;
+
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                crate::runtime::check_hex24(#type_name, &value)?;
+                Ok(#name(value))
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl AsRef<str> for #name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+                #name::try_from(value).map_err(serde::de::Error::custom)
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! `models.rs` and `roles.rs`: one struct per object schema, one enum per distinct value set.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{Paths, docs, ident, module_of, module_preamble, ty_tokens};
+use crate::ir::{Api, Enum, Module, Struct, Ty, TypeDef};
+use crate::names;
+
+pub fn emit(api: &Api, module: Module) -> TokenStream {
+    let module_doc = match module {
+        Module::Models => module_preamble(&format!(
+            "The request and response bodies of {}, one struct per schema.\n\nFields keep the spec's wire names through `#[serde(rename)]`; optional fields are `Option` and left out when `None`; fields this crate does not know are ignored when decoding.",
+            api.title
+        )),
+        Module::Roles => module_preamble(
+            "Role names, one enum per distinct set of values in the spec.\n\nEach enum converts to and from the exact wire string (`Display`, `FromStr`, serde) and keeps values it does not know in a catch-all variant, so a role that a newer Atlas sends still decodes and round-trips.",
+        ),
+    };
+    let items = api.types.values().filter_map(|def| match def {
+        TypeDef::Struct(s) if module == Module::Models => Some(emit_struct(api, s)),
+        TypeDef::Enum(e) if e.module == module => Some(emit_enum(e)),
+        _ => None,
+    });
+    let imports = imports(api, module);
+    quote! {
+        #module_doc
+        #imports
+        #(#items)*
+    }
+}
+
+/// `use` lines for the ID and role types this module's structs refer to.
+fn imports(api: &Api, module: Module) -> TokenStream {
+    if module != Module::Models {
+        return quote!();
+    }
+    let mut ids = BTreeSet::new();
+    let mut roles = BTreeSet::new();
+    for def in api.types.values() {
+        let TypeDef::Struct(s) = def else { continue };
+        for field in &s.fields {
+            collect(api, &field.ty, &mut ids, &mut roles);
+        }
+    }
+    let ids = ids.iter().map(|name| ident(name));
+    let roles = roles.iter().map(|name| ident(name));
+    let ids = if ids.len() > 0 { quote!(use crate::ids::{#(#ids),*};) } else { quote!() };
+    let roles = if roles.len() > 0 { quote!(use crate::roles::{#(#roles),*};) } else { quote!() };
+    quote!(#ids #roles)
+}
+
+fn collect<'a>(api: &Api, ty: &'a Ty, ids: &mut BTreeSet<&'a str>, roles: &mut BTreeSet<&'a str>) {
+    match ty {
+        Ty::Id(name) => {
+            ids.insert(name);
+        }
+        Ty::Named(name) if module_of(api, name) == Module::Roles => {
+            roles.insert(name);
+        }
+        Ty::Vec(inner) | Ty::Map(inner) => collect(api, inner, ids, roles),
+        _ => {}
+    }
+}
+
+fn emit_struct(api: &Api, s: &Struct) -> TokenStream {
+    let name = ident(&s.name);
+    let doc = docs(s.doc.as_deref().unwrap_or(&format!("The `{}` schema.", s.name)));
+    let fields = s.fields.iter().map(|field| {
+        let field_name = ident(&field.name);
+        let doc = docs(field.doc.as_deref().unwrap_or(&format!("The `{}` property.", field.wire_name)));
+        let ty = ty_tokens(api, &field.ty, Paths::Bare);
+        let unraw = field.name.trim_start_matches("r#");
+        let rename = (unraw != field.wire_name).then(|| {
+            let wire = &field.wire_name;
+            quote!(rename = #wire,)
+        });
+        if field.required {
+            let serde = rename.map(|rename| quote!(#[serde(#rename)]));
+            quote! { #doc #serde pub #field_name: #ty, }
+        } else {
+            quote! {
+                #doc
+                #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+                pub #field_name: Option<#ty>,
+            }
+        }
+    });
+    let all_optional = s.fields.iter().all(|field| !field.required);
+    let default = all_optional.then(|| quote!(Default,));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn emit_enum(e: &Enum) -> TokenStream {
+    let name = ident(&e.name);
+    let doc = docs(e.doc.as_deref().unwrap_or(&format!("The values of `{}`.", e.name)));
+    let variant_names: Vec<String> = e.variants.iter().map(|v| v.name.clone()).collect();
+    let catch_all = format_ident!("{}", names::catch_all_variant(&variant_names));
+    let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
+    let wires: Vec<&str> = e.variants.iter().map(|v| v.wire.as_str()).collect();
+    let variant_docs = wires.iter().map(|wire| format!(" `{wire}`"));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #( #[doc = #variant_docs] #variants, )*
+            /// A value this version of the crate does not know, kept as it was sent.
+            #catch_all(String),
+        }
+
+        impl #name {
+            /// Every value the spec lists, in its order.
+            pub const KNOWN: &'static [#name] = &[#( #name::#variants ),*];
+
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( #name::#variants => #wires, )*
+                    #name::#catch_all(value) => value,
+                }
+            }
+
+            /// The known value for `wire`, if the spec lists it.
+            fn from_known(wire: &str) -> Option<Self> {
+                match wire {
+                    #( #wires => Some(#name::#variants), )*
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from_known(value).unwrap_or_else(|| #name::#catch_all(value.to_owned())))
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from_known(&value).unwrap_or(#name::#catch_all(value)))
+            }
+        }
+    }
+}

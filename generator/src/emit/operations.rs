@@ -1,0 +1,261 @@
+//! `operations.rs`: the `OPERATIONS` table and, per operation, sans-IO request building and
+//! response decoding.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{Paths, borrowed_ty_tokens, docs, ident, module_preamble, ty_tokens};
+use crate::ir::{Api, Operation, PathSegment, Ty};
+
+pub fn emit(api: &Api) -> TokenStream {
+    let module_doc = module_preamble(
+        "Every operation without an HTTP client: build its `http::Request`, decode its `http::Response`.\n\nEach operation has a module named after its `operationId` with `INFO`, the media types it sends, a `Query` struct when it takes query parameters, `request` and `response`. `Client` uses these; a caller with another transport, sync or async, can too.",
+    );
+    let table = api.operations.iter().map(|operation| {
+        let module = ident(&operation.fn_name);
+        quote!(#module::INFO)
+    });
+    let modules = api.operations.iter().map(|operation| emit_operation(api, operation));
+    quote! {
+        #module_doc
+
+        /// What the spec says about one operation.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct OperationInfo {
+            /// The spec's `operationId`.
+            pub operation_id: &'static str,
+            /// The HTTP method, upper case.
+            pub method: &'static str,
+            /// The path template, with `{name}` for each path parameter.
+            pub path: &'static str,
+            /// The resource version the request asks for (`YYYY-MM-DD`).
+            pub api_version: &'static str,
+            /// Whether Atlas has deprecated the operation.
+            pub deprecated: bool,
+            /// The date after which Atlas may remove the operation.
+            pub sunset: Option<&'static str>,
+            /// The spec's one-line summary.
+            pub summary: &'static str,
+        }
+
+        /// Every operation of the spec, sorted by path, then method.
+        pub static OPERATIONS: &[OperationInfo] = &[#(#table),*];
+
+        #(#modules)*
+    }
+}
+
+/// The `#[deprecated]` attribute for a deprecated operation, naming the sunset and replacement.
+pub(crate) fn deprecation(operation: &Operation) -> TokenStream {
+    if !operation.deprecated {
+        return quote!();
+    }
+    let mut note = String::from("Atlas deprecated this operation");
+    if let Some(sunset) = &operation.sunset {
+        note.push_str(&format!(" (sunset {sunset})"));
+    }
+    match &operation.replacement {
+        Some(replacement) => note.push_str(&format!("; use {replacement} instead")),
+        None => note.push('.'),
+    }
+    quote!(#[deprecated(note = #note)])
+}
+
+fn status_tokens(status: u16) -> TokenStream {
+    let name = match status {
+        200 => "OK",
+        201 => "CREATED",
+        202 => "ACCEPTED",
+        203 => "NON_AUTHORITATIVE_INFORMATION",
+        204 => "NO_CONTENT",
+        205 => "RESET_CONTENT",
+        206 => "PARTIAL_CONTENT",
+        207 => "MULTI_STATUS",
+        208 => "ALREADY_REPORTED",
+        226 => "IM_USED",
+        _ => "OK",
+    };
+    let name = ident(name);
+    quote!(http::StatusCode::#name)
+}
+
+/// The argument list shared by `request` and the `Client` method (without `base_url`).
+pub(crate) fn arguments(api: &Api, operation: &Operation) -> Vec<TokenStream> {
+    let mut arguments: Vec<TokenStream> = operation
+        .path_params
+        .iter()
+        .map(|param| {
+            let name = ident(&param.name);
+            let ty = borrowed_ty_tokens(api, &param.ty);
+            quote!(#name: #ty)
+        })
+        .collect();
+    if let Some(body) = &operation.body {
+        let ty = borrowed_ty_tokens(api, &body.ty);
+        arguments.push(quote!(body: #ty));
+    }
+    if !operation.query_params.is_empty() {
+        let module = ident(&operation.fn_name);
+        arguments.push(quote!(query: &crate::operations::#module::Query));
+    }
+    arguments
+}
+
+/// The names passed on from the `Client` method to `request`.
+pub(crate) fn argument_names(operation: &Operation) -> Vec<TokenStream> {
+    let mut names: Vec<TokenStream> = operation
+        .path_params
+        .iter()
+        .map(|param| {
+            let name = ident(&param.name);
+            quote!(#name)
+        })
+        .collect();
+    if operation.body.is_some() {
+        names.push(quote!(body));
+    }
+    if !operation.query_params.is_empty() {
+        names.push(quote!(query));
+    }
+    names
+}
+
+pub(crate) fn success_tokens(api: &Api, operation: &Operation) -> TokenStream {
+    match &operation.success.ty {
+        Some(ty) => ty_tokens(api, ty, Paths::Qualified),
+        None => quote!(()),
+    }
+}
+
+fn emit_operation(api: &Api, operation: &Operation) -> TokenStream {
+    let module = ident(&operation.fn_name);
+    let module_doc = docs(&format!("`{}`: {}", operation.operation_id, operation.summary));
+    let Operation { operation_id, path, api_version, deprecated, summary, accept, .. } = operation;
+    let method = operation.method.as_str();
+    let sunset = match &operation.sunset {
+        Some(sunset) => quote!(Some(#sunset)),
+        None => quote!(None),
+    };
+    let http_method = ident(method);
+
+    let query_struct = (!operation.query_params.is_empty()).then(|| {
+        let fields = operation.query_params.iter().map(|param| {
+            let name = ident(&param.name);
+            let doc = docs(param.doc.as_deref().unwrap_or(&format!("The `{}` query parameter.", param.wire_name)));
+            let ty = ty_tokens(api, &param.ty, Paths::Qualified);
+            if param.required { quote!(#doc pub #name: #ty,) } else { quote!(#doc pub #name: Option<#ty>,) }
+        });
+        quote! {
+            /// The query parameters; `Default` leaves every optional one out.
+            #[derive(Debug, Clone, Default, PartialEq)]
+            pub struct Query {
+                #(#fields)*
+            }
+        }
+    });
+
+    let push_path = operation.path_segments.iter().map(|segment| match segment {
+        PathSegment::Literal(text) => quote!(url.push_str(#text);),
+        PathSegment::Param(index) => {
+            let param = &operation.path_params[*index];
+            let name = ident(&param.name);
+            match &param.ty {
+                // IDs are validated hex: nothing in them needs escaping.
+                Ty::Id(_) => quote!(url.push_str(#name.as_str());),
+                Ty::String => quote!(crate::runtime::push_path_segment(&mut url, #name)?;),
+                _ => quote!(crate::runtime::push_path_segment(&mut url, &#name.to_string())?;),
+            }
+        }
+    });
+
+    let push_query = (!operation.query_params.is_empty()).then(|| {
+        let pushes = operation.query_params.iter().map(|param| {
+            let name = ident(&param.name);
+            let wire = &param.wire_name;
+            let value = if param.required { quote!(Some(&query.#name)) } else { quote!(query.#name.as_ref()) };
+            match &param.ty {
+                // Arrays repeat the key (OpenAPI's default `form` style, exploded).
+                Ty::Vec(_) => quote! {
+                    for value in #value.into_iter().flatten() {
+                        writer.push_opt_display(#wire, Some(value));
+                    }
+                },
+                _ => quote!(writer.push_opt_display(#wire, #value);),
+            }
+        });
+        quote! {
+            let mut writer = crate::runtime::QueryWriter::new(&mut url);
+            #(#pushes)*
+        }
+    });
+
+    let (content_type_const, body_tokens) = match &operation.body {
+        Some(body) => {
+            let content_type = &body.content_type;
+            (
+                Some(quote! {
+                    /// The media type of the request body.
+                    pub const CONTENT_TYPE: &str = #content_type;
+                }),
+                quote!(Some((CONTENT_TYPE, crate::runtime::json_body(body)?))),
+            )
+        }
+        None => (None, quote!(None)),
+    };
+
+    let arguments = arguments(api, operation);
+    let deprecation = deprecation(operation);
+    let success = success_tokens(api, operation);
+    let status = status_tokens(operation.success.status);
+    let decode = match &operation.success.ty {
+        Some(_) => quote!(crate::runtime::decode_json(response, #status)),
+        None => quote!(crate::runtime::expect_empty(response, #status)),
+    };
+    let request_doc = docs(&format!(
+        "Builds the `{method} {path}` request for `{operation_id}`, against `base_url` (`https://cloud.mongodb.com` for Atlas).\n\nFails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid."
+    ));
+    let response_doc = docs(&format!(
+        "Decodes the response to `{operation_id}`: the body of a {} or the `Error` the response stands for.",
+        operation.success.status
+    ));
+    let accept_doc = format!(" The media type asked for in `Accept`: resource version {api_version}.");
+
+    quote! {
+        #module_doc
+        pub mod #module {
+            use super::OperationInfo;
+
+            /// What the spec says about this operation.
+            pub const INFO: OperationInfo = OperationInfo {
+                operation_id: #operation_id,
+                method: #method,
+                path: #path,
+                api_version: #api_version,
+                deprecated: #deprecated,
+                sunset: #sunset,
+                summary: #summary,
+            };
+
+            #[doc = #accept_doc]
+            pub const ACCEPT: &str = #accept;
+
+            #content_type_const
+
+            #query_struct
+
+            #request_doc
+            #deprecation
+            pub fn request(base_url: &str, #(#arguments),*) -> Result<http::Request<Vec<u8>>, crate::Error> {
+                let mut url = crate::runtime::base_url(base_url);
+                #(#push_path)*
+                #push_query
+                crate::runtime::build_request(http::Method::#http_method, &url, ACCEPT, #body_tokens)
+            }
+
+            #response_doc
+            pub fn response<B: AsRef<[u8]>>(response: http::Response<B>) -> Result<#success, crate::Error> {
+                #decode
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! The intermediate representation: plain owned data with every Rust name already decided.
+//!
+//! Emission reads only this; it never looks at the spec again. Collections are sorted or
+//! keyed by `BTreeMap` so that walking them is deterministic.
+
+use std::collections::BTreeMap;
+
+/// Everything the generated crate is made from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// The spec file, as shown in generated headers (`spec/2025-03-12/invites.yaml`).
+    pub source: String,
+    /// The Atlas API release the operations were resolved for (`2025-03-12`).
+    pub release: String,
+    pub title: String,
+    /// Validated identifier newtypes, keyed by type name.
+    pub ids: BTreeMap<String, IdType>,
+    /// Models and enums, keyed by type name.
+    pub types: BTreeMap<String, TypeDef>,
+    /// Sorted by path, then method.
+    pub operations: Vec<Operation>,
+}
+
+/// A string identifier that must match `^([a-f0-9]{24})$`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdType {
+    pub name: String,
+    pub doc: String,
+    pub example: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeDef {
+    Struct(Struct),
+    Enum(Enum),
+}
+
+impl TypeDef {
+    pub fn name(&self) -> &str {
+        match self {
+            TypeDef::Struct(s) => &s.name,
+            TypeDef::Enum(e) => &e.name,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    pub name: String,
+    pub doc: Option<String>,
+    pub fields: Vec<Field>,
+    /// Where the schema is in the spec, for messages about it.
+    pub pointer: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub wire_name: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+/// A string enum with a catch-all variant for values this spec does not list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    pub name: String,
+    pub doc: Option<String>,
+    pub module: Module,
+    pub variants: Vec<Variant>,
+    pub pointer: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Module {
+    Models,
+    Roles,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub name: String,
+    pub wire: String,
+}
+
+/// The Rust type of a field, parameter or body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    String,
+    Bool,
+    I32,
+    I64,
+    F64,
+    DateTime,
+    /// Any JSON value.
+    Json,
+    /// One of `Api::ids`.
+    Id(String),
+    /// A struct or enum of `Api::types`.
+    Named(String),
+    Vec(Box<Ty>),
+    Map(Box<Ty>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    pub operation_id: String,
+    /// `snake_case(operation_id)`: the `Client` method and the sans-IO module.
+    pub fn_name: String,
+    pub method: Method,
+    pub path: String,
+    pub path_segments: Vec<PathSegment>,
+    pub summary: String,
+    pub doc: Option<String>,
+    pub path_params: Vec<PathParam>,
+    pub query_params: Vec<QueryParam>,
+    pub body: Option<Body>,
+    /// The media type sent in `Accept`: the chosen resource version.
+    pub accept: String,
+    /// The chosen resource version, `2023-01-01`.
+    pub api_version: String,
+    pub success: Success,
+    pub deprecated: bool,
+    pub sunset: Option<String>,
+    /// What to use instead, when the spec names it.
+    pub replacement: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    Literal(String),
+    /// Index into `Operation::path_params`.
+    Param(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathParam {
+    pub name: String,
+    pub wire_name: String,
+    /// `Ty::Id` or `Ty::String`.
+    pub ty: Ty,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryParam {
+    pub name: String,
+    pub wire_name: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub ty: Ty,
+    pub content_type: String,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Success {
+    pub status: u16,
+    /// `None`: no body (204).
+    pub ty: Option<Ty>,
+}

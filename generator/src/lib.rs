@@ -1,0 +1,90 @@
+//! The generator: an Atlas OpenAPI fragment in, the files of the `atlas-admin` crate out.
+//!
+//! Data flows one way through one module per stage: [`load`] (YAML into `openapiv3`),
+//! [`resolve`] (`$ref`s and resource versions) and [`lower`] (into the plain-data [`ir`], names
+//! from [`names`]), then [`emit`] (tokens) and [`format`](mod@format) (prettyplease). This crate does no IO:
+//! reading the spec and writing files is `xtask`'s job.
+
+pub mod diag;
+pub mod docs;
+pub mod emit;
+pub mod format;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod names;
+pub mod resolve;
+pub mod source_map;
+
+pub use diag::{Diagnostic, Diagnostics};
+
+/// One spec to generate from.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// The spec's path as it should appear in messages and headers (`spec/2025-03-12/invites.yaml`).
+    pub file: &'a str,
+    /// The spec's text.
+    pub text: &'a str,
+    /// The Atlas API release to target (`YYYY-MM-DD`); `None` takes it from the spec's folder name.
+    pub release: Option<&'a str>,
+}
+
+/// One file of the generated crate, with its path relative to the crate root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    pub path: &'static str,
+    pub contents: String,
+}
+
+/// Runs every stage: the crate's files, or every problem found in the spec.
+pub fn generate(input: &Input<'_>) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    let api = to_ir(input)?;
+    Ok(emit_files(&api))
+}
+
+/// Load, resolve and lower: the IR for `input`.
+pub fn to_ir(input: &Input<'_>) -> Result<ir::Api, Diagnostics> {
+    let release = release_of(input)?;
+    let spec = load::load(input.file, input.text)?;
+    let source = source_map::SourceMap::new(input.text);
+    let mut sink = diag::Sink::new(input.file, &source);
+    let api = lower::lower(&spec, input.file, &release, &mut sink);
+    sink.finish()?;
+    Ok(api.expect("lowering without diagnostics yields an API"))
+}
+
+/// Emit and format: the crate's files for `api`.
+pub fn emit_files(api: &ir::Api) -> Vec<GeneratedFile> {
+    emit::emit(api)
+        .into_iter()
+        .map(|file| match file {
+            emit::Emitted::Rust { path, tokens } => GeneratedFile { path, contents: format::format_file(tokens, &api.source) },
+            emit::Emitted::Text { path, text } => GeneratedFile { path, contents: text },
+        })
+        .collect()
+}
+
+/// The release: given, or the name of the folder holding the spec (`spec/2025-03-12/...`).
+fn release_of(input: &Input<'_>) -> Result<String, Diagnostics> {
+    let from_folder = || input.file.rsplit(['/', '\\']).nth(1).filter(|folder| is_release(folder));
+    match input.release.or_else(from_folder) {
+        Some(release) if is_release(release) => Ok(release.to_owned()),
+        other => Err(Diagnostics(vec![Diagnostic {
+            file: input.file.to_owned(),
+            location: None,
+            pointer: String::new(),
+            message: match other {
+                Some(release) => format!("`{release}` is not an Atlas API release date (YYYY-MM-DD)"),
+                None => "no Atlas API release to generate for".to_owned(),
+            },
+            hint: Some(
+                "put the spec in a folder named after its release (spec/YYYY-MM-DD/) or pass --api-version YYYY-MM-DD".to_owned(),
+            ),
+        }])),
+    }
+}
+
+fn is_release(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 10 && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
+}

@@ -1,0 +1,659 @@
+//! Lower: turns the resolved spec into the IR, deciding every type, field and function.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, ReferenceOr,
+    Schema, SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+use crate::diag::{Sink, join};
+use crate::ir::{self, Api, Field, IdType, Method, Module, PathSegment, Ty, TypeDef, Variant};
+use crate::names;
+use crate::resolve::{Resolver, pick_media_type, pick_version, schema_key};
+
+/// The only pattern that makes a string an ID type: what Atlas uses for every 24-hex identifier.
+pub const HEX24_PATTERN: &str = "^([a-f0-9]{24})$";
+
+/// Lowers `spec` for API release `release`, or reports every problem found.
+pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -> Option<Api> {
+    let mut lowerer = Lowerer {
+        resolve: Resolver::new(spec),
+        spec,
+        types: BTreeMap::new(),
+        component_names: BTreeMap::new(),
+        enums_by_values: BTreeMap::new(),
+        ids: BTreeMap::new(),
+        id_fields: BTreeMap::new(),
+    };
+    lowerer.name_components(sink);
+    lowerer.collect_ids(sink);
+    lowerer.lower_components(sink);
+    let operations = lowerer.lower_operations(release, sink);
+    if !lowerer.types.contains_key("ApiError") {
+        sink.error(
+            "/components/schemas",
+            "the spec has no `ApiError` schema, which the runtime decodes error responses into",
+            Some("add components/schemas/ApiError as the Atlas spec defines it".to_owned()),
+        );
+    }
+    if sink.has_errors() {
+        return None;
+    }
+    Some(Api {
+        source: source.to_owned(),
+        release: release.to_owned(),
+        title: spec.info.title.clone(),
+        ids: lowerer.ids.into_values().map(|id| (id.name.clone(), id)).collect(),
+        types: lowerer.types,
+        operations,
+    })
+}
+
+struct Lowerer<'a> {
+    spec: &'a OpenAPI,
+    resolve: Resolver<'a>,
+    types: BTreeMap<String, TypeDef>,
+    /// Component schema key -> Rust type name, for schemas that become types.
+    component_names: BTreeMap<String, String>,
+    /// Enum value lists -> the one type that holds them.
+    enums_by_values: BTreeMap<Vec<String>, String>,
+    /// Path parameter wire name (`groupId`) -> its ID type.
+    ids: BTreeMap<String, IdType>,
+    /// Component schema key -> the ID type of its `id` property.
+    id_fields: BTreeMap<String, String>,
+}
+
+/// Where a schema is being lowered: the type that holds it and the field it is for.
+#[derive(Clone, Copy)]
+struct Context<'c> {
+    parent: &'c str,
+    field: &'c str,
+    pointer: &'c str,
+}
+
+fn string_enum(schema: &Schema) -> Option<Vec<String>> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
+            Some(string.enumeration.iter().flatten().cloned().collect())
+        }
+        _ => None,
+    }
+}
+
+fn is_hex24_string(schema: &Schema) -> bool {
+    matches!(&schema.schema_kind, SchemaKind::Type(Type::String(s)) if s.pattern.as_deref() == Some(HEX24_PATTERN))
+}
+
+fn methods(item: &openapiv3::PathItem) -> impl Iterator<Item = (Method, &SpecOperation)> {
+    [
+        (Method::Get, &item.get),
+        (Method::Put, &item.put),
+        (Method::Post, &item.post),
+        (Method::Delete, &item.delete),
+        (Method::Options, &item.options),
+        (Method::Head, &item.head),
+        (Method::Patch, &item.patch),
+        (Method::Trace, &item.trace),
+    ]
+    .into_iter()
+    .filter_map(|(method, operation)| operation.as_ref().map(|operation| (method, operation)))
+}
+
+fn path_item(item: &ReferenceOr<openapiv3::PathItem>) -> Option<&openapiv3::PathItem> {
+    match item {
+        ReferenceOr::Item(item) => Some(item),
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    /// Names every component schema that becomes a type, refusing names that collide.
+    fn name_components(&mut self, sink: &mut Sink<'_>) {
+        let mut taken: BTreeMap<String, String> = BTreeMap::new();
+        for (key, schema) in self.resolve.schemas() {
+            let ReferenceOr::Item(schema) = schema else { continue };
+            let becomes_type = string_enum(schema).is_some() || matches!(schema.schema_kind, SchemaKind::Type(Type::Object(_)));
+            if !becomes_type {
+                continue;
+            }
+            let name = names::type_name(key);
+            if let Some(other) = taken.insert(name.clone(), key.clone()) {
+                sink.error(
+                    &join("/components/schemas", key),
+                    format!("schemas `{other}` and `{key}` both become the Rust type `{name}`"),
+                    Some("rename one of the two schemas".to_owned()),
+                );
+                continue;
+            }
+            if let Some(values) = string_enum(schema) {
+                self.enums_by_values.entry(values).or_insert_with(|| name.clone());
+            }
+            self.component_names.insert(key.clone(), name);
+        }
+    }
+
+    /// Every path parameter with the 24-hex pattern gets an ID type named after it; the
+    /// same parameter name elsewhere uses that type too, so one ID flows between operations.
+    fn collect_ids(&mut self, sink: &mut Sink<'_>) {
+        for (path, item) in &self.spec.paths.paths {
+            let Some(item) = path_item(item) else { continue };
+            for (method, operation) in methods(item) {
+                let pointer = join(&join("/paths", path), &method.as_str().to_ascii_lowercase());
+                for (index, parameter) in operation.parameters.iter().enumerate() {
+                    let at = join(&join(&pointer, "parameters"), &index.to_string());
+                    let Some((Parameter::Path { parameter_data, .. }, _)) = self.resolve.parameter(parameter, &at, sink) else {
+                        continue;
+                    };
+                    let ParameterSchemaOrContent::Schema(schema) = &parameter_data.format else { continue };
+                    let Some(schema) = self.inline_schema(schema, &at, sink) else { continue };
+                    if !is_hex24_string(schema) || self.ids.contains_key(&parameter_data.name) {
+                        continue;
+                    }
+                    let example = schema
+                        .schema_data
+                        .example
+                        .as_ref()
+                        .and_then(|example| example.as_str())
+                        .unwrap_or("32b6e34b3d91647abb20e7b8")
+                        .to_owned();
+                    let doc = parameter_data.description.clone().unwrap_or_default();
+                    let name = names::type_name(&parameter_data.name);
+                    self.ids.insert(parameter_data.name.clone(), IdType { name, doc, example });
+                }
+                // A schema returned by `GET .../{xId}` is the resource `xId` names: its `id` is an `XId`.
+                let last_param =
+                    path.rsplit('/').next().and_then(|last| last.strip_prefix('{')).and_then(|last| last.strip_suffix('}'));
+                if let (Method::Get, Some(param)) = (method, last_param) {
+                    if let Some(key) = self.success_schema_key(operation) {
+                        self.id_fields.entry(key.to_owned()).or_insert_with(|| param.to_owned());
+                    }
+                }
+            }
+        }
+        // `id_fields` holds parameter names until every ID type is known; keep those that are.
+        let ids = &self.ids;
+        self.id_fields = std::mem::take(&mut self.id_fields)
+            .into_iter()
+            .filter_map(|(key, param)| ids.get(&param).map(|id| (key, id.name.clone())))
+            .collect();
+    }
+
+    fn success_schema_key(&self, operation: &'a SpecOperation) -> Option<&'a str> {
+        let (_, response) = operation.responses.responses.iter().find(|(code, _)| matches!(code, StatusCode::Code(200)))?;
+        let ReferenceOr::Item(response) = response else { return None };
+        response.content.values().find_map(|media| match &media.schema {
+            Some(ReferenceOr::Reference { reference }) => schema_key(reference),
+            _ => None,
+        })
+    }
+
+    /// A parameter's or alias's schema, following `$ref`s into components.
+    fn inline_schema(&self, schema: &'a ReferenceOr<Schema>, at: &str, sink: &mut Sink<'_>) -> Option<&'a Schema> {
+        match schema {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { reference } => match schema_key(reference) {
+                Some(key) => self.resolve.component_schema(key, &join(at, "schema"), sink).map(|(schema, _)| schema),
+                None => {
+                    sink.error(&join(at, "schema"), format!("unsupported $ref `{reference}`"), None);
+                    None
+                }
+            },
+        }
+    }
+
+    fn lower_components(&mut self, sink: &mut Sink<'_>) {
+        let components: Vec<(String, String)> = self.component_names.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        for (key, name) in components {
+            let pointer = join("/components/schemas", &key);
+            let Some(ReferenceOr::Item(schema)) = self.spec.components.as_ref().and_then(|c| c.schemas.get(&key)) else {
+                continue;
+            };
+            let def = self.lower_named(&name, Some(&key), schema, &pointer, sink);
+            self.types.insert(name, def);
+        }
+    }
+
+    /// A struct or enum type for an object or string-enum schema.
+    fn lower_named(&mut self, name: &str, key: Option<&str>, schema: &'a Schema, pointer: &str, sink: &mut Sink<'_>) -> TypeDef {
+        let doc = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
+        if let Some(values) = string_enum(schema) {
+            return TypeDef::Enum(self.enum_def(name, doc, &values, pointer, sink));
+        }
+        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+            unreachable!("only objects and string enums are named types");
+        };
+        let mut fields: Vec<Field> = Vec::new();
+        let properties = join(pointer, "properties");
+        for (wire_name, property) in &object.properties {
+            let field_pointer = join(&properties, wire_name);
+            let field_name = names::value_name(wire_name);
+            if let Some(other) = fields.iter().find(|field| field.name == field_name) {
+                sink.error(
+                    &field_pointer,
+                    format!("properties `{}` and `{wire_name}` both become the Rust field `{field_name}`", other.wire_name),
+                    Some("rename one of the two properties".to_owned()),
+                );
+                continue;
+            }
+            let (property_schema, nullable) = match property {
+                ReferenceOr::Item(schema) => (Some(schema.as_ref()), schema.schema_data.nullable),
+                ReferenceOr::Reference { .. } => (None, false),
+            };
+            let id_type = match (property_schema, key) {
+                (Some(schema), Some(key)) if wire_name == "id" && is_hex24_string(schema) => self.id_fields.get(key).cloned(),
+                (Some(schema), _) if is_hex24_string(schema) => self.ids.get(wire_name).map(|id| id.name.clone()),
+                _ => None,
+            };
+            let ty = match id_type {
+                Some(id) => Ty::Id(id),
+                None => {
+                    let context = Context { parent: name, field: wire_name, pointer: &field_pointer };
+                    self.ty_of_boxed(property, context, sink)
+                }
+            };
+            fields.push(Field {
+                name: field_name,
+                wire_name: wire_name.clone(),
+                ty,
+                required: object.required.contains(wire_name) && !nullable,
+                doc: property_schema.and_then(|schema| schema.schema_data.description.clone()),
+            });
+        }
+        TypeDef::Struct(ir::Struct { name: name.to_owned(), doc, fields, pointer: pointer.to_owned() })
+    }
+
+    fn enum_def(&self, name: &str, doc: Option<String>, values: &[String], pointer: &str, sink: &mut Sink<'_>) -> ir::Enum {
+        let mut variants: Vec<Variant> = Vec::new();
+        for value in values {
+            let variant = names::variant_name(value);
+            if let Some(other) = variants.iter().find(|v| v.name == variant) {
+                sink.error(
+                    &join(pointer, "enum"),
+                    format!("enum values `{}` and `{value}` both become the variant `{name}::{variant}`", other.wire),
+                    Some("enum values must stay distinct after conversion to UpperCamelCase".to_owned()),
+                );
+                continue;
+            }
+            variants.push(Variant { name: variant, wire: value.clone() });
+        }
+        let module = if name.ends_with("Role") { Module::Roles } else { Module::Models };
+        ir::Enum { name: name.to_owned(), doc, module, variants, pointer: pointer.to_owned() }
+    }
+
+    fn ty_of_boxed(&mut self, schema: &'a ReferenceOr<Box<Schema>>, context: Context<'_>, sink: &mut Sink<'_>) -> Ty {
+        match schema {
+            ReferenceOr::Reference { reference } => self.ty_of_ref(reference, context, sink),
+            ReferenceOr::Item(schema) => self.ty_of_schema(schema, context, sink),
+        }
+    }
+
+    fn ty_of(&mut self, schema: &'a ReferenceOr<Schema>, context: Context<'_>, sink: &mut Sink<'_>) -> Ty {
+        match schema {
+            ReferenceOr::Reference { reference } => self.ty_of_ref(reference, context, sink),
+            ReferenceOr::Item(schema) => self.ty_of_schema(schema, context, sink),
+        }
+    }
+
+    fn ty_of_ref(&mut self, reference: &str, context: Context<'_>, sink: &mut Sink<'_>) -> Ty {
+        let Some(key) = schema_key(reference) else {
+            sink.error(
+                &join(context.pointer, "$ref"),
+                format!("unsupported $ref `{reference}` (expected `#/components/schemas/...`)"),
+                Some("only local references into components/schemas are supported".to_owned()),
+            );
+            return Ty::Json;
+        };
+        let Some((target, pointer)) = self.resolve.component_schema(key, &join(context.pointer, "$ref"), sink) else {
+            return Ty::Json;
+        };
+        if let Some(name) = self.component_names.get(key) {
+            return Ty::Named(name.clone());
+        }
+        // An alias of a primitive or array: use what it stands for.
+        let context = Context { pointer: &pointer, ..context };
+        self.ty_of_schema(target, context, sink)
+    }
+
+    fn ty_of_schema(&mut self, schema: &'a Schema, context: Context<'_>, sink: &mut Sink<'_>) -> Ty {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                if let Some(values) = string_enum(schema) {
+                    return self.hoist_enum(values, schema, context, sink);
+                }
+                match &string.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Ty::DateTime,
+                    _ => Ty::String,
+                }
+            }
+            SchemaKind::Type(Type::Integer(integer)) => match integer.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ty::I32,
+                _ => Ty::I64,
+            },
+            SchemaKind::Type(Type::Number(_)) => Ty::F64,
+            SchemaKind::Type(Type::Boolean(_)) => Ty::Bool,
+            SchemaKind::Type(Type::Array(array)) => {
+                let items_pointer = join(context.pointer, "items");
+                match &array.items {
+                    Some(items) => {
+                        Ty::Vec(Box::new(self.ty_of_boxed(items, Context { pointer: &items_pointer, ..context }, sink)))
+                    }
+                    None => Ty::Vec(Box::new(Ty::Json)),
+                }
+            }
+            SchemaKind::Type(Type::Object(object)) if !object.properties.is_empty() => {
+                let name = names::hoisted_name(context.parent, context.field);
+                if !self.types.contains_key(&name) {
+                    let def = self.lower_named(&name, None, schema, context.pointer, sink);
+                    self.types.insert(name.clone(), def);
+                }
+                Ty::Named(name)
+            }
+            SchemaKind::Type(Type::Object(object)) => match &object.additional_properties {
+                Some(AdditionalProperties::Schema(values)) => {
+                    let values_pointer = join(context.pointer, "additionalProperties");
+                    Ty::Map(Box::new(self.ty_of(values, Context { pointer: &values_pointer, ..context }, sink)))
+                }
+                _ => Ty::Json,
+            },
+            // Composition is generated as JSON until the generator models it.
+            SchemaKind::OneOf { .. }
+            | SchemaKind::AllOf { .. }
+            | SchemaKind::AnyOf { .. }
+            | SchemaKind::Not { .. }
+            | SchemaKind::Any(_) => Ty::Json,
+        }
+    }
+
+    /// One enum type per distinct value list: an inline enum with the values of a named one is
+    /// that type; otherwise it is hoisted and named after where it first appears.
+    fn hoist_enum(&mut self, values: Vec<String>, schema: &Schema, context: Context<'_>, sink: &mut Sink<'_>) -> Ty {
+        if let Some(name) = self.enums_by_values.get(&values) {
+            return Ty::Named(name.clone());
+        }
+        let name = names::hoisted_name(context.parent, context.field);
+        let doc = schema.schema_data.description.clone();
+        let def = self.enum_def(&name, doc, &values, context.pointer, sink);
+        self.enums_by_values.insert(values, name.clone());
+        self.types.insert(name.clone(), TypeDef::Enum(def));
+        Ty::Named(name)
+    }
+
+    fn lower_operations(&mut self, release: &str, sink: &mut Sink<'_>) -> Vec<ir::Operation> {
+        let mut operations: Vec<ir::Operation> = Vec::new();
+        let mut by_fn: BTreeMap<String, String> = BTreeMap::new();
+        for (path, item) in &self.spec.paths.paths {
+            let path_pointer = join("/paths", path);
+            let Some(item) = path_item(item) else {
+                sink.error(&path_pointer, "a $ref path item is not supported", Some("write the path item inline".to_owned()));
+                continue;
+            };
+            for (method, operation) in methods(item) {
+                let pointer = join(&path_pointer, &method.as_str().to_ascii_lowercase());
+                let Some(lowered) = self.lower_operation(path, method, item, operation, &pointer, release, sink) else {
+                    continue;
+                };
+                if let Some(other) = by_fn.insert(lowered.fn_name.clone(), lowered.operation_id.clone()) {
+                    sink.error(
+                        &join(&pointer, "operationId"),
+                        format!(
+                            "operationIds `{other}` and `{}` both become the method `{}`",
+                            lowered.operation_id, lowered.fn_name
+                        ),
+                        Some("operationIds must be unique, also after conversion to snake_case".to_owned()),
+                    );
+                    continue;
+                }
+                operations.push(lowered);
+            }
+        }
+        operations.sort_by(|a, b| (&a.path, a.method).cmp(&(&b.path, b.method)));
+        operations
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn lower_operation(
+        &mut self,
+        path: &str,
+        method: Method,
+        item: &'a openapiv3::PathItem,
+        operation: &'a SpecOperation,
+        pointer: &str,
+        release: &str,
+        sink: &mut Sink<'_>,
+    ) -> Option<ir::Operation> {
+        let Some(operation_id) = operation.operation_id.clone() else {
+            sink.error(
+                pointer,
+                format!("{} {path} has no operationId", method.as_str()),
+                Some("add a unique `operationId`; it names the generated method".to_owned()),
+            );
+            return None;
+        };
+        let fn_name = names::value_name(&operation_id);
+        let type_prefix = names::type_name(&operation_id);
+
+        // Parameters: the path item's, overridden by the operation's of the same name and place.
+        let mut resolved: Vec<(&Parameter, String)> = Vec::new();
+        let item_params = item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, join(&join(&join("/paths", path), "parameters"), &i.to_string())));
+        let op_params =
+            operation.parameters.iter().enumerate().map(|(i, p)| (p, join(&join(pointer, "parameters"), &i.to_string())));
+        for (parameter, at) in item_params.chain(op_params) {
+            let Some((parameter, at)) = self.resolve.parameter(parameter, &at, sink) else { continue };
+            let data = parameter.parameter_data_ref();
+            resolved.retain(|(existing, _)| {
+                let same_place = std::mem::discriminant(*existing) == std::mem::discriminant(parameter);
+                !(same_place && existing.parameter_data_ref().name == data.name)
+            });
+            resolved.push((parameter, at));
+        }
+
+        let mut path_params = Vec::new();
+        let mut path_segments = Vec::new();
+        let mut query_params = Vec::new();
+        for piece in split_template(path) {
+            match piece {
+                Template::Literal(text) => path_segments.push(PathSegment::Literal(text.to_owned())),
+                Template::Param(name) => {
+                    let Some((parameter, at)) =
+                        resolved.iter().find(|(p, _)| matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == name)
+                    else {
+                        sink.error(
+                            pointer,
+                            format!("the path has `{{{name}}}` but the operation declares no path parameter `{name}`"),
+                            Some(format!("add a parameter with `name: {name}` and `in: path`")),
+                        );
+                        continue;
+                    };
+                    let data = parameter.parameter_data_ref();
+                    let ty = match self.ids.get(name) {
+                        Some(id) => Ty::Id(id.name.clone()),
+                        None => match &data.format {
+                            ParameterSchemaOrContent::Schema(schema) => {
+                                let context = Context { parent: &type_prefix, field: name, pointer: at };
+                                match self.ty_of(schema, context, sink) {
+                                    ty @ (Ty::I32 | Ty::I64 | Ty::Bool | Ty::F64 | Ty::Named(_)) => ty,
+                                    _ => Ty::String,
+                                }
+                            }
+                            ParameterSchemaOrContent::Content(_) => Ty::String,
+                        },
+                    };
+                    path_segments.push(PathSegment::Param(path_params.len()));
+                    path_params.push(ir::PathParam {
+                        name: names::value_name(name),
+                        wire_name: name.to_owned(),
+                        ty,
+                        doc: data.description.clone(),
+                    });
+                }
+            }
+        }
+        for (parameter, at) in &resolved {
+            let Parameter::Query { parameter_data: data, .. } = parameter else { continue };
+            let ty = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let context = Context { parent: &type_prefix, field: &data.name, pointer: at };
+                    self.ty_of(schema, context, sink)
+                }
+                ParameterSchemaOrContent::Content(_) => Ty::String,
+            };
+            query_params.push(ir::QueryParam {
+                name: names::value_name(&data.name),
+                wire_name: data.name.clone(),
+                ty,
+                required: data.required,
+                doc: data.description.clone(),
+            });
+        }
+
+        // Resource version: the newest not later than the release, across body and success.
+        let body_spec = match &operation.request_body {
+            Some(body) => self.resolve.request_body(body, &join(pointer, "requestBody"), sink),
+            None => None,
+        };
+        let success = operation
+            .responses
+            .responses
+            .iter()
+            .filter_map(|(code, response)| match code {
+                StatusCode::Code(code @ 200..=299) => Some((*code, response)),
+                _ => None,
+            })
+            .min_by_key(|(code, _)| *code);
+        let success_spec = match success {
+            Some((code, response)) => {
+                let at = join(&join(pointer, "responses"), &code.to_string());
+                self.resolve.response(response, &at, sink).map(|(response, at)| (code, response, at))
+            }
+            None => {
+                sink.error(
+                    &join(pointer, "responses"),
+                    format!("{operation_id} has no 2xx response"),
+                    Some("declare the success response the operation returns".to_owned()),
+                );
+                None
+            }
+        };
+        let contents =
+            body_spec.iter().map(|(body, _)| &body.content).chain(success_spec.iter().map(|(_, response, _)| &response.content));
+        let version = match pick_version(contents, release) {
+            Ok(version) => version,
+            Err(versions) => {
+                sink.error(
+                    pointer,
+                    format!(
+                        "{operation_id} has no resource version at or before release {release} (it has {})",
+                        versions.join(", ")
+                    ),
+                    Some("generate for a later release (--api-version) or leave the operation out".to_owned()),
+                );
+                return None;
+            }
+        };
+
+        let body = match body_spec {
+            Some((body, at)) => match pick_media_type(&body.content, version.as_deref()) {
+                Some((content_type, media)) => {
+                    let at = join(&join(&at, "content"), content_type);
+                    let ty = match &media.schema {
+                        Some(schema) => {
+                            let context = Context { parent: &type_prefix, field: "body", pointer: &join(&at, "schema") };
+                            self.ty_of(schema, context, sink)
+                        }
+                        None => Ty::Json,
+                    };
+                    Some(ir::Body { ty, content_type: content_type.clone(), doc: body.description.clone() })
+                }
+                None => {
+                    sink.error(
+                        &join(&at, "content"),
+                        format!(
+                            "{operation_id}'s request body has no content type for version {}",
+                            version.as_deref().unwrap_or("(none)")
+                        ),
+                        None,
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+
+        let (status, response, response_at) = success_spec?;
+        let chosen = pick_media_type(&response.content, version.as_deref());
+        let success_ty = match chosen {
+            Some((content_type, media)) => match &media.schema {
+                Some(schema) => {
+                    let at = join(&join(&join(&response_at, "content"), content_type), "schema");
+                    let context = Context { parent: &type_prefix, field: "response", pointer: &at };
+                    Some(self.ty_of(schema, context, sink))
+                }
+                None => None,
+            },
+            None => None,
+        };
+        let accept = match (chosen, &version) {
+            (Some((content_type, _)), _) => content_type.clone(),
+            (None, Some(version)) => format!("application/vnd.atlas.{version}+json"),
+            (None, None) => "application/json".to_owned(),
+        };
+
+        Some(ir::Operation {
+            operation_id,
+            fn_name,
+            method,
+            path: path.to_owned(),
+            path_segments,
+            summary: operation.summary.clone().unwrap_or_default(),
+            doc: operation.description.clone(),
+            path_params,
+            query_params,
+            body,
+            accept,
+            api_version: version.unwrap_or_default(),
+            success: ir::Success { status, ty: success_ty },
+            deprecated: operation.deprecated,
+            sunset: operation.extensions.get("x-sunset").and_then(|value| value.as_str()).map(str::to_owned),
+            replacement: operation.external_docs.as_ref().and_then(replacement),
+        })
+    }
+}
+
+/// What a deprecated operation's `externalDocs` point to instead: its title, and the API it
+/// belongs to when the link names its tag (`...#tag/MongoDB-Cloud-Users/operation/...`).
+fn replacement(docs: &openapiv3::ExternalDocumentation) -> Option<String> {
+    let title = docs.description.as_deref()?.trim();
+    let tag = docs.url.split_once("#tag/").and_then(|(_, rest)| rest.split('/').next()).map(|tag| tag.replace('-', " "));
+    Some(match tag {
+        Some(tag) => format!("`{title}` in the {tag} API"),
+        None => format!("`{title}`"),
+    })
+}
+
+enum Template<'p> {
+    Literal(&'p str),
+    Param(&'p str),
+}
+
+/// `/groups/{groupId}/invites` -> `/groups/`, `groupId`, `/invites`.
+fn split_template(path: &str) -> Vec<Template<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        if open > 0 {
+            pieces.push(Template::Literal(&rest[..open]));
+        }
+        pieces.push(Template::Param(&rest[open + 1..open + close]));
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Template::Literal(rest));
+    }
+    pieces
+}

@@ -1,0 +1,107 @@
+//! Naming: every Rust identifier the generator emits is decided here, from the spec's names.
+//!
+//! All case conversion, keyword escaping and the catch-all variant's name live in this one
+//! module, so the IR arrives at emission with final names and collisions can be checked once.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words that cannot be identifiers (strict and reserved keywords of edition 2024).
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn", "for", "gen",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct",
+    "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Keywords that cannot even be raw identifiers.
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
+
+/// Type names the generated modules use themselves and a spec type must not shadow.
+const RESERVED_TYPES: &[&str] = &["Error", "Client", "Result", "Option", "String", "Vec", "Box", "Query"];
+
+/// Replaces everything that cannot be in an identifier by `_`, so heck sees word breaks.
+fn word_chars(raw: &str) -> String {
+    raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+}
+
+fn leading_digit_guard(name: String, prefix: &str) -> String {
+    match name.chars().next() {
+        None => prefix.to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("{prefix}{name}"),
+        Some(_) => name,
+    }
+}
+
+/// `GroupInvitation`, `groupId` -> `GroupId`; a type name.
+pub fn type_name(raw: &str) -> String {
+    let name = leading_digit_guard(word_chars(raw).to_upper_camel_case(), "T");
+    if KEYWORDS.contains(&name.as_str()) || RESERVED_TYPES.contains(&name.as_str()) { format!("{name}Type") } else { name }
+}
+
+/// `errorCode` -> `error_code`, `type` -> `r#type`; a field, parameter or function name.
+pub fn value_name(raw: &str) -> String {
+    let name = leading_digit_guard(word_chars(raw).to_snake_case(), "n");
+    if NOT_RAW.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+/// `GROUP_READ_ONLY` -> `GroupReadOnly`, `3.6` -> `V3_6`, `us-east-1` -> `UsEast1`.
+pub fn variant_name(wire: &str) -> String {
+    let mut name = String::new();
+    for part in wire.split(|c: char| !c.is_ascii_alphanumeric()).filter(|part| !part.is_empty()) {
+        // Two numbers in a row keep a separator: `3.6` must not read as `36`.
+        if name.ends_with(|c: char| c.is_ascii_digit()) && part.starts_with(|c: char| c.is_ascii_digit()) {
+            name.push('_');
+        }
+        name.push_str(&part.to_upper_camel_case());
+    }
+    let name = leading_digit_guard(name, "V");
+    if KEYWORDS.contains(&name.as_str()) { format!("{name}Value") } else { name }
+}
+
+/// The catch-all variant: `Unknown`, unless the spec already uses that name.
+pub fn catch_all_variant(variants: &[String]) -> String {
+    let mut name = String::from("Unknown");
+    while variants.contains(&name) {
+        name.push_str("Value");
+    }
+    name
+}
+
+/// Hoisted inline schemas are named after where they first appear: `GroupInvitationRoles`.
+pub fn hoisted_name(parent: &str, field: &str) -> String {
+    format!("{parent}{}", type_name(field))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_fields_and_functions() {
+        assert_eq!(type_name("GroupInvitation"), "GroupInvitation");
+        assert_eq!(type_name("groupId"), "GroupId");
+        assert_eq!(type_name("Error"), "ErrorType");
+        assert_eq!(value_name("errorCode"), "error_code");
+        assert_eq!(value_name("updateGroupInviteById"), "update_group_invite_by_id");
+        assert_eq!(value_name("type"), "r#type");
+        assert_eq!(value_name("self"), "self_");
+        assert_eq!(value_name("2fa"), "n2fa");
+    }
+
+    #[test]
+    fn variants_from_values_that_are_not_identifiers() {
+        assert_eq!(variant_name("GROUP_READ_ONLY"), "GroupReadOnly");
+        assert_eq!(variant_name("M10"), "M10");
+        assert_eq!(variant_name("3.6"), "V3_6");
+        assert_eq!(variant_name("us-east-1"), "UsEast1");
+        assert_eq!(variant_name("lower case"), "LowerCase");
+        assert_eq!(variant_name("SELF"), "SelfValue");
+        assert_eq!(catch_all_variant(&["Unknown".into()]), "UnknownValue");
+    }
+}

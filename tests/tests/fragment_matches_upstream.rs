@@ -1,0 +1,629 @@
+//! Checks that every fact in `spec/2025-03-12/invites.yaml` equals the upstream Atlas specs.
+//!
+//! Operation identity (`operationId`, `deprecated`, `x-sunset`, error statuses) is checked
+//! against the 2026-08 spec, whose names the project uses; parameters, request bodies and
+//! success responses against both specs; schemas and enum values against the 2025-06-30
+//! spec, the newest one that still carries the role enums. The fragment's words are its
+//! own, so descriptions, summaries and examples are not compared. All differences are
+//! collected and reported together.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Debug;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+const OLD_SPEC_FILE: &str = "atlas-api-2025-06-30.yaml";
+const NEW_SPEC_FILE: &str = "atlas-api-transformed-2026-08.yaml";
+
+/// Upstream query parameters the fragment leaves out on purpose: they change the shape
+/// (`envelope`) or the formatting (`pretty`) of responses, and the 2026-08 spec drops them too.
+const OMITTABLE_QUERY_PARAMETERS: [&str; 2] = ["envelope", "pretty"];
+
+/// Operations whose 2026-08 raw `operationId` differs from the name MongoDB publishes (in
+/// `x-xgen-docs-url`, the Go SDK and the Atlas CLI); the fragment uses the published name.
+const NAMED_BY_DOCS_URL: [&str; 1] = ["updateGroupInviteById"];
+
+const SCHEMAS: [&str; 12] = [
+    "GroupInvitation",
+    "GroupInvitationRequest",
+    "GroupInvitationUpdateRequest",
+    "OrganizationInvitation",
+    "OrganizationInvitationRequest",
+    "OrganizationInvitationUpdateRequest",
+    "OrganizationInvitationGroupRoleAssignmentsRequest",
+    "GroupRole",
+    "Link",
+    "ApiError",
+    "BadRequestDetail",
+    "FieldViolation",
+];
+
+/// Named enum schemas of the fragment and the upstream inline enum each one replaces.
+const HOISTED_ENUMS: [(&str, &str); 2] = [
+    ("ProjectRole", "/components/schemas/GroupInvitation/properties/roles/items"),
+    ("OrgRole", "/components/schemas/OrganizationInvitation/properties/roles/items"),
+];
+
+const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Longest `$ref` chain followed before giving up (guards against cycles).
+const MAX_REF_DEPTH: usize = 16;
+
+static NULL: Value = Value::Null;
+
+#[test]
+fn fragment_matches_upstream_specs() {
+    let Some(upstream) = upstream() else { return };
+    let fragment = load_yaml(&tests::fragment_path());
+
+    let differences = differences(&fragment, &upstream.old, &upstream.new);
+
+    assert!(
+        differences.is_empty(),
+        "{} differs from the upstream specs in {} place(s):\n  - {}",
+        tests::fragment_path().display(),
+        differences.len(),
+        differences.join("\n  - "),
+    );
+}
+
+#[test]
+fn checker_reports_a_changed_fact() {
+    let Some(upstream) = upstream() else { return };
+    let mut fragment = load_yaml(&tests::fragment_path());
+
+    set_at(&mut fragment, "/components/schemas/GroupInvitation/properties/id/pattern", Value::from("^([a-f0-9]{12})$"));
+    enum_values_mut(&mut fragment, "ProjectRole").pop();
+    set_at(
+        &mut fragment,
+        "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1invites/get/operationId",
+        Value::from("listOrganizationInvitations"),
+    );
+
+    let differences = differences(&fragment, &upstream.old, &upstream.new);
+    let reported = |needles: &[&str]| differences.iter().any(|d| needles.iter().all(|needle| d.contains(needle)));
+
+    assert!(
+        reported(&["components.schemas.GroupInvitation.properties.id", "pattern", "{12}"]),
+        "the changed pattern was not reported; got:\n{differences:#?}",
+    );
+    assert!(
+        reported(&["components.schemas.ProjectRole", "enum", "GROUP_STREAM_PROCESSING_OWNER"]),
+        "the dropped enum value was not reported; got:\n{differences:#?}",
+    );
+    assert!(
+        reported(&["GET /api/atlas/v2/orgs/{orgId}/invites", "operationId", "listOrganizationInvitations"]),
+        "the renamed operation was not reported; got:\n{differences:#?}",
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Loading
+
+struct Upstream {
+    old: Value,
+    new: Value,
+}
+
+/// The two upstream specs, parsed once per test binary; `None` when they are absent and
+/// `ATLAS_SKIP_UPSTREAM=1` allows skipping.
+fn upstream() -> Option<&'static Upstream> {
+    static UPSTREAM: OnceLock<Upstream> = OnceLock::new();
+    let Some(dir) = tests::upstream_specs_dir() else {
+        skip_or_panic_without_upstream();
+        return None;
+    };
+    Some(UPSTREAM.get_or_init(|| Upstream { old: load_yaml(&dir.join(OLD_SPEC_FILE)), new: load_yaml(&dir.join(NEW_SPEC_FILE)) }))
+}
+
+fn skip_or_panic_without_upstream() {
+    let looked_in = std::env::var_os("ATLAS_SPECS_DIR")
+        .map(|dir| format!("$ATLAS_SPECS_DIR ({})", Path::new(&dir).display()))
+        .unwrap_or_else(|| tests::workspace_root().join("../shared/atlas").display().to_string());
+    if std::env::var("ATLAS_SKIP_UPSTREAM").as_deref() == Ok("1") {
+        let lines = [
+            "WARNING: fragment_matches_upstream SKIPPED (ATLAS_SKIP_UPSTREAM=1)",
+            "The upstream Atlas specs were not found, so the facts of the",
+            "fragment were NOT checked against upstream.",
+        ];
+        let width = lines.iter().map(|line| line.chars().count()).max().unwrap_or(0);
+        let rule = "═".repeat(width + 2);
+        eprintln!("\n╔{rule}╗");
+        for line in lines {
+            eprintln!("║ {line:<width$} ║");
+        }
+        eprintln!("╚{rule}╝\nLooked in: {looked_in}\n");
+        return;
+    }
+    panic!(
+        "the upstream Atlas specs ({OLD_SPEC_FILE}, {NEW_SPEC_FILE}) were not found: looked in \
+         {looked_in}. Point ATLAS_SPECS_DIR at the directory that holds them, or set \
+         ATLAS_SKIP_UPSTREAM=1 to skip this check."
+    );
+}
+
+fn load_yaml(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+    serde_yaml::from_str(&text).unwrap_or_else(|err| panic!("cannot parse {} as YAML: {err}", path.display()))
+}
+
+fn set_at(document: &mut Value, pointer: &str, value: Value) {
+    let slot = document.pointer_mut(pointer).unwrap_or_else(|| panic!("the fragment has nothing at {pointer}"));
+    *slot = value;
+}
+
+fn enum_values_mut<'a>(fragment: &'a mut Value, schema: &str) -> &'a mut Vec<Value> {
+    fragment
+        .pointer_mut(&format!("/components/schemas/{schema}/enum"))
+        .and_then(Value::as_array_mut)
+        .unwrap_or_else(|| panic!("the fragment's {schema} schema has no enum list"))
+}
+
+// ---------------------------------------------------------------------------------------
+// The comparison
+
+/// Every difference between the fragment and the upstream specs, one message each.
+fn differences(fragment: &Value, old: &Value, new: &Value) -> Vec<String> {
+    let specs = Specs {
+        fragment: Spec { name: "fragment", root: fragment },
+        old: Spec { name: "2025-06-30", root: old },
+        new: Spec { name: "2026-08", root: new },
+    };
+    let mut report = Report::default();
+
+    check_refs_resolve(specs.fragment, &mut report);
+    check_operations(specs, &mut report);
+    for name in SCHEMAS {
+        check_object_schema(specs.fragment, specs.old, name, &mut report);
+    }
+    check_hoisted_enums(specs.fragment, specs.old, &mut report);
+
+    report.differences
+}
+
+/// The fragment and the two upstream specs it is checked against.
+#[derive(Clone, Copy)]
+struct Specs<'a> {
+    fragment: Spec<'a>,
+    old: Spec<'a>,
+    new: Spec<'a>,
+}
+
+#[derive(Default)]
+struct Report {
+    differences: Vec<String>,
+}
+
+impl Report {
+    fn note(&mut self, message: String) {
+        self.differences.push(message);
+    }
+
+    fn compare<T: PartialEq + Debug>(&mut self, at: &str, fact: &str, ours: T, upstream: Spec, theirs: T) {
+        if ours != theirs {
+            self.note(format!("{at}: {fact}: fragment has {ours:?}, {} has {theirs:?}", upstream.name));
+        }
+    }
+
+    /// Reports the names only one side has.
+    fn compare_sets(&mut self, at: &str, what: &str, ours: &BTreeSet<String>, upstream: Spec, theirs: &BTreeSet<String>) {
+        for only_ours in ours.difference(theirs) {
+            self.note(format!("{at}: {what} `{only_ours}` is in the fragment but not in {}", upstream.name));
+        }
+        for only_theirs in theirs.difference(ours) {
+            self.note(format!("{at}: {what} `{only_theirs}` is in {} but not in the fragment", upstream.name));
+        }
+    }
+}
+
+/// One parsed spec and the name used for it in messages.
+#[derive(Clone, Copy)]
+struct Spec<'a> {
+    name: &'static str,
+    root: &'a Value,
+}
+
+impl<'a> Spec<'a> {
+    /// Follows local `$ref`s; a dangling or cyclic one resolves to `null` (the fragment's
+    /// own are reported by [`check_refs_resolve`]).
+    fn resolve(self, mut node: &'a Value) -> &'a Value {
+        for _ in 0..MAX_REF_DEPTH {
+            match node.get("$ref").and_then(Value::as_str) {
+                Some(reference) => node = self.lookup(reference).unwrap_or(&NULL),
+                None => return node,
+            }
+        }
+        &NULL
+    }
+
+    fn lookup(self, reference: &str) -> Option<&'a Value> {
+        reference.strip_prefix('#').and_then(|pointer| self.root.pointer(pointer))
+    }
+
+    fn path_item(self, path: &str) -> Option<&'a Value> {
+        self.root.get("paths")?.get(path)
+    }
+
+    fn operation(self, path: &str, method: &str) -> Option<&'a Value> {
+        self.path_item(path)?.get(method)
+    }
+
+    fn schema(self, name: &str) -> Option<&'a Value> {
+        self.root.get("components")?.get("schemas")?.get(name)
+    }
+}
+
+fn check_refs_resolve(fragment: Spec, report: &mut Report) {
+    let mut references = Vec::new();
+    collect_refs(fragment.root, &mut references);
+    for reference in references {
+        if fragment.lookup(reference).is_none() {
+            report.note(format!("fragment: $ref `{reference}` does not resolve"));
+        }
+    }
+}
+
+fn collect_refs<'a>(node: &'a Value, references: &mut Vec<&'a str>) {
+    match node {
+        Value::Object(map) => {
+            for (key, value) in map {
+                match (key.as_str(), value.as_str()) {
+                    ("$ref", Some(reference)) => references.push(reference),
+                    _ => collect_refs(value, references),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_refs(item, references)),
+        _ => {}
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Operations
+
+fn check_operations(specs: Specs, report: &mut Report) {
+    let Some(paths) = specs.fragment.root.get("paths").and_then(Value::as_object) else {
+        report.note("fragment: no `paths`".to_owned());
+        return;
+    };
+    for (path, item) in paths {
+        for upstream in [specs.old, specs.new] {
+            check_no_operation_left_out(path, item, upstream, report);
+        }
+        for method in HTTP_METHODS {
+            if let Some(operation) = item.get(method) {
+                check_operation(specs, path, method, operation, report);
+            }
+        }
+    }
+}
+
+fn check_no_operation_left_out(path: &str, item: &Value, upstream: Spec, report: &mut Report) {
+    let Some(upstream_item) = upstream.path_item(path) else {
+        return;
+    };
+    for method in HTTP_METHODS {
+        if upstream_item.get(method).is_some() && item.get(method).is_none() {
+            report.note(format!("{} {path}: in {} but not in the fragment", method.to_uppercase(), upstream.name));
+        }
+    }
+}
+
+fn check_operation(specs: Specs, path: &str, method: &str, operation: &Value, report: &mut Report) {
+    let at = format!("{} {path}", method.to_uppercase());
+    let ours = OperationRef { spec: specs.fragment, path, operation };
+    let old = upstream_operation(&at, specs.old, path, method, report);
+    let new = upstream_operation(&at, specs.new, path, method, report);
+
+    if let Some(new) = &new {
+        check_identity(&at, &ours, new, report);
+        check_error_statuses(&at, &ours, new, report);
+    }
+    for theirs in [&old, &new].into_iter().flatten() {
+        check_parameters(&at, &ours, theirs, report);
+        check_request_body(&at, &ours, theirs, report);
+        check_success_responses(&at, &ours, theirs, report);
+    }
+}
+
+fn upstream_operation<'a>(
+    at: &str,
+    spec: Spec<'a>,
+    path: &'a str,
+    method: &str,
+    report: &mut Report,
+) -> Option<OperationRef<'a>> {
+    let operation = spec.operation(path, method);
+    if operation.is_none() {
+        report.note(format!("{at}: not in {}", spec.name));
+    }
+    operation.map(|operation| OperationRef { spec, path, operation })
+}
+
+/// One operation of one spec, with its path (for path-level parameters).
+struct OperationRef<'a> {
+    spec: Spec<'a>,
+    path: &'a str,
+    operation: &'a Value,
+}
+
+fn check_identity(at: &str, ours: &OperationRef, theirs: &OperationRef, report: &mut Report) {
+    let our_id = text(ours.operation, "operationId").unwrap_or_default();
+    let raw_id = text(theirs.operation, "operationId").unwrap_or_default();
+    let docs_url = text(theirs.operation, "x-xgen-docs-url").unwrap_or_default();
+    let published_id = docs_url.rsplit('/').next().unwrap_or_default();
+    if NAMED_BY_DOCS_URL.contains(&our_id.as_str()) {
+        if published_id != our_id {
+            report.note(format!(
+                "{at}: operationId `{our_id}` is not the name at the end of {}'s x-xgen-docs-url {docs_url:?}",
+                theirs.spec.name
+            ));
+        }
+    } else if !published_id.is_empty() && published_id != raw_id {
+        report.note(format!(
+            "{at}: {} publishes this operation as `{published_id}` (raw operationId `{raw_id}`); \
+             the fragment must use `{published_id}` and list it in NAMED_BY_DOCS_URL, it has `{our_id}`",
+            theirs.spec.name
+        ));
+    } else {
+        report.compare(at, "operationId", &our_id, theirs.spec, &raw_id);
+    }
+    report.compare(at, "deprecated", flag(ours.operation, "deprecated"), theirs.spec, flag(theirs.operation, "deprecated"));
+    report.compare(at, "x-sunset", text(ours.operation, "x-sunset"), theirs.spec, text(theirs.operation, "x-sunset"));
+}
+
+fn check_error_statuses(at: &str, ours: &OperationRef, theirs: &OperationRef, report: &mut Report) {
+    let errors = |operation: &OperationRef| -> BTreeSet<String> {
+        statuses(operation.operation).into_iter().filter(|status| !is_success(status)).collect()
+    };
+    report.compare_sets(at, "error response", &errors(ours), theirs.spec, &errors(theirs));
+}
+
+// --- parameters
+
+#[derive(Debug, PartialEq)]
+struct ParameterFacts {
+    required: bool,
+    schema: SchemaFacts,
+}
+
+/// The operation's parameters (path-level ones included) keyed by `in` and `name`.
+fn parameters(operation: &OperationRef) -> BTreeMap<(String, String), ParameterFacts> {
+    let spec = operation.spec;
+    let path_level = spec.path_item(operation.path).and_then(|item| item.get("parameters")).and_then(Value::as_array);
+    let operation_level = operation.operation.get("parameters").and_then(Value::as_array);
+    path_level
+        .into_iter()
+        .chain(operation_level)
+        .flatten()
+        .map(|parameter| spec.resolve(parameter))
+        .map(|parameter| {
+            let key = (text(parameter, "in").unwrap_or_default(), text(parameter, "name").unwrap_or_default());
+            let facts = ParameterFacts {
+                required: flag(parameter, "required"),
+                schema: schema_facts(spec, parameter.get("schema").unwrap_or(&NULL)),
+            };
+            (key, facts)
+        })
+        .collect()
+}
+
+fn check_parameters(at: &str, ours: &OperationRef, theirs: &OperationRef, report: &mut Report) {
+    let our_parameters = parameters(ours);
+    let their_parameters = parameters(theirs);
+    for ((location, name), their_facts) in &their_parameters {
+        let at = format!("{at} parameter {location} `{name}`");
+        match our_parameters.get(&(location.clone(), name.clone())) {
+            Some(our_facts) => {
+                report.compare(&at, "required", our_facts.required, theirs.spec, their_facts.required);
+                compare_schemas(&at, &our_facts.schema, theirs.spec, &their_facts.schema, report);
+            }
+            None if location == "query" && OMITTABLE_QUERY_PARAMETERS.contains(&name.as_str()) => {}
+            None => report.note(format!("{at}: in {} but not in the fragment", theirs.spec.name)),
+        }
+    }
+    for (location, name) in our_parameters.keys() {
+        if !their_parameters.contains_key(&(location.clone(), name.clone())) {
+            report.note(format!("{at} parameter {location} `{name}`: in the fragment but not in {}", theirs.spec.name));
+        }
+    }
+}
+
+// --- request body and success responses
+
+fn check_request_body(at: &str, ours: &OperationRef, theirs: &OperationRef, report: &mut Report) {
+    let our_body = ours.operation.get("requestBody").map(|body| ours.spec.resolve(body));
+    let their_body = theirs.operation.get("requestBody").map(|body| theirs.spec.resolve(body));
+    match (our_body, their_body) {
+        (None, None) => {}
+        (Some(our_body), Some(their_body)) => {
+            let at = format!("{at} requestBody");
+            report.compare(&at, "required", flag(our_body, "required"), theirs.spec, flag(their_body, "required"));
+            compare_content(&at, ours.spec, our_body, theirs.spec, their_body, report);
+        }
+        (our_body, their_body) => report.compare(at, "has requestBody", our_body.is_some(), theirs.spec, their_body.is_some()),
+    }
+}
+
+fn check_success_responses(at: &str, ours: &OperationRef, theirs: &OperationRef, report: &mut Report) {
+    let successes = |operation: &OperationRef| -> BTreeSet<String> {
+        statuses(operation.operation).into_iter().filter(|status| is_success(status)).collect()
+    };
+    let our_statuses = successes(ours);
+    let their_statuses = successes(theirs);
+    report.compare_sets(at, "success response", &our_statuses, theirs.spec, &their_statuses);
+    for status in our_statuses.intersection(&their_statuses) {
+        let at = format!("{at} response {status}");
+        let our_response = response(ours, status);
+        let their_response = response(theirs, status);
+        compare_content(&at, ours.spec, our_response, theirs.spec, their_response, report);
+    }
+}
+
+/// Compares the media types of a request body or response, and the schema of each.
+fn compare_content(at: &str, ours: Spec, our_holder: &Value, theirs: Spec, their_holder: &Value, report: &mut Report) {
+    report.compare_sets(at, "content type", &keys(our_holder, "content"), theirs, &keys(their_holder, "content"));
+    for (media_type, our_entry) in members(our_holder, "content") {
+        let Some(their_entry) = member(their_holder, "content", media_type) else {
+            continue;
+        };
+        let at = format!("{at} {media_type} schema");
+        match (our_entry.get("schema"), their_entry.get("schema")) {
+            (None, None) => {}
+            (Some(our_schema), Some(their_schema)) => {
+                compare_schemas(&at, &schema_facts(ours, our_schema), theirs, &schema_facts(theirs, their_schema), report)
+            }
+            (our_schema, their_schema) => report.compare(&at, "present", our_schema.is_some(), theirs, their_schema.is_some()),
+        }
+    }
+}
+
+fn response<'a>(operation: &OperationRef<'a>, status: &str) -> &'a Value {
+    let response = member(operation.operation, "responses", status).unwrap_or(&NULL);
+    operation.spec.resolve(response)
+}
+
+fn statuses(operation: &Value) -> BTreeSet<String> {
+    keys(operation, "responses")
+}
+
+fn is_success(status: &str) -> bool {
+    status.starts_with('2')
+}
+
+// ---------------------------------------------------------------------------------------
+// Schemas
+
+/// The facts of one schema node that the fragment must share with upstream.
+#[derive(Debug, Default, PartialEq)]
+struct SchemaFacts {
+    /// Name of the referenced object schema; enum-only schemas are inlined instead, so that
+    /// the fragment's named role enums compare equal to upstream's inline ones.
+    reference: Option<String>,
+    kind: Option<String>,
+    format: Option<String>,
+    pattern: Option<String>,
+    read_only: bool,
+    unique_items: bool,
+    enum_values: Option<Vec<String>>,
+    items: Option<Box<SchemaFacts>>,
+}
+
+fn schema_facts(spec: Spec, node: &Value) -> SchemaFacts {
+    if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
+        let target = spec.resolve(node);
+        if is_enum_only(target) {
+            return schema_facts(spec, target);
+        }
+        return SchemaFacts {
+            reference: Some(reference.rsplit('/').next().unwrap_or(reference).to_owned()),
+            ..SchemaFacts::default()
+        };
+    }
+    SchemaFacts {
+        reference: None,
+        kind: text(node, "type"),
+        format: text(node, "format"),
+        pattern: text(node, "pattern"),
+        read_only: flag(node, "readOnly"),
+        unique_items: flag(node, "uniqueItems"),
+        enum_values: node.get("enum").and_then(Value::as_array).map(|values| values.iter().map(scalar_text).collect()),
+        items: node.get("items").map(|items| Box::new(schema_facts(spec, items))),
+    }
+}
+
+fn is_enum_only(schema: &Value) -> bool {
+    schema.get("enum").is_some() && schema.get("properties").is_none()
+}
+
+fn compare_schemas(at: &str, ours: &SchemaFacts, upstream: Spec, theirs: &SchemaFacts, report: &mut Report) {
+    report.compare(at, "$ref", &ours.reference, upstream, &theirs.reference);
+    report.compare(at, "type", &ours.kind, upstream, &theirs.kind);
+    report.compare(at, "format", &ours.format, upstream, &theirs.format);
+    report.compare(at, "pattern", &ours.pattern, upstream, &theirs.pattern);
+    report.compare(at, "readOnly", ours.read_only, upstream, theirs.read_only);
+    report.compare(at, "uniqueItems", ours.unique_items, upstream, theirs.unique_items);
+    report.compare(at, "enum", &ours.enum_values, upstream, &theirs.enum_values);
+    match (&ours.items, &theirs.items) {
+        (Some(our_items), Some(their_items)) => compare_schemas(&format!("{at}.items"), our_items, upstream, their_items, report),
+        (our_items, their_items) => report.compare(at, "has items", our_items.is_some(), upstream, their_items.is_some()),
+    }
+}
+
+fn check_object_schema(fragment: Spec, old: Spec, name: &str, report: &mut Report) {
+    let at = format!("components.schemas.{name}");
+    let (Some(ours), Some(theirs)) = (fragment.schema(name), old.schema(name)) else {
+        report.compare(&at, "exists", fragment.schema(name).is_some(), old, old.schema(name).is_some());
+        return;
+    };
+    compare_schemas(&at, &schema_facts(fragment, ours), old, &schema_facts(old, theirs), report);
+    report.compare(&at, "required", string_set(ours.get("required")), old, string_set(theirs.get("required")));
+
+    report.compare_sets(&at, "property", &keys(ours, "properties"), old, &keys(theirs, "properties"));
+    for (property, our_schema) in members(ours, "properties") {
+        let Some(their_schema) = member(theirs, "properties", property) else {
+            continue;
+        };
+        compare_schemas(
+            &format!("{at}.properties.{property}"),
+            &schema_facts(fragment, our_schema),
+            old,
+            &schema_facts(old, their_schema),
+            report,
+        );
+    }
+}
+
+fn check_hoisted_enums(fragment: Spec, old: Spec, report: &mut Report) {
+    for (name, upstream_pointer) in HOISTED_ENUMS {
+        let at = format!("components.schemas.{name}");
+        let Some(ours) = fragment.schema(name) else {
+            report.note(format!("{at}: missing from the fragment"));
+            continue;
+        };
+        let Some(theirs) = old.root.pointer(upstream_pointer) else {
+            report.note(format!("{at}: {} has nothing at {upstream_pointer}", old.name));
+            continue;
+        };
+        compare_schemas(&at, &schema_facts(fragment, ours), old, &schema_facts(old, theirs), report);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Small readers
+
+/// A scalar field as text (strings as they are, numbers and booleans printed).
+fn text(node: &Value, key: &str) -> Option<String> {
+    node.get(key).map(scalar_text)
+}
+
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A boolean field; absent means `false`, as in OpenAPI.
+fn flag(node: &Value, key: &str) -> bool {
+    node.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// The entries of an object-valued field; none when it is absent.
+fn members<'a>(node: &'a Value, key: &str) -> impl Iterator<Item = (&'a String, &'a Value)> {
+    node.get(key).and_then(Value::as_object).into_iter().flatten()
+}
+
+fn member<'a>(node: &'a Value, key: &str, name: &str) -> Option<&'a Value> {
+    node.get(key)?.get(name)
+}
+
+fn keys(node: &Value, key: &str) -> BTreeSet<String> {
+    members(node, key).map(|(name, _)| name.clone()).collect()
+}
+
+fn string_set(list: Option<&Value>) -> BTreeSet<String> {
+    list.and_then(Value::as_array).map(|values| values.iter().map(scalar_text).collect()).unwrap_or_default()
+}

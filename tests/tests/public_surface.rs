@@ -1,0 +1,72 @@
+//! DESIGN.md's "public surface" example, unchanged, compiled and run against a loopback server.
+#![allow(deprecated)] // The invitation operations are deprecated upstream; using them is the point.
+#![allow(unused_variables)] // The example binds `pending` without reading it.
+
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+// --- the example from DESIGN.md, verbatim ---
+use atlas_admin::models::GroupInvitationRequest;
+use atlas_admin::roles::ProjectRole;
+use atlas_admin::{Client, GroupId};
+
+async fn demo() -> Result<(), atlas_admin::Error> {
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:4010") // default https://cloud.mongodb.com
+        .bearer_token("access-token") // or .service_account(id, secret) or .digest(public, private)
+        .build()?;
+    let group: GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    let invite = client
+        .create_group_invite(
+            &group,
+            &GroupInvitationRequest { username: Some("jane@example.com".into()), roles: Some(vec![ProjectRole::GroupReadOnly]) },
+        )
+        .await?;
+    let pending = client.list_group_invites(&group, &Default::default()).await?;
+    let id = invite.id.clone().expect("set by the server");
+    client.delete_group_invite(&group, &id).await?;
+    Ok(())
+}
+// --- end of the example ---
+
+const GROUP: &str = "/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites";
+const INVITATION: &str = "5f4a1c2b3d4e5f6a7b8c9d0e";
+
+#[tokio::test]
+async fn the_design_example_runs_against_a_server_on_port_4010() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:4010").expect("port 4010 is free for this test");
+    let server = MockServer::builder().listener(listener).start().await;
+    let invitation = serde_json::json!({
+        "id": INVITATION,
+        "groupId": "32b6e34b3d91647abb20e7b8",
+        "username": "jane@example.com",
+        "roles": ["GROUP_READ_ONLY"],
+    });
+    let media_type = "application/vnd.atlas.2023-01-01+json";
+    Mock::given(method("POST"))
+        .and(path(GROUP))
+        .and(header("authorization", "Bearer access-token"))
+        .and(header("content-type", media_type))
+        .and(body_json(serde_json::json!({"username": "jane@example.com", "roles": ["GROUP_READ_ONLY"]})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&invitation))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(GROUP))
+        .and(header("accept", media_type))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([invitation])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("{GROUP}/{INVITATION}")))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    demo().await.expect("the example succeeds");
+    // Dropping the server verifies that each request arrived exactly once.
+    server.verify().await;
+}

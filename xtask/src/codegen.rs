@@ -1,0 +1,210 @@
+//! `cargo xtask codegen`: reads a spec, runs the generator, and writes (or checks) the crate.
+//!
+//! All of the generator's IO lives here. Writes are staged: nothing is written unless the whole
+//! crate generated, and then every changed file is renamed into place from a staging folder.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The runtime is hand-written; `--out` copies it next to the generated modules.
+const RUNTIME_DIR: &str = "src/runtime";
+
+/// What `cargo xtask codegen` was asked to do.
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    /// Compare instead of writing.
+    pub check: bool,
+    /// The spec to read; the newest `spec/YYYY-MM-DD/*.yaml` when `None`.
+    pub spec: Option<PathBuf>,
+    /// A standalone crate's folder; the workspace's `generated/` when `None`.
+    pub out: Option<PathBuf>,
+    /// The release to target; the spec's folder name when `None`.
+    pub api_version: Option<String>,
+}
+
+impl Options {
+    pub fn parse(args: &[String]) -> Result<Options, String> {
+        let mut options = Options::default();
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| args.next().cloned().ok_or_else(|| format!("{name} needs a value"));
+            match arg.as_str() {
+                "--check" => options.check = true,
+                "--spec" => options.spec = Some(PathBuf::from(value("--spec")?)),
+                "--out" => options.out = Some(PathBuf::from(value("--out")?)),
+                "--api-version" => options.api_version = Some(value("--api-version")?),
+                other => return Err(format!("unknown codegen option `{other}`; see `cargo xtask help`")),
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// The workspace this xtask belongs to.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+/// Runs codegen; `Err` carries the whole message for the user (diagnostics, stale files).
+pub fn run(options: &Options) -> Result<(), String> {
+    let root = workspace_root();
+    let spec = match &options.spec {
+        Some(spec) => spec.clone(),
+        None => default_spec(&root)?,
+    };
+    let text = fs::read_to_string(&spec).map_err(|error| format!("error: cannot read {}: {error}", spec.display()))?;
+    let shown = shown_path(&root, &spec);
+    let input = generator::Input { file: &shown, text: &text, release: options.api_version.as_deref() };
+    let files = generator::generate(&input).map_err(|diagnostics| diagnostics.to_string())?;
+
+    let crate_dir = root.join("generated");
+    let (target, extra) = match &options.out {
+        None => (crate_dir, Vec::new()),
+        Some(out) => {
+            // A standalone crate: the runtime and the lock file come along.
+            let mut extra = runtime_files(&crate_dir)?;
+            let lock = fs::read(root.join("Cargo.lock")).map_err(|error| format!("error: cannot read Cargo.lock: {error}"))?;
+            extra.push(("Cargo.lock".into(), lock));
+            (out.clone(), extra)
+        }
+    };
+    if options.check { check(&target, &files) } else { write_all(&target, &files, &extra) }
+}
+
+/// The newest `spec/YYYY-MM-DD/` folder's one `.yaml` file.
+fn default_spec(root: &Path) -> Result<PathBuf, String> {
+    let spec_dir = root.join("spec");
+    let mut releases: Vec<PathBuf> = fs::read_dir(&spec_dir)
+        .map_err(|error| format!("error: cannot read {}: {error}", spec_dir.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.is_dir())
+        .collect();
+    releases.sort();
+    let release = releases.pop().ok_or_else(|| format!("error: no release folder in {}", spec_dir.display()))?;
+    let mut yamls: Vec<PathBuf> = fs::read_dir(&release)
+        .map_err(|error| format!("error: cannot read {}: {error}", release.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml" || ext == "yml"))
+        .collect();
+    yamls.sort();
+    match yamls.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(format!("error: no .yaml spec in {}", release.display())),
+        _ => Err(format!("error: several specs in {}; choose one with --spec", release.display())),
+    }
+}
+
+/// The spec's path as generated headers show it: relative to the workspace when inside it,
+/// else its folder and name (`2025-03-12/invites.yaml`), so output does not depend on where
+/// anything is checked out, and the folder still names the release.
+fn shown_path(root: &Path, spec: &Path) -> String {
+    let absolute = fs::canonicalize(spec).unwrap_or_else(|_| spec.to_path_buf());
+    let root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let shown = match absolute.strip_prefix(&root) {
+        Ok(relative) => relative.to_path_buf(),
+        Err(_) => {
+            let mut tail: Vec<_> = absolute.components().rev().take(2).collect();
+            tail.reverse();
+            tail.iter().collect()
+        }
+    };
+    shown.to_string_lossy().replace('\\', "/")
+}
+
+/// Generated files whose contents differ, are missing, or should not exist.
+fn stale_files(crate_dir: &Path, files: &[generator::GeneratedFile]) -> Vec<String> {
+    let mut stale: Vec<String> = files
+        .iter()
+        .filter(|file| fs::read_to_string(crate_dir.join(file.path)).ok().as_deref() != Some(file.contents.as_str()))
+        .map(|file| file.path.to_owned())
+        .collect();
+    stale.extend(orphans(crate_dir, files).into_iter().map(|path| format!("{path} (no longer generated)")));
+    stale
+}
+
+/// `.rs` files in `src/` (outside the runtime) that the generator no longer produces.
+fn orphans(crate_dir: &Path, files: &[generator::GeneratedFile]) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(crate_dir.join("src")) else { return Vec::new() };
+    let mut orphans: Vec<String> = entries
+        .filter_map(|entry| entry.ok())
+        .map(|entry| format!("src/{}", entry.file_name().to_string_lossy()))
+        .filter(|path| path.ends_with(".rs") && !files.iter().any(|file| file.path == path))
+        .collect();
+    orphans.sort();
+    orphans
+}
+
+fn check(crate_dir: &Path, files: &[generator::GeneratedFile]) -> Result<(), String> {
+    let stale = stale_files(crate_dir, files);
+    let shown = crate_dir.display();
+    if stale.is_empty() {
+        println!("{shown} is up to date ({} files)", files.len());
+        return Ok(());
+    }
+    let list: String = stale.iter().map(|path| format!("\n  {shown}/{path}")).collect();
+    Err(format!(
+        "error: {shown} is stale; these files do not match the spec:{list}\n  = hint: run `cargo xtask codegen` and commit the result"
+    ))
+}
+
+fn runtime_files(crate_dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
+    let dir = crate_dir.join(RUNTIME_DIR);
+    let mut found = Vec::new();
+    let entries = fs::read_dir(&dir).map_err(|error| format!("error: cannot read the runtime in {}: {error}", dir.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|error| error.to_string())?.path();
+        let contents = fs::read(&path).map_err(|error| format!("error: cannot read {}: {error}", path.display()))?;
+        let name = path.file_name().expect("a directory entry has a name");
+        found.push((Path::new(RUNTIME_DIR).join(name), contents));
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Stages every file that changes under `dir/.codegen-staging`, then renames each into place,
+/// and removes generated files the spec no longer produces.
+fn write_all(dir: &Path, files: &[generator::GeneratedFile], extra: &[(PathBuf, Vec<u8>)]) -> Result<(), String> {
+    let mut wanted: Vec<(PathBuf, &[u8])> =
+        files.iter().map(|file| (PathBuf::from(file.path), file.contents.as_bytes())).collect();
+    wanted.extend(extra.iter().map(|(path, contents)| (path.clone(), contents.as_slice())));
+    let changed: Vec<&(PathBuf, &[u8])> =
+        wanted.iter().filter(|(path, contents)| fs::read(dir.join(path)).ok().as_deref() != Some(*contents)).collect();
+    let orphans = orphans(dir, files);
+
+    let staging = dir.join(".codegen-staging");
+    let stage = || -> std::io::Result<()> {
+        let _ = fs::remove_dir_all(&staging);
+        for (path, contents) in &changed {
+            let staged = staging.join(path);
+            fs::create_dir_all(staged.parent().expect("staged files are in a folder"))?;
+            fs::write(staged, contents)?;
+        }
+        Ok(())
+    };
+    if let Err(error) = stage() {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(format!("error: cannot stage the generated files in {}: {error}; nothing was changed", staging.display()));
+    }
+    let commit = || -> std::io::Result<()> {
+        for (path, _) in &changed {
+            let target = dir.join(path);
+            fs::create_dir_all(target.parent().expect("generated files are in a folder"))?;
+            fs::rename(staging.join(path), target)?;
+        }
+        for orphan in &orphans {
+            fs::remove_file(dir.join(orphan))?;
+        }
+        Ok(())
+    };
+    let committed = commit();
+    let _ = fs::remove_dir_all(&staging);
+    committed.map_err(|error| format!("error: writing {} failed: {error}", dir.display()))?;
+    println!(
+        "{}: {} of {} files changed{}",
+        dir.display(),
+        changed.len(),
+        wanted.len(),
+        if orphans.is_empty() { String::new() } else { format!(", {} removed", orphans.len()) }
+    );
+    Ok(())
+}

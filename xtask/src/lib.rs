@@ -1,0 +1,3 @@
+//! The library behind `cargo xtask`, so tests can drive codegen without spawning cargo.
+
+pub mod codegen;
