@@ -38,12 +38,41 @@ fn main() -> ExitCode {
     }
 }
 
+/// Runs the suite, streaming cargo's output, and ends with one line that sums up every test
+/// binary's `test result:` line, so the total is not lost among per-binary results.
 fn run_tests() -> Result<(), String> {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = std::process::Command::new(cargo)
+    let mut child = Command::new(cargo)
         .args(["test", "--workspace"])
         .current_dir(codegen::workspace_root())
-        .status()
+        .stdout(Stdio::piped())
+        .spawn()
         .map_err(|error| format!("could not run cargo: {error}"))?;
+    let (mut passed, mut failed) = (0u64, 0u64);
+    let stdout = child.stdout.take().expect("stdout is piped");
+    for line in BufReader::new(stdout).lines() {
+        let line = line.map_err(|error| format!("could not read cargo's output: {error}"))?;
+        println!("{line}");
+        if let Some((ok, bad)) = parse_result_line(&line) {
+            passed += ok;
+            failed += bad;
+        }
+    }
+    let status = child.wait().map_err(|error| format!("cargo test did not finish: {error}"))?;
+    println!("\ntests: {passed} passed, {failed} failed");
     if status.success() { Ok(()) } else { Err(format!("cargo test failed ({status})")) }
+}
+
+/// `test result: ok. 12 passed; 1 failed; ...` -> (12, 1).
+fn parse_result_line(line: &str) -> Option<(u64, u64)> {
+    let rest = line.strip_prefix("test result: ")?;
+    let count = |word: &str| {
+        rest.split(';').find_map(|part| {
+            part.trim().trim_start_matches("ok. ").trim_start_matches("FAILED. ").strip_suffix(word)?.trim().parse().ok()
+        })
+    };
+    Some((count(" passed")?, count(" failed")?))
 }

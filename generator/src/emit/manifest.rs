@@ -26,6 +26,10 @@ serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 thiserror = "2"
 tracing = "0.1"
+
+[dev-dependencies]
+clap = {{ version = "4", features = ["derive", "env"] }}
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 "#,
         source = api.source,
         release = api.release,
