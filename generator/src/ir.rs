@@ -33,6 +33,7 @@ pub struct IdType {
 pub enum TypeDef {
     Struct(Struct),
     Enum(Enum),
+    Union(Union),
 }
 
 impl TypeDef {
@@ -40,6 +41,7 @@ impl TypeDef {
         match self {
             TypeDef::Struct(s) => &s.name,
             TypeDef::Enum(e) => &e.name,
+            TypeDef::Union(u) => &u.name,
         }
     }
 }
@@ -59,7 +61,29 @@ pub struct Field {
     pub wire_name: String,
     pub ty: Ty,
     pub required: bool,
+    /// Behind a `Box`: the field's type contains this struct again without a `Vec` or map.
+    pub boxed: bool,
     pub doc: Option<String>,
+}
+
+/// One of several schemas (`oneOf`/`anyOf`): picked by a discriminator property when the
+/// spec names one, else the first variant that decodes. Anything else is kept as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    pub name: String,
+    pub doc: Option<String>,
+    /// The wire name of the property whose value selects the variant.
+    pub discriminator: Option<String>,
+    pub variants: Vec<UnionVariant>,
+    pub pointer: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: Ty,
+    /// Discriminator values that select this variant.
+    pub tags: Vec<String>,
 }
 
 /// A string enum with a catch-all variant for values this spec does not list.

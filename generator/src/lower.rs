@@ -1,6 +1,6 @@
 //! Lower: turns the resolved spec into the IR, deciding every type, field and function.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
     AdditionalProperties, IntegerFormat, OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, ReferenceOr,
@@ -25,6 +25,8 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
         enums_by_values: BTreeMap::new(),
         ids: BTreeMap::new(),
         id_fields: BTreeMap::new(),
+        hoisted: BTreeMap::new(),
+        taken_names: BTreeSet::new(),
     };
     lowerer.name_components(sink);
     lowerer.collect_ids(sink);
@@ -40,6 +42,7 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
     if sink.has_errors() {
         return None;
     }
+    box_recursive_fields(&mut lowerer.types);
     Some(Api {
         source: source.to_owned(),
         release: release.to_owned(),
@@ -62,6 +65,60 @@ struct Lowerer<'a> {
     ids: BTreeMap<String, IdType>,
     /// Component schema key -> the ID type of its `id` property.
     id_fields: BTreeMap<String, String>,
+    /// Inline schema (as JSON) -> the type hoisted for it.
+    hoisted: BTreeMap<String, String>,
+    /// Every type name given out so far.
+    taken_names: BTreeSet<String>,
+}
+
+/// Boxes every struct field through which its struct contains itself again without a `Vec`
+/// or map in between (`Option` does not help: `Option<T>` is as large as `T`).
+fn box_recursive_fields(types: &mut BTreeMap<String, TypeDef>) {
+    let direct = |ty: &Ty| match ty {
+        Ty::Named(name) => Some(name.clone()),
+        _ => None,
+    };
+    let edges: BTreeMap<String, Vec<String>> = types
+        .values()
+        .filter_map(|def| match def {
+            TypeDef::Struct(s) => Some((s.name.clone(), s.fields.iter().filter_map(|f| direct(&f.ty)).collect())),
+            _ => None,
+        })
+        .collect();
+    let reaches = |from: &str, target: &str| {
+        let mut stack = vec![from.to_owned()];
+        let mut seen = BTreeSet::new();
+        while let Some(current) = stack.pop() {
+            if current == target {
+                return true;
+            }
+            if seen.insert(current.clone()) {
+                stack.extend(edges.get(&current).into_iter().flatten().cloned());
+            }
+        }
+        false
+    };
+    let mut to_box = Vec::new();
+    for (name, targets) in &edges {
+        for (index, target) in targets.iter().enumerate() {
+            if reaches(target, name) {
+                to_box.push((name.clone(), index));
+            }
+        }
+    }
+    for (name, direct_index) in to_box {
+        let Some(TypeDef::Struct(s)) = types.get_mut(&name) else { continue };
+        if let Some(field) = s.fields.iter_mut().filter(|f| matches!(f.ty, Ty::Named(_))).nth(direct_index) {
+            field.boxed = true;
+        }
+    }
+}
+
+/// One property of an object schema, with where it is in the spec.
+struct Property<'a> {
+    wire_name: &'a String,
+    schema: &'a ReferenceOr<Box<Schema>>,
+    pointer: String,
 }
 
 /// Where a schema is being lowered: the type that holds it and the field it is for.
@@ -78,6 +135,16 @@ fn string_enum(schema: &Schema) -> Option<Vec<String>> {
             Some(string.enumeration.iter().flatten().cloned().collect())
         }
         _ => None,
+    }
+}
+
+/// Object schemas with properties, compositions and string enums become named types; other
+/// components (primitives, arrays, bare objects) are aliases that references see through.
+fn becomes_type(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
+        SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
+        _ => string_enum(schema).is_some(),
     }
 }
 
@@ -113,8 +180,7 @@ impl<'a> Lowerer<'a> {
         let mut taken: BTreeMap<String, String> = BTreeMap::new();
         for (key, schema) in self.resolve.schemas() {
             let ReferenceOr::Item(schema) = schema else { continue };
-            let becomes_type = string_enum(schema).is_some() || matches!(schema.schema_kind, SchemaKind::Type(Type::Object(_)));
-            if !becomes_type {
+            if !becomes_type(schema) {
                 continue;
             }
             let name = names::type_name(key);
@@ -129,6 +195,7 @@ impl<'a> Lowerer<'a> {
             if let Some(values) = string_enum(schema) {
                 self.enums_by_values.entry(values).or_insert_with(|| name.clone());
             }
+            self.taken_names.insert(name.clone());
             self.component_names.insert(key.clone(), name);
         }
     }
@@ -214,29 +281,96 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// A struct or enum type for an object or string-enum schema.
+    /// The type for a schema that `becomes_type`: a struct, an enum or a union.
     fn lower_named(&mut self, name: &str, key: Option<&str>, schema: &'a Schema, pointer: &str, sink: &mut Sink<'_>) -> TypeDef {
         let doc = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
         if let Some(values) = string_enum(schema) {
             return TypeDef::Enum(self.enum_def(name, doc, &values, pointer, sink));
         }
-        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-            unreachable!("only objects and string enums are named types");
-        };
+        match &schema.schema_kind {
+            SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
+                let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                TypeDef::Union(self.union_def(name, doc, schema, parts, &join(pointer, keyword), sink))
+            }
+            _ => {
+                let mut properties = Vec::new();
+                let mut required = Vec::new();
+                self.collect_properties(schema, pointer, &mut properties, &mut required, &mut Vec::new(), sink);
+                let fields = self.fields(name, key, &properties, &required, sink);
+                TypeDef::Struct(ir::Struct { name: name.to_owned(), doc, fields, pointer: pointer.to_owned() })
+            }
+        }
+    }
+
+    /// The properties of an object, or of every part of an `allOf` (through `$ref`s), in
+    /// order of appearance; a later part's property of the same name replaces an earlier one.
+    fn collect_properties(
+        &self,
+        schema: &'a Schema,
+        pointer: &str,
+        properties: &mut Vec<Property<'a>>,
+        required: &mut Vec<String>,
+        seen: &mut Vec<String>,
+        sink: &mut Sink<'_>,
+    ) {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                for (wire_name, property) in &object.properties {
+                    properties.retain(|existing| existing.wire_name != wire_name);
+                    properties.push(Property {
+                        wire_name,
+                        schema: property,
+                        pointer: join(&join(pointer, "properties"), wire_name),
+                    });
+                }
+                required.extend(object.required.iter().cloned());
+            }
+            SchemaKind::AllOf { all_of } => {
+                for (index, part) in all_of.iter().enumerate() {
+                    let part_pointer = join(&join(pointer, "allOf"), &index.to_string());
+                    match part {
+                        ReferenceOr::Item(part) => self.collect_properties(part, &part_pointer, properties, required, seen, sink),
+                        ReferenceOr::Reference { reference } => {
+                            let Some(key) = schema_key(reference) else { continue };
+                            if seen.iter().any(|s| s == key) {
+                                continue;
+                            }
+                            seen.push(key.to_owned());
+                            if let Some((target, at)) = self.resolve.component_schema(key, &join(&part_pointer, "$ref"), sink) {
+                                self.collect_properties(target, &at, properties, required, seen, sink);
+                            }
+                        }
+                    }
+                }
+            }
+            // A `oneOf` inside an `allOf`, or a primitive part, adds no properties of its own.
+            _ => {}
+        }
+    }
+
+    /// Struct fields for `properties`; the `id` property and properties named like a path
+    /// parameter take their ID type.
+    fn fields(
+        &mut self,
+        name: &str,
+        key: Option<&str>,
+        properties: &[Property<'a>],
+        required: &[String],
+        sink: &mut Sink<'_>,
+    ) -> Vec<Field> {
         let mut fields: Vec<Field> = Vec::new();
-        let properties = join(pointer, "properties");
-        for (wire_name, property) in &object.properties {
-            let field_pointer = join(&properties, wire_name);
+        for property in properties {
+            let wire_name = property.wire_name;
             let field_name = names::value_name(wire_name);
             if let Some(other) = fields.iter().find(|field| field.name == field_name) {
                 sink.error(
-                    &field_pointer,
+                    &property.pointer,
                     format!("properties `{}` and `{wire_name}` both become the Rust field `{field_name}`", other.wire_name),
                     Some("rename one of the two properties".to_owned()),
                 );
                 continue;
             }
-            let (property_schema, nullable) = match property {
+            let (property_schema, nullable) = match property.schema {
                 ReferenceOr::Item(schema) => (Some(schema.as_ref()), schema.schema_data.nullable),
                 ReferenceOr::Reference { .. } => (None, false),
             };
@@ -248,19 +382,68 @@ impl<'a> Lowerer<'a> {
             let ty = match id_type {
                 Some(id) => Ty::Id(id),
                 None => {
-                    let context = Context { parent: name, field: wire_name, pointer: &field_pointer };
-                    self.ty_of_boxed(property, context, sink)
+                    let context = Context { parent: name, field: wire_name, pointer: &property.pointer };
+                    self.ty_of_boxed(property.schema, context, sink)
                 }
             };
             fields.push(Field {
                 name: field_name,
                 wire_name: wire_name.clone(),
                 ty,
-                required: object.required.contains(wire_name) && !nullable,
+                required: required.contains(wire_name) && !nullable,
+                boxed: false,
                 doc: property_schema.and_then(|schema| schema.schema_data.description.clone()),
             });
         }
-        TypeDef::Struct(ir::Struct { name: name.to_owned(), doc, fields, pointer: pointer.to_owned() })
+        fields
+    }
+
+    /// A `oneOf`/`anyOf` as a union: variants named after their types, selected by the
+    /// discriminator's mapping (or the referenced schema's name) when there is one.
+    fn union_def(
+        &mut self,
+        name: &str,
+        doc: Option<String>,
+        schema: &'a Schema,
+        parts: &'a [ReferenceOr<Schema>],
+        pointer: &str,
+        sink: &mut Sink<'_>,
+    ) -> ir::Union {
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut variants: Vec<ir::UnionVariant> = Vec::new();
+        for (index, part) in parts.iter().enumerate() {
+            let part_pointer = join(pointer, &index.to_string());
+            let field = format!("Variant{}", index + 1);
+            let ty = self.ty_of(part, Context { parent: name, field: &field, pointer: &part_pointer }, sink);
+            let mut variant_name = names::union_variant_name(&ty);
+            if variants.iter().any(|v| v.name == variant_name) {
+                variant_name = format!("{variant_name}{}", index + 1);
+            }
+            let tags = match (discriminator, part) {
+                (Some(discriminator), ReferenceOr::Reference { reference }) => {
+                    let mapped: Vec<String> = discriminator
+                        .mapping
+                        .iter()
+                        .filter(|(_, target)| *target == reference || schema_key(target) == schema_key(reference))
+                        .map(|(value, _)| value.clone())
+                        .collect();
+                    if mapped.is_empty() {
+                        schema_key(reference).map(|key| vec![key.to_owned()]).unwrap_or_default()
+                    } else {
+                        mapped
+                    }
+                }
+                _ => Vec::new(),
+            };
+            variants.push(ir::UnionVariant { name: variant_name, ty, tags });
+        }
+        ir::Union {
+            name: name.to_owned(),
+            doc,
+            discriminator: discriminator.map(|d| d.property_name.clone()),
+            variants,
+            pointer: pointer.to_owned(),
+        }
     }
 
     fn enum_def(&self, name: &str, doc: Option<String>, values: &[String], pointer: &str, sink: &mut Sink<'_>) -> ir::Enum {
@@ -341,28 +524,57 @@ impl<'a> Lowerer<'a> {
                     None => Ty::Vec(Box::new(Ty::Json)),
                 }
             }
-            SchemaKind::Type(Type::Object(object)) if !object.properties.is_empty() => {
-                let name = names::hoisted_name(context.parent, context.field);
-                if !self.types.contains_key(&name) {
-                    let def = self.lower_named(&name, None, schema, context.pointer, sink);
-                    self.types.insert(name.clone(), def);
-                }
-                Ty::Named(name)
-            }
+            SchemaKind::Type(Type::Object(object)) if !object.properties.is_empty() => self.hoist(schema, context, sink),
             SchemaKind::Type(Type::Object(object)) => match &object.additional_properties {
                 Some(AdditionalProperties::Schema(values)) => {
                     let values_pointer = join(context.pointer, "additionalProperties");
                     Ty::Map(Box::new(self.ty_of(values, Context { pointer: &values_pointer, ..context }, sink)))
                 }
+                Some(AdditionalProperties::Any(true)) => Ty::Map(Box::new(Ty::Json)),
                 _ => Ty::Json,
             },
-            // Composition is generated as JSON until the generator models it.
-            SchemaKind::OneOf { .. }
-            | SchemaKind::AllOf { .. }
-            | SchemaKind::AnyOf { .. }
-            | SchemaKind::Not { .. }
-            | SchemaKind::Any(_) => Ty::Json,
+            // `allOf: [$ref]` (often used to attach a description) is just the referenced type.
+            SchemaKind::AllOf { all_of: parts } | SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts }
+                if parts.len() == 1 =>
+            {
+                let keyword = match schema.schema_kind {
+                    SchemaKind::AllOf { .. } => "allOf",
+                    SchemaKind::OneOf { .. } => "oneOf",
+                    _ => "anyOf",
+                };
+                let part_pointer = join(&join(context.pointer, keyword), "0");
+                self.ty_of(&parts[0], Context { pointer: &part_pointer, ..context }, sink)
+            }
+            SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => self.hoist(schema, context, sink),
+            // `not` and schemas without a type say too little to type: any JSON value.
+            SchemaKind::Not { .. } | SchemaKind::Any(_) => Ty::Json,
         }
+    }
+
+    /// An inline schema that needs a type of its own: one type per distinct schema content,
+    /// named after where it first appears (`{Parent}{Field}`, numbered if that is taken).
+    fn hoist(&mut self, schema: &'a Schema, context: Context<'_>, sink: &mut Sink<'_>) -> Ty {
+        let content = serde_json::to_string(schema).expect("a parsed schema serializes");
+        if let Some(name) = self.hoisted.get(&content) {
+            return Ty::Named(name.clone());
+        }
+        let name = self.fresh_name(&names::hoisted_name(context.parent, context.field));
+        self.hoisted.insert(content, name.clone());
+        let def = self.lower_named(&name, None, schema, context.pointer, sink);
+        self.types.insert(name.clone(), def);
+        Ty::Named(name)
+    }
+
+    /// `base`, or `base2`, `base3`, ... if a type already has that name.
+    fn fresh_name(&mut self, base: &str) -> String {
+        let mut name = base.to_owned();
+        let mut counter = 2;
+        while self.taken_names.contains(&name) {
+            name = format!("{base}{counter}");
+            counter += 1;
+        }
+        self.taken_names.insert(name.clone());
+        name
     }
 
     /// One enum type per distinct value list: an inline enum with the values of a named one is
@@ -371,7 +583,7 @@ impl<'a> Lowerer<'a> {
         if let Some(name) = self.enums_by_values.get(&values) {
             return Ty::Named(name.clone());
         }
-        let name = names::hoisted_name(context.parent, context.field);
+        let name = self.fresh_name(&names::hoisted_name(context.parent, context.field));
         let doc = schema.schema_data.description.clone();
         let def = self.enum_def(&name, doc, &values, context.pointer, sink);
         self.enums_by_values.insert(values, name.clone());

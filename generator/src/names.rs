@@ -52,6 +52,25 @@ pub fn value_name(raw: &str) -> String {
 
 /// `GROUP_READ_ONLY` -> `GroupReadOnly`, `3.6` -> `V3_6`, `us-east-1` -> `UsEast1`.
 pub fn variant_name(wire: &str) -> String {
+    if !wire.is_empty() && !wire.chars().any(|c| c.is_ascii_alphanumeric()) {
+        let mut rest = wire.trim();
+        let mut name = String::new();
+        while !rest.is_empty() {
+            match SYMBOLS.iter().find(|(symbol, _)| rest.starts_with(symbol)) {
+                Some((symbol, word)) => {
+                    name.push_str(word);
+                    rest = &rest[symbol.len()..];
+                }
+                None => {
+                    let c = rest.chars().next().expect("rest is not empty");
+                    name.push_str(&format!("U{:04X}", c as u32));
+                    rest = &rest[c.len_utf8()..];
+                }
+            }
+            rest = rest.trim_start();
+        }
+        return name;
+    }
     let mut name = String::new();
     for part in wire.split(|c: char| !c.is_ascii_alphanumeric()).filter(|part| !part.is_empty()) {
         // Two numbers in a row keep a separator: `3.6` must not read as `36`.
@@ -72,6 +91,49 @@ pub fn catch_all_variant(variants: &[String]) -> String {
     }
     name
 }
+
+/// A union variant is named after the type it holds: `Cluster`, `String`, `Integer`, `List`.
+pub fn union_variant_name(ty: &crate::ir::Ty) -> String {
+    use crate::ir::Ty;
+    match ty {
+        Ty::Named(name) | Ty::Id(name) => name.clone(),
+        Ty::String => "String".to_owned(),
+        Ty::Bool => "Boolean".to_owned(),
+        Ty::I32 | Ty::I64 => "Integer".to_owned(),
+        Ty::F64 => "Number".to_owned(),
+        Ty::DateTime => "DateTime".to_owned(),
+        Ty::Json => "Json".to_owned(),
+        Ty::Vec(inner) => format!("{}List", union_variant_name(inner)),
+        Ty::Map(inner) => format!("{}Map", union_variant_name(inner)),
+    }
+}
+
+/// Names for enum values made only of symbols, which case conversion would erase.
+const SYMBOLS: &[(&str, &str)] = &[
+    ("<=", "LessOrEqual"),
+    (">=", "GreaterOrEqual"),
+    ("!=", "NotEqual"),
+    ("==", "Equal"),
+    ("<", "Less"),
+    (">", "Greater"),
+    ("=", "Equal"),
+    ("+", "Plus"),
+    ("-", "Minus"),
+    ("*", "Star"),
+    ("/", "Slash"),
+    ("%", "Percent"),
+    ("&", "And"),
+    ("|", "Or"),
+    ("!", "Not"),
+    ("~", "Tilde"),
+    (".", "Dot"),
+    (":", "Colon"),
+    ("@", "At"),
+    ("#", "Hash"),
+    ("$", "Dollar"),
+    ("^", "Caret"),
+    ("?", "Question"),
+];
 
 /// Hoisted inline schemas are named after where they first appear: `GroupInvitationRoles`.
 pub fn hoisted_name(parent: &str, field: &str) -> String {
@@ -102,6 +164,9 @@ mod tests {
         assert_eq!(variant_name("us-east-1"), "UsEast1");
         assert_eq!(variant_name("lower case"), "LowerCase");
         assert_eq!(variant_name("SELF"), "SelfValue");
+        assert_eq!(variant_name("<"), "Less");
+        assert_eq!(variant_name(">="), "GreaterOrEqual");
+        assert_eq!(variant_name(""), "V");
         assert_eq!(catch_all_variant(&["Unknown".into()]), "UnknownValue");
     }
 }

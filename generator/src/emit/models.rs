@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{Paths, docs, ident, module_of, module_preamble, ty_tokens};
-use crate::ir::{Api, Enum, Module, Struct, Ty, TypeDef};
+use crate::ir::{Api, Enum, Module, Struct, Ty, TypeDef, Union};
 use crate::names;
 
 pub fn emit(api: &Api, module: Module) -> TokenStream {
@@ -22,6 +22,7 @@ pub fn emit(api: &Api, module: Module) -> TokenStream {
     let items = api.types.values().filter_map(|def| match def {
         TypeDef::Struct(s) if module == Module::Models => Some(emit_struct(api, s)),
         TypeDef::Enum(e) if e.module == module => Some(emit_enum(e)),
+        TypeDef::Union(u) if module == Module::Models => Some(emit_union(api, u)),
         _ => None,
     });
     let imports = imports(api, module);
@@ -40,9 +41,10 @@ fn imports(api: &Api, module: Module) -> TokenStream {
     let mut ids = BTreeSet::new();
     let mut roles = BTreeSet::new();
     for def in api.types.values() {
-        let TypeDef::Struct(s) = def else { continue };
-        for field in &s.fields {
-            collect(api, &field.ty, &mut ids, &mut roles);
+        match def {
+            TypeDef::Struct(s) => s.fields.iter().for_each(|field| collect(api, &field.ty, &mut ids, &mut roles)),
+            TypeDef::Union(u) => u.variants.iter().for_each(|variant| collect(api, &variant.ty, &mut ids, &mut roles)),
+            TypeDef::Enum(_) => {}
         }
     }
     let ids = ids.iter().map(|name| ident(name));
@@ -72,6 +74,7 @@ fn emit_struct(api: &Api, s: &Struct) -> TokenStream {
         let field_name = ident(&field.name);
         let doc = docs(field.doc.as_deref().unwrap_or(&format!("The `{}` property.", field.wire_name)));
         let ty = ty_tokens(api, &field.ty, Paths::Bare);
+        let ty = if field.boxed { quote!(Box<#ty>) } else { ty };
         let unraw = field.name.trim_start_matches("r#");
         let rename = (unraw != field.wire_name).then(|| {
             let wire = &field.wire_name;
@@ -161,6 +164,85 @@ fn emit_enum(e: &Enum) -> TokenStream {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <String as serde::Deserialize>::deserialize(deserializer)?;
                 Ok(Self::from_known(&value).unwrap_or(#name::#catch_all(value)))
+            }
+        }
+    }
+}
+
+fn emit_union(api: &Api, u: &Union) -> TokenStream {
+    let name = ident(&u.name);
+    let doc = docs(u.doc.as_deref().unwrap_or(&format!("One of the schemas `{}` can be.", u.name)));
+    let variant_names: Vec<String> = u.variants.iter().map(|v| v.name.clone()).collect();
+    let catch_all = format_ident!("{}", names::catch_all_variant(&variant_names));
+    let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.name)).collect();
+    let types: Vec<_> = u.variants.iter().map(|v| ty_tokens(api, &v.ty, Paths::Bare)).collect();
+    let variant_docs = u.variants.iter().map(|v| match v.tags.as_slice() {
+        [] => format!(" A `{}`.", v.name),
+        tags => format!(
+            " Selected when the discriminator is {}.",
+            tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" or ")
+        ),
+    });
+    let decode = match &u.discriminator {
+        Some(property) => {
+            let arms = u.variants.iter().zip(&variants).filter(|(v, _)| !v.tags.is_empty()).map(|(v, variant)| {
+                let tags = &v.tags;
+                quote! {
+                    Some(#(#tags)|*) => serde_json::from_value(value).map(|inner| #name::#variant(Box::new(inner))),
+                }
+            });
+            quote! {
+                let decoded = match value.get(#property).and_then(serde_json::Value::as_str) {
+                    #(#arms)*
+                    _ => return Ok(#name::#catch_all(value)),
+                };
+                decoded.map_err(serde::de::Error::custom)
+            }
+        }
+        None => {
+            let attempts = variants.iter().zip(&types).map(|(variant, ty)| {
+                quote! {
+                    if let Ok(inner) = serde_json::from_value::<#ty>(value.clone()) {
+                        return Ok(#name::#variant(Box::new(inner)));
+                    }
+                }
+            });
+            quote! {
+                #(#attempts)*
+                Ok(#name::#catch_all(value))
+            }
+        }
+    };
+    let how = match &u.discriminator {
+        Some(property) => {
+            format!(" Decoding picks the variant by the `{property}` property; a value it does not list is kept as JSON.")
+        }
+        None => " Decoding takes the first variant that accepts the value; a value none accepts is kept as JSON.".to_owned(),
+    };
+    quote! {
+        #doc
+        #[doc = ""]
+        #[doc = #how]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #( #[doc = #variant_docs] #variants(Box<#types>), )*
+            /// A value that matches no variant this crate knows, kept as it was sent.
+            #catch_all(serde_json::Value),
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #( #name::#variants(inner) => serde::Serialize::serialize(inner, serializer), )*
+                    #name::#catch_all(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                #decode
             }
         }
     }

@@ -61,6 +61,10 @@ pub(crate) fn deprecation(operation: &Operation) -> TokenStream {
     quote!(#[deprecated(note = #note)])
 }
 
+fn has_default(ty: &Ty) -> bool {
+    matches!(ty, Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Json | Ty::Vec(_) | Ty::Map(_))
+}
+
 fn status_tokens(status: u16) -> TokenStream {
     let name = match status {
         200 => "OK",
@@ -145,9 +149,16 @@ fn emit_operation(api: &Api, operation: &Operation) -> TokenStream {
             let ty = ty_tokens(api, &param.ty, Paths::Qualified);
             if param.required { quote!(#doc pub #name: #ty,) } else { quote!(#doc pub #name: Option<#ty>,) }
         });
+        // A required parameter of a spec type has no sensible default value.
+        let defaultable = operation.query_params.iter().all(|param| !param.required || has_default(&param.ty));
+        let (derive_default, doc) = if defaultable {
+            (quote!(Default,), " The query parameters; `Default` leaves every optional one out.")
+        } else {
+            (quote!(), " The query parameters; the required ones have no default.")
+        };
         quote! {
-            /// The query parameters; `Default` leaves every optional one out.
-            #[derive(Debug, Clone, Default, PartialEq)]
+            #[doc = #doc]
+            #[derive(Debug, Clone, #derive_default PartialEq)]
             pub struct Query {
                 #(#fields)*
             }
