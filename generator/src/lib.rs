@@ -84,7 +84,8 @@ fn release_of(input: &Input<'_>) -> Result<String, Diagnostics> {
     }
 }
 
-fn is_release(text: &str) -> bool {
+/// Whether `text` has the form of an Atlas API release or resource version: `YYYY-MM-DD`.
+pub fn is_release(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.len() == 10 && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
 }

@@ -151,10 +151,7 @@ fn local_ref_hint() -> Option<String> {
 pub fn media_type_version(media_type: &str) -> Option<&str> {
     let rest = media_type.strip_prefix("application/vnd.atlas.")?;
     let (version, _suffix) = rest.split_once('+')?;
-    let bytes = version.as_bytes();
-    let well_formed = bytes.len() == 10
-        && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
-    well_formed.then_some(version)
+    crate::is_release(version).then_some(version)
 }
 
 /// The newest resource version, among all the content maps of one operation, that is not later

@@ -54,7 +54,15 @@ pub fn run(options: &Options) -> Result<(), String> {
     };
     let text = fs::read_to_string(&spec).map_err(|error| format!("error: cannot read {}: {error}", spec.display()))?;
     let shown = shown_path(&root, &spec);
-    let input = generator::Input { file: &shown, text: &text, release: options.api_version.as_deref() };
+    // A spec outside a `YYYY-MM-DD` folder (a full upstream spec) targets the fragment's release.
+    let in_release_folder =
+        spec.parent().and_then(Path::file_name).is_some_and(|name| generator::is_release(&name.to_string_lossy()));
+    let release = match &options.api_version {
+        Some(release) => Some(release.clone()),
+        None if in_release_folder => None,
+        None => Some(newest_release(&root)?),
+    };
+    let input = generator::Input { file: &shown, text: &text, release: release.as_deref() };
     let files = generator::generate(&input).map_err(|diagnostics| diagnostics.to_string())?;
 
     let crate_dir = root.join("generated");
@@ -71,16 +79,26 @@ pub fn run(options: &Options) -> Result<(), String> {
     if options.check { check(&target, &files) } else { write_all(&target, &files, &extra) }
 }
 
-/// The newest `spec/YYYY-MM-DD/` folder's one `.yaml` file.
-fn default_spec(root: &Path) -> Result<PathBuf, String> {
+/// The newest `spec/YYYY-MM-DD/` folder.
+fn newest_release_dir(root: &Path) -> Result<PathBuf, String> {
     let spec_dir = root.join("spec");
     let mut releases: Vec<PathBuf> = fs::read_dir(&spec_dir)
         .map_err(|error| format!("error: cannot read {}: {error}", spec_dir.display()))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| path.is_dir())
+        .filter(|path| path.is_dir() && path.file_name().is_some_and(|name| generator::is_release(&name.to_string_lossy())))
         .collect();
     releases.sort();
-    let release = releases.pop().ok_or_else(|| format!("error: no release folder in {}", spec_dir.display()))?;
+    releases.pop().ok_or_else(|| format!("error: no spec/YYYY-MM-DD/ release folder in {}", spec_dir.display()))
+}
+
+/// The release of the newest fragment: the default target for specs outside `spec/`.
+fn newest_release(root: &Path) -> Result<String, String> {
+    Ok(newest_release_dir(root)?.file_name().expect("a release folder has a name").to_string_lossy().into_owned())
+}
+
+/// The newest `spec/YYYY-MM-DD/` folder's one `.yaml` file.
+fn default_spec(root: &Path) -> Result<PathBuf, String> {
+    let release = newest_release_dir(root)?;
     let mut yamls: Vec<PathBuf> = fs::read_dir(&release)
         .map_err(|error| format!("error: cannot read {}: {error}", release.display()))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))

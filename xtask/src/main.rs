@@ -14,7 +14,8 @@ commands:
       --spec PATH    the OpenAPI document to read (default: the newest spec/YYYY-MM-DD/*.yaml)
       --out DIR      write (or with --check, compare) a complete, standalone crate in DIR
                      instead of generated/
-      --api-version  the Atlas API release to target (default: the spec's folder name)
+      --api-version  the Atlas API release to target (default: the spec's folder name, or for a
+                     spec outside a YYYY-MM-DD folder, the newest spec/ release)
   test
       Run the whole test suite (cargo test --workspace).";
 
