@@ -138,6 +138,7 @@ pub struct Operation {
     pub summary: String,
     pub doc: Option<String>,
     pub path_params: Vec<PathParam>,
+    /// Query and header parameters: the fields of the operation's `Query` struct.
     pub query_params: Vec<QueryParam>,
     pub body: Option<Body>,
     /// The media type sent in `Accept`: the chosen resource version.
@@ -200,7 +201,15 @@ pub struct QueryParam {
     pub wire_name: String,
     pub ty: Ty,
     pub required: bool,
+    /// Sent in the query string, or as a header.
+    pub location: ParamLocation,
     pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Query,
+    Header,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -213,6 +222,15 @@ pub struct Body {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Success {
     pub status: u16,
-    /// `None`: no body (204).
-    pub ty: Option<Ty>,
+    pub body: ResponseBody,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    /// No body (204, or no schema).
+    Empty,
+    /// A JSON body decoded into this type.
+    Json(Ty),
+    /// Any other media type (`+csv`, `+gzip`): the bytes as they came.
+    Bytes,
 }

@@ -8,7 +8,7 @@ use openapiv3::{
 };
 
 use crate::diag::{Sink, join};
-use crate::ir::{self, Api, Field, IdType, Method, Module, PathSegment, Ty, TypeDef, Variant};
+use crate::ir::{self, Api, Field, IdType, Method, Module, ParamLocation, PathSegment, ResponseBody, Ty, TypeDef, Variant};
 use crate::names;
 use crate::resolve::{Resolver, pick_media_type, pick_version, schema_key};
 
@@ -706,7 +706,11 @@ impl<'a> Lowerer<'a> {
             }
         }
         for (parameter, at) in &resolved {
-            let Parameter::Query { parameter_data: data, .. } = parameter else { continue };
+            let (data, location) = match parameter {
+                Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
+                Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
+                Parameter::Path { .. } | Parameter::Cookie { .. } => continue,
+            };
             let ty = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
                     let context = Context { parent: &type_prefix, field: &data.name, pointer: at };
@@ -719,6 +723,7 @@ impl<'a> Lowerer<'a> {
                 wire_name: data.name.clone(),
                 ty,
                 required: data.required,
+                location,
                 doc: data.description.clone(),
             });
         }
@@ -798,16 +803,17 @@ impl<'a> Lowerer<'a> {
 
         let (status, response, response_at) = success_spec?;
         let chosen = pick_media_type(&response.content, version.as_deref());
-        let success_ty = match chosen {
+        let success_body = match chosen {
+            Some((content_type, _)) if !is_json(content_type) => ResponseBody::Bytes,
             Some((content_type, media)) => match &media.schema {
                 Some(schema) => {
                     let at = join(&join(&join(&response_at, "content"), content_type), "schema");
                     let context = Context { parent: &type_prefix, field: "response", pointer: &at };
-                    Some(self.ty_of(schema, context, sink))
+                    ResponseBody::Json(self.ty_of(schema, context, sink))
                 }
-                None => None,
+                None => ResponseBody::Empty,
             },
-            None => None,
+            None => ResponseBody::Empty,
         };
         let accept = match (chosen, &version) {
             (Some((content_type, _)), _) => content_type.clone(),
@@ -828,7 +834,7 @@ impl<'a> Lowerer<'a> {
             body,
             accept,
             api_version: version.unwrap_or_default(),
-            success: ir::Success { status, ty: success_ty },
+            success: ir::Success { status, body: success_body },
             deprecated: operation.deprecated,
             sunset: operation.extensions.get("x-sunset").and_then(|value| value.as_str()).map(str::to_owned),
             replacement: operation.external_docs.as_ref().and_then(replacement),
@@ -845,6 +851,11 @@ fn replacement(docs: &openapiv3::ExternalDocumentation) -> Option<String> {
         Some(tag) => format!("`{title}` in the {tag} API"),
         None => format!("`{title}`"),
     })
+}
+
+/// `application/json`, `application/vnd.atlas.2023-01-01+json`, `application/problem+json`.
+fn is_json(media_type: &str) -> bool {
+    media_type == "application/json" || media_type.ends_with("+json")
 }
 
 enum Template<'p> {

@@ -98,6 +98,24 @@ pub(crate) fn build_request(
     builder.body(body).map_err(|err| Error::invalid_argument_caused_by("could not build the request", err))
 }
 
+/// Sets header `name` to `value`'s `Display` form when `value` is `Some`.
+#[allow(dead_code, reason = "only operations with header parameters call it")]
+pub(crate) fn set_header(
+    request: &mut http::Request<Vec<u8>>,
+    name: &'static str,
+    value: Option<impl Display>,
+) -> Result<(), Error> {
+    if let Some(value) = value {
+        let text = value.to_string();
+        let header = http::HeaderName::try_from(name)
+            .map_err(|err| Error::invalid_argument_caused_by(format!("invalid header name {name:?}"), err))?;
+        let value = HeaderValue::try_from(text.as_str())
+            .map_err(|err| Error::invalid_argument_caused_by(format!("invalid {name} header {text:?}"), err))?;
+        request.headers_mut().insert(header, value);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,6 +31,14 @@ pub(crate) fn expect_empty<B: AsRef<[u8]>>(response: http::Response<B>, expected
     if response.status() == expected { Ok(()) } else { Err(error_from_response(&response)) }
 }
 
+/// Accepts a response whose status is `expected` and returns its body as it came: for
+/// media types that are not JSON (`+csv`, `+gzip`); any other status becomes
+/// [`error_from_response`].
+#[allow(dead_code, reason = "only operations with a CSV or compressed response call it")]
+pub(crate) fn expect_bytes<B: AsRef<[u8]>>(response: http::Response<B>, expected: StatusCode) -> Result<Vec<u8>, Error> {
+    if response.status() == expected { Ok(response.body().as_ref().to_vec()) } else { Err(error_from_response(&response)) }
+}
+
 /// The error for a response an operation did not expect: [`Error::Api`] when the body
 /// is an Atlas `ApiError`, otherwise [`Error::Decode`] with the status and an excerpt.
 pub(crate) fn error_from_response<B: AsRef<[u8]>>(response: &http::Response<B>) -> Error {

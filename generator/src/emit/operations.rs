@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Paths, borrowed_ty_tokens, docs, ident, module_preamble, ty_tokens};
-use crate::ir::{Api, Operation, PathSegment, Ty};
+use crate::ir::{Api, Operation, ParamLocation, PathSegment, ResponseBody, Ty};
 
 pub fn emit(api: &Api) -> TokenStream {
     let module_doc = module_preamble(
@@ -125,9 +125,10 @@ pub(crate) fn argument_names(operation: &Operation) -> Vec<TokenStream> {
 }
 
 pub(crate) fn success_tokens(api: &Api, operation: &Operation) -> TokenStream {
-    match &operation.success.ty {
-        Some(ty) => ty_tokens(api, ty, Paths::Qualified),
-        None => quote!(()),
+    match &operation.success.body {
+        ResponseBody::Json(ty) => ty_tokens(api, ty, Paths::Qualified),
+        ResponseBody::Bytes => quote!(Vec<u8>),
+        ResponseBody::Empty => quote!(()),
     }
 }
 
@@ -145,7 +146,16 @@ fn emit_operation(api: &Api, operation: &Operation) -> TokenStream {
     let query_struct = (!operation.query_params.is_empty()).then(|| {
         let fields = operation.query_params.iter().map(|param| {
             let name = ident(&param.name);
-            let doc = docs(param.doc.as_deref().unwrap_or(&format!("The `{}` query parameter.", param.wire_name)));
+            let place = match param.location {
+                ParamLocation::Query => "query parameter",
+                ParamLocation::Header => "header",
+            };
+            let doc = docs(param.doc.as_deref().unwrap_or(&format!("The `{}` {place}.", param.wire_name)));
+            let sent_as = (param.location == ParamLocation::Header).then(|| {
+                let note = format!(" Sent as the `{}` header.", param.wire_name);
+                quote!(#[doc = ""] #[doc = #note])
+            });
+            let doc = quote!(#doc #sent_as);
             let ty = ty_tokens(api, &param.ty, Paths::Qualified);
             if param.required { quote!(#doc pub #name: #ty,) } else { quote!(#doc pub #name: Option<#ty>,) }
         });
@@ -179,11 +189,15 @@ fn emit_operation(api: &Api, operation: &Operation) -> TokenStream {
         }
     });
 
-    let push_query = (!operation.query_params.is_empty()).then(|| {
-        let pushes = operation.query_params.iter().map(|param| {
-            let name = ident(&param.name);
+    let value_of = |param: &crate::ir::QueryParam| {
+        let name = ident(&param.name);
+        if param.required { quote!(Some(&query.#name)) } else { quote!(query.#name.as_ref()) }
+    };
+    let in_query: Vec<_> = operation.query_params.iter().filter(|p| p.location == ParamLocation::Query).collect();
+    let push_query = (!in_query.is_empty()).then(|| {
+        let pushes = in_query.iter().map(|param| {
             let wire = &param.wire_name;
-            let value = if param.required { quote!(Some(&query.#name)) } else { quote!(query.#name.as_ref()) };
+            let value = value_of(param);
             match &param.ty {
                 // Arrays repeat the key (OpenAPI's default `form` style, exploded).
                 Ty::Vec(_) => quote! {
@@ -199,6 +213,26 @@ fn emit_operation(api: &Api, operation: &Operation) -> TokenStream {
             #(#pushes)*
         }
     });
+    let set_headers: Vec<_> = operation
+        .query_params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Header)
+        .map(|param| {
+            let wire = &param.wire_name;
+            let value = value_of(param);
+            match &param.ty {
+                // Arrays are comma-separated (OpenAPI's `simple` style for headers).
+                Ty::Vec(_) => quote! {
+                    crate::runtime::set_header(
+                        &mut request,
+                        #wire,
+                        #value.map(|values| values.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")),
+                    )?;
+                },
+                _ => quote!(crate::runtime::set_header(&mut request, #wire, #value)?;),
+            }
+        })
+        .collect();
 
     let (content_type_const, body_tokens) = match &operation.body {
         Some(body) => {
@@ -214,13 +248,23 @@ fn emit_operation(api: &Api, operation: &Operation) -> TokenStream {
         None => (None, quote!(None)),
     };
 
+    let build = if set_headers.is_empty() {
+        quote!(crate::runtime::build_request(http::Method::#http_method, &url, ACCEPT, #body_tokens))
+    } else {
+        quote! {
+            let mut request = crate::runtime::build_request(http::Method::#http_method, &url, ACCEPT, #body_tokens)?;
+            #(#set_headers)*
+            Ok(request)
+        }
+    };
     let arguments = arguments(api, operation);
     let deprecation = deprecation(operation);
     let success = success_tokens(api, operation);
     let status = status_tokens(operation.success.status);
-    let decode = match &operation.success.ty {
-        Some(_) => quote!(crate::runtime::decode_json(response, #status)),
-        None => quote!(crate::runtime::expect_empty(response, #status)),
+    let decode = match &operation.success.body {
+        ResponseBody::Json(_) => quote!(crate::runtime::decode_json(response, #status)),
+        ResponseBody::Bytes => quote!(crate::runtime::expect_bytes(response, #status)),
+        ResponseBody::Empty => quote!(crate::runtime::expect_empty(response, #status)),
     };
     let request_doc = docs(&format!(
         "Builds the `{method} {path}` request for `{operation_id}`, against `base_url` (`https://cloud.mongodb.com` for Atlas).\n\nFails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid."
@@ -260,7 +304,7 @@ fn emit_operation(api: &Api, operation: &Operation) -> TokenStream {
                 let mut url = crate::runtime::base_url(base_url);
                 #(#push_path)*
                 #push_query
-                crate::runtime::build_request(http::Method::#http_method, &url, ACCEPT, #body_tokens)
+                #build
             }
 
             #response_doc
