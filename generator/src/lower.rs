@@ -28,7 +28,7 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
         hoisted: BTreeMap::new(),
         taken_names: BTreeSet::new(),
     };
-    lowerer.name_components(sink);
+    lowerer.name_components();
     lowerer.collect_ids(sink);
     lowerer.lower_components(sink);
     let operations = lowerer.lower_operations(release, sink);
@@ -175,27 +175,18 @@ fn path_item(item: &ReferenceOr<openapiv3::PathItem>) -> Option<&openapiv3::Path
 }
 
 impl<'a> Lowerer<'a> {
-    /// Names every component schema that becomes a type, refusing names that collide.
-    fn name_components(&mut self, sink: &mut Sink<'_>) {
-        let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    /// Names every component schema that becomes a type.
+    fn name_components(&mut self) {
         for (key, schema) in self.resolve.schemas() {
             let ReferenceOr::Item(schema) = schema else { continue };
             if !becomes_type(schema) {
                 continue;
             }
-            let name = names::type_name(key);
-            if let Some(other) = taken.insert(name.clone(), key.clone()) {
-                sink.error(
-                    &join("/components/schemas", key),
-                    format!("schemas `{other}` and `{key}` both become the Rust type `{name}`"),
-                    Some("rename one of the two schemas".to_owned()),
-                );
-                continue;
-            }
+            // Two schemas that differ only in case or punctuation keep distinct, numbered types.
+            let name = self.fresh_name(&names::type_name(key));
             if let Some(values) = string_enum(schema) {
                 self.enums_by_values.entry(values).or_insert_with(|| name.clone());
             }
-            self.taken_names.insert(name.clone());
             self.component_names.insert(key.clone(), name);
         }
     }
@@ -285,7 +276,7 @@ impl<'a> Lowerer<'a> {
     fn lower_named(&mut self, name: &str, key: Option<&str>, schema: &'a Schema, pointer: &str, sink: &mut Sink<'_>) -> TypeDef {
         let doc = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
         if let Some(values) = string_enum(schema) {
-            return TypeDef::Enum(self.enum_def(name, doc, &values, pointer, sink));
+            return TypeDef::Enum(self.enum_def(name, doc, &values, pointer));
         }
         match &schema.schema_kind {
             SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
@@ -361,15 +352,10 @@ impl<'a> Lowerer<'a> {
         let mut fields: Vec<Field> = Vec::new();
         for property in properties {
             let wire_name = property.wire_name;
-            let field_name = names::value_name(wire_name);
-            if let Some(other) = fields.iter().find(|field| field.name == field_name) {
-                sink.error(
-                    &property.pointer,
-                    format!("properties `{}` and `{wire_name}` both become the Rust field `{field_name}`", other.wire_name),
-                    Some("rename one of the two properties".to_owned()),
-                );
-                continue;
-            }
+            // Properties that collide after conversion (`groupId`, `group_id`) are numbered;
+            // serde keeps each one's wire name.
+            let field_name =
+                names::numbered(names::value_name(wire_name), |candidate| fields.iter().any(|f| f.name == candidate));
             let (property_schema, nullable) = match property.schema {
                 ReferenceOr::Item(schema) => (Some(schema.as_ref()), schema.schema_data.nullable),
                 ReferenceOr::Reference { .. } => (None, false),
@@ -446,18 +432,10 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn enum_def(&self, name: &str, doc: Option<String>, values: &[String], pointer: &str, sink: &mut Sink<'_>) -> ir::Enum {
+    fn enum_def(&self, name: &str, doc: Option<String>, values: &[String], pointer: &str) -> ir::Enum {
         let mut variants: Vec<Variant> = Vec::new();
         for value in values {
-            let variant = names::variant_name(value);
-            if let Some(other) = variants.iter().find(|v| v.name == variant) {
-                sink.error(
-                    &join(pointer, "enum"),
-                    format!("enum values `{}` and `{value}` both become the variant `{name}::{variant}`", other.wire),
-                    Some("enum values must stay distinct after conversion to UpperCamelCase".to_owned()),
-                );
-                continue;
-            }
+            let variant = names::numbered(names::variant_name(value), |candidate| variants.iter().any(|v| v.name == candidate));
             variants.push(Variant { name: variant, wire: value.clone() });
         }
         let module = if name.ends_with("Role") { Module::Roles } else { Module::Models };
@@ -502,7 +480,7 @@ impl<'a> Lowerer<'a> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
                 if let Some(values) = string_enum(schema) {
-                    return self.hoist_enum(values, schema, context, sink);
+                    return self.hoist_enum(values, schema, context);
                 }
                 match &string.format {
                     VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Ty::DateTime,
@@ -579,13 +557,13 @@ impl<'a> Lowerer<'a> {
 
     /// One enum type per distinct value list: an inline enum with the values of a named one is
     /// that type; otherwise it is hoisted and named after where it first appears.
-    fn hoist_enum(&mut self, values: Vec<String>, schema: &Schema, context: Context<'_>, sink: &mut Sink<'_>) -> Ty {
+    fn hoist_enum(&mut self, values: Vec<String>, schema: &Schema, context: Context<'_>) -> Ty {
         if let Some(name) = self.enums_by_values.get(&values) {
             return Ty::Named(name.clone());
         }
         let name = self.fresh_name(&names::hoisted_name(context.parent, context.field));
         let doc = schema.schema_data.description.clone();
-        let def = self.enum_def(&name, doc, &values, context.pointer, sink);
+        let def = self.enum_def(&name, doc, &values, context.pointer);
         self.enums_by_values.insert(values, name.clone());
         self.types.insert(name.clone(), TypeDef::Enum(def));
         Ty::Named(name)

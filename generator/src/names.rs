@@ -83,6 +83,20 @@ pub fn variant_name(wire: &str) -> String {
     if KEYWORDS.contains(&name.as_str()) { format!("{name}Value") } else { name }
 }
 
+/// `name`, or `name_2`, `name_3`, ... (`Name2` for type-like names) while `taken` says the
+/// candidate is in use.
+pub fn numbered(name: String, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(&name) {
+        return name;
+    }
+    let snake = name.starts_with(|c: char| c.is_ascii_lowercase()) || name.starts_with("r#");
+    let base = name.trim_start_matches("r#");
+    (2..)
+        .map(|n| if snake || base.ends_with(|c: char| c.is_ascii_digit()) { format!("{base}_{n}") } else { format!("{base}{n}") })
+        .find(|candidate| !taken(candidate))
+        .expect("some number is free")
+}
+
 /// The catch-all variant: `Unknown`, unless the spec already uses that name.
 pub fn catch_all_variant(variants: &[String]) -> String {
     let mut name = String::from("Unknown");
@@ -168,5 +182,9 @@ mod tests {
         assert_eq!(variant_name(">="), "GreaterOrEqual");
         assert_eq!(variant_name(""), "V");
         assert_eq!(catch_all_variant(&["Unknown".into()]), "UnknownValue");
+        assert_eq!(numbered("group_id".into(), |c| c == "group_id"), "group_id_2");
+        assert_eq!(numbered("r#type".into(), |c| c == "r#type"), "type_2");
+        assert_eq!(numbered("Ab".into(), |c| c == "Ab" || c == "Ab2"), "Ab3");
+        assert_eq!(numbered("V3_6".into(), |c| c == "V3_6"), "V3_6_2");
     }
 }

@@ -27,7 +27,7 @@ impl<'a> Resolver<'a> {
         Resolver { spec }
     }
 
-    pub fn schemas(&self) -> impl Iterator<Item = (&'a String, &'a ReferenceOr<Schema>)> {
+    pub fn schemas(&self) -> impl Iterator<Item = (&'a String, &'a ReferenceOr<Schema>)> + use<'a> {
         self.spec.components.iter().flat_map(|components| components.schemas.iter())
     }
 
@@ -173,17 +173,21 @@ pub fn pick_version<'c>(
     }
 }
 
-/// The media type of `content` to use for `version`: the versioned one with JSON preferred,
-/// else a plain JSON one, else the first.
+/// The media type of `content` to use for `version`: of the versioned ones not later than
+/// `version`, the newest (JSON preferred); else plain `application/json`; else, for an
+/// operation without versions, the first.
 pub fn pick_media_type<'c>(
     content: &'c IndexMap<String, MediaType>,
     version: Option<&str>,
 ) -> Option<(&'c String, &'c MediaType)> {
-    let versioned = |(key, _): &(&String, &MediaType)| version.is_some() && media_type_version(key) == version;
+    let usable = |key: &str| match (media_type_version(key), version) {
+        (Some(found), Some(wanted)) => found <= wanted,
+        _ => false,
+    };
     content
         .iter()
-        .filter(versioned)
-        .min_by_key(|(key, _)| !key.ends_with("+json"))
+        .filter(|(key, _)| usable(key))
+        .max_by_key(|(key, _)| (media_type_version(key), key.ends_with("+json")))
         .or_else(|| content.iter().find(|(key, _)| key.as_str() == "application/json"))
         .or_else(|| if version.is_none() { content.iter().next() } else { None })
 }
@@ -204,6 +208,20 @@ mod tests {
         assert_eq!(pick_version([&body, &response], "2024-12-31"), Ok(Some("2024-08-05".to_owned())));
         assert_eq!(pick_version([&body], "2022-01-01"), Err(vec!["2023-01-01".to_owned(), "2024-08-05".to_owned()]));
         assert_eq!(pick_version([&content(&["application/json"])], "2025-03-12"), Ok(None));
+    }
+
+    #[test]
+    fn picks_each_content_map_s_newest_media_type_up_to_the_version() {
+        let response = content(&["application/vnd.atlas.2023-01-01+json", "application/vnd.atlas.2025-03-12+json"]);
+        let chosen = pick_media_type(&response, Some("2024-08-05")).map(|(key, _)| key.as_str());
+        assert_eq!(chosen, Some("application/vnd.atlas.2023-01-01+json"));
+        let both = content(&["application/vnd.atlas.2023-01-01+csv", "application/vnd.atlas.2023-01-01+json"]);
+        assert_eq!(
+            pick_media_type(&both, Some("2023-01-01")).map(|(key, _)| key.as_str()),
+            Some("application/vnd.atlas.2023-01-01+json")
+        );
+        let errors = content(&["application/json"]);
+        assert_eq!(pick_media_type(&errors, Some("2023-01-01")).map(|(key, _)| key.as_str()), Some("application/json"));
     }
 
     #[test]
