@@ -61,6 +61,8 @@ pub struct Field {
     pub wire_name: String,
     pub ty: Ty,
     pub required: bool,
+    /// May be `null` on the wire (`nullable: true`).
+    pub nullable: bool,
     /// Behind a `Box`: the field's type contains this struct again without a `Vec` or map.
     pub boxed: bool,
     pub doc: Option<String>,

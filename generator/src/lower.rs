@@ -376,7 +376,8 @@ impl<'a> Lowerer<'a> {
                 name: field_name,
                 wire_name: wire_name.clone(),
                 ty,
-                required: required.contains(wire_name) && !nullable,
+                required: required.contains(wire_name),
+                nullable,
                 boxed: false,
                 doc: property_schema.and_then(|schema| schema.schema_data.description.clone()),
             });

@@ -1,3 +1,4 @@
 //! The library behind `cargo xtask`, so tests can drive codegen without spawning cargo.
 
 pub mod codegen;
+pub mod fixtures;

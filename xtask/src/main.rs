@@ -16,6 +16,8 @@ commands:
                      instead of generated/
       --api-version  the Atlas API release to target (default: the spec's folder name, or for a
                      spec outside a YYYY-MM-DD folder, the newest spec/ release)
+  fixtures --out DIR
+      Generate every tests/fixtures/features/ spec into one cargo workspace in DIR.
   test
       Run the whole test suite (cargo test --workspace).";
 
@@ -23,6 +25,10 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::Options::parse(&args[1..]).and_then(|options| codegen::run(&options)),
+        Some("fixtures") => match args.get(1..) {
+            Some([flag, out]) if flag == "--out" => xtask::fixtures::run(std::path::Path::new(out)),
+            _ => Err(format!("usage: cargo xtask fixtures --out DIR\n\n{USAGE}")),
+        },
         Some("test") => run_tests(),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");

@@ -50,6 +50,7 @@ impl fmt::Display for Reason {
 /// Checks that `value` is an Atlas ID: exactly 24 characters, each in `[0-9a-f]`.
 ///
 /// `type_name` names the ID type in the error message.
+#[allow(dead_code, reason = "a spec without ID types does not call it")]
 pub(crate) fn check_hex24(type_name: &'static str, value: &str) -> Result<(), ParseIdError> {
     let reject = |reason| ParseIdError { type_name, input: echo(value), reason };
     let chars = value.chars().count();

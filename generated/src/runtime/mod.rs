@@ -21,6 +21,7 @@ pub use client::{Client, ClientBuilder};
 pub use error::{Error, ErrorResponse, RateLimit};
 pub use id::ParseIdError;
 
+#[allow(unused_imports, reason = "a spec without ID types does not call it")]
 pub(crate) use id::check_hex24;
 // Generated operations call these as `crate::runtime::...`. Which ones a spec needs
 // depends on its operations (query parameters, bodies, 204 responses), so a spec that

@@ -11,9 +11,14 @@ pub fn emit(api: &Api) -> TokenStream {
         "Identifier types: 24 lowercase hexadecimal characters, checked when parsed or decoded.\n\nA value that does not match is refused before any request is built, so nothing a caller passes can change a request's path.",
     );
     let ids = api.ids.values().map(emit_id);
+    let import = (!api.ids.is_empty()).then(|| {
+        quote!(
+            use crate::ParseIdError;
+        )
+    });
     quote! {
         #module_doc
-        use crate::ParseIdError;
+        #import
         #(#ids)*
     }
 }

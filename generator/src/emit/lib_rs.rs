@@ -17,7 +17,8 @@ pub fn emit(api: &Api) -> TokenStream {
         source = api.source,
         release = api.release,
     ));
-    let ids = api.ids.values().map(|id| ident(&id.name));
+    let ids: Vec<_> = api.ids.values().map(|id| ident(&id.name)).collect();
+    let reexport_ids = (!ids.is_empty()).then(|| quote!(pub use ids::{#(#ids),*};));
     quote! {
         #crate_doc
         #![deny(missing_docs)]
@@ -31,7 +32,7 @@ pub fn emit(api: &Api) -> TokenStream {
         mod client_ops;
         mod runtime;
 
-        pub use ids::{#(#ids),*};
+        #reexport_ids
         pub use runtime::{Client, ClientBuilder, Error, ErrorResponse, ParseIdError, RateLimit};
     }
 }

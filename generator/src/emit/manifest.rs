@@ -19,12 +19,16 @@ name = "atlas_admin"
 
 [dependencies]
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }}
+digest_auth = "0.3"
+fastrand = "2"
 http = "1"
+httpdate = "1"
 percent-encoding = "2"
 reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "http2"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 thiserror = "2"
+tokio = {{ version = "1", features = ["sync", "time"] }}
 tracing = "0.1"
 
 [dev-dependencies]

@@ -80,9 +80,16 @@ fn emit_struct(api: &Api, s: &Struct) -> TokenStream {
             let wire = &field.wire_name;
             quote!(rename = #wire,)
         });
-        if field.required {
+        if field.required && !field.nullable {
             let serde = rename.map(|rename| quote!(#[serde(#rename)]));
             quote! { #doc #serde pub #field_name: #ty, }
+        } else if field.required {
+            // Always on the wire, possibly `null`: `None` is sent as `null`, not left out.
+            quote! {
+                #doc
+                #[serde(#rename default)]
+                pub #field_name: Option<#ty>,
+            }
         } else {
             quote! {
                 #doc
@@ -91,7 +98,7 @@ fn emit_struct(api: &Api, s: &Struct) -> TokenStream {
             }
         }
     });
-    let all_optional = s.fields.iter().all(|field| !field.required);
+    let all_optional = s.fields.iter().all(|field| !field.required || field.nullable);
     let default = all_optional.then(|| quote!(Default,));
     quote! {
         #doc
@@ -176,6 +183,16 @@ fn emit_union(api: &Api, u: &Union) -> TokenStream {
     let catch_all = format_ident!("{}", names::catch_all_variant(&variant_names));
     let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.name)).collect();
     let types: Vec<_> = u.variants.iter().map(|v| ty_tokens(api, &v.ty, Paths::Bare)).collect();
+    // Named variants are boxed: a union of large structs stays small, and may contain itself.
+    let held: Vec<_> = u
+        .variants
+        .iter()
+        .zip(&types)
+        .map(|(v, ty)| if matches!(v.ty, Ty::Named(_)) { quote!(Box<#ty>) } else { quote!(#ty) })
+        .collect();
+    let wrap = |v: &crate::ir::UnionVariant, inner: TokenStream| {
+        if matches!(v.ty, Ty::Named(_)) { quote!(Box::new(#inner)) } else { inner }
+    };
     let variant_docs = u.variants.iter().map(|v| match v.tags.as_slice() {
         [] => format!(" A `{}`.", v.name),
         tags => format!(
@@ -187,8 +204,9 @@ fn emit_union(api: &Api, u: &Union) -> TokenStream {
         Some(property) => {
             let arms = u.variants.iter().zip(&variants).filter(|(v, _)| !v.tags.is_empty()).map(|(v, variant)| {
                 let tags = &v.tags;
+                let held = wrap(v, quote!(inner));
                 quote! {
-                    Some(#(#tags)|*) => serde_json::from_value(value).map(|inner| #name::#variant(Box::new(inner))),
+                    Some(#(#tags)|*) => serde_json::from_value(value).map(|inner| #name::#variant(#held)),
                 }
             });
             quote! {
@@ -200,10 +218,11 @@ fn emit_union(api: &Api, u: &Union) -> TokenStream {
             }
         }
         None => {
-            let attempts = variants.iter().zip(&types).map(|(variant, ty)| {
+            let attempts = u.variants.iter().zip(&variants).zip(&types).map(|((v, variant), ty)| {
+                let held = wrap(v, quote!(inner));
                 quote! {
                     if let Ok(inner) = serde_json::from_value::<#ty>(value.clone()) {
-                        return Ok(#name::#variant(Box::new(inner)));
+                        return Ok(#name::#variant(#held));
                     }
                 }
             });
@@ -225,7 +244,7 @@ fn emit_union(api: &Api, u: &Union) -> TokenStream {
         #[doc = #how]
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
-            #( #[doc = #variant_docs] #variants(Box<#types>), )*
+            #( #[doc = #variant_docs] #variants(#held), )*
             /// A value that matches no variant this crate knows, kept as it was sent.
             #catch_all(serde_json::Value),
         }
