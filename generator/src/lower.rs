@@ -572,7 +572,7 @@ impl<'a> Lowerer<'a> {
 
     fn lower_operations(&mut self, release: &str, sink: &mut Sink<'_>) -> Vec<ir::Operation> {
         let mut operations: Vec<ir::Operation> = Vec::new();
-        let mut by_fn: BTreeMap<String, String> = BTreeMap::new();
+        let mut by_fn: BTreeMap<String, (String, String)> = BTreeMap::new();
         for (path, item) in &self.spec.paths.paths {
             let path_pointer = join("/paths", path);
             let Some(item) = path_item(item) else {
@@ -584,17 +584,26 @@ impl<'a> Lowerer<'a> {
                 let Some(lowered) = self.lower_operation(path, method, item, operation, &pointer, release, sink) else {
                     continue;
                 };
-                if let Some(other) = by_fn.insert(lowered.fn_name.clone(), lowered.operation_id.clone()) {
-                    sink.error(
-                        &join(&pointer, "operationId"),
-                        format!(
-                            "operationIds `{other}` and `{}` both become the method `{}`",
-                            lowered.operation_id, lowered.fn_name
-                        ),
-                        Some("operationIds must be unique, also after conversion to snake_case".to_owned()),
-                    );
+                let here = format!("{} {path}", method.as_str());
+                if let Some((other_id, other_at)) = by_fn.get(&lowered.fn_name) {
+                    let (message, hint) = if *other_id == lowered.operation_id {
+                        (
+                            format!("operationId `{other_id}` is used twice: by {other_at} and by {here}"),
+                            "give each operation its own operationId",
+                        )
+                    } else {
+                        (
+                            format!(
+                                "operationIds `{other_id}` ({other_at}) and `{}` ({here}) both become the method `{}`",
+                                lowered.operation_id, lowered.fn_name
+                            ),
+                            "rename one: the method name is the operationId in snake_case, so the two cannot both keep theirs",
+                        )
+                    };
+                    sink.error(&join(&pointer, "operationId"), message, Some(hint.to_owned()));
                     continue;
                 }
+                by_fn.insert(lowered.fn_name.clone(), (lowered.operation_id.clone(), here));
                 operations.push(lowered);
             }
         }
