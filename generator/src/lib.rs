@@ -46,26 +46,34 @@ pub fn generate(input: &Input<'_>) -> Result<Vec<GeneratedFile>, Diagnostics> {
 pub fn to_ir(input: &Input<'_>) -> Result<ir::Api, Diagnostics> {
     let release = release_of(input)?;
     let spec = load::load(input.file, input.text)?;
+    lower_loaded(input, &release, &spec)
+}
+
+/// Resolve and lower a loaded spec for `release`: the stages after [`load`].
+pub fn lower_loaded(input: &Input<'_>, release: &str, spec: &openapiv3::OpenAPI) -> Result<ir::Api, Diagnostics> {
     let source = source_map::SourceMap::new(input.text);
     let mut sink = diag::Sink::new(input.file, &source);
-    let api = lower::lower(&spec, input.file, &release, &mut sink);
+    let api = lower::lower(spec, input.file, release, &mut sink);
     sink.finish()?;
     Ok(api.expect("lowering without diagnostics yields an API"))
 }
 
-/// Emit and format: the crate's files for `api`.
+/// Emit and format: the crate's files for `api`, in `emit::FILES` order. Each file is
+/// emitted and formatted on its own thread (token streams cannot cross threads, text can);
+/// the output does not depend on the scheduling.
 pub fn emit_files(api: &ir::Api) -> Vec<GeneratedFile> {
-    emit::emit(api)
-        .into_iter()
-        .map(|file| match file {
-            emit::Emitted::Rust { path, tokens } => GeneratedFile { path, contents: format::format_file(tokens, &api.source) },
-            emit::Emitted::Text { path, text } => GeneratedFile { path, contents: text },
-        })
-        .collect()
+    let finish = |file: emit::Emitted| match file {
+        emit::Emitted::Rust { path, tokens } => GeneratedFile { path, contents: format::format_file(tokens, &api.source) },
+        emit::Emitted::Text { path, text } => GeneratedFile { path, contents: text },
+    };
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = emit::FILES.iter().map(|emit_file| scope.spawn(move || finish(emit_file(api)))).collect();
+        workers.into_iter().map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    })
 }
 
-/// The release: given, or the name of the folder holding the spec (`spec/2025-03-12/...`).
-fn release_of(input: &Input<'_>) -> Result<String, Diagnostics> {
+/// The release to target: given, or the name of the folder holding the spec (`spec/2025-03-12/...`).
+pub fn release_of(input: &Input<'_>) -> Result<String, Diagnostics> {
     let from_folder = || input.file.rsplit(['/', '\\']).nth(1).filter(|folder| is_release(folder));
     match input.release.or_else(from_folder) {
         Some(release) if is_release(release) => Ok(release.to_owned()),

@@ -1,4 +1,5 @@
 //! The library behind `cargo xtask`, so tests can drive codegen without spawning cargo.
 
+pub mod bench;
 pub mod codegen;
 pub mod fixtures;

@@ -18,6 +18,9 @@ commands:
                      spec outside a YYYY-MM-DD folder, the newest spec/ release)
   fixtures --out DIR
       Generate every tests/fixtures/features/ spec into one cargo workspace in DIR.
+  bench [--no-build]
+      Time each codegen stage on the fragment and both full specs (release build, medians),
+      with peak memory, then the clean build time of each generated crate (skip: --no-build).
   test
       Run the whole test suite (cargo test --workspace).";
 
@@ -28,6 +31,14 @@ fn main() -> ExitCode {
         Some("fixtures") => match args.get(1..) {
             Some([flag, out]) if flag == "--out" => xtask::fixtures::run(std::path::Path::new(out)),
             _ => Err(format!("usage: cargo xtask fixtures --out DIR\n\n{USAGE}")),
+        },
+        Some("bench") => xtask::bench::run(args.get(1).is_some_and(|flag| flag == "--no-build")),
+        Some("bench-one") => match args.get(1..) {
+            Some([spec, runs]) => runs
+                .parse()
+                .map_err(|_| format!("bench-one: `{runs}` is not a number of runs"))
+                .and_then(|runs| xtask::bench::one(std::path::Path::new(spec), runs)),
+            _ => Err("usage: cargo xtask bench-one SPEC RUNS".to_owned()),
         },
         Some("test") => run_tests(),
         Some("help" | "--help" | "-h") | None => {

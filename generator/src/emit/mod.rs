@@ -23,17 +23,24 @@ pub enum Emitted {
     Text { path: &'static str, text: String },
 }
 
-/// Every file of the crate that the generator owns, in a fixed order.
+/// How one file is emitted.
+pub type EmitFile = fn(&Api) -> Emitted;
+
+/// Every file of the crate that the generator owns, in a fixed order. Each entry is
+/// independent of the others, so callers may emit them in parallel.
+pub const FILES: [EmitFile; 7] = [
+    |api| Emitted::Text { path: "Cargo.toml", text: manifest::emit(api) },
+    |api| Emitted::Rust { path: "src/lib.rs", tokens: lib_rs::emit(api) },
+    |api| Emitted::Rust { path: "src/ids.rs", tokens: ids::emit(api) },
+    |api| Emitted::Rust { path: "src/models.rs", tokens: models::emit(api, Module::Models) },
+    |api| Emitted::Rust { path: "src/roles.rs", tokens: models::emit(api, Module::Roles) },
+    |api| Emitted::Rust { path: "src/operations.rs", tokens: operations::emit(api) },
+    |api| Emitted::Rust { path: "src/client_ops.rs", tokens: client::emit(api) },
+];
+
+/// Every file of the crate, emitted one after the other.
 pub fn emit(api: &Api) -> Vec<Emitted> {
-    vec![
-        Emitted::Text { path: "Cargo.toml", text: manifest::emit(api) },
-        Emitted::Rust { path: "src/lib.rs", tokens: lib_rs::emit(api) },
-        Emitted::Rust { path: "src/ids.rs", tokens: ids::emit(api) },
-        Emitted::Rust { path: "src/models.rs", tokens: models::emit(api, Module::Models) },
-        Emitted::Rust { path: "src/roles.rs", tokens: models::emit(api, Module::Roles) },
-        Emitted::Rust { path: "src/operations.rs", tokens: operations::emit(api) },
-        Emitted::Rust { path: "src/client_ops.rs", tokens: client::emit(api) },
-    ]
+    FILES.iter().map(|file| file(api)).collect()
 }
 
 /// An identifier, raw (`r#type`) when the name says so.

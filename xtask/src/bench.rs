@@ -1,0 +1,187 @@
+//! `cargo xtask bench`: how fast and how big codegen is, per stage, on the fragment and on
+//! both full upstream specs, and how long the crates generated from the full specs take to
+//! compile.
+//!
+//! Each spec is measured in its own release-built process (`bench-one`), so its peak memory
+//! (`VmHWM`) is its own. Times are medians over several runs; compare numbers from one run
+//! of this command, not across machines.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::codegen::{self, Options};
+
+/// The specs measured, with how many runs each gets.
+fn specs(root: &Path) -> Vec<(&'static str, PathBuf, usize)> {
+    let upstream = root.join("../shared/atlas");
+    vec![
+        ("fragment (12 operations)", root.join("spec/2025-03-12/invites.yaml"), 51),
+        ("atlas-api-2025-06-30 (454 operations)", upstream.join("atlas-api-2025-06-30.yaml"), 11),
+        ("atlas-api-transformed-2026-08 (514 operations)", upstream.join("atlas-api-transformed-2026-08.yaml"), 11),
+    ]
+}
+
+pub fn run(skip_build: bool) -> Result<(), String> {
+    let root = codegen::workspace_root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    // Timing a debug build would measure the wrong thing: build and run the release one.
+    let status = Command::new(&cargo)
+        .args(["build", "--release", "-q", "-p", "xtask"])
+        .current_dir(&root)
+        .status()
+        .map_err(|error| format!("could not run cargo: {error}"))?;
+    if !status.success() {
+        return Err("cargo build --release -p xtask failed".to_owned());
+    }
+    let release_xtask = root.join("target/release/xtask");
+
+    println!("| spec | load | resolve + IR | emit | format | total (emit + format in parallel) | peak memory |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for (name, path, runs) in specs(&root) {
+        if !path.is_file() {
+            println!("| {name} | not found at {} | | | | | |", path.display());
+            continue;
+        }
+        let output = Command::new(&release_xtask)
+            .args(["bench-one", &path.to_string_lossy(), &runs.to_string()])
+            .output()
+            .map_err(|error| format!("could not run {}: {error}", release_xtask.display()))?;
+        if !output.status.success() {
+            return Err(format!("bench-one {} failed:\n{}", path.display(), String::from_utf8_lossy(&output.stderr)));
+        }
+        println!("| {name} | {} |", String::from_utf8_lossy(&output.stdout).trim());
+    }
+    println!("\n(medians of 51 runs for the fragment, 11 for each full spec; peak memory is the process's VmHWM)");
+    if !skip_build {
+        build_times(&root, &cargo)?;
+    }
+    Ok(())
+}
+
+/// In a release process: runs every stage `runs` times on `spec` and prints one table row's
+/// cells: the median of each stage and of the total, and the process's peak memory.
+pub fn one(spec: &Path, runs: usize) -> Result<(), String> {
+    let root = codegen::workspace_root();
+    let text = std::fs::read_to_string(spec).map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
+    let release = newest_release(&root)?;
+    let input = generator::Input { file: "spec.yaml", text: &text, release: Some(&release) };
+    let mut stages: [Vec<Duration>; 5] = Default::default();
+    for _ in 0..runs.max(1) {
+        let start = Instant::now();
+        let loaded = generator::load::load(input.file, input.text).map_err(|d| d.to_string())?;
+        let loaded_at = Instant::now();
+        let api = generator::lower_loaded(&input, &release, &loaded).map_err(|d| d.to_string())?;
+        let lowered_at = Instant::now();
+        let emitted = generator::emit::emit(&api);
+        let emitted_at = Instant::now();
+        let mut bytes = 0;
+        for file in emitted {
+            bytes += match file {
+                generator::emit::Emitted::Rust { tokens, .. } => generator::format::format_file(tokens, &api.source).len(),
+                generator::emit::Emitted::Text { text, .. } => text.len(),
+            };
+        }
+        let formatted_at = Instant::now();
+        assert!(bytes > 0, "every run generates files");
+        // The total is what `generate` does: emit and format run file by file in parallel.
+        let parallel_start = Instant::now();
+        let files = generator::emit_files(&api);
+        let total = (lowered_at - start) + parallel_start.elapsed();
+        assert_eq!(files.len(), generator::emit::FILES.len());
+        for (samples, (from, to)) in stages.iter_mut().take(4).zip([
+            (start, loaded_at),
+            (loaded_at, lowered_at),
+            (lowered_at, emitted_at),
+            (emitted_at, formatted_at),
+        ]) {
+            samples.push(to - from);
+        }
+        stages[4].push(total);
+    }
+    let cells: Vec<String> = stages.iter_mut().map(|samples| format_duration(median(samples))).collect();
+    println!("{} | {}", cells.join(" | "), peak_memory());
+    Ok(())
+}
+
+fn newest_release(root: &Path) -> Result<String, String> {
+    let mut releases: Vec<String> = std::fs::read_dir(root.join("spec"))
+        .map_err(|error| format!("cannot read spec/: {error}"))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.file_name().to_string_lossy().into_owned()))
+        .filter(|name| generator::is_release(name))
+        .collect();
+    releases.sort();
+    releases.pop().ok_or_else(|| "no spec/YYYY-MM-DD folder".to_owned())
+}
+
+fn median(samples: &mut [Duration]) -> Duration {
+    samples.sort_unstable();
+    samples[samples.len() / 2]
+}
+
+fn format_duration(duration: Duration) -> String {
+    let ms = duration.as_secs_f64() * 1000.0;
+    if ms < 10.0 { format!("{ms:.2} ms") } else { format!("{ms:.0} ms") }
+}
+
+/// The process's peak resident memory, from `/proc/self/status` (Linux).
+fn peak_memory() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map(|kib| format!("{:.0} MiB", kib / 1024.0))
+        .unwrap_or_else(|| "n/a".to_owned())
+}
+
+/// Times `cargo build` (debug) of the crate generated from each full spec, with its
+/// dependencies already built, so the number is the generated crate's own compile time.
+fn build_times(root: &Path, cargo: &str) -> Result<(), String> {
+    let scratch = std::env::temp_dir().join(format!("atlas-bench-{}", std::process::id()));
+    let target = root.join("target/bench-builds");
+    let build = |dir: &Path| -> Result<Duration, String> {
+        let start = Instant::now();
+        let status = Command::new(cargo)
+            .args(["build", "-q", "--manifest-path", &dir.join("Cargo.toml").to_string_lossy()])
+            .env("CARGO_TARGET_DIR", &target)
+            .status()
+            .map_err(|error| format!("could not run cargo: {error}"))?;
+        if !status.success() {
+            return Err(format!("the crate in {} does not build", dir.display()));
+        }
+        Ok(start.elapsed())
+    };
+    println!("\n| crate generated from | lines | clean build of the crate (deps prebuilt) |");
+    println!("|---|---:|---:|");
+    for (index, (name, spec, _)) in specs(root).into_iter().enumerate() {
+        if !spec.is_file() {
+            continue;
+        }
+        let dir = scratch.join(index.to_string());
+        codegen::run(&Options { spec: Some(spec), out: Some(dir.clone()), ..Default::default() })?;
+        if index == 0 {
+            // Builds the dependencies once, so later numbers are the generated code's own.
+            build(&dir)?;
+        }
+        let _ = Command::new(cargo)
+            .args(["clean", "-q", "-p", "atlas-admin", "--manifest-path", &dir.join("Cargo.toml").to_string_lossy()])
+            .env("CARGO_TARGET_DIR", &target)
+            .status();
+        let took = build(&dir)?;
+        println!("| {name} | {} | {:.1} s |", count_lines(&dir.join("src")), took.as_secs_f64());
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    Ok(())
+}
+
+fn count_lines(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .map(|path| std::fs::read_to_string(path).map(|text| text.lines().count()).unwrap_or(0))
+        .sum()
+}
