@@ -1,6 +1,7 @@
 //! The generator: an Atlas OpenAPI fragment in, the files of the `atlas-admin` crate out.
 //!
-//! Data flows one way through one module per stage: [`load`] (YAML into `openapiv3`),
+//! Data flows one way through one module per stage: [`load`] (YAML into `openapiv3`, after
+//! [`normalize`] has made composition typeable),
 //! [`resolve`] (`$ref`s and resource versions) and [`lower`] (into the plain-data [`ir`], names
 //! from [`names`]), then [`emit`] (tokens) and [`format`](mod@format) (prettyplease). This crate does no IO:
 //! reading the spec and writing files is `xtask`'s job.
@@ -13,6 +14,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod names;
+pub mod normalize;
 pub mod resolve;
 pub mod source_map;
 

@@ -25,7 +25,7 @@ pub fn load(file: &str, text: &str) -> Result<OpenAPI, Diagnostics> {
             "fix the YAML syntax at that position (indentation, an unclosed quote or bracket)",
         )
     })?;
-    let json = serde_json::to_value(&yaml).map_err(|error| {
+    let mut json = serde_json::to_value(&yaml).map_err(|error| {
         diagnostic(
             None,
             String::new(),
@@ -33,6 +33,7 @@ pub fn load(file: &str, text: &str) -> Result<OpenAPI, Diagnostics> {
             "use only string keys and plain values (no YAML tags or complex keys)",
         )
     })?;
+    crate::normalize::normalize(&mut json);
     serde_path_to_error::deserialize::<_, OpenAPI>(json).map_err(|error| {
         let pointer = json_pointer(error.path());
         let source = SourceMap::new(text);

@@ -280,6 +280,11 @@ impl<'a> Lowerer<'a> {
         }
         match &schema.schema_kind {
             SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
+                // One of several string enums (AWS, Azure or GCP instance sizes) is one enum
+                // of all their values: a union could not tell which enum a value came from.
+                if let Some(values) = self.enum_values_of_all(parts, sink) {
+                    return TypeDef::Enum(self.enum_def(name, doc, &values, pointer));
+                }
                 let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
                 TypeDef::Union(self.union_def(name, doc, schema, parts, &join(pointer, keyword), sink))
             }
@@ -383,6 +388,26 @@ impl<'a> Lowerer<'a> {
             });
         }
         fields
+    }
+
+    /// The values of every part, in order without repeats, when every part is a string enum.
+    fn enum_values_of_all(&self, parts: &'a [ReferenceOr<Schema>], sink: &mut Sink<'_>) -> Option<Vec<String>> {
+        let mut values: Vec<String> = Vec::new();
+        for part in parts {
+            let schema = match part {
+                ReferenceOr::Item(schema) => schema,
+                ReferenceOr::Reference { reference } => {
+                    let key = schema_key(reference)?;
+                    self.resolve.component_schema(key, "", sink)?.0
+                }
+            };
+            for value in string_enum(schema)? {
+                if !values.contains(&value) {
+                    values.push(value);
+                }
+            }
+        }
+        Some(values)
     }
 
     /// A `oneOf`/`anyOf` as a union: variants named after their types, selected by the
