@@ -1,6 +1,8 @@
 //! `cargo xtask fixtures --out DIR`: generates every feature fixture under
-//! `tests/fixtures/features/` into one cargo workspace in DIR, so one `cargo build` compiles
-//! them all (the snapshots in `tests/tests/features.rs` show what they generate).
+//! `tests/fixtures/features/` into one cargo workspace in DIR, so one `cargo test` compiles
+//! them all and runs each fixture's behaviour tests (`<name>.rs` beside `<name>.yaml`, copied
+//! to the crate's `tests/behaviour.rs`). The snapshots in `tests/tests/features.rs` show
+//! what they generate.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -26,6 +28,13 @@ pub fn run(out: &Path) -> Result<(), String> {
             1,
         );
         fs::write(&manifest, renamed).map_err(|error| format!("error: cannot write {}: {error}", manifest.display()))?;
+        let behaviour = spec.with_extension("rs");
+        if behaviour.is_file() {
+            fs::create_dir_all(dir.join("tests"))
+                .map_err(|error| format!("error: cannot create {}/tests: {error}", dir.display()))?;
+            fs::copy(&behaviour, dir.join("tests/behaviour.rs"))
+                .map_err(|error| format!("error: cannot copy {}: {error}", behaviour.display()))?;
+        }
         members.push(format!("\"{name}\""));
     }
     let workspace = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
@@ -34,7 +43,7 @@ pub fn run(out: &Path) -> Result<(), String> {
     fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
         .map_err(|error| format!("error: cannot copy Cargo.lock: {error}"))?;
     println!(
-        "{}: {} fixture crates; build them with `cargo build --manifest-path {}/Cargo.toml`",
+        "{}: {} fixture crates; test them with `cargo test --tests --manifest-path {}/Cargo.toml` (doc tests name the crate atlas_admin)",
         out.display(),
         members.len(),
         out.display()
