@@ -1,14 +1,16 @@
-//! The async [`Client`]: configuration, authentication and the one place requests are sent.
+//! The async [`Client`] and its builder: configuration, and where every call starts.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::HeaderMap;
-use http::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
+use http::header::HeaderValue;
 use tracing::Instrument;
 
 use super::Error;
+use super::auth::{Authenticator, Credentials, Secret};
+use super::retry::RetryPolicy;
+use super::transport::{Response, Transport};
 use crate::operations::OperationInfo;
 
 const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
@@ -19,8 +21,12 @@ const USER_AGENT_PREFIX: &str = concat!("atlas-admin/", env!("CARGO_PKG_VERSION"
 /// An async client for the Atlas Administration API.
 ///
 /// Each Atlas operation is a method on `Client`. Cloning is cheap and every clone shares
-/// one connection pool and one set of credentials, so build one client and pass clones
-/// around rather than building one per task.
+/// one connection pool and one set of credentials (for a service account, one access
+/// token), so build one client and pass clones around rather than building one per task.
+///
+/// Every call is one `tracing` span, `atlas_request`, naming the operation; retries, token
+/// requests and digest challenges are events and spans inside it. None of them records a
+/// secret or an `Authorization` header.
 ///
 /// # Examples
 ///
@@ -39,9 +45,8 @@ pub struct Client {
 
 struct Inner {
     base_url: String,
-    credentials: Credentials,
-    user_agent: HeaderValue,
-    http: reqwest::Client,
+    auth: Authenticator,
+    transport: Transport,
 }
 
 impl Client {
@@ -55,34 +60,18 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// Authenticates and sends `request`, and reads the whole response.
+    /// Authenticates and sends `request`, retrying as the policy allows, and reads the
+    /// whole response.
     ///
     /// Any status comes back as a response: deciding what is an error is the
     /// operation's job, so this fails only when no response was read.
-    pub(crate) async fn execute(
-        &self,
-        mut request: http::Request<Vec<u8>>,
-        op: &OperationInfo,
-    ) -> Result<http::Response<Vec<u8>>, Error> {
-        let span = tracing::info_span!("atlas_request", operation = op.operation_id, method = op.method, path = op.path,);
+    pub(crate) async fn execute(&self, request: http::Request<Vec<u8>>, op: &OperationInfo) -> Result<Response, Error> {
+        let span = tracing::info_span!("atlas_request", operation = op.operation_id, method = op.method, path = op.path);
         async move {
-            let headers = request.headers_mut();
-            self.inner.credentials.authorize(headers)?;
-            headers.insert(USER_AGENT, self.inner.user_agent.clone());
             let request = reqwest::Request::try_from(request)
                 .map_err(|err| Error::invalid_argument_caused_by("request cannot be sent with reqwest", err))?;
-            let mut response = self.inner.http.execute(request).await.map_err(Error::from_reqwest)?;
-            let status = response.status();
-            tracing::debug!(status = status.as_u16(), "response received");
-            let version = response.version();
-            let headers = std::mem::take(response.headers_mut());
-            let body = response.bytes().await.map_err(Error::from_reqwest)?;
-
-            let mut rebuilt = http::Response::new(Vec::from(body));
-            *rebuilt.status_mut() = status;
-            *rebuilt.version_mut() = version;
-            *rebuilt.headers_mut() = headers;
-            Ok(rebuilt)
+            let Inner { auth, transport, .. } = &*self.inner;
+            transport.with_retries(request.method(), || auth.send(transport, &request)).await
         }
         .instrument(span)
         .await
@@ -93,7 +82,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("credentials", &self.inner.credentials.kind())
+            .field("credentials", &self.inner.auth.kind())
             .finish_non_exhaustive()
     }
 }
@@ -105,8 +94,10 @@ impl fmt::Debug for Client {
 /// | setting | default |
 /// | --- | --- |
 /// | [`base_url`](Self::base_url) | `https://cloud.mongodb.com` |
-/// | credentials | none |
-/// | [`timeout`](Self::timeout) | 60 s per request, from connecting to the end of the body |
+/// | credentials: [`bearer_token`](Self::bearer_token), [`service_account`](Self::service_account) or [`digest`](Self::digest) | none |
+/// | [`max_retries`](Self::max_retries) | 3 retries after the first attempt |
+/// | [`max_retry_delay`](Self::max_retry_delay) | 60 s of waiting between the attempts of one call |
+/// | [`timeout`](Self::timeout) | 60 s per attempt, from connecting to the end of the body |
 /// | [`connect_timeout`](Self::connect_timeout) | 10 s |
 /// | [`user_agent_suffix`](Self::user_agent_suffix) | none: `User-Agent: atlas-admin/<version>` |
 ///
@@ -132,6 +123,7 @@ impl fmt::Debug for Client {
 pub struct ClientBuilder {
     base_url: String,
     credentials: Credentials,
+    retry: RetryPolicy,
     timeout: Duration,
     connect_timeout: Duration,
     user_agent_suffix: Option<String>,
@@ -142,6 +134,7 @@ impl Default for ClientBuilder {
         Self {
             base_url: DEFAULT_BASE_URL.to_owned(),
             credentials: Credentials::None,
+            retry: RetryPolicy::default(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent_suffix: None,
@@ -158,13 +151,63 @@ impl ClientBuilder {
         self
     }
 
-    /// Authenticates every request with `Authorization: Bearer <token>`.
+    /// Authenticates every request with `Authorization: Bearer <token>`, a token you
+    /// obtained and renew yourself. Replaces any credentials set before.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.credentials = Credentials::Bearer(Secret(token.into()));
+        self.credentials = Credentials::Bearer(Secret::new(token.into()));
         self
     }
 
-    /// Limits each request, from connecting until the response body is read.
+    /// Authenticates as an Atlas service account: the client gets an access token with the
+    /// OAuth 2.0 client-credentials flow from `{base_url}/api/oauth/token` and sends it as
+    /// a bearer token. Replaces any credentials set before.
+    ///
+    /// The token is shared by every clone of the client and kept until 60 s before it
+    /// expires (halfway through lifetimes under two minutes). Only one token request runs
+    /// at a time; requests that need a token meanwhile wait for it. When the API answers
+    /// 401, the client gets a new token and sends the request once more. A token endpoint
+    /// that refuses is an [`Error::Auth`].
+    pub fn service_account(mut self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
+        self.credentials =
+            Credentials::ServiceAccount { client_id: client_id.into(), client_secret: Secret::new(client_secret.into()) };
+        self
+    }
+
+    /// Authenticates with a programmatic API key using HTTP Digest (RFC 7616, as Atlas
+    /// asks: MD5, `qop=auth`). Replaces any credentials set before.
+    ///
+    /// The first request learns the server's challenge from a 401 and is sent again with
+    /// its answer, body included; later requests answer the same challenge (with the next
+    /// `nc` and a fresh `cnonce`) and so take one round trip until the server sends a new
+    /// one, e.g. with `stale=true`. A wrong key comes back as the API's 401 [`Error::Api`].
+    pub fn digest(mut self, public_key: impl Into<String>, private_key: impl Into<String>) -> Self {
+        self.credentials = Credentials::Digest { public_key: public_key.into(), private_key: Secret::new(private_key.into()) };
+        self
+    }
+
+    /// How many times one call may be sent again after the first attempt; `0` turns
+    /// retries off.
+    ///
+    /// A call is retried when Atlas answers 429 (too many requests: it did nothing), and,
+    /// for methods that are safe to repeat (GET, PUT, DELETE; not POST or PATCH), 503. It
+    /// waits as the response's `Retry-After` says (seconds or an HTTP date), otherwise an
+    /// exponential backoff with jitter (0.25–0.5 s, then 0.5–1 s, doubling up to 4–8 s).
+    /// When the retries run out, the last response is the call's result, e.g. the 429
+    /// [`Error::Api`] with its [`RateLimit`](crate::RateLimit).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// The most one call waits in total between its attempts. A `Retry-After` or backoff
+    /// that would go past it ends the retries at once, so the caller gets the response
+    /// (and its `Retry-After`) without waiting in vain.
+    pub fn max_retry_delay(mut self, delay: Duration) -> Self {
+        self.retry.max_total_delay = delay;
+        self
+    }
+
+    /// Limits each attempt of a request, from connecting until the response body is read.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -191,7 +234,6 @@ impl ClientBuilder {
     /// secret); [`Error::Transport`] when the HTTP client cannot be initialised.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = check_base_url(&self.base_url)?;
-        self.credentials.check()?;
         if self.timeout.is_zero() || self.connect_timeout.is_zero() {
             return Err(Error::invalid_argument("timeouts must be greater than zero"));
         }
@@ -207,7 +249,9 @@ impl ClientBuilder {
             .connect_timeout(self.connect_timeout)
             .build()
             .map_err(Error::Transport)?;
-        Ok(Client { inner: Arc::new(Inner { base_url, credentials: self.credentials, user_agent, http }) })
+        let transport = Transport { http, user_agent, retry: self.retry };
+        let auth = self.credentials.authenticator(&transport, &base_url)?;
+        Ok(Client { inner: Arc::new(Inner { base_url, auth, transport }) })
     }
 }
 
@@ -229,66 +273,6 @@ fn check_base_url(base_url: &str) -> Result<String, Error> {
     Ok(super::base_url(base_url))
 }
 
-/// How requests are authenticated. Each variant owns its secrets; `authorize` is the
-/// only place they are turned into headers.
-#[derive(Clone, Debug)]
-enum Credentials {
-    None,
-    Bearer(Secret),
-}
-
-impl Credentials {
-    /// What `Debug` of a client shows instead of the secret.
-    fn kind(&self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::Bearer(_) => "bearer token",
-        }
-    }
-
-    /// Refuses credentials that `authorize` would fail on, so that `build` reports them.
-    fn check(&self) -> Result<(), Error> {
-        match self {
-            Self::None => Ok(()),
-            Self::Bearer(token) => bearer_header(token).map(drop),
-        }
-    }
-
-    /// Adds the `Authorization` header. Fallible because credentials that fetch or
-    /// compute their token per request can fail here.
-    fn authorize(&self, headers: &mut HeaderMap) -> Result<(), Error> {
-        match self {
-            Self::None => {}
-            Self::Bearer(token) => {
-                headers.insert(AUTHORIZATION, bearer_header(token)?);
-            }
-        }
-        Ok(())
-    }
-}
-
-fn bearer_header(token: &Secret) -> Result<HeaderValue, Error> {
-    if token.0.trim().is_empty() {
-        return Err(Error::invalid_argument("bearer token must not be empty"));
-    }
-    let mut value = HeaderValue::try_from(format!("Bearer {}", token.0)).map_err(|err| {
-        Error::invalid_argument_caused_by("bearer token contains characters not allowed in an HTTP header", err)
-    })?;
-    // Keeps the token out of `Debug` of header maps and out of HTTP/2 header compression.
-    value.set_sensitive(true);
-    Ok(value)
-}
-
-/// A credential that never shows in `Debug` output.
-#[derive(Clone)]
-struct Secret(String);
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,20 +287,28 @@ mod tests {
     }
 
     #[test]
-    fn debug_never_shows_the_token() {
-        let builder = Client::builder().bearer_token(TOKEN);
-        let builder_debug = format!("{builder:?}");
-        assert!(!builder_debug.contains(TOKEN), "{builder_debug}");
-        assert!(builder_debug.contains("[redacted]"), "{builder_debug}");
-
-        let client = builder.build().unwrap();
-        assert_eq!(format!("{client:?}"), r#"Client { base_url: "https://cloud.mongodb.com", credentials: "bearer token", .. }"#);
+    fn debug_never_shows_a_secret() {
+        let builders = [
+            (Client::builder().bearer_token(TOKEN), "bearer token"),
+            (Client::builder().service_account("mdb_sa_id_1", TOKEN), "service account"),
+            (Client::builder().digest("abcdefgh", TOKEN), "digest API key"),
+        ];
+        for (builder, kind) in builders {
+            let builder_debug = format!("{builder:?}");
+            assert!(!builder_debug.contains(TOKEN), "{builder_debug}");
+            assert!(builder_debug.contains("[redacted]"), "{builder_debug}");
+            let client = builder.build().unwrap();
+            let expected = format!(r#"Client {{ base_url: "https://cloud.mongodb.com", credentials: "{kind}", .. }}"#);
+            assert_eq!(format!("{client:?}"), expected);
+        }
         let anonymous = Client::builder().build().unwrap();
         assert!(format!("{anonymous:?}").contains(r#"credentials: "none""#));
 
-        let mut headers = HeaderMap::new();
-        client.inner.credentials.authorize(&mut headers).unwrap();
-        assert_eq!(headers[AUTHORIZATION], format!("Bearer {TOKEN}").as_str());
+        let client = Client::builder().bearer_token(TOKEN).build().unwrap();
+        let Authenticator::Bearer(header) = &client.inner.auth else { panic!("a bearer token") };
+        assert_eq!(header, format!("Bearer {TOKEN}").as_str());
+        let mut headers = http::HeaderMap::new();
+        headers.insert(http::header::AUTHORIZATION, header.clone());
         assert!(!format!("{headers:?}").contains(TOKEN));
     }
 
@@ -341,10 +333,22 @@ mod tests {
             let message = refused(Client::builder().bearer_token(token));
             assert!(message.contains("bearer token"), "{message}");
         }
+        for (id, secret) in [("", "s"), ("id", " "), ("id:with:colons", "s")] {
+            let message = refused(Client::builder().service_account(id, secret));
+            assert!(message.contains("client ID"), "{message}");
+        }
+        for (public, private) in [("", "p"), ("key", ""), ("with space", "p")] {
+            let message = refused(Client::builder().digest(public, private));
+            assert!(message.contains("digest"), "{message}");
+        }
         refused(Client::builder().timeout(Duration::ZERO));
         refused(Client::builder().user_agent_suffix("bad\r\nX-Injected: 1"));
 
         let client = Client::builder().base_url("https://cloud.mongodbgov.com/").build().unwrap();
         assert_eq!(client.base_url(), "https://cloud.mongodbgov.com");
+        // The last credentials set win; retries can be turned off.
+        let client = Client::builder().digest("abcdefgh", "p").bearer_token(TOKEN).max_retries(0).build().unwrap();
+        assert_eq!(client.inner.auth.kind(), "bearer token");
+        assert_eq!(client.inner.transport.retry.max_retries, 0);
     }
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use http::{HeaderMap, StatusCode};
 
 use super::ParseIdError;
+use super::retry::retry_after;
 use crate::models::ApiError;
 
 /// Everything that can go wrong calling Atlas.
@@ -38,6 +39,20 @@ pub enum Error {
     /// Atlas answered with an error status and an `ApiError` body.
     #[error("{0}")]
     Api(Box<ErrorResponse>),
+    /// A service account could not get an access token: the token endpoint
+    /// (`{base_url}/api/oauth/token`) refused the client ID and secret, or answered with
+    /// something that is not a bearer token. No API request was sent.
+    #[error("could not get a service account access token (HTTP {status}): {message}")]
+    Auth {
+        /// The HTTP status of the token endpoint's response.
+        status: StatusCode,
+        /// Why: the OAuth `error` and `error_description`, the Atlas error, or the start of
+        /// the body; never the token.
+        message: String,
+        /// The rate-limit headers of the token endpoint's response (Atlas issues at most
+        /// 10 tokens a minute).
+        rate_limit: RateLimit,
+    },
     /// The request could not be sent or the response could not be read.
     #[error("could not complete the HTTP exchange with Atlas")]
     Transport(#[source] reqwest::Error),
@@ -89,6 +104,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Api(response) => Some(response.status),
+            Self::Auth { status, .. } => Some(*status),
             Self::Decode { status, .. } => Some(*status),
             _ => None,
         }
@@ -102,10 +118,12 @@ impl Error {
         }
     }
 
-    /// The rate-limit headers of the response, if this is an [`Error::Api`].
+    /// The rate-limit headers of the response, if this is an [`Error::Api`] or an
+    /// [`Error::Auth`].
     pub fn rate_limit(&self) -> Option<&RateLimit> {
         match self {
             Self::Api(response) => Some(&response.rate_limit),
+            Self::Auth { rate_limit, .. } => Some(rate_limit),
             _ => None,
         }
     }
@@ -161,14 +179,15 @@ fn explanation(error: &ApiError) -> Option<&str> {
 /// The rate-limit headers of a response: `RateLimit-Limit`, `RateLimit-Remaining` and
 /// `Retry-After`.
 ///
-/// A header that is absent or not a whole number of requests or seconds is `None`.
+/// A header that is absent or unreadable is `None`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RateLimit {
     /// `RateLimit-Limit`: requests allowed in the current window.
     pub limit: Option<u64>,
     /// `RateLimit-Remaining`: requests left in the current window.
     pub remaining: Option<u64>,
-    /// `Retry-After`: how long to wait before trying again (the delay-seconds form).
+    /// `Retry-After`: how long to wait before trying again. An HTTP date is counted from
+    /// when the response was read; a date in the past is zero.
     pub retry_after: Option<Duration>,
 }
 
@@ -177,11 +196,7 @@ impl RateLimit {
         let number = |name: &str| {
             headers.get(name).and_then(|value| value.to_str().ok()).and_then(|value| value.trim().parse::<u64>().ok())
         };
-        Self {
-            limit: number("ratelimit-limit"),
-            remaining: number("ratelimit-remaining"),
-            retry_after: number("retry-after").map(Duration::from_secs),
-        }
+        Self { limit: number("ratelimit-limit"), remaining: number("ratelimit-remaining"), retry_after: retry_after(headers) }
     }
 }
 
@@ -228,6 +243,23 @@ mod tests {
     }
 
     #[test]
+    fn auth_error_names_the_status_and_keeps_the_rate_limit() {
+        let rate_limit = RateLimit { limit: Some(10), remaining: Some(0), retry_after: Some(Duration::from_secs(6)) };
+        let err = Error::Auth {
+            status: StatusCode::UNAUTHORIZED,
+            message: "invalid_client: Invalid client credentials".into(),
+            rate_limit: rate_limit.clone(),
+        };
+        assert_eq!(
+            err.to_string(),
+            "could not get a service account access token (HTTP 401 Unauthorized): invalid_client: Invalid client credentials"
+        );
+        assert_eq!(err.status(), Some(StatusCode::UNAUTHORIZED));
+        assert_eq!(err.rate_limit(), Some(&rate_limit));
+        assert!(err.api_error().is_none());
+    }
+
+    #[test]
     fn parse_id_error_becomes_invalid_argument_with_source() {
         let parse = crate::runtime::check_hex24("OrgId", "nope").unwrap_err();
         let err = Error::from(parse.clone());
@@ -251,7 +283,12 @@ mod tests {
 
         headers.insert("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
         headers.insert("RateLimit-Limit", "-1".parse().unwrap());
-        assert_eq!(RateLimit::from_headers(&headers), RateLimit { limit: None, remaining: Some(0), retry_after: None });
+        assert_eq!(
+            RateLimit::from_headers(&headers),
+            RateLimit { limit: None, remaining: Some(0), retry_after: Some(Duration::ZERO) }
+        );
+        headers.insert("Retry-After", "later".parse().unwrap());
+        assert_eq!(RateLimit::from_headers(&headers).retry_after, None);
         assert_eq!(RateLimit::from_headers(&HeaderMap::new()), RateLimit::default());
     }
 }

@@ -5,17 +5,26 @@
 //! error type, ID validation and the small URL, request and response helpers that keep
 //! each generated operation a few lines long.
 //!
-//! - `client`: [`Client`], [`ClientBuilder`] and the credentials they carry.
+//! - `client`: [`Client`], [`ClientBuilder`], and where every call starts.
+//! - `auth`: credentials, and the `Authorization` header each kind sends;
+//!   `service_account` (OAuth token cache) and `digest` (API keys) do the work.
+//! - `transport`: one HTTP exchange, and the retry loop around it; `retry` decides when
+//!   and how long to wait.
 //! - `error`: [`Error`], [`ErrorResponse`], [`RateLimit`].
 //! - `id`: [`ParseIdError`] and the check behind every ID type's `FromStr`.
 //! - `request`: building sans-IO `http::Request`s (URL, query string, body).
 //! - `response`: decoding sans-IO `http::Response`s into models or errors.
 
+mod auth;
 mod client;
+mod digest;
 mod error;
 mod id;
 mod request;
 mod response;
+mod retry;
+mod service_account;
+mod transport;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{Error, ErrorResponse, RateLimit};

@@ -55,7 +55,7 @@ pub(crate) fn error_from_response<B: AsRef<[u8]>>(response: &http::Response<B>) 
 }
 
 /// The first `EXCERPT_CHARS` characters of `body` as lossy UTF-8, `…` marking a cut.
-fn excerpt(body: &[u8]) -> String {
+pub(crate) fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     match text.char_indices().nth(EXCERPT_CHARS) {
         Some((end, _)) => format!("{}…", &text[..end]),
