@@ -2,6 +2,7 @@
 
 use xtask::codegen;
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -22,7 +23,9 @@ commands:
       Time each codegen stage on the fragment and both full specs (release build, medians),
       with peak memory, then the clean build time of each generated crate (skip: --no-build).
   test
-      Run the whole test suite (cargo test --workspace).";
+      Run the whole test suite (cargo test --workspace), contract tests included: installs
+      Prism with `npm ci` in tests/ when needed (Node.js 18+ and npm required) and builds
+      the examples first.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -56,16 +59,33 @@ fn main() -> ExitCode {
     }
 }
 
+/// What `cargo xtask test` sets to switch on `tests/tests/contract_prism.rs`: the absolute
+/// path of the Prism executable, and of the built `invites` example that those tests run.
+const PRISM_ENV: &str = "ATLAS_PRISM";
+const INVITES_CLI_ENV: &str = "ATLAS_INVITES_CLI";
+
+/// The oldest Node.js major version that the pinned Prism (tests/package.json) supports.
+const MIN_NODE_MAJOR: u32 = 18;
+
 /// Runs the suite, streaming cargo's output, and ends with one line that sums up every test
 /// binary's `test result:` line, so the total is not lost among per-binary results.
+///
+/// First installs Prism (see `ensure_prism`) and builds the examples, so that the contract
+/// tests run rather than skip.
 fn run_tests() -> Result<(), String> {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
 
+    let root = codegen::workspace_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut child = Command::new(cargo)
+    let prism = ensure_prism(&root.join("tests"))?;
+    let invites_cli = build_invites_example(&cargo, &root)?;
+
+    let mut child = Command::new(&cargo)
         .args(["test", "--workspace"])
-        .current_dir(codegen::workspace_root())
+        .current_dir(&root)
+        .env(PRISM_ENV, &prism)
+        .env(INVITES_CLI_ENV, &invites_cli)
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|error| format!("could not run cargo: {error}"))?;
@@ -84,6 +104,89 @@ fn run_tests() -> Result<(), String> {
     if status.success() { Ok(()) } else { Err(format!("cargo test failed ({status})")) }
 }
 
+/// Returns the absolute path of the Prism executable that `tests/package-lock.json` pins,
+/// running `npm ci` in `tests/` first when it is missing or older than the lock file.
+fn ensure_prism(tests_dir: &Path) -> Result<PathBuf, String> {
+    check_node()?;
+    let prism = tests_dir.join("node_modules/.bin/prism");
+    let lock = tests_dir.join("package-lock.json");
+    // The link in `.bin` is made at install time; the file it points to keeps the time
+    // stamp the package was published with, so only the link's own time says when.
+    let modified = |path: &Path| std::fs::symlink_metadata(path).and_then(|meta| meta.modified()).ok();
+    let locked = modified(&lock).ok_or_else(|| format!("{} is missing", lock.display()))?;
+    let reason = match modified(&prism) {
+        None => "is not installed",
+        Some(installed) if installed < locked => "is older than tests/package-lock.json",
+        Some(_) => return Ok(prism),
+    };
+    println!("xtask: Prism (tests/node_modules/.bin/prism) {reason}; running `npm ci` in tests/");
+    let status = std::process::Command::new("npm")
+        .arg("ci")
+        .current_dir(tests_dir)
+        .status()
+        .map_err(|error| format!("could not run npm ({error}); {}", node_hint()))?;
+    if !status.success() {
+        return Err(format!("`npm ci` in tests/ failed ({status}), so Prism is not installed"));
+    }
+    if modified(&prism).is_none() {
+        return Err(format!("`npm ci` in tests/ succeeded but did not install {}", prism.display()));
+    }
+    Ok(prism)
+}
+
+/// Fails with a hint unless `node` runs and is new enough for the pinned Prism.
+fn check_node() -> Result<(), String> {
+    let output = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .map_err(|error| format!("could not run node ({error}); {}", node_hint()))?;
+    let version = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    let major = version.trim_start_matches('v').split('.').next().and_then(|major| major.parse::<u32>().ok());
+    match major {
+        Some(major) if output.status.success() && major >= MIN_NODE_MAJOR => Ok(()),
+        _ => Err(format!("node --version printed {version:?}; {}", node_hint())),
+    }
+}
+
+fn node_hint() -> String {
+    format!(
+        "`cargo xtask test` needs Node.js {MIN_NODE_MAJOR} or newer with npm to install and run Prism, the mock \
+         server the contract tests check every request against (plain `cargo test` skips those tests)"
+    )
+}
+
+/// Builds the examples and returns the path of the `invites` executable, as cargo reports
+/// it (so `CARGO_TARGET_DIR` and the like are honoured).
+fn build_invites_example(cargo: &str, root: &Path) -> Result<PathBuf, String> {
+    println!("xtask: building the atlas-admin examples for the contract tests");
+    let output = std::process::Command::new(cargo)
+        .args(["build", "--package", "atlas-admin", "--examples", "--message-format=json-render-diagnostics"])
+        .current_dir(root)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|error| format!("could not run cargo: {error}"))?;
+    if !output.status.success() {
+        return Err(format!("building the atlas-admin examples failed ({})", output.status));
+    }
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .find_map(|line| example_executable(line, "invites"))
+        .ok_or_else(|| "cargo built the atlas-admin examples but reported no `invites` executable".to_owned())
+}
+
+/// The `executable` of a cargo `compiler-artifact` message for the example `name`.
+///
+/// xtask keeps to few dependencies, so this reads the one field it needs from cargo's
+/// one-line JSON rather than parsing it; a path with a `"` in it is not supported.
+fn example_executable(message: &str, name: &str) -> Option<PathBuf> {
+    let is_it = message.contains(r#""reason":"compiler-artifact""#)
+        && message.contains(r#""kind":["example"]"#)
+        && message.contains(&format!(r#""name":"{name}""#));
+    let start = message.find(r#""executable":""#)? + r#""executable":""#.len();
+    let end = start + message[start..].find('"')?;
+    is_it.then(|| PathBuf::from(message[start..end].replace(r"\\", r"\")))
+}
+
 /// `test result: ok. 12 passed; 1 failed; ...` -> (12, 1).
 fn parse_result_line(line: &str) -> Option<(u64, u64)> {
     let rest = line.strip_prefix("test result: ")?;
@@ -93,4 +196,25 @@ fn parse_result_line(line: &str) -> Option<(u64, u64)> {
         })
     };
     Some((count(" passed")?, count(" failed")?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_executable_reads_cargos_artifact_message() {
+        let artifact = |kind: &str, name: &str| {
+            format!(
+                r#"{{"reason":"compiler-artifact","package_id":"path+file:///w/generated#atlas-admin@0.1.0","target":{{"kind":["{kind}"],"crate_types":["bin"],"name":"{name}","src_path":"/w/generated/examples/{name}.rs"}},"filenames":["/t/debug/examples/{name}"],"executable":"/t/debug/examples/{name}","fresh":true}}"#
+            )
+        };
+        assert_eq!(
+            example_executable(&artifact("example", "invites"), "invites"),
+            Some(PathBuf::from("/t/debug/examples/invites"))
+        );
+        assert_eq!(example_executable(&artifact("example", "other"), "invites"), None);
+        assert_eq!(example_executable(&artifact("bin", "invites"), "invites"), None);
+        assert_eq!(example_executable(r#"{"reason":"build-finished","success":true}"#, "invites"), None);
+    }
 }

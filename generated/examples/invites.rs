@@ -1,0 +1,384 @@
+//! `invites`: list, create, update and cancel pending Atlas project and organization
+//! invitations from the command line, with the `atlas-admin` client.
+//!
+//! ```text
+//! cargo run -p atlas-admin --example invites -- project list --group 32b6e34b3d91647abb20e7b8
+//! cargo run -p atlas-admin --example invites -- project create --group 32b6e34b3d91647abb20e7b8 \
+//!     --username jane@example.com --role GROUP_READ_ONLY
+//! cargo run -p atlas-admin --example invites -- org update --org 4888442a3354817a7320eb61 \
+//!     --invitation 67d1548a0f3c2b1e4d5a6979 --role ORG_MEMBER --project-role 32b6e34b3d91647abb20e7b8:GROUP_OWNER
+//! cargo run -p atlas-admin --example invites -- org cancel --org 4888442a3354817a7320eb61 --invitation 67d1548a0f3c2b1e4d5a6979
+//! ```
+//!
+//! Credentials come from the environment; the first of these that is set is used, and it
+//! must then be complete:
+//!
+//! 1. `MONGODB_ATLAS_ACCESS_TOKEN`: an OAuth 2.0 access token, sent as a bearer token (handy
+//!    against a mock server, or with a token another tool fetched);
+//! 2. `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET`: a service account;
+//! 3. `MONGODB_ATLAS_PUBLIC_API_KEY` and `MONGODB_ATLAS_PRIVATE_API_KEY`: an API key (HTTP
+//!    digest).
+//!
+//! `MONGODB_ATLAS_BASE_URL` (or `--base-url`) replaces `https://cloud.mongodb.com`, e.g. for
+//! Atlas for Government. Results are printed to stdout as pretty JSON; errors go to stderr
+//! and the exit status is 1 (2 for a command line that does not parse).
+
+use std::error::Error;
+use std::process::ExitCode;
+
+use atlas_admin::models::{
+    GroupInvitationRequest, GroupInvitationUpdateRequest, OrganizationInvitationGroupRoleAssignmentsRequest,
+    OrganizationInvitationRequest, OrganizationInvitationUpdateRequest,
+};
+use atlas_admin::operations::{list_group_invites, list_org_invites};
+use atlas_admin::roles::{OrgRole, ProjectRole};
+use atlas_admin::{Client, GroupId, InvitationId, OrgId};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand};
+
+/// Manage pending invitations to MongoDB Atlas projects and organizations.
+///
+/// Credentials come from MONGODB_ATLAS_ACCESS_TOKEN (bearer token), else
+/// MONGODB_ATLAS_CLIENT_ID + MONGODB_ATLAS_CLIENT_SECRET (service account), else
+/// MONGODB_ATLAS_PUBLIC_API_KEY + MONGODB_ATLAS_PRIVATE_API_KEY (API key).
+#[derive(Debug, Parser)]
+#[command(name = "invites", version)]
+struct Cli {
+    /// The Atlas Administration API to call.
+    #[arg(long, global = true, env = "MONGODB_ATLAS_BASE_URL", default_value = "https://cloud.mongodb.com")]
+    base_url: String,
+
+    #[command(subcommand)]
+    scope: Scope,
+}
+
+#[derive(Debug, Subcommand)]
+enum Scope {
+    /// Invitations to one project.
+    Project {
+        #[command(subcommand)]
+        action: ProjectAction,
+    },
+    /// Invitations to one organization.
+    Org {
+        #[command(subcommand)]
+        action: OrgAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ProjectAction {
+    /// List the project's pending invitations.
+    List {
+        #[command(flatten)]
+        project: Project,
+        /// Only the invitation sent to this email address.
+        #[arg(long)]
+        username: Option<String>,
+    },
+    /// Show one pending invitation.
+    Get {
+        #[command(flatten)]
+        project: Project,
+        /// The invitation's ID.
+        #[arg(long)]
+        invitation: InvitationId,
+    },
+    /// Invite a user to the project.
+    Create {
+        #[command(flatten)]
+        project: Project,
+        /// Email address of the user to invite.
+        #[arg(long)]
+        username: String,
+        #[command(flatten)]
+        roles: ProjectRoles,
+    },
+    /// Replace the project roles of a pending invitation.
+    Update {
+        #[command(flatten)]
+        project: Project,
+        #[command(flatten)]
+        target: Target,
+        #[command(flatten)]
+        roles: ProjectRoles,
+    },
+    /// Cancel a pending invitation.
+    Cancel {
+        #[command(flatten)]
+        project: Project,
+        /// The invitation's ID.
+        #[arg(long)]
+        invitation: InvitationId,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum OrgAction {
+    /// List the organization's pending invitations.
+    List {
+        #[command(flatten)]
+        org: Org,
+        /// Only the invitation sent to this email address.
+        #[arg(long)]
+        username: Option<String>,
+    },
+    /// Show one pending invitation.
+    Get {
+        #[command(flatten)]
+        org: Org,
+        /// The invitation's ID.
+        #[arg(long)]
+        invitation: InvitationId,
+    },
+    /// Invite a user to the organization, and optionally to teams and projects in it.
+    Create {
+        #[command(flatten)]
+        org: Org,
+        /// Email address of the user to invite.
+        #[arg(long)]
+        username: String,
+        #[command(flatten)]
+        grants: OrgGrants,
+    },
+    /// Change what a pending invitation grants; only the options given are sent.
+    Update {
+        #[command(flatten)]
+        org: Org,
+        #[command(flatten)]
+        target: Target,
+        #[command(flatten)]
+        grants: OrgGrants,
+    },
+    /// Cancel a pending invitation.
+    Cancel {
+        #[command(flatten)]
+        org: Org,
+        /// The invitation's ID.
+        #[arg(long)]
+        invitation: InvitationId,
+    },
+}
+
+#[derive(Debug, Args)]
+struct Project {
+    /// The project's ID (24 hexadecimal characters).
+    #[arg(long)]
+    group: GroupId,
+}
+
+#[derive(Debug, Args)]
+struct Org {
+    /// The organization's ID (24 hexadecimal characters).
+    #[arg(long)]
+    org: OrgId,
+}
+
+/// Which invitation to update: by its ID, or by the email address it was sent to.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+struct Target {
+    /// The invitation's ID.
+    #[arg(long)]
+    invitation: Option<InvitationId>,
+    /// The email address the invitation was sent to.
+    #[arg(long)]
+    username: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct ProjectRoles {
+    /// A project role to grant; repeat for several.
+    #[arg(long = "role", required = true, value_name = "ROLE", value_parser = project_role())]
+    roles: Vec<ProjectRole>,
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = true)]
+struct OrgGrants {
+    /// An organization role to grant; repeat for several.
+    #[arg(long = "role", value_name = "ROLE", value_parser = org_role())]
+    roles: Vec<OrgRole>,
+    /// The ID of a team to join; repeat for several.
+    #[arg(long = "team", value_name = "TEAM_ID")]
+    teams: Vec<String>,
+    /// A role in one of the organization's projects, as PROJECT_ID:ROLE; repeat for several.
+    #[arg(long = "project-role", value_name = "PROJECT_ID:ROLE", value_parser = project_role_assignment)]
+    project_roles: Vec<(GroupId, ProjectRole)>,
+}
+
+impl OrgGrants {
+    /// One assignment per project, in the order the projects were first named.
+    fn group_role_assignments(&self) -> Option<Vec<OrganizationInvitationGroupRoleAssignmentsRequest>> {
+        let mut assignments: Vec<OrganizationInvitationGroupRoleAssignmentsRequest> = Vec::new();
+        for (group, role) in &self.project_roles {
+            match assignments.iter_mut().find(|assignment| assignment.group_id.as_ref() == Some(group)) {
+                Some(assignment) => assignment.roles.get_or_insert_with(Vec::new).push(role.clone()),
+                None => assignments.push(OrganizationInvitationGroupRoleAssignmentsRequest {
+                    group_id: Some(group.clone()),
+                    roles: Some(vec![role.clone()]),
+                }),
+            }
+        }
+        non_empty(assignments)
+    }
+}
+
+/// Accepts only the roles this crate knows, so a typo fails here rather than at Atlas.
+fn project_role() -> impl TypedValueParser<Value = ProjectRole> {
+    PossibleValuesParser::new(ProjectRole::KNOWN.iter().map(ProjectRole::as_str))
+        .map(|name| name.parse::<ProjectRole>().unwrap_or_else(|never| match never {}))
+}
+
+fn org_role() -> impl TypedValueParser<Value = OrgRole> {
+    PossibleValuesParser::new(OrgRole::KNOWN.iter().map(OrgRole::as_str))
+        .map(|name| name.parse::<OrgRole>().unwrap_or_else(|never| match never {}))
+}
+
+fn project_role_assignment(value: &str) -> Result<(GroupId, ProjectRole), String> {
+    let (group, role) = value.split_once(':').ok_or("expected PROJECT_ID:ROLE")?;
+    let group = group.parse::<GroupId>().map_err(|err| err.to_string())?;
+    let role = ProjectRole::KNOWN.iter().find(|known| known.as_str() == role).cloned().ok_or_else(|| {
+        let known: Vec<&str> = ProjectRole::KNOWN.iter().map(ProjectRole::as_str).collect();
+        format!("unknown project role {role:?}; expected one of {}", known.join(", "))
+    })?;
+    Ok((group, role))
+}
+
+fn non_empty<T>(items: Vec<T>) -> Option<Vec<T>> {
+    (!items.is_empty()).then_some(items)
+}
+
+/// How the client authenticates, from the environment (see the crate docs for the order).
+enum Credentials {
+    AccessToken(String),
+    ServiceAccount { client_id: String, client_secret: String },
+    ApiKey { public_key: String, private_key: String },
+}
+
+fn credentials_from_env() -> Result<Credentials, String> {
+    let var = |name: &str| std::env::var(name).ok().filter(|value| !value.trim().is_empty());
+    let pair = |first: &str, second: &str| match (var(first), var(second)) {
+        (Some(a), Some(b)) => Ok(Some((a, b))),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(format!("{first} is set but {second} is not")),
+        (None, Some(_)) => Err(format!("{second} is set but {first} is not")),
+    };
+    if let Some(token) = var("MONGODB_ATLAS_ACCESS_TOKEN") {
+        return Ok(Credentials::AccessToken(token));
+    }
+    if let Some((client_id, client_secret)) = pair("MONGODB_ATLAS_CLIENT_ID", "MONGODB_ATLAS_CLIENT_SECRET")? {
+        return Ok(Credentials::ServiceAccount { client_id, client_secret });
+    }
+    if let Some((public_key, private_key)) = pair("MONGODB_ATLAS_PUBLIC_API_KEY", "MONGODB_ATLAS_PRIVATE_API_KEY")? {
+        return Ok(Credentials::ApiKey { public_key, private_key });
+    }
+    Err("no Atlas credentials: set MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET (service account), \
+         MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY (API key), \
+         or MONGODB_ATLAS_ACCESS_TOKEN (bearer token)"
+        .to_owned())
+}
+
+fn client(base_url: &str) -> Result<Client, Box<dyn Error>> {
+    let builder = Client::builder().base_url(base_url).user_agent_suffix(concat!("invites-example/", env!("CARGO_PKG_VERSION")));
+    let builder = match credentials_from_env()? {
+        Credentials::AccessToken(token) => builder.bearer_token(token),
+        Credentials::ServiceAccount { client_id, client_secret } => builder.service_account(client_id, client_secret),
+        Credentials::ApiKey { public_key, private_key } => builder.digest(public_key, private_key),
+    };
+    Ok(builder.build()?)
+}
+
+/// Runs one command and returns what to print.
+#[allow(deprecated, reason = "Atlas deprecated the invitation endpoints (sunset 2027-07-01); this tool manages them until then")]
+async fn run(cli: Cli) -> Result<serde_json::Value, Box<dyn Error>> {
+    let client = client(&cli.base_url)?;
+    let printed = match cli.scope {
+        Scope::Project { action } => match action {
+            ProjectAction::List { project, username } => {
+                let query = list_group_invites::Query { username };
+                serde_json::to_value(client.list_group_invites(&project.group, &query).await?)?
+            }
+            ProjectAction::Get { project, invitation } => {
+                serde_json::to_value(client.get_group_invite(&project.group, &invitation).await?)?
+            }
+            ProjectAction::Create { project, username, roles } => {
+                let body = GroupInvitationRequest { username: Some(username), roles: Some(roles.roles) };
+                serde_json::to_value(client.create_group_invite(&project.group, &body).await?)?
+            }
+            ProjectAction::Update { project, target, roles } => {
+                let updated = match (target.invitation, target.username) {
+                    (Some(invitation), _) => {
+                        let body = GroupInvitationUpdateRequest { roles: Some(roles.roles) };
+                        client.update_group_invite_by_id(&project.group, &invitation, &body).await?
+                    }
+                    (None, username) => {
+                        let body = GroupInvitationRequest { username, roles: Some(roles.roles) };
+                        client.update_group_invites(&project.group, &body).await?
+                    }
+                };
+                serde_json::to_value(updated)?
+            }
+            ProjectAction::Cancel { project, invitation } => {
+                client.delete_group_invite(&project.group, &invitation).await?;
+                serde_json::json!({ "cancelled": true, "invitationId": invitation })
+            }
+        },
+        Scope::Org { action } => match action {
+            OrgAction::List { org, username } => {
+                let query = list_org_invites::Query { username };
+                serde_json::to_value(client.list_org_invites(&org.org, &query).await?)?
+            }
+            OrgAction::Get { org, invitation } => serde_json::to_value(client.get_org_invite(&org.org, &invitation).await?)?,
+            OrgAction::Create { org, username, grants } => {
+                let body = OrganizationInvitationRequest {
+                    group_role_assignments: grants.group_role_assignments(),
+                    username: Some(username),
+                    roles: non_empty(grants.roles),
+                    team_ids: non_empty(grants.teams),
+                };
+                serde_json::to_value(client.create_org_invite(&org.org, &body).await?)?
+            }
+            OrgAction::Update { org, target, grants } => {
+                let group_role_assignments = grants.group_role_assignments();
+                let (roles, team_ids) = (non_empty(grants.roles), non_empty(grants.teams));
+                let updated = match (target.invitation, target.username) {
+                    (Some(invitation), _) => {
+                        let body = OrganizationInvitationUpdateRequest { group_role_assignments, roles, team_ids };
+                        client.update_org_invite_by_id(&org.org, &invitation, &body).await?
+                    }
+                    (None, username) => {
+                        let body = OrganizationInvitationRequest { group_role_assignments, roles, team_ids, username };
+                        client.update_org_invites(&org.org, &body).await?
+                    }
+                };
+                serde_json::to_value(updated)?
+            }
+            OrgAction::Cancel { org, invitation } => {
+                client.delete_org_invite(&org.org, &invitation).await?;
+                serde_json::json!({ "cancelled": true, "invitationId": invitation })
+            }
+        },
+    };
+    Ok(printed)
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(printed) => {
+            println!("{}", serde_json::to_string_pretty(&printed).expect("a JSON value always serializes"));
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            let mut source = err.source();
+            while let Some(cause) = source {
+                eprintln!("  caused by: {cause}");
+                source = cause.source();
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

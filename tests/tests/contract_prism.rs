@@ -1,0 +1,618 @@
+//! Contract tests: the generated `Client` (and the `invites` example built on it) against
+//! Prism serving the fragment with request validation on, so that an independent reading
+//! of the spec, not this crate's own, judges every request it sends.
+//!
+//! `cargo xtask test` installs the Prism that `tests/package.json` pins (`npm ci`), builds
+//! the examples, and passes both paths in `ATLAS_PRISM` and `ATLAS_INVITES_CLI`. Without
+//! `ATLAS_PRISM` (plain `cargo test`) each test says it was skipped and passes.
+//!
+//! What Prism (5.14) checks, as `prism_rejects_requests_that_break_the_contract` proves:
+//! path parameters against their patterns, query parameters (the `email` format), the body
+//! against its schema (role enums, types) and its `Content-Type` (415 for a foreign type,
+//! though any `+json` flavour passes, so the resource version in `Content-Type` is *not*
+//! checked), `Accept` against the media types the operation can answer with (406, so the
+//! version in `Accept` is checked), and security. With `--errors` a violation gets the
+//! response the operation declares for it (400 or 401, with the spec's example body and
+//! the findings in an `sl-violations` header) or, where it declares none, a 422
+//! `application/problem+json` whose `validation` array lists them.
+//!
+//! Security: the fragment accepts the `ServiceAccounts` OAuth 2.0 scheme or HTTP digest.
+//! Prism fetches no token and checks no signature: for an oauth2 scheme it accepts any
+//! `Authorization` header matching `^Bearer\s.+$`, so these tests send a made-up bearer
+//! token; without an `Authorization` header Prism answers 401. Its digest check wants every
+//! parameter quoted and lower-case alphanumeric, which a real RFC 7616 answer (`qop=auth`,
+//! `nc=00000001`, a `uri` with slashes) never is, so digest cannot be checked here.
+#![allow(deprecated)] // The invitation operations are deprecated upstream; using them is the point.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use atlas_admin::models::{
+    GroupInvitation, GroupInvitationRequest, GroupInvitationUpdateRequest, OrganizationInvitation,
+    OrganizationInvitationGroupRoleAssignmentsRequest, OrganizationInvitationRequest, OrganizationInvitationUpdateRequest,
+};
+use atlas_admin::operations::{self, list_group_invites, list_org_invites};
+use atlas_admin::roles::{OrgRole, ProjectRole};
+use atlas_admin::{Client, Error, GroupId, InvitationId, OrgId};
+use http::StatusCode;
+use http::header::{ACCEPT, AUTHORIZATION, HeaderValue};
+use serde_json::Value;
+use tests::fragment_path;
+
+const PRISM_ENV: &str = "ATLAS_PRISM";
+const INVITES_CLI_ENV: &str = "ATLAS_INVITES_CLI";
+
+/// Prism accepts any bearer token for the OAuth 2.0 scheme (see the module docs).
+const TOKEN: &str = "contract-test-token";
+const GROUP: &str = "32b6e34b3d91647abb20e7b8";
+const ORG: &str = "4888442a3354817a7320eb61";
+const INVITATION: &str = "5f4a1c2b3d4e5f6a7b8c9d0e";
+const TEAM: &str = "6a1b2c3d4e5f60718293a4b5";
+/// The `id`s of the fragment's `GroupInvitation` and `OrganizationInvitation` examples,
+/// which Prism answers with.
+const GROUP_EXAMPLE_ID: &str = "67d1548a0f3c2b1e4d5a6978";
+const ORG_EXAMPLE_ID: &str = "67d1548a0f3c2b1e4d5a6979";
+
+/// How often a start is retried when the port picked turns out to be taken.
+const START_ATTEMPTS: usize = 3;
+/// Prism parses the spec before it listens: about 2 s here, far more on a loaded machine.
+const READY_TIMEOUT: Duration = Duration::from_secs(60);
+/// Bounds each request, each run of the example, and the wait for Prism's log.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The Prism executable, or `None` after saying why the calling test is skipped.
+fn prism_or_skip(test: &str) -> Option<PathBuf> {
+    match std::env::var_os(PRISM_ENV) {
+        Some(path) => Some(PathBuf::from(path)),
+        None => {
+            // Written to the real stderr, past the test harness's capture, so that plain
+            // `cargo test` shows it.
+            let _ = writeln!(
+                std::io::stderr(),
+                "contract tests skipped ({test}): Prism is not installed ({PRISM_ENV} is not set); run `cargo xtask test`"
+            );
+            None
+        }
+    }
+}
+
+fn ids() -> (GroupId, OrgId, InvitationId) {
+    (GROUP.parse().unwrap(), ORG.parse().unwrap(), INVITATION.parse().unwrap())
+}
+
+/// A running `prism mock --errors` on 127.0.0.1; dropping it kills it.
+struct Prism {
+    child: Child,
+    /// Set once `child` is known to have exited (and so was reaped).
+    exited: bool,
+    base_url: String,
+    /// Everything Prism printed: its startup banner, then a few lines per request, among
+    /// them what its validator found.
+    log: Arc<Mutex<String>>,
+}
+
+impl Prism {
+    fn start(executable: &Path) -> Prism {
+        let mut failures = Vec::new();
+        for _ in 0..START_ATTEMPTS {
+            // The port is free now; another process may take it before Prism binds it, in
+            // which case Prism exits and the next attempt picks another.
+            let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap().local_addr().unwrap().port();
+            let mut command = Command::new(executable);
+            command
+                .args(["mock", "--errors", "-h", "127.0.0.1", "-p", &port.to_string()])
+                .arg(fragment_path())
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            #[cfg(unix)]
+            std::os::unix::process::CommandExt::process_group(&mut command, 0);
+            let mut child =
+                command.spawn().unwrap_or_else(|err| panic!("could not start Prism ({}): {err}", executable.display()));
+            let log = Arc::new(Mutex::new(String::new()));
+            let streams: [Box<dyn Read + Send>; 2] =
+                [Box::new(child.stdout.take().unwrap()), Box::new(child.stderr.take().unwrap())];
+            for stream in streams {
+                let log = Arc::clone(&log);
+                std::thread::spawn(move || {
+                    for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                        let mut log = log.lock().unwrap();
+                        log.push_str(&line);
+                        log.push('\n');
+                    }
+                });
+            }
+            let mut prism = Prism { child, exited: false, base_url: format!("http://127.0.0.1:{port}"), log };
+            match prism.wait_until_listening(port) {
+                Ok(()) => return prism,
+                Err(failure) => failures.push(failure),
+            }
+        }
+        panic!("Prism did not start in {START_ATTEMPTS} attempts:\n{}", failures.join("\n----\n"));
+    }
+
+    fn wait_until_listening(&mut self, port: u16) -> Result<(), String> {
+        let banner = format!("Prism is listening on http://127.0.0.1:{port}");
+        let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let deadline = Instant::now() + READY_TIMEOUT;
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().expect("can poll Prism") {
+                self.exited = true;
+                return Err(format!("Prism exited ({status}) before listening:\n{}", self.log()));
+            }
+            // The banner tells that this Prism, not whatever else may hold the port, listens.
+            if self.log().contains(&banner) && TcpStream::connect_timeout(&address, Duration::from_secs(1)).is_ok() {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err(format!("Prism was not listening on port {port} after {READY_TIMEOUT:?}:\n{}", self.log()))
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// The log once it contains `text` (bounded by `REQUEST_TIMEOUT`).
+    fn wait_for_log(&self, text: &str) -> String {
+        let deadline = Instant::now() + REQUEST_TIMEOUT;
+        loop {
+            let log = self.log();
+            if log.contains(text) {
+                return log;
+            }
+            assert!(Instant::now() < deadline, "Prism did not log {text:?} within {REQUEST_TIMEOUT:?}:\n{log}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until Prism has logged `requests` responses, then fails listing every warning
+    /// or error it logged: with `--errors` an error-level violation already fails the
+    /// request, but a warning-level one only shows here (or in a header the client drops).
+    fn assert_no_violations(&self, requests: usize) {
+        let deadline = Instant::now() + REQUEST_TIMEOUT;
+        let log = loop {
+            let log = self.log();
+            let responses = log.lines().filter(|line| line.contains("> Responding with")).count();
+            if responses >= requests || Instant::now() >= deadline {
+                assert_eq!(responses, requests, "Prism answered a different number of requests than were sent:\n{log}");
+                break log;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let findings: Vec<&str> = log.lines().filter(|line| line.contains('✖') || line.contains('⚠')).collect();
+        assert!(findings.is_empty(), "Prism found violations:\n{}\n\nits whole log:\n{log}", findings.join("\n"));
+        let passed = log.lines().filter(|line| line.contains("The request passed the validation rules")).count();
+        assert_eq!(passed, requests, "Prism did not validate every request:\n{log}");
+    }
+
+    fn client(&self) -> Client {
+        Client::builder().base_url(&self.base_url).bearer_token(TOKEN).timeout(REQUEST_TIMEOUT).build().unwrap()
+    }
+
+    /// Sends `request` exactly as given (no credentials added) and reads Prism's answer.
+    async fn send(&self, request: http::Request<Vec<u8>>) -> Reply {
+        let request = reqwest::Request::try_from(request).expect("a sans-IO request converts to reqwest");
+        let http = reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build().unwrap();
+        let response = http.execute(request).await.expect("Prism answers");
+        let status = response.status();
+        let violations =
+            response.headers().get("sl-violations").map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+        let body = response.text().await.expect("Prism's body reads");
+        Reply { status, violations, body }
+    }
+
+    /// Returns what `operation` returned, or fails with Prism's own account of what was
+    /// wrong, which the client's error cannot carry (it drops the `sl-violations` header
+    /// and may cut the body): `same_request` builds the request again without a client and
+    /// it is sent once more to hear that account.
+    async fn passes<T>(
+        &self,
+        operation: &str,
+        result: Result<T, Error>,
+        same_request: impl FnOnce(&str) -> Result<http::Request<Vec<u8>>, Error>,
+    ) -> T {
+        match result {
+            Ok(value) => value,
+            Err(err) => {
+                let request = same_request(&self.base_url).expect("the request builds");
+                let reply = self.send(with_token(request)).await;
+                panic!("{operation} did not pass Prism: {err}\nthe same request sent again: {reply}");
+            }
+        }
+    }
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        // Prism runs as one node process, but it leads its own process group, so anything
+        // it might start goes with it. Only while the child is unreaped is its pid (and so
+        // the group id) certain to still be ours.
+        #[cfg(unix)]
+        if !self.exited {
+            let group = i32::try_from(self.child.id()).expect("pids fit in i32");
+            // SAFETY: kill(2) with a negative pid signals that process group; no memory is involved.
+            unsafe { libc::kill(-group, libc::SIGKILL) };
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn with_token(mut request: http::Request<Vec<u8>>) -> http::Request<Vec<u8>> {
+    request.headers_mut().insert(AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {TOKEN}")).unwrap());
+    request
+}
+
+/// Prism's answer to a request sent without the client.
+struct Reply {
+    status: StatusCode,
+    /// The `sl-violations` header: what Prism's validator found, as JSON.
+    violations: Option<String>,
+    body: String,
+}
+
+impl Reply {
+    /// Everything Prism said about violations: the header and the problem+json body.
+    fn findings(&self) -> String {
+        format!("{} {}", self.violations.as_deref().unwrap_or_default(), self.body)
+    }
+}
+
+impl std::fmt::Display for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        if let Some(violations) = &self.violations {
+            write!(f, "\nsl-violations: {violations}")?;
+        }
+        write!(f, "\nbody: {}", self.body)
+    }
+}
+
+#[tokio::test]
+async fn every_operation_passes_prism_validation() {
+    let Some(executable) = prism_or_skip("every_operation_passes_prism_validation") else { return };
+    let prism = Prism::start(&executable);
+    let client = prism.client();
+    let (group, org, invitation) = ids();
+    let ids_of =
+        |invitations: &[GroupInvitation]| invitations.iter().map(|i| i.id.clone().unwrap().to_string()).collect::<Vec<_>>();
+    let org_ids_of = |invitations: &[OrganizationInvitation]| {
+        invitations.iter().map(|i| i.id.clone().unwrap().to_string()).collect::<Vec<_>>()
+    };
+
+    // Project invitations.
+    let all = list_group_invites::Query::default();
+    let listed = prism
+        .passes("listGroupInvites", client.list_group_invites(&group, &all).await, |base| {
+            operations::list_group_invites::request(base, &group, &all)
+        })
+        .await;
+    assert_eq!(ids_of(&listed), [GROUP_EXAMPLE_ID]);
+
+    let jane = list_group_invites::Query { username: Some("jane@example.com".into()) };
+    let listed = prism
+        .passes("listGroupInvites?username", client.list_group_invites(&group, &jane).await, |base| {
+            operations::list_group_invites::request(base, &group, &jane)
+        })
+        .await;
+    assert_eq!(ids_of(&listed), [GROUP_EXAMPLE_ID]);
+
+    let invite = GroupInvitationRequest {
+        username: Some("jane@example.com".into()),
+        roles: Some(vec![ProjectRole::GroupReadOnly, ProjectRole::GroupDataAccessReadWrite]),
+    };
+    let created = prism
+        .passes("createGroupInvite", client.create_group_invite(&group, &invite).await, |base| {
+            operations::create_group_invite::request(base, &group, &invite)
+        })
+        .await;
+    // The invitation's `id` goes straight back into the calls that take an invitation ID.
+    let example_id = created.id.clone().expect("the example has an id");
+    assert_eq!(example_id.as_str(), GROUP_EXAMPLE_ID);
+
+    let updated = prism
+        .passes("updateGroupInvites", client.update_group_invites(&group, &invite).await, |base| {
+            operations::update_group_invites::request(base, &group, &invite)
+        })
+        .await;
+    assert_eq!(updated.roles, Some(vec![ProjectRole::GroupReadOnly, ProjectRole::GroupDataAccessReadWrite]));
+
+    let got = prism
+        .passes("getGroupInvite", client.get_group_invite(&group, &example_id).await, |base| {
+            operations::get_group_invite::request(base, &group, &example_id)
+        })
+        .await;
+    assert_eq!(got.group_id, Some(group.clone()));
+
+    let roles = GroupInvitationUpdateRequest { roles: Some(vec![ProjectRole::GroupClusterManager]) };
+    let updated = prism
+        .passes("updateGroupInviteById", client.update_group_invite_by_id(&group, &invitation, &roles).await, |base| {
+            operations::update_group_invite_by_id::request(base, &group, &invitation, &roles)
+        })
+        .await;
+    assert_eq!(updated.username.as_deref(), Some("jane@example.com"));
+
+    prism
+        .passes("deleteGroupInvite", client.delete_group_invite(&group, &invitation).await, |base| {
+            operations::delete_group_invite::request(base, &group, &invitation)
+        })
+        .await;
+
+    // Organization invitations.
+    let all = list_org_invites::Query::default();
+    let listed = prism
+        .passes("listOrgInvites", client.list_org_invites(&org, &all).await, |base| {
+            operations::list_org_invites::request(base, &org, &all)
+        })
+        .await;
+    assert_eq!(org_ids_of(&listed), [ORG_EXAMPLE_ID]);
+
+    let assignments = vec![OrganizationInvitationGroupRoleAssignmentsRequest {
+        group_id: Some(group.clone()),
+        roles: Some(vec![ProjectRole::GroupReadOnly, ProjectRole::GroupObservabilityViewer]),
+    }];
+    let invite = OrganizationInvitationRequest {
+        group_role_assignments: Some(assignments.clone()),
+        roles: Some(vec![OrgRole::OrgMember]),
+        team_ids: Some(vec![TEAM.into()]),
+        username: Some("jane@example.com".into()),
+    };
+    let created = prism
+        .passes("createOrgInvite", client.create_org_invite(&org, &invite).await, |base| {
+            operations::create_org_invite::request(base, &org, &invite)
+        })
+        .await;
+    assert_eq!(created.org_name, "Example-Corp");
+
+    let updated = prism
+        .passes("updateOrgInvites", client.update_org_invites(&org, &invite).await, |base| {
+            operations::update_org_invites::request(base, &org, &invite)
+        })
+        .await;
+    assert_eq!(updated.roles, Some(vec![OrgRole::OrgMember]));
+
+    let got = prism
+        .passes("getOrgInvite", client.get_org_invite(&org, &invitation).await, |base| {
+            operations::get_org_invite::request(base, &org, &invitation)
+        })
+        .await;
+    assert_eq!(got.org_id, Some(org.clone()));
+
+    let grants = OrganizationInvitationUpdateRequest {
+        group_role_assignments: Some(assignments),
+        roles: Some(vec![OrgRole::OrgMember, OrgRole::OrgBillingReadOnly]),
+        team_ids: Some(vec![TEAM.into()]),
+    };
+    let updated = prism
+        .passes("updateOrgInviteById", client.update_org_invite_by_id(&org, &invitation, &grants).await, |base| {
+            operations::update_org_invite_by_id::request(base, &org, &invitation, &grants)
+        })
+        .await;
+    assert_eq!(updated.team_ids, Some(vec![TEAM.to_owned()]));
+
+    prism
+        .passes("deleteOrgInvite", client.delete_org_invite(&org, &invitation).await, |base| {
+            operations::delete_org_invite::request(base, &org, &invitation)
+        })
+        .await;
+
+    // Every operation once, listGroupInvites twice (with and without its query parameter).
+    assert_eq!(operations::OPERATIONS.len(), 12);
+    prism.assert_no_violations(13);
+}
+
+/// The oracle is live: requests that break the contract in one way each are refused, and the
+/// same requests unbroken are not.
+#[tokio::test]
+async fn prism_rejects_requests_that_break_the_contract() {
+    let Some(executable) = prism_or_skip("prism_rejects_requests_that_break_the_contract") else { return };
+    let prism = Prism::start(&executable);
+    let client = prism.client();
+    let base = prism.base_url.as_str();
+    let (group, _, _) = ids();
+    let invite =
+        GroupInvitationRequest { username: Some("jane@example.com".into()), roles: Some(vec![ProjectRole::GroupReadOnly]) };
+    let create = || with_token(operations::create_group_invite::request(base, &group, &invite).unwrap());
+    let update = || with_token(operations::update_group_invites::request(base, &group, &invite).unwrap());
+
+    // The control: both requests as built pass, so each refusal below is down to its one change.
+    for request in [create(), update()] {
+        let reply = prism.send(request).await;
+        assert_eq!(reply.status, StatusCode::OK, "{reply}");
+    }
+
+    // A wrong media type in `Accept`: a plain one, and the right type at another version.
+    for accept in ["application/json", "application/vnd.atlas.2024-08-05+json"] {
+        let mut request = create();
+        request.headers_mut().insert(ACCEPT, HeaderValue::from_static(accept));
+        let reply = prism.send(request).await;
+        assert_eq!(reply.status, StatusCode::NOT_ACCEPTABLE, "Accept: {accept}\n{reply}");
+        assert!(reply.body.contains(accept), "{reply}");
+    }
+
+    // A role that is not in the enum, in a hand-written body. createGroupInvite declares no
+    // 400, so Prism makes up a 422 listing the violation.
+    let mut request = create();
+    *request.body_mut() = br#"{"username":"jane@example.com","roles":["NOT_A_ROLE"]}"#.to_vec();
+    let reply = prism.send(request).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{reply}");
+    assert!(reply.findings().contains("roles.0 must be equal to one of the allowed values"), "{reply}");
+
+    // updateGroupInvites declares a 400: Prism answers with it and lists the violation in
+    // `sl-violations`.
+    let mut request = update();
+    *request.body_mut() = br#"{"username":"jane@example.com","roles":["NOT_A_ROLE"]}"#.to_vec();
+    let reply = prism.send(request).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{reply}");
+    assert!(reply.violations.as_deref().unwrap_or_default().contains("roles.0"), "{reply}");
+
+    // The same through the client: a role this crate does not know is sent as is (the
+    // catch-all variant), and the client reports Prism's refusal as an error.
+    let unknown =
+        GroupInvitationRequest { username: Some("jane@example.com".into()), roles: Some(vec!["NOT_A_ROLE".parse().unwrap()]) };
+    let err = client.create_group_invite(&group, &unknown).await.unwrap_err();
+    assert_eq!(err.status(), Some(StatusCode::UNPROCESSABLE_ENTITY), "{err}");
+    let err = client.update_group_invites(&group, &unknown).await.unwrap_err();
+    assert_eq!(err.status(), Some(StatusCode::BAD_REQUEST), "{err}");
+
+    // A query parameter that is not an email address.
+    let query = list_group_invites::Query { username: Some("not-an-email".into()) };
+    let err = client.list_group_invites(&group, &query).await.unwrap_err();
+    assert_eq!(err.status(), Some(StatusCode::UNPROCESSABLE_ENTITY), "{err}");
+
+    // No credentials: the fragment requires a service account token or digest.
+    let anonymous = Client::builder().base_url(base).timeout(REQUEST_TIMEOUT).build().unwrap();
+    let err = anonymous.list_group_invites(&group, &Default::default()).await.unwrap_err();
+    assert_eq!(err.status(), Some(StatusCode::UNAUTHORIZED), "{err}");
+    let reply = prism.send(operations::list_group_invites::request(base, &group, &Default::default()).unwrap()).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{reply}");
+    assert!(reply.findings().contains("Invalid security scheme used"), "{reply}");
+}
+
+/// Runs the `invites` example with `args` against `base_url`, authenticated with a bearer
+/// token unless `token` is `None`, and kills it if it outlives `REQUEST_TIMEOUT`.
+fn run_cli(cli: &Path, base_url: &str, token: Option<&str>, args: &[&str]) -> Output {
+    let mut command = Command::new(cli);
+    command.args(args).env("MONGODB_ATLAS_BASE_URL", base_url).stdin(Stdio::null());
+    for name in [
+        "MONGODB_ATLAS_ACCESS_TOKEN",
+        "MONGODB_ATLAS_CLIENT_ID",
+        "MONGODB_ATLAS_CLIENT_SECRET",
+        "MONGODB_ATLAS_PUBLIC_API_KEY",
+        "MONGODB_ATLAS_PRIVATE_API_KEY",
+    ] {
+        command.env_remove(name);
+    }
+    if let Some(token) = token {
+        command.env("MONGODB_ATLAS_ACCESS_TOKEN", token);
+    }
+    let child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("the invites example starts");
+    let pid = child.id();
+    let (done, finished) = mpsc::channel();
+    std::thread::spawn(move || done.send(child.wait_with_output()));
+    match finished.recv_timeout(REQUEST_TIMEOUT) {
+        Ok(output) => output.expect("the invites example's output reads"),
+        Err(_) => {
+            // SAFETY: kill(2) on our own child, which has not been reaped: it is still running.
+            #[cfg(unix)]
+            unsafe {
+                libc::kill(i32::try_from(pid).unwrap(), libc::SIGKILL)
+            };
+            panic!("`invites {}` did not finish within {REQUEST_TIMEOUT:?}", args.join(" "));
+        }
+    }
+}
+
+/// The example's stdout as JSON, after checking that it succeeded.
+fn succeeded(args: &[&str], output: &Output) -> Value {
+    let shown = || {
+        format!(
+            "`invites {}` exited with {}\nstdout: {}\nstderr: {}",
+            args.join(" "),
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    };
+    assert!(output.status.success(), "{}", shown());
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|err| panic!("stdout is not JSON ({err}): {}", shown()))
+}
+
+/// The `invites` example, run as a user would, against Prism.
+///
+/// `cargo xtask test` builds it (`cargo build --package atlas-admin --examples`) and passes
+/// the executable that cargo reports in `ATLAS_INVITES_CLI`. Building it here instead would
+/// wait on the cargo lock that the running `cargo test` holds, and guessing its path under
+/// `target/` could pick up a stale binary.
+#[test]
+fn invites_cli_runs_against_prism() {
+    let Some(executable) = prism_or_skip("invites_cli_runs_against_prism") else { return };
+    let cli = std::env::var_os(INVITES_CLI_ENV).map(PathBuf::from).unwrap_or_else(|| {
+        panic!(
+            "{PRISM_ENV} is set but {INVITES_CLI_ENV} is not: run `cargo xtask test`, or build the example with \
+             `cargo build -p atlas-admin --example invites` and set {INVITES_CLI_ENV} to the executable"
+        )
+    });
+    let prism = Prism::start(&executable);
+    let project_role = format!("{GROUP}:GROUP_READ_ONLY");
+    let run = |args: &[&str]| {
+        let output = run_cli(&cli, &prism.base_url, Some(TOKEN), args);
+        succeeded(args, &output)
+    };
+
+    let listed = run(&["project", "list", "--group", GROUP, "--username", "jane@example.com"]);
+    assert_eq!(listed[0]["id"], GROUP_EXAMPLE_ID, "{listed:#}");
+    let created = run(&[
+        "project",
+        "create",
+        "--group",
+        GROUP,
+        "--username",
+        "jane@example.com",
+        "--role",
+        "GROUP_READ_ONLY",
+        "--role",
+        "GROUP_DATA_ACCESS_READ_WRITE",
+    ]);
+    assert_eq!(created["groupName"], "payments-staging", "{created:#}");
+    let updated = run(&["project", "update", "--group", GROUP, "--invitation", INVITATION, "--role", "GROUP_OWNER"]);
+    assert_eq!(updated["id"], GROUP_EXAMPLE_ID, "{updated:#}");
+    run(&["project", "update", "--group", GROUP, "--username", "jane@example.com", "--role", "GROUP_OWNER"]);
+    let cancelled = run(&["project", "cancel", "--group", GROUP, "--invitation", INVITATION]);
+    assert_eq!(cancelled, serde_json::json!({ "cancelled": true, "invitationId": INVITATION }));
+
+    let listed = run(&["org", "list", "--org", ORG]);
+    assert_eq!(listed[0]["orgName"], "Example-Corp", "{listed:#}");
+    let created = run(&[
+        "org",
+        "create",
+        "--org",
+        ORG,
+        "--username",
+        "jane@example.com",
+        "--role",
+        "ORG_MEMBER",
+        "--team",
+        TEAM,
+        "--project-role",
+        &project_role,
+        "--project-role",
+        &format!("{GROUP}:GROUP_OBSERVABILITY_VIEWER"),
+    ]);
+    assert_eq!(created["id"], ORG_EXAMPLE_ID, "{created:#}");
+    run(&["org", "update", "--org", ORG, "--invitation", INVITATION, "--project-role", &project_role]);
+    run(&["org", "update", "--org", ORG, "--username", "jane@example.com", "--role", "ORG_READ_ONLY"]);
+    let got = run(&["org", "get", "--org", ORG, "--invitation", INVITATION]);
+    assert_eq!(got["username"], "jane@example.com", "{got:#}");
+    run(&["org", "cancel", "--org", ORG, "--invitation", INVITATION]);
+    prism.assert_no_violations(11);
+
+    // Without credentials nothing is sent, and the message names the variables to set.
+    let output = run_cli(&cli, &prism.base_url, None, &["org", "list", "--org", ORG]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("MONGODB_ATLAS_CLIENT_ID") && stderr.contains("MONGODB_ATLAS_PUBLIC_API_KEY"), "{stderr}");
+
+    // A role the crate does not know is refused by the command line itself (status 2).
+    let args = ["project", "create", "--group", GROUP, "--username", "jane@example.com", "--role", "NOT_A_ROLE"];
+    let output = run_cli(&cli, &prism.base_url, Some(TOKEN), &args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("GROUP_READ_ONLY"), "the error lists the roles: {stderr}");
+
+    // Prism's refusal comes out as an error on stderr, nothing on stdout, and status 1.
+    let output = run_cli(&cli, &prism.base_url, Some(TOKEN), &["project", "list", "--group", GROUP, "--username", "jane"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(output.stdout.is_empty() && stderr.contains("422"), "{stderr}");
+
+    // Prism logs in order, so once it has logged this refusal, any request from the two
+    // runs before it would show too: only the refused one reached it.
+    let log = prism.wait_for_log("Request terminated with error");
+    assert_eq!(log.lines().filter(|line| line.contains("Request received")).count(), 12, "{log}");
+}
