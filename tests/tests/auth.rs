@@ -94,15 +94,10 @@ fn service_account_client(server: &MockServer) -> Client {
     Client::builder().base_url(server.uri()).service_account(CLIENT_ID, CLIENT_SECRET).build().unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_calls_from_clones_share_one_token_request() {
-    let server = MockServer::start().await;
-    // The slow token endpoint keeps the first request in flight while the others arrive.
-    mount_token_endpoint(&server, &[3600], Duration::from_millis(200)).await;
-    mount_api(&server, &[]).await;
-    let client = service_account_client(&server);
-
-    let calls: Vec<_> = (0..20)
+/// Lists invitations from `count` tasks at once, each with its own clone of `client`, and
+/// expects every call to succeed.
+async fn list_concurrently(client: &Client, count: usize) {
+    let calls: Vec<_> = (0..count)
         .map(|_| {
             let client = client.clone();
             tokio::spawn(async move { client.list_group_invites(&group(), &no_query()).await })
@@ -111,6 +106,17 @@ async fn concurrent_calls_from_clones_share_one_token_request() {
     for call in calls {
         call.await.unwrap().expect("the call succeeds");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_calls_from_clones_share_one_token_request() {
+    let server = MockServer::start().await;
+    // The slow token endpoint keeps the first request in flight while the others arrive.
+    mount_token_endpoint(&server, &[3600], Duration::from_millis(200)).await;
+    mount_api(&server, &[]).await;
+    let client = service_account_client(&server);
+
+    list_concurrently(&client, 20).await;
 
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests_to(&requests, TOKEN_PATH), 1);
@@ -128,15 +134,7 @@ async fn an_expired_token_is_refreshed_once() {
     let client = service_account_client(&server);
 
     client.list_group_invites(&group(), &no_query()).await.expect("first call");
-    let calls: Vec<_> = (0..10)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { client.list_group_invites(&group(), &no_query()).await })
-        })
-        .collect();
-    for call in calls {
-        call.await.unwrap().expect("the call succeeds");
-    }
+    list_concurrently(&client, 10).await;
     client.list_group_invites(&group(), &no_query()).await.expect("last call");
 
     let requests = server.received_requests().await.unwrap();
@@ -170,15 +168,7 @@ async fn concurrent_401s_share_one_refresh() {
     mount_api(&server, &["token-1"]).await;
     let client = service_account_client(&server);
 
-    let calls: Vec<_> = (0..10)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { client.list_group_invites(&group(), &no_query()).await })
-        })
-        .collect();
-    for call in calls {
-        call.await.unwrap().expect("the call succeeds");
-    }
+    list_concurrently(&client, 10).await;
 
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests_to(&requests, TOKEN_PATH), 2, "token-1, then one refresh for all ten 401s");
