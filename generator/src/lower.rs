@@ -288,6 +288,11 @@ impl<'a> Lowerer<'a> {
                 let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
                 TypeDef::Union(self.union_def(name, doc, schema, parts, &join(pointer, keyword), sink))
             }
+            // A base schema whose discriminator maps each tag to a subtype (`allOf` of the
+            // base plus its own fields) is, wherever it is used, one of those subtypes.
+            SchemaKind::Type(Type::Object(_)) if key.is_some_and(|key| self.has_subtype_mapping(key, schema)) => {
+                TypeDef::Union(self.subtype_union(name, doc, key.unwrap_or_default(), schema, pointer, sink))
+            }
             _ => {
                 let mut properties = Vec::new();
                 let mut required = Vec::new();
@@ -388,6 +393,51 @@ impl<'a> Lowerer<'a> {
             });
         }
         fields
+    }
+
+    /// Whether the discriminator of component `key` maps some tag to another schema.
+    fn has_subtype_mapping(&self, key: &str, schema: &Schema) -> bool {
+        schema.schema_data.discriminator.as_ref().is_some_and(|discriminator| {
+            discriminator.mapping.values().any(|target| schema_key(target).is_some_and(|target| target != key))
+        })
+    }
+
+    /// The union of the subtypes a base schema's discriminator maps to, one variant per
+    /// subtype with every tag that selects it, in the mapping's order.
+    fn subtype_union(
+        &mut self,
+        name: &str,
+        doc: Option<String>,
+        key: &str,
+        schema: &Schema,
+        pointer: &str,
+        sink: &mut Sink<'_>,
+    ) -> ir::Union {
+        let discriminator = schema.schema_data.discriminator.as_ref().expect("checked by has_subtype_mapping");
+        let mapping_pointer = join(&join(pointer, "discriminator"), "mapping");
+        let mut variants: Vec<ir::UnionVariant> = Vec::new();
+        for (tag, target) in &discriminator.mapping {
+            if schema_key(target) == Some(key) {
+                continue;
+            }
+            let at = join(&mapping_pointer, tag);
+            let ty = self.ty_of_ref(target, Context { parent: name, field: tag, pointer: &at }, sink);
+            match variants.iter_mut().find(|variant| variant.ty == ty) {
+                Some(variant) => variant.tags.push(tag.clone()),
+                None => {
+                    let variant_name =
+                        names::numbered(names::union_variant_name(&ty), |taken| variants.iter().any(|v| v.name == taken));
+                    variants.push(ir::UnionVariant { name: variant_name, ty, tags: vec![tag.clone()] });
+                }
+            }
+        }
+        ir::Union {
+            name: name.to_owned(),
+            doc,
+            discriminator: Some(discriminator.property_name.clone()),
+            variants,
+            pointer: pointer.to_owned(),
+        }
     }
 
     /// The values of every part, in order without repeats, when every part is a string enum.
