@@ -200,6 +200,18 @@ fn emit_union(api: &Api, u: &Union) -> TokenStream {
             tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" or ")
         ),
     });
+    // The wire names of each variant that is a struct, for choosing between untagged variants.
+    let struct_fields: Vec<Option<Vec<String>>> = u
+        .variants
+        .iter()
+        .map(|v| match &v.ty {
+            Ty::Named(name) => match api.types.get(name) {
+                Some(TypeDef::Struct(s)) => Some(s.fields.iter().map(|f| f.wire_name.clone()).collect()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
     let decode = match &u.discriminator {
         Some(property) => {
             let arms = u.variants.iter().zip(&variants).filter(|(v, _)| !v.tags.is_empty()).map(|(v, variant)| {
@@ -215,6 +227,32 @@ fn emit_union(api: &Api, u: &Union) -> TokenStream {
                     _ => return Ok(#name::#catch_all(value)),
                 };
                 decoded.map_err(serde::de::Error::custom)
+            }
+        }
+        None if struct_fields.iter().any(Option::is_some) => {
+            // Structs ignore fields they do not know, so several may accept one object: the
+            // variant that knows the most of its keys is the better reading.
+            let attempts =
+                u.variants.iter().zip(&variants).zip(&types).zip(&struct_fields).map(|(((v, variant), ty), fields)| {
+                    let held = wrap(v, quote!(inner));
+                    let fields = fields.clone().unwrap_or_default();
+                    quote! {
+                        if let Ok(inner) = serde_json::from_value::<#ty>(value.clone()) {
+                            let known = keys.iter().filter(|key| [#(#fields),*].contains(key)).count();
+                            if best.as_ref().is_none_or(|(score, _)| known > *score) {
+                                best = Some((known, #name::#variant(#held)));
+                            }
+                        }
+                    }
+                });
+            quote! {
+                let keys: Vec<&str> = value.as_object().map(|object| object.keys().map(String::as_str).collect()).unwrap_or_default();
+                let mut best: Option<(usize, #name)> = None;
+                #(#attempts)*
+                Ok(match best {
+                    Some((_, variant)) => variant,
+                    None => #name::#catch_all(value),
+                })
             }
         }
         None => {
@@ -236,6 +274,7 @@ fn emit_union(api: &Api, u: &Union) -> TokenStream {
         Some(property) => {
             format!(" Decoding picks the variant by the `{property}` property; a value it does not list is kept as JSON.")
         }
+        None if struct_fields.iter().any(Option::is_some) => " Decoding takes, of the variants that accept the value, the one that knows the most of its fields (the first on a tie); a value none accepts is kept as JSON.".to_owned(),
         None => " Decoding takes the first variant that accepts the value; a value none accepts is kept as JSON.".to_owned(),
     };
     quote! {
