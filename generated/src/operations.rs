@@ -89,7 +89,7 @@ pub mod list_group_invites {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<Vec<crate::models::GroupInvitation>, crate::Error> {
-        crate::runtime::decode_json(response, http::StatusCode::OK)
+        crate::runtime::decode_json(response, &[http::StatusCode::OK])
     }
 }
 
@@ -141,7 +141,7 @@ pub mod create_group_invite {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::GroupInvitation, crate::Error> {
-        crate::runtime::decode_json(response, http::StatusCode::OK)
+        crate::runtime::decode_json(response, &[http::StatusCode::OK])
     }
 }
 
@@ -193,7 +193,7 @@ pub mod update_group_invites {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::GroupInvitation, crate::Error> {
-        crate::runtime::decode_json(response, http::StatusCode::OK)
+        crate::runtime::decode_json(response, &[http::StatusCode::OK])
     }
 }
 
@@ -238,7 +238,7 @@ pub mod get_group_invite {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::GroupInvitation, crate::Error> {
-        crate::runtime::decode_json(response, http::StatusCode::OK)
+        crate::runtime::decode_json(response, &[http::StatusCode::OK])
     }
 }
 
@@ -283,7 +283,7 @@ pub mod delete_group_invite {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<(), crate::Error> {
-        crate::runtime::expect_empty(response, http::StatusCode::NO_CONTENT)
+        crate::runtime::expect_empty(response, &[http::StatusCode::NO_CONTENT])
     }
 }
 
@@ -337,7 +337,7 @@ pub mod update_group_invite_by_id {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::GroupInvitation, crate::Error> {
-        crate::runtime::decode_json(response, http::StatusCode::OK)
+        crate::runtime::decode_json(response, &[http::StatusCode::OK])
     }
 }
 
@@ -390,7 +390,7 @@ pub mod list_org_invites {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<Vec<crate::models::OrganizationInvitation>, crate::Error> {
-        crate::runtime::decode_json(response, http::StatusCode::OK)
+        crate::runtime::decode_json(response, &[http::StatusCode::OK])
     }
 }
 
@@ -442,7 +442,7 @@ pub mod create_org_invite {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
-        crate::runtime::decode_json(response, http::StatusCode::OK)
+        crate::runtime::decode_json(response, &[http::StatusCode::OK])
     }
 }
 
@@ -494,7 +494,7 @@ pub mod update_org_invites {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
-        crate::runtime::decode_json(response, http::StatusCode::OK)
+        crate::runtime::decode_json(response, &[http::StatusCode::OK])
     }
 }
 
@@ -539,7 +539,7 @@ pub mod get_org_invite {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
-        crate::runtime::decode_json(response, http::StatusCode::OK)
+        crate::runtime::decode_json(response, &[http::StatusCode::OK])
     }
 }
 
@@ -584,7 +584,7 @@ pub mod delete_org_invite {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<(), crate::Error> {
-        crate::runtime::expect_empty(response, http::StatusCode::NO_CONTENT)
+        crate::runtime::expect_empty(response, &[http::StatusCode::NO_CONTENT])
     }
 }
 
@@ -638,6 +638,6 @@ pub mod update_org_invite_by_id {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
-        crate::runtime::decode_json(response, http::StatusCode::OK)
+        crate::runtime::decode_json(response, &[http::StatusCode::OK])
     }
 }

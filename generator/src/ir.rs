@@ -223,8 +223,11 @@ pub struct Body {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Success {
-    pub status: u16,
+    /// Every 2xx status the operation declares, ascending.
+    pub statuses: Vec<u16>,
     pub body: ResponseBody,
+    /// One success status has `body` and another has none (`200` or `204`): decoded as `Option`.
+    pub empty_allowed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

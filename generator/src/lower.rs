@@ -32,12 +32,31 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
     lowerer.collect_ids(sink);
     lowerer.lower_components(sink);
     let operations = lowerer.lower_operations(release, sink);
-    if !lowerer.types.contains_key("ApiError") {
-        sink.error(
+    match lowerer.types.get("ApiError") {
+        None => sink.error(
             "/components/schemas",
             "the spec has no `ApiError` schema, which the runtime decodes error responses into",
             Some("add components/schemas/ApiError as the Atlas spec defines it".to_owned()),
-        );
+        ),
+        Some(TypeDef::Struct(api_error)) => {
+            // The runtime reads these fields (`Error`'s `Display`, `Error::api_error`).
+            let missing: Vec<&str> = ["error", "errorCode", "detail", "reason"]
+                .into_iter()
+                .filter(|wire| !api_error.fields.iter().any(|field| field.wire_name == *wire))
+                .collect();
+            if !missing.is_empty() {
+                sink.error(
+                    &api_error.pointer,
+                    format!("the `ApiError` schema lacks the properties the runtime reads: {}", missing.join(", ")),
+                    Some("give ApiError the Atlas error properties error, errorCode, detail and reason".to_owned()),
+                );
+            }
+        }
+        Some(_) => sink.error(
+            "/components/schemas/ApiError",
+            "the `ApiError` schema is not an object",
+            Some("define ApiError as the Atlas error object".to_owned()),
+        ),
     }
     if sink.has_errors() {
         return None;
@@ -796,7 +815,9 @@ impl<'a> Lowerer<'a> {
             Some(body) => self.resolve.request_body(body, &join(pointer, "requestBody"), sink),
             None => None,
         };
-        let success = operation
+        // Every 2xx the operation declares is a success; the first that has a body decides
+        // what is decoded.
+        let mut successes: Vec<(u16, &'a openapiv3::Response, String)> = operation
             .responses
             .responses
             .iter()
@@ -804,23 +825,21 @@ impl<'a> Lowerer<'a> {
                 StatusCode::Code(code @ 200..=299) => Some((*code, response)),
                 _ => None,
             })
-            .min_by_key(|(code, _)| *code);
-        let success_spec = match success {
-            Some((code, response)) => {
+            .filter_map(|(code, response)| {
                 let at = join(&join(pointer, "responses"), &code.to_string());
                 self.resolve.response(response, &at, sink).map(|(response, at)| (code, response, at))
-            }
-            None => {
-                sink.error(
-                    &join(pointer, "responses"),
-                    format!("{operation_id} has no 2xx response"),
-                    Some("declare the success response the operation returns".to_owned()),
-                );
-                None
-            }
-        };
+            })
+            .collect();
+        successes.sort_by_key(|(code, _, _)| *code);
+        if successes.is_empty() {
+            sink.error(
+                &join(pointer, "responses"),
+                format!("{operation_id} has no 2xx response"),
+                Some("declare the success response the operation returns".to_owned()),
+            );
+        }
         let contents =
-            body_spec.iter().map(|(body, _)| &body.content).chain(success_spec.iter().map(|(_, response, _)| &response.content));
+            body_spec.iter().map(|(body, _)| &body.content).chain(successes.iter().map(|(_, response, _)| &response.content));
         let version = match pick_version(contents, release) {
             Ok(version) => version,
             Err(versions) => {
@@ -864,13 +883,19 @@ impl<'a> Lowerer<'a> {
             None => None,
         };
 
-        let (status, response, response_at) = success_spec?;
+        let has_body = |response: &openapiv3::Response| {
+            pick_media_type(&response.content, version.as_deref())
+                .is_some_and(|(content_type, media)| media.schema.is_some() || !is_json(content_type))
+        };
+        let statuses: Vec<u16> = successes.iter().map(|(code, _, _)| *code).collect();
+        let (_, response, response_at) = successes.iter().find(|(_, response, _)| has_body(response)).or(successes.first())?;
+        let empty_allowed = has_body(response) && successes.iter().any(|(_, other, _)| !has_body(other));
         let chosen = pick_media_type(&response.content, version.as_deref());
         let success_body = match chosen {
             Some((content_type, _)) if !is_json(content_type) => ResponseBody::Bytes,
             Some((content_type, media)) => match &media.schema {
                 Some(schema) => {
-                    let at = join(&join(&join(&response_at, "content"), content_type), "schema");
+                    let at = join(&join(&join(response_at, "content"), content_type), "schema");
                     let context = Context { parent: &type_prefix, field: "response", pointer: &at };
                     ResponseBody::Json(self.ty_of(schema, context, sink))
                 }
@@ -897,7 +922,7 @@ impl<'a> Lowerer<'a> {
             body,
             accept,
             api_version: version.unwrap_or_default(),
-            success: ir::Success { status, body: success_body },
+            success: ir::Success { statuses, body: success_body, empty_allowed },
             deprecated: operation.deprecated,
             sunset: operation.extensions.get("x-sunset").and_then(|value| value.as_str()).map(str::to_owned),
             replacement: operation.external_docs.as_ref().and_then(replacement),

@@ -38,4 +38,4 @@ pub(crate) use id::check_hex24;
 #[allow(unused_imports, reason = "the spec decides which helpers are called")]
 pub(crate) use request::{QueryWriter, base_url, build_request, json_body, push_path_segment, set_header};
 #[allow(unused_imports, reason = "the spec decides which helpers are called")]
-pub(crate) use response::{decode_json, error_from_response, expect_bytes, expect_empty};
+pub(crate) use response::{decode_json, decode_optional_json, error_from_response, expect_bytes, expect_empty};

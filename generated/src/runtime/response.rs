@@ -10,34 +10,52 @@ use crate::models::ApiError;
 /// or a truncated document for what it is, short enough for one log line.
 const EXCERPT_CHARS: usize = 200;
 
-/// Decodes the JSON body of a response whose status is `expected`; any other status
-/// becomes [`error_from_response`].
+/// Decodes the JSON body of a response whose status is one of `expected` (the operation's
+/// success statuses); any other status becomes [`error_from_response`].
 #[allow(dead_code, reason = "a spec whose operations return no JSON does not call it")]
-pub(crate) fn decode_json<T, B>(response: http::Response<B>, expected: StatusCode) -> Result<T, Error>
+pub(crate) fn decode_json<T, B>(response: http::Response<B>, expected: &[StatusCode]) -> Result<T, Error>
 where
     T: DeserializeOwned,
     B: AsRef<[u8]>,
 {
-    if response.status() != expected {
+    if !expected.contains(&response.status()) {
         return Err(error_from_response(&response));
     }
     let body = response.body().as_ref();
     serde_json::from_slice(body).map_err(|source| Error::Decode { status: response.status(), excerpt: excerpt(body), source })
 }
 
-/// Accepts a response whose status is `expected` and ignores its body; any other
-/// status becomes [`error_from_response`].
-#[allow(dead_code, reason = "only operations without a response body call it")]
-pub(crate) fn expect_empty<B: AsRef<[u8]>>(response: http::Response<B>, expected: StatusCode) -> Result<(), Error> {
-    if response.status() == expected { Ok(()) } else { Err(error_from_response(&response)) }
+/// Like [`decode_json`], for operations where one success status carries a body and another
+/// (`204`) does not: an empty body is `None`.
+#[allow(dead_code, reason = "only operations with both a body and an empty success call it")]
+pub(crate) fn decode_optional_json<T, B>(response: http::Response<B>, expected: &[StatusCode]) -> Result<Option<T>, Error>
+where
+    T: DeserializeOwned,
+    B: AsRef<[u8]>,
+{
+    if expected.contains(&response.status()) && response.body().as_ref().iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    decode_json(response, expected).map(Some)
 }
 
-/// Accepts a response whose status is `expected` and returns its body as it came: for
-/// media types that are not JSON (`+csv`, `+gzip`); any other status becomes
+/// Accepts a response whose status is one of `expected` and ignores its body; any other
+/// status becomes [`error_from_response`].
+#[allow(dead_code, reason = "only operations without a response body call it")]
+pub(crate) fn expect_empty<B: AsRef<[u8]>>(response: http::Response<B>, expected: &[StatusCode]) -> Result<(), Error> {
+    if expected.contains(&response.status()) { Ok(()) } else { Err(error_from_response(&response)) }
+}
+
+/// Accepts a response whose status is one of `expected` and returns its body as it came:
+/// for media types that are not JSON (`+csv`, `+gzip`); any other status becomes
 /// [`error_from_response`].
 #[allow(dead_code, reason = "only operations with a CSV or compressed response call it")]
-pub(crate) fn expect_bytes<B: AsRef<[u8]>>(response: http::Response<B>, expected: StatusCode) -> Result<Vec<u8>, Error> {
-    if response.status() == expected { Ok(response.body().as_ref().to_vec()) } else { Err(error_from_response(&response)) }
+pub(crate) fn expect_bytes<B: AsRef<[u8]>>(response: http::Response<B>, expected: &[StatusCode]) -> Result<Vec<u8>, Error> {
+    if expected.contains(&response.status()) {
+        Ok(response.body().as_ref().to_vec())
+    } else {
+        Err(error_from_response(&response))
+    }
 }
 
 /// The error for a response an operation did not expect: [`Error::Api`] when the body
@@ -77,14 +95,14 @@ mod tests {
 
     #[test]
     fn decodes_the_expected_status() {
-        let value: serde_json::Value = decode_json(response(200, &[], r#"{"id":"x"}"#), StatusCode::OK).unwrap();
+        let value: serde_json::Value = decode_json(response(200, &[], r#"{"id":"x"}"#), &[StatusCode::OK]).unwrap();
         assert_eq!(value["id"], "x");
-        expect_empty(response(204, &[], ""), StatusCode::NO_CONTENT).unwrap();
+        expect_empty(response(204, &[], ""), &[StatusCode::NO_CONTENT]).unwrap();
     }
 
     #[test]
     fn undecodable_success_body_is_a_decode_error() {
-        let err = decode_json::<ApiError, _>(response(200, &[], r#"{"id":1}"#), StatusCode::OK).unwrap_err();
+        let err = decode_json::<ApiError, _>(response(200, &[], r#"{"id":1}"#), &[StatusCode::OK]).unwrap_err();
         assert!(matches!(&err, Error::Decode { status, excerpt, .. }
             if *status == StatusCode::OK && excerpt == r#"{"id":1}"#));
         assert_eq!(err.to_string(), r#"could not decode the Atlas response (HTTP 200 OK); body: "{\"id\":1}""#);
@@ -96,7 +114,7 @@ mod tests {
         let body = r#"{"detail":"Too many requests.","error":429,"errorCode":"RATE_LIMITED",
             "reason":"Too Many Requests","parameters":[],"unknownField":true}"#;
         let headers = [("Retry-After", "7"), ("RateLimit-Remaining", "0")];
-        let err = decode_json::<serde_json::Value, _>(response(429, &headers, body), StatusCode::OK).unwrap_err();
+        let err = decode_json::<serde_json::Value, _>(response(429, &headers, body), &[StatusCode::OK]).unwrap_err();
         assert_eq!(err.status(), Some(StatusCode::TOO_MANY_REQUESTS));
         assert_eq!(err.api_error().unwrap().error_code, "RATE_LIMITED");
         let rate_limit = err.rate_limit().unwrap();
@@ -107,12 +125,25 @@ mod tests {
     }
 
     #[test]
+    fn any_declared_success_status_is_accepted_and_an_empty_one_is_none() {
+        let both = [StatusCode::OK, StatusCode::CREATED];
+        let value: serde_json::Value = decode_json(response(201, &[], r#"{"id":"x"}"#), &both).unwrap();
+        assert_eq!(value["id"], "x");
+        let with_empty = [StatusCode::OK, StatusCode::NO_CONTENT];
+        let none: Option<serde_json::Value> = decode_optional_json(response(204, &[], ""), &with_empty).unwrap();
+        assert_eq!(none, None);
+        let some: Option<serde_json::Value> = decode_optional_json(response(200, &[], "[1]"), &with_empty).unwrap();
+        assert_eq!(some, Some(serde_json::json!([1])));
+        assert!(decode_optional_json::<serde_json::Value, _>(response(404, &[], ""), &with_empty).is_err());
+    }
+
+    #[test]
     fn unexpected_status_without_api_error_body_is_a_decode_error() {
-        let err = expect_empty(response(502, &[], "<html>bad gateway</html>"), StatusCode::NO_CONTENT).unwrap_err();
+        let err = expect_empty(response(502, &[], "<html>bad gateway</html>"), &[StatusCode::NO_CONTENT]).unwrap_err();
         assert!(matches!(&err, Error::Decode { status, excerpt, .. }
             if *status == StatusCode::BAD_GATEWAY && excerpt == "<html>bad gateway</html>"));
         // An unexpected success status is not taken for the expected one.
-        let err = expect_empty(response(200, &[], "{}"), StatusCode::NO_CONTENT).unwrap_err();
+        let err = expect_empty(response(200, &[], "{}"), &[StatusCode::NO_CONTENT]).unwrap_err();
         assert_eq!(err.status(), Some(StatusCode::OK));
     }
 

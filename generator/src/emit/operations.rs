@@ -125,11 +125,12 @@ pub(crate) fn argument_names(operation: &Operation) -> Vec<TokenStream> {
 }
 
 pub(crate) fn success_tokens(api: &Api, operation: &Operation) -> TokenStream {
-    match &operation.success.body {
+    let ty = match &operation.success.body {
         ResponseBody::Json(ty) => ty_tokens(api, ty, Paths::Qualified),
         ResponseBody::Bytes => quote!(Vec<u8>),
-        ResponseBody::Empty => quote!(()),
-    }
+        ResponseBody::Empty => return quote!(()),
+    };
+    if operation.success.empty_allowed { quote!(Option<#ty>) } else { ty }
 }
 
 fn emit_operation(api: &Api, operation: &Operation) -> TokenStream {
@@ -260,18 +261,22 @@ fn emit_operation(api: &Api, operation: &Operation) -> TokenStream {
     let arguments = arguments(api, operation);
     let deprecation = deprecation(operation);
     let success = success_tokens(api, operation);
-    let status = status_tokens(operation.success.status);
-    let decode = match &operation.success.body {
-        ResponseBody::Json(_) => quote!(crate::runtime::decode_json(response, #status)),
-        ResponseBody::Bytes => quote!(crate::runtime::expect_bytes(response, #status)),
-        ResponseBody::Empty => quote!(crate::runtime::expect_empty(response, #status)),
+    let statuses = operation.success.statuses.iter().map(|status| status_tokens(*status));
+    let statuses = quote!(&[#(#statuses),*]);
+    let decode = match (&operation.success.body, operation.success.empty_allowed) {
+        (ResponseBody::Json(_), false) => quote!(crate::runtime::decode_json(response, #statuses)),
+        (ResponseBody::Json(_), true) => quote!(crate::runtime::decode_optional_json(response, #statuses)),
+        (ResponseBody::Bytes, _) => quote!(crate::runtime::expect_bytes(response, #statuses)),
+        (ResponseBody::Empty, _) => quote!(crate::runtime::expect_empty(response, #statuses)),
     };
     let request_doc = docs(&format!(
         "Builds the `{method} {path}` request for `{operation_id}`, against `base_url` (`https://cloud.mongodb.com` for Atlas).\n\nFails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid."
     ));
+    let success_statuses: Vec<String> = operation.success.statuses.iter().map(u16::to_string).collect();
     let response_doc = docs(&format!(
-        "Decodes the response to `{operation_id}`: the body of a {} or the `Error` the response stands for.",
-        operation.success.status
+        "Decodes the response to `{operation_id}`: the body of a {}{} or the `Error` the response stands for.",
+        success_statuses.join(" or "),
+        if operation.success.empty_allowed { " (`None` when it has none)" } else { "" }
     ));
     let accept_doc = format!(" The media type asked for in `Accept`: resource version {api_version}.");
 
