@@ -3,6 +3,7 @@
 //! One async method on `Client` per operation, named after its `operationId`.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
+
 impl crate::Client {
     /// Return All Invitations in One Project
     ///

@@ -5,6 +5,7 @@
 //! A value that does not match is refused before any request is built, so nothing a caller passes can change a request's path.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
+
 use crate::ParseIdError;
 
 /// 24-character hexadecimal string that identifies the project. Atlas uses "group" and "project" for the same thing, so this is also the project ID; the projects the caller can see are listed by the /groups endpoint.

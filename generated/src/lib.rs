@@ -11,11 +11,14 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![deny(missing_docs)]
 #![deny(warnings)]
+
 pub mod ids;
 pub mod models;
 pub mod operations;
 pub mod roles;
+
 mod client_ops;
 mod runtime;
+
 pub use ids::{GroupId, InvitationId, OrgId};
 pub use runtime::{Client, ClientBuilder, Error, ErrorResponse, ParseIdError, RateLimit};

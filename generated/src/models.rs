@@ -5,6 +5,7 @@
 //! Fields keep the spec's wire names through `#[serde(rename)]`; optional fields are `Option` and left out when `None`; fields this crate does not know are ignored when decoding.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
+
 use crate::ids::{GroupId, InvitationId, OrgId};
 use crate::roles::{OrgRole, ProjectRole};
 

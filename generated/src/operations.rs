@@ -5,6 +5,7 @@
 //! Each operation has a module named after its `operationId` with `INFO`, the media types it sends, a `Query` struct when it takes query parameters, `request` and `response`. `Client` uses these; a caller with another transport, sync or async, can too.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
+
 /// What the spec says about one operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OperationInfo {

@@ -5,6 +5,7 @@
 //! Each enum converts to and from the exact wire string (`Display`, `FromStr`, serde) and keeps values it does not know in a catch-all variant, so a role that a newer Atlas sends still decodes and round-trips.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
+
 /// An organization-level role that Atlas can grant to a MongoDB Cloud user.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrgRole {

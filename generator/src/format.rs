@@ -34,12 +34,23 @@ fn separate_items(text: &str) -> String {
         let (line, next) = (line.trim_start(), next.trim_start());
         let item_ended = matches!(line, "}" | "};" | "];") && indent <= 4;
         let docs_ended = line.starts_with("//!") && !next.starts_with("//!");
-        let imports_ended = line.starts_with("use ") && !next.starts_with("use ");
+        let inner_attributes_ended = line.starts_with("#![") && !next.starts_with("#![");
+        // `pub mod`, `mod`, `pub use` and `use` lines each form a block of their own.
+        let group = |text: &str| {
+            let declaration = text.ends_with(';') || text.ends_with('{') && text.starts_with("use ");
+            ["pub mod ", "mod ", "pub use ", "use "].into_iter().find(|prefix| declaration && text.starts_with(prefix))
+        };
+        let imports_ended = group(line).is_some() && group(line) != group(next);
         let next_closes = next.starts_with('}') || next.starts_with(')') || next.starts_with(']');
         let next_is_documented_item = next.starts_with("///") || next.starts_with("#[");
         let declaration_ended =
             !line.starts_with("//") && line.ends_with(';') && indent <= 4 && next_indent == indent && next_is_documented_item;
-        if (item_ended && next_indent == indent && !next_closes) || declaration_ended || docs_ended || imports_ended {
+        if (item_ended && next_indent == indent && !next_closes)
+            || declaration_ended
+            || docs_ended
+            || inner_attributes_ended
+            || imports_ended
+        {
             out.push('\n');
         }
     }
