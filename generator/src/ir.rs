@@ -51,6 +51,9 @@ pub struct Struct {
     pub name: String,
     pub doc: Option<String>,
     pub fields: Vec<Field>,
+    /// The name of a field that keeps, as JSON, every property the struct does not declare
+    /// (`#[serde(flatten)]`); only the catch-all of a union with shared fields has one.
+    pub rest: Option<String>,
     /// Where the schema is in the spec, for messages about it.
     pub pointer: String,
 }
@@ -65,7 +68,20 @@ pub struct Field {
     pub nullable: bool,
     /// Behind a `Box`: the field's type contains this struct again without a `Vec` or map.
     pub boxed: bool,
+    /// `readOnly` (only in responses) or `writeOnly` (only in requests) in the spec, where the
+    /// struct travels both ways; `ReadWrite` where it travels only the way the field does.
+    pub access: Access,
     pub doc: Option<String>,
+}
+
+/// Which direction a property travels in, as the spec's `readOnly`/`writeOnly` say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    ReadWrite,
+    /// Set by the server; a request never needs it, so it is never required there.
+    ReadOnly,
+    /// Sent by the client; a response never carries it, so it is never required there.
+    WriteOnly,
 }
 
 /// One of several schemas (`oneOf`/`anyOf`): picked by a discriminator property when the
@@ -77,7 +93,25 @@ pub struct Union {
     /// The wire name of the property whose value selects the variant.
     pub discriminator: Option<String>,
     pub variants: Vec<UnionVariant>,
+    /// The variant for values no other variant takes (`Unknown`).
+    pub catch_all: String,
+    /// What the catch-all holds: a struct of `Api::types` with the shared fields (and the
+    /// rest as JSON), or, when `None`, the JSON value itself.
+    pub catch_all_struct: Option<String>,
+    /// Fields that every variant (and the catch-all) has with the same type: each gets a
+    /// method on the union, so reading it needs no `match`.
+    pub shared: Vec<SharedField>,
     pub pointer: String,
+}
+
+/// A field of every variant of a union, read through a method named like the field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedField {
+    pub name: String,
+    pub ty: Ty,
+    /// Present in every variant (else the method returns an `Option`).
+    pub required: bool,
+    pub doc: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -151,7 +185,51 @@ pub struct Operation {
     pub deprecated: bool,
     pub sunset: Option<String>,
     /// What to use instead, when the spec names it.
-    pub replacement: Option<String>,
+    pub replacement: Option<Replacement>,
+    /// How to walk every page, when the operation is paginated.
+    pub paging: Option<Paging>,
+}
+
+/// What replaces a deprecated operation, from its `externalDocs`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replacement {
+    /// The linked operation's title (`Add One MongoDB Cloud User to One Project`).
+    pub title: String,
+    /// The API it belongs to (`MongoDB Cloud Users`), when the link names its tag.
+    pub api: Option<String>,
+    /// The `Client` method for it, when the linked operation is in this spec.
+    pub fn_name: Option<String>,
+}
+
+/// An operation that takes `pageNum`/`itemsPerPage` and returns Atlas's paginated envelope
+/// (`results`, `totalCount`, `links`): it also gets a stream over the items of every page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paging {
+    /// The stream method: `list_group_users_stream`.
+    pub stream_fn: String,
+    /// The type of one item of `results`.
+    pub item: Ty,
+    /// The `Query` fields for the page number, the page size and the count flag.
+    pub page_num: String,
+    pub page_num_ty: Ty,
+    pub items_per_page: String,
+    /// The page size Atlas uses when none is asked for (the parameter's default).
+    pub default_items_per_page: Option<i64>,
+    pub include_count: Option<String>,
+    /// The envelope's `results` field, and whether it is an `Option`.
+    pub results: String,
+    pub results_optional: bool,
+    /// The envelope's `links` field and the `rel` field of its items, when it has them.
+    pub next_link: Option<NextLink>,
+}
+
+/// Where a page says whether another follows: a link with `rel: next`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NextLink {
+    pub links: String,
+    pub links_optional: bool,
+    pub rel: String,
+    pub rel_optional: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -205,6 +283,8 @@ pub struct QueryParam {
     pub required: bool,
     /// Sent in the query string, or as a header.
     pub location: ParamLocation,
+    /// The schema's `default`, when it is an integer (`itemsPerPage` defaults to 100).
+    pub integer_default: Option<i64>,
     pub doc: Option<String>,
 }
 

@@ -106,6 +106,31 @@ pub fn catch_all_variant(variants: &[String]) -> String {
     name
 }
 
+/// Variants of a discriminated union named after the one tag that selects each (`PENDING` ->
+/// `Pending`), when every variant has exactly one and the names stay distinct.
+pub fn variants_by_tag(tags: &[&[String]]) -> Option<Vec<String>> {
+    let names: Vec<String> = tags
+        .iter()
+        .map(|tags| match tags {
+            [tag] => Some(variant_name(tag)),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let distinct = names.iter().collect::<std::collections::BTreeSet<_>>().len() == names.len();
+    distinct.then_some(names)
+}
+
+/// The method that streams every page of a paginated operation: `list_group_users_stream`.
+pub fn stream_fn(fn_name: &str) -> String {
+    format!("{}_stream", fn_name.trim_start_matches("r#"))
+}
+
+/// The struct that a union's catch-all holds when its variants share fields:
+/// `UnknownGroupUserResponse`.
+pub fn unknown_variant_struct(union: &str) -> String {
+    format!("Unknown{union}")
+}
+
 /// A union variant is named after the type it holds: `Cluster`, `String`, `Integer`, `List`.
 pub fn union_variant_name(ty: &crate::ir::Ty) -> String {
     use crate::ir::Ty;
@@ -182,6 +207,10 @@ mod tests {
         assert_eq!(variant_name(">="), "GreaterOrEqual");
         assert_eq!(variant_name(""), "V");
         assert_eq!(catch_all_variant(&["Unknown".into()]), "UnknownValue");
+        let (pending, active, both) = (["PENDING".to_owned()], ["ACTIVE".to_owned()], ["A".to_owned(), "B".to_owned()]);
+        assert_eq!(variants_by_tag(&[&pending, &active]), Some(vec!["Pending".to_owned(), "Active".to_owned()]));
+        assert_eq!(variants_by_tag(&[&pending, &both]), None, "a variant with two tags keeps its type's name");
+        assert_eq!(variants_by_tag(&[&pending, &pending]), None, "names stay distinct");
         assert_eq!(numbered("group_id".into(), |c| c == "group_id"), "group_id_2");
         assert_eq!(numbered("r#type".into(), |c| c == "r#type"), "type_2");
         assert_eq!(numbered("Ab".into(), |c| c == "Ab" || c == "Ab2"), "Ab3");

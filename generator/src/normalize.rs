@@ -6,22 +6,73 @@
 //! composition at all. Here `allOf` absorbs the sibling properties as one more part, `oneOf`
 //! and `anyOf` drop the sibling `type` and the base properties their variants repeat, and a
 //! schema that lists `properties`, `items` or string `enum` values without a `type` gets it.
+//!
+//! A `oneOf` whose variants are `allOf` of the union itself plus their own properties (Atlas's
+//! `GroupUserResponse` and its pending and active users) keeps its base properties: they are
+//! copied into each such variant in place of the reference back to the union.
 
 use serde_json::{Map, Value};
 
+/// The extension that marks the base properties copied into a variant with the union's key.
+pub const BASE_OF: &str = "x-base-of";
+
 /// Normalizes every schema in `document` in place.
 pub fn normalize(document: &mut Value) {
-    match document {
+    inline_union_bases(document);
+    normalize_schemas(document);
+}
+
+fn normalize_schemas(value: &mut Value) {
+    match value {
         Value::Object(object) => {
             if is_schema_with_composition(object) {
                 normalize_composition(object);
             } else if looks_like_untyped_schema(object) {
                 infer_type(object);
             }
-            object.values_mut().for_each(normalize);
+            object.values_mut().for_each(normalize_schemas);
         }
-        Value::Array(items) => items.iter_mut().for_each(normalize),
+        Value::Array(items) => items.iter_mut().for_each(normalize_schemas),
         _ => {}
+    }
+}
+
+/// For each component `oneOf`/`anyOf` with properties beside it, replaces the `allOf` part
+/// `$ref: '#/components/schemas/<union>'` of each of its variants by those properties: the
+/// variant is the union's base plus its own fields, and the reference alone would bring only
+/// the union (whose base properties [`normalize_composition`] then drops).
+fn inline_union_bases(document: &mut Value) {
+    let Some(schemas) = document.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else { return };
+    let mut rewrites: Vec<(String, String, Value)> = Vec::new();
+    for (key, schema) in schemas.iter() {
+        let Some(object) = schema.as_object() else { continue };
+        let Some(properties) = object.get("properties").filter(|p| p.is_object()) else { continue };
+        let Some(variants) = ["oneOf", "anyOf"].iter().find_map(|keyword| object.get(*keyword).and_then(Value::as_array)) else {
+            continue;
+        };
+        let mut base = Map::new();
+        base.insert("type".to_owned(), Value::String("object".to_owned()));
+        // Types hoisted from these properties are named after the union, not each variant.
+        base.insert(BASE_OF.to_owned(), Value::String(key.clone()));
+        base.insert("properties".to_owned(), properties.clone());
+        if let Some(required) = object.get("required") {
+            base.insert("required".to_owned(), required.clone());
+        }
+        for variant in variants {
+            if let Some(variant_key) =
+                variant.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                rewrites.push((variant_key.to_owned(), format!("#/components/schemas/{key}"), Value::Object(base.clone())));
+            }
+        }
+    }
+    for (variant_key, reference, base) in rewrites {
+        let Some(parts) = schemas.get_mut(&variant_key).and_then(|v| v.get_mut("allOf")).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for part in parts.iter_mut().filter(|part| part.get("$ref").and_then(Value::as_str) == Some(reference.as_str())) {
+            *part = base.clone();
+        }
     }
 }
 
@@ -104,6 +155,21 @@ mod tests {
         let mut schema = json!({"type": "object", "properties": {"p": {"type": "string"}}, "discriminator": {"propertyName": "p"}, "oneOf": [{"$ref": "#/a"}]});
         normalize(&mut schema);
         assert_eq!(schema, json!({"discriminator": {"propertyName": "p"}, "oneOf": [{"$ref": "#/a"}]}));
+    }
+
+    #[test]
+    fn variants_that_extend_their_union_get_its_base_properties() {
+        let base = json!({"id": {"type": "string"}});
+        let mut document = json!({"components": {"schemas": {
+            "User": {"type": "object", "properties": base, "required": ["id"], "oneOf": [{"$ref": "#/components/schemas/Pending"}]},
+            "Pending": {"type": "object", "allOf": [{"$ref": "#/components/schemas/User"}, {"properties": {"since": {"type": "string"}}}]},
+        }}});
+        normalize(&mut document);
+        assert_eq!(
+            document["components"]["schemas"]["Pending"]["allOf"][0],
+            json!({"type": "object", "x-base-of": "User", "properties": base, "required": ["id"]})
+        );
+        assert_eq!(document["components"]["schemas"]["User"], json!({"oneOf": [{"$ref": "#/components/schemas/Pending"}]}));
     }
 
     #[test]

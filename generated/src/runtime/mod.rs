@@ -14,12 +14,15 @@
 //! - `id`: [`ParseIdError`] and the check behind every ID type's `FromStr`.
 //! - `request`: building sans-IO `http::Request`s (URL, query string, body).
 //! - `response`: decoding sans-IO `http::Response`s into models or errors.
+//! - `paging`: the stream over every page of a paginated operation.
 
 mod auth;
 mod client;
 mod digest;
 mod error;
 mod id;
+#[allow(dead_code, reason = "only specs with paginated operations stream pages")]
+mod paging;
 mod request;
 mod response;
 mod retry;
@@ -35,6 +38,8 @@ pub(crate) use id::check_hex24;
 // Generated operations call these as `crate::runtime::...`. Which ones a spec needs
 // depends on its operations (query parameters, bodies, 204 responses), so a spec that
 // leaves one unused is not an error.
+#[allow(unused_imports, reason = "only specs with paginated operations stream pages")]
+pub(crate) use paging::{Page, PageNumber, paginate};
 #[allow(unused_imports, reason = "the spec decides which helpers are called")]
 pub(crate) use request::{QueryWriter, base_url, build_request, json_body, push_path_segment, set_header};
 #[allow(unused_imports, reason = "the spec decides which helpers are called")]

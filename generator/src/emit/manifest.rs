@@ -21,6 +21,7 @@ name = "atlas_admin"
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }}
 digest_auth = "0.3"
 fastrand = "2"
+futures = {{ version = "0.3", default-features = false, features = ["std"] }}
 http = "1"
 httpdate = "1"
 percent-encoding = "2"

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{Paths, docs, ident, module_of, module_preamble, ty_tokens};
-use crate::ir::{Api, Enum, Module, Struct, Ty, TypeDef, Union};
+use crate::ir::{Access, Api, Enum, Module, SharedField, Struct, Ty, TypeDef, Union};
 use crate::names;
 
 pub fn emit(api: &Api, module: Module) -> TokenStream {
@@ -73,6 +73,15 @@ fn emit_struct(api: &Api, s: &Struct) -> TokenStream {
     let fields = s.fields.iter().map(|field| {
         let field_name = ident(&field.name);
         let doc = docs(field.doc.as_deref().unwrap_or(&format!("The `{}` property.", field.wire_name)));
+        let direction = match field.access {
+            Access::ReadOnly => Some(" Read-only: Atlas sets it in responses; a request leaves it out."),
+            Access::WriteOnly => Some(" Write-only: sent in requests; Atlas never returns it."),
+            Access::ReadWrite => None,
+        };
+        let doc = match direction {
+            Some(note) => quote!(#doc #[doc = ""] #[doc = #note]),
+            None => doc,
+        };
         let ty = ty_tokens(api, &field.ty, Paths::Bare);
         let ty = if field.boxed { quote!(Box<#ty>) } else { ty };
         let unraw = field.name.trim_start_matches("r#");
@@ -98,6 +107,14 @@ fn emit_struct(api: &Api, s: &Struct) -> TokenStream {
             }
         }
     });
+    let rest = s.rest.as_ref().map(|rest| {
+        let rest = ident(rest);
+        quote! {
+            /// Every other property, as it was sent.
+            #[serde(flatten)]
+            pub #rest: std::collections::BTreeMap<String, serde_json::Value>,
+        }
+    });
     let all_optional = s.fields.iter().all(|field| !field.required || field.nullable);
     let default = all_optional.then(|| quote!(Default,));
     quote! {
@@ -105,6 +122,7 @@ fn emit_struct(api: &Api, s: &Struct) -> TokenStream {
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
         pub struct #name {
             #(#fields)*
+            #rest
         }
     }
 }
@@ -179,8 +197,7 @@ fn emit_enum(e: &Enum) -> TokenStream {
 fn emit_union(api: &Api, u: &Union) -> TokenStream {
     let name = ident(&u.name);
     let doc = docs(u.doc.as_deref().unwrap_or(&format!("One of the schemas `{}` can be.", u.name)));
-    let variant_names: Vec<String> = u.variants.iter().map(|v| v.name.clone()).collect();
-    let catch_all = format_ident!("{}", names::catch_all_variant(&variant_names));
+    let catch_all = ident(&u.catch_all);
     let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.name)).collect();
     let types: Vec<_> = u.variants.iter().map(|v| ty_tokens(api, &v.ty, Paths::Bare)).collect();
     // Named variants are boxed: a union of large structs stays small, and may contain itself.
@@ -200,6 +217,25 @@ fn emit_union(api: &Api, u: &Union) -> TokenStream {
             tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" or ")
         ),
     });
+    let (catch_all_held, catch_all_doc, unknown) = match &u.catch_all_struct {
+        Some(unknown) => {
+            let unknown = ident(unknown);
+            (
+                quote!(Box<#unknown>),
+                " A value whose discriminator this crate does not know: the fields every variant has, and the others as JSON.",
+                quote! {
+                    serde_json::from_value::<#unknown>(value)
+                        .map(|inner| #name::#catch_all(Box::new(inner)))
+                        .map_err(serde::de::Error::custom)
+                },
+            )
+        }
+        None => (
+            quote!(serde_json::Value),
+            " A value that matches no variant this crate knows, kept as it was sent.",
+            quote!(Ok(#name::#catch_all(value))),
+        ),
+    };
     // The wire names of each variant that is a struct, for choosing between untagged variants.
     let struct_fields: Vec<Option<Vec<String>>> = u
         .variants
@@ -212,6 +248,7 @@ fn emit_union(api: &Api, u: &Union) -> TokenStream {
             _ => None,
         })
         .collect();
+    // Untagged variants are tried against the borrowed value: nothing is cloned per attempt.
     let decode = match &u.discriminator {
         Some(property) => {
             let arms = u.variants.iter().zip(&variants).filter(|(v, _)| !v.tags.is_empty()).map(|(v, variant)| {
@@ -224,7 +261,7 @@ fn emit_union(api: &Api, u: &Union) -> TokenStream {
             quote! {
                 let decoded = match value.get(#property).and_then(serde_json::Value::as_str) {
                     #(#arms)*
-                    _ => return Ok(#name::#catch_all(value)),
+                    _ => return #unknown,
                 };
                 decoded.map_err(serde::de::Error::custom)
             }
@@ -237,7 +274,7 @@ fn emit_union(api: &Api, u: &Union) -> TokenStream {
                     let held = wrap(v, quote!(inner));
                     let fields = fields.clone().unwrap_or_default();
                     quote! {
-                        if let Ok(inner) = serde_json::from_value::<#ty>(value.clone()) {
+                        if let Ok(inner) = <#ty as serde::Deserialize>::deserialize(&value) {
                             let known = keys.iter().filter(|key| [#(#fields),*].contains(key)).count();
                             if best.as_ref().is_none_or(|(score, _)| known > *score) {
                                 best = Some((known, #name::#variant(#held)));
@@ -249,34 +286,45 @@ fn emit_union(api: &Api, u: &Union) -> TokenStream {
                 let keys: Vec<&str> = value.as_object().map(|object| object.keys().map(String::as_str).collect()).unwrap_or_default();
                 let mut best: Option<(usize, #name)> = None;
                 #(#attempts)*
-                Ok(match best {
-                    Some((_, variant)) => variant,
-                    None => #name::#catch_all(value),
-                })
+                match best {
+                    Some((_, variant)) => Ok(variant),
+                    None => #unknown,
+                }
             }
         }
         None => {
             let attempts = u.variants.iter().zip(&variants).zip(&types).map(|((v, variant), ty)| {
                 let held = wrap(v, quote!(inner));
                 quote! {
-                    if let Ok(inner) = serde_json::from_value::<#ty>(value.clone()) {
+                    if let Ok(inner) = <#ty as serde::Deserialize>::deserialize(&value) {
                         return Ok(#name::#variant(#held));
                     }
                 }
             });
             quote! {
                 #(#attempts)*
-                Ok(#name::#catch_all(value))
+                #unknown
             }
         }
     };
     let how = match &u.discriminator {
+        Some(property) if u.catch_all_struct.is_some() => format!(
+            " Decoding picks the variant by the `{property}` property; a value it does not list keeps the fields every variant has."
+        ),
         Some(property) => {
             format!(" Decoding picks the variant by the `{property}` property; a value it does not list is kept as JSON.")
         }
         None if struct_fields.iter().any(Option::is_some) => " Decoding takes, of the variants that accept the value, the one that knows the most of its fields (the first on a tie); a value none accepts is kept as JSON.".to_owned(),
         None => " Decoding takes the first variant that accepts the value; a value none accepts is kept as JSON.".to_owned(),
     };
+    let accessors = (!u.shared.is_empty()).then(|| {
+        let methods = u.shared.iter().map(|field| shared_accessor(api, u, &variants, field));
+        quote! {
+            impl #name {
+                #(#methods)*
+            }
+        }
+    });
     quote! {
         #doc
         #[doc = ""]
@@ -284,9 +332,11 @@ fn emit_union(api: &Api, u: &Union) -> TokenStream {
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #( #[doc = #variant_docs] #variants(#held), )*
-            /// A value that matches no variant this crate knows, kept as it was sent.
-            #catch_all(serde_json::Value),
+            #[doc = #catch_all_doc]
+            #catch_all(#catch_all_held),
         }
+
+        #accessors
 
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -301,6 +351,42 @@ fn emit_union(api: &Api, u: &Union) -> TokenStream {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
                 #decode
+            }
+        }
+    }
+}
+
+/// A method that reads `field` from whichever variant the union holds.
+fn shared_accessor(api: &Api, u: &Union, variants: &[proc_macro2::Ident], field: &SharedField) -> TokenStream {
+    let union = ident(&u.name);
+    let catch_all = ident(&u.catch_all);
+    let method = ident(&field.name);
+    let member = ident(&field.name);
+    let doc = docs(field.doc.as_deref().unwrap_or(&format!("The `{}` every variant has.", field.name)));
+    let ty = ty_tokens(api, &field.ty, Paths::Bare);
+    let by_value = matches!(field.ty, Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64);
+    let (ret, read) = match (&field.ty, field.required) {
+        (_, true) if by_value => (quote!(#ty), quote!(inner.#member)),
+        (Ty::String, true) => (quote!(&str), quote!(&inner.#member)),
+        (Ty::Vec(item), true) => {
+            let item = ty_tokens(api, item, Paths::Bare);
+            (quote!(&[#item]), quote!(&inner.#member))
+        }
+        (_, true) => (quote!(&#ty), quote!(&inner.#member)),
+        (_, false) if by_value => (quote!(Option<#ty>), quote!(inner.#member)),
+        (Ty::String, false) => (quote!(Option<&str>), quote!(inner.#member.as_deref())),
+        (Ty::Vec(item), false) => {
+            let item = ty_tokens(api, item, Paths::Bare);
+            (quote!(Option<&[#item]>), quote!(inner.#member.as_deref()))
+        }
+        (_, false) => (quote!(Option<&#ty>), quote!(inner.#member.as_ref())),
+    };
+    quote! {
+        #doc
+        pub fn #method(&self) -> #ret {
+            match self {
+                #( #union::#variants(inner) => #read, )*
+                #union::#catch_all(inner) => #read,
             }
         }
     }

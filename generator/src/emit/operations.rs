@@ -55,7 +55,16 @@ pub(crate) fn deprecation(operation: &Operation) -> TokenStream {
         note.push_str(&format!(" (sunset {sunset})"));
     }
     match &operation.replacement {
-        Some(replacement) => note.push_str(&format!("; use {replacement} instead")),
+        Some(replacement) => {
+            let title = match &replacement.api {
+                Some(api) => format!("`{}` in the {api} API", replacement.title),
+                None => format!("`{}`", replacement.title),
+            };
+            match &replacement.fn_name {
+                Some(fn_name) => note.push_str(&format!("; use `Client::{fn_name}` ({title}) instead")),
+                None => note.push_str(&format!("; use {title} instead")),
+            }
+        }
         None => note.push('.'),
     }
     quote!(#[deprecated(note = #note)])

@@ -1,4 +1,12 @@
 //! Lower: turns the resolved spec into the IR, deciding every type, field and function.
+//!
+//! This module walks the spec into types and operations; the passes that run on the
+//! finished type space have their own modules: [`unions`] (fields every variant shares),
+//! [`access`] (`readOnly`/`writeOnly` by the direction a type travels) and [`paging`].
+
+mod access;
+mod paging;
+mod unions;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -8,7 +16,9 @@ use openapiv3::{
 };
 
 use crate::diag::{Sink, join};
-use crate::ir::{self, Api, Field, IdType, Method, Module, ParamLocation, PathSegment, ResponseBody, Ty, TypeDef, Variant};
+use crate::ir::{
+    self, Access, Api, Field, IdType, Method, Module, ParamLocation, PathSegment, ResponseBody, Ty, TypeDef, Variant,
+};
 use crate::names;
 use crate::resolve::{Resolver, pick_media_type, pick_version, schema_key};
 
@@ -62,6 +72,11 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
         return None;
     }
     box_recursive_fields(&mut lowerer.types);
+    let mut operations = operations;
+    access::relax_by_direction(&mut lowerer.types, &operations);
+    unions::share_fields(&mut lowerer.types, &mut lowerer.taken_names);
+    paging::detect(&mut operations, &lowerer.types);
+    link_replacements(&mut operations);
     Some(Api {
         source: source.to_owned(),
         release: release.to_owned(),
@@ -78,7 +93,7 @@ struct Lowerer<'a> {
     types: BTreeMap<String, TypeDef>,
     /// Component schema key -> Rust type name, for schemas that become types.
     component_names: BTreeMap<String, String>,
-    /// Enum value lists -> the one type that holds them.
+    /// Enum value sets (sorted) -> the one type that holds them.
     enums_by_values: BTreeMap<Vec<String>, String>,
     /// Path parameter wire name (`groupId`) -> its ID type.
     ids: BTreeMap<String, IdType>,
@@ -88,6 +103,40 @@ struct Lowerer<'a> {
     hoisted: BTreeMap<String, String>,
     /// Every type name given out so far.
     taken_names: BTreeSet<String>,
+}
+
+/// A union with final variant names (after their tags when the discriminator picks each by
+/// one value), its catch-all, and no shared fields yet ([`unions::share_fields`] finds them).
+fn union(
+    name: &str,
+    doc: Option<String>,
+    discriminator: Option<String>,
+    mut variants: Vec<ir::UnionVariant>,
+    pointer: &str,
+) -> ir::Union {
+    if discriminator.is_some() {
+        let tags: Vec<&[String]> = variants.iter().map(|variant| variant.tags.as_slice()).collect();
+        if let Some(by_tag) = names::variants_by_tag(&tags) {
+            variants.iter_mut().zip(by_tag).for_each(|(variant, name)| variant.name = name);
+        }
+    }
+    let variant_names: Vec<String> = variants.iter().map(|variant| variant.name.clone()).collect();
+    ir::Union {
+        name: name.to_owned(),
+        doc,
+        discriminator,
+        catch_all: names::catch_all_variant(&variant_names),
+        variants,
+        catch_all_struct: None,
+        shared: Vec::new(),
+        pointer: pointer.to_owned(),
+    }
+}
+
+/// An enum's values as a set: one type serves every list of the same values, in any order.
+fn value_set(mut values: Vec<String>) -> Vec<String> {
+    values.sort();
+    values
 }
 
 /// Boxes every struct field through which its struct contains itself again without a `Vec`
@@ -138,6 +187,9 @@ struct Property<'a> {
     wire_name: &'a String,
     schema: &'a ReferenceOr<Box<Schema>>,
     pointer: String,
+    /// The union whose base properties these are, when normalization copied them into a
+    /// variant: types hoisted from them are named after it.
+    base_of: Option<&'a str>,
 }
 
 /// Where a schema is being lowered: the type that holds it and the field it is for.
@@ -204,7 +256,7 @@ impl<'a> Lowerer<'a> {
             // Two schemas that differ only in case or punctuation keep distinct, numbered types.
             let name = self.fresh_name(&names::type_name(key));
             if let Some(values) = string_enum(schema) {
-                self.enums_by_values.entry(values).or_insert_with(|| name.clone());
+                self.enums_by_values.entry(value_set(values)).or_insert_with(|| name.clone());
             }
             self.component_names.insert(key.clone(), name);
         }
@@ -248,12 +300,39 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        // A union's variants are the resource too: `GroupPendingUserResponse` has the `id` of
+        // the `GroupUserResponse` that `GET .../users/{userId}` returns.
+        let unions: Vec<(String, String)> = self
+            .id_fields
+            .iter()
+            .flat_map(|(key, param)| self.union_variant_keys(key).into_iter().map(move |variant| (variant, param.clone())))
+            .collect();
+        for (variant, param) in unions {
+            self.id_fields.entry(variant).or_insert(param);
+        }
         // `id_fields` holds parameter names until every ID type is known; keep those that are.
         let ids = &self.ids;
         self.id_fields = std::mem::take(&mut self.id_fields)
             .into_iter()
             .filter_map(|(key, param)| ids.get(&param).map(|id| (key, id.name.clone())))
             .collect();
+    }
+
+    /// The component keys a `oneOf`/`anyOf` component refers to.
+    fn union_variant_keys(&self, key: &str) -> Vec<String> {
+        let Some(ReferenceOr::Item(schema)) = self.spec.components.as_ref().and_then(|c| c.schemas.get(key)) else {
+            return Vec::new();
+        };
+        match &schema.schema_kind {
+            SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => parts
+                .iter()
+                .filter_map(|part| match part {
+                    ReferenceOr::Reference { reference } => schema_key(reference).map(str::to_owned),
+                    ReferenceOr::Item(_) => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 
     fn success_schema_key(&self, operation: &'a SpecOperation) -> Option<&'a str> {
@@ -317,7 +396,7 @@ impl<'a> Lowerer<'a> {
                 let mut required = Vec::new();
                 self.collect_properties(schema, pointer, &mut properties, &mut required, &mut Vec::new(), sink);
                 let fields = self.fields(name, key, &properties, &required, sink);
-                TypeDef::Struct(ir::Struct { name: name.to_owned(), doc, fields, pointer: pointer.to_owned() })
+                TypeDef::Struct(ir::Struct { name: name.to_owned(), doc, fields, rest: None, pointer: pointer.to_owned() })
             }
         }
     }
@@ -335,12 +414,14 @@ impl<'a> Lowerer<'a> {
     ) {
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => {
+                let base_of = schema.schema_data.extensions.get(crate::normalize::BASE_OF).and_then(|v| v.as_str());
                 for (wire_name, property) in &object.properties {
                     properties.retain(|existing| existing.wire_name != wire_name);
                     properties.push(Property {
                         wire_name,
                         schema: property,
                         pointer: join(&join(pointer, "properties"), wire_name),
+                        base_of,
                     });
                 }
                 required.extend(object.required.iter().cloned());
@@ -389,6 +470,18 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(schema) => (Some(schema.as_ref()), schema.schema_data.nullable),
                 ReferenceOr::Reference { .. } => (None, false),
             };
+            // A `$ref` property travels the way its target schema says.
+            let access_schema = match property.schema {
+                ReferenceOr::Item(schema) => Some(schema.as_ref()),
+                ReferenceOr::Reference { reference } => schema_key(reference)
+                    .and_then(|key| self.resolve.component_schema(key, &property.pointer, sink))
+                    .map(|(s, _)| s),
+            };
+            let access = match access_schema.map(|schema| (schema.schema_data.read_only, schema.schema_data.write_only)) {
+                Some((true, _)) => Access::ReadOnly,
+                Some((_, true)) => Access::WriteOnly,
+                _ => Access::ReadWrite,
+            };
             let id_type = match (property_schema, key) {
                 (Some(schema), Some(key)) if wire_name == "id" && is_hex24_string(schema) => self.id_fields.get(key).cloned(),
                 (Some(schema), _) if is_hex24_string(schema) => self.ids.get(wire_name).map(|id| id.name.clone()),
@@ -397,7 +490,9 @@ impl<'a> Lowerer<'a> {
             let ty = match id_type {
                 Some(id) => Ty::Id(id),
                 None => {
-                    let context = Context { parent: name, field: wire_name, pointer: &property.pointer };
+                    let base = property.base_of.and_then(|key| self.component_names.get(key)).cloned();
+                    let context =
+                        Context { parent: base.as_deref().unwrap_or(name), field: wire_name, pointer: &property.pointer };
                     self.ty_of_boxed(property.schema, context, sink)
                 }
             };
@@ -408,6 +503,7 @@ impl<'a> Lowerer<'a> {
                 required: required.contains(wire_name),
                 nullable,
                 boxed: false,
+                access,
                 doc: property_schema.and_then(|schema| schema.schema_data.description.clone()),
             });
         }
@@ -450,13 +546,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        ir::Union {
-            name: name.to_owned(),
-            doc,
-            discriminator: Some(discriminator.property_name.clone()),
-            variants,
-            pointer: pointer.to_owned(),
-        }
+        union(name, doc, Some(discriminator.property_name.clone()), variants, pointer)
     }
 
     /// The values of every part, in order without repeats, when every part is a string enum.
@@ -518,13 +608,7 @@ impl<'a> Lowerer<'a> {
             };
             variants.push(ir::UnionVariant { name: variant_name, ty, tags });
         }
-        ir::Union {
-            name: name.to_owned(),
-            doc,
-            discriminator: discriminator.map(|d| d.property_name.clone()),
-            variants,
-            pointer: pointer.to_owned(),
-        }
+        union(name, doc, discriminator.map(|d| d.property_name.clone()), variants, pointer)
     }
 
     fn enum_def(&self, name: &str, doc: Option<String>, values: &[String], pointer: &str) -> ir::Enum {
@@ -653,13 +737,13 @@ impl<'a> Lowerer<'a> {
     /// One enum type per distinct value list: an inline enum with the values of a named one is
     /// that type; otherwise it is hoisted and named after where it first appears.
     fn hoist_enum(&mut self, values: Vec<String>, schema: &Schema, context: Context<'_>) -> Ty {
-        if let Some(name) = self.enums_by_values.get(&values) {
+        if let Some(name) = self.enums_by_values.get(&value_set(values.clone())) {
             return Ty::Named(name.clone());
         }
         let name = self.fresh_name(&names::hoisted_name(context.parent, context.field));
         let doc = schema.schema_data.description.clone();
         let def = self.enum_def(&name, doc, &values, context.pointer);
-        self.enums_by_values.insert(values, name.clone());
+        self.enums_by_values.insert(value_set(values), name.clone());
         self.types.insert(name.clone(), TypeDef::Enum(def));
         Ty::Named(name)
     }
@@ -793,12 +877,16 @@ impl<'a> Lowerer<'a> {
                 Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
                 Parameter::Path { .. } | Parameter::Cookie { .. } => continue,
             };
-            let ty = match &data.format {
+            let (ty, integer_default) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
                     let context = Context { parent: &type_prefix, field: &data.name, pointer: at };
-                    self.ty_of(schema, context, sink)
+                    let default = self
+                        .inline_schema(schema, at, sink)
+                        .and_then(|schema| schema.schema_data.default.as_ref())
+                        .and_then(serde_json::Value::as_i64);
+                    (self.ty_of(schema, context, sink), default)
                 }
-                ParameterSchemaOrContent::Content(_) => Ty::String,
+                ParameterSchemaOrContent::Content(_) => (Ty::String, None),
             };
             query_params.push(ir::QueryParam {
                 name: names::value_name(&data.name),
@@ -806,6 +894,7 @@ impl<'a> Lowerer<'a> {
                 ty,
                 required: data.required,
                 location,
+                integer_default,
                 doc: data.description.clone(),
             });
         }
@@ -926,19 +1015,30 @@ impl<'a> Lowerer<'a> {
             deprecated: operation.deprecated,
             sunset: operation.extensions.get("x-sunset").and_then(|value| value.as_str()).map(str::to_owned),
             replacement: operation.external_docs.as_ref().and_then(replacement),
+            paging: None,
         })
     }
 }
 
 /// What a deprecated operation's `externalDocs` point to instead: its title, and the API it
 /// belongs to when the link names its tag (`...#tag/MongoDB-Cloud-Users/operation/...`).
-fn replacement(docs: &openapiv3::ExternalDocumentation) -> Option<String> {
-    let title = docs.description.as_deref()?.trim();
-    let tag = docs.url.split_once("#tag/").and_then(|(_, rest)| rest.split('/').next()).map(|tag| tag.replace('-', " "));
-    Some(match tag {
-        Some(tag) => format!("`{title}` in the {tag} API"),
-        None => format!("`{title}`"),
-    })
+/// The method is found later, by [`link_replacements`].
+fn replacement(docs: &openapiv3::ExternalDocumentation) -> Option<ir::Replacement> {
+    let title = docs.description.as_deref()?.trim().to_owned();
+    let api = docs.url.split_once("#tag/").and_then(|(_, rest)| rest.split('/').next()).map(|tag| tag.replace('-', " "));
+    Some(ir::Replacement { title, api, fn_name: None })
+}
+
+/// Names the `Client` method of each replacement that is an operation of this spec: the one
+/// whose summary is the replacement's title.
+fn link_replacements(operations: &mut [ir::Operation]) {
+    let by_summary: BTreeMap<String, String> =
+        operations.iter().filter(|op| !op.deprecated).map(|op| (op.summary.clone(), op.fn_name.clone())).collect();
+    for operation in operations.iter_mut() {
+        if let Some(replacement) = &mut operation.replacement {
+            replacement.fn_name = by_summary.get(&replacement.title).cloned();
+        }
+    }
 }
 
 /// `application/json`, `application/vnd.atlas.2023-01-01+json`, `application/problem+json`.

@@ -1,0 +1,74 @@
+//! Paging: operations that take `pageNum`/`itemsPerPage` and return Atlas's paginated
+//! envelope (`results`, `totalCount`, `links`) also get a stream over every page's items.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::{Field, NextLink, Operation, Paging, ParamLocation, QueryParam, ResponseBody, Ty, TypeDef};
+use crate::names;
+
+/// Sets `paging` on every operation that has the shape, in any spec.
+pub(super) fn detect(operations: &mut [Operation], types: &BTreeMap<String, TypeDef>) {
+    let mut taken: BTreeSet<String> = operations.iter().map(|op| op.fn_name.clone()).collect();
+    for operation in operations.iter_mut() {
+        operation.paging = paging(operation, types).map(|mut paging| {
+            paging.stream_fn = names::numbered(paging.stream_fn, |candidate| taken.contains(candidate));
+            taken.insert(paging.stream_fn.clone());
+            paging
+        });
+    }
+}
+
+fn paging(operation: &Operation, types: &BTreeMap<String, TypeDef>) -> Option<Paging> {
+    let page_num = optional_query(operation, "pageNum").filter(|p| is_integer(&p.ty))?;
+    let items_per_page = optional_query(operation, "itemsPerPage").filter(|p| is_integer(&p.ty))?;
+    let include_count = optional_query(operation, "includeCount").filter(|p| p.ty == Ty::Bool);
+    let ResponseBody::Json(Ty::Named(envelope)) = &operation.success.body else { return None };
+    if operation.success.empty_allowed || operation.body.is_some() {
+        return None;
+    }
+    let Some(TypeDef::Struct(envelope)) = types.get(envelope) else { return None };
+    let results = field(&envelope.fields, "results")?;
+    let Ty::Vec(item) = &results.ty else { return None };
+    field(&envelope.fields, "totalCount")?;
+    let next_link = field(&envelope.fields, "links").and_then(|links| {
+        let Ty::Vec(link) = &links.ty else { return None };
+        let Ty::Named(link) = link.as_ref() else { return None };
+        let Some(TypeDef::Struct(link)) = types.get(link) else { return None };
+        let rel = field(&link.fields, "rel").filter(|rel| rel.ty == Ty::String)?;
+        Some(NextLink {
+            links: links.name.clone(),
+            links_optional: optional(links),
+            rel: rel.name.clone(),
+            rel_optional: optional(rel),
+        })
+    });
+    Some(Paging {
+        stream_fn: names::stream_fn(&operation.fn_name),
+        item: item.as_ref().clone(),
+        page_num: page_num.name.clone(),
+        page_num_ty: page_num.ty.clone(),
+        items_per_page: items_per_page.name.clone(),
+        default_items_per_page: items_per_page.integer_default,
+        include_count: include_count.map(|p| p.name.clone()),
+        results: results.name.clone(),
+        results_optional: optional(results),
+        next_link,
+    })
+}
+
+fn optional_query<'o>(operation: &'o Operation, wire_name: &str) -> Option<&'o QueryParam> {
+    operation.query_params.iter().find(|p| p.wire_name == wire_name && p.location == ParamLocation::Query && !p.required)
+}
+
+fn field<'f>(fields: &'f [Field], wire_name: &str) -> Option<&'f Field> {
+    fields.iter().find(|field| field.wire_name == wire_name && !field.boxed)
+}
+
+/// Emitted as `Option<T>`: not required, or `null` allowed.
+fn optional(field: &Field) -> bool {
+    !field.required || field.nullable
+}
+
+fn is_integer(ty: &Ty) -> bool {
+    matches!(ty, Ty::I32 | Ty::I64)
+}
