@@ -1,4 +1,5 @@
-//! Checks that every fact in `spec/2025-03-12/invites.yaml` equals the upstream Atlas specs.
+//! Checks that every fact in `spec/2025-03-12/invites.yaml` equals the upstream Atlas specs
+//! vendored in `spec/upstream/`.
 //!
 //! Operation identity (`operationId`, `deprecated`, `x-sunset`, error statuses) is checked
 //! against the 2026-08 spec, whose names the project uses; parameters, request bodies and
@@ -55,7 +56,7 @@ static NULL: Value = Value::Null;
 
 #[test]
 fn fragment_matches_upstream_specs() {
-    let Some(upstream) = upstream() else { return };
+    let upstream = upstream();
     let fragment = load_yaml(&tests::fragment_path());
 
     let differences = differences(&fragment, &upstream.old, &upstream.new);
@@ -71,7 +72,7 @@ fn fragment_matches_upstream_specs() {
 
 #[test]
 fn checker_reports_a_changed_fact() {
-    let Some(upstream) = upstream() else { return };
+    let upstream = upstream();
     let mut fragment = load_yaml(&tests::fragment_path());
 
     set_at(&mut fragment, "/components/schemas/GroupInvitation/properties/id/pattern", Value::from("^([a-f0-9]{12})$"));
@@ -107,41 +108,13 @@ struct Upstream {
     new: Value,
 }
 
-/// The two upstream specs, parsed once per test binary; `None` when they are absent and
-/// `ATLAS_SKIP_UPSTREAM=1` allows skipping.
-fn upstream() -> Option<&'static Upstream> {
+/// The two vendored upstream specs, parsed once per test binary.
+fn upstream() -> &'static Upstream {
     static UPSTREAM: OnceLock<Upstream> = OnceLock::new();
-    let Some(dir) = tests::upstream_specs_dir() else {
-        skip_or_panic_without_upstream();
-        return None;
-    };
-    Some(UPSTREAM.get_or_init(|| Upstream { old: load_yaml(&dir.join(OLD_SPEC_FILE)), new: load_yaml(&dir.join(NEW_SPEC_FILE)) }))
-}
-
-fn skip_or_panic_without_upstream() {
-    let looked_in = std::env::var_os("ATLAS_SPECS_DIR")
-        .map(|dir| format!("$ATLAS_SPECS_DIR ({})", Path::new(&dir).display()))
-        .unwrap_or_else(|| tests::workspace_root().join("../shared/atlas").display().to_string());
-    if std::env::var("ATLAS_SKIP_UPSTREAM").as_deref() == Ok("1") {
-        let lines = [
-            "WARNING: fragment_matches_upstream SKIPPED (ATLAS_SKIP_UPSTREAM=1)",
-            "The upstream Atlas specs were not found, so the facts of the",
-            "fragment were NOT checked against upstream.",
-        ];
-        let width = lines.iter().map(|line| line.chars().count()).max().unwrap_or(0);
-        let rule = "═".repeat(width + 2);
-        eprintln!("\n╔{rule}╗");
-        for line in lines {
-            eprintln!("║ {line:<width$} ║");
-        }
-        eprintln!("╚{rule}╝\nLooked in: {looked_in}\n");
-        return;
-    }
-    panic!(
-        "the upstream Atlas specs ({OLD_SPEC_FILE}, {NEW_SPEC_FILE}) were not found: looked in \
-         {looked_in}. Point ATLAS_SPECS_DIR at the directory that holds them, or set \
-         ATLAS_SKIP_UPSTREAM=1 to skip this check."
-    );
+    UPSTREAM.get_or_init(|| {
+        let dir = tests::upstream_dir();
+        Upstream { old: load_yaml(&dir.join(OLD_SPEC_FILE)), new: load_yaml(&dir.join(NEW_SPEC_FILE)) }
+    })
 }
 
 fn load_yaml(path: &Path) -> Value {
