@@ -13,12 +13,8 @@ pub fn fragment_path() -> PathBuf {
     workspace_root().join("spec/2025-03-12/invites.yaml")
 }
 
-/// The directory holding the two full upstream specs: `$ATLAS_SPECS_DIR`, or
-/// `../shared/atlas` beside the workspace. `None` when neither exists.
-pub fn upstream_specs_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("ATLAS_SPECS_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => workspace_root().join("../shared/atlas"),
-    };
-    dir.is_dir().then_some(dir)
+/// The directory holding the two full upstream specs, vendored in the repository
+/// (provenance and SHA-256 sums in `spec/README.md`).
+pub fn upstream_dir() -> PathBuf {
+    workspace_root().join("spec/upstream")
 }

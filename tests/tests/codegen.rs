@@ -5,14 +5,13 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use tempfile::TempDir;
 use xtask::codegen::{Options, run};
 
-/// A fresh, empty temporary folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("atlas-codegen-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("temp dir is writable");
-    dir
+/// A fresh, empty temporary folder for one test, removed when it is dropped, also when the
+/// test fails.
+fn scratch(name: &str) -> TempDir {
+    tempfile::Builder::new().prefix(&format!("atlas-codegen-{name}-")).tempdir().expect("temp dir is writable")
 }
 
 /// Copies the fragment, optionally edited, to `dir/2025-03-12/invites.yaml`.
@@ -56,7 +55,8 @@ fn committed_crate_is_what_the_fragment_generates() {
 
 #[test]
 fn editing_one_description_makes_check_fail_naming_the_stale_file() {
-    let dir = scratch("check");
+    let scratch = scratch("check");
+    let dir = scratch.path();
     let spec = spec_copy(&dir.join("a"), |text| text);
     let out = dir.join("crate");
     generate_into(&spec, &out);
@@ -84,7 +84,8 @@ fn replace_first_schema_description(text: &str, schema: &str, replacement: &str)
 
 #[test]
 fn a_failing_run_leaves_the_crate_exactly_as_it_was() {
-    let dir = scratch("atomic");
+    let scratch = scratch("atomic");
+    let dir = scratch.path();
     let spec = spec_copy(&dir.join("good"), |text| text);
     let out = dir.join("crate");
     generate_into(&spec, &out);
@@ -104,7 +105,8 @@ fn a_failing_run_leaves_the_crate_exactly_as_it_was() {
 
 #[test]
 fn running_twice_is_byte_identical() {
-    let dir = scratch("twice");
+    let scratch = scratch("twice");
+    let dir = scratch.path();
     let spec = spec_copy(&dir.join("spec"), |text| text);
     let (first, second) = (dir.join("first"), dir.join("second"));
     generate_into(&spec, &first);

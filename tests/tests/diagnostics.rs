@@ -44,8 +44,9 @@ fn several_problems_are_reported_together_in_order() {
 
 #[test]
 fn codegen_on_a_bad_spec_fails_and_leaves_the_crate_untouched() {
-    let out = std::env::temp_dir().join(format!("atlas-diagnostics-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&out);
+    // Removed when dropped, also when the test fails.
+    let scratch = tempfile::Builder::new().prefix("atlas-diagnostics-").tempdir().expect("temp dir is writable");
+    let out = scratch.path().join("crate");
     let good = xtask::codegen::Options { out: Some(out.clone()), ..Default::default() };
     xtask::codegen::run(&good).expect("the fragment generates");
     let snapshot = |dir: &Path| -> Vec<(String, Vec<u8>)> {
@@ -70,5 +71,4 @@ fn codegen_on_a_bad_spec_fails_and_leaves_the_crate_untouched() {
         checked += 1;
     }
     assert!(checked >= 10, "the catalogue has its bad specs");
-    let _ = fs::remove_dir_all(&out);
 }

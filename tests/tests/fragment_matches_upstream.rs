@@ -1,11 +1,14 @@
-//! Checks that every fact in `spec/2025-03-12/invites.yaml` equals the upstream Atlas specs.
+//! Checks that every fact in `spec/2025-03-12/invites.yaml` equals the upstream Atlas specs
+//! vendored in `spec/upstream/`.
 //!
 //! Operation identity (`operationId`, `deprecated`, `x-sunset`, error statuses) is checked
-//! against the 2026-08 spec, whose names the project uses; parameters, request bodies and
-//! success responses against both specs; schemas and enum values against the 2025-06-30
-//! spec, the newest one that still carries the role enums. The fragment's words are its
-//! own, so descriptions, summaries and examples are not compared. All differences are
-//! collected and reported together.
+//! against the 2026-08 spec, whose names the project uses. An operation's interface
+//! (parameters, request body, success responses) must equal the 2026-08 spec, and the
+//! 2025-06-30 spec too wherever the two upstream specs agree; where they disagree, the newer
+//! one wins. Schemas and enum values are checked against the 2025-06-30 spec, the newest one
+//! that still carries the enum lists and the `oneOf` unions. The fragment's words are its own,
+//! so descriptions, summaries and examples are not compared. All differences are collected
+//! and reported together.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
@@ -17,30 +20,45 @@ use serde_json::Value;
 const OLD_SPEC_FILE: &str = "atlas-api-2025-06-30.yaml";
 const NEW_SPEC_FILE: &str = "atlas-api-transformed-2026-08.yaml";
 
-/// Upstream query parameters the fragment leaves out on purpose: they change the shape
-/// (`envelope`) or the formatting (`pretty`) of responses, and the 2026-08 spec drops them too.
-const OMITTABLE_QUERY_PARAMETERS: [&str; 2] = ["envelope", "pretty"];
-
 /// Operations whose 2026-08 raw `operationId` differs from the name MongoDB publishes (in
 /// `x-xgen-docs-url`, the Go SDK and the Atlas CLI); the fragment uses the published name.
-const NAMED_BY_DOCS_URL: [&str; 1] = ["updateGroupInviteById"];
+const NAMED_BY_DOCS_URL: [&str; 3] = ["updateGroupInviteById", "addOrgUserRole", "removeOrgUserRole"];
 
-const SCHEMAS: [&str; 12] = [
-    "GroupInvitation",
-    "GroupInvitationRequest",
-    "GroupInvitationUpdateRequest",
-    "OrganizationInvitation",
-    "OrganizationInvitationRequest",
-    "OrganizationInvitationUpdateRequest",
-    "OrganizationInvitationGroupRoleAssignmentsRequest",
-    "GroupRole",
-    "Link",
-    "ApiError",
-    "BadRequestDetail",
-    "FieldViolation",
+/// The fragment's object schemas, each with the name of the 2025-06-30 schema it is checked
+/// against. The paginated user lists carry the 2026-08 names, which the operations refer to.
+const SCHEMAS: [(&str, &str); 28] = [
+    ("GroupInvitation", "GroupInvitation"),
+    ("GroupInvitationRequest", "GroupInvitationRequest"),
+    ("GroupInvitationUpdateRequest", "GroupInvitationUpdateRequest"),
+    ("OrganizationInvitation", "OrganizationInvitation"),
+    ("OrganizationInvitationRequest", "OrganizationInvitationRequest"),
+    ("OrganizationInvitationUpdateRequest", "OrganizationInvitationUpdateRequest"),
+    ("OrganizationInvitationGroupRoleAssignmentsRequest", "OrganizationInvitationGroupRoleAssignmentsRequest"),
+    ("GroupRole", "GroupRole"),
+    ("GroupUserRequest", "GroupUserRequest"),
+    ("GroupUserResponse", "GroupUserResponse"),
+    ("GroupPendingUserResponse", "GroupPendingUserResponse"),
+    ("GroupActiveUserResponse", "GroupActiveUserResponse"),
+    ("PaginatedGroupUser", "PaginatedGroupUserView"),
+    ("AddOrRemoveGroupRole", "AddOrRemoveGroupRole"),
+    ("OrgUserRequest", "OrgUserRequest"),
+    ("OrgUserRolesRequest", "OrgUserRolesRequest"),
+    ("OrgUserUpdateRequest", "OrgUserUpdateRequest"),
+    ("OrgUserResponse", "OrgUserResponse"),
+    ("OrgPendingUserResponse", "OrgPendingUserResponse"),
+    ("OrgActiveUserResponse", "OrgActiveUserResponse"),
+    ("OrgUserRolesResponse", "OrgUserRolesResponse"),
+    ("GroupRoleAssignment", "GroupRoleAssignment"),
+    ("PaginatedOrgUser", "PaginatedOrgUserView"),
+    ("AddOrRemoveOrgRole", "AddOrRemoveOrgRole"),
+    ("Link", "Link"),
+    ("ApiError", "ApiError"),
+    ("BadRequestDetail", "BadRequestDetail"),
+    ("FieldViolation", "FieldViolation"),
 ];
 
-/// Named enum schemas of the fragment and the upstream inline enum each one replaces.
+/// Named enum schemas of the fragment and the upstream inline enum each one replaces; the
+/// values and their order are that inline enum's.
 const HOISTED_ENUMS: [(&str, &str); 2] = [
     ("ProjectRole", "/components/schemas/GroupInvitation/properties/roles/items"),
     ("OrgRole", "/components/schemas/OrganizationInvitation/properties/roles/items"),
@@ -55,7 +73,7 @@ static NULL: Value = Value::Null;
 
 #[test]
 fn fragment_matches_upstream_specs() {
-    let Some(upstream) = upstream() else { return };
+    let upstream = upstream();
     let fragment = load_yaml(&tests::fragment_path());
 
     let differences = differences(&fragment, &upstream.old, &upstream.new);
@@ -70,8 +88,74 @@ fn fragment_matches_upstream_specs() {
 }
 
 #[test]
+fn fragment_covers_the_invitations_and_the_cloud_users_operations() {
+    let fragment = load_yaml(&tests::fragment_path());
+    let mut by_version: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (_, item) in members(&fragment, "paths") {
+        for method in HTTP_METHODS {
+            let Some(operation) = item.get(method) else { continue };
+            let id = text(operation, "operationId").unwrap_or_default();
+            let mut media_types = BTreeSet::new();
+            collect_media_types(operation, &mut media_types);
+            for media_type in media_types {
+                by_version.entry(media_type).or_default().insert(id.clone());
+            }
+        }
+    }
+    let ids = |names: &[&str]| -> BTreeSet<String> { names.iter().map(|name| name.to_string()).collect() };
+    let expected = BTreeMap::from([
+        (
+            "application/vnd.atlas.2023-01-01+json".to_owned(),
+            ids(&[
+                "listGroupInvites",
+                "createGroupInvite",
+                "updateGroupInvites",
+                "getGroupInvite",
+                "updateGroupInviteById",
+                "deleteGroupInvite",
+                "listOrgInvites",
+                "createOrgInvite",
+                "updateOrgInvites",
+                "getOrgInvite",
+                "updateOrgInviteById",
+                "deleteOrgInvite",
+            ]),
+        ),
+        (
+            "application/vnd.atlas.2025-02-19+json".to_owned(),
+            ids(&[
+                "listGroupUsers",
+                "addGroupUsers",
+                "getGroupUser",
+                "removeGroupUser",
+                "addGroupUserRole",
+                "removeGroupUserRole",
+                "listOrgUsers",
+                "createOrgUser",
+                "getOrgUser",
+                "updateOrgUser",
+                "removeOrgUser",
+                "addOrgUserRole",
+                "removeOrgUserRole",
+            ]),
+        ),
+    ]);
+    assert_eq!(by_version, expected, "each operation, under the one resource version of all its request and success content");
+}
+
+/// The versioned media types of an operation's request body and success responses.
+fn collect_media_types(operation: &Value, media_types: &mut BTreeSet<String>) {
+    let body = operation.get("requestBody").into_iter();
+    let successes = members(operation, "responses").filter(|(status, _)| is_success(status)).map(|(_, response)| response);
+    for holder in body.chain(successes) {
+        media_types
+            .extend(keys(holder, "content").into_iter().filter(|media_type| media_type.starts_with("application/vnd.atlas.")));
+    }
+}
+
+#[test]
 fn checker_reports_a_changed_fact() {
-    let Some(upstream) = upstream() else { return };
+    let upstream = upstream();
     let mut fragment = load_yaml(&tests::fragment_path());
 
     set_at(&mut fragment, "/components/schemas/GroupInvitation/properties/id/pattern", Value::from("^([a-f0-9]{12})$"));
@@ -81,6 +165,14 @@ fn checker_reports_a_changed_fact() {
         "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1invites/get/operationId",
         Value::from("listOrganizationInvitations"),
     );
+    set_at(&mut fragment, "/components/parameters/userId/schema/pattern", Value::from("^([a-f0-9]{12})$"));
+    rename_key(
+        &mut fragment,
+        "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1users/get/responses/200/content",
+        "application/vnd.atlas.2025-02-19+json",
+        "application/vnd.atlas.2023-01-01+json",
+    );
+    set_at(&mut fragment, "/components/schemas/OrgPendingUserResponse/required", Value::Array(Vec::new()));
 
     let differences = differences(&fragment, &upstream.old, &upstream.new);
     let reported = |needles: &[&str]| differences.iter().any(|d| needles.iter().all(|needle| d.contains(needle)));
@@ -94,9 +186,49 @@ fn checker_reports_a_changed_fact() {
         "the dropped enum value was not reported; got:\n{differences:#?}",
     );
     assert!(
+        reported(&["components.schemas.GroupUserRequest.properties.roles.items", "enum", "GROUP_STREAM_PROCESSING_OWNER"]),
+        "the dropped enum value was not reported where a users schema refers to the enum; got:\n{differences:#?}",
+    );
+    assert!(
         reported(&["GET /api/atlas/v2/orgs/{orgId}/invites", "operationId", "listOrganizationInvitations"]),
         "the renamed operation was not reported; got:\n{differences:#?}",
     );
+    for upstream in ["2025-06-30", "2026-08"] {
+        assert!(
+            reported(&[
+                "POST /api/atlas/v2/groups/{groupId}/users/{userId}:addRole parameter path `userId`",
+                "pattern",
+                "{12}",
+                upstream
+            ]),
+            "the changed userId pattern was not reported against {upstream}; got:\n{differences:#?}",
+        );
+        assert!(
+            reported(&["GET /api/atlas/v2/orgs/{orgId}/users response 200", "application/vnd.atlas.2023-01-01+json", upstream]),
+            "the changed resource version was not reported against {upstream}; got:\n{differences:#?}",
+        );
+    }
+    assert!(
+        reported(&["components.schemas.OrgPendingUserResponse", "required", "invitationExpiresAt"]),
+        "the dropped required fields were not reported; got:\n{differences:#?}",
+    );
+}
+
+#[test]
+fn a_named_role_enum_is_compared_with_inline_upstream_roles_as_a_set() {
+    let upstream = upstream();
+    let mut fragment = load_yaml(&tests::fragment_path());
+    // The users schemas list the roles in another order than the invitations; the named
+    // enum keeps the invitations' order, so only the hoisted-enum check may see a reorder.
+    enum_values_mut(&mut fragment, "OrgRole").reverse();
+
+    let differences = differences(&fragment, &upstream.old, &upstream.new);
+
+    assert!(
+        differences.iter().all(|d| d.starts_with("components.schemas.OrgRole:")),
+        "a reordered named enum is reported only where its own order is checked; got:\n{differences:#?}",
+    );
+    assert!(!differences.is_empty(), "the reordered OrgRole itself was not reported");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -107,41 +239,13 @@ struct Upstream {
     new: Value,
 }
 
-/// The two upstream specs, parsed once per test binary; `None` when they are absent and
-/// `ATLAS_SKIP_UPSTREAM=1` allows skipping.
-fn upstream() -> Option<&'static Upstream> {
+/// The two vendored upstream specs, parsed once per test binary.
+fn upstream() -> &'static Upstream {
     static UPSTREAM: OnceLock<Upstream> = OnceLock::new();
-    let Some(dir) = tests::upstream_specs_dir() else {
-        skip_or_panic_without_upstream();
-        return None;
-    };
-    Some(UPSTREAM.get_or_init(|| Upstream { old: load_yaml(&dir.join(OLD_SPEC_FILE)), new: load_yaml(&dir.join(NEW_SPEC_FILE)) }))
-}
-
-fn skip_or_panic_without_upstream() {
-    let looked_in = std::env::var_os("ATLAS_SPECS_DIR")
-        .map(|dir| format!("$ATLAS_SPECS_DIR ({})", Path::new(&dir).display()))
-        .unwrap_or_else(|| tests::workspace_root().join("../shared/atlas").display().to_string());
-    if std::env::var("ATLAS_SKIP_UPSTREAM").as_deref() == Ok("1") {
-        let lines = [
-            "WARNING: fragment_matches_upstream SKIPPED (ATLAS_SKIP_UPSTREAM=1)",
-            "The upstream Atlas specs were not found, so the facts of the",
-            "fragment were NOT checked against upstream.",
-        ];
-        let width = lines.iter().map(|line| line.chars().count()).max().unwrap_or(0);
-        let rule = "═".repeat(width + 2);
-        eprintln!("\n╔{rule}╗");
-        for line in lines {
-            eprintln!("║ {line:<width$} ║");
-        }
-        eprintln!("╚{rule}╝\nLooked in: {looked_in}\n");
-        return;
-    }
-    panic!(
-        "the upstream Atlas specs ({OLD_SPEC_FILE}, {NEW_SPEC_FILE}) were not found: looked in \
-         {looked_in}. Point ATLAS_SPECS_DIR at the directory that holds them, or set \
-         ATLAS_SKIP_UPSTREAM=1 to skip this check."
-    );
+    UPSTREAM.get_or_init(|| {
+        let dir = tests::upstream_dir();
+        Upstream { old: load_yaml(&dir.join(OLD_SPEC_FILE)), new: load_yaml(&dir.join(NEW_SPEC_FILE)) }
+    })
 }
 
 fn load_yaml(path: &Path) -> Value {
@@ -152,6 +256,15 @@ fn load_yaml(path: &Path) -> Value {
 fn set_at(document: &mut Value, pointer: &str, value: Value) {
     let slot = document.pointer_mut(pointer).unwrap_or_else(|| panic!("the fragment has nothing at {pointer}"));
     *slot = value;
+}
+
+fn rename_key(document: &mut Value, pointer: &str, from: &str, to: &str) {
+    let map = document
+        .pointer_mut(pointer)
+        .and_then(Value::as_object_mut)
+        .unwrap_or_else(|| panic!("the fragment has no object at {pointer}"));
+    let value = map.remove(from).unwrap_or_else(|| panic!("{pointer} has no `{from}`"));
+    map.insert(to.to_owned(), value);
 }
 
 fn enum_values_mut<'a>(fragment: &'a mut Value, schema: &str) -> &'a mut Vec<Value> {
@@ -175,12 +288,12 @@ fn differences(fragment: &Value, old: &Value, new: &Value) -> Vec<String> {
 
     check_refs_resolve(specs.fragment, &mut report);
     check_operations(specs, &mut report);
-    for name in SCHEMAS {
-        check_object_schema(specs.fragment, specs.old, name, &mut report);
+    for (name, upstream_name) in SCHEMAS {
+        check_object_schema(specs.fragment, specs.old, name, upstream_name, &mut report);
     }
     check_hoisted_enums(specs.fragment, specs.old, &mut report);
 
-    report.differences
+    report.differences.into_iter().map(|difference| difference.message).collect()
 }
 
 /// The fragment and the two upstream specs it is checked against.
@@ -191,29 +304,45 @@ struct Specs<'a> {
     new: Spec<'a>,
 }
 
+/// One difference: where, which fact, and the message that explains it. `at` and `fact`
+/// never hold the values compared, so the same fact differing elsewhere has the same key.
+struct Difference {
+    at: String,
+    fact: String,
+    message: String,
+}
+
+impl Difference {
+    fn key(&self) -> (String, String) {
+        (self.at.clone(), self.fact.clone())
+    }
+}
+
 #[derive(Default)]
 struct Report {
-    differences: Vec<String>,
+    differences: Vec<Difference>,
 }
 
 impl Report {
-    fn note(&mut self, message: String) {
-        self.differences.push(message);
+    fn note(&mut self, at: &str, fact: &str, message: String) {
+        self.differences.push(Difference { at: at.to_owned(), fact: fact.to_owned(), message });
     }
 
     fn compare<T: PartialEq + Debug>(&mut self, at: &str, fact: &str, ours: T, upstream: Spec, theirs: T) {
         if ours != theirs {
-            self.note(format!("{at}: {fact}: fragment has {ours:?}, {} has {theirs:?}", upstream.name));
+            self.note(at, fact, format!("{at}: {fact}: fragment has {ours:?}, {} has {theirs:?}", upstream.name));
         }
     }
 
     /// Reports the names only one side has.
     fn compare_sets(&mut self, at: &str, what: &str, ours: &BTreeSet<String>, upstream: Spec, theirs: &BTreeSet<String>) {
         for only_ours in ours.difference(theirs) {
-            self.note(format!("{at}: {what} `{only_ours}` is in the fragment but not in {}", upstream.name));
+            let fact = format!("{what} `{only_ours}`");
+            self.note(at, &fact, format!("{at}: {fact} is in the fragment but not in {}", upstream.name));
         }
         for only_theirs in theirs.difference(ours) {
-            self.note(format!("{at}: {what} `{only_theirs}` is in {} but not in the fragment", upstream.name));
+            let fact = format!("{what} `{only_theirs}`");
+            self.note(at, &fact, format!("{at}: {fact} is in {} but not in the fragment", upstream.name));
         }
     }
 }
@@ -260,7 +389,7 @@ fn check_refs_resolve(fragment: Spec, report: &mut Report) {
     collect_refs(fragment.root, &mut references);
     for reference in references {
         if fragment.lookup(reference).is_none() {
-            report.note(format!("fragment: $ref `{reference}` does not resolve"));
+            report.note("fragment", reference, format!("fragment: $ref `{reference}` does not resolve"));
         }
     }
 }
@@ -285,7 +414,7 @@ fn collect_refs<'a>(node: &'a Value, references: &mut Vec<&'a str>) {
 
 fn check_operations(specs: Specs, report: &mut Report) {
     let Some(paths) = specs.fragment.root.get("paths").and_then(Value::as_object) else {
-        report.note("fragment: no `paths`".to_owned());
+        report.note("fragment", "paths", "fragment: no `paths`".to_owned());
         return;
     };
     for (path, item) in paths {
@@ -306,7 +435,8 @@ fn check_no_operation_left_out(path: &str, item: &Value, upstream: Spec, report:
     };
     for method in HTTP_METHODS {
         if upstream_item.get(method).is_some() && item.get(method).is_none() {
-            report.note(format!("{} {path}: in {} but not in the fragment", method.to_uppercase(), upstream.name));
+            let at = format!("{} {path}", method.to_uppercase());
+            report.note(&at, "presence", format!("{at}: in {} but not in the fragment", upstream.name));
         }
     }
 }
@@ -320,11 +450,19 @@ fn check_operation(specs: Specs, path: &str, method: &str, operation: &Value, re
     if let Some(new) = &new {
         check_identity(&at, &ours, new, report);
         check_error_statuses(&at, &ours, new, report);
+        check_interface(&at, &ours, new, report);
     }
-    for theirs in [&old, &new].into_iter().flatten() {
-        check_parameters(&at, &ours, theirs, report);
-        check_request_body(&at, &ours, theirs, report);
-        check_success_responses(&at, &ours, theirs, report);
+    if let Some(old) = &old {
+        let mut against_old = Report::default();
+        check_interface(&at, &ours, old, &mut against_old);
+        // Where 2026-08 itself differs from 2025-06-30 (a parameter added or dropped, a
+        // response schema corrected), the fragment follows 2026-08, checked above.
+        let mut changed_upstream = Report::default();
+        if let Some(new) = &new {
+            check_interface(&at, new, old, &mut changed_upstream);
+        }
+        let changed: BTreeSet<(String, String)> = changed_upstream.differences.iter().map(Difference::key).collect();
+        report.differences.extend(against_old.differences.into_iter().filter(|difference| !changed.contains(&difference.key())));
     }
 }
 
@@ -337,7 +475,7 @@ fn upstream_operation<'a>(
 ) -> Option<OperationRef<'a>> {
     let operation = spec.operation(path, method);
     if operation.is_none() {
-        report.note(format!("{at}: not in {}", spec.name));
+        report.note(at, "presence", format!("{at}: not in {}", spec.name));
     }
     operation.map(|operation| OperationRef { spec, path, operation })
 }
@@ -356,17 +494,25 @@ fn check_identity(at: &str, ours: &OperationRef, theirs: &OperationRef, report: 
     let published_id = docs_url.rsplit('/').next().unwrap_or_default();
     if NAMED_BY_DOCS_URL.contains(&our_id.as_str()) {
         if published_id != our_id {
-            report.note(format!(
-                "{at}: operationId `{our_id}` is not the name at the end of {}'s x-xgen-docs-url {docs_url:?}",
-                theirs.spec.name
-            ));
+            report.note(
+                at,
+                "operationId",
+                format!(
+                    "{at}: operationId `{our_id}` is not the name at the end of {}'s x-xgen-docs-url {docs_url:?}",
+                    theirs.spec.name
+                ),
+            );
         }
     } else if !published_id.is_empty() && published_id != raw_id {
-        report.note(format!(
-            "{at}: {} publishes this operation as `{published_id}` (raw operationId `{raw_id}`); \
-             the fragment must use `{published_id}` and list it in NAMED_BY_DOCS_URL, it has `{our_id}`",
-            theirs.spec.name
-        ));
+        report.note(
+            at,
+            "operationId",
+            format!(
+                "{at}: {} publishes this operation as `{published_id}` (raw operationId `{raw_id}`); \
+                 the fragment must use `{published_id}` and list it in NAMED_BY_DOCS_URL, it has `{our_id}`",
+                theirs.spec.name
+            ),
+        );
     } else {
         report.compare(at, "operationId", &our_id, theirs.spec, &raw_id);
     }
@@ -381,11 +527,19 @@ fn check_error_statuses(at: &str, ours: &OperationRef, theirs: &OperationRef, re
     report.compare_sets(at, "error response", &errors(ours), theirs.spec, &errors(theirs));
 }
 
+/// What a caller sends and gets back: parameters, request body, success responses.
+fn check_interface(at: &str, ours: &OperationRef, theirs: &OperationRef, report: &mut Report) {
+    check_parameters(at, ours, theirs, report);
+    check_request_body(at, ours, theirs, report);
+    check_success_responses(at, ours, theirs, report);
+}
+
 // --- parameters
 
 #[derive(Debug, PartialEq)]
 struct ParameterFacts {
     required: bool,
+    deprecated: bool,
     schema: SchemaFacts,
 }
 
@@ -403,6 +557,7 @@ fn parameters(operation: &OperationRef) -> BTreeMap<(String, String), ParameterF
             let key = (text(parameter, "in").unwrap_or_default(), text(parameter, "name").unwrap_or_default());
             let facts = ParameterFacts {
                 required: flag(parameter, "required"),
+                deprecated: flag(parameter, "deprecated"),
                 schema: schema_facts(spec, parameter.get("schema").unwrap_or(&NULL)),
             };
             (key, facts)
@@ -418,15 +573,16 @@ fn check_parameters(at: &str, ours: &OperationRef, theirs: &OperationRef, report
         match our_parameters.get(&(location.clone(), name.clone())) {
             Some(our_facts) => {
                 report.compare(&at, "required", our_facts.required, theirs.spec, their_facts.required);
+                report.compare(&at, "deprecated", our_facts.deprecated, theirs.spec, their_facts.deprecated);
                 compare_schemas(&at, &our_facts.schema, theirs.spec, &their_facts.schema, report);
             }
-            None if location == "query" && OMITTABLE_QUERY_PARAMETERS.contains(&name.as_str()) => {}
-            None => report.note(format!("{at}: in {} but not in the fragment", theirs.spec.name)),
+            None => report.note(&at, "presence", format!("{at}: in {} but not in the fragment", theirs.spec.name)),
         }
     }
     for (location, name) in our_parameters.keys() {
         if !their_parameters.contains_key(&(location.clone(), name.clone())) {
-            report.note(format!("{at} parameter {location} `{name}`: in the fragment but not in {}", theirs.spec.name));
+            let at = format!("{at} parameter {location} `{name}`");
+            report.note(&at, "presence", format!("{at}: in the fragment but not in {}", theirs.spec.name));
         }
     }
 }
@@ -500,38 +656,110 @@ fn is_success(status: &str) -> bool {
 #[derive(Debug, Default, PartialEq)]
 struct SchemaFacts {
     /// Name of the referenced object schema; enum-only schemas are inlined instead, so that
-    /// the fragment's named role enums compare equal to upstream's inline ones.
+    /// the fragment's named role enums compare with upstream's inline ones.
     reference: Option<String>,
     kind: Option<String>,
     format: Option<String>,
     pattern: Option<String>,
     read_only: bool,
+    write_only: bool,
     unique_items: bool,
-    enum_values: Option<Vec<String>>,
+    min_items: Option<String>,
+    max_items: Option<String>,
+    minimum: Option<String>,
+    maximum: Option<String>,
+    default: Option<String>,
+    enum_values: Option<EnumValues>,
     items: Option<Box<SchemaFacts>>,
+    required: BTreeSet<String>,
+    properties: BTreeMap<String, SchemaFacts>,
+    all_of: Vec<SchemaFacts>,
+    one_of: Vec<SchemaFacts>,
+    discriminator: Option<Discriminator>,
+}
+
+#[derive(Debug, PartialEq)]
+enum EnumValues {
+    /// Written out where the schema is, in order.
+    Inline(Vec<String>),
+    /// Reached through a `$ref` to a named enum of the fragment, whose order is that of the
+    /// inline enum it was hoisted from (checked by [`check_hoisted_enums`]); upstream lists
+    /// the same values in other orders elsewhere, so here only the set of values counts.
+    Named(Vec<String>),
+}
+
+impl EnumValues {
+    fn values(&self) -> &[String] {
+        match self {
+            EnumValues::Inline(values) | EnumValues::Named(values) => values,
+        }
+    }
+
+    fn matches(&self, other: &EnumValues) -> bool {
+        match (self, other) {
+            (EnumValues::Inline(ours), EnumValues::Inline(theirs)) => ours == theirs,
+            _ => {
+                let set = |values: &[String]| values.iter().cloned().collect::<BTreeSet<_>>();
+                set(self.values()) == set(other.values())
+            }
+        }
+    }
+}
+
+#[derive(Debug, PartialEq)]
+struct Discriminator {
+    property_name: Option<String>,
+    /// Discriminator value to the name of the schema it picks.
+    mapping: BTreeMap<String, String>,
 }
 
 fn schema_facts(spec: Spec, node: &Value) -> SchemaFacts {
     if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
         let target = spec.resolve(node);
         if is_enum_only(target) {
-            return schema_facts(spec, target);
+            let mut facts = schema_facts(spec, target);
+            facts.enum_values = facts.enum_values.map(|values| EnumValues::Named(values.values().to_vec()));
+            return facts;
         }
-        return SchemaFacts {
-            reference: Some(reference.rsplit('/').next().unwrap_or(reference).to_owned()),
-            ..SchemaFacts::default()
-        };
+        return SchemaFacts { reference: Some(schema_name(reference)), ..SchemaFacts::default() };
     }
+    let subschemas = |key: &str| -> Vec<SchemaFacts> {
+        node.get(key).and_then(Value::as_array).into_iter().flatten().map(|part| schema_facts(spec, part)).collect()
+    };
     SchemaFacts {
         reference: None,
         kind: text(node, "type"),
         format: text(node, "format"),
         pattern: text(node, "pattern"),
         read_only: flag(node, "readOnly"),
+        write_only: flag(node, "writeOnly"),
         unique_items: flag(node, "uniqueItems"),
-        enum_values: node.get("enum").and_then(Value::as_array).map(|values| values.iter().map(scalar_text).collect()),
+        min_items: text(node, "minItems"),
+        max_items: text(node, "maxItems"),
+        minimum: text(node, "minimum"),
+        maximum: text(node, "maximum"),
+        default: text(node, "default"),
+        enum_values: node
+            .get("enum")
+            .and_then(Value::as_array)
+            .map(|values| EnumValues::Inline(values.iter().map(scalar_text).collect())),
         items: node.get("items").map(|items| Box::new(schema_facts(spec, items))),
+        required: string_set(node.get("required")),
+        properties: members(node, "properties").map(|(name, schema)| (name.clone(), schema_facts(spec, schema))).collect(),
+        all_of: subschemas("allOf"),
+        one_of: subschemas("oneOf"),
+        discriminator: node.get("discriminator").map(|discriminator| Discriminator {
+            property_name: text(discriminator, "propertyName"),
+            mapping: members(discriminator, "mapping")
+                .map(|(value, target)| (value.clone(), schema_name(&scalar_text(target))))
+                .collect(),
+        }),
     }
+}
+
+/// The last segment of a `#/components/schemas/Name` reference.
+fn schema_name(reference: &str) -> String {
+    reference.rsplit('/').next().unwrap_or(reference).to_owned()
 }
 
 fn is_enum_only(schema: &Value) -> bool {
@@ -544,47 +772,68 @@ fn compare_schemas(at: &str, ours: &SchemaFacts, upstream: Spec, theirs: &Schema
     report.compare(at, "format", &ours.format, upstream, &theirs.format);
     report.compare(at, "pattern", &ours.pattern, upstream, &theirs.pattern);
     report.compare(at, "readOnly", ours.read_only, upstream, theirs.read_only);
+    report.compare(at, "writeOnly", ours.write_only, upstream, theirs.write_only);
     report.compare(at, "uniqueItems", ours.unique_items, upstream, theirs.unique_items);
-    report.compare(at, "enum", &ours.enum_values, upstream, &theirs.enum_values);
+    report.compare(at, "minItems", &ours.min_items, upstream, &theirs.min_items);
+    report.compare(at, "maxItems", &ours.max_items, upstream, &theirs.max_items);
+    report.compare(at, "minimum", &ours.minimum, upstream, &theirs.minimum);
+    report.compare(at, "maximum", &ours.maximum, upstream, &theirs.maximum);
+    report.compare(at, "default", &ours.default, upstream, &theirs.default);
+    compare_enums(at, &ours.enum_values, upstream, &theirs.enum_values, report);
     match (&ours.items, &theirs.items) {
         (Some(our_items), Some(their_items)) => compare_schemas(&format!("{at}.items"), our_items, upstream, their_items, report),
         (our_items, their_items) => report.compare(at, "has items", our_items.is_some(), upstream, their_items.is_some()),
     }
+    report.compare(at, "required", &ours.required, upstream, &theirs.required);
+    let property_names = |facts: &SchemaFacts| facts.properties.keys().cloned().collect::<BTreeSet<_>>();
+    report.compare_sets(at, "property", &property_names(ours), upstream, &property_names(theirs));
+    for (name, our_property) in &ours.properties {
+        if let Some(their_property) = theirs.properties.get(name) {
+            compare_schemas(&format!("{at}.properties.{name}"), our_property, upstream, their_property, report);
+        }
+    }
+    for (keyword, our_parts, their_parts) in [("allOf", &ours.all_of, &theirs.all_of), ("oneOf", &ours.one_of, &theirs.one_of)] {
+        report.compare(at, &format!("{keyword} length"), our_parts.len(), upstream, their_parts.len());
+        for (index, (our_part, their_part)) in our_parts.iter().zip(their_parts).enumerate() {
+            compare_schemas(&format!("{at}.{keyword}[{index}]"), our_part, upstream, their_part, report);
+        }
+    }
+    report.compare(at, "discriminator", &ours.discriminator, upstream, &theirs.discriminator);
 }
 
-fn check_object_schema(fragment: Spec, old: Spec, name: &str, report: &mut Report) {
+fn compare_enums(at: &str, ours: &Option<EnumValues>, upstream: Spec, theirs: &Option<EnumValues>, report: &mut Report) {
+    let same = match (ours, theirs) {
+        (Some(ours), Some(theirs)) => ours.matches(theirs),
+        (ours, theirs) => ours.is_none() && theirs.is_none(),
+    };
+    if !same {
+        let fact = match ours {
+            Some(EnumValues::Named(_)) => "enum (as a set: the fragment names it)",
+            _ => "enum",
+        };
+        let (ours, theirs) = (ours.as_ref().map(EnumValues::values), theirs.as_ref().map(EnumValues::values));
+        report.note(at, "enum", format!("{at}: {fact}: fragment has {ours:?}, {} has {theirs:?}", upstream.name));
+    }
+}
+
+fn check_object_schema(fragment: Spec, old: Spec, name: &str, upstream_name: &str, report: &mut Report) {
     let at = format!("components.schemas.{name}");
-    let (Some(ours), Some(theirs)) = (fragment.schema(name), old.schema(name)) else {
-        report.compare(&at, "exists", fragment.schema(name).is_some(), old, old.schema(name).is_some());
+    let (Some(ours), Some(theirs)) = (fragment.schema(name), old.schema(upstream_name)) else {
+        report.compare(&at, "exists", fragment.schema(name).is_some(), old, old.schema(upstream_name).is_some());
         return;
     };
     compare_schemas(&at, &schema_facts(fragment, ours), old, &schema_facts(old, theirs), report);
-    report.compare(&at, "required", string_set(ours.get("required")), old, string_set(theirs.get("required")));
-
-    report.compare_sets(&at, "property", &keys(ours, "properties"), old, &keys(theirs, "properties"));
-    for (property, our_schema) in members(ours, "properties") {
-        let Some(their_schema) = member(theirs, "properties", property) else {
-            continue;
-        };
-        compare_schemas(
-            &format!("{at}.properties.{property}"),
-            &schema_facts(fragment, our_schema),
-            old,
-            &schema_facts(old, their_schema),
-            report,
-        );
-    }
 }
 
 fn check_hoisted_enums(fragment: Spec, old: Spec, report: &mut Report) {
     for (name, upstream_pointer) in HOISTED_ENUMS {
         let at = format!("components.schemas.{name}");
         let Some(ours) = fragment.schema(name) else {
-            report.note(format!("{at}: missing from the fragment"));
+            report.note(&at, "exists", format!("{at}: missing from the fragment"));
             continue;
         };
         let Some(theirs) = old.root.pointer(upstream_pointer) else {
-            report.note(format!("{at}: {} has nothing at {upstream_pointer}", old.name));
+            report.note(&at, "exists", format!("{at}: {} has nothing at {upstream_pointer}", old.name));
             continue;
         };
         compare_schemas(&at, &schema_facts(fragment, ours), old, &schema_facts(old, theirs), report);
