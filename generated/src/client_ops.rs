@@ -11,7 +11,7 @@ impl crate::Client {
     ///
     /// Sends `GET /api/atlas/v2/groups/{groupId}/invites` with resource version 2023-01-01; [`crate::operations::list_group_invites`] builds the same request without a client.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Return All MongoDB Cloud Users in One Project` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::list_group_users` (`Return All MongoDB Cloud Users in One Project` in the MongoDB Cloud Users API) instead"
     )]
     #[allow(deprecated)]
     pub async fn list_group_invites(
@@ -32,7 +32,7 @@ impl crate::Client {
     ///
     /// Sends `POST /api/atlas/v2/groups/{groupId}/invites` with resource version 2023-01-01; [`crate::operations::create_group_invite`] builds the same request without a client.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Add One MongoDB Cloud User to One Project` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::add_group_users` (`Add One MongoDB Cloud User to One Project` in the MongoDB Cloud Users API) instead"
     )]
     #[allow(deprecated)]
     pub async fn create_group_invite(
@@ -53,7 +53,7 @@ impl crate::Client {
     ///
     /// Sends `PATCH /api/atlas/v2/groups/{groupId}/invites` with resource version 2023-01-01; [`crate::operations::update_group_invites`] builds the same request without a client.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Add One Project Role to One MongoDB Cloud User` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::add_group_user_role` (`Add One Project Role to One MongoDB Cloud User` in the MongoDB Cloud Users API) instead"
     )]
     #[allow(deprecated)]
     pub async fn update_group_invites(
@@ -74,7 +74,7 @@ impl crate::Client {
     ///
     /// Sends `GET /api/atlas/v2/groups/{groupId}/invites/{invitationId}` with resource version 2023-01-01; [`crate::operations::get_group_invite`] builds the same request without a client.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Return One MongoDB Cloud User in One Project` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::get_group_user` (`Return One MongoDB Cloud User in One Project` in the MongoDB Cloud Users API) instead"
     )]
     #[allow(deprecated)]
     pub async fn get_group_invite(
@@ -95,7 +95,7 @@ impl crate::Client {
     ///
     /// Sends `DELETE /api/atlas/v2/groups/{groupId}/invites/{invitationId}` with resource version 2023-01-01; [`crate::operations::delete_group_invite`] builds the same request without a client.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Remove One MongoDB Cloud User from One Project` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::remove_group_user` (`Remove One MongoDB Cloud User from One Project` in the MongoDB Cloud Users API) instead"
     )]
     #[allow(deprecated)]
     pub async fn delete_group_invite(
@@ -116,7 +116,7 @@ impl crate::Client {
     ///
     /// Sends `PATCH /api/atlas/v2/groups/{groupId}/invites/{invitationId}` with resource version 2023-01-01; [`crate::operations::update_group_invite_by_id`] builds the same request without a client.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Add One Project Role to One MongoDB Cloud User` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::add_group_user_role` (`Add One Project Role to One MongoDB Cloud User` in the MongoDB Cloud Users API) instead"
     )]
     #[allow(deprecated)]
     pub async fn update_group_invite_by_id(
@@ -137,13 +137,165 @@ impl crate::Client {
         operation::response(response)
     }
 
+    /// Return All MongoDB Cloud Users in One Project
+    ///
+    /// Lists the MongoDB Cloud users of the given project, both those who have joined (active) and those who have not yet accepted their invitation (pending), one page at a time. Users invited through the deprecated invitation endpoints do not appear. The calling Service Account or API key needs the Project Read Only role.
+    ///
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/users` with resource version 2025-02-19; [`crate::operations::list_group_users`] builds the same request without a client.
+    pub async fn list_group_users(
+        &self,
+        group_id: &crate::ids::GroupId,
+        query: &crate::operations::list_group_users::Query,
+    ) -> Result<crate::models::PaginatedGroupUser, crate::Error> {
+        use crate::operations::list_group_users as operation;
+
+        let request = operation::request(self.base_url(), group_id, query)?;
+        let response = self.execute(request, &operation::INFO).await?;
+        operation::response(response)
+    }
+
+    /// Every item of [`Client::list_group_users`], page after page: a stream that asks for the next page when the current one is used up, holds one page at a time, ends after the last page (a short page, or one without a `next` link) and ends at the first error.
+    ///
+    /// The query's `page_num` says where to start (default: the first page) and its `items_per_page` how many items a page holds; counts are not asked for (`includeCount=false`) unless the query sets them.
+    pub fn list_group_users_stream(
+        &self,
+        group_id: &crate::ids::GroupId,
+        query: &crate::operations::list_group_users::Query,
+    ) -> impl futures::Stream<
+        Item = Result<crate::models::GroupUserResponse, crate::Error>,
+    > + Send + 'static {
+        let client = self.clone();
+        let group_id = group_id.clone();
+        let mut query = query.clone();
+        if query.include_count.is_none() {
+            query.include_count = Some(false);
+        }
+        if query.items_per_page.is_none() {
+            query.items_per_page = Some(100);
+        }
+        let page_size = query.items_per_page.and_then(|size| usize::try_from(size).ok());
+        let first = query.page_num.map_or(1, i64::from);
+        crate::runtime::paginate(
+            first,
+            page_size,
+            move |page_num| {
+                let client = client.clone();
+                let group_id = group_id.clone();
+                let mut query = query.clone();
+                async move {
+                    query.page_num = Some(
+                        <i64 as crate::runtime::PageNumber>::from_page(page_num)?,
+                    );
+                    let page = client.list_group_users(&group_id, &query).await?;
+                    Ok(crate::runtime::Page {
+                        has_next: page
+                            .links
+                            .as_deref()
+                            .map(|links| {
+                                links.iter().any(|link| link.rel.as_deref() == Some("next"))
+                            }),
+                        items: page.results.unwrap_or_default(),
+                    })
+                }
+            },
+        )
+    }
+
+    /// Add One MongoDB Cloud User to One Project
+    ///
+    /// Gives one MongoDB Cloud user access to the given project. A user already active in the project's organization gets the project roles at once; a user with a pending invitation to the organization has that invitation extended to the project; anyone else is sent a new invitation to the organization and the project, and is a pending user until they accept it. An earlier expired or rejected invitation for the same email address is replaced; an existing pending or active user is a conflict. The calling Service Account or API key needs the Project Access Manager role.
+    ///
+    /// Sends `POST /api/atlas/v2/groups/{groupId}/users` with resource version 2025-02-19; [`crate::operations::add_group_users`] builds the same request without a client.
+    pub async fn add_group_users(
+        &self,
+        group_id: &crate::ids::GroupId,
+        body: &crate::models::GroupUserRequest,
+    ) -> Result<crate::models::GroupUserResponse, crate::Error> {
+        use crate::operations::add_group_users as operation;
+
+        let request = operation::request(self.base_url(), group_id, body)?;
+        let response = self.execute(request, &operation::INFO).await?;
+        operation::response(response)
+    }
+
+    /// Return One MongoDB Cloud User in One Project
+    ///
+    /// Reads one human MongoDB Cloud user, active or pending, as a member of the given project (API keys are read through the API key endpoints). Pending users invited through the deprecated invitation endpoints are not found here. The calling Service Account or API key needs the Project Read Only role.
+    ///
+    /// Sends `GET /api/atlas/v2/groups/{groupId}/users/{userId}` with resource version 2025-02-19; [`crate::operations::get_group_user`] builds the same request without a client.
+    pub async fn get_group_user(
+        &self,
+        group_id: &crate::ids::GroupId,
+        user_id: &crate::ids::UserId,
+        query: &crate::operations::get_group_user::Query,
+    ) -> Result<crate::models::GroupUserResponse, crate::Error> {
+        use crate::operations::get_group_user as operation;
+
+        let request = operation::request(self.base_url(), group_id, user_id, query)?;
+        let response = self.execute(request, &operation::INFO).await?;
+        operation::response(response)
+    }
+
+    /// Remove One MongoDB Cloud User from One Project
+    ///
+    /// Takes one user, active or still pending, out of the given project. Pending users invited through the deprecated invitation endpoints cannot be removed this way. The calling Service Account or API key needs the Project Access Manager role.
+    ///
+    /// Sends `DELETE /api/atlas/v2/groups/{groupId}/users/{userId}` with resource version 2025-02-19; [`crate::operations::remove_group_user`] builds the same request without a client.
+    pub async fn remove_group_user(
+        &self,
+        group_id: &crate::ids::GroupId,
+        user_id: &crate::ids::UserId,
+    ) -> Result<(), crate::Error> {
+        use crate::operations::remove_group_user as operation;
+
+        let request = operation::request(self.base_url(), group_id, user_id)?;
+        let response = self.execute(request, &operation::INFO).await?;
+        operation::response(response)
+    }
+
+    /// Add One Project Role to One MongoDB Cloud User
+    ///
+    /// Grants one more project role to one user of the given project, whether active or still pending. Pending users invited through the deprecated invitation endpoints cannot be changed this way. The calling Service Account or API key needs the Project Access Manager role.
+    ///
+    /// Sends `POST /api/atlas/v2/groups/{groupId}/users/{userId}:addRole` with resource version 2025-02-19; [`crate::operations::add_group_user_role`] builds the same request without a client.
+    pub async fn add_group_user_role(
+        &self,
+        group_id: &crate::ids::GroupId,
+        user_id: &crate::ids::UserId,
+        body: &crate::models::AddOrRemoveGroupRole,
+    ) -> Result<crate::models::GroupUserResponse, crate::Error> {
+        use crate::operations::add_group_user_role as operation;
+
+        let request = operation::request(self.base_url(), group_id, user_id, body)?;
+        let response = self.execute(request, &operation::INFO).await?;
+        operation::response(response)
+    }
+
+    /// Remove One Project Role from One MongoDB Cloud User
+    ///
+    /// Takes one project role away from one user of the given project, whether active or still pending. A user keeps at least one role at all times, so to swap a user's only role, add the new one first. Pending users invited through the deprecated invitation endpoints cannot be changed this way. The calling Service Account or API key needs the Project Access Manager role.
+    ///
+    /// Sends `POST /api/atlas/v2/groups/{groupId}/users/{userId}:removeRole` with resource version 2025-02-19; [`crate::operations::remove_group_user_role`] builds the same request without a client.
+    pub async fn remove_group_user_role(
+        &self,
+        group_id: &crate::ids::GroupId,
+        user_id: &crate::ids::UserId,
+        body: &crate::models::AddOrRemoveGroupRole,
+    ) -> Result<crate::models::GroupUserResponse, crate::Error> {
+        use crate::operations::remove_group_user_role as operation;
+
+        let request = operation::request(self.base_url(), group_id, user_id, body)?;
+        let response = self.execute(request, &operation::INFO).await?;
+        operation::response(response)
+    }
+
     /// Return All Invitations in One Organization
     ///
     /// Lists the invitations to the given organization that have not been accepted yet, or only the one for a given email address. The calling Service Account or API key needs the Organization Owner role. Deprecated: list the organization's users through the MongoDB Cloud Users API instead and filter on `orgMembershipStatus` to keep the pending ones.
     ///
     /// Sends `GET /api/atlas/v2/orgs/{orgId}/invites` with resource version 2023-01-01; [`crate::operations::list_org_invites`] builds the same request without a client.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Return All MongoDB Cloud Users in One Organization` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::list_org_users` (`Return All MongoDB Cloud Users in One Organization` in the MongoDB Cloud Users API) instead"
     )]
     #[allow(deprecated)]
     pub async fn list_org_invites(
@@ -164,7 +316,7 @@ impl crate::Client {
     ///
     /// Sends `POST /api/atlas/v2/orgs/{orgId}/invites` with resource version 2023-01-01; [`crate::operations::create_org_invite`] builds the same request without a client.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Add One MongoDB Cloud User to One` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::create_org_user` (`Add One MongoDB Cloud User to One Organization` in the MongoDB Cloud Users API) instead"
     )]
     #[allow(deprecated)]
     pub async fn create_org_invite(
@@ -185,7 +337,7 @@ impl crate::Client {
     ///
     /// Sends `PATCH /api/atlas/v2/orgs/{orgId}/invites` with resource version 2023-01-01; [`crate::operations::update_org_invites`] builds the same request without a client.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Update One MongoDB Cloud User in One Organization` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::update_org_user` (`Update One MongoDB Cloud User in One Organization` in the MongoDB Cloud Users API) instead"
     )]
     #[allow(deprecated)]
     pub async fn update_org_invites(
@@ -206,7 +358,7 @@ impl crate::Client {
     ///
     /// Sends `GET /api/atlas/v2/orgs/{orgId}/invites/{invitationId}` with resource version 2023-01-01; [`crate::operations::get_org_invite`] builds the same request without a client.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Return One MongoDB Cloud User in One Organization` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::get_org_user` (`Return One MongoDB Cloud User in One Organization` in the MongoDB Cloud Users API) instead"
     )]
     #[allow(deprecated)]
     pub async fn get_org_invite(
@@ -227,7 +379,7 @@ impl crate::Client {
     ///
     /// Sends `DELETE /api/atlas/v2/orgs/{orgId}/invites/{invitationId}` with resource version 2023-01-01; [`crate::operations::delete_org_invite`] builds the same request without a client.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Remove One MongoDB Cloud User in One Organization` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::remove_org_user` (`Remove One MongoDB Cloud User from One Organization` in the MongoDB Cloud Users API) instead"
     )]
     #[allow(deprecated)]
     pub async fn delete_org_invite(
@@ -248,7 +400,7 @@ impl crate::Client {
     ///
     /// Sends `PATCH /api/atlas/v2/orgs/{orgId}/invites/{invitationId}` with resource version 2023-01-01; [`crate::operations::update_org_invite_by_id`] builds the same request without a client.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Update One MongoDB Cloud User in One Organization` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::update_org_user` (`Update One MongoDB Cloud User in One Organization` in the MongoDB Cloud Users API) instead"
     )]
     #[allow(deprecated)]
     pub async fn update_org_invite_by_id(
@@ -260,6 +412,176 @@ impl crate::Client {
         use crate::operations::update_org_invite_by_id as operation;
 
         let request = operation::request(self.base_url(), org_id, invitation_id, body)?;
+        let response = self.execute(request, &operation::INFO).await?;
+        operation::response(response)
+    }
+
+    /// Return All MongoDB Cloud Users in One Organization
+    ///
+    /// Lists the MongoDB Cloud users of the given organization, active and pending, one page at a time. Users invited through the deprecated invitation endpoints do not appear. The calling Service Account or API key needs the Organization Member role.
+    ///
+    /// Sends `GET /api/atlas/v2/orgs/{orgId}/users` with resource version 2025-02-19; [`crate::operations::list_org_users`] builds the same request without a client.
+    pub async fn list_org_users(
+        &self,
+        org_id: &crate::ids::OrgId,
+        query: &crate::operations::list_org_users::Query,
+    ) -> Result<crate::models::PaginatedOrgUser, crate::Error> {
+        use crate::operations::list_org_users as operation;
+
+        let request = operation::request(self.base_url(), org_id, query)?;
+        let response = self.execute(request, &operation::INFO).await?;
+        operation::response(response)
+    }
+
+    /// Every item of [`Client::list_org_users`], page after page: a stream that asks for the next page when the current one is used up, holds one page at a time, ends after the last page (a short page, or one without a `next` link) and ends at the first error.
+    ///
+    /// The query's `page_num` says where to start (default: the first page) and its `items_per_page` how many items a page holds; counts are not asked for (`includeCount=false`) unless the query sets them.
+    pub fn list_org_users_stream(
+        &self,
+        org_id: &crate::ids::OrgId,
+        query: &crate::operations::list_org_users::Query,
+    ) -> impl futures::Stream<
+        Item = Result<crate::models::OrgUserResponse, crate::Error>,
+    > + Send + 'static {
+        let client = self.clone();
+        let org_id = org_id.clone();
+        let mut query = query.clone();
+        if query.include_count.is_none() {
+            query.include_count = Some(false);
+        }
+        if query.items_per_page.is_none() {
+            query.items_per_page = Some(100);
+        }
+        let page_size = query.items_per_page.and_then(|size| usize::try_from(size).ok());
+        let first = query.page_num.map_or(1, i64::from);
+        crate::runtime::paginate(
+            first,
+            page_size,
+            move |page_num| {
+                let client = client.clone();
+                let org_id = org_id.clone();
+                let mut query = query.clone();
+                async move {
+                    query.page_num = Some(
+                        <i64 as crate::runtime::PageNumber>::from_page(page_num)?,
+                    );
+                    let page = client.list_org_users(&org_id, &query).await?;
+                    Ok(crate::runtime::Page {
+                        has_next: page
+                            .links
+                            .as_deref()
+                            .map(|links| {
+                                links.iter().any(|link| link.rel.as_deref() == Some("next"))
+                            }),
+                        items: page.results.unwrap_or_default(),
+                    })
+                }
+            },
+        )
+    }
+
+    /// Add One MongoDB Cloud User to One Organization
+    ///
+    /// Invites one MongoDB Cloud user, new or existing, to the given organization; the invitation goes to the given email address and lapses after 30 days. Someone without a MongoDB Cloud account sets one up when accepting. An earlier expired or rejected invitation for the same email address is replaced; an existing pending or active user is a conflict. The calling Service Account or API key needs the Organization Owner role.
+    ///
+    /// Sends `POST /api/atlas/v2/orgs/{orgId}/users` with resource version 2025-02-19; [`crate::operations::create_org_user`] builds the same request without a client.
+    pub async fn create_org_user(
+        &self,
+        org_id: &crate::ids::OrgId,
+        body: &crate::models::OrgUserRequest,
+    ) -> Result<crate::models::OrgUserResponse, crate::Error> {
+        use crate::operations::create_org_user as operation;
+
+        let request = operation::request(self.base_url(), org_id, body)?;
+        let response = self.execute(request, &operation::INFO).await?;
+        operation::response(response)
+    }
+
+    /// Return One MongoDB Cloud User in One Organization
+    ///
+    /// Reads one human MongoDB Cloud user, active or pending, as a member of the given organization (API keys are read through the API key endpoints). Pending users invited through the deprecated invitation endpoints are not found here. The calling Service Account or API key needs the Organization Member role.
+    ///
+    /// Sends `GET /api/atlas/v2/orgs/{orgId}/users/{userId}` with resource version 2025-02-19; [`crate::operations::get_org_user`] builds the same request without a client.
+    pub async fn get_org_user(
+        &self,
+        org_id: &crate::ids::OrgId,
+        user_id: &crate::ids::UserId,
+        query: &crate::operations::get_org_user::Query,
+    ) -> Result<crate::models::OrgUserResponse, crate::Error> {
+        use crate::operations::get_org_user as operation;
+
+        let request = operation::request(self.base_url(), org_id, user_id, query)?;
+        let response = self.execute(request, &operation::INFO).await?;
+        operation::response(response)
+    }
+
+    /// Remove One MongoDB Cloud User from One Organization
+    ///
+    /// Takes one user, active or still pending, out of the given organization. Pending users invited through the deprecated invitation endpoints cannot be removed this way. The calling Service Account or API key needs the Organization Owner role.
+    ///
+    /// Sends `DELETE /api/atlas/v2/orgs/{orgId}/users/{userId}` with resource version 2025-02-19; [`crate::operations::remove_org_user`] builds the same request without a client.
+    pub async fn remove_org_user(
+        &self,
+        org_id: &crate::ids::OrgId,
+        user_id: &crate::ids::UserId,
+    ) -> Result<(), crate::Error> {
+        use crate::operations::remove_org_user as operation;
+
+        let request = operation::request(self.base_url(), org_id, user_id)?;
+        let response = self.execute(request, &operation::INFO).await?;
+        operation::response(response)
+    }
+
+    /// Update One MongoDB Cloud User in One Organization
+    ///
+    /// Changes the roles and teams of one user of the given organization, whether active or still pending. Send only the fields to change: a field sent empty is cleared. Pending users invited through the deprecated invitation endpoints cannot be changed this way. The calling Service Account or API key needs the Organization Owner role.
+    ///
+    /// Sends `PATCH /api/atlas/v2/orgs/{orgId}/users/{userId}` with resource version 2025-02-19; [`crate::operations::update_org_user`] builds the same request without a client.
+    pub async fn update_org_user(
+        &self,
+        org_id: &crate::ids::OrgId,
+        user_id: &crate::ids::UserId,
+        body: &crate::models::OrgUserUpdateRequest,
+    ) -> Result<crate::models::OrgUserResponse, crate::Error> {
+        use crate::operations::update_org_user as operation;
+
+        let request = operation::request(self.base_url(), org_id, user_id, body)?;
+        let response = self.execute(request, &operation::INFO).await?;
+        operation::response(response)
+    }
+
+    /// Add One Organization Role to One MongoDB Cloud User
+    ///
+    /// Grants one more organization role to one user of the given organization, whether active or still pending, in one atomic step. Pending users invited through the deprecated invitation endpoints cannot be changed this way. The calling Service Account or API key needs the Organization Owner role.
+    ///
+    /// Sends `POST /api/atlas/v2/orgs/{orgId}/users/{userId}:addRole` with resource version 2025-02-19; [`crate::operations::add_org_user_role`] builds the same request without a client.
+    pub async fn add_org_user_role(
+        &self,
+        org_id: &crate::ids::OrgId,
+        user_id: &crate::ids::UserId,
+        body: &crate::models::AddOrRemoveOrgRole,
+    ) -> Result<crate::models::OrgUserResponse, crate::Error> {
+        use crate::operations::add_org_user_role as operation;
+
+        let request = operation::request(self.base_url(), org_id, user_id, body)?;
+        let response = self.execute(request, &operation::INFO).await?;
+        operation::response(response)
+    }
+
+    /// Remove One Organization Role from One MongoDB Cloud User
+    ///
+    /// Takes one organization role away from one user of the given organization, whether active or still pending, in one atomic step. A user keeps at least one role at all times, so to swap a user's only role, add the new one first. Pending users invited through the deprecated invitation endpoints cannot be changed this way. The calling Service Account or API key needs the Organization Owner role.
+    ///
+    /// Sends `POST /api/atlas/v2/orgs/{orgId}/users/{userId}:removeRole` with resource version 2025-02-19; [`crate::operations::remove_org_user_role`] builds the same request without a client.
+    pub async fn remove_org_user_role(
+        &self,
+        org_id: &crate::ids::OrgId,
+        user_id: &crate::ids::UserId,
+        body: &crate::models::AddOrRemoveOrgRole,
+    ) -> Result<crate::models::OrgUserResponse, crate::Error> {
+        use crate::operations::remove_org_user_role as operation;
+
+        let request = operation::request(self.base_url(), org_id, user_id, body)?;
         let response = self.execute(request, &operation::INFO).await?;
         operation::response(response)
     }

@@ -193,3 +193,65 @@ impl<'de> serde::Deserialize<'de> for OrgId {
         OrgId::try_from(value).map_err(serde::de::Error::custom)
     }
 }
+
+/// 24-character hexadecimal string that identifies the MongoDB Cloud user, active or pending; list the users and filter by `username` to find it.
+///
+/// # Examples
+///
+/// ```rust
+/// let id: atlas_admin::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+/// assert_eq!(id.as_str(), "32b6e34b3d91647abb20e7b8");
+/// assert!("../32b6e34b3d91647abb20e7b8".parse::<atlas_admin::UserId>().is_err());
+/// # Ok::<(), atlas_admin::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UserId(String);
+impl UserId {
+    /// The identifier as it appears in paths and bodies.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for UserId {
+    type Err = ParseIdError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        crate::runtime::check_hex24("UserId", value)?;
+        Ok(UserId(value.to_owned()))
+    }
+}
+
+impl TryFrom<String> for UserId {
+    type Error = ParseIdError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        crate::runtime::check_hex24("UserId", &value)?;
+        Ok(UserId(value))
+    }
+}
+
+impl std::fmt::Display for UserId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for UserId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl serde::Serialize for UserId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        UserId::try_from(value).map_err(serde::de::Error::custom)
+    }
+}

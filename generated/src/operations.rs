@@ -33,12 +33,25 @@ pub static OPERATIONS: &[OperationInfo] = &[
     get_group_invite::INFO,
     delete_group_invite::INFO,
     update_group_invite_by_id::INFO,
+    list_group_users::INFO,
+    add_group_users::INFO,
+    get_group_user::INFO,
+    remove_group_user::INFO,
+    add_group_user_role::INFO,
+    remove_group_user_role::INFO,
     list_org_invites::INFO,
     create_org_invite::INFO,
     update_org_invites::INFO,
     get_org_invite::INFO,
     delete_org_invite::INFO,
     update_org_invite_by_id::INFO,
+    list_org_users::INFO,
+    create_org_user::INFO,
+    get_org_user::INFO,
+    remove_org_user::INFO,
+    update_org_user::INFO,
+    add_org_user_role::INFO,
+    remove_org_user_role::INFO,
 ];
 
 /// `listGroupInvites`: Return All Invitations in One Project
@@ -70,7 +83,7 @@ pub mod list_group_invites {
     ///
     /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Return All MongoDB Cloud Users in One Project` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::list_group_users` (`Return All MongoDB Cloud Users in One Project` in the MongoDB Cloud Users API) instead"
     )]
     pub fn request(
         base_url: &str,
@@ -119,7 +132,7 @@ pub mod create_group_invite {
     ///
     /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Add One MongoDB Cloud User to One Project` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::add_group_users` (`Add One MongoDB Cloud User to One Project` in the MongoDB Cloud Users API) instead"
     )]
     pub fn request(
         base_url: &str,
@@ -171,7 +184,7 @@ pub mod update_group_invites {
     ///
     /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Add One Project Role to One MongoDB Cloud User` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::add_group_user_role` (`Add One Project Role to One MongoDB Cloud User` in the MongoDB Cloud Users API) instead"
     )]
     pub fn request(
         base_url: &str,
@@ -220,7 +233,7 @@ pub mod get_group_invite {
     ///
     /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Return One MongoDB Cloud User in One Project` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::get_group_user` (`Return One MongoDB Cloud User in One Project` in the MongoDB Cloud Users API) instead"
     )]
     pub fn request(
         base_url: &str,
@@ -265,7 +278,7 @@ pub mod delete_group_invite {
     ///
     /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Remove One MongoDB Cloud User from One Project` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::remove_group_user` (`Remove One MongoDB Cloud User from One Project` in the MongoDB Cloud Users API) instead"
     )]
     pub fn request(
         base_url: &str,
@@ -313,7 +326,7 @@ pub mod update_group_invite_by_id {
     ///
     /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Add One Project Role to One MongoDB Cloud User` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::add_group_user_role` (`Add One Project Role to One MongoDB Cloud User` in the MongoDB Cloud Users API) instead"
     )]
     pub fn request(
         base_url: &str,
@@ -338,6 +351,332 @@ pub mod update_group_invite_by_id {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::GroupInvitation, crate::Error> {
+        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+    }
+}
+
+/// `listGroupUsers`: Return All MongoDB Cloud Users in One Project
+pub mod list_group_users {
+    use super::OperationInfo;
+
+    /// What the spec says about this operation.
+    pub const INFO: OperationInfo = OperationInfo {
+        operation_id: "listGroupUsers",
+        method: "GET",
+        path: "/api/atlas/v2/groups/{groupId}/users",
+        api_version: "2025-02-19",
+        deprecated: false,
+        sunset: None,
+        summary: "Return All MongoDB Cloud Users in One Project",
+    };
+
+    /// The media type asked for in `Accept`: resource version 2025-02-19.
+    pub const ACCEPT: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// The query parameters; `Default` leaves every optional one out.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Query {
+        /// Whether the response says how many items there are in all (`totalCount`).
+        pub include_count: Option<bool>,
+        /// How many items one page of the response holds.
+        pub items_per_page: Option<i64>,
+        /// Which page of the results to return, counting from 1.
+        pub page_num: Option<i64>,
+        /// Also list the users who have a role in the project only through one of their teams. When false, only users holding a project role themselves are listed.
+        pub flatten_teams: Option<bool>,
+        /// Also list the users who reach the project implicitly through an organization role (Organization Owner or Organization Read Only). When false, only users holding a project role are listed.
+        pub include_org_users: Option<bool>,
+        /// Only list users with this organization membership status: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED` or `INVITATION_REJECTED`; without it, active and pending users are listed. Deprecated: use `orgMembershipStatuses`, and never both.
+        pub org_membership_status: Option<String>,
+        /// Only include users with one of these organization membership statuses (`ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`); repeat the parameter for each status. Without it, active and pending users are included. Cannot be combined with `orgMembershipStatus`.
+        pub org_membership_statuses: Option<Vec<String>>,
+        /// Only list the user with this email address.
+        pub username: Option<String>,
+    }
+
+    /// Builds the `GET /api/atlas/v2/groups/{groupId}/users` request for `listGroupUsers`, against `base_url` (`https://cloud.mongodb.com` for Atlas).
+    ///
+    /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
+    pub fn request(
+        base_url: &str,
+        group_id: &crate::ids::GroupId,
+        query: &crate::operations::list_group_users::Query,
+    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+        let mut url = crate::runtime::base_url(base_url);
+        url.push_str("/api/atlas/v2/groups/");
+        url.push_str(group_id.as_str());
+        url.push_str("/users");
+        let mut writer = crate::runtime::QueryWriter::new(&mut url);
+        writer.push_opt_display("includeCount", query.include_count.as_ref());
+        writer.push_opt_display("itemsPerPage", query.items_per_page.as_ref());
+        writer.push_opt_display("pageNum", query.page_num.as_ref());
+        writer.push_opt_display("flattenTeams", query.flatten_teams.as_ref());
+        writer.push_opt_display("includeOrgUsers", query.include_org_users.as_ref());
+        writer
+            .push_opt_display(
+                "orgMembershipStatus",
+                query.org_membership_status.as_ref(),
+            );
+        for value in query.org_membership_statuses.as_ref().into_iter().flatten() {
+            writer.push_opt_display("orgMembershipStatuses", Some(value));
+        }
+        writer.push_opt_display("username", query.username.as_ref());
+        crate::runtime::build_request(http::Method::GET, &url, ACCEPT, None)
+    }
+
+    /// Decodes the response to `listGroupUsers`: the body of a 200 or the `Error` the response stands for.
+    pub fn response<B: AsRef<[u8]>>(
+        response: http::Response<B>,
+    ) -> Result<crate::models::PaginatedGroupUser, crate::Error> {
+        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+    }
+}
+
+/// `addGroupUsers`: Add One MongoDB Cloud User to One Project
+pub mod add_group_users {
+    use super::OperationInfo;
+
+    /// What the spec says about this operation.
+    pub const INFO: OperationInfo = OperationInfo {
+        operation_id: "addGroupUsers",
+        method: "POST",
+        path: "/api/atlas/v2/groups/{groupId}/users",
+        api_version: "2025-02-19",
+        deprecated: false,
+        sunset: None,
+        summary: "Add One MongoDB Cloud User to One Project",
+    };
+
+    /// The media type asked for in `Accept`: resource version 2025-02-19.
+    pub const ACCEPT: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// The media type of the request body.
+    pub const CONTENT_TYPE: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// Builds the `POST /api/atlas/v2/groups/{groupId}/users` request for `addGroupUsers`, against `base_url` (`https://cloud.mongodb.com` for Atlas).
+    ///
+    /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
+    pub fn request(
+        base_url: &str,
+        group_id: &crate::ids::GroupId,
+        body: &crate::models::GroupUserRequest,
+    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+        let mut url = crate::runtime::base_url(base_url);
+        url.push_str("/api/atlas/v2/groups/");
+        url.push_str(group_id.as_str());
+        url.push_str("/users");
+        crate::runtime::build_request(
+            http::Method::POST,
+            &url,
+            ACCEPT,
+            Some((CONTENT_TYPE, crate::runtime::json_body(body)?)),
+        )
+    }
+
+    /// Decodes the response to `addGroupUsers`: the body of a 201 or the `Error` the response stands for.
+    pub fn response<B: AsRef<[u8]>>(
+        response: http::Response<B>,
+    ) -> Result<crate::models::GroupUserResponse, crate::Error> {
+        crate::runtime::decode_json(response, &[http::StatusCode::CREATED])
+    }
+}
+
+/// `getGroupUser`: Return One MongoDB Cloud User in One Project
+pub mod get_group_user {
+    use super::OperationInfo;
+
+    /// What the spec says about this operation.
+    pub const INFO: OperationInfo = OperationInfo {
+        operation_id: "getGroupUser",
+        method: "GET",
+        path: "/api/atlas/v2/groups/{groupId}/users/{userId}",
+        api_version: "2025-02-19",
+        deprecated: false,
+        sunset: None,
+        summary: "Return One MongoDB Cloud User in One Project",
+    };
+
+    /// The media type asked for in `Accept`: resource version 2025-02-19.
+    pub const ACCEPT: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// The query parameters; `Default` leaves every optional one out.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Query {
+        /// Only include users with one of these organization membership statuses (`ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`); repeat the parameter for each status. Without it, active and pending users are included. Cannot be combined with `orgMembershipStatus`.
+        pub org_membership_statuses: Option<Vec<String>>,
+    }
+
+    /// Builds the `GET /api/atlas/v2/groups/{groupId}/users/{userId}` request for `getGroupUser`, against `base_url` (`https://cloud.mongodb.com` for Atlas).
+    ///
+    /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
+    pub fn request(
+        base_url: &str,
+        group_id: &crate::ids::GroupId,
+        user_id: &crate::ids::UserId,
+        query: &crate::operations::get_group_user::Query,
+    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+        let mut url = crate::runtime::base_url(base_url);
+        url.push_str("/api/atlas/v2/groups/");
+        url.push_str(group_id.as_str());
+        url.push_str("/users/");
+        url.push_str(user_id.as_str());
+        let mut writer = crate::runtime::QueryWriter::new(&mut url);
+        for value in query.org_membership_statuses.as_ref().into_iter().flatten() {
+            writer.push_opt_display("orgMembershipStatuses", Some(value));
+        }
+        crate::runtime::build_request(http::Method::GET, &url, ACCEPT, None)
+    }
+
+    /// Decodes the response to `getGroupUser`: the body of a 200 or the `Error` the response stands for.
+    pub fn response<B: AsRef<[u8]>>(
+        response: http::Response<B>,
+    ) -> Result<crate::models::GroupUserResponse, crate::Error> {
+        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+    }
+}
+
+/// `removeGroupUser`: Remove One MongoDB Cloud User from One Project
+pub mod remove_group_user {
+    use super::OperationInfo;
+
+    /// What the spec says about this operation.
+    pub const INFO: OperationInfo = OperationInfo {
+        operation_id: "removeGroupUser",
+        method: "DELETE",
+        path: "/api/atlas/v2/groups/{groupId}/users/{userId}",
+        api_version: "2025-02-19",
+        deprecated: false,
+        sunset: None,
+        summary: "Remove One MongoDB Cloud User from One Project",
+    };
+
+    /// The media type asked for in `Accept`: resource version 2025-02-19.
+    pub const ACCEPT: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// Builds the `DELETE /api/atlas/v2/groups/{groupId}/users/{userId}` request for `removeGroupUser`, against `base_url` (`https://cloud.mongodb.com` for Atlas).
+    ///
+    /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
+    pub fn request(
+        base_url: &str,
+        group_id: &crate::ids::GroupId,
+        user_id: &crate::ids::UserId,
+    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+        let mut url = crate::runtime::base_url(base_url);
+        url.push_str("/api/atlas/v2/groups/");
+        url.push_str(group_id.as_str());
+        url.push_str("/users/");
+        url.push_str(user_id.as_str());
+        crate::runtime::build_request(http::Method::DELETE, &url, ACCEPT, None)
+    }
+
+    /// Decodes the response to `removeGroupUser`: the body of a 204 or the `Error` the response stands for.
+    pub fn response<B: AsRef<[u8]>>(
+        response: http::Response<B>,
+    ) -> Result<(), crate::Error> {
+        crate::runtime::expect_empty(response, &[http::StatusCode::NO_CONTENT])
+    }
+}
+
+/// `addGroupUserRole`: Add One Project Role to One MongoDB Cloud User
+pub mod add_group_user_role {
+    use super::OperationInfo;
+
+    /// What the spec says about this operation.
+    pub const INFO: OperationInfo = OperationInfo {
+        operation_id: "addGroupUserRole",
+        method: "POST",
+        path: "/api/atlas/v2/groups/{groupId}/users/{userId}:addRole",
+        api_version: "2025-02-19",
+        deprecated: false,
+        sunset: None,
+        summary: "Add One Project Role to One MongoDB Cloud User",
+    };
+
+    /// The media type asked for in `Accept`: resource version 2025-02-19.
+    pub const ACCEPT: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// The media type of the request body.
+    pub const CONTENT_TYPE: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// Builds the `POST /api/atlas/v2/groups/{groupId}/users/{userId}:addRole` request for `addGroupUserRole`, against `base_url` (`https://cloud.mongodb.com` for Atlas).
+    ///
+    /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
+    pub fn request(
+        base_url: &str,
+        group_id: &crate::ids::GroupId,
+        user_id: &crate::ids::UserId,
+        body: &crate::models::AddOrRemoveGroupRole,
+    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+        let mut url = crate::runtime::base_url(base_url);
+        url.push_str("/api/atlas/v2/groups/");
+        url.push_str(group_id.as_str());
+        url.push_str("/users/");
+        url.push_str(user_id.as_str());
+        url.push_str(":addRole");
+        crate::runtime::build_request(
+            http::Method::POST,
+            &url,
+            ACCEPT,
+            Some((CONTENT_TYPE, crate::runtime::json_body(body)?)),
+        )
+    }
+
+    /// Decodes the response to `addGroupUserRole`: the body of a 200 or the `Error` the response stands for.
+    pub fn response<B: AsRef<[u8]>>(
+        response: http::Response<B>,
+    ) -> Result<crate::models::GroupUserResponse, crate::Error> {
+        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+    }
+}
+
+/// `removeGroupUserRole`: Remove One Project Role from One MongoDB Cloud User
+pub mod remove_group_user_role {
+    use super::OperationInfo;
+
+    /// What the spec says about this operation.
+    pub const INFO: OperationInfo = OperationInfo {
+        operation_id: "removeGroupUserRole",
+        method: "POST",
+        path: "/api/atlas/v2/groups/{groupId}/users/{userId}:removeRole",
+        api_version: "2025-02-19",
+        deprecated: false,
+        sunset: None,
+        summary: "Remove One Project Role from One MongoDB Cloud User",
+    };
+
+    /// The media type asked for in `Accept`: resource version 2025-02-19.
+    pub const ACCEPT: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// The media type of the request body.
+    pub const CONTENT_TYPE: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// Builds the `POST /api/atlas/v2/groups/{groupId}/users/{userId}:removeRole` request for `removeGroupUserRole`, against `base_url` (`https://cloud.mongodb.com` for Atlas).
+    ///
+    /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
+    pub fn request(
+        base_url: &str,
+        group_id: &crate::ids::GroupId,
+        user_id: &crate::ids::UserId,
+        body: &crate::models::AddOrRemoveGroupRole,
+    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+        let mut url = crate::runtime::base_url(base_url);
+        url.push_str("/api/atlas/v2/groups/");
+        url.push_str(group_id.as_str());
+        url.push_str("/users/");
+        url.push_str(user_id.as_str());
+        url.push_str(":removeRole");
+        crate::runtime::build_request(
+            http::Method::POST,
+            &url,
+            ACCEPT,
+            Some((CONTENT_TYPE, crate::runtime::json_body(body)?)),
+        )
+    }
+
+    /// Decodes the response to `removeGroupUserRole`: the body of a 200 or the `Error` the response stands for.
+    pub fn response<B: AsRef<[u8]>>(
+        response: http::Response<B>,
+    ) -> Result<crate::models::GroupUserResponse, crate::Error> {
         crate::runtime::decode_json(response, &[http::StatusCode::OK])
     }
 }
@@ -371,7 +710,7 @@ pub mod list_org_invites {
     ///
     /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Return All MongoDB Cloud Users in One Organization` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::list_org_users` (`Return All MongoDB Cloud Users in One Organization` in the MongoDB Cloud Users API) instead"
     )]
     pub fn request(
         base_url: &str,
@@ -420,7 +759,7 @@ pub mod create_org_invite {
     ///
     /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Add One MongoDB Cloud User to One` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::create_org_user` (`Add One MongoDB Cloud User to One Organization` in the MongoDB Cloud Users API) instead"
     )]
     pub fn request(
         base_url: &str,
@@ -472,7 +811,7 @@ pub mod update_org_invites {
     ///
     /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Update One MongoDB Cloud User in One Organization` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::update_org_user` (`Update One MongoDB Cloud User in One Organization` in the MongoDB Cloud Users API) instead"
     )]
     pub fn request(
         base_url: &str,
@@ -521,7 +860,7 @@ pub mod get_org_invite {
     ///
     /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Return One MongoDB Cloud User in One Organization` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::get_org_user` (`Return One MongoDB Cloud User in One Organization` in the MongoDB Cloud Users API) instead"
     )]
     pub fn request(
         base_url: &str,
@@ -566,7 +905,7 @@ pub mod delete_org_invite {
     ///
     /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Remove One MongoDB Cloud User in One Organization` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::remove_org_user` (`Remove One MongoDB Cloud User from One Organization` in the MongoDB Cloud Users API) instead"
     )]
     pub fn request(
         base_url: &str,
@@ -614,7 +953,7 @@ pub mod update_org_invite_by_id {
     ///
     /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
     #[deprecated(
-        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Update One MongoDB Cloud User in One Organization` in the MongoDB Cloud Users API instead"
+        note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::update_org_user` (`Update One MongoDB Cloud User in One Organization` in the MongoDB Cloud Users API) instead"
     )]
     pub fn request(
         base_url: &str,
@@ -639,6 +978,377 @@ pub mod update_org_invite_by_id {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
+        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+    }
+}
+
+/// `listOrgUsers`: Return All MongoDB Cloud Users in One Organization
+pub mod list_org_users {
+    use super::OperationInfo;
+
+    /// What the spec says about this operation.
+    pub const INFO: OperationInfo = OperationInfo {
+        operation_id: "listOrgUsers",
+        method: "GET",
+        path: "/api/atlas/v2/orgs/{orgId}/users",
+        api_version: "2025-02-19",
+        deprecated: false,
+        sunset: None,
+        summary: "Return All MongoDB Cloud Users in One Organization",
+    };
+
+    /// The media type asked for in `Accept`: resource version 2025-02-19.
+    pub const ACCEPT: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// The query parameters; `Default` leaves every optional one out.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Query {
+        /// Whether the response says how many items there are in all (`totalCount`).
+        pub include_count: Option<bool>,
+        /// How many items one page of the response holds.
+        pub items_per_page: Option<i64>,
+        /// Which page of the results to return, counting from 1.
+        pub page_num: Option<i64>,
+        /// Only list the user with this email address.
+        pub username: Option<String>,
+        /// Only list users with this organization membership status: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED` or `INVITATION_REJECTED`; without it, active and pending users are listed. Deprecated: use `orgMembershipStatuses`, and never both.
+        pub org_membership_status: Option<String>,
+        /// Only include users with one of these organization membership statuses (`ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`); repeat the parameter for each status. Without it, active and pending users are included. Cannot be combined with `orgMembershipStatus`.
+        pub org_membership_statuses: Option<Vec<String>>,
+    }
+
+    /// Builds the `GET /api/atlas/v2/orgs/{orgId}/users` request for `listOrgUsers`, against `base_url` (`https://cloud.mongodb.com` for Atlas).
+    ///
+    /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
+    pub fn request(
+        base_url: &str,
+        org_id: &crate::ids::OrgId,
+        query: &crate::operations::list_org_users::Query,
+    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+        let mut url = crate::runtime::base_url(base_url);
+        url.push_str("/api/atlas/v2/orgs/");
+        url.push_str(org_id.as_str());
+        url.push_str("/users");
+        let mut writer = crate::runtime::QueryWriter::new(&mut url);
+        writer.push_opt_display("includeCount", query.include_count.as_ref());
+        writer.push_opt_display("itemsPerPage", query.items_per_page.as_ref());
+        writer.push_opt_display("pageNum", query.page_num.as_ref());
+        writer.push_opt_display("username", query.username.as_ref());
+        writer
+            .push_opt_display(
+                "orgMembershipStatus",
+                query.org_membership_status.as_ref(),
+            );
+        for value in query.org_membership_statuses.as_ref().into_iter().flatten() {
+            writer.push_opt_display("orgMembershipStatuses", Some(value));
+        }
+        crate::runtime::build_request(http::Method::GET, &url, ACCEPT, None)
+    }
+
+    /// Decodes the response to `listOrgUsers`: the body of a 200 or the `Error` the response stands for.
+    pub fn response<B: AsRef<[u8]>>(
+        response: http::Response<B>,
+    ) -> Result<crate::models::PaginatedOrgUser, crate::Error> {
+        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+    }
+}
+
+/// `createOrgUser`: Add One MongoDB Cloud User to One Organization
+pub mod create_org_user {
+    use super::OperationInfo;
+
+    /// What the spec says about this operation.
+    pub const INFO: OperationInfo = OperationInfo {
+        operation_id: "createOrgUser",
+        method: "POST",
+        path: "/api/atlas/v2/orgs/{orgId}/users",
+        api_version: "2025-02-19",
+        deprecated: false,
+        sunset: None,
+        summary: "Add One MongoDB Cloud User to One Organization",
+    };
+
+    /// The media type asked for in `Accept`: resource version 2025-02-19.
+    pub const ACCEPT: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// The media type of the request body.
+    pub const CONTENT_TYPE: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// Builds the `POST /api/atlas/v2/orgs/{orgId}/users` request for `createOrgUser`, against `base_url` (`https://cloud.mongodb.com` for Atlas).
+    ///
+    /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
+    pub fn request(
+        base_url: &str,
+        org_id: &crate::ids::OrgId,
+        body: &crate::models::OrgUserRequest,
+    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+        let mut url = crate::runtime::base_url(base_url);
+        url.push_str("/api/atlas/v2/orgs/");
+        url.push_str(org_id.as_str());
+        url.push_str("/users");
+        crate::runtime::build_request(
+            http::Method::POST,
+            &url,
+            ACCEPT,
+            Some((CONTENT_TYPE, crate::runtime::json_body(body)?)),
+        )
+    }
+
+    /// Decodes the response to `createOrgUser`: the body of a 201 or the `Error` the response stands for.
+    pub fn response<B: AsRef<[u8]>>(
+        response: http::Response<B>,
+    ) -> Result<crate::models::OrgUserResponse, crate::Error> {
+        crate::runtime::decode_json(response, &[http::StatusCode::CREATED])
+    }
+}
+
+/// `getOrgUser`: Return One MongoDB Cloud User in One Organization
+pub mod get_org_user {
+    use super::OperationInfo;
+
+    /// What the spec says about this operation.
+    pub const INFO: OperationInfo = OperationInfo {
+        operation_id: "getOrgUser",
+        method: "GET",
+        path: "/api/atlas/v2/orgs/{orgId}/users/{userId}",
+        api_version: "2025-02-19",
+        deprecated: false,
+        sunset: None,
+        summary: "Return One MongoDB Cloud User in One Organization",
+    };
+
+    /// The media type asked for in `Accept`: resource version 2025-02-19.
+    pub const ACCEPT: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// The query parameters; `Default` leaves every optional one out.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Query {
+        /// Only include users with one of these organization membership statuses (`ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`); repeat the parameter for each status. Without it, active and pending users are included. Cannot be combined with `orgMembershipStatus`.
+        pub org_membership_statuses: Option<Vec<String>>,
+    }
+
+    /// Builds the `GET /api/atlas/v2/orgs/{orgId}/users/{userId}` request for `getOrgUser`, against `base_url` (`https://cloud.mongodb.com` for Atlas).
+    ///
+    /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
+    pub fn request(
+        base_url: &str,
+        org_id: &crate::ids::OrgId,
+        user_id: &crate::ids::UserId,
+        query: &crate::operations::get_org_user::Query,
+    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+        let mut url = crate::runtime::base_url(base_url);
+        url.push_str("/api/atlas/v2/orgs/");
+        url.push_str(org_id.as_str());
+        url.push_str("/users/");
+        url.push_str(user_id.as_str());
+        let mut writer = crate::runtime::QueryWriter::new(&mut url);
+        for value in query.org_membership_statuses.as_ref().into_iter().flatten() {
+            writer.push_opt_display("orgMembershipStatuses", Some(value));
+        }
+        crate::runtime::build_request(http::Method::GET, &url, ACCEPT, None)
+    }
+
+    /// Decodes the response to `getOrgUser`: the body of a 200 or the `Error` the response stands for.
+    pub fn response<B: AsRef<[u8]>>(
+        response: http::Response<B>,
+    ) -> Result<crate::models::OrgUserResponse, crate::Error> {
+        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+    }
+}
+
+/// `removeOrgUser`: Remove One MongoDB Cloud User from One Organization
+pub mod remove_org_user {
+    use super::OperationInfo;
+
+    /// What the spec says about this operation.
+    pub const INFO: OperationInfo = OperationInfo {
+        operation_id: "removeOrgUser",
+        method: "DELETE",
+        path: "/api/atlas/v2/orgs/{orgId}/users/{userId}",
+        api_version: "2025-02-19",
+        deprecated: false,
+        sunset: None,
+        summary: "Remove One MongoDB Cloud User from One Organization",
+    };
+
+    /// The media type asked for in `Accept`: resource version 2025-02-19.
+    pub const ACCEPT: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// Builds the `DELETE /api/atlas/v2/orgs/{orgId}/users/{userId}` request for `removeOrgUser`, against `base_url` (`https://cloud.mongodb.com` for Atlas).
+    ///
+    /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
+    pub fn request(
+        base_url: &str,
+        org_id: &crate::ids::OrgId,
+        user_id: &crate::ids::UserId,
+    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+        let mut url = crate::runtime::base_url(base_url);
+        url.push_str("/api/atlas/v2/orgs/");
+        url.push_str(org_id.as_str());
+        url.push_str("/users/");
+        url.push_str(user_id.as_str());
+        crate::runtime::build_request(http::Method::DELETE, &url, ACCEPT, None)
+    }
+
+    /// Decodes the response to `removeOrgUser`: the body of a 204 or the `Error` the response stands for.
+    pub fn response<B: AsRef<[u8]>>(
+        response: http::Response<B>,
+    ) -> Result<(), crate::Error> {
+        crate::runtime::expect_empty(response, &[http::StatusCode::NO_CONTENT])
+    }
+}
+
+/// `updateOrgUser`: Update One MongoDB Cloud User in One Organization
+pub mod update_org_user {
+    use super::OperationInfo;
+
+    /// What the spec says about this operation.
+    pub const INFO: OperationInfo = OperationInfo {
+        operation_id: "updateOrgUser",
+        method: "PATCH",
+        path: "/api/atlas/v2/orgs/{orgId}/users/{userId}",
+        api_version: "2025-02-19",
+        deprecated: false,
+        sunset: None,
+        summary: "Update One MongoDB Cloud User in One Organization",
+    };
+
+    /// The media type asked for in `Accept`: resource version 2025-02-19.
+    pub const ACCEPT: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// The media type of the request body.
+    pub const CONTENT_TYPE: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// Builds the `PATCH /api/atlas/v2/orgs/{orgId}/users/{userId}` request for `updateOrgUser`, against `base_url` (`https://cloud.mongodb.com` for Atlas).
+    ///
+    /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
+    pub fn request(
+        base_url: &str,
+        org_id: &crate::ids::OrgId,
+        user_id: &crate::ids::UserId,
+        body: &crate::models::OrgUserUpdateRequest,
+    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+        let mut url = crate::runtime::base_url(base_url);
+        url.push_str("/api/atlas/v2/orgs/");
+        url.push_str(org_id.as_str());
+        url.push_str("/users/");
+        url.push_str(user_id.as_str());
+        crate::runtime::build_request(
+            http::Method::PATCH,
+            &url,
+            ACCEPT,
+            Some((CONTENT_TYPE, crate::runtime::json_body(body)?)),
+        )
+    }
+
+    /// Decodes the response to `updateOrgUser`: the body of a 200 or the `Error` the response stands for.
+    pub fn response<B: AsRef<[u8]>>(
+        response: http::Response<B>,
+    ) -> Result<crate::models::OrgUserResponse, crate::Error> {
+        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+    }
+}
+
+/// `addOrgUserRole`: Add One Organization Role to One MongoDB Cloud User
+pub mod add_org_user_role {
+    use super::OperationInfo;
+
+    /// What the spec says about this operation.
+    pub const INFO: OperationInfo = OperationInfo {
+        operation_id: "addOrgUserRole",
+        method: "POST",
+        path: "/api/atlas/v2/orgs/{orgId}/users/{userId}:addRole",
+        api_version: "2025-02-19",
+        deprecated: false,
+        sunset: None,
+        summary: "Add One Organization Role to One MongoDB Cloud User",
+    };
+
+    /// The media type asked for in `Accept`: resource version 2025-02-19.
+    pub const ACCEPT: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// The media type of the request body.
+    pub const CONTENT_TYPE: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// Builds the `POST /api/atlas/v2/orgs/{orgId}/users/{userId}:addRole` request for `addOrgUserRole`, against `base_url` (`https://cloud.mongodb.com` for Atlas).
+    ///
+    /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
+    pub fn request(
+        base_url: &str,
+        org_id: &crate::ids::OrgId,
+        user_id: &crate::ids::UserId,
+        body: &crate::models::AddOrRemoveOrgRole,
+    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+        let mut url = crate::runtime::base_url(base_url);
+        url.push_str("/api/atlas/v2/orgs/");
+        url.push_str(org_id.as_str());
+        url.push_str("/users/");
+        url.push_str(user_id.as_str());
+        url.push_str(":addRole");
+        crate::runtime::build_request(
+            http::Method::POST,
+            &url,
+            ACCEPT,
+            Some((CONTENT_TYPE, crate::runtime::json_body(body)?)),
+        )
+    }
+
+    /// Decodes the response to `addOrgUserRole`: the body of a 200 or the `Error` the response stands for.
+    pub fn response<B: AsRef<[u8]>>(
+        response: http::Response<B>,
+    ) -> Result<crate::models::OrgUserResponse, crate::Error> {
+        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+    }
+}
+
+/// `removeOrgUserRole`: Remove One Organization Role from One MongoDB Cloud User
+pub mod remove_org_user_role {
+    use super::OperationInfo;
+
+    /// What the spec says about this operation.
+    pub const INFO: OperationInfo = OperationInfo {
+        operation_id: "removeOrgUserRole",
+        method: "POST",
+        path: "/api/atlas/v2/orgs/{orgId}/users/{userId}:removeRole",
+        api_version: "2025-02-19",
+        deprecated: false,
+        sunset: None,
+        summary: "Remove One Organization Role from One MongoDB Cloud User",
+    };
+
+    /// The media type asked for in `Accept`: resource version 2025-02-19.
+    pub const ACCEPT: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// The media type of the request body.
+    pub const CONTENT_TYPE: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// Builds the `POST /api/atlas/v2/orgs/{orgId}/users/{userId}:removeRole` request for `removeOrgUserRole`, against `base_url` (`https://cloud.mongodb.com` for Atlas).
+    ///
+    /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
+    pub fn request(
+        base_url: &str,
+        org_id: &crate::ids::OrgId,
+        user_id: &crate::ids::UserId,
+        body: &crate::models::AddOrRemoveOrgRole,
+    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+        let mut url = crate::runtime::base_url(base_url);
+        url.push_str("/api/atlas/v2/orgs/");
+        url.push_str(org_id.as_str());
+        url.push_str("/users/");
+        url.push_str(user_id.as_str());
+        url.push_str(":removeRole");
+        crate::runtime::build_request(
+            http::Method::POST,
+            &url,
+            ACCEPT,
+            Some((CONTENT_TYPE, crate::runtime::json_body(body)?)),
+        )
+    }
+
+    /// Decodes the response to `removeOrgUserRole`: the body of a 200 or the `Error` the response stands for.
+    pub fn response<B: AsRef<[u8]>>(
+        response: http::Response<B>,
+    ) -> Result<crate::models::OrgUserResponse, crate::Error> {
         crate::runtime::decode_json(response, &[http::StatusCode::OK])
     }
 }
