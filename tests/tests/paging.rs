@@ -28,11 +28,14 @@ fn user(n: usize) -> Value {
     }
 }
 
+/// The query pairs of each request the server saw, in order.
+type Seen = Arc<Mutex<Vec<Vec<(String, String)>>>>;
+
 /// Serves `users` a page at a time as Atlas does (`pageNum` from 1, `itemsPerPage`, a `next`
 /// link on every page but the last), records each request's query, and answers 404 for
 /// `failing_page`.
 struct Users {
-    seen: Arc<Mutex<Vec<Vec<(String, String)>>>>,
+    seen: Seen,
     failing_page: Option<usize>,
 }
 
@@ -58,7 +61,7 @@ impl Respond for Users {
     }
 }
 
-async fn serve(failing_page: Option<usize>) -> (MockServer, Client, Arc<Mutex<Vec<Vec<(String, String)>>>>) {
+async fn serve(failing_page: Option<usize>) -> (MockServer, Client, Seen) {
     let server = MockServer::start().await;
     let seen = Arc::new(Mutex::new(Vec::new()));
     Mock::given(method("GET"))
