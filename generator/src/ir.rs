@@ -111,6 +111,8 @@ pub struct SharedField {
     pub ty: Ty,
     /// Present in every variant (else the method returns an `Option`).
     pub required: bool,
+    /// Per variant, in order: whether its struct holds the field as an `Option`.
+    pub optional_in: Vec<bool>,
     pub doc: Option<String>,
 }
 

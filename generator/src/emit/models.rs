@@ -356,7 +356,8 @@ fn emit_union(api: &Api, u: &Union) -> TokenStream {
     }
 }
 
-/// A method that reads `field` from whichever variant the union holds.
+/// A method that reads `field` from whichever variant the union holds. The method returns an
+/// `Option` when some variant may lack the field; a variant that always has it wraps it.
 fn shared_accessor(api: &Api, u: &Union, variants: &[proc_macro2::Ident], field: &SharedField) -> TokenStream {
     let union = ident(&u.name);
     let catch_all = ident(&u.catch_all);
@@ -365,28 +366,42 @@ fn shared_accessor(api: &Api, u: &Union, variants: &[proc_macro2::Ident], field:
     let doc = docs(field.doc.as_deref().unwrap_or(&format!("The `{}` every variant has.", field.name)));
     let ty = ty_tokens(api, &field.ty, Paths::Bare);
     let by_value = matches!(field.ty, Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64);
-    let (ret, read) = match (&field.ty, field.required) {
-        (_, true) if by_value => (quote!(#ty), quote!(inner.#member)),
-        (Ty::String, true) => (quote!(&str), quote!(&inner.#member)),
-        (Ty::Vec(item), true) => {
+    let borrowed = match &field.ty {
+        _ if by_value => ty.clone(),
+        Ty::String => quote!(&str),
+        Ty::Vec(item) => {
             let item = ty_tokens(api, item, Paths::Bare);
-            (quote!(&[#item]), quote!(&inner.#member))
+            quote!(&[#item])
         }
-        (_, true) => (quote!(&#ty), quote!(&inner.#member)),
-        (_, false) if by_value => (quote!(Option<#ty>), quote!(inner.#member)),
-        (Ty::String, false) => (quote!(Option<&str>), quote!(inner.#member.as_deref())),
-        (Ty::Vec(item), false) => {
-            let item = ty_tokens(api, item, Paths::Bare);
-            (quote!(Option<&[#item]>), quote!(inner.#member.as_deref()))
-        }
-        (_, false) => (quote!(Option<&#ty>), quote!(inner.#member.as_ref())),
+        _ => quote!(&#ty),
+    };
+    // Reads the field held as `Option<T>` (`optional`) or `T`, as the borrowed form.
+    let read = |optional: bool| match (&field.ty, optional) {
+        (_, false) if by_value => quote!(inner.#member),
+        (_, false) => quote!(&inner.#member),
+        (_, true) if by_value => quote!(inner.#member),
+        (Ty::String | Ty::Vec(_), true) => quote!(inner.#member.as_deref()),
+        (_, true) => quote!(inner.#member.as_ref()),
+    };
+    let (ret, arms, catch_all_read) = if field.required {
+        (borrowed, field.optional_in.iter().map(|_| read(false)).collect::<Vec<_>>(), read(false))
+    } else {
+        let arms = field
+            .optional_in
+            .iter()
+            .map(|optional| {
+                let value = read(*optional);
+                if *optional { value } else { quote!(Some(#value)) }
+            })
+            .collect();
+        (quote!(Option<#borrowed>), arms, read(true))
     };
     quote! {
         #doc
         pub fn #method(&self) -> #ret {
             match self {
-                #( #union::#variants(inner) => #read, )*
-                #union::#catch_all(inner) => #read,
+                #( #union::#variants(inner) => #arms, )*
+                #union::#catch_all(inner) => #catch_all_read,
             }
         }
     }

@@ -22,9 +22,18 @@ pub(super) fn share_fields(types: &mut BTreeMap<String, TypeDef>, taken_names: &
         if shared.is_empty() {
             continue;
         }
-        catch_alls.push((union.name.clone(), shared));
+        let optional_in: Vec<Vec<bool>> = shared
+            .iter()
+            .map(|field| {
+                structs
+                    .iter()
+                    .map(|s| s.fields.iter().find(|f| f.wire_name == field.wire_name).is_some_and(is_optional))
+                    .collect()
+            })
+            .collect();
+        catch_alls.push((union.name.clone(), shared, optional_in));
     }
-    for (union_name, shared) in catch_alls {
+    for (union_name, shared, optional_in) in catch_alls {
         let struct_name = fresh(taken_names, &names::unknown_variant_struct(&union_name));
         let Some(TypeDef::Union(union)) = types.get_mut(&union_name) else { continue };
         let rest = names::numbered("other".to_owned(), |taken| shared.iter().any(|field| field.name == taken));
@@ -34,10 +43,12 @@ pub(super) fn share_fields(types: &mut BTreeMap<String, TypeDef>, taken_names: &
         );
         union.shared = shared
             .iter()
-            .map(|field| SharedField {
+            .zip(optional_in)
+            .map(|(field, optional_in)| SharedField {
                 name: field.name.clone(),
                 ty: field.ty.clone(),
-                required: field.required && !field.nullable,
+                required: !is_optional(field),
+                optional_in,
                 doc: field.doc.clone(),
             })
             .collect();
@@ -81,6 +92,11 @@ fn common_fields(structs: &[&Struct]) -> Vec<Field> {
             Some(shared)
         })
         .collect()
+}
+
+/// Held as an `Option`: not required, or `null` allowed.
+fn is_optional(field: &Field) -> bool {
+    !field.required || field.nullable
 }
 
 /// `base`, or `base2`, ... if a type already has that name; the name is then taken.
