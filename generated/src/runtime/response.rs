@@ -59,22 +59,25 @@ pub(crate) fn expect_bytes<B: AsRef<[u8]>>(response: http::Response<B>, expected
 }
 
 /// The error for a response an operation did not expect: [`Error::Api`] when the body
-/// is an Atlas `ApiError`, otherwise [`Error::Decode`] with the status and an excerpt.
+/// is an Atlas `ApiError`, otherwise [`Error::Status`] with the status, the rate-limit
+/// headers and an excerpt (a proxy's error page is not a body Atlas failed to encode).
 pub(crate) fn error_from_response<B: AsRef<[u8]>>(response: &http::Response<B>) -> Error {
     let body = response.body().as_ref();
+    let status = response.status();
+    let rate_limit = RateLimit::from_headers(response.headers());
     match serde_json::from_slice::<ApiError>(body) {
-        Ok(error) => Error::Api(Box::new(ErrorResponse {
-            status: response.status(),
-            error,
-            rate_limit: RateLimit::from_headers(response.headers()),
-        })),
-        Err(source) => Error::Decode { status: response.status(), excerpt: excerpt(body), source },
+        Ok(error) => Error::Api(Box::new(ErrorResponse { status, error, rate_limit })),
+        Err(_) => Error::Status { status, rate_limit, excerpt: excerpt(body) },
     }
 }
 
 /// The first `EXCERPT_CHARS` characters of `body` as lossy UTF-8, `…` marking a cut.
 pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
+    // A character is at most 4 bytes (an invalid byte becomes one character), so this
+    // prefix holds one character past the cut: the cut is exact, and a large body is not
+    // copied whole.
+    let prefix = &body[..body.len().min(4 * (EXCERPT_CHARS + 1))];
+    let text = String::from_utf8_lossy(prefix);
     match text.char_indices().nth(EXCERPT_CHARS) {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text.into_owned(),
@@ -138,10 +141,16 @@ mod tests {
     }
 
     #[test]
-    fn unexpected_status_without_api_error_body_is_a_decode_error() {
-        let err = expect_empty(response(502, &[], "<html>bad gateway</html>"), &[StatusCode::NO_CONTENT]).unwrap_err();
-        assert!(matches!(&err, Error::Decode { status, excerpt, .. }
-            if *status == StatusCode::BAD_GATEWAY && excerpt == "<html>bad gateway</html>"));
+    fn unexpected_status_without_api_error_body_is_a_status_error() {
+        let headers = [("Retry-After", "5")];
+        let err = expect_empty(response(502, &headers, "<html>bad gateway</html>"), &[StatusCode::NO_CONTENT]).unwrap_err();
+        assert!(matches!(&err, Error::Status { status, excerpt, rate_limit, .. }
+            if *status == StatusCode::BAD_GATEWAY && excerpt == "<html>bad gateway</html>"
+                && rate_limit.retry_after == Some(std::time::Duration::from_secs(5))));
+        let err = decode_json::<serde_json::Value, _>(response(503, &[], ""), &[StatusCode::OK]).unwrap_err();
+        assert!(
+            matches!(&err, Error::Status { status, excerpt, .. } if *status == StatusCode::SERVICE_UNAVAILABLE && excerpt.is_empty())
+        );
         // An unexpected success status is not taken for the expected one.
         let err = expect_empty(response(200, &[], "{}"), &[StatusCode::NO_CONTENT]).unwrap_err();
         assert_eq!(err.status(), Some(StatusCode::OK));
@@ -156,5 +165,9 @@ mod tests {
         assert_eq!(cut, format!("{}…", "é".repeat(EXCERPT_CHARS)));
         let exact = "é".repeat(EXCERPT_CHARS);
         assert_eq!(excerpt(exact.as_bytes()), exact);
+        let wide = "😀".repeat(EXCERPT_CHARS + 5);
+        assert_eq!(excerpt(wide.as_bytes()), format!("{}…", "😀".repeat(EXCERPT_CHARS)));
+        let invalid = vec![0xff; 10 * EXCERPT_CHARS];
+        assert_eq!(excerpt(&invalid), format!("{}…", "\u{FFFD}".repeat(EXCERPT_CHARS)));
     }
 }
