@@ -8,6 +8,7 @@
 
 /// What the spec says about one operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct OperationInfo {
     /// The spec's `operationId`.
     pub operation_id: &'static str,
@@ -90,7 +91,7 @@ pub mod list_group_invites {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<Vec<crate::models::GroupInvitation>, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -142,7 +143,7 @@ pub mod create_group_invite {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::GroupInvitation, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -194,7 +195,7 @@ pub mod update_group_invites {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::GroupInvitation, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -239,7 +240,7 @@ pub mod get_group_invite {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::GroupInvitation, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -284,7 +285,7 @@ pub mod delete_group_invite {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<(), crate::Error> {
-        crate::runtime::expect_empty(response, &[http::StatusCode::NO_CONTENT])
+        crate::runtime::expect_empty(response, &[204])
     }
 }
 
@@ -338,7 +339,7 @@ pub mod update_group_invite_by_id {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::GroupInvitation, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -391,7 +392,7 @@ pub mod list_org_invites {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<Vec<crate::models::OrganizationInvitation>, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -443,7 +444,7 @@ pub mod create_org_invite {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -495,7 +496,7 @@ pub mod update_org_invites {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -540,7 +541,7 @@ pub mod get_org_invite {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -585,7 +586,7 @@ pub mod delete_org_invite {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<(), crate::Error> {
-        crate::runtime::expect_empty(response, &[http::StatusCode::NO_CONTENT])
+        crate::runtime::expect_empty(response, &[204])
     }
 }
 
@@ -639,6 +640,6 @@ pub mod update_org_invite_by_id {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
