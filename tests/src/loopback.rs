@@ -43,6 +43,8 @@ pub enum Reply {
     Large { length: u64, announce: bool },
     /// Waits `delay`, then answers as `then` says.
     After { delay: Duration, then: Box<Reply> },
+    /// Waits until `gate` opens, then answers as `then` says.
+    Gated { gate: Gate, then: Box<Reply> },
 }
 
 impl Reply {
@@ -59,6 +61,11 @@ impl Reply {
     /// This reply, sent after `delay`.
     pub fn after(self, delay: Duration) -> Self {
         Self::After { delay, then: Box::new(self) }
+    }
+
+    /// This reply, held back until `gate` opens.
+    pub fn gated(self, gate: &Gate) -> Self {
+        Self::Gated { gate: gate.clone(), then: Box::new(self) }
     }
 
     /// Adds a header to a [`Reply::Full`].
@@ -175,6 +182,31 @@ impl Switch {
     }
 }
 
+/// Holds replies back until it is opened, e.g. until every request of a load test is in
+/// flight.
+#[derive(Clone, Debug, Default)]
+pub struct Gate {
+    open: Arc<AtomicBool>,
+    opened: Arc<tokio::sync::Notify>,
+}
+
+impl Gate {
+    pub fn open(&self) {
+        self.open.store(true, Ordering::SeqCst);
+        self.opened.notify_waiters();
+    }
+
+    async fn wait(&self) {
+        loop {
+            let opened = self.opened.notified();
+            if self.open.load(Ordering::SeqCst) {
+                return;
+            }
+            opened.await;
+        }
+    }
+}
+
 /// Counts events across route calls.
 #[derive(Clone, Default)]
 pub struct Counter(Arc<AtomicUsize>);
@@ -201,12 +233,7 @@ async fn serve(mut stream: TcpStream, log: &Log, route: &Route) {
             *count += 1;
             *count - 1
         };
-        let mut reply = route(&request, seen);
-        while let Reply::After { delay, then } = reply {
-            tokio::time::sleep(delay).await;
-            reply = *then;
-        }
-        if !answer(&mut stream, reply, log).await {
+        if !answer(&mut stream, route(&request, seen), log).await {
             return;
         }
     }
@@ -215,6 +242,14 @@ async fn serve(mut stream: TcpStream, log: &Log, route: &Route) {
 /// Writes `reply`; `true` when the connection can carry another request.
 async fn answer(stream: &mut TcpStream, reply: Reply, log: &Log) -> bool {
     match reply {
+        Reply::After { delay, then } => {
+            tokio::time::sleep(delay).await;
+            Box::pin(answer(stream, *then, log)).await
+        }
+        Reply::Gated { gate, then } => {
+            gate.wait().await;
+            Box::pin(answer(stream, *then, log)).await
+        }
         Reply::Full { status, headers, body } => {
             let mut head = format!("HTTP/1.1 {status} {}\r\nContent-Length: {}\r\n", reason(status), body.len());
             for (name, value) in headers {
@@ -254,7 +289,6 @@ async fn answer(stream: &mut TcpStream, reply: Reply, log: &Log) -> bool {
             }
             false
         }
-        Reply::After { then, .. } => Box::pin(answer(stream, *then, log)).await,
         Reply::Large { length, announce } => {
             let framing = if announce { format!("Content-Length: {length}") } else { "Connection: close".to_owned() };
             let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{framing}\r\n\r\n");

@@ -294,7 +294,7 @@ async fn a_token_endpoint_that_resets_fails_every_waiting_call_with_one_request(
         let error = result.as_ref().unwrap_err();
         assert!(matches!(error, Error::Auth { status: None, .. }), "{error:?}");
         assert!(error.is_transient());
-        assert!(error.to_string().contains("could not be reached"), "{error}");
+        assert!(error.to_string().contains("the connection to the token endpoint failed"), "{error}");
         assert!(std::error::Error::source(error).is_some(), "the transport failure is kept");
     }
     assert_eq!(server.requests_to(TOKEN_PATH), 1, "the token POST is not retried after a reset");

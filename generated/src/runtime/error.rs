@@ -332,13 +332,13 @@ mod tests {
 
         let unreachable = Error::Auth {
             status: None,
-            message: "the token endpoint could not be reached".into(),
+            message: "the connection to the token endpoint failed".into(),
             rate_limit: RateLimit::default(),
             source: Some("connection refused".into()),
         };
         assert_eq!(
             unreachable.to_string(),
-            "could not get a service account access token: the token endpoint could not be reached"
+            "could not get a service account access token: the connection to the token endpoint failed"
         );
         assert_eq!(unreachable.status(), None);
         assert!(unreachable.is_transient());

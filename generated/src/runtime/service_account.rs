@@ -190,7 +190,7 @@ impl ServiceAccount {
                 tracing::warn!(
                     retry_in_ms =
                         u64::try_from(failure.retry_at.saturating_duration_since(Instant::now()).as_millis()).unwrap_or(u64::MAX),
-                    "the token request failed; calls that need a token fail until then"
+                    "the token request failed; the token endpoint is not asked again until then"
                 );
                 let error = failure.error();
                 state.failure = Some(failure);
@@ -207,7 +207,7 @@ impl ServiceAccount {
                 (None, "the token endpoint did not answer in time".to_owned(), RateLimit::default(), Some(source))
             }
             Error::Transport(source) => {
-                (None, "the token endpoint could not be reached".to_owned(), RateLimit::default(), Some(source))
+                (None, "the connection to the token endpoint failed".to_owned(), RateLimit::default(), Some(source))
             }
             other => (other.status(), other.to_string(), RateLimit::default(), None),
         };
