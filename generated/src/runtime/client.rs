@@ -242,8 +242,8 @@ impl ClientBuilder {
     /// How long a service account waits after a failed token request before it asks the
     /// token endpoint again (default 6 s, longer when the endpoint's `Retry-After` says
     /// so, at most 60 s). Calls that need a token meanwhile fail at once with the same
-    /// [`Error::Auth`]. Atlas allows 10 token requests a minute, so a failing endpoint is
-    /// not asked more often than that.
+    /// [`Error::Auth`]. Atlas allows 10 token requests a minute; at the default, a failing
+    /// endpoint is not asked more often than that.
     pub fn token_retry_delay(mut self, delay: Duration) -> Self {
         self.token_retry_delay = delay;
         self
