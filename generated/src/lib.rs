@@ -10,7 +10,6 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![deny(missing_docs)]
-#![deny(warnings)]
 
 pub mod ids;
 pub mod models;

@@ -8,6 +8,7 @@
 
 /// What the spec says about one operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct OperationInfo {
     /// The spec's `operationId`.
     pub operation_id: &'static str,
@@ -103,7 +104,7 @@ pub mod list_group_invites {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<Vec<crate::models::GroupInvitation>, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -155,7 +156,7 @@ pub mod create_group_invite {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::GroupInvitation, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -207,7 +208,7 @@ pub mod update_group_invites {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::GroupInvitation, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -252,7 +253,7 @@ pub mod get_group_invite {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::GroupInvitation, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -297,7 +298,7 @@ pub mod delete_group_invite {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<(), crate::Error> {
-        crate::runtime::expect_empty(response, &[http::StatusCode::NO_CONTENT])
+        crate::runtime::expect_empty(response, &[204])
     }
 }
 
@@ -351,7 +352,7 @@ pub mod update_group_invite_by_id {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::GroupInvitation, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -428,7 +429,7 @@ pub mod list_group_users {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::PaginatedGroupUser, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -477,7 +478,7 @@ pub mod add_group_users {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::GroupUserResponse, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::CREATED])
+        crate::runtime::decode_json(response, &[201])
     }
 }
 
@@ -531,7 +532,7 @@ pub mod get_group_user {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::GroupUserResponse, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -573,7 +574,7 @@ pub mod remove_group_user {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<(), crate::Error> {
-        crate::runtime::expect_empty(response, &[http::StatusCode::NO_CONTENT])
+        crate::runtime::expect_empty(response, &[204])
     }
 }
 
@@ -625,7 +626,7 @@ pub mod add_group_user_role {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::GroupUserResponse, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -677,7 +678,7 @@ pub mod remove_group_user_role {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::GroupUserResponse, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -730,7 +731,7 @@ pub mod list_org_invites {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<Vec<crate::models::OrganizationInvitation>, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -782,7 +783,7 @@ pub mod create_org_invite {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -834,7 +835,7 @@ pub mod update_org_invites {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -879,7 +880,7 @@ pub mod get_org_invite {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -924,7 +925,7 @@ pub mod delete_org_invite {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<(), crate::Error> {
-        crate::runtime::expect_empty(response, &[http::StatusCode::NO_CONTENT])
+        crate::runtime::expect_empty(response, &[204])
     }
 }
 
@@ -978,7 +979,7 @@ pub mod update_org_invite_by_id {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -1049,7 +1050,7 @@ pub mod list_org_users {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::PaginatedOrgUser, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -1098,7 +1099,7 @@ pub mod create_org_user {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::OrgUserResponse, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::CREATED])
+        crate::runtime::decode_json(response, &[201])
     }
 }
 
@@ -1152,7 +1153,7 @@ pub mod get_org_user {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::OrgUserResponse, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -1194,7 +1195,7 @@ pub mod remove_org_user {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<(), crate::Error> {
-        crate::runtime::expect_empty(response, &[http::StatusCode::NO_CONTENT])
+        crate::runtime::expect_empty(response, &[204])
     }
 }
 
@@ -1245,7 +1246,7 @@ pub mod update_org_user {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::OrgUserResponse, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -1297,7 +1298,7 @@ pub mod add_org_user_role {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::OrgUserResponse, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }
 
@@ -1349,6 +1350,6 @@ pub mod remove_org_user_role {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::OrgUserResponse, crate::Error> {
-        crate::runtime::decode_json(response, &[http::StatusCode::OK])
+        crate::runtime::decode_json(response, &[200])
     }
 }

@@ -1,7 +1,9 @@
 //! Shared helpers for the integration tests: where the workspace, the fragment and the
-//! upstream Atlas specs are.
+//! upstream Atlas specs are, and a scriptable loopback HTTP server (`loopback`).
 
 use std::path::{Path, PathBuf};
+
+pub mod loopback;
 
 /// The workspace root (the parent of this crate's directory).
 pub fn workspace_root() -> PathBuf {

@@ -208,7 +208,7 @@ async fn error_bodies_decode_into_api_error_with_the_error_code() {
 }
 
 #[tokio::test]
-async fn a_body_that_is_not_the_promised_json_is_a_decode_error_with_an_excerpt() {
+async fn an_error_status_without_an_api_error_body_is_a_status_error_with_an_excerpt() {
     let server = MockServer::start().await;
     let client = client(&server);
     let (group, _, invitation) = ids();
@@ -218,10 +218,10 @@ async fn a_body_that_is_not_the_promised_json_is_a_decode_error_with_an_excerpt(
         .await;
     let error = client.get_group_invite(&group, &invitation).await.expect_err("502");
     match &error {
-        atlas_admin::Error::Decode { status, excerpt, .. } => {
+        atlas_admin::Error::Status { status, excerpt, .. } => {
             assert_eq!(status.as_u16(), 502);
             assert!(excerpt.contains("bad gateway"), "{excerpt}");
         }
-        other => panic!("expected a decode error, got {other:?}"),
+        other => panic!("expected a status error, got {other:?}"),
     }
 }

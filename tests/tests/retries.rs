@@ -168,7 +168,8 @@ async fn retries_are_bounded_and_the_last_429_carries_its_rate_limit_headers() {
     let error = client.get_group_invite(&group(), &invitation()).await.expect_err("always 429");
     assert!(matches!(error, Error::Api(_)), "{error:?}");
     assert_eq!(error.api_error().unwrap().error_code, "RATE_LIMITED");
-    assert_eq!(error.rate_limit(), Some(&RateLimit { limit: Some(100), remaining: Some(0), retry_after: Some(Duration::ZERO) }));
+    let RateLimit { limit, remaining, retry_after, .. } = error.rate_limit().expect("the 429's headers");
+    assert_eq!((*limit, *remaining, *retry_after), (Some(100), Some(0), Some(Duration::ZERO)));
     assert_eq!(received(&server).await, 3, "the first attempt and max_retries = 2 retries");
 }
 

@@ -2,6 +2,7 @@
 //! the one place secrets turn into `Authorization` headers.
 
 use std::fmt;
+use std::time::Duration;
 
 use http::header::{AUTHORIZATION, HeaderValue};
 
@@ -23,12 +24,18 @@ pub(crate) enum Credentials {
 impl Credentials {
     /// Checks the values and sets up the state that every clone of the client shares: the
     /// service account's token cache, the digest key's last challenge.
-    pub(crate) fn authenticator(self, transport: &Transport, base_url: &str) -> Result<Authenticator, Error> {
+    pub(crate) fn authenticator(
+        self,
+        transport: &Transport,
+        base_url: &str,
+        token_retry_delay: Duration,
+    ) -> Result<Authenticator, Error> {
         Ok(match self {
             Self::None => Authenticator::None,
             Self::Bearer(token) => Authenticator::Bearer(bearer_header(token.expose())?),
             Self::ServiceAccount { client_id, client_secret } => {
-                Authenticator::ServiceAccount(ServiceAccount::new(transport, base_url, client_id, &client_secret)?)
+                let account = ServiceAccount::new(transport, base_url, client_id, &client_secret, token_retry_delay)?;
+                Authenticator::ServiceAccount(Box::new(account))
             }
             Self::Digest { public_key, private_key } => Authenticator::Digest(DigestKey::new(public_key, private_key)?),
         })
@@ -39,7 +46,7 @@ impl Credentials {
 pub(crate) enum Authenticator {
     None,
     Bearer(HeaderValue),
-    ServiceAccount(ServiceAccount),
+    ServiceAccount(Box<ServiceAccount>),
     Digest(DigestKey),
 }
 

@@ -10,12 +10,14 @@ use tracing::Instrument;
 use super::Error;
 use super::auth::{Authenticator, Credentials, Secret};
 use super::retry::RetryPolicy;
+use super::service_account::DEFAULT_TOKEN_RETRY_DELAY;
 use super::transport::{Response, Transport};
 use crate::operations::OperationInfo;
 
 const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 const USER_AGENT_PREFIX: &str = concat!("atlas-admin/", env!("CARGO_PKG_VERSION"));
 
 /// An async client for the Atlas Administration API.
@@ -61,7 +63,7 @@ impl Client {
     }
 
     /// Authenticates and sends `request`, retrying as the policy allows, and reads the
-    /// whole response.
+    /// whole response, up to `max_response_bytes`.
     ///
     /// Any status comes back as a response: deciding what is an error is the
     /// operation's job, so this fails only when no response was read.
@@ -97,8 +99,11 @@ impl fmt::Debug for Client {
 /// | credentials: [`bearer_token`](Self::bearer_token), [`service_account`](Self::service_account) or [`digest`](Self::digest) | none |
 /// | [`max_retries`](Self::max_retries) | 3 retries after the first attempt |
 /// | [`max_retry_delay`](Self::max_retry_delay) | 60 s of waiting between the attempts of one call |
+/// | [`transient_retries`](Self::transient_retries) | on: GET, PUT, DELETE and HEAD are retried after a connection failure, a timeout, 502, 503 or 504; every method after 429 or a failed connect |
 /// | [`timeout`](Self::timeout) | 60 s per attempt, from connecting to the end of the body |
 /// | [`connect_timeout`](Self::connect_timeout) | 10 s |
+/// | [`max_response_bytes`](Self::max_response_bytes) | 64 MiB per response body |
+/// | [`token_retry_delay`](Self::token_retry_delay) | 6 s before a failed service account token request is made again |
 /// | [`user_agent_suffix`](Self::user_agent_suffix) | none: `User-Agent: atlas-admin/<version>` |
 ///
 /// # Examples
@@ -126,6 +131,8 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     timeout: Duration,
     connect_timeout: Duration,
+    max_response_bytes: u64,
+    token_retry_delay: Duration,
     user_agent_suffix: Option<String>,
 }
 
@@ -137,6 +144,8 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            token_retry_delay: DEFAULT_TOKEN_RETRY_DELAY,
             user_agent_suffix: None,
         }
     }
@@ -164,9 +173,10 @@ impl ClientBuilder {
     ///
     /// The token is shared by every clone of the client and kept until 60 s before it
     /// expires (halfway through lifetimes under two minutes). Only one token request runs
-    /// at a time; requests that need a token meanwhile wait for it. When the API answers
-    /// 401, the client gets a new token and sends the request once more. A token endpoint
-    /// that refuses is an [`Error::Auth`].
+    /// at a time; requests that need a token meanwhile wait for it and share its outcome.
+    /// When the API answers 401, the client gets a new token and sends the request once
+    /// more. A token endpoint that refuses, or cannot be reached, is an [`Error::Auth`];
+    /// it is not asked again before [`token_retry_delay`](Self::token_retry_delay).
     pub fn service_account(mut self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
         self.credentials =
             Credentials::ServiceAccount { client_id: client_id.into(), client_secret: Secret::new(client_secret.into()) };
@@ -188,12 +198,17 @@ impl ClientBuilder {
     /// How many times one call may be sent again after the first attempt; `0` turns
     /// retries off.
     ///
-    /// A call is retried when Atlas answers 429 (too many requests: it did nothing), and,
-    /// for methods that are safe to repeat (GET, PUT, DELETE; not POST or PATCH), 503. It
-    /// waits as the response's `Retry-After` says (seconds or an HTTP date), otherwise an
-    /// exponential backoff with jitter (0.25–0.5 s, then 0.5–1 s, doubling up to 4–8 s).
-    /// When the retries run out, the last response is the call's result, e.g. the 429
-    /// [`Error::Api`] with its [`RateLimit`](crate::RateLimit).
+    /// Any call is retried when Atlas answers 429 (too many requests: it did nothing) or
+    /// no connection could be made (the request never left). Unless
+    /// [`transient_retries`](Self::transient_retries) is off, methods that are safe to
+    /// repeat (GET, PUT, DELETE, HEAD; not POST or PATCH) are also retried after a
+    /// connection reset or closed before the whole response arrived, a
+    /// [`timeout`](Self::timeout), and 502, 503 or 504. The client waits as the
+    /// response's `Retry-After` says (seconds or an HTTP date), otherwise an exponential
+    /// backoff with jitter (0.25–0.5 s, then 0.5–1 s, doubling up to 4–8 s). Each retry is
+    /// a `tracing` event (`retrying`) with its `reason`. When the retries run out, the
+    /// last outcome is the call's result, e.g. the 429 [`Error::Api`] with its
+    /// [`RateLimit`](crate::RateLimit).
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.retry.max_retries = retries;
         self
@@ -204,6 +219,33 @@ impl ClientBuilder {
     /// (and its `Retry-After`) without waiting in vain.
     pub fn max_retry_delay(mut self, delay: Duration) -> Self {
         self.retry.max_total_delay = delay;
+        self
+    }
+
+    /// Whether transient failures are retried (default: yes): connection failures after
+    /// connecting, timeouts, 502, 503 and 504, for GET, PUT, DELETE and HEAD. Off, a call
+    /// is retried only after a 429 or a failed connect, which are safe for every method;
+    /// see [`max_retries`](Self::max_retries).
+    pub fn transient_retries(mut self, enabled: bool) -> Self {
+        self.retry.transient = enabled;
+        self
+    }
+
+    /// The largest response body the client reads, in bytes (default 64 MiB). A response
+    /// whose `Content-Length` is larger is refused before its body is read, and one that
+    /// grows past the limit is read no further: both are [`Error::ResponseTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// How long a service account waits after a failed token request before it asks the
+    /// token endpoint again (default 6 s, longer when the endpoint's `Retry-After` says
+    /// so, at most 60 s). Calls that need a token meanwhile fail at once with the same
+    /// [`Error::Auth`]. Atlas allows 10 token requests a minute; at the default, a failing
+    /// endpoint is not asked more often than that.
+    pub fn token_retry_delay(mut self, delay: Duration) -> Self {
+        self.token_retry_delay = delay;
         self
     }
 
@@ -237,6 +279,9 @@ impl ClientBuilder {
         if self.timeout.is_zero() || self.connect_timeout.is_zero() {
             return Err(Error::invalid_argument("timeouts must be greater than zero"));
         }
+        if self.max_response_bytes == 0 {
+            return Err(Error::invalid_argument("max_response_bytes must be greater than zero"));
+        }
         let user_agent = match self.user_agent_suffix.as_deref().map(str::trim) {
             None | Some("") => HeaderValue::from_static(USER_AGENT_PREFIX),
             Some(suffix) => HeaderValue::try_from(format!("{USER_AGENT_PREFIX} {suffix}")).map_err(|err| {
@@ -248,9 +293,9 @@ impl ClientBuilder {
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .build()
-            .map_err(Error::Transport)?;
-        let transport = Transport { http, user_agent, retry: self.retry };
-        let auth = self.credentials.authenticator(&transport, &base_url)?;
+            .map_err(|err| Error::Transport(Box::new(err)))?;
+        let transport = Transport { http, user_agent, retry: self.retry, max_response_bytes: self.max_response_bytes };
+        let auth = self.credentials.authenticator(&transport, &base_url, self.token_retry_delay)?;
         Ok(Client { inner: Arc::new(Inner { base_url, auth, transport }) })
     }
 }
@@ -342,6 +387,7 @@ mod tests {
             assert!(message.contains("digest"), "{message}");
         }
         refused(Client::builder().timeout(Duration::ZERO));
+        refused(Client::builder().max_response_bytes(0));
         refused(Client::builder().user_agent_suffix("bad\r\nX-Injected: 1"));
 
         let client = Client::builder().base_url("https://cloud.mongodbgov.com/").build().unwrap();
@@ -350,5 +396,10 @@ mod tests {
         let client = Client::builder().digest("abcdefgh", "p").bearer_token(TOKEN).max_retries(0).build().unwrap();
         assert_eq!(client.inner.auth.kind(), "bearer token");
         assert_eq!(client.inner.transport.retry.max_retries, 0);
+        assert!(client.inner.transport.retry.transient);
+        assert_eq!(client.inner.transport.max_response_bytes, 64 << 20);
+        let client = Client::builder().transient_retries(false).max_response_bytes(1024).build().unwrap();
+        assert!(!client.inner.transport.retry.transient);
+        assert_eq!(client.inner.transport.max_response_bytes, 1024);
     }
 }

@@ -9,7 +9,15 @@ use super::ParseIdError;
 use super::retry::retry_after;
 use crate::models::ApiError;
 
+/// The cause of an error from below the client (the HTTP stack), kept as its source without
+/// naming its type: which HTTP library the client uses is not part of its API.
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
 /// Everything that can go wrong calling Atlas.
+///
+/// [`is_transient`](Self::is_transient) says whether the same call may succeed later;
+/// [`status`](Self::status) and [`rate_limit`](Self::rate_limit) read the response the error
+/// came from, whatever its kind.
 ///
 /// # Examples
 ///
@@ -25,12 +33,14 @@ use crate::models::ApiError;
 ///     }
 ///     match err.api_error() {
 ///         Some(api) if api.error_code == "RESOURCE_NOT_FOUND" => "no such invitation".to_owned(),
+///         _ if err.is_transient() => format!("{err}; try again later"),
 ///         _ => err.to_string(),
 ///     }
 /// }
 ///
 /// let err: Error = "not-an-id".parse::<atlas_admin::GroupId>().unwrap_err().into();
 /// assert!(matches!(err, Error::InvalidArgument { .. }));
+/// assert!(!err.is_transient());
 /// assert_eq!(explain(&err), err.to_string());
 /// ```
 #[derive(Debug, thiserror::Error)]
@@ -39,28 +49,62 @@ pub enum Error {
     /// Atlas answered with an error status and an `ApiError` body.
     #[error("{0}")]
     Api(Box<ErrorResponse>),
-    /// A service account could not get an access token: the token endpoint
-    /// (`{base_url}/api/oauth/token`) refused the client ID and secret, or answered with
-    /// something that is not a bearer token. No API request was sent.
-    #[error("could not get a service account access token (HTTP {status}): {message}")]
-    Auth {
-        /// The HTTP status of the token endpoint's response.
+    /// A response with a status the operation does not expect and a body that is not an
+    /// Atlas `ApiError`: typically a proxy or load balancer in front of Atlas (an HTML
+    /// `502 Bad Gateway`, an empty `503`).
+    #[error("unexpected HTTP {status} without an Atlas error body; body: {excerpt:?}")]
+    #[non_exhaustive]
+    Status {
+        /// The HTTP status of the response.
         status: StatusCode,
-        /// Why: the OAuth `error` and `error_description`, the Atlas error, or the start of
-        /// the body; never the token.
+        /// The rate-limit headers of the response.
+        rate_limit: RateLimit,
+        /// The start of the body (about 200 characters, lossy UTF-8, `…` when cut).
+        excerpt: String,
+    },
+    /// A service account could not get an access token: the token endpoint
+    /// (`{base_url}/api/oauth/token`) refused the client ID and secret, answered with
+    /// something that is not a bearer token, or could not be reached. No API request was
+    /// sent.
+    ///
+    /// Every call waiting for the same token request gets its failure, and the endpoint is
+    /// not asked again before [`ClientBuilder::token_retry_delay`](crate::ClientBuilder::token_retry_delay)
+    /// has passed: calls in between fail at once with the same error.
+    #[error("could not get a service account access token{}: {message}", http_status(.status))]
+    #[non_exhaustive]
+    Auth {
+        /// The HTTP status of the token endpoint's response; `None` when there was none
+        /// (the endpoint could not be reached or did not answer in time).
+        status: Option<StatusCode>,
+        /// Why: the OAuth `error` and `error_description`, the Atlas error, the start of
+        /// the body, or what kept the request from being answered; never the token.
         message: String,
         /// The rate-limit headers of the token endpoint's response (Atlas issues at most
         /// 10 tokens a minute).
         rate_limit: RateLimit,
+        /// The transport failure behind it, when there was no response.
+        #[source]
+        source: Option<BoxError>,
     },
-    /// The request could not be sent or the response could not be read.
+    /// The request could not be sent or the response could not be read: the connection
+    /// was refused, reset or closed early.
     #[error("could not complete the HTTP exchange with Atlas")]
-    Transport(#[source] reqwest::Error),
-    /// The request did not complete within the client's timeout.
+    Transport(#[source] BoxError),
+    /// An attempt did not complete within the client's timeout (or its connect timeout).
     #[error("the request to Atlas timed out")]
-    Timeout,
-    /// The response body could not be decoded: either a success body that does not
-    /// match the expected model, or an error status whose body is not an `ApiError`.
+    Timeout(#[source] BoxError),
+    /// The response body is larger than the client's
+    /// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes); it was read no
+    /// further than the limit (not at all when `Content-Length` announced it).
+    #[error("the Atlas response (HTTP {status}) is larger than the limit of {limit} bytes (max_response_bytes)")]
+    #[non_exhaustive]
+    ResponseTooLarge {
+        /// The HTTP status of the response.
+        status: StatusCode,
+        /// The limit it exceeded, in bytes.
+        limit: u64,
+    },
+    /// A success response whose body does not match the expected model.
     #[error("could not decode the Atlas response (HTTP {status}); body: {excerpt:?}")]
     Decode {
         /// The HTTP status of the response.
@@ -78,8 +122,22 @@ pub enum Error {
         message: String,
         /// The underlying error, where there is one.
         #[source]
-        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+        source: Option<BoxError>,
     },
+}
+
+/// ` (HTTP <status>)`, or nothing without a status.
+fn http_status(status: &Option<StatusCode>) -> String {
+    status.map(|status| format!(" (HTTP {status})")).unwrap_or_default()
+}
+
+/// Statuses that say "not now" rather than "no": rate limited, or a gateway or the service
+/// temporarily unable to answer.
+pub(crate) fn is_transient_status(status: StatusCode) -> bool {
+    matches!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS | StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT
+    )
 }
 
 impl Error {
@@ -87,26 +145,36 @@ impl Error {
         Self::InvalidArgument { message: message.into(), source: None }
     }
 
-    pub(crate) fn invalid_argument_caused_by(
-        message: impl Into<String>,
-        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
-    ) -> Self {
+    pub(crate) fn invalid_argument_caused_by(message: impl Into<String>, source: impl Into<BoxError>) -> Self {
         Self::InvalidArgument { message: message.into(), source: Some(source.into()) }
     }
 
-    /// Classifies a reqwest failure; a timeout is its own variant so callers can retry
-    /// it without digging through the source chain.
+    /// Classifies a reqwest failure; a timeout is its own variant so callers can tell it
+    /// from a refused or broken connection without digging through the source chain.
     pub(crate) fn from_reqwest(err: reqwest::Error) -> Self {
-        if err.is_timeout() { Self::Timeout } else { Self::Transport(err) }
+        if err.is_timeout() { Self::Timeout(Box::new(err)) } else { Self::Transport(Box::new(err)) }
+    }
+
+    /// Whether the same call may succeed if tried again later: a transport failure or
+    /// timeout, or a response (API error, unexpected status or token refusal) with status
+    /// 429, 502, 503 or 504, or a token endpoint that could not be reached. The client
+    /// has already retried such failures as far as its settings allow; this tells a caller
+    /// whether to try again after its own, longer wait.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Transport(_) | Self::Timeout(_) | Self::Auth { status: None, .. } => true,
+            Self::Api(_) | Self::Status { .. } | Self::Auth { .. } => self.status().is_some_and(is_transient_status),
+            Self::ResponseTooLarge { .. } | Self::Decode { .. } | Self::InvalidArgument { .. } => false,
+        }
     }
 
     /// The HTTP status of the response this error came from, if there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Api(response) => Some(response.status),
-            Self::Auth { status, .. } => Some(*status),
-            Self::Decode { status, .. } => Some(*status),
-            _ => None,
+            Self::Auth { status, .. } => *status,
+            Self::Status { status, .. } | Self::ResponseTooLarge { status, .. } | Self::Decode { status, .. } => Some(*status),
+            Self::Transport(_) | Self::Timeout(_) | Self::InvalidArgument { .. } => None,
         }
     }
 
@@ -118,12 +186,12 @@ impl Error {
         }
     }
 
-    /// The rate-limit headers of the response, if this is an [`Error::Api`] or an
-    /// [`Error::Auth`].
+    /// The rate-limit headers of the response, if this is an [`Error::Api`], an
+    /// [`Error::Status`] or an [`Error::Auth`].
     pub fn rate_limit(&self) -> Option<&RateLimit> {
         match self {
             Self::Api(response) => Some(&response.rate_limit),
-            Self::Auth { rate_limit, .. } => Some(rate_limit),
+            Self::Status { rate_limit, .. } | Self::Auth { rate_limit, .. } => Some(rate_limit),
             _ => None,
         }
     }
@@ -141,6 +209,7 @@ impl From<ParseIdError> for Error {
 /// Its `Display` names the status and the `errorCode`, e.g.
 /// `Atlas API error 404 Not Found (RESOURCE_NOT_FOUND): Cannot find resource ...`.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// The HTTP status of the response.
     pub status: StatusCode,
@@ -181,6 +250,7 @@ fn explanation(error: &ApiError) -> Option<&str> {
 ///
 /// A header that is absent or unreadable is `None`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// `RateLimit-Limit`: requests allowed in the current window.
     pub limit: Option<u64>,
@@ -246,15 +316,66 @@ mod tests {
     fn auth_error_names_the_status_and_keeps_the_rate_limit() {
         let rate_limit = RateLimit { limit: Some(10), remaining: Some(0), retry_after: Some(Duration::from_secs(6)) };
         let err = Error::Auth {
-            status: StatusCode::UNAUTHORIZED,
+            status: Some(StatusCode::UNAUTHORIZED),
             message: "invalid_client: Invalid client credentials".into(),
             rate_limit: rate_limit.clone(),
+            source: None,
         };
         assert_eq!(
             err.to_string(),
             "could not get a service account access token (HTTP 401 Unauthorized): invalid_client: Invalid client credentials"
         );
         assert_eq!(err.status(), Some(StatusCode::UNAUTHORIZED));
+        assert_eq!(err.rate_limit(), Some(&rate_limit));
+        assert!(err.api_error().is_none());
+        assert!(!err.is_transient());
+
+        let unreachable = Error::Auth {
+            status: None,
+            message: "the connection to the token endpoint failed".into(),
+            rate_limit: RateLimit::default(),
+            source: Some("connection refused".into()),
+        };
+        assert_eq!(
+            unreachable.to_string(),
+            "could not get a service account access token: the connection to the token endpoint failed"
+        );
+        assert_eq!(unreachable.status(), None);
+        assert!(unreachable.is_transient());
+        assert_eq!(std::error::Error::source(&unreachable).unwrap().to_string(), "connection refused");
+    }
+
+    #[test]
+    fn transient_errors_are_the_ones_a_later_try_may_fix() {
+        let status = |code: u16| Error::Status {
+            status: StatusCode::from_u16(code).unwrap(),
+            rate_limit: RateLimit::default(),
+            excerpt: String::new(),
+        };
+        for code in [429, 502, 503, 504] {
+            assert!(status(code).is_transient(), "{code}");
+        }
+        for code in [400, 401, 404, 500, 501] {
+            assert!(!status(code).is_transient(), "{code}");
+        }
+        assert!(!api(api_error(None, None)).is_transient());
+        assert!(Error::Transport("reset".into()).is_transient());
+        assert!(Error::Timeout("timed out".into()).is_transient());
+        let too_large = Error::ResponseTooLarge { status: StatusCode::SERVICE_UNAVAILABLE, limit: 10 };
+        assert!(!too_large.is_transient(), "the same body would be too large again");
+        assert_eq!(
+            too_large.to_string(),
+            "the Atlas response (HTTP 503 Service Unavailable) is larger than the limit of 10 bytes (max_response_bytes)"
+        );
+        assert_eq!(too_large.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+    }
+
+    #[test]
+    fn an_unexpected_status_names_the_status_and_keeps_the_rate_limit() {
+        let rate_limit = RateLimit { limit: None, remaining: None, retry_after: Some(Duration::from_secs(3)) };
+        let err = Error::Status { status: StatusCode::BAD_GATEWAY, rate_limit: rate_limit.clone(), excerpt: "<html>".into() };
+        assert_eq!(err.to_string(), r#"unexpected HTTP 502 Bad Gateway without an Atlas error body; body: "<html>""#);
+        assert_eq!(err.status(), Some(StatusCode::BAD_GATEWAY));
         assert_eq!(err.rate_limit(), Some(&rate_limit));
         assert!(err.api_error().is_none());
     }

@@ -1,6 +1,5 @@
 //! Sans-IO response decoding: a success body into its model, anything else into [`Error`].
 
-use http::StatusCode;
 use serde::de::DeserializeOwned;
 
 use super::{Error, ErrorResponse, RateLimit};
@@ -13,12 +12,12 @@ const EXCERPT_CHARS: usize = 200;
 /// Decodes the JSON body of a response whose status is one of `expected` (the operation's
 /// success statuses); any other status becomes [`error_from_response`].
 #[allow(dead_code, reason = "a spec whose operations return no JSON does not call it")]
-pub(crate) fn decode_json<T, B>(response: http::Response<B>, expected: &[StatusCode]) -> Result<T, Error>
+pub(crate) fn decode_json<T, B>(response: http::Response<B>, expected: &[u16]) -> Result<T, Error>
 where
     T: DeserializeOwned,
     B: AsRef<[u8]>,
 {
-    if !expected.contains(&response.status()) {
+    if !is_expected(&response, expected) {
         return Err(error_from_response(&response));
     }
     let body = response.body().as_ref();
@@ -28,12 +27,12 @@ where
 /// Like [`decode_json`], for operations where one success status carries a body and another
 /// (`204`) does not: an empty body is `None`.
 #[allow(dead_code, reason = "only operations with both a body and an empty success call it")]
-pub(crate) fn decode_optional_json<T, B>(response: http::Response<B>, expected: &[StatusCode]) -> Result<Option<T>, Error>
+pub(crate) fn decode_optional_json<T, B>(response: http::Response<B>, expected: &[u16]) -> Result<Option<T>, Error>
 where
     T: DeserializeOwned,
     B: AsRef<[u8]>,
 {
-    if expected.contains(&response.status()) && response.body().as_ref().iter().all(u8::is_ascii_whitespace) {
+    if is_expected(&response, expected) && response.body().as_ref().iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
     decode_json(response, expected).map(Some)
@@ -42,39 +41,44 @@ where
 /// Accepts a response whose status is one of `expected` and ignores its body; any other
 /// status becomes [`error_from_response`].
 #[allow(dead_code, reason = "only operations without a response body call it")]
-pub(crate) fn expect_empty<B: AsRef<[u8]>>(response: http::Response<B>, expected: &[StatusCode]) -> Result<(), Error> {
-    if expected.contains(&response.status()) { Ok(()) } else { Err(error_from_response(&response)) }
+pub(crate) fn expect_empty<B: AsRef<[u8]>>(response: http::Response<B>, expected: &[u16]) -> Result<(), Error> {
+    if is_expected(&response, expected) { Ok(()) } else { Err(error_from_response(&response)) }
 }
 
 /// Accepts a response whose status is one of `expected` and returns its body as it came:
 /// for media types that are not JSON (`+csv`, `+gzip`); any other status becomes
 /// [`error_from_response`].
 #[allow(dead_code, reason = "only operations with a CSV or compressed response call it")]
-pub(crate) fn expect_bytes<B: AsRef<[u8]>>(response: http::Response<B>, expected: &[StatusCode]) -> Result<Vec<u8>, Error> {
-    if expected.contains(&response.status()) {
-        Ok(response.body().as_ref().to_vec())
-    } else {
-        Err(error_from_response(&response))
-    }
+pub(crate) fn expect_bytes<B: AsRef<[u8]>>(response: http::Response<B>, expected: &[u16]) -> Result<Vec<u8>, Error> {
+    if is_expected(&response, expected) { Ok(response.body().as_ref().to_vec()) } else { Err(error_from_response(&response)) }
+}
+
+/// Whether `response` has one of the `expected` status codes (as numbers, so that a 2xx
+/// without a name in `http` is matched too).
+fn is_expected<B>(response: &http::Response<B>, expected: &[u16]) -> bool {
+    expected.contains(&response.status().as_u16())
 }
 
 /// The error for a response an operation did not expect: [`Error::Api`] when the body
-/// is an Atlas `ApiError`, otherwise [`Error::Decode`] with the status and an excerpt.
+/// is an Atlas `ApiError`, otherwise [`Error::Status`] with the status, the rate-limit
+/// headers and an excerpt (a proxy's error page is not a body Atlas failed to encode).
 pub(crate) fn error_from_response<B: AsRef<[u8]>>(response: &http::Response<B>) -> Error {
     let body = response.body().as_ref();
+    let status = response.status();
+    let rate_limit = RateLimit::from_headers(response.headers());
     match serde_json::from_slice::<ApiError>(body) {
-        Ok(error) => Error::Api(Box::new(ErrorResponse {
-            status: response.status(),
-            error,
-            rate_limit: RateLimit::from_headers(response.headers()),
-        })),
-        Err(source) => Error::Decode { status: response.status(), excerpt: excerpt(body), source },
+        Ok(error) => Error::Api(Box::new(ErrorResponse { status, error, rate_limit })),
+        Err(_) => Error::Status { status, rate_limit, excerpt: excerpt(body) },
     }
 }
 
 /// The first `EXCERPT_CHARS` characters of `body` as lossy UTF-8, `…` marking a cut.
 pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
+    // A character is at most 4 bytes (an invalid byte becomes one character), so this
+    // prefix holds one character past the cut: the cut is exact, and a large body is not
+    // copied whole.
+    let prefix = &body[..body.len().min(4 * (EXCERPT_CHARS + 1))];
+    let text = String::from_utf8_lossy(prefix);
     match text.char_indices().nth(EXCERPT_CHARS) {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text.into_owned(),
@@ -83,6 +87,8 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use http::StatusCode;
+
     use super::*;
 
     fn response(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response<Vec<u8>> {
@@ -95,14 +101,14 @@ mod tests {
 
     #[test]
     fn decodes_the_expected_status() {
-        let value: serde_json::Value = decode_json(response(200, &[], r#"{"id":"x"}"#), &[StatusCode::OK]).unwrap();
+        let value: serde_json::Value = decode_json(response(200, &[], r#"{"id":"x"}"#), &[200]).unwrap();
         assert_eq!(value["id"], "x");
-        expect_empty(response(204, &[], ""), &[StatusCode::NO_CONTENT]).unwrap();
+        expect_empty(response(204, &[], ""), &[204]).unwrap();
     }
 
     #[test]
     fn undecodable_success_body_is_a_decode_error() {
-        let err = decode_json::<ApiError, _>(response(200, &[], r#"{"id":1}"#), &[StatusCode::OK]).unwrap_err();
+        let err = decode_json::<ApiError, _>(response(200, &[], r#"{"id":1}"#), &[200]).unwrap_err();
         assert!(matches!(&err, Error::Decode { status, excerpt, .. }
             if *status == StatusCode::OK && excerpt == r#"{"id":1}"#));
         assert_eq!(err.to_string(), r#"could not decode the Atlas response (HTTP 200 OK); body: "{\"id\":1}""#);
@@ -114,7 +120,7 @@ mod tests {
         let body = r#"{"detail":"Too many requests.","error":429,"errorCode":"RATE_LIMITED",
             "reason":"Too Many Requests","parameters":[],"unknownField":true}"#;
         let headers = [("Retry-After", "7"), ("RateLimit-Remaining", "0")];
-        let err = decode_json::<serde_json::Value, _>(response(429, &headers, body), &[StatusCode::OK]).unwrap_err();
+        let err = decode_json::<serde_json::Value, _>(response(429, &headers, body), &[200]).unwrap_err();
         assert_eq!(err.status(), Some(StatusCode::TOO_MANY_REQUESTS));
         assert_eq!(err.api_error().unwrap().error_code, "RATE_LIMITED");
         let rate_limit = err.rate_limit().unwrap();
@@ -126,10 +132,14 @@ mod tests {
 
     #[test]
     fn any_declared_success_status_is_accepted_and_an_empty_one_is_none() {
-        let both = [StatusCode::OK, StatusCode::CREATED];
+        // A 2xx without a name in `http` is matched by its number like any other.
+        let unnamed: serde_json::Value = decode_json(response(299, &[], "[]"), &[200, 299]).unwrap();
+        assert_eq!(unnamed, serde_json::json!([]));
+        assert_eq!(decode_json::<serde_json::Value, _>(response(299, &[], "[]"), &[200]).unwrap_err().status().unwrap(), 299);
+        let both = [200, 201];
         let value: serde_json::Value = decode_json(response(201, &[], r#"{"id":"x"}"#), &both).unwrap();
         assert_eq!(value["id"], "x");
-        let with_empty = [StatusCode::OK, StatusCode::NO_CONTENT];
+        let with_empty = [200, 204];
         let none: Option<serde_json::Value> = decode_optional_json(response(204, &[], ""), &with_empty).unwrap();
         assert_eq!(none, None);
         let some: Option<serde_json::Value> = decode_optional_json(response(200, &[], "[1]"), &with_empty).unwrap();
@@ -138,12 +148,18 @@ mod tests {
     }
 
     #[test]
-    fn unexpected_status_without_api_error_body_is_a_decode_error() {
-        let err = expect_empty(response(502, &[], "<html>bad gateway</html>"), &[StatusCode::NO_CONTENT]).unwrap_err();
-        assert!(matches!(&err, Error::Decode { status, excerpt, .. }
-            if *status == StatusCode::BAD_GATEWAY && excerpt == "<html>bad gateway</html>"));
+    fn unexpected_status_without_api_error_body_is_a_status_error() {
+        let headers = [("Retry-After", "5")];
+        let err = expect_empty(response(502, &headers, "<html>bad gateway</html>"), &[204]).unwrap_err();
+        assert!(matches!(&err, Error::Status { status, excerpt, rate_limit, .. }
+            if *status == StatusCode::BAD_GATEWAY && excerpt == "<html>bad gateway</html>"
+                && rate_limit.retry_after == Some(std::time::Duration::from_secs(5))));
+        let err = decode_json::<serde_json::Value, _>(response(503, &[], ""), &[200]).unwrap_err();
+        assert!(
+            matches!(&err, Error::Status { status, excerpt, .. } if *status == StatusCode::SERVICE_UNAVAILABLE && excerpt.is_empty())
+        );
         // An unexpected success status is not taken for the expected one.
-        let err = expect_empty(response(200, &[], "{}"), &[StatusCode::NO_CONTENT]).unwrap_err();
+        let err = expect_empty(response(200, &[], "{}"), &[204]).unwrap_err();
         assert_eq!(err.status(), Some(StatusCode::OK));
     }
 
@@ -156,5 +172,9 @@ mod tests {
         assert_eq!(cut, format!("{}…", "é".repeat(EXCERPT_CHARS)));
         let exact = "é".repeat(EXCERPT_CHARS);
         assert_eq!(excerpt(exact.as_bytes()), exact);
+        let wide = "😀".repeat(EXCERPT_CHARS + 5);
+        assert_eq!(excerpt(wide.as_bytes()), format!("{}…", "😀".repeat(EXCERPT_CHARS)));
+        let invalid = vec![0xff; 10 * EXCERPT_CHARS];
+        assert_eq!(excerpt(&invalid), format!("{}…", "\u{FFFD}".repeat(EXCERPT_CHARS)));
     }
 }

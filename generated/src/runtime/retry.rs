@@ -1,10 +1,13 @@
 //! When to send a request again and how long to wait first: `Retry-After`, backoff with
 //! jitter, and the limits that bound both.
 
+use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use http::header::RETRY_AFTER;
 use http::{HeaderMap, Method, StatusCode};
+
+use super::error::is_transient_status;
 
 /// Retries after the first attempt, unless the builder says otherwise.
 pub(crate) const DEFAULT_MAX_RETRIES: u32 = 3;
@@ -21,11 +24,40 @@ const MAX_BACKOFF: Duration = Duration::from_secs(8);
 pub(crate) struct RetryPolicy {
     pub(crate) max_retries: u32,
     pub(crate) max_total_delay: Duration,
+    /// Whether transient failures (connection failures, timeouts, 502, 503, 504) are
+    /// retried; a 429 always is.
+    pub(crate) transient: bool,
 }
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        Self { max_retries: DEFAULT_MAX_RETRIES, max_total_delay: DEFAULT_MAX_RETRY_DELAY }
+        Self { max_retries: DEFAULT_MAX_RETRIES, max_total_delay: DEFAULT_MAX_RETRY_DELAY, transient: true }
+    }
+}
+
+/// What went wrong with one attempt, as far as retrying it is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// The server answered with this status.
+    Status(StatusCode),
+    /// No connection could be made (refused, unreachable, connect timeout): the request
+    /// was never written.
+    NotConnected,
+    /// The connection failed once the request may have been written: reset, closed before
+    /// the response or in the middle of its body.
+    Interrupted,
+    /// The attempt timed out after connecting.
+    TimedOut,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Status(status) => write!(f, "HTTP {status}"),
+            Self::NotConnected => f.write_str("could not connect"),
+            Self::Interrupted => f.write_str("connection failed after the request was sent"),
+            Self::TimedOut => f.write_str("timed out"),
+        }
     }
 }
 
@@ -46,17 +78,18 @@ impl Retries {
         self.made
     }
 
-    /// How long to wait before sending the request again after a response with `status`
-    /// and `headers`, or `None` when the response is the answer.
+    /// How long to wait before sending a `method` request again after `failure` (with the
+    /// response's `headers` when there was a response), or `None` when the failure is the
+    /// answer.
     ///
     /// A `Retry-After` that does not fit in what is left of the delay budget ends the
     /// retries at once: the caller gets the response (and its `Retry-After`) now rather
     /// than after a wait that could not end in another attempt.
-    pub(crate) fn next_delay(&mut self, method: &Method, status: StatusCode, headers: &HeaderMap) -> Option<Duration> {
-        if !is_retryable(method, status) || self.made >= self.policy.max_retries {
+    pub(crate) fn next_delay(&mut self, method: &Method, failure: Failure, headers: Option<&HeaderMap>) -> Option<Duration> {
+        if !is_retryable(method, failure, self.policy.transient) || self.made >= self.policy.max_retries {
             return None;
         }
-        let delay = retry_after(headers).unwrap_or_else(|| backoff(self.made, fastrand::f64()));
+        let delay = headers.and_then(retry_after).unwrap_or_else(|| backoff(self.made, fastrand::f64()));
         if delay > self.policy.max_total_delay.saturating_sub(self.waited) {
             return None;
         }
@@ -66,13 +99,17 @@ impl Retries {
     }
 }
 
-/// 429 means the server did nothing, so any request may be sent again. 503 may come after
-/// the server acted, so only requests that can safely be repeated (not POST or PATCH) are.
-fn is_retryable(method: &Method, status: StatusCode) -> bool {
-    match status {
-        StatusCode::TOO_MANY_REQUESTS => true,
-        StatusCode::SERVICE_UNAVAILABLE => method.is_idempotent(),
-        _ => false,
+/// A 429 means the server did nothing, and a request that never got a connection was never
+/// sent, so any request may be sent again after either. Everything else transient may
+/// come after the server acted, so only requests that can safely be repeated (GET, PUT,
+/// DELETE, HEAD; not POST or PATCH) are.
+fn is_retryable(method: &Method, failure: Failure, transient: bool) -> bool {
+    match failure {
+        Failure::Status(StatusCode::TOO_MANY_REQUESTS) => true,
+        _ if !transient => false,
+        Failure::NotConnected => true,
+        Failure::Interrupted | Failure::TimedOut => method.is_idempotent(),
+        Failure::Status(status) => is_transient_status(status) && method.is_idempotent(),
     }
 }
 
@@ -120,17 +157,31 @@ mod tests {
     }
 
     #[test]
-    fn which_statuses_and_methods_are_retried() {
-        for method in [Method::GET, Method::PUT, Method::DELETE, Method::POST, Method::PATCH] {
-            assert!(is_retryable(&method, StatusCode::TOO_MANY_REQUESTS), "{method} on 429");
-            assert!(!is_retryable(&method, StatusCode::INTERNAL_SERVER_ERROR), "{method} on 500");
-            assert!(!is_retryable(&method, StatusCode::UNAUTHORIZED), "{method} on 401");
+    fn which_failures_and_methods_are_retried() {
+        let status = |code: u16| Failure::Status(StatusCode::from_u16(code).unwrap());
+        let all = [Method::GET, Method::PUT, Method::DELETE, Method::HEAD, Method::POST, Method::PATCH];
+        for method in &all {
+            for transient in [true, false] {
+                assert!(is_retryable(method, status(429), transient), "{method} on 429");
+                for code in [400, 401, 404, 500, 501] {
+                    assert!(!is_retryable(method, status(code), transient), "{method} on {code}");
+                }
+            }
+            assert!(is_retryable(method, Failure::NotConnected, true), "{method} never sent");
+            for failure in [Failure::NotConnected, Failure::Interrupted, Failure::TimedOut, status(502), status(503), status(504)]
+            {
+                assert!(!is_retryable(method, failure, false), "{method} after {failure} with transient retries off");
+            }
         }
-        for method in [Method::GET, Method::PUT, Method::DELETE] {
-            assert!(is_retryable(&method, StatusCode::SERVICE_UNAVAILABLE), "{method} on 503");
+        for method in [Method::GET, Method::PUT, Method::DELETE, Method::HEAD] {
+            for failure in [Failure::Interrupted, Failure::TimedOut, status(502), status(503), status(504)] {
+                assert!(is_retryable(&method, failure, true), "{method} after {failure}");
+            }
         }
         for method in [Method::POST, Method::PATCH] {
-            assert!(!is_retryable(&method, StatusCode::SERVICE_UNAVAILABLE), "{method} on 503");
+            for failure in [Failure::Interrupted, Failure::TimedOut, status(502), status(503), status(504)] {
+                assert!(!is_retryable(&method, failure, true), "{method} after {failure}");
+            }
         }
     }
 
@@ -146,31 +197,30 @@ mod tests {
 
     #[test]
     fn retries_stop_at_the_count_and_the_budget() {
-        let policy = RetryPolicy { max_retries: 2, max_total_delay: Duration::from_secs(10) };
+        let policy = RetryPolicy { max_retries: 2, max_total_delay: Duration::from_secs(10), transient: true };
+        let rate_limited = Failure::Status(StatusCode::TOO_MANY_REQUESTS);
+        let unavailable = Failure::Status(StatusCode::SERVICE_UNAVAILABLE);
         let mut retries = Retries::new(policy);
         let now = headers(Some("0"));
-        assert_eq!(retries.next_delay(&Method::POST, StatusCode::TOO_MANY_REQUESTS, &now), Some(Duration::ZERO));
-        assert_eq!(retries.next_delay(&Method::POST, StatusCode::TOO_MANY_REQUESTS, &now), Some(Duration::ZERO));
-        assert_eq!(retries.next_delay(&Method::POST, StatusCode::TOO_MANY_REQUESTS, &now), None);
+        assert_eq!(retries.next_delay(&Method::POST, rate_limited, Some(&now)), Some(Duration::ZERO));
+        assert_eq!(retries.next_delay(&Method::POST, rate_limited, Some(&now)), Some(Duration::ZERO));
+        assert_eq!(retries.next_delay(&Method::POST, rate_limited, Some(&now)), None);
         assert_eq!(retries.made(), 2);
 
         let mut retries = Retries::new(policy);
-        assert_eq!(
-            retries.next_delay(&Method::GET, StatusCode::SERVICE_UNAVAILABLE, &headers(Some("6"))),
-            Some(Duration::from_secs(6))
-        );
+        assert_eq!(retries.next_delay(&Method::GET, unavailable, Some(&headers(Some("6")))), Some(Duration::from_secs(6)));
         // 6 s waited: another 6 s would exceed the 10 s budget, 4 s fits.
-        assert_eq!(retries.next_delay(&Method::GET, StatusCode::SERVICE_UNAVAILABLE, &headers(Some("6"))), None);
-        assert_eq!(
-            retries.next_delay(&Method::GET, StatusCode::SERVICE_UNAVAILABLE, &headers(Some("4"))),
-            Some(Duration::from_secs(4))
-        );
+        assert_eq!(retries.next_delay(&Method::GET, unavailable, Some(&headers(Some("6")))), None);
+        assert_eq!(retries.next_delay(&Method::GET, unavailable, Some(&headers(Some("4")))), Some(Duration::from_secs(4)));
 
         let mut retries = Retries::new(RetryPolicy { max_retries: 0, ..policy });
-        assert_eq!(retries.next_delay(&Method::GET, StatusCode::TOO_MANY_REQUESTS, &now), None);
+        assert_eq!(retries.next_delay(&Method::GET, rate_limited, Some(&now)), None);
 
         let mut retries = Retries::new(policy);
-        let delay = retries.next_delay(&Method::GET, StatusCode::SERVICE_UNAVAILABLE, &headers(None)).unwrap();
+        let delay = retries.next_delay(&Method::GET, unavailable, Some(&headers(None))).unwrap();
         assert!(delay >= FIRST_BACKOFF / 2 && delay <= FIRST_BACKOFF, "{delay:?}");
+        // Without a response there is no Retry-After: the backoff decides.
+        let delay = retries.next_delay(&Method::POST, Failure::NotConnected, None).unwrap();
+        assert!(delay >= FIRST_BACKOFF && delay <= FIRST_BACKOFF * 2, "{delay:?}");
     }
 }

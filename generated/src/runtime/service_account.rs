@@ -1,6 +1,9 @@
 //! Service accounts: an OAuth 2.0 client-credentials access token from
 //! `{base_url}/api/oauth/token`, cached, refreshed one request at a time.
 
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use http::StatusCode;
@@ -10,6 +13,7 @@ use tokio::sync::Mutex;
 use tracing::Instrument;
 
 use super::auth::{Secret, bearer_header, with_authorization};
+use super::error::BoxError;
 use super::transport::{Response, Transport, copy};
 use super::{Error, RateLimit, response};
 use crate::models::ApiError;
@@ -18,8 +22,13 @@ const TOKEN_PATH: &str = "/api/oauth/token";
 /// A token is replaced this long before it expires, so no request leaves with a token that
 /// expires on the way. Lifetimes shorter than twice this are replaced halfway through.
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+/// How long a failed token request keeps the endpoint from being asked again, unless the
+/// builder says otherwise: Atlas allows 10 token requests a minute.
+pub(crate) const DEFAULT_TOKEN_RETRY_DELAY: Duration = Duration::from_secs(6);
+/// However long the token endpoint's `Retry-After`, a failure is not kept longer than this.
+const MAX_TOKEN_RETRY_DELAY: Duration = Duration::from_secs(60);
 
-/// A service account's credentials and its current access token.
+/// A service account's credentials, its current access token and its last failure.
 ///
 /// Atlas issues at most 10 tokens a minute per service account, so the token lives here,
 /// once per client, behind the `Arc` every clone of the client shares.
@@ -28,9 +37,20 @@ pub(crate) struct ServiceAccount {
     /// The token request, ready to copy: `POST`, HTTP Basic with the client ID and secret,
     /// `grant_type=client_credentials`.
     token_request: reqwest::Request,
-    /// The current token. The lock is held while a new token is requested, so requests that
-    /// need one meanwhile wait for that one instead of each asking for their own.
-    token: Mutex<Option<AccessToken>>,
+    retry_delay: Duration,
+    /// How many token requests have finished. A caller reads it before waiting on the lock,
+    /// so it can tell a failure that came while it waited (its outcome too) from an older one.
+    finished: AtomicU64,
+    /// The lock is held while a new token is requested, so requests that need one meanwhile
+    /// wait for that request instead of each making their own.
+    state: Mutex<TokenState>,
+}
+
+#[derive(Default)]
+struct TokenState {
+    token: Option<AccessToken>,
+    /// The last token request's failure, until a token request succeeds.
+    failure: Option<TokenFailure>,
 }
 
 struct AccessToken {
@@ -39,16 +59,73 @@ struct AccessToken {
     /// When to get a new token; `None` when Atlas did not say when this one expires, so
     /// only a 401 replaces it.
     refresh_at: Option<Instant>,
+    /// When it stops working; a token due for refresh is still used until then if the
+    /// refresh fails.
+    expires_at: Option<Instant>,
 }
 
 impl AccessToken {
     fn is_due(&self, now: Instant) -> bool {
         self.refresh_at.is_some_and(|at| now >= at)
     }
+
+    fn has_expired(&self, now: Instant) -> bool {
+        self.expires_at.is_some_and(|at| now >= at)
+    }
+}
+
+/// A failed token request, kept so that every caller gets it (as its own [`Error::Auth`])
+/// without asking the endpoint again before `retry_at`.
+struct TokenFailure {
+    status: Option<StatusCode>,
+    message: String,
+    rate_limit: RateLimit,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+    /// The value of `ServiceAccount::finished` that this request's end set.
+    request: u64,
+    retry_at: Instant,
+}
+
+impl TokenFailure {
+    fn error(&self) -> Error {
+        Error::Auth {
+            status: self.status,
+            message: self.message.clone(),
+            rate_limit: self.rate_limit.clone(),
+            source: self.source.clone().map(|source| Box::new(SharedSource(source)) as BoxError),
+        }
+    }
+}
+
+/// A transport failure shared by every caller of one token request.
+struct SharedSource(Arc<dyn std::error::Error + Send + Sync>);
+
+impl fmt::Debug for SharedSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for SharedSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for SharedSource {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
 }
 
 impl ServiceAccount {
-    pub(crate) fn new(transport: &Transport, base_url: &str, client_id: String, client_secret: &Secret) -> Result<Self, Error> {
+    pub(crate) fn new(
+        transport: &Transport,
+        base_url: &str,
+        client_id: String,
+        client_secret: &Secret,
+        retry_delay: Duration,
+    ) -> Result<Self, Error> {
         if client_id.trim().is_empty() || client_secret.expose().trim().is_empty() {
             return Err(Error::invalid_argument("service account client ID and secret must not be empty"));
         }
@@ -65,7 +142,7 @@ impl ServiceAccount {
             .body("grant_type=client_credentials")
             .build()
             .map_err(|err| Error::invalid_argument_caused_by("cannot build the service account token request", err))?;
-        Ok(Self { client_id, token_request, token: Mutex::new(None) })
+        Ok(Self { client_id, token_request, retry_delay, finished: AtomicU64::new(0), state: Mutex::default() })
     }
 
     /// Sends a copy of `request` with the current token; when the API answers 401, gets a
@@ -82,18 +159,67 @@ impl ServiceAccount {
     }
 
     /// The cached token unless it is due or is the one the API just `rejected`; otherwise a
-    /// new one. A caller that waited on the lock finds the token the caller before it got.
+    /// new one. A caller that waited on the lock finds the outcome of the request made
+    /// while it waited, token or failure; after a failure, the endpoint is asked again
+    /// only once the retry delay has passed. Until then a token that is due but has not
+    /// expired is still used.
     async fn token(&self, transport: &Transport, rejected: Option<&HeaderValue>) -> Result<HeaderValue, Error> {
-        let mut cached = self.token.lock().await;
-        if let Some(token) = cached.as_ref() {
-            if !token.is_due(Instant::now()) && Some(&token.header) != rejected {
-                return Ok(token.header.clone());
+        let finished_before_waiting = self.finished.load(Ordering::Acquire);
+        let mut state = self.state.lock().await;
+        let now = Instant::now();
+        let usable = state.token.as_ref().filter(|token| Some(&token.header) != rejected);
+        if let Some(token) = usable.filter(|token| !token.is_due(now)) {
+            return Ok(token.header.clone());
+        }
+        let fallback = usable.filter(|token| !token.has_expired(now)).map(|token| token.header.clone());
+        if let Some(failure) = &state.failure {
+            if failure.request > finished_before_waiting || now < failure.retry_at {
+                return fallback.ok_or_else(|| failure.error());
             }
         }
-        let token = self.request_token(transport).await?;
-        let header = token.header.clone();
-        *cached = Some(token);
-        Ok(header)
+        let outcome = self.request_token(transport).await;
+        let request = self.finished.fetch_add(1, Ordering::AcqRel) + 1;
+        match outcome {
+            Ok(token) => {
+                let header = token.header.clone();
+                *state = TokenState { token: Some(token), failure: None };
+                Ok(header)
+            }
+            Err(err) => {
+                let failure = self.failure(err, request);
+                tracing::warn!(
+                    retry_in_ms =
+                        u64::try_from(failure.retry_at.saturating_duration_since(Instant::now()).as_millis()).unwrap_or(u64::MAX),
+                    "the token request failed; the token endpoint is not asked again until then"
+                );
+                let error = failure.error();
+                state.failure = Some(failure);
+                fallback.ok_or(error)
+            }
+        }
+    }
+
+    /// What every caller is told about a failed token request, and when to ask again.
+    fn failure(&self, err: Error, request: u64) -> TokenFailure {
+        let (status, message, rate_limit, source) = match err {
+            Error::Auth { status, message, rate_limit, source } => (status, message, rate_limit, source),
+            Error::Timeout(source) => {
+                (None, "the token endpoint did not answer in time".to_owned(), RateLimit::default(), Some(source))
+            }
+            Error::Transport(source) => {
+                (None, "the connection to the token endpoint failed".to_owned(), RateLimit::default(), Some(source))
+            }
+            other => (other.status(), other.to_string(), RateLimit::default(), None),
+        };
+        let delay = rate_limit.retry_after.map_or(self.retry_delay, |wait| wait.max(self.retry_delay));
+        TokenFailure {
+            status,
+            message,
+            rate_limit,
+            source: source.map(Arc::from),
+            request,
+            retry_at: Instant::now() + delay.min(MAX_TOKEN_RETRY_DELAY),
+        }
     }
 
     async fn request_token(&self, transport: &Transport) -> Result<AccessToken, Error> {
@@ -132,7 +258,12 @@ struct OAuthError {
 /// Reads a token response; anything but a 200 with a bearer token is [`Error::Auth`].
 fn read_token(response: &Response, sent_at: Instant) -> Result<AccessToken, Error> {
     let status = response.status();
-    let refused = |message: String| Error::Auth { status, message, rate_limit: RateLimit::from_headers(response.headers()) };
+    let refused = |message: String| Error::Auth {
+        status: Some(status),
+        message,
+        rate_limit: RateLimit::from_headers(response.headers()),
+        source: None,
+    };
     let body = response.body().as_slice();
     if status != StatusCode::OK {
         return Err(refused(refusal_message(body)));
@@ -151,11 +282,10 @@ fn read_token(response: &Response, sent_at: Instant) -> Result<AccessToken, Erro
     let header = bearer_header(&token.access_token)
         .map_err(|_| refused("the token endpoint issued an empty or malformed access token".to_owned()))?;
     // A lifetime too long to add to an `Instant` is as good as none.
-    let refresh_at = token.expires_in.and_then(|seconds| {
-        let lifetime = Duration::from_secs(seconds);
-        sent_at.checked_add(lifetime - REFRESH_MARGIN.min(lifetime / 2))
-    });
-    Ok(AccessToken { header, refresh_at })
+    let lifetime = token.expires_in.map(Duration::from_secs);
+    let refresh_at = lifetime.and_then(|lifetime| sent_at.checked_add(lifetime - REFRESH_MARGIN.min(lifetime / 2)));
+    let expires_at = lifetime.and_then(|lifetime| sent_at.checked_add(lifetime));
+    Ok(AccessToken { header, refresh_at, expires_at })
 }
 
 /// Why the token endpoint refused: the OAuth error and its description, an Atlas error, or
@@ -183,7 +313,7 @@ mod tests {
 
     fn refusal(status: u16, body: &str) -> (StatusCode, String, RateLimit) {
         match read_token(&response(status, body), Instant::now()) {
-            Err(Error::Auth { status, message, rate_limit }) => (status, message, rate_limit),
+            Err(Error::Auth { status: Some(status), message, rate_limit, source: None }) => (status, message, rate_limit),
             Err(other) => panic!("expected Error::Auth, got {other:?}"),
             Ok(_) => panic!("expected Error::Auth, got a token"),
         }

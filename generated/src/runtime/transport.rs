@@ -1,5 +1,5 @@
-//! Sending requests over reqwest: one exchange at a time, and again while the retry policy
-//! says so.
+//! Sending requests over reqwest: one exchange at a time, its body read up to a limit, and
+//! again while the retry policy says so.
 
 use std::future::Future;
 
@@ -7,40 +7,60 @@ use http::header::{HeaderValue, USER_AGENT};
 use tracing::Instrument;
 
 use super::Error;
-use super::retry::{Retries, RetryPolicy};
+use super::retry::{Failure, Retries, RetryPolicy};
 
 /// A whole response, body read.
 pub(crate) type Response = http::Response<Vec<u8>>;
 
-/// The HTTP client, the `User-Agent` and the retry policy every request goes out with.
+/// The HTTP client, the `User-Agent`, the retry policy and the body limit every request
+/// goes out with.
 pub(crate) struct Transport {
     pub(crate) http: reqwest::Client,
     pub(crate) user_agent: HeaderValue,
     pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: u64,
 }
 
 impl Transport {
-    /// Sends `request` once and reads the whole response. Any status is a response: only
-    /// a failed exchange is an error.
+    /// Sends `request` once and reads the whole response, refusing a body larger than
+    /// `max_response_bytes`. Any status is a response: only a failed exchange is an error.
     pub(crate) async fn send(&self, mut request: reqwest::Request) -> Result<Response, Error> {
         request.headers_mut().insert(USER_AGENT, self.user_agent.clone());
         let mut response = self.http.execute(request).await.map_err(Error::from_reqwest)?;
         let status = response.status();
         tracing::debug!(status = status.as_u16(), "response received");
-        let version = response.version();
-        let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await.map_err(Error::from_reqwest)?;
+        let too_large = || Error::ResponseTooLarge { status, limit: self.max_response_bytes };
+        // Dropping `response` unread closes its connection, so a refused body is read no further.
+        let limit = usize::try_from(self.max_response_bytes).unwrap_or(usize::MAX);
+        let announced = response.content_length();
+        if announced.is_some_and(|length| length > self.max_response_bytes) {
+            return Err(too_large());
+        }
+        // Chunks go straight into the one buffer the body is decoded from; it never grows
+        // past the limit, however the server splits the body.
+        let mut body = Vec::with_capacity(announced.map_or(0, |length| usize::try_from(length).unwrap_or(limit)));
+        while let Some(chunk) = response.chunk().await.map_err(Error::from_reqwest)? {
+            let needed = body.len() + chunk.len();
+            if needed > limit {
+                return Err(too_large());
+            }
+            if needed > body.capacity() {
+                let grown = needed.max(body.capacity().saturating_mul(2)).min(limit);
+                body.reserve_exact(grown - body.len());
+            }
+            body.extend_from_slice(&chunk);
+        }
 
-        let mut rebuilt = http::Response::new(Vec::from(body));
+        let mut rebuilt = http::Response::new(body);
         *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = version;
-        *rebuilt.headers_mut() = headers;
+        *rebuilt.version_mut() = response.version();
+        *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
         Ok(rebuilt)
     }
 
-    /// Runs `attempt` (one authenticated exchange of a `method` request) until its response
-    /// is not one to retry or the policy's count or delay budget is spent, waiting in between
-    /// as `Retry-After` or the backoff says. The last response is returned as it came.
+    /// Runs `attempt` (one authenticated exchange of a `method` request) until its outcome
+    /// is not one to retry or the policy's count or delay budget is spent, waiting in
+    /// between as `Retry-After` or the backoff says. The last outcome is returned as it came.
     pub(crate) async fn with_retries<F, Fut>(&self, method: &http::Method, mut attempt: F) -> Result<Response, Error>
     where
         F: FnMut() -> Fut,
@@ -49,19 +69,44 @@ impl Transport {
         let mut retries = Retries::new(self.retry);
         loop {
             let span = tracing::debug_span!("atlas_attempt", attempt = retries.made() + 1);
-            let response = attempt().instrument(span).await?;
-            let status = response.status();
-            let Some(delay) = retries.next_delay(method, status, response.headers()) else {
-                return Ok(response);
+            let outcome = attempt().instrument(span).await;
+            let (failure, headers) = match &outcome {
+                Ok(response) => (Failure::Status(response.status()), Some(response.headers())),
+                Err(err) => match failure_of(err) {
+                    Some(failure) => (failure, None),
+                    None => return outcome,
+                },
+            };
+            let Some(delay) = retries.next_delay(method, failure, headers) else {
+                return outcome;
             };
             tracing::info!(
-                status = status.as_u16(),
+                reason = %failure,
                 retry = retries.made(),
                 delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
                 "retrying"
             );
             tokio::time::sleep(delay).await;
         }
+    }
+}
+
+/// What an exchange's error means for retrying it: `None` for errors that did not come from
+/// the exchange itself (a refused token, a body too large, a bad argument).
+fn failure_of(err: &Error) -> Option<Failure> {
+    let (Error::Transport(source) | Error::Timeout(source)) = err else {
+        return None;
+    };
+    let source = source.downcast_ref::<reqwest::Error>()?;
+    if source.is_connect() {
+        Some(Failure::NotConnected)
+    } else if source.is_timeout() {
+        Some(Failure::TimedOut)
+    } else if source.is_request() || source.is_body() || source.is_decode() {
+        // Without decompression, reqwest's "decode" errors are the body's reads failing.
+        Some(Failure::Interrupted)
+    } else {
+        None
     }
 }
 

@@ -22,7 +22,6 @@ pub fn emit(api: &Api) -> TokenStream {
     quote! {
         #crate_doc
         #![deny(missing_docs)]
-        #![deny(warnings)]
 
         pub mod ids;
         pub mod models;
