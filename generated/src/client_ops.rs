@@ -154,7 +154,7 @@ impl crate::Client {
         operation::response(response)
     }
 
-    /// Every item of [`Client::list_group_users`], page after page: a stream that asks for the next page when the current one is used up, holds one page at a time, ends after the last page (a short page, or one without a `next` link) and ends at the first error.
+    /// Every item of [`Client::list_group_users`](crate::Client::list_group_users), page after page: a stream that asks for the next page when the current one is used up, holds one page at a time, ends after the last page (a short page, or one without a `next` link) and ends at the first error.
     ///
     /// The query's `page_num` says where to start (default: the first page) and its `items_per_page` how many items a page holds; counts are not asked for (`includeCount=false`) unless the query sets them.
     pub fn list_group_users_stream(
@@ -433,7 +433,7 @@ impl crate::Client {
         operation::response(response)
     }
 
-    /// Every item of [`Client::list_org_users`], page after page: a stream that asks for the next page when the current one is used up, holds one page at a time, ends after the last page (a short page, or one without a `next` link) and ends at the first error.
+    /// Every item of [`Client::list_org_users`](crate::Client::list_org_users), page after page: a stream that asks for the next page when the current one is used up, holds one page at a time, ends after the last page (a short page, or one without a `next` link) and ends at the first error.
     ///
     /// The query's `page_num` says where to start (default: the first page) and its `items_per_page` how many items a page holds; counts are not asked for (`includeCount=false`) unless the query sets them.
     pub fn list_org_users_stream(

@@ -123,8 +123,10 @@ fn emit_stream(api: &Api, operation: &Operation, paging: &Paging) -> TokenStream
         None => quote!(None),
     };
     let doc = authored_docs(&format!(
-        "Every item of [`Client::{}`], page after page: a stream that asks for the next page when the current one is used up, holds one page at a time, ends after the last page (a short page, or one without a `next` link) and ends at the first error.\n\nThe query's `{}` says where to start (default: the first page) and its `{}` how many items a page holds; counts are not asked for (`includeCount=false`) unless the query sets them.",
-        operation.fn_name, paging.page_num, paging.items_per_page
+        "Every item of [`Client::{method}`](crate::Client::{method}), page after page: a stream that asks for the next page when the current one is used up, holds one page at a time, ends after the last page (a short page, or one without a `next` link) and ends at the first error.\n\nThe query's `{page_num}` says where to start (default: the first page) and its `{items_per_page}` how many items a page holds; counts are not asked for (`includeCount=false`) unless the query sets them.",
+        method = operation.fn_name.trim_start_matches("r#"),
+        page_num = paging.page_num,
+        items_per_page = paging.items_per_page,
     ));
     let deprecation = deprecation(operation);
     let allow = operation.deprecated.then(|| quote!(#[allow(deprecated)]));

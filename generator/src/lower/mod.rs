@@ -1,8 +1,8 @@
 //! Lower: turns the resolved spec into the IR, deciding every type, field and function.
 //!
 //! This module walks the spec into types and operations; the passes that run on the
-//! finished type space have their own modules: [`unions`] (fields every variant shares),
-//! [`access`] (`readOnly`/`writeOnly` by the direction a type travels) and [`paging`].
+//! finished type space have their own modules: `unions` (fields every variant shares),
+//! `access` (`readOnly`/`writeOnly` by the direction a type travels) and `paging`.
 
 mod access;
 mod paging;
