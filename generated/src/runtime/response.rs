@@ -49,8 +49,12 @@ pub(crate) fn expect_empty<B: AsRef<[u8]>>(response: http::Response<B>, expected
 /// for media types that are not JSON (`+csv`, `+gzip`); any other status becomes
 /// [`error_from_response`].
 #[allow(dead_code, reason = "only operations with a CSV or compressed response call it")]
-pub(crate) fn expect_bytes<B: AsRef<[u8]>>(response: http::Response<B>, expected: &[u16]) -> Result<Vec<u8>, Error> {
-    if is_expected(&response, expected) { Ok(response.body().as_ref().to_vec()) } else { Err(error_from_response(&response)) }
+pub(crate) fn expect_bytes<B: AsRef<[u8]> + Into<Vec<u8>>>(
+    response: http::Response<B>,
+    expected: &[u16],
+) -> Result<Vec<u8>, Error> {
+    // The body becomes the result as it is: a `Vec<u8>` (what `Client` reads) is not copied.
+    if is_expected(&response, expected) { Ok(response.into_body().into()) } else { Err(error_from_response(&response)) }
 }
 
 /// Whether `response` has one of the `expected` status codes (as numbers, so that a 2xx

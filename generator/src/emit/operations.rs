@@ -268,6 +268,11 @@ fn emit_operation(api: &Api, operation: &Operation) -> TokenStream {
         (ResponseBody::Bytes, _) => quote!(crate::runtime::expect_bytes(response, #statuses)),
         (ResponseBody::Empty, _) => quote!(crate::runtime::expect_empty(response, #statuses)),
     };
+    // A body returned as bytes is moved out of the response, not copied.
+    let body_bound = match operation.success.body {
+        ResponseBody::Bytes => quote!(B: AsRef<[u8]> + Into<Vec<u8>>),
+        _ => quote!(B: AsRef<[u8]>),
+    };
     let request_doc = docs(&format!(
         "Builds the `{method} {path}` request for `{operation_id}`, against `base_url` (`https://cloud.mongodb.com` for Atlas).\n\nFails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid."
     ));
@@ -312,7 +317,7 @@ fn emit_operation(api: &Api, operation: &Operation) -> TokenStream {
             }
 
             #response_doc
-            pub fn response<B: AsRef<[u8]>>(response: http::Response<B>) -> Result<#success, crate::Error> {
+            pub fn response<#body_bound>(response: http::Response<B>) -> Result<#success, crate::Error> {
                 #decode
             }
         }
