@@ -1,7 +1,15 @@
-//! `invites`: list, create, update and cancel pending Atlas project and organization
-//! invitations from the command line, with the `atlas-admin` client.
+//! `invites`: invite people to MongoDB Atlas projects and organizations from the command
+//! line, with the `atlas-admin` client, both through the MongoDB Cloud Users API (`users`:
+//! an invitation there is a *pending* user) and through the deprecated invitation endpoints
+//! (`project`, `org`; sunset 2027-07-01), to list, create, update and cancel the invitations
+//! made with them until then.
 //!
 //! ```text
+//! cargo run -p atlas-admin --example invites -- users project list --group 32b6e34b3d91647abb20e7b8 --pending
+//! cargo run -p atlas-admin --example invites -- users project invite --group 32b6e34b3d91647abb20e7b8 \
+//!     --username jane@example.com --role GROUP_READ_ONLY
+//! cargo run -p atlas-admin --example invites -- users org update --org 4888442a3354817a7320eb61 \
+//!     --user 67d1548a0f3c2b1e4d5a6a02 --role ORG_MEMBER --project-role 32b6e34b3d91647abb20e7b8:GROUP_OWNER
 //! cargo run -p atlas-admin --example invites -- project list --group 32b6e34b3d91647abb20e7b8
 //! cargo run -p atlas-admin --example invites -- project create --group 32b6e34b3d91647abb20e7b8 \
 //!     --username jane@example.com --role GROUP_READ_ONLY
@@ -9,6 +17,9 @@
 //!     --invitation 67d1548a0f3c2b1e4d5a6979 --role ORG_MEMBER --project-role 32b6e34b3d91647abb20e7b8:GROUP_OWNER
 //! cargo run -p atlas-admin --example invites -- org cancel --org 4888442a3354817a7320eb61 --invitation 67d1548a0f3c2b1e4d5a6979
 //! ```
+//!
+//! `users ... list` reads every page (`list_*_users_stream`) and prints one JSON array;
+//! `--pending` keeps only the users who have not accepted their invitation yet.
 //!
 //! Credentials come from the environment; the first of these that is set is used, and it
 //! must then be complete:
@@ -27,16 +38,19 @@ use std::error::Error;
 use std::process::ExitCode;
 
 use atlas_admin::models::{
-    GroupInvitationRequest, GroupInvitationUpdateRequest, OrganizationInvitationGroupRoleAssignmentsRequest,
-    OrganizationInvitationRequest, OrganizationInvitationUpdateRequest,
+    AddOrRemoveGroupRole, AddOrRemoveOrgRole, GroupInvitationRequest, GroupInvitationUpdateRequest, GroupRoleAssignment,
+    GroupUserRequest, OrgUserRequest, OrgUserRolesRequest, OrgUserUpdateRequest,
+    OrganizationInvitationGroupRoleAssignmentsRequest, OrganizationInvitationRequest, OrganizationInvitationUpdateRequest,
 };
-use atlas_admin::operations::{list_group_invites, list_org_invites};
+use atlas_admin::operations::{list_group_invites, list_group_users, list_org_invites, list_org_users};
 use atlas_admin::roles::{OrgRole, ProjectRole};
-use atlas_admin::{Client, GroupId, InvitationId, OrgId};
+use atlas_admin::{Client, GroupId, InvitationId, OrgId, UserId};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
+use futures::TryStreamExt;
 
-/// Manage pending invitations to MongoDB Atlas projects and organizations.
+/// Invite people to MongoDB Atlas projects and organizations: as users (`users`), or
+/// through the deprecated invitation endpoints (`project`, `org`).
 ///
 /// Credentials come from MONGODB_ATLAS_ACCESS_TOKEN (bearer token), else
 /// MONGODB_ATLAS_CLIENT_ID + MONGODB_ATLAS_CLIENT_SECRET (service account), else
@@ -54,15 +68,162 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Scope {
-    /// Invitations to one project.
+    /// The users of one project or organization, pending (invited) and active: the
+    /// MongoDB Cloud Users API, which replaces the invitation endpoints.
+    Users {
+        #[command(subcommand)]
+        scope: UsersScope,
+    },
+    /// Invitations to one project (deprecated endpoints, sunset 2027-07-01).
     Project {
         #[command(subcommand)]
         action: ProjectAction,
     },
-    /// Invitations to one organization.
+    /// Invitations to one organization (deprecated endpoints, sunset 2027-07-01).
     Org {
         #[command(subcommand)]
         action: OrgAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UsersScope {
+    /// The users of one project.
+    Project {
+        #[command(subcommand)]
+        action: ProjectUserAction,
+    },
+    /// The users of one organization.
+    Org {
+        #[command(subcommand)]
+        action: OrgUserAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ProjectUserAction {
+    /// List the project's users, every page of them, as one JSON array.
+    List {
+        #[command(flatten)]
+        project: Project,
+        #[command(flatten)]
+        filter: UserFilter,
+    },
+    /// Show one user of the project.
+    Show {
+        #[command(flatten)]
+        project: Project,
+        #[command(flatten)]
+        user: User,
+    },
+    /// Add a user to the project: someone not yet in the organization is invited and is a
+    /// pending user until they accept.
+    Invite {
+        #[command(flatten)]
+        project: Project,
+        /// Email address of the user to add.
+        #[arg(long)]
+        username: String,
+        #[command(flatten)]
+        roles: ProjectRoles,
+    },
+    /// Grant one more project role to a user.
+    AddRole {
+        #[command(flatten)]
+        project: Project,
+        #[command(flatten)]
+        user: User,
+        /// The project role to grant.
+        #[arg(long, value_parser = project_role())]
+        role: ProjectRole,
+    },
+    /// Take one project role away from a user (who keeps at least one: add the new role first).
+    RemoveRole {
+        #[command(flatten)]
+        project: Project,
+        #[command(flatten)]
+        user: User,
+        /// The project role to take away.
+        #[arg(long, value_parser = project_role())]
+        role: ProjectRole,
+    },
+    /// Remove a user, pending or active, from the project.
+    Remove {
+        #[command(flatten)]
+        project: Project,
+        #[command(flatten)]
+        user: User,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum OrgUserAction {
+    /// List the organization's users, every page of them, as one JSON array.
+    List {
+        #[command(flatten)]
+        org: Org,
+        #[command(flatten)]
+        filter: UserFilter,
+    },
+    /// Show one user of the organization.
+    Show {
+        #[command(flatten)]
+        org: Org,
+        #[command(flatten)]
+        user: User,
+    },
+    /// Invite a user to the organization, and optionally to teams and projects in it.
+    Invite {
+        #[command(flatten)]
+        org: Org,
+        /// Email address of the user to invite.
+        #[arg(long)]
+        username: String,
+        /// An organization role to grant; repeat for several.
+        #[arg(long = "role", required = true, value_name = "ROLE", value_parser = org_role())]
+        roles: Vec<OrgRole>,
+        /// The ID of a team to join; repeat for several.
+        #[arg(long = "team", value_name = "TEAM_ID")]
+        teams: Vec<String>,
+        /// A role in one of the organization's projects, as PROJECT_ID:ROLE; repeat for several.
+        #[arg(long = "project-role", value_name = "PROJECT_ID:ROLE", value_parser = project_role_assignment)]
+        project_roles: Vec<(GroupId, ProjectRole)>,
+    },
+    /// Change a user's roles or teams; only the options given are sent.
+    Update {
+        #[command(flatten)]
+        org: Org,
+        #[command(flatten)]
+        user: User,
+        #[command(flatten)]
+        changes: OrgUserChanges,
+    },
+    /// Grant one more organization role to a user.
+    AddRole {
+        #[command(flatten)]
+        org: Org,
+        #[command(flatten)]
+        user: User,
+        /// The organization role to grant.
+        #[arg(long, value_parser = org_role())]
+        role: OrgRole,
+    },
+    /// Take one organization role away from a user (who keeps at least one: add the new role first).
+    RemoveRole {
+        #[command(flatten)]
+        org: Org,
+        #[command(flatten)]
+        user: User,
+        /// The organization role to take away.
+        #[arg(long, value_parser = org_role())]
+        role: OrgRole,
+    },
+    /// Remove a user, pending or active, from the organization.
+    Remove {
+        #[command(flatten)]
+        org: Org,
+        #[command(flatten)]
+        user: User,
     },
 }
 
@@ -174,6 +335,31 @@ struct Org {
     org: OrgId,
 }
 
+#[derive(Debug, Args)]
+struct User {
+    /// The user's ID (24 hexadecimal characters), pending or active; `list --username` finds it.
+    #[arg(long)]
+    user: UserId,
+}
+
+#[derive(Debug, Args)]
+struct UserFilter {
+    /// Only the users who have not accepted their invitation yet.
+    #[arg(long)]
+    pending: bool,
+    /// Only the user with this email address.
+    #[arg(long)]
+    username: Option<String>,
+}
+
+impl UserFilter {
+    /// The `orgMembershipStatuses` query field: `PENDING` with `--pending`, else left out
+    /// (Atlas then lists active and pending users).
+    fn statuses(&self) -> Option<Vec<String>> {
+        self.pending.then(|| vec!["PENDING".to_owned()])
+    }
+}
+
 /// Which invitation to update: by its ID, or by the email address it was sent to.
 #[derive(Debug, Args)]
 #[group(required = true, multiple = false)]
@@ -210,18 +396,52 @@ struct OrgGrants {
 impl OrgGrants {
     /// One assignment per project, in the order the projects were first named.
     fn group_role_assignments(&self) -> Option<Vec<OrganizationInvitationGroupRoleAssignmentsRequest>> {
-        let mut assignments: Vec<OrganizationInvitationGroupRoleAssignmentsRequest> = Vec::new();
-        for (group, role) in &self.project_roles {
-            match assignments.iter_mut().find(|assignment| assignment.group_id.as_ref() == Some(group)) {
-                Some(assignment) => assignment.roles.get_or_insert_with(Vec::new).push(role.clone()),
-                None => assignments.push(OrganizationInvitationGroupRoleAssignmentsRequest {
-                    group_id: Some(group.clone()),
-                    roles: Some(vec![role.clone()]),
-                }),
-            }
-        }
+        let assignments = by_project(&self.project_roles)
+            .into_iter()
+            .map(|(group, roles)| OrganizationInvitationGroupRoleAssignmentsRequest { group_id: Some(group), roles: Some(roles) })
+            .collect();
         non_empty(assignments)
     }
+}
+
+/// The roles per project, in the order the projects were first named.
+fn by_project(project_roles: &[(GroupId, ProjectRole)]) -> Vec<(GroupId, Vec<ProjectRole>)> {
+    let mut projects: Vec<(GroupId, Vec<ProjectRole>)> = Vec::new();
+    for (group, role) in project_roles {
+        match projects.iter_mut().find(|(known, _)| known == group) {
+            Some((_, roles)) => roles.push(role.clone()),
+            None => projects.push((group.clone(), vec![role.clone()])),
+        }
+    }
+    projects
+}
+
+/// What `users org update` changes: `--role` replaces the organization roles, together with
+/// the project roles that `--project-role` gives (which therefore needs `--role`), and
+/// `--team` the teams.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = true)]
+struct OrgUserChanges {
+    /// An organization role the user is to hold; repeat for several.
+    #[arg(long = "role", value_name = "ROLE", value_parser = org_role())]
+    roles: Vec<OrgRole>,
+    /// The ID of a team the user is to belong to; repeat for several.
+    #[arg(long = "team", value_name = "TEAM_ID")]
+    teams: Vec<String>,
+    /// A role in one of the organization's projects, as PROJECT_ID:ROLE, given with --role;
+    /// repeat for several.
+    #[arg(long = "project-role", value_name = "PROJECT_ID:ROLE", value_parser = project_role_assignment, requires = "roles")]
+    project_roles: Vec<(GroupId, ProjectRole)>,
+}
+
+/// The `roles` of a users request: `None` without organization roles, which Atlas requires.
+fn org_user_roles(org_roles: Vec<OrgRole>, project_roles: &[(GroupId, ProjectRole)]) -> Option<OrgUserRolesRequest> {
+    let group_role_assignments = by_project(project_roles)
+        .into_iter()
+        .map(|(group, roles)| GroupRoleAssignment { group_id: Some(group), group_roles: Some(unique(roles)) })
+        .collect();
+    let org_roles = non_empty(unique(org_roles))?;
+    Some(OrgUserRolesRequest { group_role_assignments: non_empty(group_role_assignments), org_roles })
 }
 
 /// Accepts only the roles this crate knows, so a typo fails here rather than at Atlas.
@@ -247,6 +467,17 @@ fn project_role_assignment(value: &str) -> Result<(GroupId, ProjectRole), String
 
 fn non_empty<T>(items: Vec<T>) -> Option<Vec<T>> {
     (!items.is_empty()).then_some(items)
+}
+
+/// `items` without repeats, in order: the users endpoints refuse a role or team named twice.
+fn unique<T: PartialEq>(items: Vec<T>) -> Vec<T> {
+    let mut kept = Vec::with_capacity(items.len());
+    for item in items {
+        if !kept.contains(&item) {
+            kept.push(item);
+        }
+    }
+    kept
 }
 
 /// How the client authenticates, from the environment (see the crate docs for the order).
@@ -294,6 +525,7 @@ fn client(base_url: &str) -> Result<Client, Box<dyn Error>> {
 async fn run(cli: Cli) -> Result<serde_json::Value, Box<dyn Error>> {
     let client = client(&cli.base_url)?;
     let printed = match cli.scope {
+        Scope::Users { scope } => users(&client, scope).await?,
         Scope::Project { action } => match action {
             ProjectAction::List { project, username } => {
                 let query = list_group_invites::Query { username };
@@ -357,6 +589,81 @@ async fn run(cli: Cli) -> Result<serde_json::Value, Box<dyn Error>> {
             OrgAction::Cancel { org, invitation } => {
                 client.delete_org_invite(&org.org, &invitation).await?;
                 serde_json::json!({ "cancelled": true, "invitationId": invitation })
+            }
+        },
+    };
+    Ok(printed)
+}
+
+/// Runs one `users` command (the MongoDB Cloud Users API) and returns what to print.
+async fn users(client: &Client, scope: UsersScope) -> Result<serde_json::Value, Box<dyn Error>> {
+    let printed = match scope {
+        UsersScope::Project { action } => match action {
+            ProjectUserAction::List { project, filter } => {
+                let query = list_group_users::Query {
+                    org_membership_statuses: filter.statuses(),
+                    username: filter.username,
+                    ..Default::default()
+                };
+                let users: Vec<_> = client.list_group_users_stream(&project.group, &query).try_collect().await?;
+                serde_json::to_value(users)?
+            }
+            ProjectUserAction::Show { project, user } => {
+                serde_json::to_value(client.get_group_user(&project.group, &user.user, &Default::default()).await?)?
+            }
+            ProjectUserAction::Invite { project, username, roles } => {
+                let body = GroupUserRequest { username, roles: unique(roles.roles) };
+                serde_json::to_value(client.add_group_users(&project.group, &body).await?)?
+            }
+            ProjectUserAction::AddRole { project, user, role } => {
+                let body = AddOrRemoveGroupRole { group_role: role };
+                serde_json::to_value(client.add_group_user_role(&project.group, &user.user, &body).await?)?
+            }
+            ProjectUserAction::RemoveRole { project, user, role } => {
+                let body = AddOrRemoveGroupRole { group_role: role };
+                serde_json::to_value(client.remove_group_user_role(&project.group, &user.user, &body).await?)?
+            }
+            ProjectUserAction::Remove { project, user } => {
+                client.remove_group_user(&project.group, &user.user).await?;
+                serde_json::json!({ "removed": true, "userId": user.user })
+            }
+        },
+        UsersScope::Org { action } => match action {
+            OrgUserAction::List { org, filter } => {
+                let query = list_org_users::Query {
+                    org_membership_statuses: filter.statuses(),
+                    username: filter.username,
+                    ..Default::default()
+                };
+                let users: Vec<_> = client.list_org_users_stream(&org.org, &query).try_collect().await?;
+                serde_json::to_value(users)?
+            }
+            OrgUserAction::Show { org, user } => {
+                serde_json::to_value(client.get_org_user(&org.org, &user.user, &Default::default()).await?)?
+            }
+            OrgUserAction::Invite { org, username, roles, teams, project_roles } => {
+                let roles = org_user_roles(roles, &project_roles).ok_or("at least one --role is needed")?;
+                let body = OrgUserRequest { roles, team_ids: non_empty(unique(teams)), username };
+                serde_json::to_value(client.create_org_user(&org.org, &body).await?)?
+            }
+            OrgUserAction::Update { org, user, changes } => {
+                let body = OrgUserUpdateRequest {
+                    roles: org_user_roles(changes.roles, &changes.project_roles),
+                    team_ids: non_empty(unique(changes.teams)),
+                };
+                serde_json::to_value(client.update_org_user(&org.org, &user.user, &body).await?)?
+            }
+            OrgUserAction::AddRole { org, user, role } => {
+                let body = AddOrRemoveOrgRole { org_role: role };
+                serde_json::to_value(client.add_org_user_role(&org.org, &user.user, &body).await?)?
+            }
+            OrgUserAction::RemoveRole { org, user, role } => {
+                let body = AddOrRemoveOrgRole { org_role: role };
+                serde_json::to_value(client.remove_org_user_role(&org.org, &user.user, &body).await?)?
+            }
+            OrgUserAction::Remove { org, user } => {
+                client.remove_org_user(&org.org, &user.user).await?;
+                serde_json::json!({ "removed": true, "userId": user.user })
             }
         },
     };
