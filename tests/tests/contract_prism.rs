@@ -1,6 +1,7 @@
 //! Contract tests: the generated `Client` (and the `invites` example built on it) against
 //! Prism serving the fragment with request validation on, so that an independent reading
-//! of the spec, not this crate's own, judges every request it sends.
+//! of the spec, not this crate's own, judges every request it sends: all 25 operations, the
+//! invitations and the MongoDB Cloud Users API that replaces them, and the two list streams.
 //!
 //! `cargo xtask test` installs the Prism that `tests/package.json` pins (`npm ci`), builds
 //! the examples, and passes both paths in `ATLAS_PRISM` and `ATLAS_INVITES_CLI`. Without
@@ -22,8 +23,13 @@
 //! token; without an `Authorization` header Prism answers 401. Its digest check wants every
 //! parameter quoted and lower-case alphanumeric, which a real RFC 7616 answer (`qop=auth`,
 //! `nc=00000001`, a `uri` with slashes) never is, so digest cannot be checked here.
+//!
+//! The fragment marks the users lists' `orgMembershipStatus` query parameter deprecated (as
+//! upstream does): Prism lets a request with it through with a warning, which these tests
+//! would count as a violation, so nothing here sends it but the test that pins that warning.
 #![allow(deprecated)] // The invitation operations are deprecated upstream; using them is the point.
 
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -32,16 +38,23 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use atlas_admin::models::{
-    GroupInvitation, GroupInvitationRequest, GroupInvitationUpdateRequest, OrganizationInvitation,
-    OrganizationInvitationGroupRoleAssignmentsRequest, OrganizationInvitationRequest, OrganizationInvitationUpdateRequest,
+    AddOrRemoveGroupRole, AddOrRemoveOrgRole, GroupInvitation, GroupInvitationRequest, GroupInvitationUpdateRequest,
+    GroupRoleAssignment, GroupUserRequest, GroupUserResponse, OrgUserRequest, OrgUserResponse, OrgUserRolesRequest,
+    OrgUserUpdateRequest, OrganizationInvitation, OrganizationInvitationGroupRoleAssignmentsRequest,
+    OrganizationInvitationRequest, OrganizationInvitationUpdateRequest,
 };
-use atlas_admin::operations::{self, list_group_invites, list_org_invites};
+use atlas_admin::operations::{
+    self, get_group_user, get_org_user, list_group_invites, list_group_users, list_org_invites, list_org_users,
+};
 use atlas_admin::roles::{OrgRole, ProjectRole};
-use atlas_admin::{Client, Error, GroupId, InvitationId, OrgId};
+use atlas_admin::{Client, Error, GroupId, InvitationId, OrgId, UserId};
+use futures::TryStreamExt;
 use http::StatusCode;
 use http::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use serde_json::Value;
 use tests::fragment_path;
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const PRISM_ENV: &str = "ATLAS_PRISM";
 const INVITES_CLI_ENV: &str = "ATLAS_INVITES_CLI";
@@ -56,6 +69,15 @@ const TEAM: &str = "6a1b2c3d4e5f60718293a4b5";
 /// which Prism answers with.
 const GROUP_EXAMPLE_ID: &str = "67d1548a0f3c2b1e4d5a6978";
 const ORG_EXAMPLE_ID: &str = "67d1548a0f3c2b1e4d5a6979";
+/// The `id`s of the fragment's user examples: the pending user that `GroupUserResponse`
+/// and `OrgUserResponse` show (and that each list's first result is), and the active user
+/// that each list's second result is.
+const GROUP_USER_EXAMPLE_ID: &str = "67d1548a0f3c2b1e4d5a6a01";
+const ORG_USER_EXAMPLE_ID: &str = "67d1548a0f3c2b1e4d5a6a02";
+const ACTIVE_USER_EXAMPLE_ID: &str = "5f2a3b4c5d6e7f8091a2b3c4";
+
+/// The media type of every MongoDB Cloud Users operation: resource version 2025-02-19.
+const USERS_MEDIA_TYPE: &str = "application/vnd.atlas.2025-02-19+json";
 
 /// How often a start is retried when the port picked turns out to be taken.
 const START_ATTEMPTS: usize = 3;
@@ -93,6 +115,8 @@ struct Prism {
     /// Everything Prism printed: its startup banner, then a few lines per request, among
     /// them what its validator found.
     log: Arc<Mutex<String>>,
+    /// The operation of each call that `passes` let through.
+    passed: Mutex<Vec<String>>,
 }
 
 impl Prism {
@@ -126,7 +150,8 @@ impl Prism {
                     }
                 });
             }
-            let mut prism = Prism { child, exited: false, base_url: format!("http://127.0.0.1:{port}"), log };
+            let mut prism =
+                Prism { child, exited: false, base_url: format!("http://127.0.0.1:{port}"), log, passed: Mutex::new(Vec::new()) };
             match prism.wait_until_listening(port) {
                 Ok(()) => return prism,
                 Err(failure) => failures.push(failure),
@@ -209,7 +234,8 @@ impl Prism {
     /// Returns what `operation` returned, or fails with Prism's own account of what was
     /// wrong, which the client's error cannot carry (it drops the `sl-violations` header
     /// and may cut the body): `same_request` builds the request again without a client and
-    /// it is sent once more to hear that account.
+    /// it is sent once more to hear that account. `operation` is the operationId, then
+    /// optionally a space or `?` and what sets this call apart.
     async fn passes<T>(
         &self,
         operation: &str,
@@ -217,13 +243,30 @@ impl Prism {
         same_request: impl FnOnce(&str) -> Result<http::Request<Vec<u8>>, Error>,
     ) -> T {
         match result {
-            Ok(value) => value,
+            Ok(value) => {
+                self.passed.lock().unwrap().push(operation.to_owned());
+                value
+            }
             Err(err) => {
                 let request = same_request(&self.base_url).expect("the request builds");
                 let reply = self.send(with_token(request)).await;
                 panic!("{operation} did not pass Prism: {err}\nthe same request sent again: {reply}");
             }
         }
+    }
+
+    /// Fails unless `passes` let through a call of every operation the fragment has.
+    fn assert_every_operation_passed(&self) {
+        let passed: BTreeSet<String> = self
+            .passed
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|label| label.split([' ', '?']).next().unwrap_or_default().to_owned())
+            .collect();
+        let every: BTreeSet<String> = operations::OPERATIONS.iter().map(|info| info.operation_id.to_owned()).collect();
+        assert_eq!(every.len(), 25, "the fragment's operations: {every:?}");
+        assert_eq!(passed, every, "operations not called through the client: {:?}", every.difference(&passed));
     }
 }
 
@@ -401,9 +444,178 @@ async fn every_operation_passes_prism_validation() {
         })
         .await;
 
-    // Every operation once, listGroupInvites twice (with and without its query parameter).
-    assert_eq!(operations::OPERATIONS.len(), 12);
-    prism.assert_no_violations(13);
+    // Project users: the MongoDB Cloud Users API, which replaces the invitations. Every
+    // query parameter but the deprecated `orgMembershipStatus` (see the module docs).
+    let filtered = list_group_users::Query {
+        include_count: Some(true),
+        items_per_page: Some(50),
+        page_num: Some(1),
+        flatten_teams: Some(true),
+        include_org_users: Some(true),
+        org_membership_statuses: Some(vec!["PENDING".into(), "ACTIVE".into()]),
+        username: Some("jane@example.com".into()),
+        ..Default::default()
+    };
+    let page = prism
+        .passes("listGroupUsers", client.list_group_users(&group, &filtered).await, |base| {
+            operations::list_group_users::request(base, &group, &filtered)
+        })
+        .await;
+    assert_eq!(page.total_count, Some(2));
+    let listed = page.results.expect("the example has results");
+    assert!(matches!(listed.as_slice(), [GroupUserResponse::Pending(_), GroupUserResponse::Active(_)]), "{listed:?}");
+    let user_ids: Vec<&str> = listed.iter().map(|user| user.id().as_str()).collect();
+    assert_eq!(user_ids, [GROUP_USER_EXAMPLE_ID, ACTIVE_USER_EXAMPLE_ID]);
+
+    // The stream sends one request: the example page (two users) is shorter than the 100 it
+    // asks for. `assert_no_violations` counts the requests, so a second one would show.
+    let pending = list_group_users::Query { org_membership_statuses: Some(vec!["PENDING".into()]), ..Default::default() };
+    let first_page =
+        list_group_users::Query { include_count: Some(false), items_per_page: Some(100), page_num: Some(1), ..pending.clone() };
+    let streamed: Vec<GroupUserResponse> = prism
+        .passes("listGroupUsers stream", client.list_group_users_stream(&group, &pending).try_collect().await, |base| {
+            operations::list_group_users::request(base, &group, &first_page)
+        })
+        .await;
+    assert_eq!(streamed, listed);
+
+    let jane = GroupUserRequest {
+        username: "jane@example.com".into(),
+        roles: vec![ProjectRole::GroupReadOnly, ProjectRole::GroupDataAccessReadWrite],
+    };
+    let added = prism
+        .passes("addGroupUsers", client.add_group_users(&group, &jane).await, |base| {
+            operations::add_group_users::request(base, &group, &jane)
+        })
+        .await;
+    assert!(matches!(added, GroupUserResponse::Pending(_)), "{added:?}");
+    // The user's `id` goes straight back into the calls that take a user ID.
+    let user = added.id().clone();
+    assert_eq!(user.as_str(), GROUP_USER_EXAMPLE_ID);
+
+    let statuses = get_group_user::Query { org_membership_statuses: Some(vec!["PENDING".into(), "ACTIVE".into()]) };
+    let got = prism
+        .passes("getGroupUser", client.get_group_user(&group, &user, &statuses).await, |base| {
+            operations::get_group_user::request(base, &group, &user, &statuses)
+        })
+        .await;
+    assert_eq!(got.username(), "jane@example.com");
+
+    let role = AddOrRemoveGroupRole { group_role: ProjectRole::GroupClusterManager };
+    let changed = prism
+        .passes("addGroupUserRole", client.add_group_user_role(&group, &user, &role).await, |base| {
+            operations::add_group_user_role::request(base, &group, &user, &role)
+        })
+        .await;
+    assert_eq!(changed.id(), &user);
+    let changed = prism
+        .passes("removeGroupUserRole", client.remove_group_user_role(&group, &user, &role).await, |base| {
+            operations::remove_group_user_role::request(base, &group, &user, &role)
+        })
+        .await;
+    assert_eq!(changed.roles(), [ProjectRole::GroupReadOnly]);
+
+    prism
+        .passes("removeGroupUser", client.remove_group_user(&group, &user).await, |base| {
+            operations::remove_group_user::request(base, &group, &user)
+        })
+        .await;
+
+    // Organization users.
+    let filtered = list_org_users::Query {
+        include_count: Some(true),
+        items_per_page: Some(50),
+        page_num: Some(1),
+        org_membership_statuses: Some(vec!["PENDING".into(), "ACTIVE".into()]),
+        username: Some("jane@example.com".into()),
+        ..Default::default()
+    };
+    let page = prism
+        .passes("listOrgUsers", client.list_org_users(&org, &filtered).await, |base| {
+            operations::list_org_users::request(base, &org, &filtered)
+        })
+        .await;
+    let listed = page.results.expect("the example has results");
+    assert!(matches!(listed.as_slice(), [OrgUserResponse::Pending(_), OrgUserResponse::Active(_)]), "{listed:?}");
+    let user_ids: Vec<&str> = listed.iter().map(|user| user.id().as_str()).collect();
+    assert_eq!(user_ids, [ORG_USER_EXAMPLE_ID, ACTIVE_USER_EXAMPLE_ID]);
+    assert_eq!(listed[1].roles().org_roles, Some(vec![OrgRole::OrgOwner]));
+
+    let all = list_org_users::Query::default();
+    let first_page =
+        list_org_users::Query { include_count: Some(false), items_per_page: Some(100), page_num: Some(1), ..all.clone() };
+    let streamed: Vec<OrgUserResponse> = prism
+        .passes("listOrgUsers stream", client.list_org_users_stream(&org, &all).try_collect().await, |base| {
+            operations::list_org_users::request(base, &org, &first_page)
+        })
+        .await;
+    assert_eq!(streamed, listed);
+
+    let project_roles = vec![GroupRoleAssignment {
+        group_id: Some(group.clone()),
+        group_roles: Some(vec![ProjectRole::GroupReadOnly, ProjectRole::GroupObservabilityViewer]),
+    }];
+    let jane = OrgUserRequest {
+        roles: OrgUserRolesRequest { group_role_assignments: Some(project_roles.clone()), org_roles: vec![OrgRole::OrgMember] },
+        team_ids: Some(vec![TEAM.into()]),
+        username: "jane@example.com".into(),
+    };
+    let created = prism
+        .passes("createOrgUser", client.create_org_user(&org, &jane).await, |base| {
+            operations::create_org_user::request(base, &org, &jane)
+        })
+        .await;
+    assert!(matches!(created, OrgUserResponse::Pending(_)), "{created:?}");
+    assert_eq!(created.team_ids(), Some([TEAM.to_owned()].as_slice()));
+    let user = created.id().clone();
+    assert_eq!(user.as_str(), ORG_USER_EXAMPLE_ID);
+
+    let statuses = get_org_user::Query { org_membership_statuses: Some(vec!["PENDING".into()]) };
+    let got = prism
+        .passes("getOrgUser", client.get_org_user(&org, &user, &statuses).await, |base| {
+            operations::get_org_user::request(base, &org, &user, &statuses)
+        })
+        .await;
+    assert_eq!(got.username(), "jane@example.com");
+
+    let changes = OrgUserUpdateRequest {
+        roles: Some(OrgUserRolesRequest {
+            group_role_assignments: Some(project_roles),
+            org_roles: vec![OrgRole::OrgMember, OrgRole::OrgBillingReadOnly],
+        }),
+        team_ids: Some(vec![TEAM.into()]),
+    };
+    let updated = prism
+        .passes("updateOrgUser", client.update_org_user(&org, &user, &changes).await, |base| {
+            operations::update_org_user::request(base, &org, &user, &changes)
+        })
+        .await;
+    assert_eq!(updated.id(), &user);
+
+    let role = AddOrRemoveOrgRole { org_role: OrgRole::OrgBillingReadOnly };
+    let changed = prism
+        .passes("addOrgUserRole", client.add_org_user_role(&org, &user, &role).await, |base| {
+            operations::add_org_user_role::request(base, &org, &user, &role)
+        })
+        .await;
+    assert_eq!(changed.id(), &user);
+    let changed = prism
+        .passes("removeOrgUserRole", client.remove_org_user_role(&org, &user, &role).await, |base| {
+            operations::remove_org_user_role::request(base, &org, &user, &role)
+        })
+        .await;
+    assert_eq!(changed.roles().org_roles, Some(vec![OrgRole::OrgMember]));
+
+    prism
+        .passes("removeOrgUser", client.remove_org_user(&org, &user).await, |base| {
+            operations::remove_org_user::request(base, &org, &user)
+        })
+        .await;
+
+    // Every operation once; listGroupInvites twice (with and without its query parameter)
+    // and each users list twice (once through its stream).
+    prism.assert_every_operation_passed();
+    prism.assert_no_violations(28);
 }
 
 /// The oracle is live: requests that break the contract in one way each are refused, and the
@@ -414,7 +626,7 @@ async fn prism_rejects_requests_that_break_the_contract() {
     let prism = Prism::start(&executable);
     let client = prism.client();
     let base = prism.base_url.as_str();
-    let (group, _, _) = ids();
+    let (group, org, _) = ids();
     let invite =
         GroupInvitationRequest { username: Some("jane@example.com".into()), roles: Some(vec![ProjectRole::GroupReadOnly]) };
     let create = || with_token(operations::create_group_invite::request(base, &group, &invite).unwrap());
@@ -434,6 +646,25 @@ async fn prism_rejects_requests_that_break_the_contract() {
         assert_eq!(reply.status, StatusCode::NOT_ACCEPTABLE, "Accept: {accept}\n{reply}");
         assert!(reply.body.contains(accept), "{reply}");
     }
+
+    // The same for a users operation, asked for at the invitations' resource version.
+    let user: UserId = GROUP_USER_EXAMPLE_ID.parse().unwrap();
+    let role = AddOrRemoveGroupRole { group_role: ProjectRole::GroupOwner };
+    let add_role = || with_token(operations::add_group_user_role::request(base, &group, &user, &role).unwrap());
+    let reply = prism.send(add_role()).await;
+    assert_eq!(reply.status, StatusCode::OK, "{reply}");
+    let mut request = add_role();
+    request.headers_mut().insert(ACCEPT, HeaderValue::from_static("application/vnd.atlas.2023-01-01+json"));
+    let reply = prism.send(request).await;
+    assert_eq!(reply.status, StatusCode::NOT_ACCEPTABLE, "{reply}");
+    assert!(reply.body.contains("application/vnd.atlas.2023-01-01+json"), "{reply}");
+
+    // A project role that is not in the enum: addGroupUserRole declares a 400.
+    let mut request = add_role();
+    *request.body_mut() = br#"{"groupRole":"NOT_A_ROLE"}"#.to_vec();
+    let reply = prism.send(request).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{reply}");
+    assert!(reply.violations.as_deref().unwrap_or_default().contains("groupRole"), "{reply}");
 
     // A role that is not in the enum, in a hand-written body. createGroupInvite declares no
     // 400, so Prism makes up a 422 listing the violation.
@@ -464,6 +695,12 @@ async fn prism_rejects_requests_that_break_the_contract() {
     let query = list_group_invites::Query { username: Some("not-an-email".into()) };
     let err = client.list_group_invites(&group, &query).await.unwrap_err();
     assert_eq!(err.status(), Some(StatusCode::UNPROCESSABLE_ENTITY), "{err}");
+
+    // The deprecated `orgMembershipStatus` is let through, but Prism warns about it.
+    let query = list_org_users::Query { org_membership_status: Some("PENDING".into()), ..Default::default() };
+    let reply = prism.send(with_token(operations::list_org_users::request(base, &org, &query).unwrap())).await;
+    assert_eq!(reply.status, StatusCode::OK, "{reply}");
+    prism.wait_for_log("Query param orgMembershipStatus is deprecated");
 
     // No credentials: the fragment requires a service account token or digest.
     let anonymous = Client::builder().base_url(base).timeout(REQUEST_TIMEOUT).build().unwrap();
@@ -590,7 +827,65 @@ fn invites_cli_runs_against_prism() {
     let got = run(&["org", "get", "--org", ORG, "--invitation", INVITATION]);
     assert_eq!(got["username"], "jane@example.com", "{got:#}");
     run(&["org", "cancel", "--org", ORG, "--invitation", INVITATION]);
-    prism.assert_no_violations(11);
+
+    // The users commands: the MongoDB Cloud Users API.
+    let users = ["users", "project"];
+    let listed = run(&[&users[..], &["list", "--group", GROUP, "--pending", "--username", "jane@example.com"]].concat());
+    let statuses: Vec<&Value> =
+        listed.as_array().expect("a JSON array").iter().map(|user| &user["orgMembershipStatus"]).collect();
+    assert_eq!(statuses, ["PENDING", "ACTIVE"], "the example page, whole: {listed:#}");
+    run(&[&users[..], &["list", "--group", GROUP]].concat());
+    let invited = run(&[
+        &users[..],
+        &["invite", "--group", GROUP, "--username", "jane@example.com", "--role", "GROUP_READ_ONLY", "--role", "GROUP_OWNER"],
+    ]
+    .concat());
+    assert_eq!(invited["id"], GROUP_USER_EXAMPLE_ID, "{invited:#}");
+    let user = GROUP_USER_EXAMPLE_ID;
+    let shown = run(&[&users[..], &["show", "--group", GROUP, "--user", user]].concat());
+    assert_eq!(shown["inviterUsername"], "owner@example.com", "{shown:#}");
+    run(&[&users[..], &["add-role", "--group", GROUP, "--user", user, "--role", "GROUP_CLUSTER_MANAGER"]].concat());
+    run(&[&users[..], &["remove-role", "--group", GROUP, "--user", user, "--role", "GROUP_READ_ONLY"]].concat());
+    let removed = run(&[&users[..], &["remove", "--group", GROUP, "--user", user]].concat());
+    assert_eq!(removed, serde_json::json!({ "removed": true, "userId": user }));
+
+    let users = ["users", "org"];
+    let listed = run(&[&users[..], &["list", "--org", ORG, "--pending"]].concat());
+    assert_eq!(listed[0]["id"], ORG_USER_EXAMPLE_ID, "{listed:#}");
+    let invited = run(&[
+        &users[..],
+        &[
+            "invite",
+            "--org",
+            ORG,
+            "--username",
+            "jane@example.com",
+            "--role",
+            "ORG_MEMBER",
+            "--team",
+            TEAM,
+            "--project-role",
+            &project_role,
+            "--project-role",
+            &format!("{GROUP}:GROUP_OBSERVABILITY_VIEWER"),
+        ],
+    ]
+    .concat());
+    assert_eq!(invited["teamIds"][0], TEAM, "{invited:#}");
+    let user = ORG_USER_EXAMPLE_ID;
+    let shown = run(&[&users[..], &["show", "--org", ORG, "--user", user]].concat());
+    assert_eq!(shown["username"], "jane@example.com", "{shown:#}");
+    run(&[&users[..], &["update", "--org", ORG, "--user", user, "--role", "ORG_READ_ONLY", "--project-role", &project_role]]
+        .concat());
+    // A team or role named twice is sent once: `teamIds` and `orgRoles` are `uniqueItems`.
+    run(&[&users[..], &["update", "--org", ORG, "--user", user, "--team", TEAM, "--team", TEAM]].concat());
+    let args = ["update", "--org", ORG, "--user", user, "--role", "ORG_MEMBER", "--role", "ORG_MEMBER"];
+    run(&[&users[..], &args[..]].concat());
+    run(&[&users[..], &["add-role", "--org", ORG, "--user", user, "--role", "ORG_BILLING_READ_ONLY"]].concat());
+    run(&[&users[..], &["remove-role", "--org", ORG, "--user", user, "--role", "ORG_MEMBER"]].concat());
+    let removed = run(&[&users[..], &["remove", "--org", ORG, "--user", user]].concat());
+    assert_eq!(removed, serde_json::json!({ "removed": true, "userId": user }));
+    prism.assert_no_violations(27);
 
     // Without credentials nothing is sent, and the message names the variables to set.
     let output = run_cli(&cli, &prism.base_url, None, &["org", "list", "--org", ORG]);
@@ -604,6 +899,17 @@ fn invites_cli_runs_against_prism() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("GROUP_READ_ONLY"), "the error lists the roles: {stderr}");
+    let args = ["users", "org", "add-role", "--org", ORG, "--user", ORG_USER_EXAMPLE_ID, "--role", "GROUP_OWNER"];
+    let output = run_cli(&cli, &prism.base_url, Some(TOKEN), &args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("ORG_BILLING_READ_ONLY"), "the error lists the roles: {stderr}");
+    // Project roles replace the organization roles with them, which Atlas wants at least one of.
+    let args = ["users", "org", "update", "--org", ORG, "--user", ORG_USER_EXAMPLE_ID, "--project-role", &project_role];
+    let output = run_cli(&cli, &prism.base_url, Some(TOKEN), &args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--role"), "{stderr}");
 
     // Prism's refusal comes out as an error on stderr, nothing on stdout, and status 1.
     let output = run_cli(&cli, &prism.base_url, Some(TOKEN), &["project", "list", "--group", GROUP, "--username", "jane"]);
@@ -614,5 +920,69 @@ fn invites_cli_runs_against_prism() {
     // Prism logs in order, so once it has logged this refusal, any request from the two
     // runs before it would show too: only the refused one reached it.
     let log = prism.wait_for_log("Request terminated with error");
-    assert_eq!(log.lines().filter(|line| line.contains("Request received")).count(), 12, "{log}");
+    assert_eq!(log.lines().filter(|line| line.contains("Request received")).count(), 28, "{log}");
+}
+
+/// What Prism cannot show: `users ... list` reads every page, and `--pending` and
+/// `--username` reach the query of each request. Prism ignores filters and serves its one
+/// example page, so here a wiremock server serves two pages, the first full (100 users, the
+/// page size the stream asks for), and answers only requests that carry both filters.
+#[tokio::test]
+async fn invites_cli_users_list_reads_every_page_of_the_filtered_users() {
+    let Some(cli) = std::env::var_os(INVITES_CLI_ENV).map(PathBuf::from) else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "contract tests skipped (invites_cli_users_list_reads_every_page_of_the_filtered_users): \
+             {INVITES_CLI_ENV} is not set; run `cargo xtask test`"
+        );
+        return;
+    };
+    let scopes = [
+        ("project", "--group", GROUP, format!("/api/atlas/v2/groups/{GROUP}/users"), serde_json::json!(["GROUP_READ_ONLY"])),
+        ("org", "--org", ORG, format!("/api/atlas/v2/orgs/{ORG}/users"), serde_json::json!({ "orgRoles": ["ORG_MEMBER"] })),
+    ];
+    for (scope, id_option, id, users_path, roles) in scopes {
+        let server = MockServer::start().await;
+        for (page, users) in [(1, 100), (2, 1)] {
+            let results: Vec<Value> = (0..users).map(|n| pending_user(page * 1000 + n, &roles)).collect();
+            Mock::given(method("GET"))
+                .and(path(users_path.as_str()))
+                .and(header("accept", USERS_MEDIA_TYPE))
+                .and(query_param("pageNum", page.to_string()))
+                .and(query_param("orgMembershipStatuses", "PENDING"))
+                .and(query_param("username", "jane@example.com"))
+                .respond_with(
+                    ResponseTemplate::new(200)
+                        .set_body_raw(serde_json::to_vec(&serde_json::json!({ "results": results })).unwrap(), USERS_MEDIA_TYPE),
+                )
+                .expect(1)
+                .mount(&server)
+                .await;
+        }
+        let args = ["users", scope, "list", id_option, id, "--pending", "--username", "jane@example.com"];
+        let (cli, base_url) = (cli.clone(), server.uri());
+        let output = tokio::task::spawn_blocking(move || run_cli(&cli, &base_url, Some(TOKEN), &args)).await.unwrap();
+        let listed = succeeded(&args, &output);
+        let ids: Vec<&str> = listed.as_array().expect("a JSON array").iter().filter_map(|user| user["id"].as_str()).collect();
+        assert_eq!(ids.len(), 101, "every user of both pages, once: {listed:#}");
+        assert_eq!(
+            (ids[0], ids[100]),
+            (pending_user(1000, &roles)["id"].as_str().unwrap(), pending_user(2000, &roles)["id"].as_str().unwrap())
+        );
+        server.verify().await;
+    }
+}
+
+/// A pending user numbered `n` (the number is its ID), as Atlas lists it, with `roles` in
+/// the shape of the scope (a list of project roles, or an object of organization roles).
+fn pending_user(n: u32, roles: &Value) -> Value {
+    serde_json::json!({
+        "id": format!("{n:024x}"),
+        "orgMembershipStatus": "PENDING",
+        "roles": roles,
+        "username": format!("user{n}@example.com"),
+        "invitationCreatedAt": "2025-03-12T09:30:00Z",
+        "invitationExpiresAt": "2025-04-11T09:30:00Z",
+        "inviterUsername": "owner@example.com",
+    })
 }
