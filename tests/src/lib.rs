@@ -1,9 +1,11 @@
 //! Shared helpers for the integration tests: where the workspace, the fragment and the
-//! upstream Atlas specs are, and a scriptable loopback HTTP server (`loopback`).
+//! upstream Atlas specs are, a scriptable loopback HTTP server (`loopback`), and the Prism
+//! contract oracle (`prism`).
 
 use std::path::{Path, PathBuf};
 
 pub mod loopback;
+pub mod prism;
 
 /// The workspace root (the parent of this crate's directory).
 pub fn workspace_root() -> PathBuf {
