@@ -19,6 +19,25 @@ pub struct Api {
     pub types: BTreeMap<String, TypeDef>,
     /// Sorted by path, then method.
     pub operations: Vec<Operation>,
+    /// The spec's tags that operations use, sorted by module name: one module and one cargo
+    /// feature each.
+    pub tags: Vec<Tag>,
+    /// Which features compile each type of `types`, by name; a type missing here is always
+    /// compiled.
+    pub gates: BTreeMap<String, Vec<usize>>,
+}
+
+/// One tag of the spec (`Clusters`): the operations filed under it live in one module,
+/// compiled when its cargo feature is on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tag {
+    /// As the spec writes it: `MongoDB Cloud Users`.
+    pub name: String,
+    /// `mongodb_cloud_users`.
+    pub module: String,
+    /// `mongodb-cloud-users`.
+    pub feature: String,
+    pub doc: Option<String>,
 }
 
 /// A string identifier that must match `^([a-f0-9]{24})$`.
@@ -190,6 +209,8 @@ pub struct Operation {
     pub replacement: Option<Replacement>,
     /// How to walk every page, when the operation is paginated.
     pub paging: Option<Paging>,
+    /// Index into `Api::tags`: the spec's (first) tag of the operation.
+    pub tag: usize,
 }
 
 /// What replaces a deprecated operation, from its `externalDocs`.

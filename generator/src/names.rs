@@ -120,6 +120,25 @@ pub fn variants_by_tag(tags: &[&[String]]) -> Option<Vec<String>> {
     distinct.then_some(names)
 }
 
+/// The module of a tag: its words in snake case (`MongoDB Cloud Users` -> `mongodb_cloud_users`);
+/// `untagged` for operations without one.
+pub fn tag_module(tag: &str) -> String {
+    let module = tag_words(tag).join("_");
+    let module = if module.is_empty() { "untagged".to_owned() } else { leading_digit_guard(module, "tag_") };
+    if KEYWORDS.contains(&module.as_str()) || NOT_RAW.contains(&module.as_str()) { format!("{module}_tag") } else { module }
+}
+
+/// The cargo feature of a tag: its words in kebab case (`mongodb-cloud-users`).
+pub fn tag_feature(tag: &str) -> String {
+    tag_module(tag).replace('_', "-")
+}
+
+/// A tag's words, lower case, split at anything that is not a letter or digit. Unlike heck,
+/// `MongoDB` stays one word.
+fn tag_words(tag: &str) -> Vec<String> {
+    tag.split(|c: char| !c.is_ascii_alphanumeric()).filter(|word| !word.is_empty()).map(str::to_ascii_lowercase).collect()
+}
+
 /// The method that streams every page of a paginated operation: `list_group_users_stream`.
 pub fn stream_fn(fn_name: &str) -> String {
     format!("{}_stream", fn_name.trim_start_matches("r#"))
@@ -215,5 +234,9 @@ mod tests {
         assert_eq!(numbered("r#type".into(), |c| c == "r#type"), "type_2");
         assert_eq!(numbered("Ab".into(), |c| c == "Ab" || c == "Ab2"), "Ab3");
         assert_eq!(numbered("V3_6".into(), |c| c == "V3_6"), "V3_6_2");
+        assert_eq!(tag_module("MongoDB Cloud Users"), "mongodb_cloud_users");
+        assert_eq!(tag_feature("Cloud Backups"), "cloud-backups");
+        assert_eq!(tag_feature("X.509 Authentication"), "x-509-authentication");
+        assert_eq!(tag_module(""), "untagged");
     }
 }

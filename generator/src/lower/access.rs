@@ -1,20 +1,22 @@
 //! `readOnly` and `writeOnly` by the direction a type travels: one struct serves requests and
 //! responses, so a field that only one direction carries is never required in the other.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use crate::ir::{Access, Operation, ResponseBody, Ty, TypeDef};
+use super::tags::reachable;
+
+use crate::ir::{Access, Operation, ResponseBody, TypeDef};
 
 /// A required `readOnly` field of a type that some request body reaches becomes optional (a
 /// request cannot know it), and so does a required `writeOnly` field of a type that some
 /// response reaches (Atlas never returns it). Where the type travels only one way, the flag
 /// changes nothing and is cleared, so that only the fields it matters for are documented.
 pub(super) fn relax_by_direction(types: &mut BTreeMap<String, TypeDef>, operations: &[Operation]) {
-    let sent = reachable(types, operations.iter().filter_map(|op| op.body.as_ref().map(|body| &body.ty)));
+    let sent = reachable(types, operations.iter().filter_map(|op| op.body.as_ref().map(|body| body.ty.clone())));
     let received = reachable(
         types,
         operations.iter().filter_map(|op| match &op.success.body {
-            ResponseBody::Json(ty) => Some(ty),
+            ResponseBody::Json(ty) => Some(ty.clone()),
             _ => None,
         }),
     );
@@ -34,25 +36,4 @@ pub(super) fn relax_by_direction(types: &mut BTreeMap<String, TypeDef>, operatio
             }
         }
     }
-}
-
-/// Every named type reachable from `roots` through fields, variants and collections.
-fn reachable<'t>(types: &BTreeMap<String, TypeDef>, roots: impl Iterator<Item = &'t Ty>) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<Ty> = roots.cloned().collect();
-    while let Some(ty) = stack.pop() {
-        match ty {
-            Ty::Vec(inner) | Ty::Map(inner) => stack.push(*inner),
-            Ty::Named(name) if seen.insert(name.clone()) => match types.get(&name) {
-                Some(TypeDef::Struct(s)) => stack.extend(s.fields.iter().map(|field| field.ty.clone())),
-                Some(TypeDef::Union(u)) => {
-                    stack.extend(u.variants.iter().map(|variant| variant.ty.clone()));
-                    stack.extend(u.catch_all_struct.iter().cloned().map(Ty::Named));
-                }
-                Some(TypeDef::Enum(_)) | None => {}
-            },
-            _ => {}
-        }
-    }
-    seen
 }

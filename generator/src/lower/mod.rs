@@ -2,10 +2,12 @@
 //!
 //! This module walks the spec into types and operations; the passes that run on the
 //! finished type space have their own modules: `unions` (fields every variant shares),
-//! `access` (`readOnly`/`writeOnly` by the direction a type travels) and `paging`.
+//! `access` (`readOnly`/`writeOnly` by the direction a type travels), `paging`, and `tags`
+//! (each operation's module and feature, and which features need each type).
 
 mod access;
 mod paging;
+mod tags;
 mod unions;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -77,6 +79,8 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
     unions::share_fields(&mut lowerer.types, &mut lowerer.taken_names);
     paging::detect(&mut operations, &lowerer.types);
     link_replacements(&mut operations);
+    let tags = tags::assign(spec, &mut operations);
+    let gates = tags::gates(&lowerer.types, &operations, tags.len());
     Some(Api {
         source: source.to_owned(),
         release: release.to_owned(),
@@ -84,6 +88,8 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
         ids: lowerer.ids.into_values().map(|id| (id.name.clone(), id)).collect(),
         types: lowerer.types,
         operations,
+        tags,
+        gates,
     })
 }
 
@@ -1016,6 +1022,7 @@ impl<'a> Lowerer<'a> {
             sunset: operation.extensions.get("x-sunset").and_then(|value| value.as_str()).map(str::to_owned),
             replacement: operation.external_docs.as_ref().and_then(replacement),
             paging: None,
+            tag: 0,
         })
     }
 }
