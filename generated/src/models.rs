@@ -6,10 +6,18 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+#[allow(unused_imports, reason = "the features may leave out every type that uses it")]
 use crate::ids::{GroupId, InvitationId, OrgId, UserId};
-use crate::roles::{OrgRole, ProjectRole};
+
+#[cfg(any(feature = "mongodb-cloud-users", feature = "organizations"))]
+#[allow(unused_imports, reason = "the features may leave out every type that uses it")]
+use crate::roles::OrgRole;
+
+#[allow(unused_imports, reason = "the features may leave out every type that uses it")]
+use crate::roles::ProjectRole;
 
 /// One project role to grant to a project user or take away.
+#[cfg(feature = "mongodb-cloud-users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddOrRemoveGroupRole {
     /// The `groupRole` property.
@@ -18,6 +26,7 @@ pub struct AddOrRemoveGroupRole {
 }
 
 /// One organization role to grant to an organization user or take away.
+#[cfg(feature = "mongodb-cloud-users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddOrRemoveOrgRole {
     /// The `orgRole` property.
@@ -69,6 +78,7 @@ pub struct FieldViolation {
 }
 
 /// A project user who has accepted their invitation and is a member.
+#[cfg(feature = "mongodb-cloud-users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GroupActiveUserResponse {
     /// 24-character hexadecimal string that identifies the user.
@@ -101,6 +111,7 @@ pub struct GroupActiveUserResponse {
 }
 
 /// A pending invitation for one MongoDB Cloud user to join one project.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GroupInvitation {
     /// When Atlas sent the invitation, as an ISO 8601 timestamp in UTC.
@@ -137,6 +148,7 @@ pub struct GroupInvitation {
 }
 
 /// The invitee and the project roles of a project invitation.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GroupInvitationRequest {
     /// Project-level roles the invited user is to receive.
@@ -148,6 +160,7 @@ pub struct GroupInvitationRequest {
 }
 
 /// New project roles for an existing project invitation.
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GroupInvitationUpdateRequest {
     /// Project-level roles the invited user is to receive.
@@ -156,6 +169,7 @@ pub struct GroupInvitationUpdateRequest {
 }
 
 /// A project user who has been invited and has not accepted yet.
+#[cfg(feature = "mongodb-cloud-users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GroupPendingUserResponse {
     /// 24-character hexadecimal string that identifies the user.
@@ -179,6 +193,7 @@ pub struct GroupPendingUserResponse {
 }
 
 /// One project-level role in one project.
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GroupRole {
     /// 24-character hexadecimal string that identifies the project the role applies to.
@@ -190,6 +205,7 @@ pub struct GroupRole {
 }
 
 /// One project and the project roles a user holds in it.
+#[cfg(feature = "mongodb-cloud-users")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GroupRoleAssignment {
     /// 24-character hexadecimal string that identifies the project.
@@ -201,6 +217,7 @@ pub struct GroupRoleAssignment {
 }
 
 /// Who to add to a project, and with which project roles.
+#[cfg(feature = "mongodb-cloud-users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GroupUserRequest {
     /// Project-level roles the user is to receive; at least one.
@@ -212,6 +229,7 @@ pub struct GroupUserRequest {
 /// One MongoDB Cloud user as a member of one project: either pending (invited, not yet accepted) or active, told apart by `orgMembershipStatus`.
 ///
 /// Decoding picks the variant by the `orgMembershipStatus` property; a value it does not list keeps the fields every variant has.
+#[cfg(feature = "mongodb-cloud-users")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum GroupUserResponse {
     /// Selected when the discriminator is `PENDING`.
@@ -222,6 +240,7 @@ pub enum GroupUserResponse {
     Unknown(Box<UnknownGroupUserResponse>),
 }
 
+#[cfg(feature = "mongodb-cloud-users")]
 impl GroupUserResponse {
     /// 24-character hexadecimal string that identifies the user.
     pub fn id(&self) -> &UserId {
@@ -260,6 +279,7 @@ impl GroupUserResponse {
     }
 }
 
+#[cfg(feature = "mongodb-cloud-users")]
 impl serde::Serialize for GroupUserResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -276,6 +296,7 @@ impl serde::Serialize for GroupUserResponse {
     }
 }
 
+#[cfg(feature = "mongodb-cloud-users")]
 impl<'de> serde::Deserialize<'de> for GroupUserResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -306,6 +327,7 @@ impl<'de> serde::Deserialize<'de> for GroupUserResponse {
 }
 
 /// Where the user stands with the project's organization: invited and not yet accepted, or a member.
+#[cfg(feature = "mongodb-cloud-users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GroupUserResponseOrgMembershipStatus {
     /// `PENDING`
@@ -316,6 +338,7 @@ pub enum GroupUserResponseOrgMembershipStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "mongodb-cloud-users")]
 impl GroupUserResponseOrgMembershipStatus {
     /// Every value the spec lists, in its order.
     pub const KNOWN: &'static [GroupUserResponseOrgMembershipStatus] = &[
@@ -342,12 +365,14 @@ impl GroupUserResponseOrgMembershipStatus {
     }
 }
 
+#[cfg(feature = "mongodb-cloud-users")]
 impl std::fmt::Display for GroupUserResponseOrgMembershipStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "mongodb-cloud-users")]
 impl std::str::FromStr for GroupUserResponseOrgMembershipStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -360,12 +385,14 @@ impl std::str::FromStr for GroupUserResponseOrgMembershipStatus {
     }
 }
 
+#[cfg(feature = "mongodb-cloud-users")]
 impl serde::Serialize for GroupUserResponseOrgMembershipStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "mongodb-cloud-users")]
 impl<'de> serde::Deserialize<'de> for GroupUserResponseOrgMembershipStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -390,6 +417,7 @@ pub struct Link {
 }
 
 /// An organization user who has accepted their invitation and is a member.
+#[cfg(feature = "mongodb-cloud-users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrgActiveUserResponse {
     /// 24-character hexadecimal string that identifies the user.
@@ -425,6 +453,7 @@ pub struct OrgActiveUserResponse {
 }
 
 /// An organization user who has been invited and has not accepted yet.
+#[cfg(feature = "mongodb-cloud-users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrgPendingUserResponse {
     /// 24-character hexadecimal string that identifies the user.
@@ -451,6 +480,7 @@ pub struct OrgPendingUserResponse {
 }
 
 /// Who to invite to an organization, with which roles, and into which teams.
+#[cfg(feature = "mongodb-cloud-users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrgUserRequest {
     /// The `roles` property.
@@ -465,6 +495,7 @@ pub struct OrgUserRequest {
 /// One MongoDB Cloud user as a member of one organization: either pending (invited, not yet accepted) or active, told apart by `orgMembershipStatus`.
 ///
 /// Decoding picks the variant by the `orgMembershipStatus` property; a value it does not list keeps the fields every variant has.
+#[cfg(feature = "mongodb-cloud-users")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum OrgUserResponse {
     /// Selected when the discriminator is `PENDING`.
@@ -475,6 +506,7 @@ pub enum OrgUserResponse {
     Unknown(Box<UnknownOrgUserResponse>),
 }
 
+#[cfg(feature = "mongodb-cloud-users")]
 impl OrgUserResponse {
     /// 24-character hexadecimal string that identifies the user.
     pub fn id(&self) -> &UserId {
@@ -522,6 +554,7 @@ impl OrgUserResponse {
     }
 }
 
+#[cfg(feature = "mongodb-cloud-users")]
 impl serde::Serialize for OrgUserResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -538,6 +571,7 @@ impl serde::Serialize for OrgUserResponse {
     }
 }
 
+#[cfg(feature = "mongodb-cloud-users")]
 impl<'de> serde::Deserialize<'de> for OrgUserResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -568,6 +602,7 @@ impl<'de> serde::Deserialize<'de> for OrgUserResponse {
 }
 
 /// The organization roles to grant, and the project roles in each project.
+#[cfg(feature = "mongodb-cloud-users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrgUserRolesRequest {
     /// Projects the user is to have roles in, with those roles.
@@ -583,6 +618,7 @@ pub struct OrgUserRolesRequest {
 }
 
 /// The organization roles a user holds, and their project roles in each project.
+#[cfg(feature = "mongodb-cloud-users")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrgUserRolesResponse {
     /// Projects the user has roles in, with those roles.
@@ -598,6 +634,7 @@ pub struct OrgUserRolesResponse {
 }
 
 /// New roles and teams for an organization user; fields left out stay as they are, fields sent empty are cleared.
+#[cfg(feature = "mongodb-cloud-users")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrgUserUpdateRequest {
     /// The `roles` property.
@@ -609,6 +646,7 @@ pub struct OrgUserUpdateRequest {
 }
 
 /// A pending invitation for one MongoDB Cloud user to join one organization.
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationInvitation {
     /// When Atlas sent the invitation, as an ISO 8601 timestamp in UTC.
@@ -655,6 +693,7 @@ pub struct OrganizationInvitation {
 }
 
 /// One project and the project roles an organization invitation grants in it.
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationInvitationGroupRoleAssignmentsRequest {
     /// 24-character hexadecimal string that identifies the project the roles apply to.
@@ -666,6 +705,7 @@ pub struct OrganizationInvitationGroupRoleAssignmentsRequest {
 }
 
 /// The invitee and what an organization invitation grants.
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationInvitationRequest {
     /// Projects the user joins, with roles in each, once they accept the invitation.
@@ -689,6 +729,7 @@ pub struct OrganizationInvitationRequest {
 }
 
 /// New grants for an existing organization invitation.
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationInvitationUpdateRequest {
     /// Projects the user joins, with roles in each, once they accept the invitation.
@@ -709,6 +750,7 @@ pub struct OrganizationInvitationUpdateRequest {
 }
 
 /// One page of the users of a project.
+#[cfg(feature = "mongodb-cloud-users")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PaginatedGroupUser {
     /// URLs of API sub-resources and related API resources, with the relation of each as described by RFC 5988.
@@ -723,6 +765,7 @@ pub struct PaginatedGroupUser {
 }
 
 /// One page of the users of an organization.
+#[cfg(feature = "mongodb-cloud-users")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PaginatedOrgUser {
     /// URLs of API sub-resources and related API resources, with the relation of each as described by RFC 5988.
@@ -737,6 +780,7 @@ pub struct PaginatedOrgUser {
 }
 
 /// A `GroupUserResponse` whose `orgMembershipStatus` this crate does not know: the fields every `GroupUserResponse` has, and the others as JSON.
+#[cfg(feature = "mongodb-cloud-users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UnknownGroupUserResponse {
     /// 24-character hexadecimal string that identifies the user.
@@ -754,6 +798,7 @@ pub struct UnknownGroupUserResponse {
 }
 
 /// A `OrgUserResponse` whose `orgMembershipStatus` this crate does not know: the fields every `OrgUserResponse` has, and the others as JSON.
+#[cfg(feature = "mongodb-cloud-users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UnknownOrgUserResponse {
     /// 24-character hexadecimal string that identifies the user.

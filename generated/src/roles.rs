@@ -7,6 +7,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// An organization-level role that Atlas can grant to a MongoDB Cloud user.
+#[cfg(any(feature = "mongodb-cloud-users", feature = "organizations"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrgRole {
     /// `ORG_OWNER`
@@ -25,6 +26,7 @@ pub enum OrgRole {
     Unknown(String),
 }
 
+#[cfg(any(feature = "mongodb-cloud-users", feature = "organizations"))]
 impl OrgRole {
     /// Every value the spec lists, in its order.
     pub const KNOWN: &'static [OrgRole] = &[
@@ -63,12 +65,14 @@ impl OrgRole {
     }
 }
 
+#[cfg(any(feature = "mongodb-cloud-users", feature = "organizations"))]
 impl std::fmt::Display for OrgRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "mongodb-cloud-users", feature = "organizations"))]
 impl std::str::FromStr for OrgRole {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -76,12 +80,14 @@ impl std::str::FromStr for OrgRole {
     }
 }
 
+#[cfg(any(feature = "mongodb-cloud-users", feature = "organizations"))]
 impl serde::Serialize for OrgRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "mongodb-cloud-users", feature = "organizations"))]
 impl<'de> serde::Deserialize<'de> for OrgRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -25,6 +25,8 @@ pub fn format_file(tokens: TokenStream, source: &str) -> String {
 fn separate_items(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = String::with_capacity(text.len() + text.len() / 16);
+    // Inside an inner attribute that prettyplease spread over several lines.
+    let mut in_inner_attribute = false;
     for (index, line) in lines.iter().enumerate() {
         out.push_str(line);
         out.push('\n');
@@ -34,7 +36,16 @@ fn separate_items(text: &str) -> String {
         let (line, next) = (line.trim_start(), next.trim_start());
         let item_ended = matches!(line, "}" | "};" | "];") && indent <= 4;
         let docs_ended = line.starts_with("//!") && !next.starts_with("//!");
-        let inner_attributes_ended = line.starts_with("#![") && !next.starts_with("#![");
+        let inner_attribute_closed = if line.starts_with("#![") {
+            in_inner_attribute = !line.ends_with(']');
+            !in_inner_attribute
+        } else if in_inner_attribute && indent == 0 && line.ends_with(']') {
+            in_inner_attribute = false;
+            true
+        } else {
+            false
+        };
+        let inner_attributes_ended = inner_attribute_closed && !next.starts_with("#![");
         // `pub mod`, `mod`, `pub use` and `use` lines each form a block of their own.
         let group = |text: &str| {
             let declaration = text.ends_with(';') || text.ends_with('{') && text.starts_with("use ");

@@ -34,7 +34,7 @@ pub struct Input<'a> {
 /// One file of the generated crate, with its path relative to the crate root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
-    pub path: &'static str,
+    pub path: String,
     pub contents: String,
 }
 
@@ -60,18 +60,39 @@ pub fn lower_loaded(input: &Input<'_>, release: &str, spec: &openapiv3::OpenAPI)
     Ok(api.expect("lowering without diagnostics yields an API"))
 }
 
-/// Emit and format: the crate's files for `api`, in `emit::FILES` order. Each file is
-/// emitted and formatted on its own thread (token streams cannot cross threads, text can);
-/// the output does not depend on the scheduling.
+/// Emit and format: the crate's files for `api`, in `emit::jobs` order. One worker per core
+/// takes the next job, emits its file and formats it (token streams cannot cross threads,
+/// text can); the largest files go first, and the output does not depend on the scheduling.
 pub fn emit_files(api: &ir::Api) -> Vec<GeneratedFile> {
-    let finish = |file: emit::Emitted| match file {
-        emit::Emitted::Rust { path, tokens } => GeneratedFile { path, contents: format::format_file(tokens, &api.source) },
-        emit::Emitted::Text { path, text } => GeneratedFile { path, contents: text },
-    };
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = emit::FILES.iter().map(|emit_file| scope.spawn(move || finish(emit_file(api)))).collect();
-        workers.into_iter().map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-    })
+    let jobs = emit::jobs(api);
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    // Models and the operation index are the largest files: start them first.
+    order.sort_by_key(|&index| !matches!(jobs[index], emit::Job::Models | emit::Job::Operations));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(2, usize::from).min(jobs.len()).max(1);
+    let mut done: Vec<(usize, GeneratedFile)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut finished = Vec::new();
+                    loop {
+                        let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&index) = order.get(taken) else { break finished };
+                        let file = match jobs[index].run(api) {
+                            emit::Emitted::Rust { path, tokens } => {
+                                GeneratedFile { path, contents: format::format_file(tokens, &api.source) }
+                            }
+                            emit::Emitted::Text { path, text } => GeneratedFile { path, contents: text },
+                        };
+                        finished.push((index, file));
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    done.sort_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, file)| file).collect()
 }
 
 /// The release to target: given, or the name of the folder holding the spec (`spec/2025-03-12/...`).

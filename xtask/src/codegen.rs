@@ -133,23 +133,35 @@ fn shown_path(root: &Path, spec: &Path) -> String {
 fn stale_files(crate_dir: &Path, files: &[generator::GeneratedFile]) -> Vec<String> {
     let mut stale: Vec<String> = files
         .iter()
-        .filter(|file| fs::read_to_string(crate_dir.join(file.path)).ok().as_deref() != Some(file.contents.as_str()))
-        .map(|file| file.path.to_owned())
+        .filter(|file| fs::read_to_string(crate_dir.join(&file.path)).ok().as_deref() != Some(file.contents.as_str()))
+        .map(|file| file.path.clone())
         .collect();
     stale.extend(orphans(crate_dir, files).into_iter().map(|path| format!("{path} (no longer generated)")));
     stale
 }
 
-/// `.rs` files in `src/` (outside the runtime) that the generator no longer produces.
+/// `.rs` files under `src/` (outside the runtime) that the generator no longer produces.
 fn orphans(crate_dir: &Path, files: &[generator::GeneratedFile]) -> Vec<String> {
-    let Ok(entries) = fs::read_dir(crate_dir.join("src")) else { return Vec::new() };
-    let mut orphans: Vec<String> = entries
-        .filter_map(|entry| entry.ok())
-        .map(|entry| format!("src/{}", entry.file_name().to_string_lossy()))
-        .filter(|path| path.ends_with(".rs") && !files.iter().any(|file| file.path == path))
-        .collect();
+    let mut found = Vec::new();
+    rust_files(&crate_dir.join("src"), "src", &mut found);
+    let mut orphans: Vec<String> = found.into_iter().filter(|path| !files.iter().any(|file| file.path == *path)).collect();
     orphans.sort();
     orphans
+}
+
+/// Every `.rs` file below `dir` (shown as `shown/...`), leaving out the hand-written runtime.
+fn rust_files(dir: &Path, shown: &str, found: &mut Vec<String>) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.filter_map(Result::ok) {
+        let path = format!("{shown}/{}", entry.file_name().to_string_lossy());
+        if entry.path().is_dir() {
+            if path != RUNTIME_DIR {
+                rust_files(&entry.path(), &path, found);
+            }
+        } else if path.ends_with(".rs") {
+            found.push(path);
+        }
+    }
 }
 
 fn check(crate_dir: &Path, files: &[generator::GeneratedFile]) -> Result<(), String> {
@@ -183,7 +195,7 @@ fn runtime_files(crate_dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
 /// and removes generated files the spec no longer produces.
 fn write_all(dir: &Path, files: &[generator::GeneratedFile], extra: &[(PathBuf, Vec<u8>)]) -> Result<(), String> {
     let mut wanted: Vec<(PathBuf, &[u8])> =
-        files.iter().map(|file| (PathBuf::from(file.path), file.contents.as_bytes())).collect();
+        files.iter().map(|file| (PathBuf::from(&file.path), file.contents.as_bytes())).collect();
     wanted.extend(extra.iter().map(|(path, contents)| (path.clone(), contents.as_slice())));
     let changed: Vec<&(PathBuf, &[u8])> =
         wanted.iter().filter(|(path, contents)| fs::read(dir.join(path)).ok().as_deref() != Some(*contents)).collect();

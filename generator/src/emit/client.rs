@@ -1,21 +1,22 @@
-//! `client_ops.rs`: one async method on `Client` per operation, over the sans-IO functions.
+//! `Client` methods, one async method per operation over its sans-IO functions, emitted into
+//! each tag's module.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::operations::{argument_names, arguments, deprecation, success_tokens};
-use super::{Paths, authored_docs, docs, ident, module_preamble, ty_tokens};
+use super::{Paths, authored_docs, docs, ident, ty_tokens};
 use crate::ir::{Api, Operation, Paging, Ty};
 
-pub fn emit(api: &Api) -> TokenStream {
-    let module_doc = module_preamble("One async method on `Client` per operation, named after its `operationId`.");
-    let methods = api.operations.iter().map(|operation| {
+/// The `impl Client` block with one async method per operation (named after its
+/// `operationId`), and a stream method for each paginated one.
+pub fn methods(api: &Api, operations: &[&Operation]) -> TokenStream {
+    let methods = operations.iter().map(|operation| {
         let method = emit_method(api, operation);
         let stream = operation.paging.as_ref().map(|paging| emit_stream(api, operation, paging));
         quote!(#method #stream)
     });
     quote! {
-        #module_doc
         impl crate::Client {
             #(#methods)*
         }

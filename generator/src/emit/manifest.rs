@@ -35,8 +35,15 @@ tracing = "0.1"
 [dev-dependencies]
 clap = {{ version = "4", features = ["derive", "env"] }}
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
-"#,
+
+# One feature per tag of the spec: its operations, their `Client` methods and the models only
+# they use. All are on by default; `default-features = false` and a list picks some.
+[features]
+default = [{default}]
+{features}"#,
         source = api.source,
         release = api.release,
+        default = api.tags.iter().map(|tag| format!("\"{}\"", tag.feature)).collect::<Vec<_>>().join(", "),
+        features = api.tags.iter().map(|tag| format!("{} = []\n", tag.feature)).collect::<String>(),
     )
 }

@@ -18,29 +18,70 @@ use crate::ir::{Api, Module, Ty, TypeDef};
 /// One file of the generated crate, before formatting.
 pub enum Emitted {
     /// A Rust module: `path` relative to the crate root, and its tokens.
-    Rust { path: &'static str, tokens: TokenStream },
+    Rust { path: String, tokens: TokenStream },
     /// Any other file, complete.
-    Text { path: &'static str, text: String },
+    Text { path: String, text: String },
 }
 
-/// How one file is emitted.
-pub type EmitFile = fn(&Api) -> Emitted;
+/// One file to emit. Jobs are independent of each other, so callers may run them in
+/// parallel (each on the thread that formats its output: token streams cannot move).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    Manifest,
+    Lib,
+    Ids,
+    Models,
+    Roles,
+    /// `src/operations/mod.rs`: `OperationInfo`, `OPERATIONS`, the tag modules.
+    Operations,
+    /// `src/operations/<tag>.rs`: one tag's operations, sans-IO and on `Client`.
+    Tag(usize),
+}
 
-/// Every file of the crate that the generator owns, in a fixed order. Each entry is
-/// independent of the others, so callers may emit them in parallel.
-pub const FILES: [EmitFile; 7] = [
-    |api| Emitted::Text { path: "Cargo.toml", text: manifest::emit(api) },
-    |api| Emitted::Rust { path: "src/lib.rs", tokens: lib_rs::emit(api) },
-    |api| Emitted::Rust { path: "src/ids.rs", tokens: ids::emit(api) },
-    |api| Emitted::Rust { path: "src/models.rs", tokens: models::emit(api, Module::Models) },
-    |api| Emitted::Rust { path: "src/roles.rs", tokens: models::emit(api, Module::Roles) },
-    |api| Emitted::Rust { path: "src/operations.rs", tokens: operations::emit(api) },
-    |api| Emitted::Rust { path: "src/client_ops.rs", tokens: client::emit(api) },
-];
+impl Job {
+    pub fn run(self, api: &Api) -> Emitted {
+        let rust = |path: &str, tokens| Emitted::Rust { path: path.to_owned(), tokens };
+        match self {
+            Job::Manifest => Emitted::Text { path: "Cargo.toml".to_owned(), text: manifest::emit(api) },
+            Job::Lib => rust("src/lib.rs", lib_rs::emit(api)),
+            Job::Ids => rust("src/ids.rs", ids::emit(api)),
+            Job::Models => rust("src/models.rs", models::emit(api, Module::Models)),
+            Job::Roles => rust("src/roles.rs", models::emit(api, Module::Roles)),
+            Job::Operations => rust("src/operations/mod.rs", operations::emit_index(api)),
+            Job::Tag(tag) => Emitted::Rust {
+                path: format!("src/operations/{}.rs", api.tags[tag].module),
+                tokens: operations::emit_tag(api, tag),
+            },
+        }
+    }
+}
+
+/// Every file of the crate that the generator owns, in a fixed order: the tag modules last,
+/// in `Api::tags` order.
+pub fn jobs(api: &Api) -> Vec<Job> {
+    let mut jobs = vec![Job::Manifest, Job::Lib, Job::Ids, Job::Models, Job::Roles, Job::Operations];
+    jobs.extend((0..api.tags.len()).map(Job::Tag));
+    jobs
+}
 
 /// Every file of the crate, emitted one after the other.
 pub fn emit(api: &Api) -> Vec<Emitted> {
-    FILES.iter().map(|file| file(api)).collect()
+    jobs(api).into_iter().map(|job| job.run(api)).collect()
+}
+
+/// `#[cfg(feature = "...")]` (or `any` of several) for a type that only some tags reach;
+/// nothing for the rest.
+pub(crate) fn gate(api: &Api, type_name: &str) -> TokenStream {
+    match api.gates.get(type_name) {
+        Some(tags) => {
+            let features: Vec<&str> = tags.iter().map(|tag| api.tags[*tag].feature.as_str()).collect();
+            match features.as_slice() {
+                [one] => quote!(#[cfg(feature = #one)]),
+                _ => quote!(#[cfg(any(#(feature = #features),*))]),
+            }
+        }
+        None => quote!(),
+    }
 }
 
 /// An identifier, raw (`r#type`) when the name says so.

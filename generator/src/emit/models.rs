@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{Paths, docs, ident, module_of, module_preamble, ty_tokens};
+use super::{Paths, docs, gate, ident, module_of, module_preamble, ty_tokens};
 use crate::ir::{Access, Api, Enum, Module, SharedField, Struct, Ty, TypeDef, Union};
 use crate::names;
 
@@ -20,9 +20,9 @@ pub fn emit(api: &Api, module: Module) -> TokenStream {
         ),
     };
     let items = api.types.values().filter_map(|def| match def {
-        TypeDef::Struct(s) if module == Module::Models => Some(emit_struct(api, s)),
-        TypeDef::Enum(e) if e.module == module => Some(emit_enum(e)),
-        TypeDef::Union(u) if module == Module::Models => Some(emit_union(api, u)),
+        TypeDef::Struct(s) if module == Module::Models => Some(emit_struct(api, s, &gate(api, &s.name))),
+        TypeDef::Enum(e) if e.module == module => Some(emit_enum(e, &gate(api, &e.name))),
+        TypeDef::Union(u) if module == Module::Models => Some(emit_union(api, u, &gate(api, &u.name))),
         _ => None,
     });
     let imports = imports(api, module);
@@ -48,9 +48,17 @@ fn imports(api: &Api, module: Module) -> TokenStream {
         }
     }
     let ids = ids.iter().map(|name| ident(name));
-    let roles = roles.iter().map(|name| ident(name));
-    let ids = if ids.len() > 0 { quote!(use crate::ids::{#(#ids),*};) } else { quote!() };
-    let roles = if roles.len() > 0 { quote!(use crate::roles::{#(#roles),*};) } else { quote!() };
+    // With only some tags' features on, the types that use an import may all be left out.
+    let allow = (!api.gates.is_empty())
+        .then(|| quote!(#[allow(unused_imports, reason = "the features may leave out every type that uses it")]));
+    let ids = if ids.len() > 0 { quote!(#allow use crate::ids::{#(#ids),*};) } else { quote!() };
+    // A role enum only some tags reach is imported under its own `#[cfg]`.
+    let roles = roles.iter().map(|name| {
+        let gate = gate(api, name);
+        let name = ident(name);
+        quote!(#gate #allow use crate::roles::#name;)
+    });
+    let roles = quote!(#(#roles)*);
     quote!(#ids #roles)
 }
 
@@ -67,7 +75,8 @@ fn collect<'a>(api: &Api, ty: &'a Ty, ids: &mut BTreeSet<&'a str>, roles: &mut B
     }
 }
 
-fn emit_struct(api: &Api, s: &Struct) -> TokenStream {
+/// `gate` (a `#[cfg]` or nothing) goes on every item a type emits.
+fn emit_struct(api: &Api, s: &Struct, gate: &TokenStream) -> TokenStream {
     let name = ident(&s.name);
     let doc = docs(s.doc.as_deref().unwrap_or(&format!("The `{}` schema.", s.name)));
     let fields = s.fields.iter().map(|field| {
@@ -119,6 +128,7 @@ fn emit_struct(api: &Api, s: &Struct) -> TokenStream {
     let default = all_optional.then(|| quote!(Default,));
     quote! {
         #doc
+        #gate
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
         pub struct #name {
             #(#fields)*
@@ -127,7 +137,7 @@ fn emit_struct(api: &Api, s: &Struct) -> TokenStream {
     }
 }
 
-fn emit_enum(e: &Enum) -> TokenStream {
+fn emit_enum(e: &Enum, gate: &TokenStream) -> TokenStream {
     let name = ident(&e.name);
     let doc = docs(e.doc.as_deref().unwrap_or(&format!("The values of `{}`.", e.name)));
     let variant_names: Vec<String> = e.variants.iter().map(|v| v.name.clone()).collect();
@@ -137,6 +147,7 @@ fn emit_enum(e: &Enum) -> TokenStream {
     let variant_docs = wires.iter().map(|wire| format!(" `{wire}`"));
     quote! {
         #doc
+        #gate
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #( #[doc = #variant_docs] #variants, )*
@@ -144,6 +155,7 @@ fn emit_enum(e: &Enum) -> TokenStream {
             #catch_all(String),
         }
 
+        #gate
         impl #name {
             /// Every value the spec lists, in its order.
             pub const KNOWN: &'static [#name] = &[#( #name::#variants ),*];
@@ -165,12 +177,14 @@ fn emit_enum(e: &Enum) -> TokenStream {
             }
         }
 
+        #gate
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
+        #gate
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
 
@@ -179,12 +193,14 @@ fn emit_enum(e: &Enum) -> TokenStream {
             }
         }
 
+        #gate
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
+        #gate
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <String as serde::Deserialize>::deserialize(deserializer)?;
@@ -194,7 +210,7 @@ fn emit_enum(e: &Enum) -> TokenStream {
     }
 }
 
-fn emit_union(api: &Api, u: &Union) -> TokenStream {
+fn emit_union(api: &Api, u: &Union, gate: &TokenStream) -> TokenStream {
     let name = ident(&u.name);
     let doc = docs(u.doc.as_deref().unwrap_or(&format!("One of the schemas `{}` can be.", u.name)));
     let catch_all = ident(&u.catch_all);
@@ -320,6 +336,7 @@ fn emit_union(api: &Api, u: &Union) -> TokenStream {
     let accessors = (!u.shared.is_empty()).then(|| {
         let methods = u.shared.iter().map(|field| shared_accessor(api, u, &variants, field));
         quote! {
+            #gate
             impl #name {
                 #(#methods)*
             }
@@ -329,6 +346,7 @@ fn emit_union(api: &Api, u: &Union) -> TokenStream {
         #doc
         #[doc = ""]
         #[doc = #how]
+        #gate
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #( #[doc = #variant_docs] #variants(#held), )*
@@ -338,6 +356,7 @@ fn emit_union(api: &Api, u: &Union) -> TokenStream {
 
         #accessors
 
+        #gate
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -347,6 +366,7 @@ fn emit_union(api: &Api, u: &Union) -> TokenStream {
             }
         }
 
+        #gate
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;

@@ -1,5 +1,6 @@
-//! `operations.rs`: the `OPERATIONS` table and, per operation, sans-IO request building and
-//! response decoding.
+//! `operations/mod.rs`: `OperationInfo`, the `OPERATIONS` table and one module per tag; and
+//! `operations/<tag>.rs`: per operation of the tag, sans-IO request building and response
+//! decoding, and its `Client` methods.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -7,15 +8,25 @@ use quote::quote;
 use super::{Paths, borrowed_ty_tokens, docs, ident, module_preamble, ty_tokens};
 use crate::ir::{Api, Operation, ParamLocation, PathSegment, ResponseBody, Ty};
 
-pub fn emit(api: &Api) -> TokenStream {
+pub fn emit_index(api: &Api) -> TokenStream {
     let module_doc = module_preamble(
-        "Every operation without an HTTP client: build its `http::Request`, decode its `http::Response`.\n\nEach operation has a module named after its `operationId` with `INFO`, the media types it sends, a `Query` struct when it takes query parameters, `request` and `response`. `Client` uses these; a caller with another transport, sync or async, can too.",
+        "Every operation without an HTTP client: build its `http::Request`, decode its `http::Response`.\n\nEach operation has a module named after its `operationId` with `INFO`, the media types it sends, a `Query` struct when it takes query parameters, `request` and `response`. `Client` uses these; a caller with another transport, sync or async, can too.\n\nThe operations are filed by the spec's tags, one module and one cargo feature per tag (all on by default); every operation module is also re-exported here.",
     );
     let table = api.operations.iter().map(|operation| {
+        let tag = &api.tags[operation.tag];
+        let (feature, tag) = (&tag.feature, ident(&tag.module));
         let module = ident(&operation.fn_name);
-        quote!(#module::INFO)
+        quote!(#[cfg(feature = #feature)] #tag::#module::INFO)
     });
-    let modules = api.operations.iter().map(|operation| emit_operation(api, operation));
+    let tags = api.tags.iter().map(|tag| {
+        let (feature, module) = (&tag.feature, ident(&tag.module));
+        quote! {
+            #[cfg(feature = #feature)]
+            pub mod #module;
+            #[cfg(feature = #feature)]
+            pub use #module::*;
+        }
+    });
     quote! {
         #module_doc
 
@@ -39,8 +50,29 @@ pub fn emit(api: &Api) -> TokenStream {
             pub summary: &'static str,
         }
 
-        /// Every operation of the spec, sorted by path, then method.
+        /// Every operation of the spec whose tag's feature is on, sorted by path, then method.
         pub static OPERATIONS: &[OperationInfo] = &[#(#table),*];
+
+        #(#tags)*
+    }
+}
+
+/// One tag's module: its operations' sans-IO modules and their `Client` methods.
+pub fn emit_tag(api: &Api, tag: usize) -> TokenStream {
+    let info = &api.tags[tag];
+    let mut doc = format!("The operations tagged `{}` (cargo feature `{}`).", info.name, info.feature);
+    if let Some(description) = &info.doc {
+        doc.push_str("\n\n");
+        doc.push_str(description);
+    }
+    let module_doc = module_preamble(&doc);
+    let operations: Vec<&Operation> = api.operations.iter().filter(|operation| operation.tag == tag).collect();
+    let methods = super::client::methods(api, &operations);
+    let modules = operations.iter().map(|operation| emit_operation(api, operation));
+    quote! {
+        #module_doc
+
+        #methods
 
         #(#modules)*
     }
@@ -287,7 +319,7 @@ fn emit_operation(api: &Api, operation: &Operation) -> TokenStream {
     quote! {
         #module_doc
         pub mod #module {
-            use super::OperationInfo;
+            use crate::operations::OperationInfo;
 
             /// What the spec says about this operation.
             pub const INFO: OperationInfo = OperationInfo {
