@@ -53,6 +53,7 @@ pub fn run(skip_build: bool) -> Result<(), String> {
         println!("| {name} | {} |", String::from_utf8_lossy(&output.stdout).trim());
     }
     println!("\n(medians of 51 runs for the fragment, 11 for each full spec; peak memory is the process's VmHWM)");
+    whole_process(&root, &release_xtask)?;
     if !skip_build {
         build_times(&root, &cargo)?;
     }
@@ -104,6 +105,91 @@ pub fn one(spec: &Path, runs: usize) -> Result<(), String> {
     Ok(())
 }
 
+/// Set by the bench for its child processes: each prints its peak memory (`VmHWM`) last.
+pub const PEAK_ENV: &str = "ATLAS_BENCH_PEAK";
+
+/// `peak_kib=N`: this process's peak memory, as the bench reads it from a child's stderr.
+pub fn peak_line() -> String {
+    format!("peak_kib={}", peak_kib().unwrap_or(0))
+}
+
+/// Reads `spec` and parses it into `openapiv3::OpenAPI`, as the generator's first stage does:
+/// the baseline of the whole-process comparison.
+pub fn parse_only(spec: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(spec).map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
+    let parsed = generator::load::load("spec.yaml", &text).map_err(|diagnostics| diagnostics.to_string())?;
+    println!("{} paths", parsed.paths.paths.len());
+    Ok(())
+}
+
+/// The real command, `xtask codegen --spec SPEC --out DIR`, against reading and parsing the
+/// spec alone, each in its own process and taken in turns so that load on the machine hits
+/// both alike: medians of wall time and of peak memory, and codegen's time as a multiple of
+/// the parse.
+fn whole_process(root: &Path, release_xtask: &Path) -> Result<(), String> {
+    const RUNS: usize = 7;
+    let scratch = tempdir("atlas-bench-process")?;
+    println!("\n| spec (whole process, median of {RUNS}, alternating) | codegen | peak | parse only | peak | codegen / parse |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (name, spec, _) in specs(root).into_iter().skip(1) {
+        let out = scratch.join("crate");
+        let spec_arg = spec.to_string_lossy().into_owned();
+        let out_arg = out.to_string_lossy().into_owned();
+        let codegen_args = ["codegen", "--spec", spec_arg.as_str(), "--out", out_arg.as_str()];
+        let parse_args = ["parse-only", spec_arg.as_str()];
+        let (mut codegen, mut parse) = (Vec::new(), Vec::new());
+        for _ in 0..RUNS {
+            let _ = std::fs::remove_dir_all(&out);
+            codegen.push(timed(release_xtask, &codegen_args)?);
+            parse.push(timed(release_xtask, &parse_args)?);
+        }
+        let (codegen_time, codegen_peak) = medians(&mut codegen);
+        let (parse_time, parse_peak) = medians(&mut parse);
+        println!(
+            "| {name} | {} | {} MiB | {} | {} MiB | {:.2} |",
+            format_duration(codegen_time),
+            codegen_peak / 1024,
+            format_duration(parse_time),
+            parse_peak / 1024,
+            codegen_time.as_secs_f64() / parse_time.as_secs_f64()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    Ok(())
+}
+
+/// Runs `xtask ARGS` to completion: its wall time and the peak memory it reports.
+fn timed(xtask: &Path, args: &[&str]) -> Result<(Duration, u64), String> {
+    let start = Instant::now();
+    let output = Command::new(xtask)
+        .args(args)
+        .env(PEAK_ENV, "1")
+        .output()
+        .map_err(|error| format!("could not run {}: {error}", xtask.display()))?;
+    let took = start.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if !output.status.success() {
+        return Err(format!("xtask {} failed:\n{stderr}", args.join(" ")));
+    }
+    let peak = stderr.lines().find_map(|line| line.strip_prefix("peak_kib=")).and_then(|kib| kib.parse().ok()).unwrap_or(0);
+    Ok((took, peak))
+}
+
+fn medians(samples: &mut [(Duration, u64)]) -> (Duration, u64) {
+    let mut times: Vec<Duration> = samples.iter().map(|(time, _)| *time).collect();
+    let mut peaks: Vec<u64> = samples.iter().map(|(_, peak)| *peak).collect();
+    peaks.sort_unstable();
+    (median(&mut times), peaks[peaks.len() / 2])
+}
+
+/// A fresh folder under the system's temporary directory, named after this process.
+fn tempdir(prefix: &str) -> Result<PathBuf, String> {
+    let dir = std::env::temp_dir().join(format!("{prefix}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
+    Ok(dir)
+}
+
 fn newest_release(root: &Path) -> Result<String, String> {
     let mut releases: Vec<String> = std::fs::read_dir(root.join("spec"))
         .map_err(|error| format!("cannot read spec/: {error}"))?
@@ -126,13 +212,16 @@ fn format_duration(duration: Duration) -> String {
 
 /// The process's peak resident memory, from `/proc/self/status` (Linux).
 fn peak_memory() -> String {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    peak_kib().map(|kib| format!("{:.0} MiB", kib as f64 / 1024.0)).unwrap_or_else(|| "n/a".to_owned())
+}
+
+/// The process's peak resident memory in KiB (`VmHWM`), where Linux tells it.
+fn peak_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
         .lines()
         .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map(|kib| format!("{:.0} MiB", kib / 1024.0))
-        .unwrap_or_else(|| "n/a".to_owned())
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 /// Times `cargo build` (debug) of the crate generated from each full spec, with its
@@ -140,10 +229,11 @@ fn peak_memory() -> String {
 fn build_times(root: &Path, cargo: &str) -> Result<(), String> {
     let scratch = std::env::temp_dir().join(format!("atlas-bench-{}", std::process::id()));
     let target = root.join("target/bench-builds");
-    let build = |dir: &Path| -> Result<Duration, String> {
+    let build = |dir: &Path, features: &[&str]| -> Result<Duration, String> {
         let start = Instant::now();
         let status = Command::new(cargo)
             .args(["build", "-q", "--manifest-path", &dir.join("Cargo.toml").to_string_lossy()])
+            .args(features)
             .env("CARGO_TARGET_DIR", &target)
             .status()
             .map_err(|error| format!("could not run cargo: {error}"))?;
@@ -162,26 +252,58 @@ fn build_times(root: &Path, cargo: &str) -> Result<(), String> {
         codegen::run(&Options { spec: Some(spec), out: Some(dir.clone()), ..Default::default() })?;
         if index == 0 {
             // Builds the dependencies once, so later numbers are the generated code's own.
-            build(&dir)?;
+            build(&dir, &[])?;
         }
         let _ = Command::new(cargo)
             .args(["clean", "-q", "-p", "atlas-admin", "--manifest-path", &dir.join("Cargo.toml").to_string_lossy()])
             .env("CARGO_TARGET_DIR", &target)
             .status();
-        let took = build(&dir)?;
+        let took = build(&dir, &[])?;
         println!("| {name} | {} | {:.1} s |", count_lines(&dir.join("src")), took.as_secs_f64());
+        if name.contains("2026-08") {
+            // One tag alone, against all of them, taken in turns.
+            let (mut all, mut one) = (Vec::new(), Vec::new());
+            for _ in 0..3 {
+                touch(&dir.join("src/lib.rs"));
+                all.push(build(&dir, &[])?);
+                touch(&dir.join("src/lib.rs"));
+                one.push(build(&dir, &["--no-default-features", "--features", "clusters"])?);
+            }
+            let (all, one) = (median(&mut all), median(&mut one));
+            println!(
+                "| {name}, `clusters` feature only (median of 3, alternating with all features: {:.1} s) | | {:.1} s ({:.2} of all) |",
+                all.as_secs_f64(),
+                one.as_secs_f64(),
+                one.as_secs_f64() / all.as_secs_f64()
+            );
+        }
     }
     let _ = std::fs::remove_dir_all(&scratch);
     Ok(())
 }
 
+/// Lines of the `.rs` files below `dir`, runtime included.
 fn count_lines(dir: &Path) -> usize {
     std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
-        .map(|path| std::fs::read_to_string(path).map(|text| text.lines().count()).unwrap_or(0))
+        .map(|path| {
+            if path.is_dir() {
+                count_lines(&path)
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                std::fs::read_to_string(path).map(|text| text.lines().count()).unwrap_or(0)
+            } else {
+                0
+            }
+        })
         .sum()
+}
+
+/// Marks `file` changed, so that cargo rebuilds its crate (and only it).
+fn touch(file: &Path) {
+    if let Ok(text) = std::fs::read(file) {
+        let _ = std::fs::write(file, text);
+    }
 }

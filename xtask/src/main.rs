@@ -21,7 +21,9 @@ commands:
       Generate every tests/fixtures/features/ spec into one cargo workspace in DIR.
   bench [--no-build]
       Time each codegen stage on the fragment and both full specs (release build, medians),
-      with peak memory, then the clean build time of each generated crate (skip: --no-build).
+      with peak memory; the whole codegen command against reading and parsing the spec alone;
+      then the clean build time of each generated crate, and of the 2026-08 crate with only
+      its `clusters` feature (skip the builds: --no-build).
   test
       Run the whole test suite (cargo test --workspace), contract tests included: installs
       Prism with `npm ci` in tests/ when needed (Node.js 18+ and npm required) and builds
@@ -43,6 +45,11 @@ fn main() -> ExitCode {
                 .and_then(|runs| xtask::bench::one(std::path::Path::new(spec), runs)),
             _ => Err("usage: cargo xtask bench-one SPEC RUNS".to_owned()),
         },
+        // The baseline `cargo xtask bench` times codegen against: read the spec and parse it.
+        Some("parse-only") => match args.get(1) {
+            Some(spec) => xtask::bench::parse_only(std::path::Path::new(spec)),
+            None => Err("usage: cargo xtask parse-only SPEC".to_owned()),
+        },
         Some("test") => run_tests(),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
@@ -50,6 +57,9 @@ fn main() -> ExitCode {
         }
         Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
     };
+    if std::env::var_os(xtask::bench::PEAK_ENV).is_some() {
+        eprintln!("{}", xtask::bench::peak_line());
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
