@@ -60,8 +60,8 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
         release: release.to_owned(),
         title: spec.info.title.clone(),
         ids: ids.into_values().map(|id| (id.name.clone(), id)).collect(),
-        types: naming::types(&space, &names),
-        operations: naming::operations(&space, &names, operations),
+        operations: naming::operations(&names, operations),
+        types: naming::types(space, &names),
         tags: Vec::new(),
         gates: BTreeMap::new(),
     };

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::operations::{self, Operation};
-use super::types::{self, Kind, Origin, Parent, TypeDef, TypeId, TypeSpace};
+use super::types::{self, Kind, Origin, Parent, TypeId, TypeSpace};
 use super::unions;
 use crate::ir;
 use crate::names;
@@ -35,6 +35,10 @@ impl Names {
             taken.insert(name.clone());
             by_id.insert(*id, name);
         }
+        for merged in space.merged_ids() {
+            let name = by_id.get(&space.canonical(merged)).cloned().unwrap_or_default();
+            by_id.insert(merged, name);
+        }
         Names(by_id)
     }
 
@@ -43,7 +47,7 @@ impl Names {
     }
 
     /// The IR type for `ty`.
-    fn ty(&self, space: &TypeSpace, ty: &types::Ty) -> ir::Ty {
+    fn ty(&self, ty: &types::Ty) -> ir::Ty {
         match ty {
             types::Ty::String => ir::Ty::String,
             types::Ty::Bool => ir::Ty::Bool,
@@ -53,9 +57,9 @@ impl Names {
             types::Ty::DateTime => ir::Ty::DateTime,
             types::Ty::Json => ir::Ty::Json,
             types::Ty::Id(name) => ir::Ty::Id(name.clone()),
-            types::Ty::Ref(id) => ir::Ty::Named(self.of(space.canonical(*id))),
-            types::Ty::Vec(inner) => ir::Ty::Vec(Box::new(self.ty(space, inner))),
-            types::Ty::Map(inner) => ir::Ty::Map(Box::new(self.ty(space, inner))),
+            types::Ty::Ref(id) => ir::Ty::Named(self.of(*id)),
+            types::Ty::Vec(inner) => ir::Ty::Vec(Box::new(self.ty(inner))),
+            types::Ty::Map(inner) => ir::Ty::Map(Box::new(self.ty(inner))),
         }
     }
 }
@@ -82,77 +86,81 @@ pub(super) fn role_enums(space: &TypeSpace) -> BTreeSet<TypeId> {
     roles
 }
 
-/// The named IR types, keyed by name.
-pub(super) fn types(space: &TypeSpace, names: &Names) -> BTreeMap<String, ir::TypeDef> {
-    let roles = role_enums(space);
-    space
+/// The named IR types, keyed by name: the type space moves into them.
+pub(super) fn types(space: TypeSpace, names: &Names) -> BTreeMap<String, ir::TypeDef> {
+    let roles = role_enums(&space);
+    let discriminators: BTreeMap<TypeId, String> = space
         .defs
         .iter()
+        .filter_map(|(id, def)| match &def.kind {
+            Kind::Union(union) => Some((*id, union.discriminator.clone().unwrap_or_default())),
+            _ => None,
+        })
+        .collect();
+    space
+        .defs
+        .into_iter()
         .map(|(id, def)| {
-            let module = if roles.contains(id) { ir::Module::Roles } else { ir::Module::Models };
-            let named = type_def(space, names, names.of(*id), def, module);
+            let module = if roles.contains(&id) { ir::Module::Roles } else { ir::Module::Models };
+            let doc = match (&def.origin, &def.doc) {
+                (Origin::CatchAllOf(union), None) => {
+                    let discriminator = discriminators.get(union).map(String::as_str).unwrap_or_default();
+                    Some(unions::catch_all_doc(&names.of(*union), discriminator))
+                }
+                _ => def.doc,
+            };
+            let named = type_def(names, names.of(id), doc, def.pointer, def.kind, module);
             (named.name().to_owned(), named)
         })
         .collect()
 }
 
-fn type_def(space: &TypeSpace, names: &Names, name: String, def: &TypeDef, module: ir::Module) -> ir::TypeDef {
-    let doc = def.doc.clone();
-    let pointer = def.pointer.clone();
-    match &def.kind {
+fn type_def(names: &Names, name: String, doc: Option<String>, pointer: String, kind: Kind, module: ir::Module) -> ir::TypeDef {
+    match kind {
         Kind::Struct(s) => {
-            let doc = match (&def.origin, doc) {
-                (Origin::CatchAllOf(union_id), None) => {
-                    let discriminator = match space.get(*union_id).map(|def| &def.kind) {
-                        Some(Kind::Union(union)) => union.discriminator.clone().unwrap_or_default(),
-                        _ => String::new(),
-                    };
-                    Some(unions::catch_all_doc(&names.of(*union_id), &discriminator))
-                }
-                (_, doc) => doc,
-            };
-            let fields = s.fields.iter().map(|field| field_def(space, names, field)).collect();
-            ir::TypeDef::Struct(ir::Struct { name, doc, fields, rest: s.rest.clone(), pointer })
+            let fields = s.fields.into_iter().map(|field| field_def(names, field)).collect();
+            ir::TypeDef::Struct(ir::Struct { name, doc, fields, rest: s.rest, pointer })
         }
         Kind::Enum(e) => {
             let mut variants: Vec<ir::Variant> = Vec::new();
-            for value in &e.values {
+            for value in e.values {
                 let variant =
-                    names::numbered(names::variant_name(value), |candidate| variants.iter().any(|v| v.name == candidate));
-                variants.push(ir::Variant { name: variant, wire: value.clone() });
+                    names::numbered(names::variant_name(&value), |candidate| variants.iter().any(|v| v.name == candidate));
+                variants.push(ir::Variant { name: variant, wire: value });
             }
             let variant_names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
             let catch_all = names::catch_all_variant(&variant_names);
             ir::TypeDef::Enum(ir::Enum { name, doc, module, variants, catch_all, pointer })
         }
         Kind::Union(u) => {
-            let held: Vec<ir::Ty> = u.variants.iter().map(|variant| names.ty(space, &variant.ty)).collect();
+            let held: Vec<ir::Ty> = u.variants.iter().map(|variant| names.ty(&variant.ty)).collect();
             let tags: Vec<&[String]> = u.variants.iter().map(|variant| variant.tags.as_slice()).collect();
             let variant_names = names::union_variants(&held, u.discriminator.is_some().then_some(tags.as_slice()));
+            let catch_all = names::catch_all_variant(&variant_names);
             let variants = u
                 .variants
-                .iter()
+                .into_iter()
                 .zip(held)
-                .zip(&variant_names)
-                .map(|((variant, ty), name)| ir::UnionVariant { name: name.clone(), ty, tags: variant.tags.clone() })
+                .zip(variant_names)
+                .map(|((variant, ty), name)| ir::UnionVariant { name, ty, tags: variant.tags })
                 .collect();
             let shared = u
                 .shared
-                .iter()
+                .into_iter()
                 .map(|field| ir::SharedField {
-                    name: field.name.clone(),
-                    ty: names.ty(space, &field.ty),
+                    ty: names.ty(&field.ty),
+                    name: field.name,
                     required: field.required,
-                    optional_in: field.optional_in.clone(),
-                    doc: field.doc.clone(),
+                    optional_in: field.optional_in,
+                    doc: field.doc,
                 })
                 .collect();
             ir::TypeDef::Union(ir::Union {
                 name,
                 doc,
-                discriminator: u.discriminator.clone(),
+                discriminator: u.discriminator,
                 variants,
-                catch_all: names::catch_all_variant(&variant_names),
+                catch_all,
                 catch_all_struct: u.catch_all_struct.map(|id| names.of(id)),
                 shared,
                 pointer,
@@ -161,26 +169,26 @@ fn type_def(space: &TypeSpace, names: &Names, name: String, def: &TypeDef, modul
     }
 }
 
-fn field_def(space: &TypeSpace, names: &Names, field: &types::Field) -> ir::Field {
+fn field_def(names: &Names, field: types::Field) -> ir::Field {
     ir::Field {
-        name: field.name.clone(),
-        wire_name: field.wire_name.clone(),
-        ty: names.ty(space, &field.ty),
+        ty: names.ty(&field.ty),
+        name: field.name,
+        wire_name: field.wire_name,
         required: field.required,
         nullable: field.nullable,
         boxed: field.boxed,
         access: field.access,
-        doc: field.doc.clone(),
+        doc: field.doc,
     }
 }
 
 /// The IR operations, with their types named (paging and tag are set by later passes).
-pub(super) fn operations(space: &TypeSpace, names: &Names, operations: Vec<Operation>) -> Vec<ir::Operation> {
-    operations.into_iter().map(|operation| operation_def(space, names, operation)).collect()
+pub(super) fn operations(names: &Names, operations: Vec<Operation>) -> Vec<ir::Operation> {
+    operations.into_iter().map(|operation| operation_def(names, operation)).collect()
 }
 
-fn operation_def(space: &TypeSpace, names: &Names, op: Operation) -> ir::Operation {
-    let ty = |ty: &types::Ty| names.ty(space, ty);
+fn operation_def(names: &Names, op: Operation) -> ir::Operation {
+    let ty = |ty: &types::Ty| names.ty(ty);
     ir::Operation {
         path_params: op
             .path_params
@@ -231,7 +239,7 @@ fn operation_def(space: &TypeSpace, names: &Names, op: Operation) -> ir::Operati
 mod tests {
     use super::*;
     use crate::ir::Access;
-    use crate::lower::types::{Enum, Field, Struct, Ty};
+    use crate::lower::types::{Enum, Field, Struct, Ty, TypeDef};
 
     fn add(space: &mut TypeSpace, origin: Origin, kind: Kind) -> TypeId {
         let id = space.reserve();
@@ -266,6 +274,8 @@ mod tests {
         let first = add(&mut space, Origin::Component("group_role".into()), object(Vec::new()));
         let second = add(&mut space, Origin::Component("GroupRole".into()), object(Vec::new()));
         let child = add(&mut space, hoisted(second, "links"), object(Vec::new()));
+        let dated = add(&mut space, Origin::Component("Region20240805".into()), object(Vec::new()));
+        let dated_again = add(&mut space, Origin::Component("region_20240805".into()), object(Vec::new()));
         let op = Origin::Hoisted { parent: Parent::Operation("getGroupRole".into()), field: "response".into() };
         let of_operation = add(&mut space, op, object(Vec::new()));
         let names = Names::decide(&space);
@@ -273,6 +283,8 @@ mod tests {
         assert_eq!(names.of(second), "GroupRole2", "the later type is numbered, not the earlier one renamed");
         assert_eq!(names.of(child), "GroupRole2Links", "a hoisted type is named after its parent's final name");
         assert_eq!(names.of(of_operation), "GetGroupRoleResponse");
+        assert_eq!(names.of(dated), "Region20240805");
+        assert_eq!(names.of(dated_again), "Region20240805_2", "a number after a number keeps a separator");
     }
 
     #[test]
@@ -284,7 +296,7 @@ mod tests {
         let child = add(&mut space, hoisted(merged, "tags"), object(Vec::new()));
         let names = Names::decide(&space);
         assert_eq!(names.of(child), "ClusterTags");
-        assert_eq!(names.ty(&space, &Ty::Ref(merged)), ir::Ty::Named("Cluster".into()));
+        assert_eq!(names.ty(&Ty::Ref(merged)), ir::Ty::Named("Cluster".into()));
     }
 
     #[test]
@@ -296,7 +308,10 @@ mod tests {
             add(&mut space, Origin::Component("EventRole".into()), Kind::Enum(Enum { values: vec!["GROUP_CREATED".into()] }));
         let fields = vec![field("roles", Ty::Vec(Box::new(Ty::Ref(role)))), field("eventTypeName", Ty::Ref(events))];
         add(&mut space, Origin::Component("Invitation".into()), object(fields));
-        let types = types(&space, &Names::decide(&space));
+        let types = {
+            let names = Names::decide(&space);
+            types(space, &names)
+        };
         let module = |name: &str| match &types[name] {
             ir::TypeDef::Enum(e) => e.module,
             _ => panic!("{name} is an enum"),
@@ -310,7 +325,10 @@ mod tests {
         let mut space = TypeSpace::default();
         let values = vec!["UNKNOWN".to_owned(), "KNOWN".to_owned()];
         add(&mut space, Origin::Component("State".into()), Kind::Enum(Enum { values }));
-        let types = types(&space, &Names::decide(&space));
+        let types = {
+            let names = Names::decide(&space);
+            types(space, &names)
+        };
         let ir::TypeDef::Enum(state) = &types["State"] else { panic!("State is an enum") };
         assert_eq!(state.catch_all, "UnknownValue", "a spec value named `Unknown` keeps its name");
     }

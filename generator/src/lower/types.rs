@@ -145,6 +145,11 @@ impl TypeSpace {
         self.merged.insert(id, existing);
     }
 
+    /// The ids that were merged into another type.
+    pub fn merged_ids(&self) -> impl Iterator<Item = TypeId> + '_ {
+        self.merged.keys().copied()
+    }
+
     /// `id`, or the type it was merged into.
     pub fn canonical(&self, id: TypeId) -> TypeId {
         let mut id = id;
