@@ -67,7 +67,7 @@ impl Names {
 /// The enums that hold roles: those that a property named for roles (`roles`, `roleName`,
 /// `groupRole`, see [`names::is_role_property`]) holds, directly or as the items of a list.
 /// They land in the `roles` module; every other type in `models`.
-pub(super) fn role_enums(space: &TypeSpace) -> BTreeSet<TypeId> {
+fn role_enums(space: &TypeSpace) -> BTreeSet<TypeId> {
     let mut roles = BTreeSet::new();
     for def in space.defs.values() {
         let Kind::Struct(s) = &def.kind else { continue };
