@@ -150,6 +150,8 @@ pub struct Enum {
     pub doc: Option<String>,
     pub module: Module,
     pub variants: Vec<Variant>,
+    /// The variant for values the spec does not list (`Unknown`).
+    pub catch_all: String,
     pub pointer: String,
 }
 

@@ -106,6 +106,28 @@ pub fn catch_all_variant(variants: &[String]) -> String {
     name
 }
 
+/// The variants of a union that holds `held`: each named after the type it holds (numbered
+/// when two would share a name), or, for a union picked by a discriminator (`tags` is
+/// `Some`), after the one tag that selects each when [`variants_by_tag`] can.
+pub fn union_variants(held: &[crate::ir::Ty], tags: Option<&[&[String]]>) -> Vec<String> {
+    if let Some(by_tag) = tags.and_then(variants_by_tag) {
+        return by_tag;
+    }
+    let mut names: Vec<String> = Vec::with_capacity(held.len());
+    for ty in held {
+        let name = numbered(union_variant_name(ty), |candidate| names.iter().any(|taken| taken == candidate));
+        names.push(name);
+    }
+    names
+}
+
+/// Whether a property holds roles, by its wire name: one of its words is `role` or `roles`
+/// (`roles`, `roleName`, `groupRole`, `orgRoles`, `postAuthRoleGrants`). An enum such a
+/// property holds is a set of role names and lands in the `roles` module.
+pub fn is_role_property(wire_name: &str) -> bool {
+    word_chars(wire_name).to_snake_case().split('_').any(|word| word == "role" || word == "roles")
+}
+
 /// Variants of a discriminated union named after the one tag that selects each (`PENDING` ->
 /// `Pending`), when every variant has exactly one and the names stay distinct.
 pub fn variants_by_tag(tags: &[&[String]]) -> Option<Vec<String>> {
@@ -238,5 +260,21 @@ mod tests {
         assert_eq!(tag_feature("Cloud Backups"), "cloud-backups");
         assert_eq!(tag_feature("X.509 Authentication"), "x-509-authentication");
         assert_eq!(tag_module(""), "untagged");
+    }
+
+    #[test]
+    fn union_variants_and_role_properties() {
+        use crate::ir::Ty;
+        let held = [Ty::Named("Cluster".into()), Ty::String, Ty::String, Ty::Vec(Box::new(Ty::I64))];
+        assert_eq!(union_variants(&held, None), ["Cluster", "String", "String2", "IntegerList"]);
+        let (pending, active) = (["PENDING".to_owned()], ["ACTIVE".to_owned()]);
+        let tagged = [Ty::Named("GroupPendingUser".into()), Ty::Named("GroupActiveUser".into())];
+        assert_eq!(union_variants(&tagged, Some(&[&pending, &active])), ["Pending", "Active"]);
+        for role in ["roles", "role", "roleName", "groupRole", "orgRoles", "postAuthRoleGrants", "ROLE_NAME"] {
+            assert!(is_role_property(role), "{role} holds roles");
+        }
+        for other in ["eventTypeName", "controller", "rolex", "patrolled"] {
+            assert!(!is_role_property(other), "{other} does not hold roles");
+        }
     }
 }

@@ -7,7 +7,6 @@ use quote::{format_ident, quote};
 
 use super::{Paths, docs, gate, ident, module_of, module_preamble, ty_tokens};
 use crate::ir::{Access, Api, Enum, Module, SharedField, Struct, Ty, TypeDef, Union};
-use crate::names;
 
 pub fn emit(api: &Api, module: Module) -> TokenStream {
     let module_doc = match module {
@@ -140,8 +139,7 @@ fn emit_struct(api: &Api, s: &Struct, gate: &TokenStream) -> TokenStream {
 fn emit_enum(e: &Enum, gate: &TokenStream) -> TokenStream {
     let name = ident(&e.name);
     let doc = docs(e.doc.as_deref().unwrap_or(&format!("The values of `{}`.", e.name)));
-    let variant_names: Vec<String> = e.variants.iter().map(|v| v.name.clone()).collect();
-    let catch_all = format_ident!("{}", names::catch_all_variant(&variant_names));
+    let catch_all = format_ident!("{}", e.catch_all);
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<&str> = e.variants.iter().map(|v| v.wire.as_str()).collect();
     let variant_docs = wires.iter().map(|wire| format!(" `{wire}`"));

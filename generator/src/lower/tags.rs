@@ -67,7 +67,7 @@ fn operation_types(operation: &Operation) -> Vec<Ty> {
 }
 
 /// Every named type reachable from `roots` through fields, variants and collections.
-pub(super) fn reachable(types: &BTreeMap<String, TypeDef>, roots: impl IntoIterator<Item = Ty>) -> BTreeSet<String> {
+fn reachable(types: &BTreeMap<String, TypeDef>, roots: impl IntoIterator<Item = Ty>) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut stack: Vec<Ty> = roots.into_iter().collect();
     while let Some(ty) = stack.pop() {

@@ -1,23 +1,22 @@
 //! Fields a discriminated union's variants share: read without a `match`, and kept typed by
 //! the catch-all for a value the discriminator does not list.
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use crate::ir::{Field, SharedField, Struct, Ty, TypeDef, Union};
+use super::types::{Field, Kind, Origin, SharedField, Struct, Ty, TypeDef, TypeSpace, Union};
 use crate::names;
 
 /// For each union picked by a discriminator whose variants are all structs, finds the fields
 /// every variant has (same wire name, same type); when there are some, the catch-all holds a
 /// new struct with those fields plus the rest of the object as JSON, so they stay readable
-/// for a value no variant takes.
-pub(super) fn share_fields(types: &mut BTreeMap<String, TypeDef>, taken_names: &mut BTreeSet<String>) {
+/// for a value no variant takes. The struct's name and documentation come from the naming
+/// pass (its origin is `CatchAllOf` the union).
+pub(super) fn share_fields(space: &mut TypeSpace) {
     let mut catch_alls = Vec::new();
-    for def in types.values() {
-        let TypeDef::Union(union) = def else { continue };
+    for (id, def) in &space.defs {
+        let Kind::Union(union) = &def.kind else { continue };
         if union.discriminator.is_none() {
             continue;
         }
-        let Some(structs) = variant_structs(types, union) else { continue };
+        let Some(structs) = variant_structs(space, union) else { continue };
         let shared = common_fields(&structs);
         if shared.is_empty() {
             continue;
@@ -31,16 +30,13 @@ pub(super) fn share_fields(types: &mut BTreeMap<String, TypeDef>, taken_names: &
                     .collect()
             })
             .collect();
-        catch_alls.push((union.name.clone(), shared, optional_in));
+        catch_alls.push((*id, shared, optional_in));
     }
-    for (union_name, shared, optional_in) in catch_alls {
-        let struct_name = fresh(taken_names, &names::unknown_variant_struct(&union_name));
-        let Some(TypeDef::Union(union)) = types.get_mut(&union_name) else { continue };
+    for (union_id, shared, optional_in) in catch_alls {
+        let struct_id = space.reserve();
+        let Some(def) = space.defs.get_mut(&union_id) else { continue };
+        let Kind::Union(union) = &mut def.kind else { continue };
         let rest = names::numbered("other".to_owned(), |taken| shared.iter().any(|field| field.name == taken));
-        let doc = format!(
-            "A `{union_name}` whose `{}` this crate does not know: the fields every `{union_name}` has, and the others as JSON.",
-            union.discriminator.as_deref().unwrap_or_default()
-        );
         union.shared = shared
             .iter()
             .zip(optional_in)
@@ -52,21 +48,28 @@ pub(super) fn share_fields(types: &mut BTreeMap<String, TypeDef>, taken_names: &
                 doc: field.doc.clone(),
             })
             .collect();
-        union.catch_all_struct = Some(struct_name.clone());
-        let pointer = union.pointer.clone();
-        let catch_all = Struct { name: struct_name.clone(), doc: Some(doc), fields: shared, rest: Some(rest), pointer };
-        types.insert(struct_name, TypeDef::Struct(catch_all));
+        union.catch_all_struct = Some(struct_id);
+        let pointer = def.pointer.clone();
+        let kind = Kind::Struct(Struct { fields: shared, rest: Some(rest) });
+        space.insert(struct_id, TypeDef { origin: Origin::CatchAllOf(union_id), doc: None, pointer, kind });
     }
 }
 
+/// The documentation of the catch-all struct of `union`, picked by `discriminator`.
+pub(super) fn catch_all_doc(union: &str, discriminator: &str) -> String {
+    format!(
+        "A `{union}` whose `{discriminator}` this crate does not know: the fields every `{union}` has, and the others as JSON."
+    )
+}
+
 /// The struct behind every variant, or `None` if a variant is anything else.
-fn variant_structs<'t>(types: &'t BTreeMap<String, TypeDef>, union: &Union) -> Option<Vec<&'t Struct>> {
+fn variant_structs<'t>(space: &'t TypeSpace, union: &Union) -> Option<Vec<&'t Struct>> {
     union
         .variants
         .iter()
         .map(|variant| match &variant.ty {
-            Ty::Named(name) => match types.get(name) {
-                Some(TypeDef::Struct(s)) => Some(s),
+            Ty::Ref(id) => match space.get(*id).map(|def| &def.kind) {
+                Some(Kind::Struct(s)) => Some(s),
                 _ => None,
             },
             _ => None,
@@ -97,11 +100,4 @@ fn common_fields(structs: &[&Struct]) -> Vec<Field> {
 /// Held as an `Option`: not required, or `null` allowed.
 fn is_optional(field: &Field) -> bool {
     !field.required || field.nullable
-}
-
-/// `base`, or `base2`, ... if a type already has that name; the name is then taken.
-fn fresh(taken: &mut BTreeSet<String>, base: &str) -> String {
-    let name = names::numbered(base.to_owned(), |candidate| taken.contains(candidate));
-    taken.insert(name.clone());
-    name
 }

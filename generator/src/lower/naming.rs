@@ -1,0 +1,335 @@
+//! The naming pass: the last step of lowering. It gives every type of the type space its
+//! final name (numbered on collision, in the order the types were created), names enum and
+//! union variants and their catch-alls, decides each type's module, and turns the type space
+//! and the operations into the named IR. Every name comes from `names`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::operations::{self, Operation};
+use super::types::{self, Kind, Origin, Parent, TypeId, TypeSpace};
+use super::unions;
+use crate::ir;
+use crate::names;
+
+/// The final name of every type, by id.
+pub(super) struct Names(BTreeMap<TypeId, String>);
+
+impl Names {
+    /// Names every type after its origin, in id order: a type is created before the types
+    /// hoisted from inside it, so its name is known when theirs are made from it. The first
+    /// type to want a name gets it; later ones are numbered.
+    pub(super) fn decide(space: &TypeSpace) -> Names {
+        let mut by_id: BTreeMap<TypeId, String> = BTreeMap::new();
+        let mut taken: BTreeSet<String> = BTreeSet::new();
+        for (id, def) in &space.defs {
+            let name_of = |id: TypeId| by_id.get(&space.canonical(id)).map(String::as_str).unwrap_or_default();
+            let wanted = match &def.origin {
+                Origin::Component(key) => names::type_name(key),
+                Origin::Hoisted { parent: Parent::Type(parent), field } => names::hoisted_name(name_of(*parent), field),
+                Origin::Hoisted { parent: Parent::Operation(operation_id), field } => {
+                    names::hoisted_name(&names::type_name(operation_id), field)
+                }
+                Origin::CatchAllOf(union) => names::unknown_variant_struct(name_of(*union)),
+            };
+            let name = names::numbered(wanted, |candidate| taken.contains(candidate));
+            taken.insert(name.clone());
+            by_id.insert(*id, name);
+        }
+        for merged in space.merged_ids() {
+            let name = by_id.get(&space.canonical(merged)).cloned().unwrap_or_default();
+            by_id.insert(merged, name);
+        }
+        Names(by_id)
+    }
+
+    fn of(&self, id: TypeId) -> String {
+        self.0.get(&id).cloned().unwrap_or_default()
+    }
+
+    /// The IR type for `ty`.
+    fn ty(&self, ty: &types::Ty) -> ir::Ty {
+        match ty {
+            types::Ty::String => ir::Ty::String,
+            types::Ty::Bool => ir::Ty::Bool,
+            types::Ty::I32 => ir::Ty::I32,
+            types::Ty::I64 => ir::Ty::I64,
+            types::Ty::F64 => ir::Ty::F64,
+            types::Ty::DateTime => ir::Ty::DateTime,
+            types::Ty::Json => ir::Ty::Json,
+            types::Ty::Id(name) => ir::Ty::Id(name.clone()),
+            types::Ty::Ref(id) => ir::Ty::Named(self.of(*id)),
+            types::Ty::Vec(inner) => ir::Ty::Vec(Box::new(self.ty(inner))),
+            types::Ty::Map(inner) => ir::Ty::Map(Box::new(self.ty(inner))),
+        }
+    }
+}
+
+/// The enums that hold roles: those that a property named for roles (`roles`, `roleName`,
+/// `groupRole`, see [`names::is_role_property`]) holds, directly or as the items of a list.
+/// They land in the `roles` module; every other type in `models`.
+fn role_enums(space: &TypeSpace) -> BTreeSet<TypeId> {
+    let mut roles = BTreeSet::new();
+    for def in space.defs.values() {
+        let Kind::Struct(s) = &def.kind else { continue };
+        for field in s.fields.iter().filter(|field| names::is_role_property(&field.wire_name)) {
+            let held = match &field.ty {
+                types::Ty::Vec(item) => item.as_ref(),
+                ty => ty,
+            };
+            if let types::Ty::Ref(id) = held {
+                if matches!(space.get(*id).map(|def| &def.kind), Some(Kind::Enum(_))) {
+                    roles.insert(*id);
+                }
+            }
+        }
+    }
+    roles
+}
+
+/// The named IR types, keyed by name: the type space moves into them.
+pub(super) fn types(space: TypeSpace, names: &Names) -> BTreeMap<String, ir::TypeDef> {
+    let roles = role_enums(&space);
+    let discriminators: BTreeMap<TypeId, String> = space
+        .defs
+        .iter()
+        .filter_map(|(id, def)| match &def.kind {
+            Kind::Union(union) => Some((*id, union.discriminator.clone().unwrap_or_default())),
+            _ => None,
+        })
+        .collect();
+    space
+        .defs
+        .into_iter()
+        .map(|(id, def)| {
+            let module = if roles.contains(&id) { ir::Module::Roles } else { ir::Module::Models };
+            let doc = match (&def.origin, &def.doc) {
+                (Origin::CatchAllOf(union), None) => {
+                    let discriminator = discriminators.get(union).map(String::as_str).unwrap_or_default();
+                    Some(unions::catch_all_doc(&names.of(*union), discriminator))
+                }
+                _ => def.doc,
+            };
+            let named = type_def(names, names.of(id), doc, def.pointer, def.kind, module);
+            (named.name().to_owned(), named)
+        })
+        .collect()
+}
+
+fn type_def(names: &Names, name: String, doc: Option<String>, pointer: String, kind: Kind, module: ir::Module) -> ir::TypeDef {
+    match kind {
+        Kind::Struct(s) => {
+            let fields = s.fields.into_iter().map(|field| field_def(names, field)).collect();
+            ir::TypeDef::Struct(ir::Struct { name, doc, fields, rest: s.rest, pointer })
+        }
+        Kind::Enum(e) => {
+            let mut variants: Vec<ir::Variant> = Vec::new();
+            for value in e.values {
+                let variant =
+                    names::numbered(names::variant_name(&value), |candidate| variants.iter().any(|v| v.name == candidate));
+                variants.push(ir::Variant { name: variant, wire: value });
+            }
+            let variant_names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
+            let catch_all = names::catch_all_variant(&variant_names);
+            ir::TypeDef::Enum(ir::Enum { name, doc, module, variants, catch_all, pointer })
+        }
+        Kind::Union(u) => {
+            let held: Vec<ir::Ty> = u.variants.iter().map(|variant| names.ty(&variant.ty)).collect();
+            let tags: Vec<&[String]> = u.variants.iter().map(|variant| variant.tags.as_slice()).collect();
+            let variant_names = names::union_variants(&held, u.discriminator.is_some().then_some(tags.as_slice()));
+            let catch_all = names::catch_all_variant(&variant_names);
+            let variants = u
+                .variants
+                .into_iter()
+                .zip(held)
+                .zip(variant_names)
+                .map(|((variant, ty), name)| ir::UnionVariant { name, ty, tags: variant.tags })
+                .collect();
+            let shared = u
+                .shared
+                .into_iter()
+                .map(|field| ir::SharedField {
+                    ty: names.ty(&field.ty),
+                    name: field.name,
+                    required: field.required,
+                    optional_in: field.optional_in,
+                    doc: field.doc,
+                })
+                .collect();
+            ir::TypeDef::Union(ir::Union {
+                name,
+                doc,
+                discriminator: u.discriminator,
+                variants,
+                catch_all,
+                catch_all_struct: u.catch_all_struct.map(|id| names.of(id)),
+                shared,
+                pointer,
+            })
+        }
+    }
+}
+
+fn field_def(names: &Names, field: types::Field) -> ir::Field {
+    ir::Field {
+        ty: names.ty(&field.ty),
+        name: field.name,
+        wire_name: field.wire_name,
+        required: field.required,
+        nullable: field.nullable,
+        boxed: field.boxed,
+        access: field.access,
+        doc: field.doc,
+    }
+}
+
+/// The IR operations, with their types named (paging and tag are set by later passes).
+pub(super) fn operations(names: &Names, operations: Vec<Operation>) -> Vec<ir::Operation> {
+    operations.into_iter().map(|operation| operation_def(names, operation)).collect()
+}
+
+fn operation_def(names: &Names, op: Operation) -> ir::Operation {
+    let ty = |ty: &types::Ty| names.ty(ty);
+    ir::Operation {
+        path_params: op
+            .path_params
+            .into_iter()
+            .map(|p| ir::PathParam { ty: ty(&p.ty), name: p.name, wire_name: p.wire_name, doc: p.doc })
+            .collect(),
+        query_params: op
+            .query_params
+            .into_iter()
+            .map(|p| ir::QueryParam {
+                ty: ty(&p.ty),
+                name: p.name,
+                wire_name: p.wire_name,
+                required: p.required,
+                location: p.location,
+                integer_default: p.integer_default,
+                doc: p.doc,
+            })
+            .collect(),
+        body: op.body.map(|body| ir::Body { ty: ty(&body.ty), content_type: body.content_type, doc: body.doc }),
+        success: ir::Success {
+            statuses: op.success.statuses,
+            body: match &op.success.body {
+                operations::ResponseBody::Empty => ir::ResponseBody::Empty,
+                operations::ResponseBody::Json(json) => ir::ResponseBody::Json(ty(json)),
+                operations::ResponseBody::Bytes => ir::ResponseBody::Bytes,
+            },
+            empty_allowed: op.success.empty_allowed,
+        },
+        operation_id: op.operation_id,
+        fn_name: op.fn_name,
+        method: op.method,
+        path: op.path,
+        path_segments: op.path_segments,
+        summary: op.summary,
+        doc: op.doc,
+        accept: op.accept,
+        api_version: op.api_version,
+        deprecated: op.deprecated,
+        sunset: op.sunset,
+        replacement: op.replacement,
+        paging: None,
+        tag: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Access;
+    use crate::lower::types::{Enum, Field, Struct, Ty, TypeDef};
+
+    fn add(space: &mut TypeSpace, origin: Origin, kind: Kind) -> TypeId {
+        let id = space.reserve();
+        space.insert(id, TypeDef { origin, doc: None, pointer: String::new(), kind });
+        id
+    }
+
+    fn field(wire_name: &str, ty: Ty) -> Field {
+        Field {
+            name: names::value_name(wire_name),
+            wire_name: wire_name.to_owned(),
+            ty,
+            required: false,
+            nullable: false,
+            boxed: false,
+            access: Access::ReadWrite,
+            doc: None,
+        }
+    }
+
+    fn object(fields: Vec<Field>) -> Kind {
+        Kind::Struct(Struct { fields, rest: None })
+    }
+
+    fn hoisted(parent: TypeId, field: &str) -> Origin {
+        Origin::Hoisted { parent: Parent::Type(parent), field: field.to_owned() }
+    }
+
+    #[test]
+    fn collisions_are_numbered_in_creation_order_and_children_follow_their_parent() {
+        let mut space = TypeSpace::default();
+        let first = add(&mut space, Origin::Component("group_role".into()), object(Vec::new()));
+        let second = add(&mut space, Origin::Component("GroupRole".into()), object(Vec::new()));
+        let child = add(&mut space, hoisted(second, "links"), object(Vec::new()));
+        let dated = add(&mut space, Origin::Component("Region20240805".into()), object(Vec::new()));
+        let dated_again = add(&mut space, Origin::Component("region_20240805".into()), object(Vec::new()));
+        let op = Origin::Hoisted { parent: Parent::Operation("getGroupRole".into()), field: "response".into() };
+        let of_operation = add(&mut space, op, object(Vec::new()));
+        let names = Names::decide(&space);
+        assert_eq!(names.of(first), "GroupRole");
+        assert_eq!(names.of(second), "GroupRole2", "the later type is numbered, not the earlier one renamed");
+        assert_eq!(names.of(child), "GroupRole2Links", "a hoisted type is named after its parent's final name");
+        assert_eq!(names.of(of_operation), "GetGroupRoleResponse");
+        assert_eq!(names.of(dated), "Region20240805");
+        assert_eq!(names.of(dated_again), "Region20240805_2", "a number after a number keeps a separator");
+    }
+
+    #[test]
+    fn a_merged_parent_still_names_its_children() {
+        let mut space = TypeSpace::default();
+        let kept = add(&mut space, Origin::Component("Cluster".into()), object(Vec::new()));
+        let merged = space.reserve();
+        space.merge(merged, kept);
+        let child = add(&mut space, hoisted(merged, "tags"), object(Vec::new()));
+        let names = Names::decide(&space);
+        assert_eq!(names.of(child), "ClusterTags");
+        assert_eq!(names.ty(&Ty::Ref(merged)), ir::Ty::Named("Cluster".into()));
+    }
+
+    #[test]
+    fn enums_held_by_role_properties_land_in_roles_and_others_in_models() {
+        let mut space = TypeSpace::default();
+        let role =
+            add(&mut space, Origin::Component("ProjectRole".into()), Kind::Enum(Enum { values: vec!["GROUP_OWNER".into()] }));
+        let events =
+            add(&mut space, Origin::Component("EventRole".into()), Kind::Enum(Enum { values: vec!["GROUP_CREATED".into()] }));
+        let fields = vec![field("roles", Ty::Vec(Box::new(Ty::Ref(role)))), field("eventTypeName", Ty::Ref(events))];
+        add(&mut space, Origin::Component("Invitation".into()), object(fields));
+        let types = {
+            let names = Names::decide(&space);
+            types(space, &names)
+        };
+        let module = |name: &str| match &types[name] {
+            ir::TypeDef::Enum(e) => e.module,
+            _ => panic!("{name} is an enum"),
+        };
+        assert_eq!(module("ProjectRole"), ir::Module::Roles);
+        assert_eq!(module("EventRole"), ir::Module::Models, "the module follows use, not the type's name");
+    }
+
+    #[test]
+    fn catch_alls_are_decided_here() {
+        let mut space = TypeSpace::default();
+        let values = vec!["UNKNOWN".to_owned(), "KNOWN".to_owned()];
+        add(&mut space, Origin::Component("State".into()), Kind::Enum(Enum { values }));
+        let types = {
+            let names = Names::decide(&space);
+            types(space, &names)
+        };
+        let ir::TypeDef::Enum(state) = &types["State"] else { panic!("State is an enum") };
+        assert_eq!(state.catch_all, "UnknownValue", "a spec value named `Unknown` keeps its name");
+    }
+}

@@ -1,0 +1,419 @@
+//! Operations: parameters, body, success response and the chosen resource version of each,
+//! with their types in the type space; the naming pass turns them into `ir::Operation`s.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, StatusCode};
+
+use super::schemas::Context;
+use super::types::{Parent, Ty};
+use super::{Lowerer, methods, path_item};
+use crate::diag::{Sink, join};
+use crate::ir::{self, Method, ParamLocation, PathSegment};
+use crate::names;
+use crate::resolve::{pick_media_type, pick_version};
+
+/// An operation as the lowering builds it: `ir::Operation` with its types by id, and
+/// without what later passes add (paging, tag).
+pub(super) struct Operation {
+    pub(super) operation_id: String,
+    pub(super) fn_name: String,
+    pub(super) method: Method,
+    pub(super) path: String,
+    pub(super) path_segments: Vec<PathSegment>,
+    pub(super) summary: String,
+    pub(super) doc: Option<String>,
+    pub(super) path_params: Vec<PathParam>,
+    pub(super) query_params: Vec<QueryParam>,
+    pub(super) body: Option<Body>,
+    pub(super) accept: String,
+    pub(super) api_version: String,
+    pub(super) success: Success,
+    pub(super) deprecated: bool,
+    pub(super) sunset: Option<String>,
+    pub(super) replacement: Option<ir::Replacement>,
+}
+
+pub(super) struct PathParam {
+    pub(super) name: String,
+    pub(super) wire_name: String,
+    pub(super) ty: Ty,
+    pub(super) doc: Option<String>,
+}
+
+pub(super) struct QueryParam {
+    pub(super) name: String,
+    pub(super) wire_name: String,
+    pub(super) ty: Ty,
+    pub(super) required: bool,
+    pub(super) location: ParamLocation,
+    pub(super) integer_default: Option<i64>,
+    pub(super) doc: Option<String>,
+}
+
+pub(super) struct Body {
+    pub(super) ty: Ty,
+    pub(super) content_type: String,
+    pub(super) doc: Option<String>,
+}
+
+pub(super) struct Success {
+    pub(super) statuses: Vec<u16>,
+    pub(super) body: ResponseBody,
+    pub(super) empty_allowed: bool,
+}
+
+pub(super) enum ResponseBody {
+    Empty,
+    Json(Ty),
+    Bytes,
+}
+
+/// One operation of the spec being lowered, and where it is.
+struct Site<'a, 'r> {
+    path: &'a str,
+    method: Method,
+    item: &'a PathItem,
+    operation: &'a SpecOperation,
+    pointer: String,
+    release: &'r str,
+}
+
+impl<'a> Lowerer<'a> {
+    /// Every operation, sorted by path and method; two that become the same method are reported.
+    pub(super) fn lower_operations(&mut self, release: &str, sink: &mut Sink<'_>) -> Vec<Operation> {
+        let mut operations: Vec<Operation> = Vec::new();
+        let mut by_fn: BTreeMap<String, (String, String)> = BTreeMap::new();
+        for (path, item) in &self.spec.paths.paths {
+            let path_pointer = join("/paths", path);
+            let Some(item) = path_item(item) else {
+                sink.error(&path_pointer, "a $ref path item is not supported", Some("write the path item inline".to_owned()));
+                continue;
+            };
+            for (method, operation) in methods(item) {
+                let pointer = join(&path_pointer, &method.as_str().to_ascii_lowercase());
+                let site = Site { path, method, item, operation, pointer, release };
+                let Some(lowered) = self.lower_operation(&site, sink) else { continue };
+                let here = format!("{} {path}", method.as_str());
+                if let Some((other_id, other_at)) = by_fn.get(&lowered.fn_name) {
+                    let (message, hint) = if *other_id == lowered.operation_id {
+                        (
+                            format!("operationId `{other_id}` is used twice: by {other_at} and by {here}"),
+                            "give each operation its own operationId",
+                        )
+                    } else {
+                        (
+                            format!(
+                                "operationIds `{other_id}` ({other_at}) and `{}` ({here}) both become the method `{}`",
+                                lowered.operation_id, lowered.fn_name
+                            ),
+                            "rename one: the method name is the operationId in snake_case, so the two cannot both keep theirs",
+                        )
+                    };
+                    sink.error(&join(&site.pointer, "operationId"), message, Some(hint.to_owned()));
+                    continue;
+                }
+                by_fn.insert(lowered.fn_name.clone(), (lowered.operation_id.clone(), here));
+                operations.push(lowered);
+            }
+        }
+        operations.sort_by(|a, b| (&a.path, a.method).cmp(&(&b.path, b.method)));
+        operations
+    }
+
+    fn lower_operation(&mut self, site: &Site<'a, '_>, sink: &mut Sink<'_>) -> Option<Operation> {
+        let (path, method, operation, pointer) = (site.path, site.method, site.operation, site.pointer.as_str());
+        let Some(operation_id) = operation.operation_id.clone() else {
+            sink.error(
+                pointer,
+                format!("{} {path} has no operationId", method.as_str()),
+                Some("add a unique `operationId`; it names the generated method".to_owned()),
+            );
+            return None;
+        };
+        let parent = Parent::Operation(operation_id.clone());
+        let parameters = self.parameters(site, sink);
+        let (path_segments, path_params) = self.path_params(site, &parameters, &parent, sink);
+        let query_params = self.query_params(&parameters, &parent, sink);
+
+        // Resource version: the newest not later than the release, across body and success.
+        let body_spec = match &operation.request_body {
+            Some(body) => self.resolve.request_body(body, &join(pointer, "requestBody"), sink),
+            None => None,
+        };
+        // Every 2xx the operation declares is a success; the first that has a body decides
+        // what is decoded.
+        let mut successes: Vec<(u16, &'a openapiv3::Response, String)> = operation
+            .responses
+            .responses
+            .iter()
+            .filter_map(|(code, response)| match code {
+                StatusCode::Code(code @ 200..=299) => Some((*code, response)),
+                _ => None,
+            })
+            .filter_map(|(code, response)| {
+                let at = join(&join(pointer, "responses"), &code.to_string());
+                self.resolve.response(response, &at, sink).map(|(response, at)| (code, response, at))
+            })
+            .collect();
+        successes.sort_by_key(|(code, _, _)| *code);
+        if successes.is_empty() {
+            sink.error(
+                &join(pointer, "responses"),
+                format!("{operation_id} has no 2xx response"),
+                Some("declare the success response the operation returns".to_owned()),
+            );
+        }
+        let contents =
+            body_spec.iter().map(|(body, _)| &body.content).chain(successes.iter().map(|(_, response, _)| &response.content));
+        let version = match pick_version(contents, site.release) {
+            Ok(version) => version,
+            Err(versions) => {
+                sink.error(
+                    pointer,
+                    format!(
+                        "{operation_id} has no resource version at or before release {} (it has {})",
+                        site.release,
+                        versions.join(", ")
+                    ),
+                    Some("generate for a later release (--api-version) or leave the operation out".to_owned()),
+                );
+                return None;
+            }
+        };
+
+        let body = match body_spec {
+            Some((body, at)) => match pick_media_type(&body.content, version.as_deref()) {
+                Some((content_type, media)) => {
+                    let at = join(&join(&at, "content"), content_type);
+                    let ty = match &media.schema {
+                        Some(schema) => {
+                            let context = Context { parent: &parent, field: "body", pointer: &join(&at, "schema") };
+                            self.ty_of(schema, context, sink)
+                        }
+                        None => Ty::Json,
+                    };
+                    Some(Body { ty, content_type: content_type.clone(), doc: body.description.clone() })
+                }
+                None => {
+                    sink.error(
+                        &join(&at, "content"),
+                        format!(
+                            "{operation_id}'s request body has no content type for version {}",
+                            version.as_deref().unwrap_or("(none)")
+                        ),
+                        None,
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+
+        let has_body = |response: &openapiv3::Response| {
+            pick_media_type(&response.content, version.as_deref())
+                .is_some_and(|(content_type, media)| media.schema.is_some() || !is_json(content_type))
+        };
+        let statuses: Vec<u16> = successes.iter().map(|(code, _, _)| *code).collect();
+        let (_, response, response_at) = successes.iter().find(|(_, response, _)| has_body(response)).or(successes.first())?;
+        let empty_allowed = has_body(response) && successes.iter().any(|(_, other, _)| !has_body(other));
+        let chosen = pick_media_type(&response.content, version.as_deref());
+        let success_body = match chosen {
+            Some((content_type, _)) if !is_json(content_type) => ResponseBody::Bytes,
+            Some((content_type, media)) => match &media.schema {
+                Some(schema) => {
+                    let at = join(&join(&join(response_at, "content"), content_type), "schema");
+                    let context = Context { parent: &parent, field: "response", pointer: &at };
+                    ResponseBody::Json(self.ty_of(schema, context, sink))
+                }
+                None => ResponseBody::Empty,
+            },
+            None => ResponseBody::Empty,
+        };
+        let accept = match (chosen, &version) {
+            (Some((content_type, _)), _) => content_type.clone(),
+            (None, Some(version)) => format!("application/vnd.atlas.{version}+json"),
+            (None, None) => "application/json".to_owned(),
+        };
+
+        Some(Operation {
+            fn_name: names::value_name(&operation_id),
+            operation_id,
+            method,
+            path: path.to_owned(),
+            path_segments,
+            summary: operation.summary.clone().unwrap_or_default(),
+            doc: operation.description.clone(),
+            path_params,
+            query_params,
+            body,
+            accept,
+            api_version: version.unwrap_or_default(),
+            success: Success { statuses, body: success_body, empty_allowed },
+            deprecated: operation.deprecated,
+            sunset: operation.extensions.get("x-sunset").and_then(|value| value.as_str()).map(str::to_owned),
+            replacement: operation.external_docs.as_ref().and_then(replacement),
+        })
+    }
+
+    /// The path item's parameters, overridden by the operation's of the same name and place.
+    fn parameters(&self, site: &Site<'a, '_>, sink: &mut Sink<'_>) -> Vec<(&'a Parameter, String)> {
+        let mut resolved: Vec<(&'a Parameter, String)> = Vec::new();
+        let item_params = site
+            .item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, join(&join(&join("/paths", site.path), "parameters"), &i.to_string())));
+        let op_params = site
+            .operation
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, join(&join(&site.pointer, "parameters"), &i.to_string())));
+        for (parameter, at) in item_params.chain(op_params) {
+            let Some((parameter, at)) = self.resolve.parameter(parameter, &at, sink) else { continue };
+            let data = parameter.parameter_data_ref();
+            resolved.retain(|(existing, _)| {
+                let same_place = std::mem::discriminant(*existing) == std::mem::discriminant(parameter);
+                !(same_place && existing.parameter_data_ref().name == data.name)
+            });
+            resolved.push((parameter, at));
+        }
+        resolved
+    }
+
+    /// The path's pieces, and a parameter (an ID type where one is known) for each `{name}`.
+    fn path_params(
+        &mut self,
+        site: &Site<'a, '_>,
+        parameters: &[(&'a Parameter, String)],
+        parent: &Parent,
+        sink: &mut Sink<'_>,
+    ) -> (Vec<PathSegment>, Vec<PathParam>) {
+        let mut path_params = Vec::new();
+        let mut path_segments = Vec::new();
+        for piece in split_template(site.path) {
+            match piece {
+                Template::Literal(text) => path_segments.push(PathSegment::Literal(text.to_owned())),
+                Template::Param(name) => {
+                    let Some((parameter, at)) = parameters
+                        .iter()
+                        .find(|(p, _)| matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == name)
+                    else {
+                        sink.error(
+                            &site.pointer,
+                            format!("the path has `{{{name}}}` but the operation declares no path parameter `{name}`"),
+                            Some(format!("add a parameter with `name: {name}` and `in: path`")),
+                        );
+                        continue;
+                    };
+                    let data = parameter.parameter_data_ref();
+                    let ty = match self.ids.get(name) {
+                        Some(id) => Ty::Id(id.name.clone()),
+                        None => match &data.format {
+                            ParameterSchemaOrContent::Schema(schema) => {
+                                let context = Context { parent, field: name, pointer: at };
+                                match self.ty_of(schema, context, sink) {
+                                    ty @ (Ty::I32 | Ty::I64 | Ty::Bool | Ty::F64 | Ty::Ref(_)) => ty,
+                                    _ => Ty::String,
+                                }
+                            }
+                            ParameterSchemaOrContent::Content(_) => Ty::String,
+                        },
+                    };
+                    path_segments.push(PathSegment::Param(path_params.len()));
+                    path_params.push(PathParam {
+                        name: names::value_name(name),
+                        wire_name: name.to_owned(),
+                        ty,
+                        doc: data.description.clone(),
+                    });
+                }
+            }
+        }
+        (path_segments, path_params)
+    }
+
+    /// Query and header parameters: the fields of the operation's `Query` struct.
+    fn query_params(&mut self, parameters: &[(&'a Parameter, String)], parent: &Parent, sink: &mut Sink<'_>) -> Vec<QueryParam> {
+        let mut query_params = Vec::new();
+        for (parameter, at) in parameters {
+            let (data, location) = match parameter {
+                Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
+                Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
+                Parameter::Path { .. } | Parameter::Cookie { .. } => continue,
+            };
+            let (ty, integer_default) = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let context = Context { parent, field: &data.name, pointer: at };
+                    let default = self
+                        .inline_schema(schema, at, sink)
+                        .and_then(|schema| schema.schema_data.default.as_ref())
+                        .and_then(serde_json::Value::as_i64);
+                    (self.ty_of(schema, context, sink), default)
+                }
+                ParameterSchemaOrContent::Content(_) => (Ty::String, None),
+            };
+            query_params.push(QueryParam {
+                name: names::value_name(&data.name),
+                wire_name: data.name.clone(),
+                ty,
+                required: data.required,
+                location,
+                integer_default,
+                doc: data.description.clone(),
+            });
+        }
+        query_params
+    }
+}
+
+/// What a deprecated operation's `externalDocs` point to instead: its title, and the API it
+/// belongs to when the link names its tag (`...#tag/MongoDB-Cloud-Users/operation/...`).
+/// The method is found later, by [`link_replacements`].
+fn replacement(docs: &openapiv3::ExternalDocumentation) -> Option<ir::Replacement> {
+    let title = docs.description.as_deref()?.trim().to_owned();
+    let api = docs.url.split_once("#tag/").and_then(|(_, rest)| rest.split('/').next()).map(|tag| tag.replace('-', " "));
+    Some(ir::Replacement { title, api, fn_name: None })
+}
+
+/// Names the `Client` method of each replacement that is an operation of this spec: the one
+/// whose summary is the replacement's title.
+pub(super) fn link_replacements(operations: &mut [ir::Operation]) {
+    let by_summary: BTreeMap<String, String> =
+        operations.iter().filter(|op| !op.deprecated).map(|op| (op.summary.clone(), op.fn_name.clone())).collect();
+    for operation in operations.iter_mut() {
+        if let Some(replacement) = &mut operation.replacement {
+            replacement.fn_name = by_summary.get(&replacement.title).cloned();
+        }
+    }
+}
+
+/// `application/json`, `application/vnd.atlas.2023-01-01+json`, `application/problem+json`.
+fn is_json(media_type: &str) -> bool {
+    media_type == "application/json" || media_type.ends_with("+json")
+}
+
+enum Template<'p> {
+    Literal(&'p str),
+    Param(&'p str),
+}
+
+/// `/groups/{groupId}/invites` -> `/groups/`, `groupId`, `/invites`.
+fn split_template(path: &str) -> Vec<Template<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        if open > 0 {
+            pieces.push(Template::Literal(&rest[..open]));
+        }
+        pieces.push(Template::Param(&rest[open + 1..open + close]));
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Template::Literal(rest));
+    }
+    pieces
+}
