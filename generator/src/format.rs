@@ -51,7 +51,8 @@ fn separate_items(text: &str) -> String {
             let declaration = text.ends_with(';') || text.ends_with('{') && text.starts_with("use ");
             ["pub mod ", "mod ", "pub use ", "use "].into_iter().find(|prefix| declaration && text.starts_with(prefix))
         };
-        let imports_ended = group(line).is_some() && group(line) != group(next);
+        // A `use` spread over several lines ends at its `};`, as any item does.
+        let imports_ended = group(line).is_some() && line.ends_with(';') && group(line) != group(next);
         let next_closes = next.starts_with('}') || next.starts_with(')') || next.starts_with(']');
         let next_is_documented_item = next.starts_with("///") || next.starts_with("#[");
         let declaration_ended =
