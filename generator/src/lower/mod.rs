@@ -1,6 +1,6 @@
 //! Lower: turns the resolved spec into the IR, deciding every type, field and function.
 //!
-//! Types are built in a type space keyed by [`types::TypeId`] and refer to each other by id;
+//! Types are built in a type space keyed by `TypeId` and refer to each other by id;
 //! names are decided once, at the end, by the naming pass. The stages, in order:
 //! `ids` (which parameters and properties are ID types), `schemas` (component and inline
 //! schemas into the type space), `operations`; then passes over the type space: `cycles`
