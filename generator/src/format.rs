@@ -10,13 +10,26 @@ pub fn header(source: &str) -> String {
 /// Pretty-prints `tokens` as a file. Tokens that do not parse are a generator bug: the panic
 /// message carries the tokens so the bug can be found.
 pub fn format_file(tokens: TokenStream, source: &str) -> String {
-    let file: syn::File = match syn::parse2(tokens.clone()) {
-        Ok(file) => file,
-        Err(error) => panic!("generator bug: emitted tokens do not parse as a Rust file ({error}):\n{tokens}"),
-    };
+    let shown = tokens.clone();
+    match unparse(tokens) {
+        Ok(text) => assemble([text.as_str()], source),
+        Err(error) => panic!("generator bug: emitted tokens do not parse as a Rust file ({error}):\n{shown}"),
+    }
+}
+
+/// Pretty-prints one piece of a file: `tokens` parsed as a file, then printed by prettyplease.
+/// prettyplease prints each item on its own, so the pieces of a file, cut between items and
+/// printed one by one, concatenate to the text of the whole.
+pub fn unparse(tokens: TokenStream) -> Result<String, syn::Error> {
+    Ok(prettyplease::unparse(&syn::parse2::<syn::File>(tokens)?))
+}
+
+/// The file that the printed `pieces` make, in order, behind the generated-file header.
+pub fn assemble<'a>(pieces: impl IntoIterator<Item = &'a str>, source: &str) -> String {
+    let whole: String = pieces.into_iter().collect();
     let mut text = header(source);
     text.push('\n');
-    text.push_str(&separate_items(&prettyplease::unparse(&file)));
+    text.push_str(&separate_items(&whole));
     text
 }
 

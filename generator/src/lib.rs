@@ -61,16 +61,22 @@ pub fn lower_loaded(input: &Input<'_>, release: &str, spec: &openapiv3::OpenAPI)
 }
 
 /// Emit and format: the crate's files for `api`, in `emit::jobs` order. One worker per core
-/// takes the next job, emits its file and formats it (token streams cannot cross threads,
-/// text can); the largest files go first, and the output does not depend on the scheduling.
+/// takes the next job, emits its piece and prints it (token streams cannot cross threads,
+/// text can); the largest jobs go first. The pieces of a file are then joined in job order, so
+/// the output does not depend on the scheduling.
 pub fn emit_files(api: &ir::Api) -> Vec<GeneratedFile> {
+    /// One job's output: a printed piece of a Rust file, or a whole other file.
+    enum Piece {
+        Rust(String),
+        Text(String),
+    }
     let jobs = emit::jobs(api);
     let mut order: Vec<usize> = (0..jobs.len()).collect();
-    // Models and the operation index are the largest files: start them first.
-    order.sort_by_key(|&index| !matches!(jobs[index], emit::Job::Models | emit::Job::Operations));
+    // The parts of the models and the operation index are the largest jobs: start them first.
+    order.sort_by_key(|&index| !matches!(jobs[index], emit::Job::Models { .. } | emit::Job::Operations));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let workers = std::thread::available_parallelism().map_or(2, usize::from).min(jobs.len()).max(1);
-    let mut done: Vec<(usize, GeneratedFile)> = std::thread::scope(|scope| {
+    let mut done: Vec<(usize, String, Piece)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
@@ -78,21 +84,45 @@ pub fn emit_files(api: &ir::Api) -> Vec<GeneratedFile> {
                     loop {
                         let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(&index) = order.get(taken) else { break finished };
-                        let file = match jobs[index].run(api) {
-                            emit::Emitted::Rust { path, tokens } => {
-                                GeneratedFile { path, contents: format::format_file(tokens, &api.source) }
-                            }
-                            emit::Emitted::Text { path, text } => GeneratedFile { path, contents: text },
+                        let (path, piece) = match jobs[index].run(api) {
+                            emit::Emitted::Rust { path, tokens } => match format::unparse(tokens) {
+                                Ok(text) => (path, Piece::Rust(text)),
+                                // Emit again for the message: keeping a copy of every piece's
+                                // tokens in case it fails would cost a deep copy each time.
+                                Err(error) => match jobs[index].run(api) {
+                                    emit::Emitted::Rust { tokens, .. } => panic!(
+                                        "generator bug: emitted tokens of {path} do not parse as Rust ({error}):\n{tokens}"
+                                    ),
+                                    emit::Emitted::Text { .. } => unreachable!("a job emits the same kind of file each time"),
+                                },
+                            },
+                            emit::Emitted::Text { path, text } => (path, Piece::Text(text)),
                         };
-                        finished.push((index, file));
+                        finished.push((index, path, piece));
                     }
                 })
             })
             .collect();
         handles.into_iter().flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     });
-    done.sort_by_key(|(index, _)| *index);
-    done.into_iter().map(|(_, file)| file).collect()
+    done.sort_by_key(|(index, ..)| *index);
+    // Consecutive jobs with the same path are the pieces of one file.
+    let mut files: Vec<GeneratedFile> = Vec::new();
+    let mut pieces = done.into_iter().peekable();
+    while let Some((_, path, piece)) = pieces.next() {
+        let contents = match piece {
+            Piece::Text(text) => text,
+            Piece::Rust(first) => {
+                let mut printed = vec![first];
+                while let Some((_, _, Piece::Rust(more))) = pieces.next_if(|(_, next, _)| *next == path) {
+                    printed.push(more);
+                }
+                format::assemble(printed.iter().map(String::as_str), &api.source)
+            }
+        };
+        files.push(GeneratedFile { path, contents });
+    }
+    files
 }
 
 /// The release to target: given, or the name of the folder holding the spec (`spec/2025-03-12/...`).

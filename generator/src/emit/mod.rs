@@ -30,7 +30,8 @@ pub enum Job {
     Manifest,
     Lib,
     Ids,
-    Models,
+    /// A part of `src/models.rs`: the types `first..end` in file order (see `models::parts`).
+    Models { first: usize, end: usize },
     Roles,
     /// `src/operations/mod.rs`: `OperationInfo`, `OPERATIONS`, the tag modules.
     Operations,
@@ -45,7 +46,7 @@ impl Job {
             Job::Manifest => Emitted::Text { path: "Cargo.toml".to_owned(), text: manifest::emit(api) },
             Job::Lib => rust("src/lib.rs", lib_rs::emit(api)),
             Job::Ids => rust("src/ids.rs", ids::emit(api)),
-            Job::Models => rust("src/models.rs", models::emit(api, Module::Models)),
+            Job::Models { first, end } => rust("src/models.rs", models::emit_part(api, Module::Models, first..end)),
             Job::Roles => rust("src/roles.rs", models::emit(api, Module::Roles)),
             Job::Operations => rust("src/operations/mod.rs", operations::emit_index(api)),
             Job::Tag(tag) => Emitted::Rust {
@@ -57,14 +58,17 @@ impl Job {
 }
 
 /// Every file of the crate that the generator owns, in a fixed order: the tag modules last,
-/// in `Api::tags` order.
+/// in `Api::tags` order. `src/models.rs` comes in consecutive parts, one job each; the other
+/// files are one job each.
 pub fn jobs(api: &Api) -> Vec<Job> {
-    let mut jobs = vec![Job::Manifest, Job::Lib, Job::Ids, Job::Models, Job::Roles, Job::Operations];
+    let mut jobs = vec![Job::Manifest, Job::Lib, Job::Ids];
+    jobs.extend(models::parts(api).into_iter().map(|part| Job::Models { first: part.start, end: part.end }));
+    jobs.extend([Job::Roles, Job::Operations]);
     jobs.extend((0..api.tags.len()).map(Job::Tag));
     jobs
 }
 
-/// Every file of the crate, emitted one after the other.
+/// Every job's output, emitted one after the other (the parts of `src/models.rs` apart).
 pub fn emit(api: &Api) -> Vec<Emitted> {
     jobs(api).into_iter().map(|job| job.run(api)).collect()
 }

@@ -8,26 +8,75 @@ use quote::{format_ident, quote};
 use super::{Paths, docs, gate, ident, module_of, module_preamble, ty_tokens};
 use crate::ir::{Access, Api, Enum, Module, SharedField, Struct, Ty, TypeDef, Union};
 
+/// The whole module: `roles.rs`, or `models.rs` in one piece.
 pub fn emit(api: &Api, module: Module) -> TokenStream {
-    let module_doc = match module {
-        Module::Models => module_preamble(&format!(
-            "The request and response bodies of {}, one struct per schema.\n\nFields keep the spec's wire names through `#[serde(rename)]`; optional fields are `Option` and left out when `None`; fields this crate does not know are ignored when decoding.",
-            api.title
-        )),
-        Module::Roles => module_preamble(
-            "Role names, one enum per distinct set of values in the spec.\n\nEach enum converts to and from the exact wire string (`Display`, `FromStr`, serde) and keeps values it does not know in a catch-all variant, so a role that a newer Atlas sends still decodes and round-trips.",
-        ),
-    };
-    let items = api.types.values().filter_map(|def| match def {
-        TypeDef::Struct(s) if module == Module::Models => Some(emit_struct(api, s, &gate(api, &s.name))),
-        TypeDef::Enum(e) if e.module == module => Some(emit_enum(e, &gate(api, &e.name))),
-        TypeDef::Union(u) if module == Module::Models => Some(emit_union(api, u, &gate(api, &u.name))),
-        _ => None,
+    let count = types_of(api, module).count();
+    emit_part(api, module, 0..count)
+}
+
+/// The types of `module`, in the order the file lists them.
+fn types_of(api: &Api, module: Module) -> impl Iterator<Item = &TypeDef> {
+    api.types.values().filter(move |def| match def {
+        TypeDef::Enum(e) => e.module == module,
+        TypeDef::Struct(_) | TypeDef::Union(_) => module == Module::Models,
+    })
+}
+
+/// How much text a type makes, roughly: what balances the parts of `models.rs`.
+fn weight(def: &TypeDef) -> usize {
+    match def {
+        TypeDef::Struct(s) => 2 + s.fields.len(),
+        TypeDef::Enum(e) => 8 + 3 * e.variants.len(),
+        TypeDef::Union(u) => 10 + 4 * u.variants.len() + 3 * u.shared.len(),
+    }
+}
+
+/// `models.rs` cut into consecutive runs of types of about equal size, so that the parts can
+/// be emitted and formatted in parallel; the concatenation of the parts is the file. The cut
+/// depends only on the IR, never on the machine.
+pub fn parts(api: &Api) -> Vec<std::ops::Range<usize>> {
+    /// About this much weight per part: a few hundred lines of formatted code.
+    const PART_WEIGHT: usize = 400;
+    let mut parts = Vec::new();
+    let (mut start, mut filled) = (0, 0);
+    let mut count = 0;
+    for (index, def) in types_of(api, Module::Models).enumerate() {
+        filled += weight(def);
+        count = index + 1;
+        if filled >= PART_WEIGHT {
+            parts.push(start..count);
+            (start, filled) = (count, 0);
+        }
+    }
+    if start < count || parts.is_empty() {
+        parts.push(start..count);
+    }
+    parts
+}
+
+/// The types `range` of `module` (counted in [`types_of`] order); the part that starts at the
+/// first type also carries the module's documentation and imports.
+pub fn emit_part(api: &Api, module: Module, range: std::ops::Range<usize>) -> TokenStream {
+    let preamble = (range.start == 0).then(|| {
+        let module_doc = match module {
+            Module::Models => module_preamble(&format!(
+                "The request and response bodies of {}, one struct per schema.\n\nFields keep the spec's wire names through `#[serde(rename)]`; optional fields are `Option` and left out when `None`; fields this crate does not know are ignored when decoding.",
+                api.title
+            )),
+            Module::Roles => module_preamble(
+                "Role names, one enum per distinct set of values in the spec.\n\nEach enum converts to and from the exact wire string (`Display`, `FromStr`, serde) and keeps values it does not know in a catch-all variant, so a role that a newer Atlas sends still decodes and round-trips.",
+            ),
+        };
+        let imports = imports(api, module);
+        quote!(#module_doc #imports)
     });
-    let imports = imports(api, module);
+    let items = types_of(api, module).skip(range.start).take(range.len()).map(|def| match def {
+        TypeDef::Struct(s) => emit_struct(api, s, &gate(api, &s.name)),
+        TypeDef::Enum(e) => emit_enum(e, &gate(api, &e.name)),
+        TypeDef::Union(u) => emit_union(api, u, &gate(api, &u.name)),
+    });
     quote! {
-        #module_doc
-        #imports
+        #preamble
         #(#items)*
     }
 }
