@@ -89,7 +89,7 @@ pub fn one(spec: &Path, runs: usize) -> Result<(), String> {
         let parallel_start = Instant::now();
         let files = generator::emit_files(&api);
         let total = (lowered_at - start) + parallel_start.elapsed();
-        assert_eq!(files.len(), generator::emit::jobs(&api).len());
+        assert!(files.len() <= generator::emit::jobs(&api).len(), "every file comes from one job or more");
         for (samples, (from, to)) in stages.iter_mut().take(4).zip([
             (start, loaded_at),
             (loaded_at, lowered_at),

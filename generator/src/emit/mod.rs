@@ -9,7 +9,7 @@ mod manifest;
 mod models;
 mod operations;
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 use crate::docs::doc_lines;
@@ -98,24 +98,44 @@ pub(crate) fn ident(name: &str) -> Ident {
 
 /// `#[doc]` attributes for `text`, one per line.
 pub(crate) fn docs(text: &str) -> TokenStream {
-    let lines = doc_lines(text).into_iter().map(|line| if line.is_empty() { line } else { format!(" {line}") });
+    let lines = doc_lines(text).into_iter().map(|line| doc_literal(&line));
     quote! { #( #[doc = #lines] )* }
 }
 
 /// `#[doc]` attributes for text the generator wrote itself: no escaping, so intra-doc links work.
 pub(crate) fn authored_docs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    let lines = text.lines().map(doc_literal);
     quote! { #( #[doc = #lines] )* }
 }
 
 /// The start of every generated module: its `//!` documentation, and an attribute that keeps
 /// `cargo fmt` away, since prettyplease, not rustfmt, decides the layout of generated code.
 pub(crate) fn module_preamble(text: &str) -> TokenStream {
-    let lines = doc_lines(text).into_iter().map(|line| if line.is_empty() { line } else { format!(" {line}") });
+    let lines = doc_lines(text).into_iter().map(|line| doc_literal(&line));
     quote! {
         #( #![doc = #lines] )*
         #![cfg_attr(rustfmt, rustfmt::skip)]
     }
+}
+
+/// The string literal of one doc line: a space, then `line` (nothing for an empty line).
+///
+/// A raw string (`r"..."`, with as many `#` as the line needs) holds the line as it is, so
+/// neither making the literal nor reading it back in the formatter escapes or unescapes it
+/// character by character; prettyplease prints the same `///` line either way. A line a raw
+/// string cannot hold (a carriage return) falls back to an ordinary literal.
+pub(crate) fn doc_literal(line: &str) -> Literal {
+    if line.is_empty() {
+        return Literal::string("");
+    }
+    // One more `#` than the longest run of them after a quote in the line.
+    let mut hashes = 0;
+    for (index, _) in line.match_indices('"') {
+        let run = line[index + 1..].bytes().take_while(|&byte| byte == b'#').count();
+        hashes = hashes.max(run + 1);
+    }
+    let fence = "#".repeat(hashes);
+    format!("r{fence}\" {line}\"{fence}").parse().unwrap_or_else(|_| Literal::string(&format!(" {line}")))
 }
 
 /// The module a named type lives in.
@@ -184,5 +204,26 @@ pub(crate) fn borrowed_ty_tokens(api: &Api, ty: &Ty) -> TokenStream {
             let ty = ty_tokens(api, other, Paths::Qualified);
             quote!(&#ty)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::doc_literal;
+
+    /// The literal reads back as the line behind one space, whatever quotes and `#` it holds.
+    #[test]
+    fn doc_literals_hold_the_line_as_it_is() {
+        for line in ["plain", r#"a "quote""#, r##"ends in "#"##, r###"two "## and one "#"###, r"back\slash 
+", "tab\there", "é ü \u{1F600}"] {
+            let literal = doc_literal(line);
+            let read: syn::LitStr = syn::parse_str(&literal.to_string()).expect("a string literal");
+            assert_eq!(read.value(), format!(" {line}"), "{literal}");
+        }
+        assert_eq!(syn::parse_str::<syn::LitStr>(&doc_literal("").to_string()).unwrap().value(), "");
+        // A carriage return cannot be in a raw string: the ordinary literal takes it.
+        let literal = doc_literal("a\rb");
+        assert!(!literal.to_string().starts_with('r'), "{literal}");
+        assert_eq!(syn::parse_str::<syn::LitStr>(&literal.to_string()).unwrap().value(), " a\rb");
     }
 }
