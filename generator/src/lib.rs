@@ -62,7 +62,7 @@ pub fn lower_loaded(input: &Input<'_>, release: &str, spec: &openapiv3::OpenAPI)
 
 /// Emit and format: the crate's files for `api`, in `emit::jobs` order. One worker per core
 /// takes the next job, emits its piece and prints it (token streams cannot cross threads,
-/// text can); the largest jobs go first. The pieces of a file are then joined in job order, so
+/// text can); the largest jobs (by `Job::weight`) go first. The pieces of a file are then joined in job order, so
 /// the output does not depend on the scheduling.
 pub fn emit_files(api: &ir::Api) -> Vec<GeneratedFile> {
     /// One job's output: a printed piece of a Rust file, or a whole other file.
@@ -72,38 +72,40 @@ pub fn emit_files(api: &ir::Api) -> Vec<GeneratedFile> {
     }
     let jobs = emit::jobs(api);
     let mut order: Vec<usize> = (0..jobs.len()).collect();
-    // The parts of the models and the operation index are the largest jobs: start them first.
-    order.sort_by_key(|&index| !matches!(jobs[index], emit::Job::Models { .. } | emit::Job::Operations));
+    // Largest first: the workers then finish close together.
+    order.sort_by_key(|&index| std::cmp::Reverse(jobs[index].weight(api)));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let workers = std::thread::available_parallelism().map_or(2, usize::from).min(jobs.len()).max(1);
+    // One worker runs on this thread, whose allocator arena is already warm from loading.
+    let work = || {
+        let mut finished = Vec::new();
+        loop {
+            let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&index) = order.get(taken) else { break finished };
+            let (path, piece) = match jobs[index].run(api) {
+                emit::Emitted::Rust { path, tokens } => match format::unparse(tokens) {
+                    Ok(text) => (path, Piece::Rust(text)),
+                    // Emit again for the message: keeping a copy of every piece's
+                    // tokens in case it fails would cost a deep copy each time.
+                    Err(error) => match jobs[index].run(api) {
+                        emit::Emitted::Rust { tokens, .. } => {
+                            panic!("generator bug: emitted tokens of {path} do not parse as Rust ({error}):\n{tokens}")
+                        }
+                        emit::Emitted::Text { .. } => unreachable!("a job emits the same kind of file each time"),
+                    },
+                },
+                emit::Emitted::Text { path, text } => (path, Piece::Text(text)),
+            };
+            finished.push((index, path, piece));
+        }
+    };
     let mut done: Vec<(usize, String, Piece)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut finished = Vec::new();
-                    loop {
-                        let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&index) = order.get(taken) else { break finished };
-                        let (path, piece) = match jobs[index].run(api) {
-                            emit::Emitted::Rust { path, tokens } => match format::unparse(tokens) {
-                                Ok(text) => (path, Piece::Rust(text)),
-                                // Emit again for the message: keeping a copy of every piece's
-                                // tokens in case it fails would cost a deep copy each time.
-                                Err(error) => match jobs[index].run(api) {
-                                    emit::Emitted::Rust { tokens, .. } => panic!(
-                                        "generator bug: emitted tokens of {path} do not parse as Rust ({error}):\n{tokens}"
-                                    ),
-                                    emit::Emitted::Text { .. } => unreachable!("a job emits the same kind of file each time"),
-                                },
-                            },
-                            emit::Emitted::Text { path, text } => (path, Piece::Text(text)),
-                        };
-                        finished.push((index, path, piece));
-                    }
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        let helpers: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+        let mut done = work();
+        for helper in helpers {
+            done.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        done
     });
     done.sort_by_key(|(index, ..)| *index);
     // Consecutive jobs with the same path are the pieces of one file.

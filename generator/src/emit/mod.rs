@@ -31,7 +31,10 @@ pub enum Job {
     Lib,
     Ids,
     /// A part of `src/models.rs`: the types `first..end` in file order (see `models::parts`).
-    Models { first: usize, end: usize },
+    Models {
+        first: usize,
+        end: usize,
+    },
     Roles,
     /// `src/operations/mod.rs`: `OperationInfo`, `OPERATIONS`, the tag modules.
     Operations,
@@ -53,6 +56,21 @@ impl Job {
                 path: format!("src/operations/{}.rs", api.tags[tag].module),
                 tokens: operations::emit_tag(api, tag),
             },
+        }
+    }
+}
+
+impl Job {
+    /// About how many lines of formatted code the job makes: the larger jobs start first, so
+    /// that the workers finish close together.
+    pub fn weight(self, api: &Api) -> usize {
+        match self {
+            Job::Manifest | Job::Lib => 30,
+            Job::Ids => 60 * api.ids.len(),
+            Job::Models { first, end } => models::weight_of(api, Module::Models, first..end),
+            Job::Roles => models::weight_of(api, Module::Roles, 0..usize::MAX),
+            Job::Operations => 60 + 3 * api.operations.len(),
+            Job::Tag(tag) => 75 * api.operations.iter().filter(|operation| operation.tag == tag).count(),
         }
     }
 }
@@ -209,13 +227,44 @@ pub(crate) fn borrowed_ty_tokens(api: &Api, ty: &Ty) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::doc_literal;
+    use super::{Module, doc_literal, models};
+    use crate::format;
+
+    /// `models.rs` printed type by type and joined is the file printed whole, and is what
+    /// `emit_files` writes: cutting it into parts changes no byte.
+    #[test]
+    fn models_printed_in_parts_are_the_file_printed_whole() {
+        let input = crate::Input {
+            file: "spec/2025-03-12/invites.yaml",
+            text: include_str!("../../../spec/2025-03-12/invites.yaml"),
+            release: None,
+        };
+        let api = crate::to_ir(&input).expect("the fragment lowers");
+        let whole = format::format_file(models::emit(&api, Module::Models), &api.source);
+        let count =
+            api.types.values().filter(|def| !matches!(def, crate::ir::TypeDef::Enum(e) if e.module == Module::Roles)).count();
+        assert!(count > 20, "the fragment has many model types ({count})");
+        let pieces: Vec<String> = (0..count)
+            .map(|index| format::unparse(models::emit_part(&api, Module::Models, index..index + 1)).expect("a part parses"))
+            .collect();
+        assert_eq!(format::assemble(pieces.iter().map(String::as_str), &api.source), whole);
+        let written = crate::emit_files(&api).into_iter().find(|file| file.path == "src/models.rs").expect("models.rs");
+        assert_eq!(written.contents, whole);
+    }
 
     /// The literal reads back as the line behind one space, whatever quotes and `#` it holds.
     #[test]
     fn doc_literals_hold_the_line_as_it_is() {
-        for line in ["plain", r#"a "quote""#, r##"ends in "#"##, r###"two "## and one "#"###, r"back\slash 
-", "tab\there", "é ü \u{1F600}"] {
+        for line in [
+            "plain",
+            r#"a "quote""#,
+            r##"ends in "#"##,
+            r###"two "## and one "#"###,
+            r"back\slash 
+",
+            "tab\there",
+            "é ü \u{1F600}",
+        ] {
             let literal = doc_literal(line);
             let read: syn::LitStr = syn::parse_str(&literal.to_string()).expect("a string literal");
             assert_eq!(read.value(), format!(" {line}"), "{literal}");

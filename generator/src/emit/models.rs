@@ -22,21 +22,27 @@ fn types_of(api: &Api, module: Module) -> impl Iterator<Item = &TypeDef> {
     })
 }
 
-/// How much text a type makes, roughly: what balances the parts of `models.rs`.
-fn weight(def: &TypeDef) -> usize {
+/// About how many lines of formatted code a type makes: what balances the parts of
+/// `models.rs`, and the jobs across workers.
+pub(crate) fn weight(def: &TypeDef) -> usize {
     match def {
-        TypeDef::Struct(s) => 2 + s.fields.len(),
-        TypeDef::Enum(e) => 8 + 3 * e.variants.len(),
-        TypeDef::Union(u) => 10 + 4 * u.variants.len() + 3 * u.shared.len(),
+        TypeDef::Struct(s) => 6 + 4 * s.fields.len(),
+        TypeDef::Enum(e) => 45 + 6 * e.variants.len(),
+        TypeDef::Union(u) => 40 + 10 * u.variants.len() + 8 * u.shared.len(),
     }
+}
+
+/// The weight of the types `range` of `module`, in [`types_of`] order.
+pub(crate) fn weight_of(api: &Api, module: Module, range: std::ops::Range<usize>) -> usize {
+    types_of(api, module).skip(range.start).take(range.len()).map(weight).sum()
 }
 
 /// `models.rs` cut into consecutive runs of types of about equal size, so that the parts can
 /// be emitted and formatted in parallel; the concatenation of the parts is the file. The cut
 /// depends only on the IR, never on the machine.
 pub fn parts(api: &Api) -> Vec<std::ops::Range<usize>> {
-    /// About this much weight per part: a few hundred lines of formatted code.
-    const PART_WEIGHT: usize = 400;
+    /// About this many lines of formatted code per part.
+    const PART_WEIGHT: usize = 1500;
     let mut parts = Vec::new();
     let (mut start, mut filled) = (0, 0);
     let mut count = 0;
