@@ -97,6 +97,12 @@ pub fn numbered(name: String, taken: impl Fn(&str) -> bool) -> String {
         .expect("some number is free")
 }
 
+/// The field of a union's catch-all struct that keeps the properties no shared field holds:
+/// `other`, numbered while `taken` says a shared field has the name.
+pub fn rest_field(taken: impl Fn(&str) -> bool) -> String {
+    numbered("other".to_owned(), taken)
+}
+
 /// The catch-all variant: `Unknown`, unless the spec already uses that name.
 pub fn catch_all_variant(variants: &[String]) -> String {
     let mut name = String::from("Unknown");

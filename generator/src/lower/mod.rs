@@ -54,7 +54,7 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
     access::relax_by_direction(&mut space, &operations);
     unions::share_fields(&mut space);
 
-    let names = naming::Names::decide(&space);
+    let names = naming::Names::decide(&space, ids.values().map(|id| id.name.as_str()));
     let mut api = Api {
         source: source.to_owned(),
         release: release.to_owned(),

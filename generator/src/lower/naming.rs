@@ -17,10 +17,11 @@ pub(super) struct Names(BTreeMap<TypeId, String>);
 impl Names {
     /// Names every type after its origin, in id order: a type is created before the types
     /// hoisted from inside it, so its name is known when theirs are made from it. The first
-    /// type to want a name gets it; later ones are numbered.
-    pub(super) fn decide(space: &TypeSpace) -> Names {
+    /// type to want a name gets it; later ones are numbered. The ID types (`GroupId`) keep
+    /// their names: `models` imports them, so a schema that wants one of them is numbered.
+    pub(super) fn decide<'a>(space: &TypeSpace, id_types: impl IntoIterator<Item = &'a str>) -> Names {
         let mut by_id: BTreeMap<TypeId, String> = BTreeMap::new();
-        let mut taken: BTreeSet<String> = BTreeSet::new();
+        let mut taken: BTreeSet<String> = id_types.into_iter().map(str::to_owned).collect();
         for (id, def) in &space.defs {
             let name_of = |id: TypeId| by_id.get(&space.canonical(id)).map(String::as_str).unwrap_or_default();
             let wanted = match &def.origin {
@@ -278,7 +279,7 @@ mod tests {
         let dated_again = add(&mut space, Origin::Component("region_20240805".into()), object(Vec::new()));
         let op = Origin::Hoisted { parent: Parent::Operation("getGroupRole".into()), field: "response".into() };
         let of_operation = add(&mut space, op, object(Vec::new()));
-        let names = Names::decide(&space);
+        let names = Names::decide(&space, []);
         assert_eq!(names.of(first), "GroupRole");
         assert_eq!(names.of(second), "GroupRole2", "the later type is numbered, not the earlier one renamed");
         assert_eq!(names.of(child), "GroupRole2Links", "a hoisted type is named after its parent's final name");
@@ -288,13 +289,24 @@ mod tests {
     }
 
     #[test]
+    fn a_schema_named_like_an_id_type_is_numbered_and_the_id_type_keeps_its_name() {
+        let mut space = TypeSpace::default();
+        let schema = add(&mut space, Origin::Component("GroupId".into()), object(Vec::new()));
+        let child = add(&mut space, hoisted(schema, "links"), object(Vec::new()));
+        let names = Names::decide(&space, ["GroupId", "UserId"]);
+        assert_eq!(names.of(schema), "GroupId2", "`models` imports `crate::ids::GroupId`");
+        assert_eq!(names.of(child), "GroupId2Links");
+        assert_eq!(Names::decide(&space, []).of(schema), "GroupId");
+    }
+
+    #[test]
     fn a_merged_parent_still_names_its_children() {
         let mut space = TypeSpace::default();
         let kept = add(&mut space, Origin::Component("Cluster".into()), object(Vec::new()));
         let merged = space.reserve();
         space.merge(merged, kept);
         let child = add(&mut space, hoisted(merged, "tags"), object(Vec::new()));
-        let names = Names::decide(&space);
+        let names = Names::decide(&space, []);
         assert_eq!(names.of(child), "ClusterTags");
         assert_eq!(names.ty(&Ty::Ref(merged)), ir::Ty::Named("Cluster".into()));
     }
@@ -309,7 +321,7 @@ mod tests {
         let fields = vec![field("roles", Ty::Vec(Box::new(Ty::Ref(role)))), field("eventTypeName", Ty::Ref(events))];
         add(&mut space, Origin::Component("Invitation".into()), object(fields));
         let types = {
-            let names = Names::decide(&space);
+            let names = Names::decide(&space, []);
             types(space, &names)
         };
         let module = |name: &str| match &types[name] {
@@ -326,7 +338,7 @@ mod tests {
         let values = vec!["UNKNOWN".to_owned(), "KNOWN".to_owned()];
         add(&mut space, Origin::Component("State".into()), Kind::Enum(Enum { values }));
         let types = {
-            let names = Names::decide(&space);
+            let names = Names::decide(&space, []);
             types(space, &names)
         };
         let ir::TypeDef::Enum(state) = &types["State"] else { panic!("State is an enum") };

@@ -36,7 +36,7 @@ pub(super) fn share_fields(space: &mut TypeSpace) {
         let struct_id = space.reserve();
         let Some(def) = space.defs.get_mut(&union_id) else { continue };
         let Kind::Union(union) = &mut def.kind else { continue };
-        let rest = names::numbered("other".to_owned(), |taken| shared.iter().any(|field| field.name == taken));
+        let rest = names::rest_field(|taken| shared.iter().any(|field| field.name == taken));
         union.shared = shared
             .iter()
             .zip(optional_in)
