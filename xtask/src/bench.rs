@@ -22,7 +22,9 @@ fn specs(root: &Path) -> Vec<(&'static str, PathBuf, usize)> {
     ]
 }
 
-pub fn run(skip_build: bool) -> Result<(), String> {
+/// `against`: a git revision whose generator also generates the 2026-08 crate, built in turns
+/// with today's (`--against REV`).
+pub fn run(skip_build: bool, against: Option<&str>) -> Result<(), String> {
     let root = codegen::workspace_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     // Timing a debug build would measure the wrong thing: build and run the release one.
@@ -55,7 +57,7 @@ pub fn run(skip_build: bool) -> Result<(), String> {
     println!("\n(medians of 51 runs for the fragment, 11 for each full spec; peak memory is the process's VmHWM)");
     whole_process(&root, &release_xtask)?;
     if !skip_build {
-        build_times(&root, &cargo)?;
+        build_times(&root, &cargo, against)?;
     }
     Ok(())
 }
@@ -226,22 +228,23 @@ fn peak_kib() -> Option<u64> {
 
 /// Times `cargo build` (debug) of the crate generated from each full spec, with its
 /// dependencies already built, so the number is the generated crate's own compile time.
-fn build_times(root: &Path, cargo: &str) -> Result<(), String> {
+fn build_times(root: &Path, cargo: &str, against: Option<&str>) -> Result<(), String> {
     let scratch = std::env::temp_dir().join(format!("atlas-bench-{}", std::process::id()));
     let target = root.join("target/bench-builds");
-    let build = |dir: &Path, features: &[&str]| -> Result<Duration, String> {
+    let cargo_run = |command: &str, dir: &Path, features: &[&str]| -> Result<Duration, String> {
         let start = Instant::now();
         let status = Command::new(cargo)
-            .args(["build", "-q", "--manifest-path", &dir.join("Cargo.toml").to_string_lossy()])
+            .args([command, "-q", "--manifest-path", &dir.join("Cargo.toml").to_string_lossy()])
             .args(features)
             .env("CARGO_TARGET_DIR", &target)
             .status()
             .map_err(|error| format!("could not run cargo: {error}"))?;
         if !status.success() {
-            return Err(format!("the crate in {} does not build", dir.display()));
+            return Err(format!("cargo {command} of the crate in {} failed", dir.display()));
         }
         Ok(start.elapsed())
     };
+    let build = |dir: &Path, features: &[&str]| cargo_run("build", dir, features);
     println!("\n| crate generated from | lines | clean build of the crate (deps prebuilt) |");
     println!("|---|---:|---:|");
     for (index, (name, spec, _)) in specs(root).into_iter().enumerate() {
@@ -249,7 +252,7 @@ fn build_times(root: &Path, cargo: &str) -> Result<(), String> {
             continue;
         }
         let dir = scratch.join(index.to_string());
-        codegen::run(&Options { spec: Some(spec), out: Some(dir.clone()), ..Default::default() })?;
+        codegen::run(&Options { spec: Some(spec.clone()), out: Some(dir.clone()), ..Default::default() })?;
         if index == 0 {
             // Builds the dependencies once, so later numbers are the generated code's own.
             build(&dir, &[])?;
@@ -261,25 +264,93 @@ fn build_times(root: &Path, cargo: &str) -> Result<(), String> {
         let took = build(&dir, &[])?;
         println!("| {name} | {} | {:.1} s |", count_lines(&dir.join("src")), took.as_secs_f64());
         if name.contains("2026-08") {
-            // One tag alone, against all of them, taken in turns.
-            let (mut all, mut one) = (Vec::new(), Vec::new());
-            for _ in 0..3 {
+            let baseline = match against {
+                Some(rev) => Some((rev, baseline_crate(root, cargo, rev, &spec, &scratch)?)),
+                None => None,
+            };
+            if let Some((_, before)) = &baseline {
+                build(before, &[])?;
+            }
+            // `cargo check` checks the dependencies once, in its own mode: not part of the time.
+            cargo_run("check", &dir, &[])?;
+            // All features, one tag alone, `cargo check`, and the baseline's crate, in turns.
+            const TURNS: usize = 3;
+            let (mut all, mut one, mut check, mut before) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            for _ in 0..TURNS {
                 touch(&dir.join("src/lib.rs"));
                 all.push(build(&dir, &[])?);
                 touch(&dir.join("src/lib.rs"));
                 one.push(build(&dir, &["--no-default-features", "--features", "clusters"])?);
+                touch(&dir.join("src/lib.rs"));
+                check.push(cargo_run("check", &dir, &[])?);
+                if let Some((_, dir)) = &baseline {
+                    touch(&dir.join("src/lib.rs"));
+                    before.push(build(dir, &[])?);
+                }
             }
-            let (all, one) = (median(&mut all), median(&mut one));
-            println!(
-                "| {name}, `clusters` feature only (median of 3, alternating with all features: {:.1} s) | | {:.1} s ({:.2} of all) |",
-                all.as_secs_f64(),
-                one.as_secs_f64(),
-                one.as_secs_f64() / all.as_secs_f64()
-            );
+            let all = median(&mut all).as_secs_f64();
+            let row = |what: String, took: f64| println!("| {what} | | {took:.1} s ({:.2} of all features) |", took / all);
+            println!("| {name}, all features, median of {TURNS} taken in turns with the rows below | | {all:.1} s |");
+            row("the same, `clusters` feature only".to_owned(), median(&mut one).as_secs_f64());
+            row("the same, `cargo check` with all features".to_owned(), median(&mut check).as_secs_f64());
+            if let Some((rev, dir)) = &baseline {
+                row(
+                    format!("the crate the generator at `{rev}` makes of it ({} lines)", count_lines(&dir.join("src"))),
+                    median(&mut before).as_secs_f64(),
+                );
+            }
         }
     }
     let _ = std::fs::remove_dir_all(&scratch);
     Ok(())
+}
+
+/// The crate that the generator at git revision `rev` makes of `spec`: its sources exported
+/// from git, its xtask built in release (in a target directory of its own) and run.
+fn baseline_crate(root: &Path, cargo: &str, rev: &str, spec: &Path, scratch: &Path) -> Result<PathBuf, String> {
+    let source = scratch.join("baseline-source");
+    let out = scratch.join("baseline-crate");
+    std::fs::create_dir_all(&source).map_err(|error| format!("cannot create {}: {error}", source.display()))?;
+    let archive = Command::new("git")
+        .args(["-C", &root.to_string_lossy(), "archive", "--format=tar", rev])
+        .output()
+        .map_err(|error| format!("could not run git: {error}"))?;
+    if !archive.status.success() {
+        return Err(format!("git archive {rev} failed: {}", String::from_utf8_lossy(&archive.stderr)));
+    }
+    let mut tar = Command::new("tar")
+        .args(["-x", "-C", &source.to_string_lossy()])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|error| format!("could not run tar: {error}"))?;
+    use std::io::Write;
+    tar.stdin.take().expect("piped stdin").write_all(&archive.stdout).map_err(|error| error.to_string())?;
+    if !tar.wait().map_err(|error| error.to_string())?.success() {
+        return Err(format!("could not unpack {rev}"));
+    }
+    let status = Command::new(cargo)
+        .args([
+            "run",
+            "--release",
+            "-q",
+            "-p",
+            "xtask",
+            "--",
+            "codegen",
+            "--spec",
+            &spec.to_string_lossy(),
+            "--out",
+            &out.to_string_lossy(),
+        ])
+        .current_dir(&source)
+        .env("CARGO_TARGET_DIR", root.join("target/bench-baseline-xtask"))
+        .stdout(std::process::Stdio::null())
+        .status()
+        .map_err(|error| format!("could not run cargo: {error}"))?;
+    if !status.success() {
+        return Err(format!("the generator at {rev} could not generate from {}", spec.display()));
+    }
+    Ok(out)
 }
 
 /// Lines of the `.rs` files below `dir`, runtime included.

@@ -25,11 +25,13 @@ commands:
                      spec outside a YYYY-MM-DD folder, the newest spec/ release)
   fixtures --out DIR
       Generate every tests/fixtures/features/ spec into one cargo workspace in DIR.
-  bench [--no-build]
+  bench [--no-build] [--against REV]
       Time each codegen stage on the fragment and both full specs (release build, medians),
       with peak memory; the whole codegen command against reading and parsing the spec alone;
       then the clean build time of each generated crate, and of the 2026-08 crate with only
-      its `clusters` feature (skip the builds: --no-build).
+      its `clusters` feature and under `cargo check` (skip the builds: --no-build).
+      --against REV  also build, in turns, the 2026-08 crate that the generator at git
+                     revision REV makes
   test
       Run the whole test suite (cargo test --workspace), contract tests included: installs
       Prism with `npm ci` in tests/ when needed (Node.js 18+ and npm required) and builds
@@ -43,7 +45,16 @@ fn main() -> ExitCode {
             Some([flag, out]) if flag == "--out" => xtask::fixtures::run(std::path::Path::new(out)),
             _ => Err(format!("usage: cargo xtask fixtures --out DIR\n\n{USAGE}")),
         },
-        Some("bench") => xtask::bench::run(args.get(1).is_some_and(|flag| flag == "--no-build")),
+        Some("bench") => {
+            let flags = &args[1..];
+            let against = flags.iter().position(|flag| flag == "--against").map(|at| flags.get(at + 1));
+            match against {
+                Some(None) => Err("usage: cargo xtask bench [--no-build] [--against REV]".to_owned()),
+                against => {
+                    xtask::bench::run(flags.iter().any(|flag| flag == "--no-build"), against.flatten().map(String::as_str))
+                }
+            }
+        }
         Some("bench-one") => match args.get(1..) {
             Some([spec, runs]) => runs
                 .parse()
