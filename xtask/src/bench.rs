@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: how fast and how big codegen is, per stage, on the fragment and on
 //! both full upstream specs, and how long the crates generated from the full specs take to
-//! compile.
+//! compile (all features, one tag, `cargo check`, and with `--against REV` the crate another
+//! revision's generator makes, in turns).
 //!
 //! Each spec is measured in its own release-built process (`bench-one`), so its peak memory
 //! (`VmHWM`) is its own. Times are medians over several runs; compare numbers from one run
