@@ -238,6 +238,9 @@ fn build_times(root: &Path, cargo: &str, against: Option<&str>) -> Result<(), St
             .args([command, "-q", "--manifest-path", &dir.join("Cargo.toml").to_string_lossy()])
             .args(features)
             .env("CARGO_TARGET_DIR", &target)
+            // A clean build of the crate each time, not an incremental rebuild from a cache
+            // that the previous build left.
+            .env("CARGO_INCREMENTAL", "0")
             .status()
             .map_err(|error| format!("could not run cargo: {error}"))?;
         if !status.success() {
