@@ -341,69 +341,20 @@ pub enum GroupUserResponseOrgMembershipStatus {
 #[cfg(feature = "mongodb-cloud-users")]
 impl GroupUserResponseOrgMembershipStatus {
     /// Every value the spec lists, in its order.
-    pub const KNOWN: &'static [GroupUserResponseOrgMembershipStatus] = &[
-        GroupUserResponseOrgMembershipStatus::Pending,
-        GroupUserResponseOrgMembershipStatus::Active,
-    ];
+    pub const KNOWN: &'static [Self] = &[Self::Pending, Self::Active];
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            GroupUserResponseOrgMembershipStatus::Pending => "PENDING",
-            GroupUserResponseOrgMembershipStatus::Active => "ACTIVE",
-            GroupUserResponseOrgMembershipStatus::Unknown(value) => value,
-        }
-    }
-
-    /// The known value for `wire`, if the spec lists it.
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "PENDING" => Some(GroupUserResponseOrgMembershipStatus::Pending),
-            "ACTIVE" => Some(GroupUserResponseOrgMembershipStatus::Active),
-            _ => None,
+            Self::Pending => "PENDING",
+            Self::Active => "ACTIVE",
+            Self::Unknown(value) => value,
         }
     }
 }
 
 #[cfg(feature = "mongodb-cloud-users")]
-impl std::fmt::Display for GroupUserResponseOrgMembershipStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "mongodb-cloud-users")]
-impl std::str::FromStr for GroupUserResponseOrgMembershipStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            Self::from_known(value)
-                .unwrap_or_else(|| GroupUserResponseOrgMembershipStatus::Unknown(
-                    value.to_owned(),
-                )),
-        )
-    }
-}
-
-#[cfg(feature = "mongodb-cloud-users")]
-impl serde::Serialize for GroupUserResponseOrgMembershipStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "mongodb-cloud-users")]
-impl<'de> serde::Deserialize<'de> for GroupUserResponseOrgMembershipStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            Self::from_known(&value)
-                .unwrap_or(GroupUserResponseOrgMembershipStatus::Unknown(value)),
-        )
-    }
-}
+crate::runtime::wire_enum!(GroupUserResponseOrgMembershipStatus, Unknown);
 
 /// A link from this resource to a related API resource.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

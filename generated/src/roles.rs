@@ -29,73 +29,31 @@ pub enum OrgRole {
 #[cfg(any(feature = "mongodb-cloud-users", feature = "organizations"))]
 impl OrgRole {
     /// Every value the spec lists, in its order.
-    pub const KNOWN: &'static [OrgRole] = &[
-        OrgRole::OrgOwner,
-        OrgRole::OrgMember,
-        OrgRole::OrgGroupCreator,
-        OrgRole::OrgBillingAdmin,
-        OrgRole::OrgBillingReadOnly,
-        OrgRole::OrgReadOnly,
+    pub const KNOWN: &'static [Self] = &[
+        Self::OrgOwner,
+        Self::OrgMember,
+        Self::OrgGroupCreator,
+        Self::OrgBillingAdmin,
+        Self::OrgBillingReadOnly,
+        Self::OrgReadOnly,
     ];
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            OrgRole::OrgOwner => "ORG_OWNER",
-            OrgRole::OrgMember => "ORG_MEMBER",
-            OrgRole::OrgGroupCreator => "ORG_GROUP_CREATOR",
-            OrgRole::OrgBillingAdmin => "ORG_BILLING_ADMIN",
-            OrgRole::OrgBillingReadOnly => "ORG_BILLING_READ_ONLY",
-            OrgRole::OrgReadOnly => "ORG_READ_ONLY",
-            OrgRole::Unknown(value) => value,
-        }
-    }
-
-    /// The known value for `wire`, if the spec lists it.
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "ORG_OWNER" => Some(OrgRole::OrgOwner),
-            "ORG_MEMBER" => Some(OrgRole::OrgMember),
-            "ORG_GROUP_CREATOR" => Some(OrgRole::OrgGroupCreator),
-            "ORG_BILLING_ADMIN" => Some(OrgRole::OrgBillingAdmin),
-            "ORG_BILLING_READ_ONLY" => Some(OrgRole::OrgBillingReadOnly),
-            "ORG_READ_ONLY" => Some(OrgRole::OrgReadOnly),
-            _ => None,
+            Self::OrgOwner => "ORG_OWNER",
+            Self::OrgMember => "ORG_MEMBER",
+            Self::OrgGroupCreator => "ORG_GROUP_CREATOR",
+            Self::OrgBillingAdmin => "ORG_BILLING_ADMIN",
+            Self::OrgBillingReadOnly => "ORG_BILLING_READ_ONLY",
+            Self::OrgReadOnly => "ORG_READ_ONLY",
+            Self::Unknown(value) => value,
         }
     }
 }
 
 #[cfg(any(feature = "mongodb-cloud-users", feature = "organizations"))]
-impl std::fmt::Display for OrgRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "mongodb-cloud-users", feature = "organizations"))]
-impl std::str::FromStr for OrgRole {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from_known(value).unwrap_or_else(|| OrgRole::Unknown(value.to_owned())))
-    }
-}
-
-#[cfg(any(feature = "mongodb-cloud-users", feature = "organizations"))]
-impl serde::Serialize for OrgRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "mongodb-cloud-users", feature = "organizations"))]
-impl<'de> serde::Deserialize<'de> for OrgRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from_known(&value).unwrap_or(OrgRole::Unknown(value)))
-    }
-}
+crate::runtime::wire_enum!(OrgRole, Unknown);
 
 /// A project-level role that Atlas can grant to a MongoDB Cloud user, API key or team within one project.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -128,86 +86,37 @@ pub enum ProjectRole {
 
 impl ProjectRole {
     /// Every value the spec lists, in its order.
-    pub const KNOWN: &'static [ProjectRole] = &[
-        ProjectRole::GroupBackupManager,
-        ProjectRole::GroupClusterManager,
-        ProjectRole::GroupDataAccessAdmin,
-        ProjectRole::GroupDataAccessReadOnly,
-        ProjectRole::GroupDataAccessReadWrite,
-        ProjectRole::GroupDatabaseAccessAdmin,
-        ProjectRole::GroupObservabilityViewer,
-        ProjectRole::GroupOwner,
-        ProjectRole::GroupReadOnly,
-        ProjectRole::GroupSearchIndexEditor,
-        ProjectRole::GroupStreamProcessingOwner,
+    pub const KNOWN: &'static [Self] = &[
+        Self::GroupBackupManager,
+        Self::GroupClusterManager,
+        Self::GroupDataAccessAdmin,
+        Self::GroupDataAccessReadOnly,
+        Self::GroupDataAccessReadWrite,
+        Self::GroupDatabaseAccessAdmin,
+        Self::GroupObservabilityViewer,
+        Self::GroupOwner,
+        Self::GroupReadOnly,
+        Self::GroupSearchIndexEditor,
+        Self::GroupStreamProcessingOwner,
     ];
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ProjectRole::GroupBackupManager => "GROUP_BACKUP_MANAGER",
-            ProjectRole::GroupClusterManager => "GROUP_CLUSTER_MANAGER",
-            ProjectRole::GroupDataAccessAdmin => "GROUP_DATA_ACCESS_ADMIN",
-            ProjectRole::GroupDataAccessReadOnly => "GROUP_DATA_ACCESS_READ_ONLY",
-            ProjectRole::GroupDataAccessReadWrite => "GROUP_DATA_ACCESS_READ_WRITE",
-            ProjectRole::GroupDatabaseAccessAdmin => "GROUP_DATABASE_ACCESS_ADMIN",
-            ProjectRole::GroupObservabilityViewer => "GROUP_OBSERVABILITY_VIEWER",
-            ProjectRole::GroupOwner => "GROUP_OWNER",
-            ProjectRole::GroupReadOnly => "GROUP_READ_ONLY",
-            ProjectRole::GroupSearchIndexEditor => "GROUP_SEARCH_INDEX_EDITOR",
-            ProjectRole::GroupStreamProcessingOwner => "GROUP_STREAM_PROCESSING_OWNER",
-            ProjectRole::Unknown(value) => value,
-        }
-    }
-
-    /// The known value for `wire`, if the spec lists it.
-    fn from_known(wire: &str) -> Option<Self> {
-        match wire {
-            "GROUP_BACKUP_MANAGER" => Some(ProjectRole::GroupBackupManager),
-            "GROUP_CLUSTER_MANAGER" => Some(ProjectRole::GroupClusterManager),
-            "GROUP_DATA_ACCESS_ADMIN" => Some(ProjectRole::GroupDataAccessAdmin),
-            "GROUP_DATA_ACCESS_READ_ONLY" => Some(ProjectRole::GroupDataAccessReadOnly),
-            "GROUP_DATA_ACCESS_READ_WRITE" => Some(ProjectRole::GroupDataAccessReadWrite),
-            "GROUP_DATABASE_ACCESS_ADMIN" => Some(ProjectRole::GroupDatabaseAccessAdmin),
-            "GROUP_OBSERVABILITY_VIEWER" => Some(ProjectRole::GroupObservabilityViewer),
-            "GROUP_OWNER" => Some(ProjectRole::GroupOwner),
-            "GROUP_READ_ONLY" => Some(ProjectRole::GroupReadOnly),
-            "GROUP_SEARCH_INDEX_EDITOR" => Some(ProjectRole::GroupSearchIndexEditor),
-            "GROUP_STREAM_PROCESSING_OWNER" => {
-                Some(ProjectRole::GroupStreamProcessingOwner)
-            }
-            _ => None,
+            Self::GroupBackupManager => "GROUP_BACKUP_MANAGER",
+            Self::GroupClusterManager => "GROUP_CLUSTER_MANAGER",
+            Self::GroupDataAccessAdmin => "GROUP_DATA_ACCESS_ADMIN",
+            Self::GroupDataAccessReadOnly => "GROUP_DATA_ACCESS_READ_ONLY",
+            Self::GroupDataAccessReadWrite => "GROUP_DATA_ACCESS_READ_WRITE",
+            Self::GroupDatabaseAccessAdmin => "GROUP_DATABASE_ACCESS_ADMIN",
+            Self::GroupObservabilityViewer => "GROUP_OBSERVABILITY_VIEWER",
+            Self::GroupOwner => "GROUP_OWNER",
+            Self::GroupReadOnly => "GROUP_READ_ONLY",
+            Self::GroupSearchIndexEditor => "GROUP_SEARCH_INDEX_EDITOR",
+            Self::GroupStreamProcessingOwner => "GROUP_STREAM_PROCESSING_OWNER",
+            Self::Unknown(value) => value,
         }
     }
 }
 
-impl std::fmt::Display for ProjectRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for ProjectRole {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            Self::from_known(value)
-                .unwrap_or_else(|| ProjectRole::Unknown(value.to_owned())),
-        )
-    }
-}
-
-impl serde::Serialize for ProjectRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ProjectRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from_known(&value).unwrap_or(ProjectRole::Unknown(value)))
-    }
-}
+crate::runtime::wire_enum!(ProjectRole, Unknown);

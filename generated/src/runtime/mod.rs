@@ -15,6 +15,7 @@
 //! - `request`: building sans-IO `http::Request`s (URL, query string, body).
 //! - `response`: decoding sans-IO `http::Response`s into models or errors.
 //! - `paging`: the stream over every page of a paginated operation.
+//! - `wire_enum`: `Display`, `FromStr` and serde for every generated string enum.
 
 mod auth;
 mod client;
@@ -28,6 +29,8 @@ mod response;
 mod retry;
 mod service_account;
 mod transport;
+#[allow(dead_code, reason = "only specs with string enums call it")]
+mod wire_enum;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{Error, ErrorResponse, RateLimit};
@@ -44,3 +47,5 @@ pub(crate) use paging::{Page, PageNumber, paginate};
 pub(crate) use request::{QueryWriter, base_url, build_request, json_body, push_path_segment, set_header};
 #[allow(unused_imports, reason = "the spec decides which helpers are called")]
 pub(crate) use response::{decode_json, decode_optional_json, error_from_response, expect_bytes, expect_empty};
+#[allow(unused_imports, reason = "a spec without string enums does not call them")]
+pub(crate) use wire_enum::{from_wire, wire_enum};

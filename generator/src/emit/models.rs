@@ -27,7 +27,7 @@ fn types_of(api: &Api, module: Module) -> impl Iterator<Item = &TypeDef> {
 pub(crate) fn weight(def: &TypeDef) -> usize {
     match def {
         TypeDef::Struct(s) => 6 + 4 * s.fields.len(),
-        TypeDef::Enum(e) => 45 + 6 * e.variants.len(),
+        TypeDef::Enum(e) => 20 + 4 * e.variants.len(),
         TypeDef::Union(u) => 40 + 10 * u.variants.len() + 8 * u.shared.len(),
     }
 }
@@ -211,55 +211,20 @@ fn emit_enum(e: &Enum, gate: &TokenStream) -> TokenStream {
         #gate
         impl #name {
             /// Every value the spec lists, in its order.
-            pub const KNOWN: &'static [#name] = &[#( #name::#variants ),*];
+            pub const KNOWN: &'static [Self] = &[#( Self::#variants ),*];
 
             /// The value as it appears on the wire.
             pub fn as_str(&self) -> &str {
                 match self {
-                    #( #name::#variants => #wires, )*
-                    #name::#catch_all(value) => value,
-                }
-            }
-
-            /// The known value for `wire`, if the spec lists it.
-            fn from_known(wire: &str) -> Option<Self> {
-                match wire {
-                    #( #wires => Some(#name::#variants), )*
-                    _ => None,
+                    #( Self::#variants => #wires, )*
+                    Self::#catch_all(value) => value,
                 }
             }
         }
 
+        // `Display`, `FromStr` and serde, from `KNOWN` and `as_str`.
         #gate
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        #gate
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from_known(value).unwrap_or_else(|| #name::#catch_all(value.to_owned())))
-            }
-        }
-
-        #gate
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        #gate
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from_known(&value).unwrap_or(#name::#catch_all(value)))
-            }
-        }
+        crate::runtime::wire_enum!(#name, #catch_all);
     }
 }
 
