@@ -116,11 +116,12 @@ pub fn peak_line() -> String {
     format!("peak_kib={}", peak_kib().unwrap_or(0))
 }
 
-/// Reads `spec` and parses it into `openapiv3::OpenAPI`, as the generator's first stage does:
-/// the baseline of the whole-process comparison.
+/// Reads `spec` and parses it into `openapiv3::OpenAPI` on one thread, as the generator's first
+/// stage does when it cannot split the spec (`load_serial`): the baseline of the
+/// whole-process comparison. (`codegen` itself parses the spec's two halves on two threads.)
 pub fn parse_only(spec: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(spec).map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
-    let parsed = generator::load::load("spec.yaml", &text).map_err(|diagnostics| diagnostics.to_string())?;
+    let parsed = generator::load::load_serial("spec.yaml", &text).map_err(|diagnostics| diagnostics.to_string())?;
     println!("{} paths", parsed.paths.paths.len());
     Ok(())
 }
