@@ -17,67 +17,84 @@ pub fn format_file(tokens: TokenStream, source: &str) -> String {
     }
 }
 
-/// Pretty-prints one piece of a file: `tokens` parsed as a file, then printed by prettyplease.
-/// prettyplease prints each item on its own, so the pieces of a file, cut between items and
-/// printed one by one, concatenate to the text of the whole.
+/// Pretty-prints one piece of a file: `tokens` parsed as a file, printed by prettyplease, with
+/// blank lines between its items ([`separate_items`]). prettyplease prints each item on its
+/// own, so the pieces of a file, cut between items and printed one by one (on any thread),
+/// make the text of the whole once [`assemble`] has decided the blank line at each cut.
 pub fn unparse(tokens: TokenStream) -> Result<String, syn::Error> {
-    Ok(prettyplease::unparse(&syn::parse2::<syn::File>(tokens)?))
+    Ok(separate_items(&prettyplease::unparse(&syn::parse2::<syn::File>(tokens)?)))
 }
 
 /// The file that the printed `pieces` make, in order, behind the generated-file header.
 pub fn assemble<'a>(pieces: impl IntoIterator<Item = &'a str>, source: &str) -> String {
-    let whole: String = pieces.into_iter().collect();
     let mut text = header(source);
     text.push('\n');
-    text.push_str(&separate_items(&whole));
+    let header_len = text.len();
+    for piece in pieces {
+        // A cut falls between two items, never inside an inner attribute.
+        let last = text[header_len..].trim_end_matches('\n').rsplit('\n').next();
+        let first = piece.lines().next();
+        if let (Some(last), Some(first)) = (last.filter(|line| !line.is_empty()), first) {
+            if blank_after(last, first, &mut false) {
+                text.push('\n');
+            }
+        }
+        text.push_str(piece);
+    }
     text
 }
 
 /// prettyplease packs items together; a blank line after module docs, imports and each item
 /// that closes with a brace makes the output read like hand-written code.
 fn separate_items(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     // Inside an inner attribute that prettyplease spread over several lines.
     let mut in_inner_attribute = false;
-    for (index, line) in lines.iter().enumerate() {
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
         out.push_str(line);
         out.push('\n');
-        let Some(next) = lines.get(index + 1) else { continue };
-        let indent = line.len() - line.trim_start().len();
-        let next_indent = next.len() - next.trim_start().len();
-        let (line, next) = (line.trim_start(), next.trim_start());
-        let item_ended = matches!(line, "}" | "};" | "];") && indent <= 4;
-        let docs_ended = line.starts_with("//!") && !next.starts_with("//!");
-        let inner_attribute_closed = if line.starts_with("#![") {
-            in_inner_attribute = !line.ends_with(']');
-            !in_inner_attribute
-        } else if in_inner_attribute && indent == 0 && line.ends_with(']') {
-            in_inner_attribute = false;
-            true
-        } else {
-            false
-        };
-        let inner_attributes_ended = inner_attribute_closed && !next.starts_with("#![");
-        // `pub mod`, `mod`, `pub use` and `use` lines each form a block of their own.
-        let group = |text: &str| {
-            let declaration = text.ends_with(';') || text.ends_with('{') && text.starts_with("use ");
-            ["pub mod ", "mod ", "pub use ", "use "].into_iter().find(|prefix| declaration && text.starts_with(prefix))
-        };
-        // A `use` spread over several lines ends at its `};`, as any item does.
-        let imports_ended = group(line).is_some() && line.ends_with(';') && group(line) != group(next);
-        let next_closes = next.starts_with('}') || next.starts_with(')') || next.starts_with(']');
-        let next_is_documented_item = next.starts_with("///") || next.starts_with("#[");
-        let declaration_ended =
-            !line.starts_with("//") && line.ends_with(';') && indent <= 4 && next_indent == indent && next_is_documented_item;
-        if (item_ended && next_indent == indent && !next_closes)
-            || declaration_ended
-            || docs_ended
-            || inner_attributes_ended
-            || imports_ended
-        {
-            out.push('\n');
+        if let Some(next) = lines.peek() {
+            if blank_after(line, next, &mut in_inner_attribute) {
+                out.push('\n');
+            }
         }
     }
     out
+}
+
+/// Whether a blank line goes between `line` and the `next` one; `in_inner_attribute` carries
+/// whether `line` is inside an inner attribute spread over several lines.
+fn blank_after(line: &str, next: &str, in_inner_attribute: &mut bool) -> bool {
+    let indent = line.len() - line.trim_start().len();
+    let next_indent = next.len() - next.trim_start().len();
+    let (line, next) = (line.trim_start(), next.trim_start());
+    let item_ended = matches!(line, "}" | "};" | "];") && indent <= 4;
+    let docs_ended = line.starts_with("//!") && !next.starts_with("//!");
+    let inner_attribute_closed = if line.starts_with("#![") {
+        *in_inner_attribute = !line.ends_with(']');
+        !*in_inner_attribute
+    } else if *in_inner_attribute && indent == 0 && line.ends_with(']') {
+        *in_inner_attribute = false;
+        true
+    } else {
+        false
+    };
+    let inner_attributes_ended = inner_attribute_closed && !next.starts_with("#![");
+    // `pub mod`, `mod`, `pub use` and `use` lines each form a block of their own.
+    let group = |text: &str| {
+        let declaration = text.ends_with(';') || text.ends_with('{') && text.starts_with("use ");
+        ["pub mod ", "mod ", "pub use ", "use "].into_iter().find(|prefix| declaration && text.starts_with(prefix))
+    };
+    // A `use` spread over several lines ends at its `};`, as any item does.
+    let imports_ended = group(line).is_some() && line.ends_with(';') && group(line) != group(next);
+    let next_closes = next.starts_with('}') || next.starts_with(')') || next.starts_with(']');
+    let next_is_documented_item = next.starts_with("///") || next.starts_with("#[");
+    let declaration_ended =
+        !line.starts_with("//") && line.ends_with(';') && indent <= 4 && next_indent == indent && next_is_documented_item;
+    (item_ended && next_indent == indent && !next_closes)
+        || declaration_ended
+        || docs_ended
+        || inner_attributes_ended
+        || imports_ended
 }
