@@ -18,7 +18,7 @@ pub fn format_file(tokens: TokenStream, source: &str) -> String {
 }
 
 /// Pretty-prints one piece of a file: `tokens` parsed as a file, printed by prettyplease, with
-/// blank lines between its items ([`separate_items`]). prettyplease prints each item on its
+/// blank lines between its items (`separate_items`). prettyplease prints each item on its
 /// own, so the pieces of a file, cut between items and printed one by one (on any thread),
 /// make the text of the whole once [`assemble`] has decided the blank line at each cut.
 pub fn unparse(tokens: TokenStream) -> Result<String, syn::Error> {
