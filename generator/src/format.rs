@@ -22,7 +22,12 @@ pub fn format_file(tokens: TokenStream, source: &str) -> String {
 /// own, so the pieces of a file, cut between items and printed one by one (on any thread),
 /// make the text of the whole once [`assemble`] has decided the blank line at each cut.
 pub fn unparse(tokens: TokenStream) -> Result<String, syn::Error> {
-    Ok(separate_items(&prettyplease::unparse(&syn::parse2::<syn::File>(tokens)?)))
+    Ok(print(&syn::parse2::<syn::File>(tokens)?))
+}
+
+/// Prints one piece of a file that is already a syntax tree, as [`unparse`] does.
+pub fn print(file: &syn::File) -> String {
+    separate_items(&prettyplease::unparse(file))
 }
 
 /// The file that the printed `pieces` make, in order, behind the generated-file header.

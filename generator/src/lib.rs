@@ -91,9 +91,12 @@ pub fn emit_files(api: &ir::Api) -> Vec<GeneratedFile> {
                         emit::Emitted::Rust { tokens, .. } => {
                             panic!("generator bug: emitted tokens of {path} do not parse as Rust ({error}):\n{tokens}")
                         }
-                        emit::Emitted::Text { .. } => unreachable!("a job emits the same kind of file each time"),
+                        emit::Emitted::Text { .. } | emit::Emitted::Syntax { .. } => {
+                            unreachable!("a job emits the same kind of file each time")
+                        }
                     },
                 },
+                emit::Emitted::Syntax { path, file } => (path, Piece::Rust(format::print(&file))),
                 emit::Emitted::Text { path, text } => (path, Piece::Text(text)),
             };
             finished.push((index, path, piece));

@@ -83,6 +83,7 @@ pub fn one(spec: &Path, runs: usize) -> Result<(), String> {
         for file in emitted {
             bytes += match file {
                 generator::emit::Emitted::Rust { tokens, .. } => generator::format::format_file(tokens, &api.source).len(),
+                generator::emit::Emitted::Syntax { file, .. } => generator::format::print(&file).len(),
                 generator::emit::Emitted::Text { text, .. } => text.len(),
             };
         }

@@ -3,11 +3,13 @@
 //! Emission reads only the IR; every name in it is final. Files are returned in a fixed order.
 
 mod client;
+mod enums;
 mod ids;
 mod lib_rs;
 mod manifest;
 mod models;
 mod operations;
+mod syntax;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
@@ -19,6 +21,8 @@ use crate::ir::{Api, Module, Ty, TypeDef};
 pub enum Emitted {
     /// A Rust module: `path` relative to the crate root, and its tokens.
     Rust { path: String, tokens: TokenStream },
+    /// A Rust module (or part of one) built as a syntax tree, ready to print.
+    Syntax { path: String, file: syn::File },
     /// Any other file, complete.
     Text { path: String, text: String },
 }
@@ -49,8 +53,10 @@ impl Job {
             Job::Manifest => Emitted::Text { path: "Cargo.toml".to_owned(), text: manifest::emit(api) },
             Job::Lib => rust("src/lib.rs", lib_rs::emit(api)),
             Job::Ids => rust("src/ids.rs", ids::emit(api)),
-            Job::Models { first, end } => rust("src/models.rs", models::emit_part(api, Module::Models, first..end)),
-            Job::Roles => rust("src/roles.rs", models::emit(api, Module::Roles)),
+            Job::Models { first, end } => {
+                Emitted::Syntax { path: "src/models.rs".to_owned(), file: models::emit_part(api, Module::Models, first..end) }
+            }
+            Job::Roles => Emitted::Syntax { path: "src/roles.rs".to_owned(), file: models::emit(api, Module::Roles) },
             Job::Operations => rust("src/operations/mod.rs", operations::emit_index(api)),
             Job::Tag(tag) => Emitted::Rust {
                 path: format!("src/operations/{}.rs", api.tags[tag].module),
@@ -94,16 +100,25 @@ pub fn emit(api: &Api) -> Vec<Emitted> {
 /// `#[cfg(feature = "...")]` (or `any` of several) for a type that only some tags reach;
 /// nothing for the rest.
 pub(crate) fn gate(api: &Api, type_name: &str) -> TokenStream {
-    match api.gates.get(type_name) {
-        Some(tags) => {
-            let features: Vec<&str> = tags.iter().map(|tag| api.tags[*tag].feature.as_str()).collect();
-            match features.as_slice() {
-                [one] => quote!(#[cfg(feature = #one)]),
-                _ => quote!(#[cfg(any(#(feature = #features),*))]),
-            }
-        }
+    match gate_condition(api, type_name) {
+        Some(condition) => quote!(#[cfg(#condition)]),
         None => quote!(),
     }
+}
+
+/// The `#[cfg]` of [`gate`] as an attribute, for items built as syntax trees.
+pub(crate) fn gate_attr(api: &Api, type_name: &str) -> Option<syn::Attribute> {
+    gate_condition(api, type_name).map(|condition| syntax::list_attr("cfg", condition))
+}
+
+/// What goes inside the `#[cfg(...)]` of a type only some tags reach.
+fn gate_condition(api: &Api, type_name: &str) -> Option<TokenStream> {
+    let tags = api.gates.get(type_name)?;
+    let features: Vec<&str> = tags.iter().map(|tag| api.tags[*tag].feature.as_str()).collect();
+    Some(match features.as_slice() {
+        [one] => quote!(feature = #one),
+        _ => quote!(any(#(feature = #features),*)),
+    })
 }
 
 /// An identifier, raw (`r#type`) when the name says so.
@@ -240,13 +255,12 @@ mod tests {
             release: None,
         };
         let api = crate::to_ir(&input).expect("the fragment lowers");
-        let whole = format::format_file(models::emit(&api, Module::Models), &api.source);
+        let whole = format::assemble([format::print(&models::emit(&api, Module::Models)).as_str()], &api.source);
         let count =
             api.types.values().filter(|def| !matches!(def, crate::ir::TypeDef::Enum(e) if e.module == Module::Roles)).count();
         assert!(count > 20, "the fragment has many model types ({count})");
-        let pieces: Vec<String> = (0..count)
-            .map(|index| format::unparse(models::emit_part(&api, Module::Models, index..index + 1)).expect("a part parses"))
-            .collect();
+        let pieces: Vec<String> =
+            (0..count).map(|index| format::print(&models::emit_part(&api, Module::Models, index..index + 1))).collect();
         assert_eq!(format::assemble(pieces.iter().map(String::as_str), &api.source), whole);
         let written = crate::emit_files(&api).into_iter().find(|file| file.path == "src/models.rs").expect("models.rs");
         assert_eq!(written.contents, whole);

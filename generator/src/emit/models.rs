@@ -2,14 +2,14 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
 
-use super::{Paths, docs, gate, ident, module_of, module_preamble, ty_tokens};
-use crate::ir::{Access, Api, Enum, Module, SharedField, Struct, Ty, TypeDef, Union};
+use super::{Paths, doc_literal, docs, gate, gate_attr, ident, module_of, module_preamble, syntax, ty_tokens};
+use crate::ir::{Access, Api, Module, SharedField, Struct, Ty, TypeDef, Union};
 
 /// The whole module: `roles.rs`, or `models.rs` in one piece.
-pub fn emit(api: &Api, module: Module) -> TokenStream {
+pub fn emit(api: &Api, module: Module) -> syn::File {
     let count = types_of(api, module).count();
     emit_part(api, module, 0..count)
 }
@@ -62,8 +62,9 @@ pub fn parts(api: &Api) -> Vec<std::ops::Range<usize>> {
 
 /// The types `range` of `module` (counted in [`types_of`] order); the part that starts at the
 /// first type also carries the module's documentation and imports.
-pub fn emit_part(api: &Api, module: Module, range: std::ops::Range<usize>) -> TokenStream {
-    let preamble = (range.start == 0).then(|| {
+pub fn emit_part(api: &Api, module: Module, range: std::ops::Range<usize>) -> syn::File {
+    let mut file = syn::File { shebang: None, attrs: Vec::new(), items: Vec::new() };
+    if range.start == 0 {
         let module_doc = match module {
             Module::Models => module_preamble(&format!(
                 "The request and response bodies of {}, one struct per schema.\n\nFields keep the spec's wire names through `#[serde(rename)]`; optional fields are `Option` and left out when `None`; fields this crate does not know are ignored when decoding.",
@@ -74,17 +75,16 @@ pub fn emit_part(api: &Api, module: Module, range: std::ops::Range<usize>) -> To
             ),
         };
         let imports = imports(api, module);
-        quote!(#module_doc #imports)
-    });
-    let items = types_of(api, module).skip(range.start).take(range.len()).map(|def| match def {
-        TypeDef::Struct(s) => emit_struct(api, s, &gate(api, &s.name)),
-        TypeDef::Enum(e) => emit_enum(e, &gate(api, &e.name)),
-        TypeDef::Union(u) => emit_union(api, u, &gate(api, &u.name)),
-    });
-    quote! {
-        #preamble
-        #(#items)*
+        file = syn::parse2(quote!(#module_doc #imports)).expect("the module preamble parses");
     }
+    for def in types_of(api, module).skip(range.start).take(range.len()) {
+        match def {
+            TypeDef::Struct(s) => file.items.push(emit_struct(api, s)),
+            TypeDef::Enum(e) => super::enums::emit(api, e, &mut file.items),
+            TypeDef::Union(u) => file.items.extend(syntax::parse_items(emit_union(api, u, &gate(api, &u.name)))),
+        }
+    }
+    file
 }
 
 /// `use` lines for the ID and role types this module's structs refer to.
@@ -129,103 +129,71 @@ fn collect<'a>(api: &Api, ty: &'a Ty, ids: &mut BTreeSet<&'a str>, roles: &mut B
     }
 }
 
-/// `gate` (a `#[cfg]` or nothing) goes on every item a type emits.
-fn emit_struct(api: &Api, s: &Struct, gate: &TokenStream) -> TokenStream {
-    let name = ident(&s.name);
-    let doc = docs(s.doc.as_deref().unwrap_or(&format!("The `{}` schema.", s.name)));
-    let fields = s.fields.iter().map(|field| {
-        let field_name = ident(&field.name);
-        let doc = docs(field.doc.as_deref().unwrap_or(&format!("The `{}` property.", field.wire_name)));
-        let direction = match field.access {
-            Access::ReadOnly => Some(" Read-only: Atlas sets it in responses; a request leaves it out."),
-            Access::WriteOnly => Some(" Write-only: sent in requests; Atlas never returns it."),
-            Access::ReadWrite => None,
-        };
-        let doc = match direction {
-            Some(note) => quote!(#doc #[doc = ""] #[doc = #note]),
-            None => doc,
-        };
-        let ty = ty_tokens(api, &field.ty, Paths::Bare);
-        let ty = if field.boxed { quote!(Box<#ty>) } else { ty };
-        let unraw = field.name.trim_start_matches("r#");
-        let rename = (unraw != field.wire_name).then(|| {
-            let wire = &field.wire_name;
-            quote!(rename = #wire,)
-        });
-        if field.required && !field.nullable {
-            let serde = rename.map(|rename| quote!(#[serde(#rename)]));
-            quote! { #doc #serde pub #field_name: #ty, }
-        } else if field.required {
-            // Always on the wire, possibly `null`: `None` is sent as `null`, not left out.
-            quote! {
-                #doc
-                #[serde(#rename default)]
-                pub #field_name: Option<#ty>,
-            }
-        } else {
-            quote! {
-                #doc
-                #[serde(#rename default, skip_serializing_if = "Option::is_none")]
-                pub #field_name: Option<#ty>,
-            }
-        }
-    });
-    let rest = s.rest.as_ref().map(|rest| {
-        let rest = ident(rest);
-        quote! {
-            /// Every other property, as it was sent.
-            #[serde(flatten)]
-            pub #rest: std::collections::BTreeMap<String, serde_json::Value>,
-        }
-    });
+/// A struct, built as a syntax tree (see `syntax`): its docs, its `#[cfg]` gate, its derives
+/// and one field per property, each with its docs and serde attributes.
+fn emit_struct(api: &Api, s: &Struct) -> syn::Item {
+    let mut attrs = Vec::new();
+    syntax::doc_attrs(s.doc.as_deref().unwrap_or(&format!("The `{}` schema.", s.name)), &mut attrs);
+    attrs.extend(gate_attr(api, &s.name));
     let all_optional = s.fields.iter().all(|field| !field.required || field.nullable);
     let default = all_optional.then(|| quote!(Default,));
-    quote! {
-        #doc
-        #gate
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
-        pub struct #name {
-            #(#fields)*
-            #rest
-        }
+    attrs.push(syntax::list_attr("derive", quote!(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)));
+    let mut fields: Vec<syn::Field> = s.fields.iter().map(|field| emit_field(api, field)).collect();
+    if let Some(rest) = &s.rest {
+        let mut attrs = vec![syntax::doc_attr(doc_literal("Every other property, as it was sent."))];
+        attrs.push(syntax::list_attr("serde", quote!(flatten)));
+        let map = syntax::generic(
+            &["std", "collections", "BTreeMap"],
+            [syntax::plain(&["String"]), syntax::plain(&["serde_json", "Value"])],
+        );
+        fields.push(syntax::named_field(attrs, rest, map));
     }
+    syn::Item::Struct(syn::ItemStruct {
+        attrs,
+        vis: syn::Visibility::Public(Default::default()),
+        struct_token: Default::default(),
+        ident: ident(&s.name),
+        generics: Default::default(),
+        fields: syn::Fields::Named(syn::FieldsNamed { brace_token: Default::default(), named: fields.into_iter().collect() }),
+        semi_token: None,
+    })
 }
 
-fn emit_enum(e: &Enum, gate: &TokenStream) -> TokenStream {
-    let name = ident(&e.name);
-    let doc = docs(e.doc.as_deref().unwrap_or(&format!("The values of `{}`.", e.name)));
-    let catch_all = format_ident!("{}", e.catch_all);
-    let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
-    let wires: Vec<&str> = e.variants.iter().map(|v| v.wire.as_str()).collect();
-    let variant_docs = wires.iter().map(|wire| format!(" `{wire}`"));
-    quote! {
-        #doc
-        #gate
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum #name {
-            #( #[doc = #variant_docs] #variants, )*
-            /// A value this version of the crate does not know, kept as it was sent.
-            #catch_all(String),
-        }
-
-        #gate
-        impl #name {
-            /// Every value the spec lists, in its order.
-            pub const KNOWN: &'static [Self] = &[#( Self::#variants ),*];
-
-            /// The value as it appears on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#variants => #wires, )*
-                    Self::#catch_all(value) => value,
-                }
-            }
-        }
-
-        // `Display`, `FromStr` and serde, from `KNOWN` and `as_str`.
-        #gate
-        crate::runtime::wire_enum!(#name, #catch_all);
+/// One field of a model struct: docs, the read/write-only note, serde's rename and defaults.
+fn emit_field(api: &Api, field: &crate::ir::Field) -> syn::Field {
+    let mut attrs = Vec::new();
+    syntax::doc_attrs(field.doc.as_deref().unwrap_or(&format!("The `{}` property.", field.wire_name)), &mut attrs);
+    let direction = match field.access {
+        Access::ReadOnly => Some(" Read-only: Atlas sets it in responses; a request leaves it out."),
+        Access::WriteOnly => Some(" Write-only: sent in requests; Atlas never returns it."),
+        Access::ReadWrite => None,
+    };
+    if let Some(note) = direction {
+        attrs.push(syntax::doc_attr(Literal::string("")));
+        attrs.push(syntax::doc_attr(Literal::string(note)));
     }
+    let ty = syntax::ty(api, &field.ty, Paths::Bare);
+    let ty = if field.boxed { syntax::generic(&["Box"], [ty]) } else { ty };
+    let unraw = field.name.trim_start_matches("r#");
+    let rename = (unraw != field.wire_name).then(|| {
+        let wire = &field.wire_name;
+        quote!(rename = #wire,)
+    });
+    let option = |ty| syntax::generic(&["Option"], [ty]);
+    let ty = if field.required && !field.nullable {
+        if let Some(rename) = rename {
+            attrs.push(syntax::list_attr("serde", rename));
+        }
+        ty
+    } else if field.required {
+        // Always on the wire, possibly `null`: `None` is sent as `null`, not left out.
+        attrs.push(syntax::list_attr("serde", quote!(#rename default)));
+        option(ty)
+    } else {
+        attrs.push(syntax::list_attr("serde", quote!(#rename default, skip_serializing_if = "Option::is_none")));
+        option(ty)
+    };
+    syntax::named_field(attrs, &field.name, ty)
 }
 
 fn emit_union(api: &Api, u: &Union, gate: &TokenStream) -> TokenStream {

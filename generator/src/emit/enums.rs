@@ -1,0 +1,90 @@
+//! The string enums of `models.rs` and `roles.rs`: one variant per value and a catch-all,
+//! `KNOWN` and `as_str` (built as syntax trees: some Atlas enums have a thousand values), and
+//! the runtime's `wire_enum!` for `Display`, `FromStr` and serde.
+
+use proc_macro2::Literal;
+use quote::{format_ident, quote};
+
+use super::{doc_literal, gate, gate_attr, ident, syntax};
+use crate::ir::{Api, Enum};
+
+/// A string enum: the enum (a variant per value, and the catch-all) and `KNOWN` and `as_str`
+/// built as syntax trees, then the runtime's `wire_enum!` for the conversions.
+pub(super) fn emit(api: &Api, e: &Enum, items: &mut Vec<syn::Item>) {
+    let gate_tokens = gate(api, &e.name);
+    let mut attrs = Vec::new();
+    syntax::doc_attrs(e.doc.as_deref().unwrap_or(&format!("The values of `{}`.", e.name)), &mut attrs);
+    attrs.extend(gate_attr(api, &e.name));
+    attrs.push(syntax::list_attr("derive", quote!(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)));
+    let variant = |doc: Literal, name: &str, fields| syn::Variant {
+        attrs: vec![syntax::doc_attr(doc)],
+        ident: ident(name),
+        fields,
+        discriminant: None,
+    };
+    let mut variants: syn::punctuated::Punctuated<syn::Variant, syn::Token![,]> =
+        e.variants.iter().map(|v| variant(Literal::string(&format!(" `{}`", v.wire)), &v.name, syn::Fields::Unit)).collect();
+    variants.push(variant(
+        doc_literal("A value this version of the crate does not know, kept as it was sent."),
+        &e.catch_all,
+        syntax::tuple_fields(syntax::plain(&["String"])),
+    ));
+    items.push(syn::Item::Enum(syn::ItemEnum {
+        attrs,
+        vis: syn::Visibility::Public(Default::default()),
+        enum_token: Default::default(),
+        ident: ident(&e.name),
+        generics: Default::default(),
+        brace_token: Default::default(),
+        variants,
+    }));
+
+    let name = ident(&e.name);
+    let catch_all = format_ident!("{}", e.catch_all);
+    // The impl and the macro call are parsed from tokens with `KNOWN` empty and only the
+    // catch-all's arm; the values go in as trees.
+    let mut tail = syntax::parse_items(quote! {
+        #gate_tokens
+        impl #name {
+            /// Every value the spec lists, in its order.
+            pub const KNOWN: &'static [Self] = &[];
+
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    Self::#catch_all(value) => value,
+                }
+            }
+        }
+
+        // `Display`, `FromStr` and serde, from `KNOWN` and `as_str`.
+        #gate_tokens
+        crate::runtime::wire_enum!(#name, #catch_all);
+    });
+    let Some(syn::Item::Impl(inherent)) = tail.first_mut() else { unreachable!("the tail starts with the impl") };
+    for item in &mut inherent.items {
+        match item {
+            syn::ImplItem::Const(known) => {
+                let syn::Expr::Reference(reference) = &mut known.expr else { unreachable!("KNOWN is `&[...]`") };
+                let syn::Expr::Array(array) = &mut *reference.expr else { unreachable!("KNOWN is `&[...]`") };
+                array.elems = e.variants.iter().map(|v| syn::Expr::Path(syntax::self_path(&v.name))).collect();
+            }
+            syn::ImplItem::Fn(as_str) => {
+                let Some(syn::Stmt::Expr(syn::Expr::Match(arms), None)) = as_str.block.stmts.first_mut() else {
+                    unreachable!("as_str is one match")
+                };
+                let known = e.variants.iter().map(|v| syn::Arm {
+                    attrs: Vec::new(),
+                    pat: syn::Pat::Path(syntax::self_path(&v.name)),
+                    guard: None,
+                    fat_arrow_token: Default::default(),
+                    body: Box::new(syntax::str_expr(&v.wire)),
+                    comma: Some(Default::default()),
+                });
+                arms.arms.splice(0..0, known);
+            }
+            _ => unreachable!("the impl holds KNOWN and as_str"),
+        }
+    }
+    items.extend(tail);
+}

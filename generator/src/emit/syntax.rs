@@ -1,0 +1,137 @@
+//! Syntax trees built directly, for the items a spec has thousands of (model structs, their
+//! fields, enum variants and the arms that name them).
+//!
+//! Everything else is emitted as `quote!` tokens and parsed by syn before prettyplease prints
+//! it; for these items the parse was most of the generator's time, so they are built as the
+//! `syn` trees the parse would give, and prettyplease prints them the same, byte for byte
+//! (the snapshot tests and the full-spec output prove it).
+
+use proc_macro2::{Literal, TokenStream};
+use syn::punctuated::Punctuated;
+use syn::{
+    AttrStyle, Attribute, Expr, ExprLit, ExprPath, Field, FieldMutability, Fields, GenericArgument, Lit, MacroDelimiter, Meta,
+    MetaList, MetaNameValue, Path, PathArguments, PathSegment, Type, TypePath, Visibility,
+};
+
+use super::{Paths, doc_literal, ident, module_of};
+use crate::docs::doc_lines;
+use crate::ir::{Api, Module, Ty};
+
+/// `a::b::c` from its segments (each may be raw: `r#type`).
+pub(crate) fn path(segments: &[&str]) -> Path {
+    Path { leading_colon: None, segments: segments.iter().map(|segment| PathSegment::from(ident(segment))).collect() }
+}
+
+/// The expression (or pattern) `Self::Variant`.
+pub(crate) fn self_path(variant: &str) -> ExprPath {
+    ExprPath { attrs: Vec::new(), qself: None, path: path(&["Self", variant]) }
+}
+
+/// A string literal expression, as `quote!` writes a `&str`.
+pub(crate) fn str_expr(value: &str) -> Expr {
+    Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::new(Literal::string(value)) })
+}
+
+/// `#[doc = <literal>]`.
+pub(crate) fn doc_attr(literal: Literal) -> Attribute {
+    outer(Meta::NameValue(MetaNameValue {
+        path: path(&["doc"]),
+        eq_token: Default::default(),
+        value: Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::new(literal) }),
+    }))
+}
+
+/// The `#[doc]` attributes for spec text, as `super::docs` emits them.
+pub(crate) fn doc_attrs(text: &str, attrs: &mut Vec<Attribute>) {
+    attrs.extend(doc_lines(text).iter().map(|line| doc_attr(doc_literal(line))));
+}
+
+/// `#[name(tokens)]`: the tokens stay tokens, as syn keeps them.
+pub(crate) fn list_attr(name: &str, tokens: TokenStream) -> Attribute {
+    outer(Meta::List(MetaList { path: path(&[name]), delimiter: MacroDelimiter::Paren(Default::default()), tokens }))
+}
+
+fn outer(meta: Meta) -> Attribute {
+    Attribute { pound_token: Default::default(), style: AttrStyle::Outer, bracket_token: Default::default(), meta }
+}
+
+/// A named field: `attrs pub name: ty`.
+pub(crate) fn named_field(attrs: Vec<Attribute>, name: &str, ty: Type) -> Field {
+    Field {
+        attrs,
+        vis: Visibility::Public(Default::default()),
+        mutability: FieldMutability::None,
+        ident: Some(ident(name)),
+        colon_token: Some(Default::default()),
+        ty,
+    }
+}
+
+/// An unnamed field of a tuple variant: `(ty)`.
+pub(crate) fn tuple_fields(ty: Type) -> Fields {
+    let field = Field {
+        attrs: Vec::new(),
+        vis: Visibility::Inherited,
+        mutability: FieldMutability::None,
+        ident: None,
+        colon_token: None,
+        ty,
+    };
+    Fields::Unnamed(syn::FieldsUnnamed { paren_token: Default::default(), unnamed: Punctuated::from_iter([field]) })
+}
+
+/// The type `path`.
+pub(crate) fn plain(segments: &[&str]) -> Type {
+    Type::Path(TypePath { qself: None, path: path(segments) })
+}
+
+/// The type `path<args>`.
+pub(crate) fn generic(segments: &[&str], args: impl IntoIterator<Item = Type>) -> Type {
+    let mut path = path(segments);
+    let last = path.segments.last_mut().expect("a path has a segment");
+    last.arguments = PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
+        colon2_token: None,
+        lt_token: Default::default(),
+        args: args.into_iter().map(GenericArgument::Type).collect(),
+        gt_token: Default::default(),
+    });
+    Type::Path(TypePath { qself: None, path })
+}
+
+/// The type of `ty`, as `super::ty_tokens` writes it.
+pub(crate) fn ty(api: &Api, ty: &Ty, paths: Paths) -> Type {
+    match ty {
+        Ty::String => plain(&["String"]),
+        Ty::Bool => plain(&["bool"]),
+        Ty::I32 => plain(&["i32"]),
+        Ty::I64 => plain(&["i64"]),
+        Ty::F64 => plain(&["f64"]),
+        Ty::DateTime => generic(&["chrono", "DateTime"], [plain(&["chrono", "Utc"])]),
+        Ty::Json => plain(&["serde_json", "Value"]),
+        Ty::Id(name) => match paths {
+            Paths::Bare => plain(&[name]),
+            Paths::Qualified => plain(&["crate", "ids", name]),
+        },
+        Ty::Named(name) => match paths {
+            Paths::Bare => plain(&[name]),
+            Paths::Qualified => {
+                let module = match module_of(api, name) {
+                    Module::Models => "models",
+                    Module::Roles => "roles",
+                };
+                plain(&["crate", module, name])
+            }
+        },
+        Ty::Vec(inner) => generic(&["Vec"], [self::ty(api, inner, paths)]),
+        Ty::Map(inner) => generic(&["std", "collections", "BTreeMap"], [plain(&["String"]), self::ty(api, inner, paths)]),
+    }
+}
+
+/// Items parsed from `tokens`: for the parts of an item that are few (impl headers, the
+/// macro call), emitted as tokens like everything else.
+pub(crate) fn parse_items(tokens: TokenStream) -> Vec<syn::Item> {
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => file.items,
+        Err(error) => panic!("generator bug: emitted tokens do not parse as Rust items ({error}):\n{tokens}"),
+    }
+}
