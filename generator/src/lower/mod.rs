@@ -21,7 +21,7 @@ mod tags;
 mod types;
 mod unions;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use openapiv3::{OpenAPI, Operation as SpecOperation, ReferenceOr};
 
@@ -43,6 +43,7 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
         ids: BTreeMap::new(),
         id_fields: BTreeMap::new(),
         hoisted: BTreeMap::new(),
+        field_names: HashMap::new(),
     };
     lowerer.reserve_components();
     lowerer.collect_ids(sink);
@@ -91,6 +92,9 @@ struct Lowerer<'a> {
     id_fields: BTreeMap<String, String>,
     /// The shape of a hoisted inline schema (`types::shape`) -> its type.
     hoisted: BTreeMap<String, TypeId>,
+    /// `names::value_name` of each property name met so far: the same names recur in
+    /// hundreds of schemas.
+    field_names: HashMap<String, String>,
 }
 
 fn methods(item: &openapiv3::PathItem) -> impl Iterator<Item = (Method, &SpecOperation)> {

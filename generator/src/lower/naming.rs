@@ -3,7 +3,7 @@
 //! union variants and their catch-alls, decides each type's module, and turns the type space
 //! and the operations into the named IR. Every name comes from `names`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::operations::{self, Operation};
 use super::types::{self, Kind, Origin, Parent, TypeId, TypeSpace};
@@ -98,6 +98,8 @@ pub(super) fn types(space: TypeSpace, names: &Names) -> BTreeMap<String, ir::Typ
             _ => None,
         })
         .collect();
+    // `names::variant_name` of each enum value: Atlas repeats its long value lists in many enums.
+    let mut variant_names: HashMap<String, String> = HashMap::new();
     space
         .defs
         .into_iter()
@@ -110,13 +112,21 @@ pub(super) fn types(space: TypeSpace, names: &Names) -> BTreeMap<String, ir::Typ
                 }
                 _ => def.doc,
             };
-            let named = type_def(names, names.of(id), doc, def.pointer, def.kind, module);
+            let named = type_def(names, &mut variant_names, names.of(id), doc, def.pointer, def.kind, module);
             (named.name().to_owned(), named)
         })
         .collect()
 }
 
-fn type_def(names: &Names, name: String, doc: Option<String>, pointer: String, kind: Kind, module: ir::Module) -> ir::TypeDef {
+fn type_def(
+    names: &Names,
+    variant_names: &mut HashMap<String, String>,
+    name: String,
+    doc: Option<String>,
+    pointer: String,
+    kind: Kind,
+    module: ir::Module,
+) -> ir::TypeDef {
     match kind {
         Kind::Struct(s) => {
             let fields = s.fields.into_iter().map(|field| field_def(names, field)).collect();
@@ -125,8 +135,8 @@ fn type_def(names: &Names, name: String, doc: Option<String>, pointer: String, k
         Kind::Enum(e) => {
             let mut variants: Vec<ir::Variant> = Vec::new();
             for value in e.values {
-                let variant =
-                    names::numbered(names::variant_name(&value), |candidate| variants.iter().any(|v| v.name == candidate));
+                let converted = variant_names.entry(value.clone()).or_insert_with(|| names::variant_name(&value)).clone();
+                let variant = names::numbered(converted, |candidate| variants.iter().any(|v| v.name == candidate));
                 variants.push(ir::Variant { name: variant, wire: value });
             }
             let variant_names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();

@@ -190,8 +190,8 @@ impl<'a> Lowerer<'a> {
             let wire_name = property.wire_name;
             // Properties that collide after conversion (`groupId`, `group_id`) are numbered;
             // serde keeps each one's wire name.
-            let field_name =
-                names::numbered(names::value_name(wire_name), |candidate| fields.iter().any(|f| f.name == candidate));
+            let converted = self.field_names.entry(wire_name.to_owned()).or_insert_with(|| names::value_name(wire_name)).clone();
+            let field_name = names::numbered(converted, |candidate| fields.iter().any(|f| f.name == candidate));
             let (property_schema, nullable) = match property.schema {
                 ReferenceOr::Item(schema) => (Some(schema.as_ref()), schema.schema_data.nullable),
                 ReferenceOr::Reference { .. } => (None, false),
