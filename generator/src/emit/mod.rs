@@ -9,6 +9,7 @@ mod lib_rs;
 mod manifest;
 mod models;
 mod operations;
+mod requests;
 mod syntax;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -58,9 +59,9 @@ impl Job {
             }
             Job::Roles => Emitted::Syntax { path: "src/roles.rs".to_owned(), file: models::emit(api, Module::Roles) },
             Job::Operations => rust("src/operations/mod.rs", operations::emit_index(api)),
-            Job::Tag(tag) => Emitted::Rust {
+            Job::Tag(tag) => Emitted::Syntax {
                 path: format!("src/operations/{}.rs", api.tags[tag].module),
-                tokens: operations::emit_tag(api, tag),
+                file: operations::emit_tag(api, tag),
             },
         }
     }

@@ -5,8 +5,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Paths, borrowed_ty_tokens, docs, ident, module_preamble, ty_tokens};
-use crate::ir::{Api, Operation, ParamLocation, PathSegment, ResponseBody, Ty};
+use super::{Paths, borrowed_ty_tokens, docs, ident, module_preamble, requests, ty_tokens};
+use crate::ir::{Api, Operation, ParamLocation, ResponseBody, Ty};
 
 pub fn emit_index(api: &Api) -> TokenStream {
     let module_doc = module_preamble(
@@ -58,7 +58,7 @@ pub fn emit_index(api: &Api) -> TokenStream {
 }
 
 /// One tag's module: its operations' sans-IO modules and their `Client` methods.
-pub fn emit_tag(api: &Api, tag: usize) -> TokenStream {
+pub fn emit_tag(api: &Api, tag: usize) -> syn::File {
     let info = &api.tags[tag];
     let mut doc = format!("The operations tagged `{}` (cargo feature `{}`).", info.name, info.feature);
     if let Some(description) = &info.doc {
@@ -68,14 +68,14 @@ pub fn emit_tag(api: &Api, tag: usize) -> TokenStream {
     let module_doc = module_preamble(&doc);
     let operations: Vec<&Operation> = api.operations.iter().filter(|operation| operation.tag == tag).collect();
     let methods = super::client::methods(api, &operations);
-    let modules = operations.iter().map(|operation| emit_operation(api, operation));
-    quote! {
+    let mut file: syn::File = syn::parse2(quote! {
         #module_doc
 
         #methods
-
-        #(#modules)*
-    }
+    })
+    .expect("a tag's Client methods parse");
+    file.items.extend(operations.iter().map(|operation| emit_operation(api, operation)));
+    file
 }
 
 /// The `#[deprecated]` attribute for a deprecated operation, naming the sunset and replacement.
@@ -103,7 +103,7 @@ pub(crate) fn deprecation(operation: &Operation) -> TokenStream {
     quote!(#[deprecated(note = #note)])
 }
 
-fn has_default(ty: &Ty) -> bool {
+pub(super) fn has_default(ty: &Ty) -> bool {
     matches!(ty, Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Json | Ty::Vec(_) | Ty::Map(_))
 }
 
@@ -164,7 +164,7 @@ pub(crate) fn success_tokens(api: &Api, operation: &Operation) -> TokenStream {
     if operation.success.empty_allowed { quote!(Option<#ty>) } else { ty }
 }
 
-fn emit_operation(api: &Api, operation: &Operation) -> TokenStream {
+fn emit_operation(api: &Api, operation: &Operation) -> syn::Item {
     let module = ident(&operation.fn_name);
     let module_doc = docs(&format!("`{}`: {}", operation.operation_id, operation.summary));
     let Operation { operation_id, path, api_version, deprecated, summary, accept, .. } = operation;
@@ -175,76 +175,18 @@ fn emit_operation(api: &Api, operation: &Operation) -> TokenStream {
     };
     let http_method = ident(method);
 
-    let query_struct = (!operation.query_params.is_empty()).then(|| {
-        let fields = operation.query_params.iter().map(|param| {
-            let name = ident(&param.name);
-            let place = match param.location {
-                ParamLocation::Query => "query parameter",
-                ParamLocation::Header => "header",
-            };
-            let doc = docs(param.doc.as_deref().unwrap_or(&format!("The `{}` {place}.", param.wire_name)));
-            let sent_as = (param.location == ParamLocation::Header).then(|| {
-                let note = format!(" Sent as the `{}` header.", param.wire_name);
-                quote!(#[doc = ""] #[doc = #note])
-            });
-            let doc = quote!(#doc #sent_as);
-            let ty = ty_tokens(api, &param.ty, Paths::Qualified);
-            if param.required { quote!(#doc pub #name: #ty,) } else { quote!(#doc pub #name: Option<#ty>,) }
-        });
-        // A required parameter of a spec type has no sensible default value.
-        let defaultable = operation.query_params.iter().all(|param| !param.required || has_default(&param.ty));
-        let (derive_default, doc) = if defaultable {
-            (quote!(Default,), " The query parameters; `Default` leaves every optional one out.")
-        } else {
-            (quote!(), " The query parameters; the required ones have no default.")
-        };
-        quote! {
-            #[doc = #doc]
-            #[derive(Debug, Clone, #derive_default PartialEq)]
-            pub struct Query {
-                #(#fields)*
-            }
-        }
-    });
+    let query_struct = (!operation.query_params.is_empty()).then(|| requests::query_struct(api, operation));
 
-    let push_path = operation.path_segments.iter().map(|segment| match segment {
-        PathSegment::Literal(text) => quote!(url.push_str(#text);),
-        PathSegment::Param(index) => {
-            let param = &operation.path_params[*index];
-            let name = ident(&param.name);
-            match &param.ty {
-                // IDs are validated hex: nothing in them needs escaping.
-                Ty::Id(_) => quote!(url.push_str(#name.as_str());),
-                Ty::String => quote!(crate::runtime::push_path_segment(&mut url, #name)?;),
-                _ => quote!(crate::runtime::push_path_segment(&mut url, &#name.to_string())?;),
-            }
-        }
-    });
+    // The request's statements: the many that only push a path segment or a query
+    // parameter are built as trees (`requests`), the rest parsed from tokens.
+    let mut body = requests::statements(quote!(let mut url = crate::runtime::base_url(base_url);));
+    requests::push_path(operation, &mut body);
+    requests::push_query(operation, &mut body);
 
     let value_of = |param: &crate::ir::QueryParam| {
         let name = ident(&param.name);
         if param.required { quote!(Some(&query.#name)) } else { quote!(query.#name.as_ref()) }
     };
-    let in_query: Vec<_> = operation.query_params.iter().filter(|p| p.location == ParamLocation::Query).collect();
-    let push_query = (!in_query.is_empty()).then(|| {
-        let pushes = in_query.iter().map(|param| {
-            let wire = &param.wire_name;
-            let value = value_of(param);
-            match &param.ty {
-                // Arrays repeat the key (OpenAPI's default `form` style, exploded).
-                Ty::Vec(_) => quote! {
-                    for value in #value.into_iter().flatten() {
-                        writer.push_opt_display(#wire, Some(value));
-                    }
-                },
-                _ => quote!(writer.push_opt_display(#wire, #value);),
-            }
-        });
-        quote! {
-            let mut writer = crate::runtime::QueryWriter::new(&mut url);
-            #(#pushes)*
-        }
-    });
     let set_headers: Vec<_> = operation
         .query_params
         .iter()
@@ -316,7 +258,7 @@ fn emit_operation(api: &Api, operation: &Operation) -> TokenStream {
     ));
     let accept_doc = format!(" The media type asked for in `Accept`: resource version {api_version}.");
 
-    quote! {
+    let mut module_item: syn::ItemMod = syn::parse2(quote! {
         #module_doc
         pub mod #module {
             use crate::operations::OperationInfo;
@@ -336,22 +278,27 @@ fn emit_operation(api: &Api, operation: &Operation) -> TokenStream {
             pub const ACCEPT: &str = #accept;
 
             #content_type_const
-
-            #query_struct
-
-            #request_doc
-            #deprecation
-            pub fn request(base_url: &str, #(#arguments),*) -> Result<http::Request<Vec<u8>>, crate::Error> {
-                let mut url = crate::runtime::base_url(base_url);
-                #(#push_path)*
-                #push_query
-                #build
-            }
-
-            #response_doc
-            pub fn response<#body_bound>(response: http::Response<B>) -> Result<#success, crate::Error> {
-                #decode
-            }
         }
-    }
+    })
+    .expect("an operation module's head parses");
+    let mut request: syn::ItemFn = syn::parse2(quote! {
+        #request_doc
+        #deprecation
+        pub fn request(base_url: &str, #(#arguments),*) -> Result<http::Request<Vec<u8>>, crate::Error> {}
+    })
+    .expect("the request signature parses");
+    body.extend(requests::statements(build));
+    request.block.stmts = body;
+    let response: syn::Item = syn::parse2(quote! {
+        #response_doc
+        pub fn response<#body_bound>(response: http::Response<B>) -> Result<#success, crate::Error> {
+            #decode
+        }
+    })
+    .expect("the response function parses");
+    let items = &mut module_item.content.as_mut().expect("the module has a body").1;
+    items.extend(query_struct);
+    items.push(syn::Item::Fn(request));
+    items.push(response);
+    syn::Item::Mod(module_item)
 }

@@ -1,0 +1,156 @@
+//! The parts of an operation's sans-IO module that a spec has thousands of, built as syntax
+//! trees (see `syntax`): the `Query` struct and its fields, and the statements of `request`
+//! that push a path segment or a query parameter. What is rarer (array parameters, path
+//! parameters that need escaping) is emitted as tokens and parsed, as everything else is.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use syn::{Expr, Stmt};
+
+use super::{Paths, doc_literal, ident, syntax};
+use crate::docs::doc_lines;
+use crate::ir::{Api, Operation, ParamLocation, PathSegment, QueryParam, Ty};
+
+/// Statements parsed from `tokens`.
+pub(crate) fn statements(tokens: TokenStream) -> Vec<Stmt> {
+    match syn::parse::Parser::parse2(syn::Block::parse_within, tokens.clone()) {
+        Ok(statements) => statements,
+        Err(error) => panic!("generator bug: emitted tokens do not parse as statements ({error}):\n{tokens}"),
+    }
+}
+
+/// `pub struct Query`: one field per query (or header) parameter, `Option` unless required.
+pub(crate) fn query_struct(api: &Api, operation: &Operation) -> syn::Item {
+    let fields = operation.query_params.iter().map(|param| {
+        let place = match param.location {
+            ParamLocation::Query => "query parameter",
+            ParamLocation::Header => "header",
+        };
+        let doc = param.doc.clone().unwrap_or_else(|| format!("The `{}` {place}.", param.wire_name));
+        let mut attrs: Vec<syn::Attribute> = doc_lines(&doc).iter().map(|line| syntax::doc_attr(doc_literal(line))).collect();
+        if param.location == ParamLocation::Header {
+            attrs.push(syntax::doc_attr(Literal::string("")));
+            attrs.push(syntax::doc_attr(Literal::string(&format!(" Sent as the `{}` header.", param.wire_name))));
+        }
+        let ty = syntax::ty(api, &param.ty, Paths::Qualified);
+        let ty = if param.required { ty } else { syntax::generic(&["Option"], [ty]) };
+        syntax::named_field(attrs, &param.name, ty)
+    });
+    // A required parameter of a spec type has no sensible default value.
+    let defaultable = operation.query_params.iter().all(|param| !param.required || super::operations::has_default(&param.ty));
+    let (derive, doc) = if defaultable {
+        (quote!(Debug, Clone, Default, PartialEq), " The query parameters; `Default` leaves every optional one out.")
+    } else {
+        (quote!(Debug, Clone, PartialEq), " The query parameters; the required ones have no default.")
+    };
+    syn::Item::Struct(syn::ItemStruct {
+        attrs: vec![syntax::doc_attr(Literal::string(doc)), syntax::list_attr("derive", derive)],
+        vis: syn::Visibility::Public(Default::default()),
+        struct_token: Default::default(),
+        ident: ident("Query"),
+        generics: Default::default(),
+        fields: syn::Fields::Named(syn::FieldsNamed { brace_token: Default::default(), named: fields.collect() }),
+        semi_token: None,
+    })
+}
+
+/// The path, segment by segment, onto `url`.
+pub(crate) fn push_path(operation: &Operation, body: &mut Vec<Stmt>) {
+    for segment in &operation.path_segments {
+        match segment {
+            PathSegment::Literal(text) => body.push(method_statement(variable("url"), "push_str", vec![syntax::str_expr(text)])),
+            PathSegment::Param(index) => {
+                let param = &operation.path_params[*index];
+                let name = ident(&param.name);
+                match &param.ty {
+                    // IDs are validated hex: nothing in them needs escaping.
+                    Ty::Id(_) => body.push(method_statement(
+                        variable("url"),
+                        "push_str",
+                        vec![method_call(variable(&param.name), "as_str", Vec::new())],
+                    )),
+                    Ty::String => body.extend(statements(quote!(crate::runtime::push_path_segment(&mut url, #name)?;))),
+                    _ => body.extend(statements(quote!(crate::runtime::push_path_segment(&mut url, &#name.to_string())?;))),
+                }
+            }
+        }
+    }
+}
+
+/// The query string: a `QueryWriter` over `url` and one push per query parameter.
+pub(crate) fn push_query(operation: &Operation, body: &mut Vec<Stmt>) {
+    let in_query: Vec<&QueryParam> =
+        operation.query_params.iter().filter(|param| param.location == ParamLocation::Query).collect();
+    if in_query.is_empty() {
+        return;
+    }
+    body.extend(statements(quote!(let mut writer = crate::runtime::QueryWriter::new(&mut url);)));
+    for param in in_query {
+        let wire = &param.wire_name;
+        match &param.ty {
+            // Arrays repeat the key (OpenAPI's default `form` style, exploded).
+            Ty::Vec(_) => {
+                let value = value_tokens(param);
+                body.extend(statements(quote! {
+                    for value in #value.into_iter().flatten() {
+                        writer.push_opt_display(#wire, Some(value));
+                    }
+                }));
+            }
+            _ => body.push(method_statement(variable("writer"), "push_opt_display", vec![syntax::str_expr(wire), value(param)])),
+        }
+    }
+}
+
+/// `Some(&query.name)` for a required parameter, `query.name.as_ref()` for an optional one.
+fn value(param: &QueryParam) -> Expr {
+    let field = Expr::Field(syn::ExprField {
+        attrs: Vec::new(),
+        base: Box::new(variable("query")),
+        dot_token: Default::default(),
+        member: syn::Member::Named(ident(&param.name)),
+    });
+    if param.required {
+        let reference = Expr::Reference(syn::ExprReference {
+            attrs: Vec::new(),
+            and_token: Default::default(),
+            mutability: None,
+            expr: Box::new(field),
+        });
+        Expr::Call(syn::ExprCall {
+            attrs: Vec::new(),
+            func: Box::new(Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: syntax::path(&["Some"]) })),
+            paren_token: Default::default(),
+            args: [reference].into_iter().collect(),
+        })
+    } else {
+        method_call(field, "as_ref", Vec::new())
+    }
+}
+
+/// The same value as tokens, for the statements that are parsed.
+fn value_tokens(param: &QueryParam) -> TokenStream {
+    let name = ident(&param.name);
+    if param.required { quote!(Some(&query.#name)) } else { quote!(query.#name.as_ref()) }
+}
+
+fn variable(name: &str) -> Expr {
+    Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: syntax::path(&[name]) })
+}
+
+fn method_call(receiver: Expr, method: &str, args: Vec<Expr>) -> Expr {
+    Expr::MethodCall(syn::ExprMethodCall {
+        attrs: Vec::new(),
+        receiver: Box::new(receiver),
+        dot_token: Default::default(),
+        method: ident(method),
+        turbofish: None,
+        paren_token: Default::default(),
+        args: args.into_iter().collect(),
+    })
+}
+
+/// `receiver.method(args);`
+fn method_statement(receiver: Expr, method: &str, args: Vec<Expr>) -> Stmt {
+    Stmt::Expr(method_call(receiver, method, args), Some(Default::default()))
+}
