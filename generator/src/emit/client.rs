@@ -4,61 +4,107 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::operations::{argument_names, arguments, deprecation, success_tokens};
-use super::{Paths, authored_docs, docs, ident, ty_tokens};
+use super::operations::{arguments, deprecation, success_tokens};
+use super::{Paths, authored_docs, doc_literal, ident, syntax, ty_tokens};
 use crate::ir::{Api, Operation, Paging, Ty};
 
 /// The `impl Client` block with one async method per operation (named after its
-/// `operationId`), and a stream method for each paginated one.
-pub fn methods(api: &Api, operations: &[&Operation]) -> TokenStream {
-    let methods = operations.iter().map(|operation| {
-        let method = emit_method(api, operation);
-        let stream = operation.paging.as_ref().map(|paging| emit_stream(api, operation, paging));
-        quote!(#method #stream)
-    });
-    quote! {
-        impl crate::Client {
-            #(#methods)*
+/// `operationId`), and a stream method for each paginated one. Each method's docs and body are
+/// built as syntax trees (the body from one parsed template, since it differs only in names);
+/// the signatures and the stream methods are parsed from tokens.
+pub fn methods(api: &Api, operations: &[&Operation]) -> syn::Item {
+    let mut block: syn::ItemImpl = syn::parse2(quote!(impl crate::Client {})).expect("an impl block parses");
+    let template = body_template();
+    for operation in operations {
+        block.items.push(emit_method(api, operation, &template));
+        if let Some(paging) = &operation.paging {
+            block.items.push(parse_impl_item(emit_stream(api, operation, paging)));
         }
+    }
+    syn::Item::Impl(block)
+}
+
+fn parse_impl_item(tokens: TokenStream) -> syn::ImplItem {
+    match syn::parse2(tokens.clone()) {
+        Ok(item) => item,
+        Err(error) => panic!("generator bug: an emitted method does not parse ({error}):\n{tokens}"),
     }
 }
 
-fn method_doc(operation: &Operation) -> TokenStream {
+/// The docs of an operation's method: its summary and description, then what it sends.
+fn method_doc(operation: &Operation) -> Vec<syn::Attribute> {
     let mut spec_doc = operation.summary.clone();
     if let Some(description) = &operation.doc {
         spec_doc.push_str("\n\n");
         spec_doc.push_str(description);
     }
-    let spec_doc = docs(&spec_doc);
-    let sends = authored_docs(&format!(
+    let mut attrs = Vec::new();
+    syntax::doc_attrs(&spec_doc, &mut attrs);
+    let sends = format!(
         "\nSends `{} {}` with resource version {}; [`crate::operations::{}`] builds the same request without a client.",
         operation.method.as_str(),
         operation.path,
         operation.api_version,
         operation.fn_name
-    ));
-    quote!(#spec_doc #sends)
+    );
+    // Authored text: no escaping, so the intra-doc link works.
+    attrs.extend(sends.lines().map(|line| syntax::doc_attr(doc_literal(line))));
+    attrs
 }
 
-fn emit_method(api: &Api, operation: &Operation) -> TokenStream {
+/// The body every method has, with a placeholder for the operation's module and no arguments.
+fn body_template() -> Vec<syn::Stmt> {
+    super::requests::statements(quote! {
+        use crate::operations::placeholder as operation;
+        let request = operation::request(self.base_url())?;
+        let response = self.execute(request, &operation::INFO).await?;
+        operation::response(response)
+    })
+}
+
+fn emit_method(api: &Api, operation: &Operation, template: &[syn::Stmt]) -> syn::ImplItem {
     let name = ident(&operation.fn_name);
-    let doc = method_doc(operation);
     let arguments = arguments(api, operation);
-    let names = argument_names(operation);
     let success = success_tokens(api, operation);
     let deprecation = deprecation(operation);
     let allow = operation.deprecated.then(|| quote!(#[allow(deprecated)]));
-    quote! {
-        #doc
+    let syn::ImplItem::Fn(mut method) = parse_impl_item(quote! {
         #deprecation
         #allow
-        pub async fn #name(&self, #(#arguments),*) -> Result<#success, crate::Error> {
-            use crate::operations::#name as operation;
-            let request = operation::request(self.base_url(), #(#names),*)?;
-            let response = self.execute(request, &operation::INFO).await?;
-            operation::response(response)
+        pub async fn #name(&self, #(#arguments),*) -> Result<#success, crate::Error> {}
+    }) else {
+        unreachable!("a method parses as a method")
+    };
+    let mut attrs = method_doc(operation);
+    attrs.append(&mut method.attrs);
+    method.attrs = attrs;
+    let mut body = template.to_vec();
+    // `use crate::operations::<operation> as operation;`
+    if let Some(syn::Stmt::Item(syn::Item::Use(import))) = body.first_mut() {
+        let mut tree = &mut import.tree;
+        while let syn::UseTree::Path(path) = tree {
+            tree = &mut *path.tree;
         }
+        let syn::UseTree::Rename(rename) = tree else { unreachable!("the template renames the module") };
+        rename.ident = name;
     }
+    // `operation::request(self.base_url(), <arguments>)?`
+    if let Some(syn::Stmt::Local(local)) = body.get_mut(1) {
+        let init = local.init.as_mut().expect("the template's request has a value");
+        let syn::Expr::Try(tried) = &mut *init.expr else { unreachable!("the template's request ends in `?`") };
+        let syn::Expr::Call(call) = &mut *tried.expr else { unreachable!("the template's request is a call") };
+        let names = operation
+            .path_params
+            .iter()
+            .map(|param| param.name.as_str())
+            .chain(operation.body.as_ref().map(|_| "body"))
+            .chain((!operation.query_params.is_empty()).then_some("query"));
+        call.args.extend(
+            names.map(|name| syn::Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: syntax::path(&[name]) })),
+        );
+    }
+    method.block.stmts = body;
+    syn::ImplItem::Fn(method)
 }
 
 /// `<method>_stream`: the items of every page in turn, one page in memory at a time.

@@ -68,12 +68,8 @@ pub fn emit_tag(api: &Api, tag: usize) -> syn::File {
     let module_doc = module_preamble(&doc);
     let operations: Vec<&Operation> = api.operations.iter().filter(|operation| operation.tag == tag).collect();
     let methods = super::client::methods(api, &operations);
-    let mut file: syn::File = syn::parse2(quote! {
-        #module_doc
-
-        #methods
-    })
-    .expect("a tag's Client methods parse");
+    let mut file: syn::File = syn::parse2(module_doc).expect("a tag's module docs parse");
+    file.items.push(methods);
     file.items.extend(operations.iter().map(|operation| emit_operation(api, operation)));
     file
 }
@@ -134,25 +130,6 @@ pub(crate) fn arguments(api: &Api, operation: &Operation) -> Vec<TokenStream> {
         arguments.push(quote!(query: &crate::operations::#module::Query));
     }
     arguments
-}
-
-/// The names passed on from the `Client` method to `request`.
-pub(crate) fn argument_names(operation: &Operation) -> Vec<TokenStream> {
-    let mut names: Vec<TokenStream> = operation
-        .path_params
-        .iter()
-        .map(|param| {
-            let name = ident(&param.name);
-            quote!(#name)
-        })
-        .collect();
-    if operation.body.is_some() {
-        names.push(quote!(body));
-    }
-    if !operation.query_params.is_empty() {
-        names.push(quote!(query));
-    }
-    names
 }
 
 pub(crate) fn success_tokens(api: &Api, operation: &Operation) -> TokenStream {
