@@ -80,28 +80,51 @@ pub fn load_serial(file: &str, text: &str) -> Result<OpenAPI, Diagnostics> {
 /// means what it means in the whole. Every case this path refuses, and every error, goes to
 /// [`load_serial`].
 pub fn load_in_halves(text: &str) -> Option<OpenAPI> {
-    let (start, end) = components_section(text)?;
-    let parse = |yaml: &str| -> Option<serde_json::Map<String, serde_json::Value>> {
-        match serde_yaml::from_str::<serde_json::Value>(yaml).ok()? {
-            serde_json::Value::Object(object) => Some(object),
-            // An empty piece (blank lines and comments only) holds no entries.
-            serde_json::Value::Null if yaml.lines().all(|line| line.trim().is_empty() || line.trim_start().starts_with('#')) => {
-                Some(serde_json::Map::new())
-            }
-            _ => None,
-        }
-    };
+    let (start, end) = section(text, "components")?;
+    // The rest is larger in both upstream specs (`paths` above all): the first entries of
+    // `paths` go to the components thread until the two halves are about even.
+    let (components_len, rest_len) = (end - start, text.len() - (end - start));
+    let paths = section(text, "paths")
+        .filter(|_| rest_len > components_len)
+        .and_then(|(from, to)| Some((from, paths_cut(text, from, to, (rest_len - components_len) / 2)?, to)));
+    // The pieces the rest is read from, in text order: all but the components section and,
+    // when it is cut, the `paths` section.
+    let mut rest_pieces = vec![(0, start), (end, text.len())];
+    if let Some((from, _, to)) = paths {
+        rest_pieces = rest_pieces
+            .into_iter()
+            .flat_map(|(a, b)| if from >= a && to <= b { vec![(a, from), (to, b)] } else { vec![(a, b)] })
+            .collect();
+    }
     std::thread::scope(|scope| {
-        let components = scope.spawn(|| {
-            let mut document = serde_json::Value::Object(parse(&text[start..end]).filter(|object| object.len() == 1)?);
+        let (first_paths_tx, first_paths_rx) = std::sync::mpsc::channel();
+        let components = scope.spawn(move || {
+            if let Some((from, cut, _)) = paths {
+                let body = from + text[from..].find('\n')? + 1;
+                // Sent before the components are read, so the other half waits as little as it can.
+                let _ = first_paths_tx.send(paths_entries(&text[body..cut]));
+            }
+            let mut document = serde_json::Value::Object(parse_piece(&text[start..end]).filter(|object| object.len() == 1)?);
             crate::normalize::normalize(&mut document);
             serde_json::from_value::<openapiv3::Components>(document.as_object_mut()?.remove("components")?).ok()
         });
-        let mut rest = parse(&text[..start])?;
-        for (key, value) in parse(&text[end..])? {
-            if key == "components" || rest.insert(key, value).is_some() {
-                return None;
+        let mut rest = serde_json::Map::new();
+        for (from, to) in rest_pieces {
+            for (key, value) in parse_piece(&text[from..to])? {
+                if key == "components" || (paths.is_some() && key == "paths") || rest.insert(key, value).is_some() {
+                    return None;
+                }
             }
+        }
+        if let Some((_, cut, to)) = paths {
+            let last = paths_entries(&text[cut..to]);
+            let mut entries = first_paths_rx.recv().ok().flatten()?;
+            for (key, value) in last? {
+                if entries.insert(key, value).is_some() {
+                    return None;
+                }
+            }
+            rest.insert("paths".to_owned(), serde_json::Value::Object(entries));
         }
         let mut document = serde_json::Value::Object(rest);
         crate::normalize::normalize(&mut document);
@@ -113,10 +136,55 @@ pub fn load_in_halves(text: &str) -> Option<OpenAPI> {
     })
 }
 
-/// The byte range of the `components:` section: from its line to the next line that starts
-/// a top-level key (or the end), if the line is there and nothing at column 0 in between is
-/// other than a comment.
-fn components_section(text: &str) -> Option<(usize, usize)> {
+/// One piece of the spec parsed as a document of its own: its top-level entries.
+fn parse_piece(yaml: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    match serde_yaml::from_str::<serde_json::Value>(yaml).ok()? {
+        serde_json::Value::Object(object) => Some(object),
+        // An empty piece (blank lines and comments only) holds no entries.
+        serde_json::Value::Null if yaml.lines().all(|line| line.trim().is_empty() || line.trim_start().starts_with('#')) => {
+            Some(serde_json::Map::new())
+        }
+        _ => None,
+    }
+}
+
+/// Entry lines of `paths` (indented by two) parsed as a document of their own, under a
+/// `paths:` line: the entries of the mapping.
+fn paths_entries(entries: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let mut document = parse_piece(&format!("paths:\n{entries}"))?;
+    match document.remove("paths")? {
+        serde_json::Value::Object(entries) if document.is_empty() => Some(entries),
+        _ => None,
+    }
+}
+
+/// Where to cut the `paths:` section `from..to` so that about `share` bytes of its entries
+/// come before the cut: the start of the first entry line (`  /...:`, two spaces in) at or
+/// after that point, if the section is a block mapping whose entries are indented by two.
+/// A column-2 line outside a quoted scalar or flow collection is an entry of that mapping
+/// (a block or plain scalar inside `paths` is indented further), and each side is parsed on
+/// its own, so a cut inside a quoted scalar fails to parse and the serial path takes over.
+fn paths_cut(text: &str, from: usize, to: usize, share: usize) -> Option<usize> {
+    let body = from + text[from..to].find('\n')? + 1;
+    let is_entry = |line: &str| line.starts_with("  /") && line.trim_end().ends_with(':') && !line.trim_end().ends_with("::");
+    let first = text[body..to].lines().find(|line| !line.trim().is_empty() && !line.trim_start().starts_with('#'))?;
+    if !is_entry(first) {
+        return None;
+    }
+    let mut offset = body;
+    for line in text[body..to].split_inclusive('\n') {
+        if offset >= body + share && offset > body && is_entry(line) {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The byte range of the `key:` section: from its line (exactly `key:`) to the next line that
+/// starts a top-level key (or the end), if the line is there and nothing at column 0 in
+/// between is other than a comment.
+fn section(text: &str, key: &str) -> Option<(usize, usize)> {
     let mut offset = 0;
     let mut start = None;
     for line in text.split_inclusive('\n') {
@@ -125,7 +193,7 @@ fn components_section(text: &str) -> Option<(usize, usize)> {
         let content = line.trim_end_matches(['\n', '\r']);
         let first = content.bytes().next();
         if start.is_none() {
-            if content == "components:" {
+            if content.strip_suffix(':') == Some(key) {
                 start = Some(at);
             }
             continue;

@@ -105,3 +105,33 @@ fn layouts_the_halves_cannot_read_go_to_the_serial_parse() {
         assert!(loaded == serial, "load differs from the serial parse for:\n{text}");
     }
 }
+
+/// `paths` is cut between entries when the rest outweighs the components: wherever the cut
+/// falls (the components are padded so that it moves across every line), the document is
+/// the serial parse's, also when a quoted scalar holds a line that looks like an entry.
+#[test]
+fn a_cut_inside_paths_anywhere_gives_the_serial_document_or_none() {
+    let mut paths = String::from("paths:\n");
+    for index in 0..12 {
+        paths.push_str(&format!(
+            "  /p{index}:\n    get:\n      operationId: op{index}\n      responses:\n        '200':\n          description: ok\n"
+        ));
+        if index == 5 {
+            paths.push_str("  /quoted:\n    get:\n      operationId: quoted\n      description: \"starts\n  /looks-like-an-entry:\n        ends\"\n      responses:\n        '200':\n          description: ok\n");
+        }
+    }
+    let mut split = 0;
+    for pad in (0..paths.len()).step_by(7) {
+        let text = format!(
+            "openapi: 3.0.1\ninfo:\n  title: t\n  version: '1'\n{paths}components:\n  schemas:\n    A:\n      type: string\n      description: '{}'\n",
+            "x".repeat(pad)
+        );
+        let serial = load_serial("spec.yaml", &text).expect("the serial parse reads it");
+        assert!(serial.paths.paths.contains_key("/quoted") && !serial.paths.paths.contains_key("/looks-like-an-entry"));
+        if let Some(halves) = load_in_halves(&text) {
+            assert!(halves == serial, "the halves differ with {pad} bytes of padding:\n{text}");
+            split += 1;
+        }
+    }
+    assert!(split > 0, "some layout is read in halves");
+}

@@ -70,7 +70,8 @@ pub fn emit_tag(api: &Api, tag: usize) -> syn::File {
     let methods = super::client::methods(api, &operations);
     let mut file: syn::File = syn::parse2(module_doc).expect("a tag's module docs parse");
     file.items.push(methods);
-    file.items.extend(operations.iter().map(|operation| emit_operation(api, operation)));
+    let fixed = requests::Fixed::new();
+    file.items.extend(operations.iter().map(|operation| emit_operation(api, operation, &fixed)));
     file
 }
 
@@ -141,7 +142,7 @@ pub(crate) fn success_tokens(api: &Api, operation: &Operation) -> TokenStream {
     if operation.success.empty_allowed { quote!(Option<#ty>) } else { ty }
 }
 
-fn emit_operation(api: &Api, operation: &Operation) -> syn::Item {
+fn emit_operation(api: &Api, operation: &Operation, fixed: &requests::Fixed) -> syn::Item {
     let module = ident(&operation.fn_name);
     let module_doc = docs(&format!("`{}`: {}", operation.operation_id, operation.summary));
     let Operation { operation_id, path, api_version, deprecated, summary, accept, .. } = operation;
@@ -156,9 +157,9 @@ fn emit_operation(api: &Api, operation: &Operation) -> syn::Item {
 
     // The request's statements: the many that only push a path segment or a query
     // parameter are built as trees (`requests`), the rest parsed from tokens.
-    let mut body = requests::statements(quote!(let mut url = crate::runtime::base_url(base_url);));
+    let mut body = fixed.url();
     requests::push_path(operation, &mut body);
-    requests::push_query(operation, &mut body);
+    requests::push_query(operation, fixed, &mut body);
 
     let value_of = |param: &crate::ir::QueryParam| {
         let name = ident(&param.name);

@@ -19,6 +19,27 @@ pub(crate) fn statements(tokens: TokenStream) -> Vec<Stmt> {
     }
 }
 
+/// The statements every `request` with a path (and every one with a query) starts with,
+/// parsed once per file and cloned into each.
+pub(crate) struct Fixed {
+    url: Vec<Stmt>,
+    writer: Vec<Stmt>,
+}
+
+impl Fixed {
+    pub(crate) fn new() -> Fixed {
+        Fixed {
+            url: statements(quote!(let mut url = crate::runtime::base_url(base_url);)),
+            writer: statements(quote!(let mut writer = crate::runtime::QueryWriter::new(&mut url);)),
+        }
+    }
+
+    /// `let mut url = crate::runtime::base_url(base_url);`
+    pub(crate) fn url(&self) -> Vec<Stmt> {
+        self.url.clone()
+    }
+}
+
 /// `pub struct Query`: one field per query (or header) parameter, `Option` unless required.
 pub(crate) fn query_struct(api: &Api, operation: &Operation) -> syn::Item {
     let fields = operation.query_params.iter().map(|param| {
@@ -78,13 +99,13 @@ pub(crate) fn push_path(operation: &Operation, body: &mut Vec<Stmt>) {
 }
 
 /// The query string: a `QueryWriter` over `url` and one push per query parameter.
-pub(crate) fn push_query(operation: &Operation, body: &mut Vec<Stmt>) {
+pub(crate) fn push_query(operation: &Operation, fixed: &Fixed, body: &mut Vec<Stmt>) {
     let in_query: Vec<&QueryParam> =
         operation.query_params.iter().filter(|param| param.location == ParamLocation::Query).collect();
     if in_query.is_empty() {
         return;
     }
-    body.extend(statements(quote!(let mut writer = crate::runtime::QueryWriter::new(&mut url);)));
+    body.extend(fixed.writer.iter().cloned());
     for param in in_query {
         let wire = &param.wire_name;
         match &param.ty {
