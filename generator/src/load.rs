@@ -84,13 +84,14 @@ pub fn load_in_halves(text: &str) -> Option<OpenAPI> {
     // The rest is larger in both upstream specs (`paths` above all): the first entries of
     // `paths` go to the components thread until the two halves are about even.
     let (components_len, rest_len) = (end - start, text.len() - (end - start));
-    let paths = section(text, "paths")
-        .filter(|_| rest_len > components_len)
-        .and_then(|(from, to)| Some((from, paths_cut(text, from, to, (rest_len - components_len) / 2)?, to)));
+    let paths = section(text, "paths").filter(|_| rest_len > components_len).and_then(|(from, to)| {
+        let (body, cut) = paths_cut(text, from, to, (rest_len - components_len) / 2)?;
+        Some((from, body, cut, to))
+    });
     // The pieces the rest is read from, in text order: all but the components section and,
     // when it is cut, the `paths` section.
     let mut rest_pieces = vec![(0, start), (end, text.len())];
-    if let Some((from, _, to)) = paths {
+    if let Some((from, _, _, to)) = paths {
         rest_pieces = rest_pieces
             .into_iter()
             .flat_map(|(a, b)| if from >= a && to <= b { vec![(a, from), (to, b)] } else { vec![(a, b)] })
@@ -99,8 +100,7 @@ pub fn load_in_halves(text: &str) -> Option<OpenAPI> {
     std::thread::scope(|scope| {
         let (first_paths_tx, first_paths_rx) = std::sync::mpsc::channel();
         let components = scope.spawn(move || {
-            if let Some((from, cut, _)) = paths {
-                let body = from + text[from..].find('\n')? + 1;
+            if let Some((_, body, cut, _)) = paths {
                 // Sent before the components are read, so the other half waits as little as it can.
                 let _ = first_paths_tx.send(paths_entries(&text[body..cut]));
             }
@@ -116,7 +116,7 @@ pub fn load_in_halves(text: &str) -> Option<OpenAPI> {
                 }
             }
         }
-        if let Some((_, cut, to)) = paths {
+        if let Some((_, _, cut, to)) = paths {
             let last = paths_entries(&text[cut..to]);
             let mut entries = first_paths_rx.recv().ok().flatten()?;
             for (key, value) in last? {
@@ -158,13 +158,13 @@ fn paths_entries(entries: &str) -> Option<serde_json::Map<String, serde_json::Va
     }
 }
 
-/// Where to cut the `paths:` section `from..to` so that about `share` bytes of its entries
-/// come before the cut: the start of the first entry line (`  /...:`, two spaces in) at or
+/// Where the entries of the `paths:` section `from..to` start, and where to cut them so that
+/// about `share` bytes come before the cut: the start of the first entry line (`  /...:`, two spaces in) at or
 /// after that point, if the section is a block mapping whose entries are indented by two.
 /// A column-2 line outside a quoted scalar or flow collection is an entry of that mapping
 /// (a block or plain scalar inside `paths` is indented further), and each side is parsed on
 /// its own, so a cut inside a quoted scalar fails to parse and the serial path takes over.
-fn paths_cut(text: &str, from: usize, to: usize, share: usize) -> Option<usize> {
+fn paths_cut(text: &str, from: usize, to: usize, share: usize) -> Option<(usize, usize)> {
     let body = from + text[from..to].find('\n')? + 1;
     let is_entry = |line: &str| line.starts_with("  /") && line.trim_end().ends_with(':') && !line.trim_end().ends_with("::");
     let first = text[body..to].lines().find(|line| !line.trim().is_empty() && !line.trim_start().starts_with('#'))?;
@@ -174,7 +174,7 @@ fn paths_cut(text: &str, from: usize, to: usize, share: usize) -> Option<usize> 
     let mut offset = body;
     for line in text[body..to].split_inclusive('\n') {
         if offset >= body + share && offset > body && is_entry(line) {
-            return Some(offset);
+            return Some((body, offset));
         }
         offset += line.len();
     }

@@ -99,9 +99,7 @@ fn emit_method(api: &Api, operation: &Operation, template: &[syn::Stmt]) -> syn:
             .map(|param| param.name.as_str())
             .chain(operation.body.as_ref().map(|_| "body"))
             .chain((!operation.query_params.is_empty()).then_some("query"));
-        call.args.extend(
-            names.map(|name| syn::Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: syntax::path(&[name]) })),
-        );
+        call.args.extend(names.map(|name| syn::Expr::Path(syntax::path_expr(&[name]))));
     }
     method.block.stmts = body;
     syn::ImplItem::Fn(method)

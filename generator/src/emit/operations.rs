@@ -161,17 +161,13 @@ fn emit_operation(api: &Api, operation: &Operation, fixed: &requests::Fixed) -> 
     requests::push_path(operation, &mut body);
     requests::push_query(operation, fixed, &mut body);
 
-    let value_of = |param: &crate::ir::QueryParam| {
-        let name = ident(&param.name);
-        if param.required { quote!(Some(&query.#name)) } else { quote!(query.#name.as_ref()) }
-    };
     let set_headers: Vec<_> = operation
         .query_params
         .iter()
         .filter(|p| p.location == ParamLocation::Header)
         .map(|param| {
             let wire = &param.wire_name;
-            let value = value_of(param);
+            let value = requests::value_tokens(param);
             match &param.ty {
                 // Arrays are comma-separated (OpenAPI's `simple` style for headers).
                 Ty::Vec(_) => quote! {

@@ -7,8 +7,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use syn::{Expr, Stmt};
 
-use super::{Paths, doc_literal, ident, syntax};
-use crate::docs::doc_lines;
+use super::{Paths, ident, syntax};
 use crate::ir::{Api, Operation, ParamLocation, PathSegment, QueryParam, Ty};
 
 /// Statements parsed from `tokens`.
@@ -48,7 +47,8 @@ pub(crate) fn query_struct(api: &Api, operation: &Operation) -> syn::Item {
             ParamLocation::Header => "header",
         };
         let doc = param.doc.clone().unwrap_or_else(|| format!("The `{}` {place}.", param.wire_name));
-        let mut attrs: Vec<syn::Attribute> = doc_lines(&doc).iter().map(|line| syntax::doc_attr(doc_literal(line))).collect();
+        let mut attrs = Vec::new();
+        syntax::doc_attrs(&doc, &mut attrs);
         if param.location == ParamLocation::Header {
             attrs.push(syntax::doc_attr(Literal::string("")));
             attrs.push(syntax::doc_attr(Literal::string(&format!(" Sent as the `{}` header.", param.wire_name))));
@@ -140,7 +140,7 @@ fn value(param: &QueryParam) -> Expr {
         });
         Expr::Call(syn::ExprCall {
             attrs: Vec::new(),
-            func: Box::new(Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: syntax::path(&["Some"]) })),
+            func: Box::new(variable("Some")),
             paren_token: Default::default(),
             args: [reference].into_iter().collect(),
         })
@@ -150,13 +150,13 @@ fn value(param: &QueryParam) -> Expr {
 }
 
 /// The same value as tokens, for the statements that are parsed.
-fn value_tokens(param: &QueryParam) -> TokenStream {
+pub(crate) fn value_tokens(param: &QueryParam) -> TokenStream {
     let name = ident(&param.name);
     if param.required { quote!(Some(&query.#name)) } else { quote!(query.#name.as_ref()) }
 }
 
 fn variable(name: &str) -> Expr {
-    Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: syntax::path(&[name]) })
+    Expr::Path(syntax::path_expr(&[name]))
 }
 
 fn method_call(receiver: Expr, method: &str, args: Vec<Expr>) -> Expr {

@@ -22,9 +22,14 @@ pub(crate) fn path(segments: &[&str]) -> Path {
     Path { leading_colon: None, segments: segments.iter().map(|segment| PathSegment::from(ident(segment))).collect() }
 }
 
+/// The expression (or pattern) `a::b::c`.
+pub(crate) fn path_expr(segments: &[&str]) -> ExprPath {
+    ExprPath { attrs: Vec::new(), qself: None, path: path(segments) }
+}
+
 /// The expression (or pattern) `Self::Variant`.
 pub(crate) fn self_path(variant: &str) -> ExprPath {
-    ExprPath { attrs: Vec::new(), qself: None, path: path(&["Self", variant]) }
+    path_expr(&["Self", variant])
 }
 
 /// A string literal expression, as `quote!` writes a `&str`.
