@@ -4,17 +4,23 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::operations::{arguments, deprecation, success_tokens};
+use super::operations::{arguments, deprecation, deprecation_attr, fn_args, success_ty};
+use super::template::{self, Fill, fill_impl_item};
 use super::{Paths, authored_docs, doc_literal, ident, syntax, ty_tokens};
 use crate::ir::{Api, Operation, Paging, Ty};
 
 /// The `impl Client` block with one async method per operation (named after its
 /// `operationId`), and a stream method for each paginated one. Each method's docs and body are
-/// built as syntax trees (the body from one parsed template, since it differs only in names);
-/// the signatures and the stream methods are parsed from tokens.
+/// built from templates parsed once per file (see `template`); the stream methods, which
+/// are few, are parsed from tokens.
 pub fn methods(api: &Api, operations: &[&Operation]) -> syn::Item {
     let mut block: syn::ItemImpl = syn::parse2(quote!(impl crate::Client {})).expect("an impl block parses");
-    let template = body_template();
+    let template = MethodTemplate {
+        signature: template::parse(quote! {
+            pub async fn __name(&self) -> Result<__Success, crate::Error> {}
+        }),
+        body: body_template(),
+    };
     for operation in operations {
         block.items.push(emit_method(api, operation, &template));
         if let Some(paging) = &operation.paging {
@@ -62,23 +68,25 @@ fn body_template() -> Vec<syn::Stmt> {
     })
 }
 
-fn emit_method(api: &Api, operation: &Operation, template: &[syn::Stmt]) -> syn::ImplItem {
+/// A method's signature (`__name`, returning `__Success`, before its arguments) and body,
+/// parsed once per file.
+struct MethodTemplate {
+    signature: syn::ImplItem,
+    body: Vec<syn::Stmt>,
+}
+
+fn emit_method(api: &Api, operation: &Operation, template: &MethodTemplate) -> syn::ImplItem {
     let name = ident(&operation.fn_name);
-    let arguments = arguments(api, operation);
-    let success = success_tokens(api, operation);
-    let deprecation = deprecation(operation);
-    let allow = operation.deprecated.then(|| quote!(#[allow(deprecated)]));
-    let syn::ImplItem::Fn(mut method) = parse_impl_item(quote! {
-        #deprecation
-        #allow
-        pub async fn #name(&self, #(#arguments),*) -> Result<#success, crate::Error> {}
-    }) else {
-        unreachable!("a method parses as a method")
-    };
-    let mut attrs = method_doc(operation);
-    attrs.append(&mut method.attrs);
-    method.attrs = attrs;
-    let mut body = template.to_vec();
+    let mut item = template.signature.clone();
+    fill_impl_item(&mut item, &[("__name", Fill::Ident(name.clone())), ("__Success", Fill::Type(success_ty(api, operation)))]);
+    let syn::ImplItem::Fn(mut method) = item else { unreachable!("the template is a method") };
+    method.sig.inputs.extend(fn_args(api, operation));
+    method.attrs = method_doc(operation);
+    method.attrs.extend(deprecation_attr(operation));
+    if operation.deprecated {
+        method.attrs.push(syntax::list_attr("allow", quote!(deprecated)));
+    }
+    let mut body = template.body.clone();
     // `use crate::operations::<operation> as operation;`
     if let Some(syn::Stmt::Item(syn::Item::Use(import))) = body.first_mut() {
         let mut tree = &mut import.tree;

@@ -2,16 +2,21 @@
 //! `KNOWN` and `as_str` (built as syntax trees: some Atlas enums have a thousand values), and
 //! the runtime's `wire_enum!` for `Display`, `FromStr` and serde.
 
-use proc_macro2::Literal;
-use quote::{format_ident, quote};
+use std::cell::OnceCell;
 
-use super::{doc_literal, gate, gate_attr, ident, syntax};
+use proc_macro2::Literal;
+use quote::quote;
+
+use super::template::{self, Fill, fill_item};
+use super::{doc_literal, gate_attr, ident, syntax};
 use crate::ir::{Api, Enum};
 
 /// A string enum: the enum (a variant per value, and the catch-all) and `KNOWN` and `as_str`
 /// built as syntax trees, then the runtime's `wire_enum!` for the conversions.
-pub(super) fn emit(api: &Api, e: &Enum, items: &mut Vec<syn::Item>) {
-    let gate_tokens = gate(api, &e.name);
+///
+/// `template` holds the impl and the macro call once parsed ([`tail_template`]), for the
+/// enums of one file.
+pub(super) fn emit(api: &Api, e: &Enum, template: &OnceCell<Vec<syn::Item>>, items: &mut Vec<syn::Item>) {
     let mut attrs = Vec::new();
     syntax::doc_attrs(e.doc.as_deref().unwrap_or(&format!("The values of `{}`.", e.name)), &mut attrs);
     attrs.extend(gate_attr(api, &e.name));
@@ -39,28 +44,16 @@ pub(super) fn emit(api: &Api, e: &Enum, items: &mut Vec<syn::Item>) {
         variants,
     }));
 
-    let name = ident(&e.name);
-    let catch_all = format_ident!("{}", e.catch_all);
-    // The impl and the macro call are parsed from tokens with `KNOWN` empty and only the
-    // catch-all's arm; the values go in as trees.
-    let mut tail = syntax::parse_items(quote! {
-        #gate_tokens
-        impl #name {
-            /// Every value the spec lists, in its order.
-            pub const KNOWN: &'static [Self] = &[];
-
-            /// The value as it appears on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    Self::#catch_all(value) => value,
-                }
-            }
-        }
-
-        // `Display`, `FromStr` and serde, from `KNOWN` and `as_str`.
-        #gate_tokens
-        crate::runtime::wire_enum!(#name, #catch_all);
-    });
+    let (name, catch_all) = (ident(&e.name), ident(&e.catch_all));
+    let fills = [("__Name", Fill::Ident(name.clone())), ("__CatchAll", Fill::Ident(catch_all.clone()))];
+    let mut tail = template.get_or_init(tail_template).clone();
+    for item in &mut tail {
+        fill_item(item, &fills);
+        item_attrs(item).splice(0..0, gate_attr(api, &e.name));
+    }
+    if let Some(syn::Item::Macro(call)) = tail.last_mut() {
+        call.mac.tokens = quote!(#name, #catch_all);
+    }
     let Some(syn::Item::Impl(inherent)) = tail.first_mut() else { unreachable!("the tail starts with the impl") };
     for item in &mut inherent.items {
         match item {
@@ -87,4 +80,34 @@ pub(super) fn emit(api: &Api, e: &Enum, items: &mut Vec<syn::Item>) {
         }
     }
     items.extend(tail);
+}
+
+/// The impl with `KNOWN` empty and only the catch-all's arm, and the macro call, for an enum
+/// `__Name` whose catch-all is `__CatchAll`; the values go in as trees.
+fn tail_template() -> Vec<syn::Item> {
+    let file: syn::File = template::parse(quote! {
+        impl __Name {
+            /// Every value the spec lists, in its order.
+            pub const KNOWN: &'static [Self] = &[];
+
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    Self::__CatchAll(value) => value,
+                }
+            }
+        }
+
+        // `Display`, `FromStr` and serde, from `KNOWN` and `as_str`.
+        crate::runtime::wire_enum!(__Name, __CatchAll);
+    });
+    file.items
+}
+
+fn item_attrs(item: &mut syn::Item) -> &mut Vec<syn::Attribute> {
+    match item {
+        syn::Item::Impl(item) => &mut item.attrs,
+        syn::Item::Macro(item) => &mut item.attrs,
+        _ => unreachable!("the tail is an impl and a macro call"),
+    }
 }

@@ -11,6 +11,7 @@ mod models;
 mod operations;
 mod requests;
 mod syntax;
+mod template;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;

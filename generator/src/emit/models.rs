@@ -77,10 +77,11 @@ pub fn emit_part(api: &Api, module: Module, range: std::ops::Range<usize>) -> sy
         let imports = imports(api, module);
         file = syn::parse2(quote!(#module_doc #imports)).expect("the module preamble parses");
     }
+    let enum_tail = std::cell::OnceCell::new();
     for def in types_of(api, module).skip(range.start).take(range.len()) {
         match def {
             TypeDef::Struct(s) => file.items.push(emit_struct(api, s)),
-            TypeDef::Enum(e) => super::enums::emit(api, e, &mut file.items),
+            TypeDef::Enum(e) => super::enums::emit(api, e, &enum_tail, &mut file.items),
             TypeDef::Union(u) => file.items.extend(syntax::parse_items(emit_union(api, u, &gate(api, &u.name)))),
         }
     }

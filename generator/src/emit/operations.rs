@@ -2,10 +2,12 @@
 //! `operations/<tag>.rs`: per operation of the tag, sans-IO request building and response
 //! decoding, and its `Client` methods.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, Span, TokenStream};
 use quote::quote;
+use syn::{Expr, Lit};
 
-use super::{Paths, borrowed_ty_tokens, docs, ident, module_preamble, requests, ty_tokens};
+use super::template::{self, Fill};
+use super::{Paths, borrowed_ty_tokens, ident, module_preamble, requests, syntax};
 use crate::ir::{Api, Operation, ParamLocation, ResponseBody, Ty};
 
 pub fn emit_index(api: &Api) -> TokenStream {
@@ -70,15 +72,21 @@ pub fn emit_tag(api: &Api, tag: usize) -> syn::File {
     let methods = super::client::methods(api, &operations);
     let mut file: syn::File = syn::parse2(module_doc).expect("a tag's module docs parse");
     file.items.push(methods);
-    let fixed = requests::Fixed::new();
-    file.items.extend(operations.iter().map(|operation| emit_operation(api, operation, &fixed)));
+    let templates = Templates::new();
+    file.items.extend(operations.iter().map(|operation| emit_operation(api, operation, &templates)));
     file
 }
 
-/// The `#[deprecated]` attribute for a deprecated operation, naming the sunset and replacement.
+/// The `#[deprecated]` attribute for a deprecated operation, as tokens.
 pub(crate) fn deprecation(operation: &Operation) -> TokenStream {
+    let attr = deprecation_attr(operation);
+    quote!(#attr)
+}
+
+/// The `#[deprecated]` attribute for a deprecated operation, naming the sunset and replacement.
+pub(crate) fn deprecation_attr(operation: &Operation) -> Option<syn::Attribute> {
     if !operation.deprecated {
-        return quote!();
+        return None;
     }
     let mut note = String::from("Atlas deprecated this operation");
     if let Some(sunset) = &operation.sunset {
@@ -97,18 +105,11 @@ pub(crate) fn deprecation(operation: &Operation) -> TokenStream {
         }
         None => note.push('.'),
     }
-    quote!(#[deprecated(note = #note)])
+    Some(syntax::list_attr("deprecated", quote!(note = #note)))
 }
 
 pub(super) fn has_default(ty: &Ty) -> bool {
     matches!(ty, Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Json | Ty::Vec(_) | Ty::Map(_))
-}
-
-/// A status code as the runtime's decoding helpers take it: the number itself, so any 2xx
-/// the spec declares is matched exactly, named by `http` or not.
-fn status_tokens(status: u16) -> TokenStream {
-    let status = proc_macro2::Literal::u16_unsuffixed(status);
-    quote!(#status)
 }
 
 /// The argument list shared by `request` and the `Client` method (without `base_url`).
@@ -133,33 +134,101 @@ pub(crate) fn arguments(api: &Api, operation: &Operation) -> Vec<TokenStream> {
     arguments
 }
 
-pub(crate) fn success_tokens(api: &Api, operation: &Operation) -> TokenStream {
-    let ty = match &operation.success.body {
-        ResponseBody::Json(ty) => ty_tokens(api, ty, Paths::Qualified),
-        ResponseBody::Bytes => quote!(Vec<u8>),
-        ResponseBody::Empty => return quote!(()),
-    };
-    if operation.success.empty_allowed { quote!(Option<#ty>) } else { ty }
+/// The parts of an operation's module that every operation has in the same shape, parsed once
+/// per file (see `template`) and filled in per operation.
+pub(crate) struct Templates {
+    pub(crate) requests: requests::Fixed,
+    /// `pub mod __module { use ..; INFO; ACCEPT }`.
+    module: syn::Item,
+    /// `CONTENT_TYPE`, for an operation with a body.
+    content_type: syn::Item,
+    /// `request`'s signature, before its arguments.
+    request: syn::ItemFn,
+    /// The call that builds the request: `build_request(http::Method::__http_method, .., __body)`.
+    build: Expr,
+    /// The body `build_request` gets for an operation that has one.
+    json_body: Expr,
+    /// `response`, decoding with `crate::runtime::__decode`; `B` is also `Into<Vec<u8>>` in
+    /// the second (a body returned as bytes is moved out of the response, not copied).
+    response: [syn::Item; 2],
 }
 
-fn emit_operation(api: &Api, operation: &Operation, fixed: &requests::Fixed) -> syn::Item {
-    let module = ident(&operation.fn_name);
-    let module_doc = docs(&format!("`{}`: {}", operation.operation_id, operation.summary));
-    let Operation { operation_id, path, api_version, deprecated, summary, accept, .. } = operation;
-    let method = operation.method.as_str();
-    let sunset = match &operation.sunset {
-        Some(sunset) => quote!(Some(#sunset)),
-        None => quote!(None),
-    };
-    let http_method = ident(method);
+impl Templates {
+    pub(crate) fn new() -> Templates {
+        let response = |bound: TokenStream| {
+            template::parse(quote! {
+                pub fn response<B: #bound>(response: http::Response<B>) -> Result<__Success, crate::Error> {
+                    crate::runtime::__decode(response, __statuses)
+                }
+            })
+        };
+        Templates {
+            requests: requests::Fixed::new(),
+            module: template::parse(quote! {
+                pub mod __module {
+                    use crate::operations::OperationInfo;
 
+                    /// What the spec says about this operation.
+                    pub const INFO: OperationInfo = OperationInfo {
+                        operation_id: __operation_id,
+                        method: __method,
+                        path: __path,
+                        api_version: __api_version,
+                        deprecated: __deprecated,
+                        sunset: __sunset,
+                        summary: __summary,
+                    };
+
+                    #[doc = __accept_doc]
+                    pub const ACCEPT: &str = __accept;
+                }
+            }),
+            content_type: template::parse(quote! {
+                /// The media type of the request body.
+                pub const CONTENT_TYPE: &str = __content_type;
+            }),
+            request: template::parse(quote! {
+                pub fn request(base_url: &str) -> Result<http::Request<Vec<u8>>, crate::Error> {}
+            }),
+            build: template::parse(quote!(crate::runtime::build_request(http::Method::__http_method, &url, ACCEPT, __body))),
+            json_body: template::parse(quote!(Some((CONTENT_TYPE, crate::runtime::json_body(body)?)))),
+            response: [response(quote!(AsRef<[u8]>)), response(quote!(AsRef<[u8]> + Into<Vec<u8>>))],
+        }
+    }
+}
+
+/// The arguments of `request` and the `Client` method (after `base_url` or `&self`), as
+/// [`arguments`] writes them.
+pub(crate) fn fn_args(api: &Api, operation: &Operation) -> impl Iterator<Item = syn::FnArg> {
+    let path = operation.path_params.iter().map(|param| syntax::fn_arg(&param.name, syntax::borrowed_ty(api, &param.ty)));
+    let body = operation.body.as_ref().map(|body| syntax::fn_arg("body", syntax::borrowed_ty(api, &body.ty)));
+    let query = (!operation.query_params.is_empty()).then(|| {
+        let query = syntax::plain(&["crate", "operations", &operation.fn_name, "Query"]);
+        syntax::fn_arg("query", syntax::reference(query))
+    });
+    path.chain(body).chain(query)
+}
+
+/// The type a successful call returns.
+pub(crate) fn success_ty(api: &Api, operation: &Operation) -> syn::Type {
+    let ty = match &operation.success.body {
+        ResponseBody::Json(ty) => syntax::ty(api, ty, Paths::Qualified),
+        ResponseBody::Bytes => syntax::generic(&["Vec"], [syntax::plain(&["u8"])]),
+        ResponseBody::Empty => return syntax::unit(),
+    };
+    if operation.success.empty_allowed { syntax::generic(&["Option"], [ty]) } else { ty }
+}
+
+fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> syn::Item {
+    let Operation { operation_id, path, api_version, summary, accept, .. } = operation;
+    let method = operation.method.as_str();
     let query_struct = (!operation.query_params.is_empty()).then(|| requests::query_struct(api, operation));
 
     // The request's statements: the many that only push a path segment or a query
     // parameter are built as trees (`requests`), the rest parsed from tokens.
-    let mut body = fixed.url();
+    let mut body = templates.requests.url();
     requests::push_path(operation, &mut body);
-    requests::push_query(operation, fixed, &mut body);
+    requests::push_query(operation, &templates.requests, &mut body);
 
     let set_headers: Vec<_> = operation
         .query_params
@@ -181,98 +250,104 @@ fn emit_operation(api: &Api, operation: &Operation, fixed: &requests::Fixed) -> 
             }
         })
         .collect();
-
-    let (content_type_const, body_tokens) = match &operation.body {
-        Some(body) => {
-            let content_type = &body.content_type;
-            (
-                Some(quote! {
-                    /// The media type of the request body.
-                    pub const CONTENT_TYPE: &str = #content_type;
-                }),
-                quote!(Some((CONTENT_TYPE, crate::runtime::json_body(body)?))),
-            )
-        }
-        None => (None, quote!(None)),
+    let mut build = templates.build.clone();
+    let request_body = match operation.body {
+        Some(_) => templates.json_body.clone(),
+        None => Expr::Path(syntax::path_expr(&["None"])),
     };
-
-    let build = if set_headers.is_empty() {
-        quote!(crate::runtime::build_request(http::Method::#http_method, &url, ACCEPT, #body_tokens))
+    template::fill_expr(&mut build, &[("__http_method", Fill::Ident(ident(method))), ("__body", Fill::Expr(request_body))]);
+    if set_headers.is_empty() {
+        body.push(syn::Stmt::Expr(build, None));
     } else {
-        quote! {
-            let mut request = crate::runtime::build_request(http::Method::#http_method, &url, ACCEPT, #body_tokens)?;
+        body.extend(requests::statements(quote! {
+            let mut request = #build?;
             #(#set_headers)*
             Ok(request)
-        }
-    };
-    let arguments = arguments(api, operation);
-    let deprecation = deprecation(operation);
-    let success = success_tokens(api, operation);
-    let statuses = operation.success.statuses.iter().map(|status| status_tokens(*status));
-    let statuses = quote!(&[#(#statuses),*]);
-    let decode = match (&operation.success.body, operation.success.empty_allowed) {
-        (ResponseBody::Json(_), false) => quote!(crate::runtime::decode_json(response, #statuses)),
-        (ResponseBody::Json(_), true) => quote!(crate::runtime::decode_optional_json(response, #statuses)),
-        (ResponseBody::Bytes, _) => quote!(crate::runtime::expect_bytes(response, #statuses)),
-        (ResponseBody::Empty, _) => quote!(crate::runtime::expect_empty(response, #statuses)),
-    };
-    // A body returned as bytes is moved out of the response, not copied.
-    let body_bound = match operation.success.body {
-        ResponseBody::Bytes => quote!(B: AsRef<[u8]> + Into<Vec<u8>>),
-        _ => quote!(B: AsRef<[u8]>),
-    };
-    let request_doc = docs(&format!(
-        "Builds the `{method} {path}` request for `{operation_id}`, against `base_url` (`https://cloud.mongodb.com` for Atlas).\n\nFails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid."
-    ));
-    let success_statuses: Vec<String> = operation.success.statuses.iter().map(u16::to_string).collect();
-    let response_doc = docs(&format!(
-        "Decodes the response to `{operation_id}`: the body of a {}{} or the `Error` the response stands for.",
-        success_statuses.join(" or "),
-        if operation.success.empty_allowed { " (`None` when it has none)" } else { "" }
-    ));
-    let accept_doc = format!(" The media type asked for in `Accept`: resource version {api_version}.");
+        }));
+    }
 
-    let mut module_item: syn::ItemMod = syn::parse2(quote! {
-        #module_doc
-        pub mod #module {
-            use crate::operations::OperationInfo;
-
-            /// What the spec says about this operation.
-            pub const INFO: OperationInfo = OperationInfo {
-                operation_id: #operation_id,
-                method: #method,
-                path: #path,
-                api_version: #api_version,
-                deprecated: #deprecated,
-                sunset: #sunset,
-                summary: #summary,
-            };
-
-            #[doc = #accept_doc]
-            pub const ACCEPT: &str = #accept;
-
-            #content_type_const
-        }
-    })
-    .expect("an operation module's head parses");
-    let mut request: syn::ItemFn = syn::parse2(quote! {
-        #request_doc
-        #deprecation
-        pub fn request(base_url: &str, #(#arguments),*) -> Result<http::Request<Vec<u8>>, crate::Error> {}
-    })
-    .expect("the request signature parses");
-    body.extend(requests::statements(build));
+    let mut request = templates.request.clone();
+    syntax::doc_attrs(
+        &format!(
+            "Builds the `{method} {path}` request for `{operation_id}`, against `base_url` (`https://cloud.mongodb.com` for Atlas).\n\nFails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid."
+        ),
+        &mut request.attrs,
+    );
+    request.attrs.extend(deprecation_attr(operation));
+    request.sig.inputs.extend(fn_args(api, operation));
     request.block.stmts = body;
-    let response: syn::Item = syn::parse2(quote! {
-        #response_doc
-        pub fn response<#body_bound>(response: http::Response<B>) -> Result<#success, crate::Error> {
-            #decode
-        }
-    })
-    .expect("the response function parses");
+
+    let decode = match (&operation.success.body, operation.success.empty_allowed) {
+        (ResponseBody::Json(_), false) => "decode_json",
+        (ResponseBody::Json(_), true) => "decode_optional_json",
+        (ResponseBody::Bytes, _) => "expect_bytes",
+        (ResponseBody::Empty, _) => "expect_empty",
+    };
+    // The numbers themselves, so any 2xx the spec declares is matched exactly, named by `http` or not.
+    let statuses = operation.success.statuses.iter().map(|status| syntax::lit_expr(Lit::new(Literal::u16_unsuffixed(*status))));
+    let statuses = Expr::Reference(syn::ExprReference {
+        attrs: Vec::new(),
+        and_token: Default::default(),
+        mutability: None,
+        expr: Box::new(Expr::Array(syn::ExprArray {
+            attrs: Vec::new(),
+            bracket_token: Default::default(),
+            elems: statuses.collect(),
+        })),
+    });
+    let mut response = templates.response[usize::from(operation.success.body == ResponseBody::Bytes)].clone();
+    template::fill_item(
+        &mut response,
+        &[
+            ("__Success", Fill::Type(success_ty(api, operation))),
+            ("__decode", Fill::Ident(ident(decode))),
+            ("__statuses", Fill::Expr(statuses)),
+        ],
+    );
+    let success_statuses: Vec<String> = operation.success.statuses.iter().map(u16::to_string).collect();
+    let syn::Item::Fn(response_fn) = &mut response else { unreachable!("the response template is a function") };
+    syntax::doc_attrs(
+        &format!(
+            "Decodes the response to `{operation_id}`: the body of a {}{} or the `Error` the response stands for.",
+            success_statuses.join(" or "),
+            if operation.success.empty_allowed { " (`None` when it has none)" } else { "" }
+        ),
+        &mut response_fn.attrs,
+    );
+
+    let sunset = match &operation.sunset {
+        Some(sunset) => syntax::call(&["Some"], [syntax::str_expr(sunset)]),
+        None => Expr::Path(syntax::path_expr(&["None"])),
+    };
+    let mut module = templates.module.clone();
+    template::fill_item(
+        &mut module,
+        &[
+            ("__module", Fill::Ident(ident(&operation.fn_name))),
+            ("__operation_id", Fill::Expr(syntax::str_expr(operation_id))),
+            ("__method", Fill::Expr(syntax::str_expr(method))),
+            ("__path", Fill::Expr(syntax::str_expr(path))),
+            ("__api_version", Fill::Expr(syntax::str_expr(api_version))),
+            ("__deprecated", Fill::Expr(syntax::lit_expr(Lit::Bool(syn::LitBool::new(operation.deprecated, Span::call_site()))))),
+            ("__sunset", Fill::Expr(sunset)),
+            ("__summary", Fill::Expr(syntax::str_expr(summary))),
+            (
+                "__accept_doc",
+                Fill::Expr(syntax::str_expr(&format!(" The media type asked for in `Accept`: resource version {api_version}."))),
+            ),
+            ("__accept", Fill::Expr(syntax::str_expr(accept))),
+        ],
+    );
+    let syn::Item::Mod(module_item) = &mut module else { unreachable!("the module template is a module") };
+    syntax::doc_attrs(&format!("`{}`: {}", operation.operation_id, operation.summary), &mut module_item.attrs);
     let items = &mut module_item.content.as_mut().expect("the module has a body").1;
+    if let Some(body) = &operation.body {
+        let mut content_type = templates.content_type.clone();
+        template::fill_item(&mut content_type, &[("__content_type", Fill::Expr(syntax::str_expr(&body.content_type)))]);
+        items.push(content_type);
+    }
     items.extend(query_struct);
     items.push(syn::Item::Fn(request));
     items.push(response);
-    syn::Item::Mod(module_item)
+    module
 }

@@ -132,6 +132,60 @@ pub(crate) fn ty(api: &Api, ty: &Ty, paths: Paths) -> Type {
     }
 }
 
+/// The type `&ty`.
+pub(crate) fn reference(ty: Type) -> Type {
+    Type::Reference(syn::TypeReference { and_token: Default::default(), lifetime: None, mutability: None, elem: Box::new(ty) })
+}
+
+/// The type `()`.
+pub(crate) fn unit() -> Type {
+    Type::Tuple(syn::TypeTuple { paren_token: Default::default(), elems: Punctuated::new() })
+}
+
+/// The type of an argument passed by reference, as `super::borrowed_ty_tokens` writes it:
+/// `&str` for strings, `&[T]` for lists, `&T` otherwise.
+pub(crate) fn borrowed_ty(api: &Api, ty: &Ty) -> Type {
+    match ty {
+        Ty::String => reference(plain(&["str"])),
+        Ty::Vec(inner) => reference(Type::Slice(syn::TypeSlice {
+            bracket_token: Default::default(),
+            elem: Box::new(self::ty(api, inner, Paths::Qualified)),
+        })),
+        other => reference(self::ty(api, other, Paths::Qualified)),
+    }
+}
+
+/// The function argument `name: ty`.
+pub(crate) fn fn_arg(name: &str, ty: Type) -> syn::FnArg {
+    syn::FnArg::Typed(syn::PatType {
+        attrs: Vec::new(),
+        pat: Box::new(syn::Pat::Ident(syn::PatIdent {
+            attrs: Vec::new(),
+            by_ref: None,
+            mutability: None,
+            ident: ident(name),
+            subpat: None,
+        })),
+        colon_token: Default::default(),
+        ty: Box::new(ty),
+    })
+}
+
+/// A literal expression: `true`, `false`, a number.
+pub(crate) fn lit_expr(lit: Lit) -> Expr {
+    Expr::Lit(ExprLit { attrs: Vec::new(), lit })
+}
+
+/// The call `function(args)`.
+pub(crate) fn call(function: &[&str], args: impl IntoIterator<Item = Expr>) -> Expr {
+    Expr::Call(syn::ExprCall {
+        attrs: Vec::new(),
+        func: Box::new(Expr::Path(path_expr(function))),
+        paren_token: Default::default(),
+        args: args.into_iter().collect(),
+    })
+}
+
 /// Items parsed from `tokens`: for the parts of an item that are few (impl headers, the
 /// macro call), emitted as tokens like everything else.
 pub(crate) fn parse_items(tokens: TokenStream) -> Vec<syn::Item> {
