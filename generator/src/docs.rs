@@ -43,7 +43,10 @@ fn escape_plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_link_text = false;
     let mut rest = text;
-    while let Some(c) = rest.chars().next() {
+    // Text up to the next bracket, angle bracket or possible URL is copied as it is.
+    while let Some(at) = rest.find(['[', ']', '<', '>', 'h']) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
         if (rest.starts_with("https://") || rest.starts_with("http://")) && !preceded_by_link_syntax(&out) {
             let end = rest.find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '"' | '\'')).unwrap_or(rest.len());
             let url = rest[..end].trim_end_matches(['.', ',', ';', ':']);
@@ -53,6 +56,8 @@ fn escape_plain(text: &str) -> String {
             rest = &rest[url.len()..];
             continue;
         }
+        // One of the ASCII characters searched for.
+        let c = char::from(rest.as_bytes()[0]);
         match c {
             // `[text](url)` stays a link; any other bracket is literal text.
             '[' if !in_link_text && link_follows(rest) => {
@@ -69,8 +74,9 @@ fn escape_plain(text: &str) -> String {
             }
             _ => out.push(c),
         }
-        rest = &rest[c.len_utf8()..];
+        rest = &rest[1..];
     }
+    out.push_str(rest);
     out
 }
 

@@ -12,6 +12,7 @@ mod operations;
 mod requests;
 mod syntax;
 mod template;
+mod unions;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;

@@ -1,12 +1,13 @@
 //! `models.rs` and `roles.rs`: one struct per object schema, one enum per distinct value set.
 
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{Paths, doc_literal, docs, gate, gate_attr, ident, module_of, module_preamble, syntax, ty_tokens};
-use crate::ir::{Access, Api, Module, SharedField, Struct, Ty, TypeDef, Union};
+use super::{Paths, doc_literal, gate, gate_attr, ident, module_of, module_preamble, syntax};
+use crate::ir::{Access, Api, Module, Struct, Ty, TypeDef};
 
 /// The whole module: `roles.rs`, or `models.rs` in one piece.
 pub fn emit(api: &Api, module: Module) -> syn::File {
@@ -77,12 +78,14 @@ pub fn emit_part(api: &Api, module: Module, range: std::ops::Range<usize>) -> sy
         let imports = imports(api, module);
         file = syn::parse2(quote!(#module_doc #imports)).expect("the module preamble parses");
     }
-    let enum_tail = std::cell::OnceCell::new();
+    let (enum_tail, union_templates) = (OnceCell::new(), OnceCell::new());
     for def in types_of(api, module).skip(range.start).take(range.len()) {
         match def {
             TypeDef::Struct(s) => file.items.push(emit_struct(api, s)),
             TypeDef::Enum(e) => super::enums::emit(api, e, &enum_tail, &mut file.items),
-            TypeDef::Union(u) => file.items.extend(syntax::parse_items(emit_union(api, u, &gate(api, &u.name)))),
+            TypeDef::Union(u) => {
+                super::unions::emit(api, u, union_templates.get_or_init(super::unions::Templates::new), &mut file.items)
+            }
         }
     }
     file
@@ -195,221 +198,4 @@ fn emit_field(api: &Api, field: &crate::ir::Field) -> syn::Field {
         option(ty)
     };
     syntax::named_field(attrs, &field.name, ty)
-}
-
-fn emit_union(api: &Api, u: &Union, gate: &TokenStream) -> TokenStream {
-    let name = ident(&u.name);
-    let doc = docs(u.doc.as_deref().unwrap_or(&format!("One of the schemas `{}` can be.", u.name)));
-    let catch_all = ident(&u.catch_all);
-    let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.name)).collect();
-    let types: Vec<_> = u.variants.iter().map(|v| ty_tokens(api, &v.ty, Paths::Bare)).collect();
-    // Named variants are boxed: a union of large structs stays small, and may contain itself.
-    let held: Vec<_> = u
-        .variants
-        .iter()
-        .zip(&types)
-        .map(|(v, ty)| if matches!(v.ty, Ty::Named(_)) { quote!(Box<#ty>) } else { quote!(#ty) })
-        .collect();
-    let wrap = |v: &crate::ir::UnionVariant, inner: TokenStream| {
-        if matches!(v.ty, Ty::Named(_)) { quote!(Box::new(#inner)) } else { inner }
-    };
-    let variant_docs = u.variants.iter().map(|v| match v.tags.as_slice() {
-        [] => format!(" A `{}`.", v.name),
-        tags => format!(
-            " Selected when the discriminator is {}.",
-            tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" or ")
-        ),
-    });
-    let (catch_all_held, catch_all_doc, unknown) = match &u.catch_all_struct {
-        Some(unknown) => {
-            let unknown = ident(unknown);
-            (
-                quote!(Box<#unknown>),
-                " A value whose discriminator this crate does not know: the fields every variant has, and the others as JSON.",
-                quote! {
-                    serde_json::from_value::<#unknown>(value)
-                        .map(|inner| #name::#catch_all(Box::new(inner)))
-                        .map_err(serde::de::Error::custom)
-                },
-            )
-        }
-        None => (
-            quote!(serde_json::Value),
-            " A value that matches no variant this crate knows, kept as it was sent.",
-            quote!(Ok(#name::#catch_all(value))),
-        ),
-    };
-    // The wire names of each variant that is a struct, for choosing between untagged variants.
-    let struct_fields: Vec<Option<Vec<String>>> = u
-        .variants
-        .iter()
-        .map(|v| match &v.ty {
-            Ty::Named(name) => match api.types.get(name) {
-                Some(TypeDef::Struct(s)) => Some(s.fields.iter().map(|f| f.wire_name.clone()).collect()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
-    // Untagged variants are tried against the borrowed value: nothing is cloned per attempt.
-    let decode = match &u.discriminator {
-        Some(property) => {
-            let arms = u.variants.iter().zip(&variants).filter(|(v, _)| !v.tags.is_empty()).map(|(v, variant)| {
-                let tags = &v.tags;
-                let held = wrap(v, quote!(inner));
-                quote! {
-                    Some(#(#tags)|*) => serde_json::from_value(value).map(|inner| #name::#variant(#held)),
-                }
-            });
-            quote! {
-                let decoded = match value.get(#property).and_then(serde_json::Value::as_str) {
-                    #(#arms)*
-                    _ => return #unknown,
-                };
-                decoded.map_err(serde::de::Error::custom)
-            }
-        }
-        None if struct_fields.iter().any(Option::is_some) => {
-            // Structs ignore fields they do not know, so several may accept one object: the
-            // variant that knows the most of its keys is the better reading.
-            let attempts =
-                u.variants.iter().zip(&variants).zip(&types).zip(&struct_fields).map(|(((v, variant), ty), fields)| {
-                    let held = wrap(v, quote!(inner));
-                    let fields = fields.clone().unwrap_or_default();
-                    quote! {
-                        if let Ok(inner) = <#ty as serde::Deserialize>::deserialize(&value) {
-                            let known = keys.iter().filter(|key| [#(#fields),*].contains(key)).count();
-                            if best.as_ref().is_none_or(|(score, _)| known > *score) {
-                                best = Some((known, #name::#variant(#held)));
-                            }
-                        }
-                    }
-                });
-            quote! {
-                let keys: Vec<&str> = value.as_object().map(|object| object.keys().map(String::as_str).collect()).unwrap_or_default();
-                let mut best: Option<(usize, #name)> = None;
-                #(#attempts)*
-                match best {
-                    Some((_, variant)) => Ok(variant),
-                    None => #unknown,
-                }
-            }
-        }
-        None => {
-            let attempts = u.variants.iter().zip(&variants).zip(&types).map(|((v, variant), ty)| {
-                let held = wrap(v, quote!(inner));
-                quote! {
-                    if let Ok(inner) = <#ty as serde::Deserialize>::deserialize(&value) {
-                        return Ok(#name::#variant(#held));
-                    }
-                }
-            });
-            quote! {
-                #(#attempts)*
-                #unknown
-            }
-        }
-    };
-    let how = match &u.discriminator {
-        Some(property) if u.catch_all_struct.is_some() => format!(
-            " Decoding picks the variant by the `{property}` property; a value it does not list keeps the fields every variant has."
-        ),
-        Some(property) => {
-            format!(" Decoding picks the variant by the `{property}` property; a value it does not list is kept as JSON.")
-        }
-        None if struct_fields.iter().any(Option::is_some) => " Decoding takes, of the variants that accept the value, the one that knows the most of its fields (the first on a tie); a value none accepts is kept as JSON.".to_owned(),
-        None => " Decoding takes the first variant that accepts the value; a value none accepts is kept as JSON.".to_owned(),
-    };
-    let accessors = (!u.shared.is_empty()).then(|| {
-        let methods = u.shared.iter().map(|field| shared_accessor(api, u, &variants, field));
-        quote! {
-            #gate
-            impl #name {
-                #(#methods)*
-            }
-        }
-    });
-    quote! {
-        #doc
-        #[doc = ""]
-        #[doc = #how]
-        #gate
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #name {
-            #( #[doc = #variant_docs] #variants(#held), )*
-            #[doc = #catch_all_doc]
-            #catch_all(#catch_all_held),
-        }
-
-        #accessors
-
-        #gate
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #( #name::#variants(inner) => serde::Serialize::serialize(inner, serializer), )*
-                    #name::#catch_all(value) => serde::Serialize::serialize(value, serializer),
-                }
-            }
-        }
-
-        #gate
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                #decode
-            }
-        }
-    }
-}
-
-/// A method that reads `field` from whichever variant the union holds. The method returns an
-/// `Option` when some variant may lack the field; a variant that always has it wraps it.
-fn shared_accessor(api: &Api, u: &Union, variants: &[proc_macro2::Ident], field: &SharedField) -> TokenStream {
-    let union = ident(&u.name);
-    let catch_all = ident(&u.catch_all);
-    let method = ident(&field.name);
-    let member = ident(&field.name);
-    let doc = docs(field.doc.as_deref().unwrap_or(&format!("The `{}` every variant has.", field.name)));
-    let ty = ty_tokens(api, &field.ty, Paths::Bare);
-    let by_value = matches!(field.ty, Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64);
-    let borrowed = match &field.ty {
-        _ if by_value => ty.clone(),
-        Ty::String => quote!(&str),
-        Ty::Vec(item) => {
-            let item = ty_tokens(api, item, Paths::Bare);
-            quote!(&[#item])
-        }
-        _ => quote!(&#ty),
-    };
-    // Reads the field held as `Option<T>` (`optional`) or `T`, as the borrowed form.
-    let read = |optional: bool| match (&field.ty, optional) {
-        (_, false) if by_value => quote!(inner.#member),
-        (_, false) => quote!(&inner.#member),
-        (_, true) if by_value => quote!(inner.#member),
-        (Ty::String | Ty::Vec(_), true) => quote!(inner.#member.as_deref()),
-        (_, true) => quote!(inner.#member.as_ref()),
-    };
-    let (ret, arms, catch_all_read) = if field.required {
-        (borrowed, field.optional_in.iter().map(|_| read(false)).collect::<Vec<_>>(), read(false))
-    } else {
-        let arms = field
-            .optional_in
-            .iter()
-            .map(|optional| {
-                let value = read(*optional);
-                if *optional { value } else { quote!(Some(#value)) }
-            })
-            .collect();
-        (quote!(Option<#borrowed>), arms, read(true))
-    };
-    quote! {
-        #doc
-        pub fn #method(&self) -> #ret {
-            match self {
-                #( #union::#variants(inner) => #arms, )*
-                #union::#catch_all(inner) => #catch_all_read,
-            }
-        }
-    }
 }

@@ -7,7 +7,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use syn::{Expr, Stmt};
 
-use super::{Paths, ident, syntax};
+use super::syntax::{self, method_call, variable};
+use super::{Paths, ident};
 use crate::ir::{Api, Operation, ParamLocation, PathSegment, QueryParam, Ty};
 
 /// Statements parsed from `tokens`.
@@ -125,25 +126,9 @@ pub(crate) fn push_query(operation: &Operation, fixed: &Fixed, body: &mut Vec<St
 
 /// `Some(&query.name)` for a required parameter, `query.name.as_ref()` for an optional one.
 fn value(param: &QueryParam) -> Expr {
-    let field = Expr::Field(syn::ExprField {
-        attrs: Vec::new(),
-        base: Box::new(variable("query")),
-        dot_token: Default::default(),
-        member: syn::Member::Named(ident(&param.name)),
-    });
+    let field = syntax::field(variable("query"), &param.name);
     if param.required {
-        let reference = Expr::Reference(syn::ExprReference {
-            attrs: Vec::new(),
-            and_token: Default::default(),
-            mutability: None,
-            expr: Box::new(field),
-        });
-        Expr::Call(syn::ExprCall {
-            attrs: Vec::new(),
-            func: Box::new(variable("Some")),
-            paren_token: Default::default(),
-            args: [reference].into_iter().collect(),
-        })
+        syntax::call(&["Some"], [syntax::reference_expr(field)])
     } else {
         method_call(field, "as_ref", Vec::new())
     }
@@ -153,22 +138,6 @@ fn value(param: &QueryParam) -> Expr {
 pub(crate) fn value_tokens(param: &QueryParam) -> TokenStream {
     let name = ident(&param.name);
     if param.required { quote!(Some(&query.#name)) } else { quote!(query.#name.as_ref()) }
-}
-
-fn variable(name: &str) -> Expr {
-    Expr::Path(syntax::path_expr(&[name]))
-}
-
-fn method_call(receiver: Expr, method: &str, args: Vec<Expr>) -> Expr {
-    Expr::MethodCall(syn::ExprMethodCall {
-        attrs: Vec::new(),
-        receiver: Box::new(receiver),
-        dot_token: Default::default(),
-        method: ident(method),
-        turbofish: None,
-        paren_token: Default::default(),
-        args: args.into_iter().collect(),
-    })
 }
 
 /// `receiver.method(args);`

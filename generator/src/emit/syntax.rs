@@ -147,10 +147,7 @@ pub(crate) fn unit() -> Type {
 pub(crate) fn borrowed_ty(api: &Api, ty: &Ty) -> Type {
     match ty {
         Ty::String => reference(plain(&["str"])),
-        Ty::Vec(inner) => reference(Type::Slice(syn::TypeSlice {
-            bracket_token: Default::default(),
-            elem: Box::new(self::ty(api, inner, Paths::Qualified)),
-        })),
+        Ty::Vec(inner) => reference(slice(self::ty(api, inner, Paths::Qualified))),
         other => reference(self::ty(api, other, Paths::Qualified)),
     }
 }
@@ -186,11 +183,45 @@ pub(crate) fn call(function: &[&str], args: impl IntoIterator<Item = Expr>) -> E
     })
 }
 
-/// Items parsed from `tokens`: for the parts of an item that are few (impl headers, the
-/// macro call), emitted as tokens like everything else.
-pub(crate) fn parse_items(tokens: TokenStream) -> Vec<syn::Item> {
-    match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => file.items,
-        Err(error) => panic!("generator bug: emitted tokens do not parse as Rust items ({error}):\n{tokens}"),
-    }
+/// The type `[ty]`.
+pub(crate) fn slice(ty: Type) -> Type {
+    Type::Slice(syn::TypeSlice { bracket_token: Default::default(), elem: Box::new(ty) })
+}
+
+/// The expression `name`: a variable.
+pub(crate) fn variable(name: &str) -> Expr {
+    Expr::Path(path_expr(&[name]))
+}
+
+/// The expression `base.name`.
+pub(crate) fn field(base: Expr, name: &str) -> Expr {
+    Expr::Field(syn::ExprField {
+        attrs: Vec::new(),
+        base: Box::new(base),
+        dot_token: Default::default(),
+        member: syn::Member::Named(ident(name)),
+    })
+}
+
+/// The expression `&expr`.
+pub(crate) fn reference_expr(expr: Expr) -> Expr {
+    Expr::Reference(syn::ExprReference {
+        attrs: Vec::new(),
+        and_token: Default::default(),
+        mutability: None,
+        expr: Box::new(expr),
+    })
+}
+
+/// The expression `receiver.method(args)`.
+pub(crate) fn method_call(receiver: Expr, method: &str, args: Vec<Expr>) -> Expr {
+    Expr::MethodCall(syn::ExprMethodCall {
+        attrs: Vec::new(),
+        receiver: Box::new(receiver),
+        dot_token: Default::default(),
+        method: ident(method),
+        turbofish: None,
+        paren_token: Default::default(),
+        args: args.into_iter().collect(),
+    })
 }

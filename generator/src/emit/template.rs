@@ -3,8 +3,8 @@
 //!
 //! A template is ordinary Rust tokens with placeholders: identifiers that start with two
 //! underscores (`__name`). [`fill`] clones nothing; it replaces, in a tree the caller has
-//! cloned, each placeholder identifier, each placeholder expression (a path that is just the
-//! placeholder) and each placeholder type with its value. What comes out is the tree that
+//! cloned, each placeholder identifier, each placeholder expression or type (a path that is
+//! just the placeholder) and each placeholder pattern (a binding of it) with its value. What comes out is the tree that
 //! parsing the filled-in tokens would give, so prettyplease prints it the same, byte for byte.
 
 use proc_macro2::{Ident, TokenStream};
@@ -16,6 +16,7 @@ pub(crate) enum Fill {
     Ident(Ident),
     Expr(Expr),
     Type(Type),
+    Pat(syn::Pat),
 }
 
 /// Parses a template: generator code, so a template that does not parse is a bug.
@@ -39,6 +40,11 @@ pub(crate) fn fill_impl_item(item: &mut syn::ImplItem, fills: &[(&str, Fill)]) {
 /// Fills the placeholders of an expression.
 pub(crate) fn fill_expr(expr: &mut Expr, fills: &[(&str, Fill)]) {
     Filler { fills }.visit_expr_mut(expr);
+}
+
+/// The visitor that fills `fills` into whatever tree it visits.
+pub(crate) fn filler<'a>(fills: &'a [(&'a str, Fill)]) -> impl VisitMut + 'a {
+    Filler { fills }
 }
 
 struct Filler<'a> {
@@ -78,6 +84,16 @@ impl VisitMut for Filler<'_> {
             }
         }
         syn::visit_mut::visit_type_mut(self, ty);
+    }
+
+    fn visit_pat_mut(&mut self, pat: &mut syn::Pat) {
+        if let syn::Pat::Ident(binding) = pat {
+            if let Some(Fill::Pat(value)) = self.find(&binding.ident) {
+                *pat = value.clone();
+                return;
+            }
+        }
+        syn::visit_mut::visit_pat_mut(self, pat);
     }
 
     fn visit_ident_mut(&mut self, ident: &mut Ident) {

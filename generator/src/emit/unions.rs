@@ -1,0 +1,411 @@
+//! The unions of `models.rs` (`oneOf`/`anyOf` schemas): the enum, a variant per schema and
+//! the catch-all; a method per field every variant shares; `Serialize` and `Deserialize`.
+//!
+//! The enum is built as a syntax tree; the rest is filled into templates parsed once per file
+//! (see `template`), with each per-variant part (a match arm, a decoding attempt) cloned from
+//! the template's one instance of it.
+
+use proc_macro2::Literal;
+use quote::quote;
+use syn::{Arm, Expr, ImplItem, Item, Stmt};
+
+use super::syntax::{self, call, field, method_call, reference, reference_expr, variable};
+use super::template::{self, Fill, fill_expr, fill_impl_item, fill_item};
+use super::{Paths, gate_attr, ident};
+use crate::ir::{Api, SharedField, Ty, TypeDef, Union, UnionVariant};
+
+/// The parts of a union's items that do not depend on the union, parsed once per file.
+pub(super) struct Templates {
+    /// `impl Serialize`: its match has the arm for a variant (`__Variant`) and the catch-all's.
+    serialize: Item,
+    /// `impl Deserialize`, up to reading the value; the decoding statements follow.
+    deserialize: Item,
+    /// Decoding by the discriminator: the match's first arm is the one for a variant.
+    by_tag: Vec<Stmt>,
+    /// Decoding untagged variants by the most known fields: the third statement is the attempt
+    /// for a variant.
+    scored: Vec<Stmt>,
+    /// Decoding untagged variants, the first that accepts: the attempt for a variant, then
+    /// the fallback.
+    first: Vec<Stmt>,
+    /// What a value no variant takes becomes: the catch-all's struct, or the JSON value.
+    unknown_struct: Expr,
+    unknown_json: Expr,
+    /// `impl __Name {}`, for the accessors.
+    accessors: Item,
+    /// An accessor: its match has the arm for a variant and the catch-all's.
+    accessor: ImplItem,
+}
+
+impl Templates {
+    pub(super) fn new() -> Templates {
+        Templates {
+            serialize: template::parse(quote! {
+                impl serde::Serialize for __Name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        match self {
+                            __Name::__Variant(inner) => serde::Serialize::serialize(inner, serializer),
+                            __Name::__CatchAll(value) => serde::Serialize::serialize(value, serializer),
+                        }
+                    }
+                }
+            }),
+            deserialize: template::parse(quote! {
+                impl<'de> serde::Deserialize<'de> for __Name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                    }
+                }
+            }),
+            by_tag: super::requests::statements(quote! {
+                let decoded = match value.get(__property).and_then(serde_json::Value::as_str) {
+                    Some(__tags) => serde_json::from_value(value).map(|inner| __Name::__Variant(__held)),
+                    _ => return __unknown,
+                };
+                decoded.map_err(serde::de::Error::custom)
+            }),
+            scored: super::requests::statements(quote! {
+                let keys: Vec<&str> = value.as_object().map(|object| object.keys().map(String::as_str).collect()).unwrap_or_default();
+                let mut best: Option<(usize, __Name)> = None;
+                if let Ok(inner) = <__Ty as serde::Deserialize>::deserialize(&value) {
+                    let known = keys.iter().filter(|key| __fields.contains(key)).count();
+                    if best.as_ref().is_none_or(|(score, _)| known > *score) {
+                        best = Some((known, __Name::__Variant(__held)));
+                    }
+                }
+                match best {
+                    Some((_, variant)) => Ok(variant),
+                    None => __unknown,
+                }
+            }),
+            first: super::requests::statements(quote! {
+                if let Ok(inner) = <__Ty as serde::Deserialize>::deserialize(&value) {
+                    return Ok(__Name::__Variant(__held));
+                }
+                __unknown
+            }),
+            unknown_struct: template::parse(quote! {
+                serde_json::from_value::<__Unknown>(value)
+                    .map(|inner| __Name::__CatchAll(Box::new(inner)))
+                    .map_err(serde::de::Error::custom)
+            }),
+            unknown_json: template::parse(quote!(Ok(__Name::__CatchAll(value)))),
+            accessors: template::parse(quote!(impl __Name {})),
+            accessor: template::parse(quote! {
+                pub fn __method(&self) -> __Ret {
+                    match self {
+                        __Name::__Variant(inner) => __read,
+                        __Name::__CatchAll(inner) => __read,
+                    }
+                }
+            }),
+        }
+    }
+}
+
+/// The union's items: the enum, the accessors (when it has shared fields), `Serialize` and
+/// `Deserialize`, each under the union's `#[cfg]` gate.
+pub(super) fn emit(api: &Api, u: &Union, templates: &Templates, items: &mut Vec<Item>) {
+    let gate = gate_attr(api, &u.name);
+    let name_fills = || [("__Name", Fill::Ident(ident(&u.name))), ("__CatchAll", Fill::Ident(ident(&u.catch_all)))];
+    items.push(enum_item(api, u, gate.clone()));
+
+    if !u.shared.is_empty() {
+        let mut accessors = templates.accessors.clone();
+        fill_item(&mut accessors, &name_fills());
+        let Item::Impl(block) = &mut accessors else { unreachable!("the accessors' template is an impl") };
+        block.attrs.extend(gate.clone());
+        block.items = u.shared.iter().map(|field| accessor(api, u, templates, field)).collect();
+        items.push(accessors);
+    }
+
+    let mut serialize = templates.serialize.clone();
+    fill_item(&mut serialize, &name_fills());
+    let arms = first_match_arms(&mut serialize);
+    let arm = arms.remove(0);
+    let variant_arms: Vec<Arm> =
+        u.variants.iter().map(|v| filled_arm(&arm, &[("__Variant", Fill::Ident(ident(&v.name)))])).collect();
+    arms.splice(0..0, variant_arms);
+    with_gate(&mut serialize, gate.clone());
+    items.push(serialize);
+
+    let mut deserialize = templates.deserialize.clone();
+    let mut decode = decode(api, u, templates);
+    fill_statements(&mut decode, &name_fills());
+    fill_item(&mut deserialize, &name_fills());
+    let Item::Impl(block) = &mut deserialize else { unreachable!("the Deserialize template is an impl") };
+    let Some(ImplItem::Fn(function)) = block.items.first_mut() else { unreachable!("the impl holds `deserialize`") };
+    function.block.stmts.extend(decode);
+    with_gate(&mut deserialize, gate);
+    items.push(deserialize);
+}
+
+/// `pub enum`: the union's docs and how it decodes, a variant per schema and the catch-all.
+fn enum_item(api: &Api, u: &Union, gate: Option<syn::Attribute>) -> Item {
+    let mut attrs = Vec::new();
+    syntax::doc_attrs(u.doc.as_deref().unwrap_or(&format!("One of the schemas `{}` can be.", u.name)), &mut attrs);
+    attrs.push(syntax::doc_attr(Literal::string("")));
+    attrs.push(syntax::doc_attr(Literal::string(&how(api, u))));
+    attrs.extend(gate);
+    attrs.push(syntax::list_attr("derive", quote!(Debug, Clone, PartialEq)));
+    let variant = |doc: &str, name: &str, held: syn::Type| syn::Variant {
+        attrs: vec![syntax::doc_attr(Literal::string(doc))],
+        ident: ident(name),
+        fields: syntax::tuple_fields(held),
+        discriminant: None,
+    };
+    let mut variants: syn::punctuated::Punctuated<syn::Variant, syn::Token![,]> = u
+        .variants
+        .iter()
+        .map(|v| {
+            let doc = match v.tags.as_slice() {
+                [] => format!(" A `{}`.", v.name),
+                tags => format!(
+                    " Selected when the discriminator is {}.",
+                    tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" or ")
+                ),
+            };
+            // Named variants are boxed: a union of large structs stays small, and may contain itself.
+            let ty = syntax::ty(api, &v.ty, Paths::Bare);
+            let held = if matches!(v.ty, Ty::Named(_)) { syntax::generic(&["Box"], [ty]) } else { ty };
+            variant(&doc, &v.name, held)
+        })
+        .collect();
+    variants.push(match &u.catch_all_struct {
+        Some(unknown) => variant(
+            " A value whose discriminator this crate does not know: the fields every variant has, and the others as JSON.",
+            &u.catch_all,
+            syntax::generic(&["Box"], [syntax::plain(&[unknown])]),
+        ),
+        None => variant(
+            " A value that matches no variant this crate knows, kept as it was sent.",
+            &u.catch_all,
+            syntax::plain(&["serde_json", "Value"]),
+        ),
+    });
+    Item::Enum(syn::ItemEnum {
+        attrs,
+        vis: syn::Visibility::Public(Default::default()),
+        enum_token: Default::default(),
+        ident: ident(&u.name),
+        generics: Default::default(),
+        brace_token: Default::default(),
+        variants,
+    })
+}
+
+/// The wire names of each variant that is a struct, for choosing between untagged variants.
+fn struct_fields(api: &Api, u: &Union) -> Vec<Option<Vec<String>>> {
+    u.variants
+        .iter()
+        .map(|v| match &v.ty {
+            Ty::Named(name) => match api.types.get(name) {
+                Some(TypeDef::Struct(s)) => Some(s.fields.iter().map(|f| f.wire_name.clone()).collect()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// The doc line on how decoding picks the variant.
+fn how(api: &Api, u: &Union) -> String {
+    match &u.discriminator {
+        Some(property) if u.catch_all_struct.is_some() => format!(
+            " Decoding picks the variant by the `{property}` property; a value it does not list keeps the fields every variant has."
+        ),
+        Some(property) => {
+            format!(" Decoding picks the variant by the `{property}` property; a value it does not list is kept as JSON.")
+        }
+        None if struct_fields(api, u).iter().any(Option::is_some) => " Decoding takes, of the variants that accept the value, the one that knows the most of its fields (the first on a tie); a value none accepts is kept as JSON.".to_owned(),
+        None => " Decoding takes the first variant that accepts the value; a value none accepts is kept as JSON.".to_owned(),
+    }
+}
+
+/// The statements of `deserialize` after the value is read, with `__Name` and `__CatchAll`
+/// still to fill. Untagged variants are tried against the borrowed value: nothing is cloned
+/// per attempt.
+fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
+    let unknown = match &u.catch_all_struct {
+        Some(unknown) => {
+            let mut expr = templates.unknown_struct.clone();
+            fill_expr(&mut expr, &[("__Unknown", Fill::Ident(ident(unknown)))]);
+            expr
+        }
+        None => templates.unknown_json.clone(),
+    };
+    // What a variant holds: `Box::new(inner)` for a named type, else `inner`.
+    let held = |v: &UnionVariant| {
+        if matches!(v.ty, Ty::Named(_)) { call(&["Box", "new"], [variable("inner")]) } else { variable("inner") }
+    };
+    let struct_fields = struct_fields(api, u);
+    let mut statements = match &u.discriminator {
+        Some(property) => {
+            let mut statements = templates.by_tag.clone();
+            let Some(Stmt::Local(decoded)) = statements.first_mut() else { unreachable!("the template starts with `let`") };
+            let init = decoded.init.as_mut().expect("`decoded` has a value");
+            let Expr::Match(by_tag) = &mut *init.expr else { unreachable!("`decoded` is a match") };
+            let arm = by_tag.arms.remove(0);
+            let arms: Vec<Arm> = u
+                .variants
+                .iter()
+                .filter(|v| !v.tags.is_empty())
+                .map(|v| {
+                    let mut tags: Vec<syn::Pat> = v
+                        .tags
+                        .iter()
+                        .map(|tag| syn::Pat::Lit(syn::ExprLit { attrs: Vec::new(), lit: syn::Lit::new(Literal::string(tag)) }))
+                        .collect();
+                    let tags = if tags.len() == 1 {
+                        tags.remove(0)
+                    } else {
+                        syn::Pat::Or(syn::PatOr { attrs: Vec::new(), leading_vert: None, cases: tags.into_iter().collect() })
+                    };
+                    filled_arm(
+                        &arm,
+                        &[
+                            ("__tags", Fill::Pat(tags)),
+                            ("__Variant", Fill::Ident(ident(&v.name))),
+                            ("__held", Fill::Expr(held(v))),
+                        ],
+                    )
+                })
+                .collect();
+            by_tag.arms.splice(0..0, arms);
+            fill_statements(&mut statements, &[("__property", Fill::Expr(syntax::str_expr(property)))]);
+            statements
+        }
+        None => {
+            let scored = struct_fields.iter().any(Option::is_some);
+            // Structs ignore fields they do not know, so several may accept one object: the
+            // variant that knows the most of its keys is the better reading.
+            let (mut statements, at) = if scored { (templates.scored.clone(), 2) } else { (templates.first.clone(), 0) };
+            let attempt = statements.remove(at);
+            let attempts: Vec<Stmt> = u
+                .variants
+                .iter()
+                .zip(&struct_fields)
+                .map(|(v, fields)| {
+                    let fields = fields.iter().flatten().map(|field| syntax::str_expr(field));
+                    let fields = Expr::Array(syn::ExprArray {
+                        attrs: Vec::new(),
+                        bracket_token: Default::default(),
+                        elems: fields.collect(),
+                    });
+                    let mut attempt = attempt.clone();
+                    fill_statements(
+                        std::slice::from_mut(&mut attempt),
+                        &[
+                            ("__Ty", Fill::Type(syntax::ty(api, &v.ty, Paths::Bare))),
+                            ("__Variant", Fill::Ident(ident(&v.name))),
+                            ("__held", Fill::Expr(held(v))),
+                            ("__fields", Fill::Expr(fields)),
+                        ],
+                    );
+                    attempt
+                })
+                .collect();
+            statements.splice(at..at, attempts);
+            statements
+        }
+    };
+    fill_statements(&mut statements, &[("__unknown", Fill::Expr(unknown))]);
+    statements
+}
+
+/// A method that reads `field` from whichever variant the union holds. The method returns an
+/// `Option` when some variant may lack the field; a variant that always has it wraps it.
+fn accessor(api: &Api, u: &Union, templates: &Templates, field: &SharedField) -> ImplItem {
+    let ty = syntax::ty(api, &field.ty, Paths::Bare);
+    let by_value = matches!(field.ty, Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64);
+    let borrowed = match &field.ty {
+        _ if by_value => ty,
+        Ty::String => reference(syntax::plain(&["str"])),
+        Ty::Vec(item) => reference(syntax::slice(syntax::ty(api, item, Paths::Bare))),
+        _ => reference(ty),
+    };
+    // Reads the field held as `Option<T>` (`optional`) or `T`, as the borrowed form.
+    let read = |optional: bool| {
+        let member = field_of_inner(&field.name);
+        match (&field.ty, optional) {
+            _ if by_value => member,
+            (_, false) => reference_expr(member),
+            (Ty::String | Ty::Vec(_), true) => method_call(member, "as_deref", Vec::new()),
+            (_, true) => method_call(member, "as_ref", Vec::new()),
+        }
+    };
+    let (ret, arms, catch_all_read) = if field.required {
+        (borrowed, field.optional_in.iter().map(|_| read(false)).collect::<Vec<_>>(), read(false))
+    } else {
+        let arms = field
+            .optional_in
+            .iter()
+            .map(|optional| {
+                let value = read(*optional);
+                if *optional { value } else { call(&["Some"], [value]) }
+            })
+            .collect();
+        (syntax::generic(&["Option"], [borrowed]), arms, read(true))
+    };
+    let mut method = templates.accessor.clone();
+    fill_impl_item(
+        &mut method,
+        &[
+            ("__method", Fill::Ident(ident(&field.name))),
+            ("__Ret", Fill::Type(ret)),
+            ("__Name", Fill::Ident(ident(&u.name))),
+            ("__CatchAll", Fill::Ident(ident(&u.catch_all))),
+        ],
+    );
+    let ImplItem::Fn(function) = &mut method else { unreachable!("the accessor template is a method") };
+    syntax::doc_attrs(field.doc.as_deref().unwrap_or(&format!("The `{}` every variant has.", field.name)), &mut function.attrs);
+    let Some(Stmt::Expr(Expr::Match(by_variant), None)) = function.block.stmts.first_mut() else {
+        unreachable!("an accessor is one match")
+    };
+    let arm = by_variant.arms.remove(0);
+    let catch_all = by_variant.arms.first_mut().expect("the catch-all's arm");
+    *catch_all = filled_arm(catch_all, &[("__read", Fill::Expr(catch_all_read))]);
+    let variant_arms: Vec<Arm> = u
+        .variants
+        .iter()
+        .zip(arms)
+        .map(|(v, read)| filled_arm(&arm, &[("__Variant", Fill::Ident(ident(&v.name))), ("__read", Fill::Expr(read))]))
+        .collect();
+    by_variant.arms.splice(0..0, variant_arms);
+    method
+}
+
+/// `inner.<name>`.
+fn field_of_inner(name: &str) -> Expr {
+    field(variable("inner"), name)
+}
+
+/// A copy of `arm` with its placeholders filled.
+fn filled_arm(arm: &Arm, fills: &[(&str, Fill)]) -> Arm {
+    let mut arm = arm.clone();
+    syn::visit_mut::VisitMut::visit_arm_mut(&mut template::filler(fills), &mut arm);
+    arm
+}
+
+fn fill_statements(statements: &mut [Stmt], fills: &[(&str, Fill)]) {
+    let mut filler = template::filler(fills);
+    for statement in statements {
+        syn::visit_mut::VisitMut::visit_stmt_mut(&mut filler, statement);
+    }
+}
+
+/// The arms of the match that is the first statement of the impl's first method.
+fn first_match_arms(item: &mut Item) -> &mut Vec<Arm> {
+    let Item::Impl(block) = item else { unreachable!("the template is an impl") };
+    let Some(ImplItem::Fn(function)) = block.items.first_mut() else { unreachable!("the impl holds a method") };
+    let Some(Stmt::Expr(Expr::Match(by_variant), None)) = function.block.stmts.first_mut() else {
+        unreachable!("the method is one match")
+    };
+    &mut by_variant.arms
+}
+
+fn with_gate(item: &mut Item, gate: Option<syn::Attribute>) {
+    if let Item::Impl(block) = item {
+        block.attrs.splice(0..0, gate);
+    }
+}
