@@ -71,6 +71,14 @@ fn separate_items(text: &str) -> String {
 /// Whether a blank line goes between `line` and the `next` one; `in_inner_attribute` carries
 /// whether `line` is inside an inner attribute spread over several lines.
 fn blank_after(line: &str, next: &str, in_inner_attribute: &mut bool) -> bool {
+    // Most lines can start none of the cases below: only a line that ends in `;` or `}`, or
+    // that is (or is inside) module docs or an inner attribute, can.
+    if !*in_inner_attribute && !line.ends_with([';', '}']) {
+        let start = line.trim_start();
+        if !start.starts_with("//!") && !start.starts_with("#![") {
+            return false;
+        }
+    }
     let indent = line.len() - line.trim_start().len();
     let next_indent = next.len() - next.trim_start().len();
     let (line, next) = (line.trim_start(), next.trim_start());

@@ -11,23 +11,30 @@ use crate::ir::{Api, Operation, Paging, Ty};
 
 /// The `impl Client` block with one async method per operation (named after its
 /// `operationId`), and a stream method for each paginated one. Each method's docs and body are
-/// built from templates parsed once per file (see `template`); the stream methods, which
+/// built from templates parsed once per thread (see `template`); the stream methods, which
 /// are few, are parsed from tokens.
 pub fn methods(api: &Api, operations: &[&Operation]) -> syn::Item {
-    let mut block: syn::ItemImpl = syn::parse2(quote!(impl crate::Client {})).expect("an impl block parses");
-    let template = MethodTemplate {
+    TEMPLATE.with(|template| {
+        let mut block = template.block.clone();
+        for operation in operations {
+            block.items.push(emit_method(api, operation, template));
+            if let Some(paging) = &operation.paging {
+                block.items.push(parse_impl_item(emit_stream(api, operation, paging)));
+            }
+        }
+        syn::Item::Impl(block)
+    })
+}
+
+thread_local! {
+    /// Parsed once per thread (syntax trees cannot cross threads).
+    static TEMPLATE: MethodTemplate = MethodTemplate {
+        block: template::parse(quote!(impl crate::Client {})),
         signature: template::parse(quote! {
             pub async fn __name(&self) -> Result<__Success, crate::Error> {}
         }),
         body: body_template(),
     };
-    for operation in operations {
-        block.items.push(emit_method(api, operation, &template));
-        if let Some(paging) = &operation.paging {
-            block.items.push(parse_impl_item(emit_stream(api, operation, paging)));
-        }
-    }
-    syn::Item::Impl(block)
 }
 
 fn parse_impl_item(tokens: TokenStream) -> syn::ImplItem {
@@ -68,9 +75,10 @@ fn body_template() -> Vec<syn::Stmt> {
     })
 }
 
-/// A method's signature (`__name`, returning `__Success`, before its arguments) and body,
-/// parsed once per file.
+/// The `impl` block, and a method's signature (`__name`, returning `__Success`, before its
+/// arguments) and body.
 struct MethodTemplate {
+    block: syn::ItemImpl,
     signature: syn::ImplItem,
     body: Vec<syn::Stmt>,
 }

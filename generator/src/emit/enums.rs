@@ -2,8 +2,6 @@
 //! `KNOWN` and `as_str` (built as syntax trees: some Atlas enums have a thousand values), and
 //! the runtime's `wire_enum!` for `Display`, `FromStr` and serde.
 
-use std::cell::OnceCell;
-
 use proc_macro2::Literal;
 use quote::quote;
 
@@ -13,10 +11,7 @@ use crate::ir::{Api, Enum};
 
 /// A string enum: the enum (a variant per value, and the catch-all) and `KNOWN` and `as_str`
 /// built as syntax trees, then the runtime's `wire_enum!` for the conversions.
-///
-/// `template` holds the impl and the macro call once parsed ([`tail_template`]), for the
-/// enums of one file.
-pub(super) fn emit(api: &Api, e: &Enum, template: &OnceCell<Vec<syn::Item>>, items: &mut Vec<syn::Item>) {
+pub(super) fn emit(api: &Api, e: &Enum, items: &mut Vec<syn::Item>) {
     let mut attrs = Vec::new();
     syntax::doc_attrs(e.doc.as_deref().unwrap_or(&format!("The values of `{}`.", e.name)), &mut attrs);
     attrs.extend(gate_attr(api, &e.name));
@@ -46,7 +41,7 @@ pub(super) fn emit(api: &Api, e: &Enum, template: &OnceCell<Vec<syn::Item>>, ite
 
     let (name, catch_all) = (ident(&e.name), ident(&e.catch_all));
     let fills = [("__Name", Fill::Ident(name.clone())), ("__CatchAll", Fill::Ident(catch_all.clone()))];
-    let mut tail = template.get_or_init(tail_template).clone();
+    let mut tail = TAIL.with(Vec::clone);
     for item in &mut tail {
         fill_item(item, &fills);
         item_attrs(item).splice(0..0, gate_attr(api, &e.name));
@@ -80,6 +75,11 @@ pub(super) fn emit(api: &Api, e: &Enum, template: &OnceCell<Vec<syn::Item>>, ite
         }
     }
     items.extend(tail);
+}
+
+thread_local! {
+    /// The tail's template, parsed once per thread (syntax trees cannot cross threads).
+    static TAIL: Vec<syn::Item> = tail_template();
 }
 
 /// The impl with `KNOWN` empty and only the catch-all's arm, and the macro call, for an enum

@@ -1,6 +1,5 @@
 //! `models.rs` and `roles.rs`: one struct per object schema, one enum per distinct value set.
 
-use std::cell::OnceCell;
 use std::collections::BTreeSet;
 
 use proc_macro2::{Literal, TokenStream};
@@ -78,14 +77,11 @@ pub fn emit_part(api: &Api, module: Module, range: std::ops::Range<usize>) -> sy
         let imports = imports(api, module);
         file = syn::parse2(quote!(#module_doc #imports)).expect("the module preamble parses");
     }
-    let (enum_tail, union_templates) = (OnceCell::new(), OnceCell::new());
     for def in types_of(api, module).skip(range.start).take(range.len()) {
         match def {
             TypeDef::Struct(s) => file.items.push(emit_struct(api, s)),
-            TypeDef::Enum(e) => super::enums::emit(api, e, &enum_tail, &mut file.items),
-            TypeDef::Union(u) => {
-                super::unions::emit(api, u, union_templates.get_or_init(super::unions::Templates::new), &mut file.items)
-            }
+            TypeDef::Enum(e) => super::enums::emit(api, e, &mut file.items),
+            TypeDef::Union(u) => super::unions::emit(api, u, &mut file.items),
         }
     }
     file

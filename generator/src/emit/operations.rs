@@ -72,9 +72,13 @@ pub fn emit_tag(api: &Api, tag: usize) -> syn::File {
     let methods = super::client::methods(api, &operations);
     let mut file: syn::File = syn::parse2(module_doc).expect("a tag's module docs parse");
     file.items.push(methods);
-    let templates = Templates::new();
-    file.items.extend(operations.iter().map(|operation| emit_operation(api, operation, &templates)));
+    TEMPLATES.with(|templates| file.items.extend(operations.iter().map(|operation| emit_operation(api, operation, templates))));
     file
+}
+
+thread_local! {
+    /// Parsed once per thread (syntax trees cannot cross threads).
+    static TEMPLATES: Templates = Templates::new();
 }
 
 /// The `#[deprecated]` attribute for a deprecated operation, as tokens.
@@ -135,9 +139,9 @@ pub(crate) fn arguments(api: &Api, operation: &Operation) -> Vec<TokenStream> {
 }
 
 /// The parts of an operation's module that every operation has in the same shape, parsed once
-/// per file (see `template`) and filled in per operation.
-pub(crate) struct Templates {
-    pub(crate) requests: requests::Fixed,
+/// per thread (see `template`) and filled in per operation.
+struct Templates {
+    requests: requests::Fixed,
     /// `pub mod __module { use ..; INFO; ACCEPT }`.
     module: syn::Item,
     /// `CONTENT_TYPE`, for an operation with a body.
@@ -154,7 +158,7 @@ pub(crate) struct Templates {
 }
 
 impl Templates {
-    pub(crate) fn new() -> Templates {
+    fn new() -> Templates {
         let response = |bound: TokenStream| {
             template::parse(quote! {
                 pub fn response<B: #bound>(response: http::Response<B>) -> Result<__Success, crate::Error> {

@@ -1,8 +1,8 @@
 //! The unions of `models.rs` (`oneOf`/`anyOf` schemas): the enum, a variant per schema and
 //! the catch-all; a method per field every variant shares; `Serialize` and `Deserialize`.
 //!
-//! The enum is built as a syntax tree; the rest is filled into templates parsed once per file
-//! (see `template`), with each per-variant part (a match arm, a decoding attempt) cloned from
+//! The enum is built as a syntax tree; the rest is filled into templates parsed once per
+//! thread (see `template`), with each per-variant part (a match arm, a decoding attempt) cloned from
 //! the template's one instance of it.
 
 use proc_macro2::Literal;
@@ -14,8 +14,8 @@ use super::template::{self, Fill, fill_expr, fill_impl_item, fill_item};
 use super::{Paths, gate_attr, ident};
 use crate::ir::{Api, SharedField, Ty, TypeDef, Union, UnionVariant};
 
-/// The parts of a union's items that do not depend on the union, parsed once per file.
-pub(super) struct Templates {
+/// The parts of a union's items that do not depend on the union.
+struct Templates {
     /// `impl Serialize`: its match has the arm for a variant (`__Variant`) and the catch-all's.
     serialize: Item,
     /// `impl Deserialize`, up to reading the value; the decoding statements follow.
@@ -38,7 +38,7 @@ pub(super) struct Templates {
 }
 
 impl Templates {
-    pub(super) fn new() -> Templates {
+    fn new() -> Templates {
         Templates {
             serialize: template::parse(quote! {
                 impl serde::Serialize for __Name {
@@ -105,7 +105,16 @@ impl Templates {
 
 /// The union's items: the enum, the accessors (when it has shared fields), `Serialize` and
 /// `Deserialize`, each under the union's `#[cfg]` gate.
-pub(super) fn emit(api: &Api, u: &Union, templates: &Templates, items: &mut Vec<Item>) {
+pub(super) fn emit(api: &Api, u: &Union, items: &mut Vec<Item>) {
+    TEMPLATES.with(|templates| emit_with(api, u, templates, items));
+}
+
+thread_local! {
+    /// Parsed once per thread (syntax trees cannot cross threads).
+    static TEMPLATES: Templates = Templates::new();
+}
+
+fn emit_with(api: &Api, u: &Union, templates: &Templates, items: &mut Vec<Item>) {
     let gate = gate_attr(api, &u.name);
     let name_fills = || [("__Name", Fill::Ident(ident(&u.name))), ("__CatchAll", Fill::Ident(ident(&u.catch_all)))];
     items.push(enum_item(api, u, gate.clone()));
