@@ -1,12 +1,14 @@
 //! `Client` methods, one async method per operation over its sans-IO functions, emitted into
 //! each tag's module.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, Span};
 use quote::quote;
+use syn::Expr;
 
-use super::operations::{arguments, deprecation, deprecation_attr, fn_args, success_ty};
+use super::operations::{deprecation_attr, fn_args, success_ty};
+use super::syntax::{call, field, method_call, variable};
 use super::template::{self, Fill, fill_impl_item};
-use super::{Paths, authored_docs, doc_literal, ident, syntax, ty_tokens};
+use super::{Paths, doc_literal, ident, syntax};
 use crate::ir::{Api, Operation, Paging, Ty};
 
 /// The `impl Client` block with one async method per operation (named after its
@@ -19,7 +21,7 @@ pub fn methods(api: &Api, operations: &[&Operation]) -> syn::Item {
         for operation in operations {
             block.items.push(emit_method(api, operation, template));
             if let Some(paging) = &operation.paging {
-                block.items.push(parse_impl_item(emit_stream(api, operation, paging)));
+                block.items.push(emit_stream(api, operation, paging, &template.stream));
             }
         }
         syn::Item::Impl(block)
@@ -34,14 +36,8 @@ thread_local! {
             pub async fn __name(&self) -> Result<__Success, crate::Error> {}
         }),
         body: body_template(),
+        stream: stream_template(),
     };
-}
-
-fn parse_impl_item(tokens: TokenStream) -> syn::ImplItem {
-    match syn::parse2(tokens.clone()) {
-        Ok(item) => item,
-        Err(error) => panic!("generator bug: an emitted method does not parse ({error}):\n{tokens}"),
-    }
 }
 
 /// The docs of an operation's method: its summary and description, then what it sends.
@@ -79,6 +75,7 @@ fn body_template() -> Vec<syn::Stmt> {
 /// arguments) and body.
 struct MethodTemplate {
     block: syn::ItemImpl,
+    stream: StreamTemplate,
     signature: syn::ImplItem,
     body: Vec<syn::Stmt>,
 }
@@ -121,98 +118,141 @@ fn emit_method(api: &Api, operation: &Operation, template: &MethodTemplate) -> s
     syn::ImplItem::Fn(method)
 }
 
+/// The parts of a stream method: the method itself, with placeholders for its arguments, the
+/// statements that copy them, the query's defaults and what a page says; and those statements.
+struct StreamTemplate {
+    method: syn::ImplItem,
+    /// `let __name: String = __name.to_owned();`, `let __name = __name.clone();`
+    owned_string: syn::Stmt,
+    cloned: syn::Stmt,
+    /// `if query.__field.is_none() { query.__field = Some(__value); }`
+    default: syn::Stmt,
+    /// Whether the page links to a next one.
+    has_next: Expr,
+}
+
+fn stream_template() -> StreamTemplate {
+    let statement = |tokens| super::requests::statements(tokens).remove(0);
+    StreamTemplate {
+        method: template::parse(quote! {
+            pub fn __name(&self) -> impl futures::Stream<Item = Result<__Item, crate::Error>> + Send + 'static {
+                let client = self.clone();
+                __owned;
+                let mut query = query.clone();
+                __defaults;
+                let page_size = query.__items_per_page.and_then(|size| usize::try_from(size).ok());
+                let first = query.__page_num.map_or(1, i64::from);
+                crate::runtime::paginate(first, page_size, move |page_num| {
+                    let client = client.clone();
+                    __clones;
+                    let mut query = query.clone();
+                    async move {
+                        query.__page_num = Some(<__PageNumber as crate::runtime::PageNumber>::from_page(page_num)?);
+                        let page = client.__method(__call).await?;
+                        Ok(crate::runtime::Page { has_next: __has_next, items: __items })
+                    }
+                })
+            }
+        }),
+        owned_string: statement(quote!(let __name: String = __name.to_owned();)),
+        cloned: statement(quote!(let __name = __name.clone();)),
+        default: statement(quote! {
+            if query.__field.is_none() {
+                query.__field = Some(__value);
+            }
+        }),
+        has_next: template::parse(quote!(__links.map(|links| links.iter().any(|link| __rel == Some("next"))))),
+    }
+}
+
 /// `<method>_stream`: the items of every page in turn, one page in memory at a time.
-fn emit_stream(api: &Api, operation: &Operation, paging: &Paging) -> TokenStream {
-    let method = ident(&operation.fn_name);
-    let name = ident(&paging.stream_fn);
-    let item = ty_tokens(api, &paging.item, Paths::Qualified);
-    let arguments = arguments(api, operation);
+fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &StreamTemplate) -> syn::ImplItem {
+    let filled = |statement: &syn::Stmt, fills: &[(&str, Fill)]| {
+        let mut statement = statement.clone();
+        syn::visit_mut::VisitMut::visit_stmt_mut(&mut template::filler(fills), &mut statement);
+        statement
+    };
+    let name_fill = |name: &str| [("__name", Fill::Ident(ident(name)))];
     // The stream outlives the call: it keeps its own copies of the arguments.
-    let owned = operation.path_params.iter().map(|param| {
-        let name = ident(&param.name);
-        match param.ty {
-            Ty::String => quote!(let #name: String = #name.to_owned();),
-            _ => quote!(let #name = #name.clone();),
-        }
-    });
-    let clones: Vec<TokenStream> = operation
+    let owned = operation
         .path_params
         .iter()
-        .map(|param| {
-            let name = ident(&param.name);
-            quote!(let #name = #name.clone();)
+        .map(|param| match param.ty {
+            Ty::String => filled(&template.owned_string, &name_fill(&param.name)),
+            _ => filled(&template.cloned, &name_fill(&param.name)),
         })
         .collect();
-    let call: Vec<TokenStream> = operation
+    let clones = operation.path_params.iter().map(|param| filled(&template.cloned, &name_fill(&param.name))).collect();
+    let arguments: Vec<Expr> = operation
         .path_params
         .iter()
-        .map(|param| {
-            let name = ident(&param.name);
-            quote!(&#name)
-        })
-        .chain(std::iter::once(quote!(&query)))
+        .map(|param| param.name.as_str())
+        .chain(["query"])
+        .map(|name| syntax::reference_expr(variable(name)))
         .collect();
-    let page_num = ident(&paging.page_num);
-    let items_per_page = ident(&paging.items_per_page);
-    let include_count = paging.include_count.as_ref().map(|field| {
-        let field = ident(field);
-        quote! {
-            if query.#field.is_none() {
-                query.#field = Some(false);
-            }
-        }
-    });
-    let default_size = paging.default_items_per_page.map(|size| {
-        let size = proc_macro2::Literal::i64_unsuffixed(size);
-        quote! {
-            if query.#items_per_page.is_none() {
-                query.#items_per_page = Some(#size);
-            }
-        }
-    });
-    let page_num_ty = ty_tokens(api, &paging.page_num_ty, Paths::Qualified);
-    let results = ident(&paging.results);
-    let items = if paging.results_optional { quote!(page.#results.unwrap_or_default()) } else { quote!(page.#results) };
+    let default = |field: &str, value: Expr| {
+        filled(&template.default, &[("__field", Fill::Ident(ident(field))), ("__value", Fill::Expr(value))])
+    };
+    let mut defaults = Vec::new();
+    if let Some(field) = &paging.include_count {
+        defaults.push(default(field, syntax::lit_expr(syn::Lit::Bool(syn::LitBool::new(false, Span::call_site())))));
+    }
+    if let Some(size) = paging.default_items_per_page {
+        defaults.push(default(&paging.items_per_page, syntax::lit_expr(syn::Lit::new(Literal::i64_unsuffixed(size)))));
+    }
+    let page = || variable("page");
+    let items = field(page(), &paging.results);
+    let items = if paging.results_optional { method_call(items, "unwrap_or_default", Vec::new()) } else { items };
     let has_next = match &paging.next_link {
         Some(link) => {
-            let links = ident(&link.links);
-            let rel = ident(&link.rel);
-            let links = if link.links_optional { quote!(page.#links.as_deref()) } else { quote!(Some(page.#links.as_slice())) };
-            let rel = if link.rel_optional { quote!(link.#rel.as_deref()) } else { quote!(Some(link.#rel.as_str())) };
-            quote!(#links.map(|links| links.iter().any(|link| #rel == Some("next"))))
+            let links = field(page(), &link.links);
+            let links = if link.links_optional {
+                method_call(links, "as_deref", Vec::new())
+            } else {
+                call(&["Some"], [method_call(links, "as_slice", Vec::new())])
+            };
+            let rel = field(variable("link"), &link.rel);
+            let rel = if link.rel_optional {
+                method_call(rel, "as_deref", Vec::new())
+            } else {
+                call(&["Some"], [method_call(rel, "as_str", Vec::new())])
+            };
+            let mut has_next = template.has_next.clone();
+            template::fill_expr(&mut has_next, &[("__links", Fill::Expr(links)), ("__rel", Fill::Expr(rel))]);
+            has_next
         }
-        None => quote!(None),
+        None => variable("None"),
     };
-    let doc = authored_docs(&format!(
+    let mut method = template.method.clone();
+    fill_impl_item(
+        &mut method,
+        &[
+            ("__name", Fill::Ident(ident(&paging.stream_fn))),
+            ("__Item", Fill::Type(syntax::ty(api, &paging.item, Paths::Qualified))),
+            ("__owned", Fill::Stmts(owned)),
+            ("__defaults", Fill::Stmts(defaults)),
+            ("__items_per_page", Fill::Ident(ident(&paging.items_per_page))),
+            ("__page_num", Fill::Ident(ident(&paging.page_num))),
+            ("__clones", Fill::Stmts(clones)),
+            ("__PageNumber", Fill::Type(syntax::ty(api, &paging.page_num_ty, Paths::Qualified))),
+            ("__method", Fill::Ident(ident(&operation.fn_name))),
+            ("__call", Fill::Exprs(arguments)),
+            ("__has_next", Fill::Expr(has_next)),
+            ("__items", Fill::Expr(items)),
+        ],
+    );
+    let syn::ImplItem::Fn(function) = &mut method else { unreachable!("the stream template is a method") };
+    function.sig.inputs.extend(fn_args(api, operation));
+    let doc = format!(
         "Every item of [`Client::{method}`](crate::Client::{method}), page after page: a stream that asks for the next page when the current one is used up, holds one page at a time, ends after the last page (a short page, or one without a `next` link) and ends at the first error.\n\nThe query's `{page_num}` says where to start (default: the first page) and its `{items_per_page}` how many items a page holds; counts are not asked for (`includeCount=false`) unless the query sets them.",
         method = operation.fn_name.trim_start_matches("r#"),
         page_num = paging.page_num,
         items_per_page = paging.items_per_page,
-    ));
-    let deprecation = deprecation(operation);
-    let allow = operation.deprecated.then(|| quote!(#[allow(deprecated)]));
-    quote! {
-        #doc
-        #deprecation
-        #allow
-        pub fn #name(&self, #(#arguments),*) -> impl futures::Stream<Item = Result<#item, crate::Error>> + Send + 'static {
-            let client = self.clone();
-            #(#owned)*
-            let mut query = query.clone();
-            #include_count
-            #default_size
-            let page_size = query.#items_per_page.and_then(|size| usize::try_from(size).ok());
-            let first = query.#page_num.map_or(1, i64::from);
-            crate::runtime::paginate(first, page_size, move |page_num| {
-                let client = client.clone();
-                #(#clones)*
-                let mut query = query.clone();
-                async move {
-                    query.#page_num = Some(<#page_num_ty as crate::runtime::PageNumber>::from_page(page_num)?);
-                    let page = client.#method(#(#call),*).await?;
-                    Ok(crate::runtime::Page { has_next: #has_next, items: #items })
-                }
-            })
-        }
+    );
+    function.attrs = doc.lines().map(|line| syntax::doc_attr(doc_literal(line))).collect();
+    function.attrs.extend(deprecation_attr(operation));
+    if operation.deprecated {
+        function.attrs.push(syntax::list_attr("allow", quote!(deprecated)));
     }
+    method
 }

@@ -18,7 +18,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 use crate::docs::doc_lines;
-use crate::ir::{Api, Module, Ty, TypeDef};
+use crate::ir::{Api, Module, TypeDef};
 
 /// One file of the generated crate, before formatting.
 pub enum Emitted {
@@ -138,12 +138,6 @@ pub(crate) fn docs(text: &str) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
-/// `#[doc]` attributes for text the generator wrote itself: no escaping, so intra-doc links work.
-pub(crate) fn authored_docs(text: &str) -> TokenStream {
-    let lines = text.lines().map(doc_literal);
-    quote! { #( #[doc = #lines] )* }
-}
-
 /// The start of every generated module: its `//!` documentation, and an attribute that keeps
 /// `cargo fmt` away, since prettyplease, not rustfmt, decides the layout of generated code.
 pub(crate) fn module_preamble(text: &str) -> TokenStream {
@@ -187,60 +181,6 @@ fn module_of(api: &Api, name: &str) -> Module {
 pub(crate) enum Paths {
     Bare,
     Qualified,
-}
-
-/// The Rust type for `ty`.
-pub(crate) fn ty_tokens(api: &Api, ty: &Ty, paths: Paths) -> TokenStream {
-    match ty {
-        Ty::String => quote!(String),
-        Ty::Bool => quote!(bool),
-        Ty::I32 => quote!(i32),
-        Ty::I64 => quote!(i64),
-        Ty::F64 => quote!(f64),
-        Ty::DateTime => quote!(chrono::DateTime<chrono::Utc>),
-        Ty::Json => quote!(serde_json::Value),
-        Ty::Id(name) => {
-            let name = ident(name);
-            match paths {
-                Paths::Bare => quote!(#name),
-                Paths::Qualified => quote!(crate::ids::#name),
-            }
-        }
-        Ty::Named(name) => {
-            let module = match module_of(api, name) {
-                Module::Models => quote!(models),
-                Module::Roles => quote!(roles),
-            };
-            let name = ident(name);
-            match paths {
-                Paths::Bare => quote!(#name),
-                Paths::Qualified => quote!(crate::#module::#name),
-            }
-        }
-        Ty::Vec(inner) => {
-            let inner = ty_tokens(api, inner, paths);
-            quote!(Vec<#inner>)
-        }
-        Ty::Map(inner) => {
-            let inner = ty_tokens(api, inner, paths);
-            quote!(std::collections::BTreeMap<String, #inner>)
-        }
-    }
-}
-
-/// The type of an argument passed by reference: `&str` for strings, `&[T]` for lists.
-pub(crate) fn borrowed_ty_tokens(api: &Api, ty: &Ty) -> TokenStream {
-    match ty {
-        Ty::String => quote!(&str),
-        Ty::Vec(inner) => {
-            let inner = ty_tokens(api, inner, Paths::Qualified);
-            quote!(&[#inner])
-        }
-        other => {
-            let ty = ty_tokens(api, other, Paths::Qualified);
-            quote!(&#ty)
-        }
-    }
 }
 
 #[cfg(test)]

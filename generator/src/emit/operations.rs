@@ -7,7 +7,7 @@ use quote::quote;
 use syn::{Expr, Lit};
 
 use super::template::{self, Fill};
-use super::{Paths, borrowed_ty_tokens, ident, module_preamble, requests, syntax};
+use super::{Paths, ident, module_preamble, requests, syntax};
 use crate::ir::{Api, Operation, ParamLocation, ResponseBody, Ty};
 
 pub fn emit_index(api: &Api) -> TokenStream {
@@ -81,12 +81,6 @@ thread_local! {
     static TEMPLATES: Templates = Templates::new();
 }
 
-/// The `#[deprecated]` attribute for a deprecated operation, as tokens.
-pub(crate) fn deprecation(operation: &Operation) -> TokenStream {
-    let attr = deprecation_attr(operation);
-    quote!(#attr)
-}
-
 /// The `#[deprecated]` attribute for a deprecated operation, naming the sunset and replacement.
 pub(crate) fn deprecation_attr(operation: &Operation) -> Option<syn::Attribute> {
     if !operation.deprecated {
@@ -114,28 +108,6 @@ pub(crate) fn deprecation_attr(operation: &Operation) -> Option<syn::Attribute> 
 
 pub(super) fn has_default(ty: &Ty) -> bool {
     matches!(ty, Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Json | Ty::Vec(_) | Ty::Map(_))
-}
-
-/// The argument list shared by `request` and the `Client` method (without `base_url`).
-pub(crate) fn arguments(api: &Api, operation: &Operation) -> Vec<TokenStream> {
-    let mut arguments: Vec<TokenStream> = operation
-        .path_params
-        .iter()
-        .map(|param| {
-            let name = ident(&param.name);
-            let ty = borrowed_ty_tokens(api, &param.ty);
-            quote!(#name: #ty)
-        })
-        .collect();
-    if let Some(body) = &operation.body {
-        let ty = borrowed_ty_tokens(api, &body.ty);
-        arguments.push(quote!(body: #ty));
-    }
-    if !operation.query_params.is_empty() {
-        let module = ident(&operation.fn_name);
-        arguments.push(quote!(query: &crate::operations::#module::Query));
-    }
-    arguments
 }
 
 /// The parts of an operation's module that every operation has in the same shape, parsed once
@@ -201,8 +173,8 @@ impl Templates {
     }
 }
 
-/// The arguments of `request` and the `Client` method (after `base_url` or `&self`), as
-/// [`arguments`] writes them.
+/// The arguments of `request` and the `Client` method (after `base_url` or `&self`): the path
+/// parameters, then the body, then the query.
 pub(crate) fn fn_args(api: &Api, operation: &Operation) -> impl Iterator<Item = syn::FnArg> {
     let path = operation.path_params.iter().map(|param| syntax::fn_arg(&param.name, syntax::borrowed_ty(api, &param.ty)));
     let body = operation.body.as_ref().map(|body| syntax::fn_arg("body", syntax::borrowed_ty(api, &body.ty)));

@@ -103,7 +103,7 @@ pub(crate) fn generic(segments: &[&str], args: impl IntoIterator<Item = Type>) -
     Type::Path(TypePath { qself: None, path })
 }
 
-/// The type of `ty`, as `super::ty_tokens` writes it.
+/// The Rust type of `ty`.
 pub(crate) fn ty(api: &Api, ty: &Ty, paths: Paths) -> Type {
     match ty {
         Ty::String => plain(&["String"]),
@@ -142,7 +142,7 @@ pub(crate) fn unit() -> Type {
     Type::Tuple(syn::TypeTuple { paren_token: Default::default(), elems: Punctuated::new() })
 }
 
-/// The type of an argument passed by reference, as `super::borrowed_ty_tokens` writes it:
+/// The type of an argument passed by reference:
 /// `&str` for strings, `&[T]` for lists, `&T` otherwise.
 pub(crate) fn borrowed_ty(api: &Api, ty: &Ty) -> Type {
     match ty {

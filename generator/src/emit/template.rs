@@ -17,6 +17,10 @@ pub(crate) enum Fill {
     Expr(Expr),
     Type(Type),
     Pat(syn::Pat),
+    /// In an argument list (`f(__args)`), any number of arguments.
+    Exprs(Vec<Expr>),
+    /// As a statement of its own (`__stmts;`), any number of statements.
+    Stmts(Vec<syn::Stmt>),
 }
 
 /// Parses a template: generator code, so a template that does not parse is a bug.
@@ -56,6 +60,28 @@ impl Filler<'_> {
         self.fills.iter().find(|(name, _)| ident == name).map(|(_, fill)| fill)
     }
 
+    /// The fill of an expression that is only a placeholder.
+    fn find_expr(&self, expr: &Expr) -> Option<&Fill> {
+        match expr {
+            Expr::Path(path) if path.qself.is_none() => self.find_path(&path.path),
+            _ => None,
+        }
+    }
+
+    /// `args` with each `Fill::Exprs` placeholder replaced by its arguments.
+    fn splice_args(&self, args: &mut syn::punctuated::Punctuated<Expr, syn::Token![,]>) {
+        if !args.iter().any(|arg| matches!(self.find_expr(arg), Some(Fill::Exprs(_)))) {
+            return;
+        }
+        *args = std::mem::take(args)
+            .into_iter()
+            .flat_map(|arg| match self.find_expr(&arg) {
+                Some(Fill::Exprs(values)) => values.clone(),
+                _ => vec![arg],
+            })
+            .collect();
+    }
+
     /// The fill for a path that is only a placeholder (`__name`, not `a::__name`).
     fn find_path(&self, path: &syn::Path) -> Option<&Fill> {
         match (path.leading_colon, path.segments.first()) {
@@ -67,13 +93,38 @@ impl Filler<'_> {
 
 impl VisitMut for Filler<'_> {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        if let Expr::Path(path) = expr {
-            if let (None, Some(Fill::Expr(value))) = (&path.qself, self.find_path(&path.path)) {
-                *expr = value.clone();
-                return;
+        match expr {
+            Expr::Path(_) => {
+                if let Some(Fill::Expr(value)) = self.find_expr(expr) {
+                    *expr = value.clone();
+                    return;
+                }
             }
+            Expr::Call(call) => self.splice_args(&mut call.args),
+            Expr::MethodCall(call) => self.splice_args(&mut call.args),
+            _ => {}
         }
         syn::visit_mut::visit_expr_mut(self, expr);
+    }
+
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let is_placeholder = |stmt: &syn::Stmt| match stmt {
+            syn::Stmt::Expr(expr, Some(_)) => matches!(self.find_expr(expr), Some(Fill::Stmts(_))),
+            _ => false,
+        };
+        if block.stmts.iter().any(is_placeholder) {
+            block.stmts = std::mem::take(&mut block.stmts)
+                .into_iter()
+                .flat_map(|stmt| match &stmt {
+                    syn::Stmt::Expr(expr, Some(_)) => match self.find_expr(expr) {
+                        Some(Fill::Stmts(values)) => values.clone(),
+                        _ => vec![stmt],
+                    },
+                    _ => vec![stmt],
+                })
+                .collect();
+        }
+        syn::visit_mut::visit_block_mut(self, block);
     }
 
     fn visit_type_mut(&mut self, ty: &mut Type) {
@@ -114,7 +165,10 @@ mod tests {
     #[test]
     fn a_filled_template_is_the_parsed_item() {
         let template: syn::Item = parse(quote! {
-            pub fn __name(value: __Ty) -> __Ty { helper::__name(value, __extra) }
+            pub fn __name(value: __Ty) -> __Ty {
+                __before;
+                helper::__name(value, __extra, __more)
+            }
         });
         let mut filled = template.clone();
         fill_item(
@@ -123,10 +177,16 @@ mod tests {
                 ("__name", Fill::Ident(ident("get_group"))),
                 ("__Ty", Fill::Type(syntax::generic(&["Vec"], [syntax::plain(&["u8"])]))),
                 ("__extra", Fill::Expr(syntax::str_expr("extra"))),
+                ("__more", Fill::Exprs(vec![syntax::variable("a"), syntax::variable("b")])),
+                ("__before", Fill::Stmts(crate::emit::requests::statements(quote!(let a = 1; let b = a;)))),
             ],
         );
         let parsed: syn::Item = parse(quote! {
-            pub fn get_group(value: Vec<u8>) -> Vec<u8> { helper::get_group(value, "extra") }
+            pub fn get_group(value: Vec<u8>) -> Vec<u8> {
+                let a = 1;
+                let b = a;
+                helper::get_group(value, "extra", a, b)
+            }
         });
         assert_eq!(quote!(#filled).to_string(), quote!(#parsed).to_string());
         // A placeholder left without a value stays as it was.
@@ -134,5 +194,10 @@ mod tests {
         fill_item(&mut partly, &[("__name", Fill::Ident(ident("get_group")))]);
         let partly = quote!(#partly).to_string();
         assert!(partly.contains("helper :: get_group") && partly.contains("__Ty") && partly.contains("__extra"), "{partly}");
+        // No arguments and no statements leave neither behind.
+        let mut empty = template.clone();
+        fill_item(&mut empty, &[("__more", Fill::Exprs(Vec::new())), ("__before", Fill::Stmts(Vec::new()))]);
+        let empty = quote!(#empty).to_string();
+        assert!(!empty.contains("__more") && !empty.contains("__before") && empty.contains("(value , __extra)"), "{empty}");
     }
 }
