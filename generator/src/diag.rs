@@ -98,5 +98,13 @@ pub fn escape_token(token: &str) -> String {
 
 /// `base` extended by one token.
 pub fn join(base: &str, token: &str) -> String {
-    format!("{base}/{}", escape_token(token))
+    let mut pointer = String::with_capacity(base.len() + 1 + token.len());
+    pointer.push_str(base);
+    pointer.push('/');
+    if token.contains(['~', '/']) {
+        pointer.push_str(&escape_token(token));
+    } else {
+        pointer.push_str(token);
+    }
+    pointer
 }

@@ -131,7 +131,10 @@ pub fn union_variants(held: &[crate::ir::Ty], tags: Option<&[&[String]]>) -> Vec
 /// (`roles`, `roleName`, `groupRole`, `orgRoles`, `postAuthRoleGrants`). An enum such a
 /// property holds is a set of role names and lands in the `roles` module.
 pub fn is_role_property(wire_name: &str) -> bool {
-    word_chars(wire_name).to_snake_case().split('_').any(|word| word == "role" || word == "roles")
+    // A word `role` is four letters of the name in a row, whatever their case: most names
+    // have none, and need no conversion.
+    wire_name.as_bytes().windows(4).any(|window| window.eq_ignore_ascii_case(b"role"))
+        && word_chars(wire_name).to_snake_case().split('_').any(|word| word == "role" || word == "roles")
 }
 
 /// Variants of a discriminated union named after the one tag that selects each (`PENDING` ->
@@ -229,6 +232,17 @@ pub fn hoisted_name(parent: &str, field: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn role_properties_by_their_words() {
+        for name in ["roles", "roleName", "groupRole", "orgRoles", "postAuthRoleGrants", "ROLES", "user-role"] {
+            assert!(is_role_property(name), "{name}");
+        }
+        // `role` inside a longer word, or not there at all.
+        for name in ["controller", "roleplay", "enrolment", "patrolEnabled", "name", "rol", ""] {
+            assert!(!is_role_property(name), "{name}");
+        }
+    }
 
     #[test]
     fn types_fields_and_functions() {
