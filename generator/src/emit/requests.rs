@@ -1,7 +1,7 @@
 //! The parts of an operation's sans-IO module that a spec has thousands of, built as syntax
 //! trees (see `syntax`): the `Query` struct and its fields, and the statements of `request`
-//! that push a path segment or a query parameter. What is rarer (array parameters, path
-//! parameters that need escaping) is emitted as tokens and parsed, as everything else is.
+//! that push a path segment or a query parameter. What is rarer (array parameters) is
+//! emitted as tokens and parsed.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -83,7 +83,6 @@ pub(crate) fn push_path(operation: &Operation, body: &mut Vec<Stmt>) {
             PathSegment::Literal(text) => body.push(method_statement(variable("url"), "push_str", vec![syntax::str_expr(text)])),
             PathSegment::Param(index) => {
                 let param = &operation.path_params[*index];
-                let name = ident(&param.name);
                 match &param.ty {
                     // IDs are validated hex: nothing in them needs escaping.
                     Ty::Id(_) => body.push(method_statement(
@@ -91,12 +90,32 @@ pub(crate) fn push_path(operation: &Operation, body: &mut Vec<Stmt>) {
                         "push_str",
                         vec![method_call(variable(&param.name), "as_str", Vec::new())],
                     )),
-                    Ty::String => body.extend(statements(quote!(crate::runtime::push_path_segment(&mut url, #name)?;))),
-                    _ => body.extend(statements(quote!(crate::runtime::push_path_segment(&mut url, &#name.to_string())?;))),
+                    // `crate::runtime::push_path_segment(&mut url, <segment>)?;`
+                    Ty::String => body.push(push_segment(variable(&param.name))),
+                    _ => body.push(push_segment(syntax::reference_expr(method_call(
+                        variable(&param.name),
+                        "to_string",
+                        Vec::new(),
+                    )))),
                 }
             }
         }
     }
+}
+
+/// `crate::runtime::push_path_segment(&mut url, segment)?;`: the segment percent-encoded.
+fn push_segment(segment: Expr) -> Stmt {
+    let url = Expr::Reference(syn::ExprReference {
+        attrs: Vec::new(),
+        and_token: Default::default(),
+        mutability: Some(Default::default()),
+        expr: Box::new(variable("url")),
+    });
+    let call = syntax::call(&["crate", "runtime", "push_path_segment"], [url, segment]);
+    Stmt::Expr(
+        Expr::Try(syn::ExprTry { attrs: Vec::new(), expr: Box::new(call), question_token: Default::default() }),
+        Some(Default::default()),
+    )
 }
 
 /// The query string: a `QueryWriter` over `url` and one push per query parameter.

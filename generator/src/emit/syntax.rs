@@ -1,10 +1,10 @@
-//! Syntax trees built directly, for the items a spec has thousands of (model structs, their
-//! fields, enum variants and the arms that name them).
+//! Syntax trees built directly, for what varies item by item in the items a spec has
+//! thousands of (model structs, their fields, enum variants and the arms that name them,
+//! argument lists, the expressions filled into templates).
 //!
-//! Everything else is emitted as `quote!` tokens and parsed by syn before prettyplease prints
-//! it; for these items the parse was most of the generator's time, so they are built as the
-//! `syn` trees the parse would give, and prettyplease prints them the same, byte for byte
-//! (the snapshot tests and the full-spec output prove it).
+//! Parsing tokens was most of the generator's time, so these are built as the `syn` trees
+//! the parse would give, and prettyplease prints them the same, byte for byte (the snapshot
+//! tests and the full-spec output prove it).
 
 use proc_macro2::{Literal, TokenStream};
 use syn::punctuated::Punctuated;
