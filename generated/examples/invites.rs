@@ -33,154 +33,374 @@
 //! `MONGODB_ATLAS_BASE_URL` (or `--base-url`) replaces `https://cloud.mongodb.com`, e.g. for
 //! Atlas for Government. Results are printed to stdout as pretty JSON; errors go to stderr
 //! and the exit status is 1 (2 for a command line that does not parse).
+//!
+//! It needs the crate's `projects`, `organizations` and `mongodb-cloud-users` features (all
+//! on by default); built without one of them, it says so and exits with status 2.
 
-use std::error::Error;
-use std::process::ExitCode;
-
-use atlas_admin::models::{
-    AddOrRemoveGroupRole, AddOrRemoveOrgRole, GroupInvitationRequest, GroupInvitationUpdateRequest, GroupRoleAssignment,
-    GroupUserRequest, OrgUserRequest, OrgUserRolesRequest, OrgUserUpdateRequest,
-    OrganizationInvitationGroupRoleAssignmentsRequest, OrganizationInvitationRequest, OrganizationInvitationUpdateRequest,
-};
-use atlas_admin::operations::{list_group_invites, list_group_users, list_org_invites, list_org_users};
-use atlas_admin::roles::{OrgRole, ProjectRole};
-use atlas_admin::{Client, GroupId, InvitationId, OrgId, UserId};
-use clap::builder::{PossibleValuesParser, TypedValueParser};
-use clap::{Args, Parser, Subcommand};
-use futures::TryStreamExt;
-
-/// Invite people to MongoDB Atlas projects and organizations: as users (`users`), or
-/// through the deprecated invitation endpoints (`project`, `org`).
-///
-/// Credentials come from MONGODB_ATLAS_ACCESS_TOKEN (bearer token), else
-/// MONGODB_ATLAS_CLIENT_ID + MONGODB_ATLAS_CLIENT_SECRET (service account), else
-/// MONGODB_ATLAS_PUBLIC_API_KEY + MONGODB_ATLAS_PRIVATE_API_KEY (API key).
-#[derive(Debug, Parser)]
-#[command(name = "invites", version)]
-struct Cli {
-    /// The Atlas Administration API to call.
-    #[arg(long, global = true, env = "MONGODB_ATLAS_BASE_URL", default_value = "https://cloud.mongodb.com")]
-    base_url: String,
-
-    #[command(subcommand)]
-    scope: Scope,
+#[cfg(all(feature = "projects", feature = "organizations", feature = "mongodb-cloud-users"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
 }
 
-#[derive(Debug, Subcommand)]
-enum Scope {
-    /// The users of one project or organization, pending (invited) and active: the
-    /// MongoDB Cloud Users API, which replaces the invitation endpoints.
-    Users {
-        #[command(subcommand)]
-        scope: UsersScope,
-    },
-    /// Invitations to one project (deprecated endpoints, sunset 2027-07-01).
-    Project {
-        #[command(subcommand)]
-        action: ProjectAction,
-    },
-    /// Invitations to one organization (deprecated endpoints, sunset 2027-07-01).
-    Org {
-        #[command(subcommand)]
-        action: OrgAction,
-    },
+#[cfg(not(all(feature = "projects", feature = "organizations", feature = "mongodb-cloud-users")))]
+fn main() -> std::process::ExitCode {
+    eprintln!("error: the invites example needs the projects, organizations and mongodb-cloud-users features of atlas-admin");
+    std::process::ExitCode::from(2)
 }
 
-#[derive(Debug, Subcommand)]
-enum UsersScope {
-    /// The users of one project.
-    Project {
-        #[command(subcommand)]
-        action: ProjectUserAction,
-    },
-    /// The users of one organization.
-    Org {
-        #[command(subcommand)]
-        action: OrgUserAction,
-    },
-}
+/// The command line and what each command sends.
+#[cfg(all(feature = "projects", feature = "organizations", feature = "mongodb-cloud-users"))]
+mod cli {
+    use std::error::Error;
+    use std::process::ExitCode;
 
-#[derive(Debug, Subcommand)]
-enum ProjectUserAction {
-    /// List the project's users, every page of them, as one JSON array.
-    List {
-        #[command(flatten)]
-        project: Project,
-        #[command(flatten)]
-        filter: UserFilter,
-    },
-    /// Show one user of the project.
-    Show {
-        #[command(flatten)]
-        project: Project,
-        #[command(flatten)]
-        user: User,
-    },
-    /// Add a user to the project: someone not yet in the organization is invited and is a
-    /// pending user until they accept.
-    Invite {
-        #[command(flatten)]
-        project: Project,
-        /// Email address of the user to add.
+    use atlas_admin::models::{
+        AddOrRemoveGroupRole, AddOrRemoveOrgRole, GroupInvitationRequest, GroupInvitationUpdateRequest, GroupRoleAssignment,
+        GroupUserRequest, OrgUserRequest, OrgUserRolesRequest, OrgUserUpdateRequest,
+        OrganizationInvitationGroupRoleAssignmentsRequest, OrganizationInvitationRequest, OrganizationInvitationUpdateRequest,
+    };
+    use atlas_admin::operations::{list_group_invites, list_group_users, list_org_invites, list_org_users};
+    use atlas_admin::roles::{OrgRole, ProjectRole};
+    use atlas_admin::{Client, GroupId, InvitationId, OrgId, UserId};
+    use clap::builder::{PossibleValuesParser, TypedValueParser};
+    use clap::{Args, Parser, Subcommand};
+    use futures::TryStreamExt;
+
+    /// Invite people to MongoDB Atlas projects and organizations: as users (`users`), or
+    /// through the deprecated invitation endpoints (`project`, `org`).
+    ///
+    /// Credentials come from MONGODB_ATLAS_ACCESS_TOKEN (bearer token), else
+    /// MONGODB_ATLAS_CLIENT_ID + MONGODB_ATLAS_CLIENT_SECRET (service account), else
+    /// MONGODB_ATLAS_PUBLIC_API_KEY + MONGODB_ATLAS_PRIVATE_API_KEY (API key).
+    #[derive(Debug, Parser)]
+    #[command(name = "invites", version)]
+    struct Cli {
+        /// The Atlas Administration API to call.
+        #[arg(long, global = true, env = "MONGODB_ATLAS_BASE_URL", default_value = "https://cloud.mongodb.com")]
+        base_url: String,
+
+        #[command(subcommand)]
+        scope: Scope,
+    }
+
+    #[derive(Debug, Subcommand)]
+    enum Scope {
+        /// The users of one project or organization, pending (invited) and active: the
+        /// MongoDB Cloud Users API, which replaces the invitation endpoints.
+        Users {
+            #[command(subcommand)]
+            scope: UsersScope,
+        },
+        /// Invitations to one project (deprecated endpoints, sunset 2027-07-01).
+        Project {
+            #[command(subcommand)]
+            action: ProjectAction,
+        },
+        /// Invitations to one organization (deprecated endpoints, sunset 2027-07-01).
+        Org {
+            #[command(subcommand)]
+            action: OrgAction,
+        },
+    }
+
+    #[derive(Debug, Subcommand)]
+    enum UsersScope {
+        /// The users of one project.
+        Project {
+            #[command(subcommand)]
+            action: ProjectUserAction,
+        },
+        /// The users of one organization.
+        Org {
+            #[command(subcommand)]
+            action: OrgUserAction,
+        },
+    }
+
+    #[derive(Debug, Subcommand)]
+    enum ProjectUserAction {
+        /// List the project's users, every page of them, as one JSON array.
+        List {
+            #[command(flatten)]
+            project: Project,
+            #[command(flatten)]
+            filter: UserFilter,
+        },
+        /// Show one user of the project.
+        Show {
+            #[command(flatten)]
+            project: Project,
+            #[command(flatten)]
+            user: User,
+        },
+        /// Add a user to the project: someone not yet in the organization is invited and is a
+        /// pending user until they accept.
+        Invite {
+            #[command(flatten)]
+            project: Project,
+            /// Email address of the user to add.
+            #[arg(long)]
+            username: String,
+            #[command(flatten)]
+            roles: ProjectRoles,
+        },
+        /// Grant one more project role to a user.
+        AddRole {
+            #[command(flatten)]
+            project: Project,
+            #[command(flatten)]
+            user: User,
+            /// The project role to grant.
+            #[arg(long, value_parser = project_role())]
+            role: ProjectRole,
+        },
+        /// Take one project role away from a user (who keeps at least one: add the new role first).
+        RemoveRole {
+            #[command(flatten)]
+            project: Project,
+            #[command(flatten)]
+            user: User,
+            /// The project role to take away.
+            #[arg(long, value_parser = project_role())]
+            role: ProjectRole,
+        },
+        /// Remove a user, pending or active, from the project.
+        Remove {
+            #[command(flatten)]
+            project: Project,
+            #[command(flatten)]
+            user: User,
+        },
+    }
+
+    #[derive(Debug, Subcommand)]
+    enum OrgUserAction {
+        /// List the organization's users, every page of them, as one JSON array.
+        List {
+            #[command(flatten)]
+            org: Org,
+            #[command(flatten)]
+            filter: UserFilter,
+        },
+        /// Show one user of the organization.
+        Show {
+            #[command(flatten)]
+            org: Org,
+            #[command(flatten)]
+            user: User,
+        },
+        /// Invite a user to the organization, and optionally to teams and projects in it.
+        Invite {
+            #[command(flatten)]
+            org: Org,
+            /// Email address of the user to invite.
+            #[arg(long)]
+            username: String,
+            /// An organization role to grant; repeat for several.
+            #[arg(long = "role", required = true, value_name = "ROLE", value_parser = org_role())]
+            roles: Vec<OrgRole>,
+            /// The ID of a team to join; repeat for several.
+            #[arg(long = "team", value_name = "TEAM_ID")]
+            teams: Vec<String>,
+            /// A role in one of the organization's projects, as PROJECT_ID:ROLE; repeat for several.
+            #[arg(long = "project-role", value_name = "PROJECT_ID:ROLE", value_parser = project_role_assignment)]
+            project_roles: Vec<(GroupId, ProjectRole)>,
+        },
+        /// Change a user's roles or teams; only the options given are sent.
+        Update {
+            #[command(flatten)]
+            org: Org,
+            #[command(flatten)]
+            user: User,
+            #[command(flatten)]
+            changes: OrgUserChanges,
+        },
+        /// Grant one more organization role to a user.
+        AddRole {
+            #[command(flatten)]
+            org: Org,
+            #[command(flatten)]
+            user: User,
+            /// The organization role to grant.
+            #[arg(long, value_parser = org_role())]
+            role: OrgRole,
+        },
+        /// Take one organization role away from a user (who keeps at least one: add the new role first).
+        RemoveRole {
+            #[command(flatten)]
+            org: Org,
+            #[command(flatten)]
+            user: User,
+            /// The organization role to take away.
+            #[arg(long, value_parser = org_role())]
+            role: OrgRole,
+        },
+        /// Remove a user, pending or active, from the organization.
+        Remove {
+            #[command(flatten)]
+            org: Org,
+            #[command(flatten)]
+            user: User,
+        },
+    }
+
+    #[derive(Debug, Subcommand)]
+    enum ProjectAction {
+        /// List the project's pending invitations.
+        List {
+            #[command(flatten)]
+            project: Project,
+            /// Only the invitation sent to this email address.
+            #[arg(long)]
+            username: Option<String>,
+        },
+        /// Show one pending invitation.
+        Get {
+            #[command(flatten)]
+            project: Project,
+            /// The invitation's ID.
+            #[arg(long)]
+            invitation: InvitationId,
+        },
+        /// Invite a user to the project.
+        Create {
+            #[command(flatten)]
+            project: Project,
+            /// Email address of the user to invite.
+            #[arg(long)]
+            username: String,
+            #[command(flatten)]
+            roles: ProjectRoles,
+        },
+        /// Replace the project roles of a pending invitation.
+        Update {
+            #[command(flatten)]
+            project: Project,
+            #[command(flatten)]
+            target: Target,
+            #[command(flatten)]
+            roles: ProjectRoles,
+        },
+        /// Cancel a pending invitation.
+        Cancel {
+            #[command(flatten)]
+            project: Project,
+            /// The invitation's ID.
+            #[arg(long)]
+            invitation: InvitationId,
+        },
+    }
+
+    #[derive(Debug, Subcommand)]
+    enum OrgAction {
+        /// List the organization's pending invitations.
+        List {
+            #[command(flatten)]
+            org: Org,
+            /// Only the invitation sent to this email address.
+            #[arg(long)]
+            username: Option<String>,
+        },
+        /// Show one pending invitation.
+        Get {
+            #[command(flatten)]
+            org: Org,
+            /// The invitation's ID.
+            #[arg(long)]
+            invitation: InvitationId,
+        },
+        /// Invite a user to the organization, and optionally to teams and projects in it.
+        Create {
+            #[command(flatten)]
+            org: Org,
+            /// Email address of the user to invite.
+            #[arg(long)]
+            username: String,
+            #[command(flatten)]
+            grants: OrgGrants,
+        },
+        /// Change what a pending invitation grants; only the options given are sent.
+        Update {
+            #[command(flatten)]
+            org: Org,
+            #[command(flatten)]
+            target: Target,
+            #[command(flatten)]
+            grants: OrgGrants,
+        },
+        /// Cancel a pending invitation.
+        Cancel {
+            #[command(flatten)]
+            org: Org,
+            /// The invitation's ID.
+            #[arg(long)]
+            invitation: InvitationId,
+        },
+    }
+
+    #[derive(Debug, Args)]
+    struct Project {
+        /// The project's ID (24 hexadecimal characters).
         #[arg(long)]
-        username: String,
-        #[command(flatten)]
-        roles: ProjectRoles,
-    },
-    /// Grant one more project role to a user.
-    AddRole {
-        #[command(flatten)]
-        project: Project,
-        #[command(flatten)]
-        user: User,
-        /// The project role to grant.
-        #[arg(long, value_parser = project_role())]
-        role: ProjectRole,
-    },
-    /// Take one project role away from a user (who keeps at least one: add the new role first).
-    RemoveRole {
-        #[command(flatten)]
-        project: Project,
-        #[command(flatten)]
-        user: User,
-        /// The project role to take away.
-        #[arg(long, value_parser = project_role())]
-        role: ProjectRole,
-    },
-    /// Remove a user, pending or active, from the project.
-    Remove {
-        #[command(flatten)]
-        project: Project,
-        #[command(flatten)]
-        user: User,
-    },
-}
+        group: GroupId,
+    }
 
-#[derive(Debug, Subcommand)]
-enum OrgUserAction {
-    /// List the organization's users, every page of them, as one JSON array.
-    List {
-        #[command(flatten)]
-        org: Org,
-        #[command(flatten)]
-        filter: UserFilter,
-    },
-    /// Show one user of the organization.
-    Show {
-        #[command(flatten)]
-        org: Org,
-        #[command(flatten)]
-        user: User,
-    },
-    /// Invite a user to the organization, and optionally to teams and projects in it.
-    Invite {
-        #[command(flatten)]
-        org: Org,
-        /// Email address of the user to invite.
+    #[derive(Debug, Args)]
+    struct Org {
+        /// The organization's ID (24 hexadecimal characters).
         #[arg(long)]
-        username: String,
+        org: OrgId,
+    }
+
+    #[derive(Debug, Args)]
+    struct User {
+        /// The user's ID (24 hexadecimal characters), pending or active; `list --username` finds it.
+        #[arg(long)]
+        user: UserId,
+    }
+
+    #[derive(Debug, Args)]
+    struct UserFilter {
+        /// Only the users who have not accepted their invitation yet.
+        #[arg(long)]
+        pending: bool,
+        /// Only the user with this email address.
+        #[arg(long)]
+        username: Option<String>,
+    }
+
+    impl UserFilter {
+        /// The `orgMembershipStatuses` query field: `PENDING` with `--pending`, else left out
+        /// (Atlas then lists active and pending users).
+        fn statuses(&self) -> Option<Vec<String>> {
+            self.pending.then(|| vec!["PENDING".to_owned()])
+        }
+    }
+
+    /// Which invitation to update: by its ID, or by the email address it was sent to.
+    #[derive(Debug, Args)]
+    #[group(required = true, multiple = false)]
+    struct Target {
+        /// The invitation's ID.
+        #[arg(long)]
+        invitation: Option<InvitationId>,
+        /// The email address the invitation was sent to.
+        #[arg(long)]
+        username: Option<String>,
+    }
+
+    #[derive(Debug, Args)]
+    struct ProjectRoles {
+        /// A project role to grant; repeat for several.
+        #[arg(long = "role", required = true, value_name = "ROLE", value_parser = project_role())]
+        roles: Vec<ProjectRole>,
+    }
+
+    #[derive(Debug, Args)]
+    #[group(required = true, multiple = true)]
+    struct OrgGrants {
         /// An organization role to grant; repeat for several.
-        #[arg(long = "role", required = true, value_name = "ROLE", value_parser = org_role())]
+        #[arg(long = "role", value_name = "ROLE", value_parser = org_role())]
         roles: Vec<OrgRole>,
         /// The ID of a team to join; repeat for several.
         #[arg(long = "team", value_name = "TEAM_ID")]
@@ -188,504 +408,309 @@ enum OrgUserAction {
         /// A role in one of the organization's projects, as PROJECT_ID:ROLE; repeat for several.
         #[arg(long = "project-role", value_name = "PROJECT_ID:ROLE", value_parser = project_role_assignment)]
         project_roles: Vec<(GroupId, ProjectRole)>,
-    },
-    /// Change a user's roles or teams; only the options given are sent.
-    Update {
-        #[command(flatten)]
-        org: Org,
-        #[command(flatten)]
-        user: User,
-        #[command(flatten)]
-        changes: OrgUserChanges,
-    },
-    /// Grant one more organization role to a user.
-    AddRole {
-        #[command(flatten)]
-        org: Org,
-        #[command(flatten)]
-        user: User,
-        /// The organization role to grant.
-        #[arg(long, value_parser = org_role())]
-        role: OrgRole,
-    },
-    /// Take one organization role away from a user (who keeps at least one: add the new role first).
-    RemoveRole {
-        #[command(flatten)]
-        org: Org,
-        #[command(flatten)]
-        user: User,
-        /// The organization role to take away.
-        #[arg(long, value_parser = org_role())]
-        role: OrgRole,
-    },
-    /// Remove a user, pending or active, from the organization.
-    Remove {
-        #[command(flatten)]
-        org: Org,
-        #[command(flatten)]
-        user: User,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-enum ProjectAction {
-    /// List the project's pending invitations.
-    List {
-        #[command(flatten)]
-        project: Project,
-        /// Only the invitation sent to this email address.
-        #[arg(long)]
-        username: Option<String>,
-    },
-    /// Show one pending invitation.
-    Get {
-        #[command(flatten)]
-        project: Project,
-        /// The invitation's ID.
-        #[arg(long)]
-        invitation: InvitationId,
-    },
-    /// Invite a user to the project.
-    Create {
-        #[command(flatten)]
-        project: Project,
-        /// Email address of the user to invite.
-        #[arg(long)]
-        username: String,
-        #[command(flatten)]
-        roles: ProjectRoles,
-    },
-    /// Replace the project roles of a pending invitation.
-    Update {
-        #[command(flatten)]
-        project: Project,
-        #[command(flatten)]
-        target: Target,
-        #[command(flatten)]
-        roles: ProjectRoles,
-    },
-    /// Cancel a pending invitation.
-    Cancel {
-        #[command(flatten)]
-        project: Project,
-        /// The invitation's ID.
-        #[arg(long)]
-        invitation: InvitationId,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-enum OrgAction {
-    /// List the organization's pending invitations.
-    List {
-        #[command(flatten)]
-        org: Org,
-        /// Only the invitation sent to this email address.
-        #[arg(long)]
-        username: Option<String>,
-    },
-    /// Show one pending invitation.
-    Get {
-        #[command(flatten)]
-        org: Org,
-        /// The invitation's ID.
-        #[arg(long)]
-        invitation: InvitationId,
-    },
-    /// Invite a user to the organization, and optionally to teams and projects in it.
-    Create {
-        #[command(flatten)]
-        org: Org,
-        /// Email address of the user to invite.
-        #[arg(long)]
-        username: String,
-        #[command(flatten)]
-        grants: OrgGrants,
-    },
-    /// Change what a pending invitation grants; only the options given are sent.
-    Update {
-        #[command(flatten)]
-        org: Org,
-        #[command(flatten)]
-        target: Target,
-        #[command(flatten)]
-        grants: OrgGrants,
-    },
-    /// Cancel a pending invitation.
-    Cancel {
-        #[command(flatten)]
-        org: Org,
-        /// The invitation's ID.
-        #[arg(long)]
-        invitation: InvitationId,
-    },
-}
-
-#[derive(Debug, Args)]
-struct Project {
-    /// The project's ID (24 hexadecimal characters).
-    #[arg(long)]
-    group: GroupId,
-}
-
-#[derive(Debug, Args)]
-struct Org {
-    /// The organization's ID (24 hexadecimal characters).
-    #[arg(long)]
-    org: OrgId,
-}
-
-#[derive(Debug, Args)]
-struct User {
-    /// The user's ID (24 hexadecimal characters), pending or active; `list --username` finds it.
-    #[arg(long)]
-    user: UserId,
-}
-
-#[derive(Debug, Args)]
-struct UserFilter {
-    /// Only the users who have not accepted their invitation yet.
-    #[arg(long)]
-    pending: bool,
-    /// Only the user with this email address.
-    #[arg(long)]
-    username: Option<String>,
-}
-
-impl UserFilter {
-    /// The `orgMembershipStatuses` query field: `PENDING` with `--pending`, else left out
-    /// (Atlas then lists active and pending users).
-    fn statuses(&self) -> Option<Vec<String>> {
-        self.pending.then(|| vec!["PENDING".to_owned()])
     }
-}
 
-/// Which invitation to update: by its ID, or by the email address it was sent to.
-#[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
-struct Target {
-    /// The invitation's ID.
-    #[arg(long)]
-    invitation: Option<InvitationId>,
-    /// The email address the invitation was sent to.
-    #[arg(long)]
-    username: Option<String>,
-}
+    impl OrgGrants {
+        /// One assignment per project, in the order the projects were first named.
+        fn group_role_assignments(&self) -> Option<Vec<OrganizationInvitationGroupRoleAssignmentsRequest>> {
+            let assignments = by_project(&self.project_roles)
+                .into_iter()
+                .map(|(group, roles)| OrganizationInvitationGroupRoleAssignmentsRequest {
+                    group_id: Some(group),
+                    roles: Some(roles),
+                })
+                .collect();
+            non_empty(assignments)
+        }
+    }
 
-#[derive(Debug, Args)]
-struct ProjectRoles {
-    /// A project role to grant; repeat for several.
-    #[arg(long = "role", required = true, value_name = "ROLE", value_parser = project_role())]
-    roles: Vec<ProjectRole>,
-}
+    /// The roles per project, in the order the projects were first named.
+    fn by_project(project_roles: &[(GroupId, ProjectRole)]) -> Vec<(GroupId, Vec<ProjectRole>)> {
+        let mut projects: Vec<(GroupId, Vec<ProjectRole>)> = Vec::new();
+        for (group, role) in project_roles {
+            match projects.iter_mut().find(|(known, _)| known == group) {
+                Some((_, roles)) => roles.push(role.clone()),
+                None => projects.push((group.clone(), vec![role.clone()])),
+            }
+        }
+        projects
+    }
 
-#[derive(Debug, Args)]
-#[group(required = true, multiple = true)]
-struct OrgGrants {
-    /// An organization role to grant; repeat for several.
-    #[arg(long = "role", value_name = "ROLE", value_parser = org_role())]
-    roles: Vec<OrgRole>,
-    /// The ID of a team to join; repeat for several.
-    #[arg(long = "team", value_name = "TEAM_ID")]
-    teams: Vec<String>,
-    /// A role in one of the organization's projects, as PROJECT_ID:ROLE; repeat for several.
-    #[arg(long = "project-role", value_name = "PROJECT_ID:ROLE", value_parser = project_role_assignment)]
-    project_roles: Vec<(GroupId, ProjectRole)>,
-}
+    /// What `users org update` changes: `--role` replaces the organization roles, together with
+    /// the project roles that `--project-role` gives (which therefore needs `--role`), and
+    /// `--team` the teams.
+    #[derive(Debug, Args)]
+    #[group(required = true, multiple = true)]
+    struct OrgUserChanges {
+        /// An organization role the user is to hold; repeat for several.
+        #[arg(long = "role", value_name = "ROLE", value_parser = org_role())]
+        roles: Vec<OrgRole>,
+        /// The ID of a team the user is to belong to; repeat for several.
+        #[arg(long = "team", value_name = "TEAM_ID")]
+        teams: Vec<String>,
+        /// A role in one of the organization's projects, as PROJECT_ID:ROLE, given with --role;
+        /// repeat for several.
+        #[arg(long = "project-role", value_name = "PROJECT_ID:ROLE", value_parser = project_role_assignment, requires = "roles")]
+        project_roles: Vec<(GroupId, ProjectRole)>,
+    }
 
-impl OrgGrants {
-    /// One assignment per project, in the order the projects were first named.
-    fn group_role_assignments(&self) -> Option<Vec<OrganizationInvitationGroupRoleAssignmentsRequest>> {
-        let assignments = by_project(&self.project_roles)
+    /// The `roles` of a users request: `None` without organization roles, which Atlas requires.
+    fn org_user_roles(org_roles: Vec<OrgRole>, project_roles: &[(GroupId, ProjectRole)]) -> Option<OrgUserRolesRequest> {
+        let group_role_assignments = by_project(project_roles)
             .into_iter()
-            .map(|(group, roles)| OrganizationInvitationGroupRoleAssignmentsRequest { group_id: Some(group), roles: Some(roles) })
+            .map(|(group, roles)| GroupRoleAssignment { group_id: Some(group), group_roles: Some(unique(roles)) })
             .collect();
-        non_empty(assignments)
+        let org_roles = non_empty(unique(org_roles))?;
+        Some(OrgUserRolesRequest { group_role_assignments: non_empty(group_role_assignments), org_roles })
     }
-}
 
-/// The roles per project, in the order the projects were first named.
-fn by_project(project_roles: &[(GroupId, ProjectRole)]) -> Vec<(GroupId, Vec<ProjectRole>)> {
-    let mut projects: Vec<(GroupId, Vec<ProjectRole>)> = Vec::new();
-    for (group, role) in project_roles {
-        match projects.iter_mut().find(|(known, _)| known == group) {
-            Some((_, roles)) => roles.push(role.clone()),
-            None => projects.push((group.clone(), vec![role.clone()])),
+    /// Accepts only the roles this crate knows, so a typo fails here rather than at Atlas.
+    fn project_role() -> impl TypedValueParser<Value = ProjectRole> {
+        PossibleValuesParser::new(ProjectRole::KNOWN.iter().map(ProjectRole::as_str))
+            .map(|name| name.parse::<ProjectRole>().unwrap_or_else(|never| match never {}))
+    }
+
+    fn org_role() -> impl TypedValueParser<Value = OrgRole> {
+        PossibleValuesParser::new(OrgRole::KNOWN.iter().map(OrgRole::as_str))
+            .map(|name| name.parse::<OrgRole>().unwrap_or_else(|never| match never {}))
+    }
+
+    fn project_role_assignment(value: &str) -> Result<(GroupId, ProjectRole), String> {
+        let (group, role) = value.split_once(':').ok_or("expected PROJECT_ID:ROLE")?;
+        let group = group.parse::<GroupId>().map_err(|err| err.to_string())?;
+        let role = ProjectRole::KNOWN.iter().find(|known| known.as_str() == role).cloned().ok_or_else(|| {
+            let known: Vec<&str> = ProjectRole::KNOWN.iter().map(ProjectRole::as_str).collect();
+            format!("unknown project role {role:?}; expected one of {}", known.join(", "))
+        })?;
+        Ok((group, role))
+    }
+
+    fn non_empty<T>(items: Vec<T>) -> Option<Vec<T>> {
+        (!items.is_empty()).then_some(items)
+    }
+
+    /// `items` without repeats, in order: the users endpoints refuse a role or team named twice.
+    fn unique<T: PartialEq>(items: Vec<T>) -> Vec<T> {
+        let mut kept = Vec::with_capacity(items.len());
+        for item in items {
+            if !kept.contains(&item) {
+                kept.push(item);
+            }
         }
+        kept
     }
-    projects
-}
 
-/// What `users org update` changes: `--role` replaces the organization roles, together with
-/// the project roles that `--project-role` gives (which therefore needs `--role`), and
-/// `--team` the teams.
-#[derive(Debug, Args)]
-#[group(required = true, multiple = true)]
-struct OrgUserChanges {
-    /// An organization role the user is to hold; repeat for several.
-    #[arg(long = "role", value_name = "ROLE", value_parser = org_role())]
-    roles: Vec<OrgRole>,
-    /// The ID of a team the user is to belong to; repeat for several.
-    #[arg(long = "team", value_name = "TEAM_ID")]
-    teams: Vec<String>,
-    /// A role in one of the organization's projects, as PROJECT_ID:ROLE, given with --role;
-    /// repeat for several.
-    #[arg(long = "project-role", value_name = "PROJECT_ID:ROLE", value_parser = project_role_assignment, requires = "roles")]
-    project_roles: Vec<(GroupId, ProjectRole)>,
-}
+    /// How the client authenticates, from the environment (see the crate docs for the order).
+    enum Credentials {
+        AccessToken(String),
+        ServiceAccount { client_id: String, client_secret: String },
+        ApiKey { public_key: String, private_key: String },
+    }
 
-/// The `roles` of a users request: `None` without organization roles, which Atlas requires.
-fn org_user_roles(org_roles: Vec<OrgRole>, project_roles: &[(GroupId, ProjectRole)]) -> Option<OrgUserRolesRequest> {
-    let group_role_assignments = by_project(project_roles)
-        .into_iter()
-        .map(|(group, roles)| GroupRoleAssignment { group_id: Some(group), group_roles: Some(unique(roles)) })
-        .collect();
-    let org_roles = non_empty(unique(org_roles))?;
-    Some(OrgUserRolesRequest { group_role_assignments: non_empty(group_role_assignments), org_roles })
-}
-
-/// Accepts only the roles this crate knows, so a typo fails here rather than at Atlas.
-fn project_role() -> impl TypedValueParser<Value = ProjectRole> {
-    PossibleValuesParser::new(ProjectRole::KNOWN.iter().map(ProjectRole::as_str))
-        .map(|name| name.parse::<ProjectRole>().unwrap_or_else(|never| match never {}))
-}
-
-fn org_role() -> impl TypedValueParser<Value = OrgRole> {
-    PossibleValuesParser::new(OrgRole::KNOWN.iter().map(OrgRole::as_str))
-        .map(|name| name.parse::<OrgRole>().unwrap_or_else(|never| match never {}))
-}
-
-fn project_role_assignment(value: &str) -> Result<(GroupId, ProjectRole), String> {
-    let (group, role) = value.split_once(':').ok_or("expected PROJECT_ID:ROLE")?;
-    let group = group.parse::<GroupId>().map_err(|err| err.to_string())?;
-    let role = ProjectRole::KNOWN.iter().find(|known| known.as_str() == role).cloned().ok_or_else(|| {
-        let known: Vec<&str> = ProjectRole::KNOWN.iter().map(ProjectRole::as_str).collect();
-        format!("unknown project role {role:?}; expected one of {}", known.join(", "))
-    })?;
-    Ok((group, role))
-}
-
-fn non_empty<T>(items: Vec<T>) -> Option<Vec<T>> {
-    (!items.is_empty()).then_some(items)
-}
-
-/// `items` without repeats, in order: the users endpoints refuse a role or team named twice.
-fn unique<T: PartialEq>(items: Vec<T>) -> Vec<T> {
-    let mut kept = Vec::with_capacity(items.len());
-    for item in items {
-        if !kept.contains(&item) {
-            kept.push(item);
+    fn credentials_from_env() -> Result<Credentials, String> {
+        let var = |name: &str| std::env::var(name).ok().filter(|value| !value.trim().is_empty());
+        let pair = |first: &str, second: &str| match (var(first), var(second)) {
+            (Some(a), Some(b)) => Ok(Some((a, b))),
+            (None, None) => Ok(None),
+            (Some(_), None) => Err(format!("{first} is set but {second} is not")),
+            (None, Some(_)) => Err(format!("{second} is set but {first} is not")),
+        };
+        if let Some(token) = var("MONGODB_ATLAS_ACCESS_TOKEN") {
+            return Ok(Credentials::AccessToken(token));
         }
-    }
-    kept
-}
-
-/// How the client authenticates, from the environment (see the crate docs for the order).
-enum Credentials {
-    AccessToken(String),
-    ServiceAccount { client_id: String, client_secret: String },
-    ApiKey { public_key: String, private_key: String },
-}
-
-fn credentials_from_env() -> Result<Credentials, String> {
-    let var = |name: &str| std::env::var(name).ok().filter(|value| !value.trim().is_empty());
-    let pair = |first: &str, second: &str| match (var(first), var(second)) {
-        (Some(a), Some(b)) => Ok(Some((a, b))),
-        (None, None) => Ok(None),
-        (Some(_), None) => Err(format!("{first} is set but {second} is not")),
-        (None, Some(_)) => Err(format!("{second} is set but {first} is not")),
-    };
-    if let Some(token) = var("MONGODB_ATLAS_ACCESS_TOKEN") {
-        return Ok(Credentials::AccessToken(token));
-    }
-    if let Some((client_id, client_secret)) = pair("MONGODB_ATLAS_CLIENT_ID", "MONGODB_ATLAS_CLIENT_SECRET")? {
-        return Ok(Credentials::ServiceAccount { client_id, client_secret });
-    }
-    if let Some((public_key, private_key)) = pair("MONGODB_ATLAS_PUBLIC_API_KEY", "MONGODB_ATLAS_PRIVATE_API_KEY")? {
-        return Ok(Credentials::ApiKey { public_key, private_key });
-    }
-    Err("no Atlas credentials: set MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET (service account), \
+        if let Some((client_id, client_secret)) = pair("MONGODB_ATLAS_CLIENT_ID", "MONGODB_ATLAS_CLIENT_SECRET")? {
+            return Ok(Credentials::ServiceAccount { client_id, client_secret });
+        }
+        if let Some((public_key, private_key)) = pair("MONGODB_ATLAS_PUBLIC_API_KEY", "MONGODB_ATLAS_PRIVATE_API_KEY")? {
+            return Ok(Credentials::ApiKey { public_key, private_key });
+        }
+        Err("no Atlas credentials: set MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET (service account), \
          MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY (API key), \
          or MONGODB_ATLAS_ACCESS_TOKEN (bearer token)"
-        .to_owned())
-}
+            .to_owned())
+    }
 
-fn client(base_url: &str) -> Result<Client, Box<dyn Error>> {
-    let builder = Client::builder().base_url(base_url).user_agent_suffix(concat!("invites-example/", env!("CARGO_PKG_VERSION")));
-    let builder = match credentials_from_env()? {
-        Credentials::AccessToken(token) => builder.bearer_token(token),
-        Credentials::ServiceAccount { client_id, client_secret } => builder.service_account(client_id, client_secret),
-        Credentials::ApiKey { public_key, private_key } => builder.digest(public_key, private_key),
-    };
-    Ok(builder.build()?)
-}
+    fn client(base_url: &str) -> Result<Client, Box<dyn Error>> {
+        let builder =
+            Client::builder().base_url(base_url).user_agent_suffix(concat!("invites-example/", env!("CARGO_PKG_VERSION")));
+        let builder = match credentials_from_env()? {
+            Credentials::AccessToken(token) => builder.bearer_token(token),
+            Credentials::ServiceAccount { client_id, client_secret } => builder.service_account(client_id, client_secret),
+            Credentials::ApiKey { public_key, private_key } => builder.digest(public_key, private_key),
+        };
+        Ok(builder.build()?)
+    }
 
-/// Runs one command and returns what to print.
-#[allow(deprecated, reason = "Atlas deprecated the invitation endpoints (sunset 2027-07-01); this tool manages them until then")]
-async fn run(cli: Cli) -> Result<serde_json::Value, Box<dyn Error>> {
-    let client = client(&cli.base_url)?;
-    let printed = match cli.scope {
-        Scope::Users { scope } => users(&client, scope).await?,
-        Scope::Project { action } => match action {
-            ProjectAction::List { project, username } => {
-                let query = list_group_invites::Query { username };
-                serde_json::to_value(client.list_group_invites(&project.group, &query).await?)?
-            }
-            ProjectAction::Get { project, invitation } => {
-                serde_json::to_value(client.get_group_invite(&project.group, &invitation).await?)?
-            }
-            ProjectAction::Create { project, username, roles } => {
-                let body = GroupInvitationRequest { username: Some(username), roles: Some(roles.roles) };
-                serde_json::to_value(client.create_group_invite(&project.group, &body).await?)?
-            }
-            ProjectAction::Update { project, target, roles } => {
-                let updated = match (target.invitation, target.username) {
-                    (Some(invitation), _) => {
-                        let body = GroupInvitationUpdateRequest { roles: Some(roles.roles) };
-                        client.update_group_invite_by_id(&project.group, &invitation, &body).await?
-                    }
-                    (None, username) => {
-                        let body = GroupInvitationRequest { username, roles: Some(roles.roles) };
-                        client.update_group_invites(&project.group, &body).await?
-                    }
-                };
-                serde_json::to_value(updated)?
-            }
-            ProjectAction::Cancel { project, invitation } => {
-                client.delete_group_invite(&project.group, &invitation).await?;
-                serde_json::json!({ "cancelled": true, "invitationId": invitation })
-            }
-        },
-        Scope::Org { action } => match action {
-            OrgAction::List { org, username } => {
-                let query = list_org_invites::Query { username };
-                serde_json::to_value(client.list_org_invites(&org.org, &query).await?)?
-            }
-            OrgAction::Get { org, invitation } => serde_json::to_value(client.get_org_invite(&org.org, &invitation).await?)?,
-            OrgAction::Create { org, username, grants } => {
-                let body = OrganizationInvitationRequest {
-                    group_role_assignments: grants.group_role_assignments(),
-                    username: Some(username),
-                    roles: non_empty(grants.roles),
-                    team_ids: non_empty(grants.teams),
-                };
-                serde_json::to_value(client.create_org_invite(&org.org, &body).await?)?
-            }
-            OrgAction::Update { org, target, grants } => {
-                let group_role_assignments = grants.group_role_assignments();
-                let (roles, team_ids) = (non_empty(grants.roles), non_empty(grants.teams));
-                let updated = match (target.invitation, target.username) {
-                    (Some(invitation), _) => {
-                        let body = OrganizationInvitationUpdateRequest { group_role_assignments, roles, team_ids };
-                        client.update_org_invite_by_id(&org.org, &invitation, &body).await?
-                    }
-                    (None, username) => {
-                        let body = OrganizationInvitationRequest { group_role_assignments, roles, team_ids, username };
-                        client.update_org_invites(&org.org, &body).await?
-                    }
-                };
-                serde_json::to_value(updated)?
-            }
-            OrgAction::Cancel { org, invitation } => {
-                client.delete_org_invite(&org.org, &invitation).await?;
-                serde_json::json!({ "cancelled": true, "invitationId": invitation })
-            }
-        },
-    };
-    Ok(printed)
-}
+    /// Runs one command and returns what to print.
+    #[allow(
+        deprecated,
+        reason = "Atlas deprecated the invitation endpoints (sunset 2027-07-01); this tool manages them until then"
+    )]
+    async fn run(cli: Cli) -> Result<serde_json::Value, Box<dyn Error>> {
+        let client = client(&cli.base_url)?;
+        let printed = match cli.scope {
+            Scope::Users { scope } => users(&client, scope).await?,
+            Scope::Project { action } => match action {
+                ProjectAction::List { project, username } => {
+                    let query = list_group_invites::Query { username };
+                    serde_json::to_value(client.list_group_invites(&project.group, &query).await?)?
+                }
+                ProjectAction::Get { project, invitation } => {
+                    serde_json::to_value(client.get_group_invite(&project.group, &invitation).await?)?
+                }
+                ProjectAction::Create { project, username, roles } => {
+                    let body = GroupInvitationRequest { username: Some(username), roles: Some(roles.roles) };
+                    serde_json::to_value(client.create_group_invite(&project.group, &body).await?)?
+                }
+                ProjectAction::Update { project, target, roles } => {
+                    let updated = match (target.invitation, target.username) {
+                        (Some(invitation), _) => {
+                            let body = GroupInvitationUpdateRequest { roles: Some(roles.roles) };
+                            client.update_group_invite_by_id(&project.group, &invitation, &body).await?
+                        }
+                        (None, username) => {
+                            let body = GroupInvitationRequest { username, roles: Some(roles.roles) };
+                            client.update_group_invites(&project.group, &body).await?
+                        }
+                    };
+                    serde_json::to_value(updated)?
+                }
+                ProjectAction::Cancel { project, invitation } => {
+                    client.delete_group_invite(&project.group, &invitation).await?;
+                    serde_json::json!({ "cancelled": true, "invitationId": invitation })
+                }
+            },
+            Scope::Org { action } => match action {
+                OrgAction::List { org, username } => {
+                    let query = list_org_invites::Query { username };
+                    serde_json::to_value(client.list_org_invites(&org.org, &query).await?)?
+                }
+                OrgAction::Get { org, invitation } => serde_json::to_value(client.get_org_invite(&org.org, &invitation).await?)?,
+                OrgAction::Create { org, username, grants } => {
+                    let body = OrganizationInvitationRequest {
+                        group_role_assignments: grants.group_role_assignments(),
+                        username: Some(username),
+                        roles: non_empty(grants.roles),
+                        team_ids: non_empty(grants.teams),
+                    };
+                    serde_json::to_value(client.create_org_invite(&org.org, &body).await?)?
+                }
+                OrgAction::Update { org, target, grants } => {
+                    let group_role_assignments = grants.group_role_assignments();
+                    let (roles, team_ids) = (non_empty(grants.roles), non_empty(grants.teams));
+                    let updated = match (target.invitation, target.username) {
+                        (Some(invitation), _) => {
+                            let body = OrganizationInvitationUpdateRequest { group_role_assignments, roles, team_ids };
+                            client.update_org_invite_by_id(&org.org, &invitation, &body).await?
+                        }
+                        (None, username) => {
+                            let body = OrganizationInvitationRequest { group_role_assignments, roles, team_ids, username };
+                            client.update_org_invites(&org.org, &body).await?
+                        }
+                    };
+                    serde_json::to_value(updated)?
+                }
+                OrgAction::Cancel { org, invitation } => {
+                    client.delete_org_invite(&org.org, &invitation).await?;
+                    serde_json::json!({ "cancelled": true, "invitationId": invitation })
+                }
+            },
+        };
+        Ok(printed)
+    }
 
-/// Runs one `users` command (the MongoDB Cloud Users API) and returns what to print.
-async fn users(client: &Client, scope: UsersScope) -> Result<serde_json::Value, Box<dyn Error>> {
-    let printed = match scope {
-        UsersScope::Project { action } => match action {
-            ProjectUserAction::List { project, filter } => {
-                let query = list_group_users::Query {
-                    org_membership_statuses: filter.statuses(),
-                    username: filter.username,
-                    ..Default::default()
-                };
-                let users: Vec<_> = client.list_group_users_stream(&project.group, &query).try_collect().await?;
-                serde_json::to_value(users)?
-            }
-            ProjectUserAction::Show { project, user } => {
-                serde_json::to_value(client.get_group_user(&project.group, &user.user, &Default::default()).await?)?
-            }
-            ProjectUserAction::Invite { project, username, roles } => {
-                let body = GroupUserRequest { username, roles: unique(roles.roles) };
-                serde_json::to_value(client.add_group_users(&project.group, &body).await?)?
-            }
-            ProjectUserAction::AddRole { project, user, role } => {
-                let body = AddOrRemoveGroupRole { group_role: role };
-                serde_json::to_value(client.add_group_user_role(&project.group, &user.user, &body).await?)?
-            }
-            ProjectUserAction::RemoveRole { project, user, role } => {
-                let body = AddOrRemoveGroupRole { group_role: role };
-                serde_json::to_value(client.remove_group_user_role(&project.group, &user.user, &body).await?)?
-            }
-            ProjectUserAction::Remove { project, user } => {
-                client.remove_group_user(&project.group, &user.user).await?;
-                serde_json::json!({ "removed": true, "userId": user.user })
-            }
-        },
-        UsersScope::Org { action } => match action {
-            OrgUserAction::List { org, filter } => {
-                let query = list_org_users::Query {
-                    org_membership_statuses: filter.statuses(),
-                    username: filter.username,
-                    ..Default::default()
-                };
-                let users: Vec<_> = client.list_org_users_stream(&org.org, &query).try_collect().await?;
-                serde_json::to_value(users)?
-            }
-            OrgUserAction::Show { org, user } => {
-                serde_json::to_value(client.get_org_user(&org.org, &user.user, &Default::default()).await?)?
-            }
-            OrgUserAction::Invite { org, username, roles, teams, project_roles } => {
-                let roles = org_user_roles(roles, &project_roles).ok_or("at least one --role is needed")?;
-                let body = OrgUserRequest { roles, team_ids: non_empty(unique(teams)), username };
-                serde_json::to_value(client.create_org_user(&org.org, &body).await?)?
-            }
-            OrgUserAction::Update { org, user, changes } => {
-                let body = OrgUserUpdateRequest {
-                    roles: org_user_roles(changes.roles, &changes.project_roles),
-                    team_ids: non_empty(unique(changes.teams)),
-                };
-                serde_json::to_value(client.update_org_user(&org.org, &user.user, &body).await?)?
-            }
-            OrgUserAction::AddRole { org, user, role } => {
-                let body = AddOrRemoveOrgRole { org_role: role };
-                serde_json::to_value(client.add_org_user_role(&org.org, &user.user, &body).await?)?
-            }
-            OrgUserAction::RemoveRole { org, user, role } => {
-                let body = AddOrRemoveOrgRole { org_role: role };
-                serde_json::to_value(client.remove_org_user_role(&org.org, &user.user, &body).await?)?
-            }
-            OrgUserAction::Remove { org, user } => {
-                client.remove_org_user(&org.org, &user.user).await?;
-                serde_json::json!({ "removed": true, "userId": user.user })
-            }
-        },
-    };
-    Ok(printed)
-}
+    /// Runs one `users` command (the MongoDB Cloud Users API) and returns what to print.
+    async fn users(client: &Client, scope: UsersScope) -> Result<serde_json::Value, Box<dyn Error>> {
+        let printed = match scope {
+            UsersScope::Project { action } => match action {
+                ProjectUserAction::List { project, filter } => {
+                    let query = list_group_users::Query {
+                        org_membership_statuses: filter.statuses(),
+                        username: filter.username,
+                        ..Default::default()
+                    };
+                    let users: Vec<_> = client.list_group_users_stream(&project.group, &query).try_collect().await?;
+                    serde_json::to_value(users)?
+                }
+                ProjectUserAction::Show { project, user } => {
+                    serde_json::to_value(client.get_group_user(&project.group, &user.user, &Default::default()).await?)?
+                }
+                ProjectUserAction::Invite { project, username, roles } => {
+                    let body = GroupUserRequest { username, roles: unique(roles.roles) };
+                    serde_json::to_value(client.add_group_users(&project.group, &body).await?)?
+                }
+                ProjectUserAction::AddRole { project, user, role } => {
+                    let body = AddOrRemoveGroupRole { group_role: role };
+                    serde_json::to_value(client.add_group_user_role(&project.group, &user.user, &body).await?)?
+                }
+                ProjectUserAction::RemoveRole { project, user, role } => {
+                    let body = AddOrRemoveGroupRole { group_role: role };
+                    serde_json::to_value(client.remove_group_user_role(&project.group, &user.user, &body).await?)?
+                }
+                ProjectUserAction::Remove { project, user } => {
+                    client.remove_group_user(&project.group, &user.user).await?;
+                    serde_json::json!({ "removed": true, "userId": user.user })
+                }
+            },
+            UsersScope::Org { action } => match action {
+                OrgUserAction::List { org, filter } => {
+                    let query = list_org_users::Query {
+                        org_membership_statuses: filter.statuses(),
+                        username: filter.username,
+                        ..Default::default()
+                    };
+                    let users: Vec<_> = client.list_org_users_stream(&org.org, &query).try_collect().await?;
+                    serde_json::to_value(users)?
+                }
+                OrgUserAction::Show { org, user } => {
+                    serde_json::to_value(client.get_org_user(&org.org, &user.user, &Default::default()).await?)?
+                }
+                OrgUserAction::Invite { org, username, roles, teams, project_roles } => {
+                    let roles = org_user_roles(roles, &project_roles).ok_or("at least one --role is needed")?;
+                    let body = OrgUserRequest { roles, team_ids: non_empty(unique(teams)), username };
+                    serde_json::to_value(client.create_org_user(&org.org, &body).await?)?
+                }
+                OrgUserAction::Update { org, user, changes } => {
+                    let body = OrgUserUpdateRequest {
+                        roles: org_user_roles(changes.roles, &changes.project_roles),
+                        team_ids: non_empty(unique(changes.teams)),
+                    };
+                    serde_json::to_value(client.update_org_user(&org.org, &user.user, &body).await?)?
+                }
+                OrgUserAction::AddRole { org, user, role } => {
+                    let body = AddOrRemoveOrgRole { org_role: role };
+                    serde_json::to_value(client.add_org_user_role(&org.org, &user.user, &body).await?)?
+                }
+                OrgUserAction::RemoveRole { org, user, role } => {
+                    let body = AddOrRemoveOrgRole { org_role: role };
+                    serde_json::to_value(client.remove_org_user_role(&org.org, &user.user, &body).await?)?
+                }
+                OrgUserAction::Remove { org, user } => {
+                    client.remove_org_user(&org.org, &user.user).await?;
+                    serde_json::json!({ "removed": true, "userId": user.user })
+                }
+            },
+        };
+        Ok(printed)
+    }
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli).await {
-        Ok(printed) => {
-            println!("{}", serde_json::to_string_pretty(&printed).expect("a JSON value always serializes"));
-            ExitCode::SUCCESS
-        }
-        Err(err) => {
-            eprintln!("error: {err}");
-            let mut source = err.source();
-            while let Some(cause) = source {
-                eprintln!("  caused by: {cause}");
-                source = cause.source();
+    #[tokio::main(flavor = "current_thread")]
+    pub async fn main() -> ExitCode {
+        let cli = Cli::parse();
+        match run(cli).await {
+            Ok(printed) => {
+                println!("{}", serde_json::to_string_pretty(&printed).expect("a JSON value always serializes"));
+                ExitCode::SUCCESS
             }
-            ExitCode::FAILURE
+            Err(err) => {
+                eprintln!("error: {err}");
+                let mut source = err.source();
+                while let Some(cause) = source {
+                    eprintln!("  caused by: {cause}");
+                    source = cause.source();
+                }
+                ExitCode::FAILURE
+            }
         }
     }
 }
