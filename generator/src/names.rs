@@ -233,6 +233,17 @@ pub fn hoisted_name(parent: &str, field: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Emit's templates mark placeholders with two leading underscores (`emit/template.rs`):
+    /// no name made here may start with them, or a filled-in name could be filled again.
+    #[test]
+    fn no_name_starts_like_a_template_placeholder() {
+        for raw in ["__name", "__Name", "_", "__", "__0", "___x__"] {
+            for name in [type_name(raw), value_name(raw), variant_name(raw), stream_fn(&value_name(raw)), tag_module(raw)] {
+                assert!(!name.trim_start_matches("r#").starts_with("__"), "{raw:?} -> {name:?}");
+            }
+        }
+    }
+
     #[test]
     fn role_properties_by_their_words() {
         for name in ["roles", "roleName", "groupRole", "orgRoles", "postAuthRoleGrants", "ROLES", "user-role"] {

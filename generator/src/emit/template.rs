@@ -1,11 +1,18 @@
-//! Items that every operation (or enum) has in the same shape, parsed once per file and
-//! filled in per use.
+//! Items that every operation (or enum, or union) has in the same shape, parsed once per
+//! thread by the module that uses them and filled in per use.
 //!
 //! A template is ordinary Rust tokens with placeholders: identifiers that start with two
-//! underscores (`__name`). [`fill`] clones nothing; it replaces, in a tree the caller has
-//! cloned, each placeholder identifier, each placeholder expression or type (a path that is
-//! just the placeholder) and each placeholder pattern (a binding of it) with its value. What comes out is the tree that
-//! parsing the filled-in tokens would give, so prettyplease prints it the same, byte for byte.
+//! underscores (`__name`). Filling ([`fill_item`] and its siblings) clones nothing; in a tree
+//! the caller has cloned, it replaces each placeholder identifier, each placeholder
+//! expression or type (a path that is just the placeholder), each placeholder pattern (a
+//! binding of it), each placeholder argument (`f(__args)`, by any number of arguments) and
+//! each placeholder statement (`__stmts;`, by any number of statements) with its value. What
+//! comes out is the tree that parsing the filled-in tokens would give, so prettyplease prints
+//! it the same, byte for byte.
+//!
+//! A value may be filled into a tree that is filled again (a union's arms, then its name): no
+//! name `names.rs` makes starts with two underscores (`names::tests`), so a value is never
+//! taken for a placeholder.
 
 use proc_macro2::{Ident, TokenStream};
 use syn::visit_mut::VisitMut;
