@@ -32,6 +32,9 @@ commands:
       its `clusters` feature and under `cargo check` (skip the builds: --no-build).
       --against REV  also build, in turns, the 2026-08 crate that the generator at git
                      revision REV makes
+  parse-only [--direct] SPEC
+      Read SPEC and parse it into openapiv3::OpenAPI on one thread, as the generator does when
+      it cannot split the spec, or with --direct straight from the YAML: the bench's yardsticks.
   test
       Run the whole test suite (cargo test --workspace), contract tests included: installs
       Prism with `npm ci` in tests/ when needed (Node.js 18+ and npm required) and builds
@@ -63,9 +66,10 @@ fn main() -> ExitCode {
             _ => Err("usage: cargo xtask bench-one SPEC RUNS".to_owned()),
         },
         // The baseline `cargo xtask bench` times codegen against: read the spec and parse it.
-        Some("parse-only") => match args.get(1) {
-            Some(spec) => xtask::bench::parse_only(std::path::Path::new(spec)),
-            None => Err("usage: cargo xtask parse-only SPEC".to_owned()),
+        Some("parse-only") => match &args[1..] {
+            [spec] => xtask::bench::parse_only(std::path::Path::new(spec), false),
+            [flag, spec] if flag == "--direct" => xtask::bench::parse_only(std::path::Path::new(spec), true),
+            _ => Err("usage: cargo xtask parse-only [--direct] SPEC".to_owned()),
         },
         Some("test") => run_tests(),
         Some("help" | "--help" | "-h") | None => {
