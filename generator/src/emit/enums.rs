@@ -16,28 +16,17 @@ pub(super) fn emit(api: &Api, e: &Enum, items: &mut Vec<syn::Item>) {
     syntax::doc_attrs(e.doc.as_deref().unwrap_or(&format!("The values of `{}`.", e.name)), &mut attrs);
     attrs.extend(gate_attr(api, &e.name));
     attrs.push(syntax::list_attr("derive", quote!(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)));
-    let variant = |doc: Literal, name: &str, fields| syn::Variant {
-        attrs: vec![syntax::doc_attr(doc)],
-        ident: ident(name),
-        fields,
-        discriminant: None,
-    };
-    let mut variants: syn::punctuated::Punctuated<syn::Variant, syn::Token![,]> =
-        e.variants.iter().map(|v| variant(Literal::string(&format!(" `{}`", v.wire)), &v.name, syn::Fields::Unit)).collect();
-    variants.push(variant(
+    let mut variants: syn::punctuated::Punctuated<syn::Variant, syn::Token![,]> = e
+        .variants
+        .iter()
+        .map(|v| syntax::variant(Literal::string(&format!(" `{}`", v.wire)), &v.name, syn::Fields::Unit))
+        .collect();
+    variants.push(syntax::variant(
         doc_literal("A value this version of the crate does not know, kept as it was sent."),
         &e.catch_all,
         syntax::tuple_fields(syntax::plain(&["String"])),
     ));
-    items.push(syn::Item::Enum(syn::ItemEnum {
-        attrs,
-        vis: syn::Visibility::Public(Default::default()),
-        enum_token: Default::default(),
-        ident: ident(&e.name),
-        generics: Default::default(),
-        brace_token: Default::default(),
-        variants,
-    }));
+    items.push(syntax::pub_enum(attrs, &e.name, variants));
 
     let (name, catch_all) = (ident(&e.name), ident(&e.catch_all));
     let fills = [("__Name", Fill::Ident(name.clone())), ("__CatchAll", Fill::Ident(catch_all.clone()))];

@@ -85,6 +85,24 @@ pub(crate) fn tuple_fields(ty: Type) -> Fields {
     Fields::Unnamed(syn::FieldsUnnamed { paren_token: Default::default(), unnamed: Punctuated::from_iter([field]) })
 }
 
+/// `pub enum name { variants }`.
+pub(crate) fn pub_enum(attrs: Vec<Attribute>, name: &str, variants: Punctuated<syn::Variant, syn::Token![,]>) -> syn::Item {
+    syn::Item::Enum(syn::ItemEnum {
+        attrs,
+        vis: Visibility::Public(Default::default()),
+        enum_token: Default::default(),
+        ident: ident(name),
+        generics: Default::default(),
+        brace_token: Default::default(),
+        variants,
+    })
+}
+
+/// A variant with one doc line: `#[doc = <doc>] name fields`.
+pub(crate) fn variant(doc: Literal, name: &str, fields: Fields) -> syn::Variant {
+    syn::Variant { attrs: vec![doc_attr(doc)], ident: ident(name), fields, discriminant: None }
+}
+
 /// The type `path`.
 pub(crate) fn plain(segments: &[&str]) -> Type {
     Type::Path(TypePath { qself: None, path: path(segments) })

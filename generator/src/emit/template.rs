@@ -53,9 +53,17 @@ pub(crate) fn fill_expr(expr: &mut Expr, fills: &[(&str, Fill)]) {
     Filler { fills }.visit_expr_mut(expr);
 }
 
-/// The visitor that fills `fills` into whatever tree it visits.
-pub(crate) fn filler<'a>(fills: &'a [(&'a str, Fill)]) -> impl VisitMut + 'a {
-    Filler { fills }
+/// Fills the placeholders of statements.
+pub(crate) fn fill_stmts(statements: &mut [syn::Stmt], fills: &[(&str, Fill)]) {
+    let mut filler = Filler { fills };
+    for statement in statements {
+        filler.visit_stmt_mut(statement);
+    }
+}
+
+/// Fills the placeholders of a match arm.
+pub(crate) fn fill_arm(arm: &mut syn::Arm, fills: &[(&str, Fill)]) {
+    Filler { fills }.visit_arm_mut(arm);
 }
 
 struct Filler<'a> {

@@ -10,7 +10,7 @@ use quote::quote;
 use syn::{Arm, Expr, ImplItem, Item, Stmt};
 
 use super::syntax::{self, call, field, method_call, reference, reference_expr, variable};
-use super::template::{self, Fill, fill_expr, fill_impl_item, fill_item};
+use super::template::{self, Fill, fill_arm, fill_expr, fill_impl_item, fill_item, fill_stmts};
 use super::{Paths, gate_attr, ident};
 use crate::ir::{Api, SharedField, Ty, TypeDef, Union, UnionVariant};
 
@@ -140,7 +140,7 @@ fn emit_with(api: &Api, u: &Union, templates: &Templates, items: &mut Vec<Item>)
 
     let mut deserialize = templates.deserialize.clone();
     let mut decode = decode(api, u, templates);
-    fill_statements(&mut decode, &name_fills());
+    fill_stmts(&mut decode, &name_fills());
     fill_item(&mut deserialize, &name_fills());
     let Item::Impl(block) = &mut deserialize else { unreachable!("the Deserialize template is an impl") };
     let Some(ImplItem::Fn(function)) = block.items.first_mut() else { unreachable!("the impl holds `deserialize`") };
@@ -157,12 +157,8 @@ fn enum_item(api: &Api, u: &Union, gate: Option<syn::Attribute>) -> Item {
     attrs.push(syntax::doc_attr(Literal::string(&how(api, u))));
     attrs.extend(gate);
     attrs.push(syntax::list_attr("derive", quote!(Debug, Clone, PartialEq)));
-    let variant = |doc: &str, name: &str, held: syn::Type| syn::Variant {
-        attrs: vec![syntax::doc_attr(Literal::string(doc))],
-        ident: ident(name),
-        fields: syntax::tuple_fields(held),
-        discriminant: None,
-    };
+    let variant =
+        |doc: &str, name: &str, held: syn::Type| syntax::variant(Literal::string(doc), name, syntax::tuple_fields(held));
     let mut variants: syn::punctuated::Punctuated<syn::Variant, syn::Token![,]> = u
         .variants
         .iter()
@@ -192,15 +188,7 @@ fn enum_item(api: &Api, u: &Union, gate: Option<syn::Attribute>) -> Item {
             syntax::plain(&["serde_json", "Value"]),
         ),
     });
-    Item::Enum(syn::ItemEnum {
-        attrs,
-        vis: syn::Visibility::Public(Default::default()),
-        enum_token: Default::default(),
-        ident: ident(&u.name),
-        generics: Default::default(),
-        brace_token: Default::default(),
-        variants,
-    })
+    syntax::pub_enum(attrs, &u.name, variants)
 }
 
 /// The wire names of each variant that is a struct, for choosing between untagged variants.
@@ -281,7 +269,7 @@ fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
                 })
                 .collect();
             by_tag.arms.splice(0..0, arms);
-            fill_statements(&mut statements, &[("__property", Fill::Expr(syntax::str_expr(property)))]);
+            fill_stmts(&mut statements, &[("__property", Fill::Expr(syntax::str_expr(property)))]);
             statements
         }
         None => {
@@ -302,7 +290,7 @@ fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
                         elems: fields.collect(),
                     });
                     let mut attempt = attempt.clone();
-                    fill_statements(
+                    fill_stmts(
                         std::slice::from_mut(&mut attempt),
                         &[
                             ("__Ty", Fill::Type(syntax::ty(api, &v.ty, Paths::Bare))),
@@ -318,7 +306,7 @@ fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
             statements
         }
     };
-    fill_statements(&mut statements, &[("__unknown", Fill::Expr(unknown))]);
+    fill_stmts(&mut statements, &[("__unknown", Fill::Expr(unknown))]);
     statements
 }
 
@@ -392,15 +380,8 @@ fn field_of_inner(name: &str) -> Expr {
 /// A copy of `arm` with its placeholders filled.
 fn filled_arm(arm: &Arm, fills: &[(&str, Fill)]) -> Arm {
     let mut arm = arm.clone();
-    syn::visit_mut::VisitMut::visit_arm_mut(&mut template::filler(fills), &mut arm);
+    fill_arm(&mut arm, fills);
     arm
-}
-
-fn fill_statements(statements: &mut [Stmt], fills: &[(&str, Fill)]) {
-    let mut filler = template::filler(fills);
-    for statement in statements {
-        syn::visit_mut::VisitMut::visit_stmt_mut(&mut filler, statement);
-    }
 }
 
 /// The arms of the match that is the first statement of the impl's first method.
