@@ -12,6 +12,7 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![cfg_attr(
     not(
         any(

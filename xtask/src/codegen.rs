@@ -9,6 +9,10 @@ use std::path::{Path, PathBuf};
 /// The runtime is hand-written; `--out` copies it next to the generated modules.
 const RUNTIME_DIR: &str = "src/runtime";
 
+/// Hand-written files the package needs to be published (the manifest names them); `--out`
+/// copies them too, so a standalone crate passes `cargo publish --dry-run` as well.
+const PACKAGE_FILES: [&str; 2] = ["LICENSE", "README.md"];
+
 /// What `cargo xtask codegen` was asked to do.
 #[derive(Debug, Default, Clone)]
 pub struct Options {
@@ -69,8 +73,13 @@ pub fn run(options: &Options) -> Result<(), String> {
     let (target, extra) = match &options.out {
         None => (crate_dir, Vec::new()),
         Some(out) => {
-            // A standalone crate: the runtime and the lock file come along.
+            // A standalone crate: the runtime, the package's own files and the lock file come along.
             let mut extra = runtime_files(&crate_dir)?;
+            for name in PACKAGE_FILES {
+                let contents =
+                    fs::read(crate_dir.join(name)).map_err(|error| format!("error: cannot read generated/{name}: {error}"))?;
+                extra.push((name.into(), contents));
+            }
             let lock = fs::read(root.join("Cargo.lock")).map_err(|error| format!("error: cannot read Cargo.lock: {error}"))?;
             extra.push(("Cargo.lock".into(), lock));
             (out.clone(), extra)

@@ -26,6 +26,7 @@ pub fn emit(api: &Api) -> TokenStream {
     quote! {
         #crate_doc
         #![deny(missing_docs)]
+        #![cfg_attr(docsrs, feature(doc_cfg))]
         #![cfg_attr(not(any(#(feature = #features),*)), allow(dead_code, unused_imports))]
 
         pub mod ids;
