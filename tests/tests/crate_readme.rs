@@ -1,5 +1,6 @@
-//! The quick start of `generated/README.md` (the crate's page for its users), compiled and run
-//! against a loopback server; a test keeps the copy below and the README's block identical.
+//! The quick start of `generated/README.md` (the crate's page for its users), also the first
+//! example of the workspace README, compiled and run against a loopback server; a test keeps
+//! the copy below and both READMEs' blocks identical.
 
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -37,6 +38,7 @@ async fn invite_jane(client: &Client) -> Result<(), atlas_admin::Error> {
 // --- end of the quick start ---
 
 const README: &str = include_str!("../../generated/README.md");
+const WORKSPACE_README: &str = include_str!("../../README.md");
 const THIS_FILE: &str = include_str!("crate_readme.rs");
 const USERS: &str = "/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users";
 const MEDIA_TYPE: &str = "application/vnd.atlas.2025-02-19+json";
@@ -51,6 +53,8 @@ fn the_copy_here_is_the_readme_quick_start() {
         .expect("the markers");
     assert_eq!(copied, in_readme, "generated/README.md's quick start and the copy tested here have drifted apart");
     assert!(!in_readme.contains("_invite"), "the quick start uses the Cloud Users API, not the deprecated invitations");
+    let first_in_workspace_readme = WORKSPACE_README.split("```rust\n").nth(1).and_then(|rest| rest.split("```\n").next());
+    assert_eq!(first_in_workspace_readme, Some(in_readme), "the workspace README's first example is the crate's quick start");
 }
 
 #[test]
