@@ -35,6 +35,11 @@ commands:
   parse-only [--direct] SPEC
       Read SPEC and parse it into openapiv3::OpenAPI on one thread, as the generator does when
       it cannot split the spec, or with --direct straight from the YAML: the bench's yardsticks.
+  sweep --spec SPEC --crate DIR [--instances N]
+      For each JSON success response and request body of SPEC, random schema-valid instances
+      through the crate that `codegen --spec SPEC --out DIR` wrote: decoded, encoded again and
+      compared. Prints instances, decoded, lossless and catch-alls (builds a harness crate
+      next to DIR, as DIR-sweep).
   test
       Run the whole test suite (cargo test --workspace), contract tests included: installs
       Prism with `npm ci` in tests/ when needed (Node.js 18+ and npm required) and builds
@@ -71,6 +76,7 @@ fn main() -> ExitCode {
             [flag, spec] if flag == "--direct" => xtask::bench::parse_only(std::path::Path::new(spec), true),
             _ => Err("usage: cargo xtask parse-only [--direct] SPEC".to_owned()),
         },
+        Some("sweep") => xtask::sweep::Options::parse(&args[1..]).and_then(|options| xtask::sweep::run(&options)),
         Some("test") => run_tests(),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
