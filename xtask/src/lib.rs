@@ -1,5 +1,6 @@
 //! The library behind `cargo xtask`, so tests can drive codegen without spawning cargo.
 
+pub mod adopt;
 pub mod bench;
 pub mod codegen;
 pub mod fixtures;

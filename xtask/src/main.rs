@@ -32,6 +32,10 @@ commands:
       its `clusters` feature and under `cargo check` (skip the builds: --no-build).
       --against REV  also build, in turns, the 2026-08 crate that the generator at git
                      revision REV makes
+  bench-adopt [--runs N]
+      What depending on atlas-admin costs a new crate: its cold build time (median of N runs,
+      default 3, in turns) and dependency count, against a crate on reqwest (rustls), tokio,
+      serde and serde_json.
   parse-only [--direct] SPEC
       Read SPEC and parse it into openapiv3::OpenAPI on one thread, as the generator does when
       it cannot split the spec, or with --direct straight from the YAML: the bench's yardsticks.
@@ -63,6 +67,13 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some("bench-adopt") => match &args[1..] {
+            [] => xtask::adopt::run(3),
+            [flag, runs] if flag == "--runs" => {
+                runs.parse().map_err(|_| format!("bench-adopt: `{runs}` is not a number of runs")).and_then(xtask::adopt::run)
+            }
+            _ => Err("usage: cargo xtask bench-adopt [--runs N]".to_owned()),
+        },
         Some("bench-one") => match args.get(1..) {
             Some([spec, runs]) => runs
                 .parse()
