@@ -29,6 +29,8 @@ const MEMBERSHIP_TYPES: &[&str] = &[
     "OrgId",
     "UserId",
     "InvitationId",
+    "OrgRole",
+    "ProjectRole",
     "GroupInvitation",
     "OrganizationInvitation",
     "GroupRole",
