@@ -342,8 +342,14 @@ fn project_roles_of(roles: &Value) -> BTreeMap<String, Vec<String>> {
 }
 
 /// The `invites` example's executable: `ATLAS_INVITES_CLI` when `cargo xtask test` built it,
-/// else built here with `$CARGO` (the path cargo reports, so `CARGO_TARGET_DIR` is honoured).
+/// else built here with `$CARGO` once per test process (the path cargo reports, so
+/// `CARGO_TARGET_DIR` is honoured).
 pub fn invites_cli() -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT.get_or_init(build_invites_cli).clone()
+}
+
+fn build_invites_cli() -> PathBuf {
     if let Some(path) = std::env::var_os("ATLAS_INVITES_CLI") {
         return PathBuf::from(path);
     }
