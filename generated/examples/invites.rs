@@ -868,7 +868,9 @@ mod cli {
             }
             let failed = report.failures().count();
             if failed > 0 {
-                return Err(format!("{failed} of {} invitations could not be migrated and stay in place", report.entries.len()).into());
+                return Err(
+                    format!("{failed} of {} invitations could not be migrated and stay in place", report.entries.len()).into()
+                );
             }
             Ok(Value::Null)
         }
@@ -892,7 +894,8 @@ mod cli {
             teams: &[String],
         ) -> Grants {
             let grants = roles.iter().fold(Grants::new(), |grants, role| grants.with_org_role(role.clone()));
-            let grants = project_roles.into_iter().fold(grants, |grants, (group, role)| grants.with_project_role(group, role.clone()));
+            let grants =
+                project_roles.into_iter().fold(grants, |grants, (group, role)| grants.with_project_role(group, role.clone()));
             teams.iter().fold(grants, |grants, team| grants.with_team(team.clone()))
         }
 
@@ -942,11 +945,12 @@ mod cli {
         fn read_members(path: &PathBuf) -> Result<MembersFile, Box<dyn Error>> {
             let text = std::fs::read_to_string(path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
             let file: MembersFile = serde_yaml::from_str(&text).map_err(|err| format!("{}: {err}", path.display()))?;
-            let project_roles = file
-                .projects
-                .iter()
-                .flat_map(|project| project.members.iter().flat_map(|member| &member.roles))
-                .chain(file.orgs.iter().flat_map(|org| org.members.iter().flat_map(|member| member.project_roles.values().flatten())));
+            let project_roles =
+                file.projects.iter().flat_map(|project| project.members.iter().flat_map(|member| &member.roles)).chain(
+                    file.orgs
+                        .iter()
+                        .flat_map(|org| org.members.iter().flat_map(|member| member.project_roles.values().flatten())),
+                );
             if let Some(role) = project_roles.into_iter().find(|role| !ProjectRole::KNOWN.contains(role)) {
                 return Err(format!("{}: unknown project role {role}", path.display()).into());
             }
@@ -967,7 +971,8 @@ mod cli {
             }
             for org in &file.orgs {
                 for member in &org.members {
-                    let project_roles = member.project_roles.iter().flat_map(|(group, roles)| roles.iter().map(move |role| (group, role)));
+                    let project_roles =
+                        member.project_roles.iter().flat_map(|(group, roles)| roles.iter().map(move |role| (group, role)));
                     let wanted = org_grants(&member.roles, project_roles, &member.teams);
                     plans.push(EnsurePlan::org(client, &org.org, &member.username, &wanted, apply.prune).await?);
                 }
@@ -1032,7 +1037,9 @@ mod cli {
 
         fn describe_ensured(scope: &Scope, username: &str, ensured: &Ensured) -> String {
             match ensured {
-                Ensured::Created { user, grants } => format!("{username}: created (user {user}) with {}", describe(scope, grants)),
+                Ensured::Created { user, grants } => {
+                    format!("{username}: created (user {user}) with {}", describe(scope, grants))
+                }
                 Ensured::Changed { user, added, removed } => format!(
                     "{username}: roles added {}; removed {} (user {user})",
                     describe(scope, added),
@@ -1061,7 +1068,12 @@ mod cli {
             println!("plan for {}: {} pending invitations (dry run, nothing written)", migration.scope, steps.len());
             let width = steps.iter().map(|step| step.username.len()).max().unwrap_or(0);
             for step in steps {
-                println!("  {}  {:width$}  {}", step.invitation, step.username, describe_action(&migration.scope, &step.grants, &step.action));
+                println!(
+                    "  {}  {:width$}  {}",
+                    step.invitation,
+                    step.username,
+                    describe_action(&migration.scope, &step.grants, &step.action)
+                );
             }
         }
 
@@ -1103,7 +1115,9 @@ mod cli {
                     let mut value = json!({ "invitationId": step.invitation, "username": step.username, "grants": step.grants });
                     let action = match &step.action {
                         Action::Create => json!({ "action": "create" }),
-                        Action::AddToMember { user, missing, .. } => json!({ "action": "addToMember", "userId": user, "missing": missing }),
+                        Action::AddToMember { user, missing, .. } => {
+                            json!({ "action": "addToMember", "userId": user, "missing": missing })
+                        }
                         other => json!({ "action": format!("{other:?}") }),
                     };
                     value.as_object_mut().expect("an object").extend(action.as_object().expect("an object").clone());
@@ -1120,7 +1134,9 @@ mod cli {
                 .map(|entry| {
                     let outcome = match &entry.outcome {
                         Outcome::Migrated { user } => json!({ "outcome": "migrated", "userId": user }),
-                        Outcome::AlreadyMember { user, added } => json!({ "outcome": "alreadyMember", "userId": user, "added": added }),
+                        Outcome::AlreadyMember { user, added } => {
+                            json!({ "outcome": "alreadyMember", "userId": user, "added": added })
+                        }
                         Outcome::Failed { stage, error } => json!({
                             "outcome": "failed",
                             "stage": stage.to_string(),
@@ -1161,7 +1177,15 @@ mod cli {
                 const WIDTH: usize = 30;
                 let filled = WIDTH * progress.done / progress.total.max(1);
                 let mut stderr = std::io::stderr().lock();
-                let _ = write!(stderr, "\r[{}{}] {}/{} {:40}", "#".repeat(filled), "-".repeat(WIDTH - filled), progress.done, progress.total, progress.last.username);
+                let _ = write!(
+                    stderr,
+                    "\r[{}{}] {}/{} {:40}",
+                    "#".repeat(filled),
+                    "-".repeat(WIDTH - filled),
+                    progress.done,
+                    progress.total,
+                    progress.last.username
+                );
                 let _ = stderr.flush();
             }
 

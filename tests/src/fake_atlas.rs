@@ -226,7 +226,11 @@ fn route(state: &mut State, method: &str, path: &str, body: &Value, username: Op
         ("DELETE", ["orgs", _, "invites", id]) => {
             let before = state.org_invites.len();
             state.org_invites.retain(|invite| invite["id"] != *id);
-            if state.org_invites.len() == before { api_error(404, "INVITATION_NOT_FOUND", "no such invitation") } else { (204, None) }
+            if state.org_invites.len() == before {
+                api_error(404, "INVITATION_NOT_FOUND", "no such invitation")
+            } else {
+                (204, None)
+            }
         }
         ("GET", ["groups", group, "users"]) => {
             let users = state

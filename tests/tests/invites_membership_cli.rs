@@ -84,7 +84,10 @@ async fn migrate_dry_run_then_real_run_then_rerun_on_22_and_22_invitations() {
     let table = stdout(&project);
     assert!(table.contains("21 of 22 invitations migrated"), "{table}");
     let refused_line = table.lines().find(|line| line.contains("refused@example.com")).unwrap();
-    assert!(refused_line.contains("FAILED") && refused_line.contains("USER_UNDER_REVIEW"), "the Atlas error is shown: {refused_line}");
+    assert!(
+        refused_line.contains("FAILED") && refused_line.contains("USER_UNDER_REVIEW"),
+        "the Atlas error is shown: {refused_line}"
+    );
     assert!(String::from_utf8_lossy(&project.stderr).contains("1 of 22 invitations could not be migrated"));
     let left: Vec<_> = fake.group_invites(GROUP).iter().map(|invite| invite["username"].as_str().unwrap().to_owned()).collect();
     assert_eq!(left, ["refused@example.com"]);
@@ -96,7 +99,8 @@ async fn migrate_dry_run_then_real_run_then_rerun_on_22_and_22_invitations() {
     let failed: Vec<&Value> = report["entries"].as_array().unwrap().iter().filter(|entry| entry["outcome"] == "failed").collect();
     assert_eq!(failed[0]["username"], "refused@example.com");
     assert_eq!((failed[0]["status"].as_u64(), failed[0]["errorCode"].as_str()), (Some(400), Some("USER_UNDER_REVIEW")));
-    let existing = report["entries"].as_array().unwrap().iter().find(|entry| entry["username"] == "existing@example.com").unwrap();
+    let existing =
+        report["entries"].as_array().unwrap().iter().find(|entry| entry["username"] == "existing@example.com").unwrap();
     assert_eq!(existing["outcome"], "alreadyMember");
     assert_eq!(fake.org_invites().len(), 1);
     let first_run = fake.writes().len();
@@ -106,7 +110,11 @@ async fn migrate_dry_run_then_real_run_then_rerun_on_22_and_22_invitations() {
     let rerun_org = invites(&fake, &["migrate", "org", "--org", ORG]).await;
     assert_eq!((rerun_project.status.code(), rerun_org.status.code()), (Some(1), Some(1)));
     let rerun: Vec<_> = fake.writes()[first_run..].to_vec();
-    println!("writes of the rerun: {} ({:?})", rerun.len(), rerun.iter().map(|write| (&write.method, &write.path, write.status)).collect::<Vec<_>>());
+    println!(
+        "writes of the rerun: {} ({:?})",
+        rerun.len(),
+        rerun.iter().map(|write| (&write.method, &write.path, write.status)).collect::<Vec<_>>()
+    );
     assert_eq!(rerun.len(), 2, "only the two refused invitations are tried again: {rerun:?}");
     assert!(rerun.iter().all(|write| write.method == "POST" && write.status == 400));
 }
@@ -151,13 +159,29 @@ async fn users_org_ensure_sets_org_roles_project_roles_and_teams() {
     fake.add_member("lee@example.com", &["ORG_READ_ONLY"], &[], &[]);
     let project_role = format!("{GROUP}:GROUP_OWNER");
     let args = [
-        "users", "org", "ensure", "--org", ORG, "--username", "lee@example.com", "--role", "ORG_MEMBER", "--project-role",
-        &project_role, "--team", "6a1b2c3d4e5f60718293a4b5",
+        "users",
+        "org",
+        "ensure",
+        "--org",
+        ORG,
+        "--username",
+        "lee@example.com",
+        "--role",
+        "ORG_MEMBER",
+        "--project-role",
+        &project_role,
+        "--team",
+        "6a1b2c3d4e5f60718293a4b5",
     ];
     let changed = invites(&fake, &args).await;
     assert_eq!(changed.status.code(), Some(0));
     let line = stdout(&changed);
-    assert!(line.contains(&format!("roles added ORG_MEMBER {GROUP}:GROUP_OWNER team:6a1b2c3d4e5f60718293a4b5; removed ORG_READ_ONLY")), "{line}");
+    assert!(
+        line.contains(&format!(
+            "roles added ORG_MEMBER {GROUP}:GROUP_OWNER team:6a1b2c3d4e5f60718293a4b5; removed ORG_READ_ONLY"
+        )),
+        "{line}"
+    );
     let lee = fake.member("lee@example.com").unwrap();
     assert_eq!((lee.org_roles, lee.teams), (vec!["ORG_MEMBER".to_owned()], vec!["6a1b2c3d4e5f60718293a4b5".to_owned()]));
     let again = invites(&fake, &args).await;

@@ -5,8 +5,7 @@
 use std::time::Duration;
 
 use atlas_admin::membership::{
-    Action, Change, EnsurePlan, Ensured, Grants, Migration, Outcome, Pacer, Pacing, Stage, ensure_org_user,
-    ensure_project_user,
+    Action, Change, EnsurePlan, Ensured, Grants, Migration, Outcome, Pacer, Pacing, Stage, ensure_org_user, ensure_project_user,
 };
 use atlas_admin::roles::{OrgRole, ProjectRole};
 use atlas_admin::{Client, GroupId, OrgId};
@@ -168,7 +167,9 @@ async fn a_user_created_but_whose_invitation_was_not_deleted_is_only_deleted_on_
     let migration = Migration::plan_project(&client, &group()).await.unwrap();
     assert!(matches!(&migration.steps()[0].action, Action::AddToMember { missing, .. } if missing.is_empty()));
     let report = migration.execute(&client, &unpaced(), |_| {}).await;
-    assert!(matches!(&report.entries[0].outcome, Outcome::AlreadyMember { user: found, added } if found.as_str() == user && added.is_empty()));
+    assert!(
+        matches!(&report.entries[0].outcome, Outcome::AlreadyMember { user: found, added } if found.as_str() == user && added.is_empty())
+    );
     assert_eq!(successful(&fake.writes()), [format!("DELETE /groups/{GROUP}/invites/{invitation}")]);
 }
 
@@ -213,7 +214,10 @@ async fn an_org_member_gets_the_union_of_its_grants_and_the_invitations_in_one_p
     let Outcome::AlreadyMember { added, .. } = &report.entries[0].outcome else { panic!("{report:?}") };
     assert_eq!(
         *added,
-        Grants::new().with_org_role(OrgRole::OrgMember).with_project_role(&group(), ProjectRole::GroupReadOnly).with_team("team-b")
+        Grants::new()
+            .with_org_role(OrgRole::OrgMember)
+            .with_project_role(&group(), ProjectRole::GroupReadOnly)
+            .with_team("team-b")
     );
     let kim = fake.member("kim@example.com").unwrap();
     assert_eq!(kim.id, member);
@@ -248,8 +252,11 @@ async fn ensure_project_adds_before_it_removes_and_a_second_call_writes_nothing(
     let Ensured::Changed { added, removed, .. } = &ensured else { panic!("{ensured:?}") };
     assert_eq!(added.project_roles[&group()].len(), 2);
     assert_eq!(*removed, Grants::new().with_project_role(&group(), ProjectRole::GroupReadOnly));
-    let order: Vec<(String, serde_json::Value)> =
-        fake.writes().iter().map(|write| (write.path.rsplit(':').next().unwrap().to_owned(), write.body["groupRole"].clone())).collect();
+    let order: Vec<(String, serde_json::Value)> = fake
+        .writes()
+        .iter()
+        .map(|write| (write.path.rsplit(':').next().unwrap().to_owned(), write.body["groupRole"].clone()))
+        .collect();
     assert_eq!(
         order,
         [
@@ -293,7 +300,10 @@ async fn ensure_org_creates_then_patches_then_leaves_alone() {
         .with_team("6a1b2c3d4e5f60718293a4b5");
     let ensured = ensure_org_user(&client, &org(), "lee@example.com", &second).await.unwrap();
     let Ensured::Changed { added, removed, .. } = &ensured else { panic!("{ensured:?}") };
-    assert_eq!(*added, Grants::new().with_project_role(&other_group(), ProjectRole::GroupOwner).with_team("6a1b2c3d4e5f60718293a4b5"));
+    assert_eq!(
+        *added,
+        Grants::new().with_project_role(&other_group(), ProjectRole::GroupOwner).with_team("6a1b2c3d4e5f60718293a4b5")
+    );
     assert_eq!(*removed, Grants::new().with_project_role(&group(), ProjectRole::GroupReadOnly));
     let patch = fake.writes().last().unwrap().clone();
     assert_eq!(patch.method, "PATCH");

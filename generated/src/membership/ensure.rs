@@ -130,7 +130,13 @@ impl EnsurePlan {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn project(client: &Client, group: &GroupId, username: &str, roles: &[ProjectRole], prune: bool) -> Result<EnsurePlan, Error> {
+    pub async fn project(
+        client: &Client,
+        group: &GroupId,
+        username: &str,
+        roles: &[ProjectRole],
+        prune: bool,
+    ) -> Result<EnsurePlan, Error> {
         if roles.is_empty() {
             return Err(Error::invalid_argument(format!("{username} needs at least one project role")));
         }
@@ -214,8 +220,10 @@ impl EnsurePlan {
             }
             (Change::Update { user, add, remove }, Scope::Organization(org)) => {
                 pacer.wait().await;
-                let update =
-                    OrgUserUpdateRequest { roles: Some(self.target.org_roles_request()), team_ids: Some(self.target.team_list()) };
+                let update = OrgUserUpdateRequest {
+                    roles: Some(self.target.org_roles_request()),
+                    team_ids: Some(self.target.team_list()),
+                };
                 client.update_org_user(org, user, &update).await?;
                 Ok(Ensured::Changed { user: user.clone(), added: add.clone(), removed: remove.clone() })
             }
@@ -229,7 +237,11 @@ fn plan(scope: Scope, username: &str, wanted: Grants, member: Option<(UserId, Gr
         Some((user, held)) => {
             let target = if prune { wanted } else { held.union(&wanted) };
             let (add, remove) = (target.minus(&held), held.minus(&target));
-            let change = if add.is_empty() && remove.is_empty() { Change::Unchanged { user } } else { Change::Update { user, add, remove } };
+            let change = if add.is_empty() && remove.is_empty() {
+                Change::Unchanged { user }
+            } else {
+                Change::Update { user, add, remove }
+            };
             (change, target)
         }
     };
@@ -252,7 +264,12 @@ fn plan(scope: Scope, username: &str, wanted: Grants, member: Option<(UserId, Gr
 /// # Ok(())
 /// # }
 /// ```
-pub async fn ensure_project_user(client: &Client, group: &GroupId, username: &str, roles: &[ProjectRole]) -> Result<Ensured, Error> {
+pub async fn ensure_project_user(
+    client: &Client,
+    group: &GroupId,
+    username: &str,
+    roles: &[ProjectRole],
+) -> Result<Ensured, Error> {
     let plan = EnsurePlan::project(client, group, username, roles, true).await?;
     plan.execute(client, &Pacer::new(&Pacing::unlimited())).await
 }

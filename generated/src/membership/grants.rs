@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ids::{GroupId, OrgId};
 use crate::models::{
-    GroupInvitation, GroupRoleAssignment, GroupUserResponse, OrgUserRolesRequest, OrgUserResponse, OrganizationInvitation,
+    GroupInvitation, GroupRoleAssignment, GroupUserResponse, OrgUserResponse, OrgUserRolesRequest, OrganizationInvitation,
 };
 use crate::roles::{OrgRole, ProjectRole};
 
@@ -134,7 +134,8 @@ impl Grants {
         let mut project_roles = BTreeMap::new();
         for (group, roles) in &self.project_roles {
             let held = other.project_roles.get(group);
-            let left: BTreeSet<ProjectRole> = roles.iter().filter(|role| !held.is_some_and(|held| held.contains(role))).cloned().collect();
+            let left: BTreeSet<ProjectRole> =
+                roles.iter().filter(|role| !held.is_some_and(|held| held.contains(role))).cloned().collect();
             if !left.is_empty() {
                 project_roles.insert(group.clone(), left);
             }

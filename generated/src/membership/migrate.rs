@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use futures::{StreamExt, TryStreamExt};
 
 use super::grants::{Grants, Scope};
-use super::pace::{Pacer, Progress};
 use super::is_conflict;
+use super::pace::{Pacer, Progress};
 use crate::ids::{GroupId, InvitationId, OrgId, UserId};
 use crate::models::{AddOrRemoveGroupRole, GroupUserRequest, OrgUserRequest, OrgUserUpdateRequest};
 use crate::{Client, Error};
@@ -350,10 +350,8 @@ impl Migration {
                 match self.create(client, step).await {
                     Ok(user) => return Ok(Outcome::Migrated { user }),
                     Err(error) if is_conflict(&error) => {
-                        let (user, held) = self
-                            .find_member(client, &step.username)
-                            .await
-                            .map_err(|error| (Stage::FindingMember, error))?;
+                        let (user, held) =
+                            self.find_member(client, &step.username).await.map_err(|error| (Stage::FindingMember, error))?;
                         let missing = step.grants.minus(&held);
                         (user, held, missing)
                     }
@@ -439,7 +437,12 @@ impl Migration {
     }
 }
 
-fn step(invitation: InvitationId, username: String, grants: Grants, members: &BTreeMap<String, (UserId, Grants)>) -> Option<Step> {
+fn step(
+    invitation: InvitationId,
+    username: String,
+    grants: Grants,
+    members: &BTreeMap<String, (UserId, Grants)>,
+) -> Option<Step> {
     let action = match members.get(&username.to_lowercase()) {
         None => Action::Create,
         Some((user, held)) => Action::AddToMember { user: user.clone(), held: held.clone(), missing: grants.minus(held) },
