@@ -123,7 +123,7 @@ async fn a_refused_invitation_stays_in_place_and_stops_nothing_else() {
     assert_eq!(error.status().map(|status| status.as_u16()), Some(400));
     assert_eq!(error.api_error().unwrap().error_code, "USER_UNDER_REVIEW");
     let left: Vec<_> = fake.group_invites(GROUP).iter().map(|invite| invite["id"].as_str().unwrap().to_owned()).collect();
-    assert_eq!(left, [refused.clone()], "only the refused invitation stays");
+    assert_eq!(left, std::slice::from_ref(&refused), "only the refused invitation stays");
     assert!(!fake.writes().iter().any(|write| write.path.ends_with(&refused) && write.method == "DELETE"));
     assert!(fake.member("b@example.com").is_some(), "the failure stopped nothing after it");
 
