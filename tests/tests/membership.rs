@@ -386,3 +386,20 @@ async fn concurrent_writers_share_one_pace() {
     let expected: Vec<Duration> = (0..12).map(|n| Duration::from_millis(500 * n)).collect();
     assert_eq!(all, expected, "12 writes, 500 ms apart, whoever makes them");
 }
+
+/// The README's `membership` example ("Moving off invitations"), word for word, run against
+/// the fake.
+async fn migrate(client: &atlas_admin::Client, group: &atlas_admin::GroupId) -> Result<bool, atlas_admin::Error> {
+    let migration = Migration::plan_project(client, group).await?; // reads only
+    let pacer = Pacer::new(&Pacing::default()); // one write a second, one at a time
+    let report = migration.execute(client, &pacer, |progress| eprintln!("{}/{}", progress.done, progress.total)).await;
+    Ok(report.all_migrated()) // per invitation: migrated, already a member, or failed with the Error
+}
+
+#[tokio::test]
+async fn the_readme_example_migrates_a_project() {
+    let fake = FakeAtlas::start().await;
+    fake.invite_to_project(GROUP, "readme@example.com", &["GROUP_READ_ONLY"]);
+    assert!(migrate(&client(&fake), &group()).await.unwrap());
+    assert!(fake.group_invites(GROUP).is_empty());
+}
