@@ -21,6 +21,20 @@
 //! `users ... list` reads every page (`list_*_users_stream`) and prints one JSON array;
 //! `--pending` keeps only the users who have not accepted their invitation yet.
 //!
+//! Moving off invitations and keeping members as desired, over `atlas_admin::membership`:
+//!
+//! ```text
+//! cargo run -p atlas-admin --example invites -- migrate project --group 32b6e34b3d91647abb20e7b8 --dry-run
+//! cargo run -p atlas-admin --example invites -- migrate org --org 4888442a3354817a7320eb61 --json
+//! cargo run -p atlas-admin --example invites -- users project ensure --group 32b6e34b3d91647abb20e7b8 \
+//!     --username jane@example.com --role GROUP_OWNER
+//! cargo run -p atlas-admin --example invites -- apply --file members.yaml --dry-run --prune
+//! ```
+//!
+//! `migrate` exits with 1 when some invitation stays in place (its Atlas error is in the
+//! table), and writes one a second unless `INVITES_WRITES_PER_MINUTE` (0: unspaced) or
+//! `INVITES_CONCURRENCY` say otherwise; so does `apply`.
+//!
 //! Credentials come from the environment; the first of these that is set is used, and it
 //! must then be complete:
 //!

@@ -255,3 +255,33 @@ async fn apply_refuses_an_unknown_role() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("unknown project role GROUP_OWNR"));
     assert!(fake.writes().is_empty());
 }
+
+/// Measures, not checks: 100 project invitations migrated at the default pace (one write a
+/// second, so about 200 s). Ignored by default; run it with
+/// `cargo test -p tests --test invites_membership_cli -- --ignored --nocapture`.
+#[tokio::test]
+#[ignore = "takes over three minutes of real time at the default pace"]
+async fn a_hundred_invitations_at_the_default_pace() {
+    let fake = FakeAtlas::start().await;
+    for n in 0..100 {
+        fake.invite_to_project(GROUP, &format!("user{n:03}@example.com"), &["GROUP_READ_ONLY"]);
+    }
+    let binary = invites_cli();
+    let base_url = fake.uri();
+    let start = std::time::Instant::now();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(binary)
+            .args(["migrate", "project", "--group", GROUP])
+            .env_remove("INVITES_WRITES_PER_MINUTE")
+            .env_remove("INVITES_CONCURRENCY")
+            .env("MONGODB_ATLAS_ACCESS_TOKEN", "test-token")
+            .env("MONGODB_ATLAS_BASE_URL", base_url)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    println!("100 invitations, {} writes, exit {:?}, wall time {:?}", fake.writes().len(), output.status.code(), start.elapsed());
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(fake.writes().len(), 200);
+}

@@ -257,7 +257,7 @@ impl Migration {
             .iter()
             .filter_map(|invitation| {
                 let grants = Grants::of_group_invitation(group, invitation);
-                step(invitation.id.clone()?, invitation.username.clone()?, grants, &members)
+                Some(step(invitation.id.clone()?, invitation.username.clone()?, grants, &members))
             })
             .collect();
         Ok(Migration { scope: Scope::Project(group.clone()), steps })
@@ -284,7 +284,7 @@ impl Migration {
             .iter()
             .filter_map(|invitation| {
                 let grants = Grants::of_org_invitation(invitation);
-                step(invitation.id.clone()?, invitation.username.clone()?, grants, &members)
+                Some(step(invitation.id.clone()?, invitation.username.clone()?, grants, &members))
             })
             .collect();
         Ok(Migration { scope: Scope::Organization(org.clone()), steps })
@@ -437,15 +437,11 @@ impl Migration {
     }
 }
 
-fn step(
-    invitation: InvitationId,
-    username: String,
-    grants: Grants,
-    members: &BTreeMap<String, (UserId, Grants)>,
-) -> Option<Step> {
+/// What to do with one invitation, given the members by lowercase username.
+fn step(invitation: InvitationId, username: String, grants: Grants, members: &BTreeMap<String, (UserId, Grants)>) -> Step {
     let action = match members.get(&username.to_lowercase()) {
         None => Action::Create,
         Some((user, held)) => Action::AddToMember { user: user.clone(), held: held.clone(), missing: grants.minus(held) },
     };
-    Some(Step { invitation, username, grants, action })
+    Step { invitation, username, grants, action }
 }
