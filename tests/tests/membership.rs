@@ -230,6 +230,26 @@ async fn an_org_member_gets_the_union_of_its_grants_and_the_invitations_in_one_p
 }
 
 #[tokio::test]
+async fn every_write_waits_for_the_pacer_and_concurrent_runs_keep_the_plans_order() {
+    let fake = FakeAtlas::start().await;
+    fake.add_member("member@example.com", &["ORG_MEMBER"], &[(GROUP, &["GROUP_READ_ONLY"])], &[]);
+    for n in 0..8 {
+        fake.invite_to_project(GROUP, &format!("user{n}@example.com"), &["GROUP_READ_ONLY"]);
+    }
+    fake.invite_to_project(GROUP, "member@example.com", &["GROUP_OWNER", "GROUP_CLUSTER_MANAGER"]);
+    let client = client(&fake);
+    let pacer = Pacer::new(&Pacing::unlimited().with_concurrency(4));
+    let migration = Migration::plan_project(&client, &group()).await.unwrap();
+    let report = migration.execute(&client, &pacer, |_| {}).await;
+    assert!(report.all_migrated(), "{report:?}");
+    let planned: Vec<_> = migration.steps().iter().map(|step| step.invitation.clone()).collect();
+    let reported: Vec<_> = report.entries.iter().map(|entry| entry.invitation.clone()).collect();
+    assert_eq!(reported, planned);
+    assert_eq!(fake.writes().len(), 8 * 2 + 2 + 1, "8 creates and deletes, 2 roles added, 1 delete");
+    assert_eq!(pacer.writes(), fake.writes().len() as u64, "every write waited for the pacer");
+}
+
+#[tokio::test]
 async fn the_clients_429_handling_still_applies_to_migration_writes() {
     let fake = FakeAtlas::start().await;
     fake.invite_to_project(GROUP, "slow@example.com", &["GROUP_READ_ONLY"]);
@@ -248,7 +268,10 @@ async fn ensure_project_adds_before_it_removes_and_a_second_call_writes_nothing(
     let client = client(&fake);
     let wanted = [ProjectRole::GroupOwner, ProjectRole::GroupDataAccessReadWrite];
 
-    let ensured = ensure_project_user(&client, &group(), "ana@example.com", &wanted).await.unwrap();
+    let plan = EnsurePlan::project(&client, &group(), "ana@example.com", &wanted, true).await.unwrap();
+    let pacer = unpaced();
+    let ensured = plan.execute(&client, &pacer).await.unwrap();
+    assert_eq!(pacer.writes(), 3, "every write waited for the pacer");
     let Ensured::Changed { added, removed, .. } = &ensured else { panic!("{ensured:?}") };
     assert_eq!(added.project_roles[&group()].len(), 2);
     assert_eq!(*removed, Grants::new().with_project_role(&group(), ProjectRole::GroupReadOnly));

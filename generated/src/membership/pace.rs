@@ -2,6 +2,7 @@
 //! reports.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::sync::Mutex;
@@ -120,6 +121,7 @@ impl Pacing {
 pub struct Pacer {
     pacing: Pacing,
     next: Arc<Mutex<Option<Instant>>>,
+    writes: Arc<AtomicU64>,
 }
 
 impl Pacer {
@@ -130,7 +132,7 @@ impl Pacer {
     /// assert_eq!(Pacer::new(&Pacing::unlimited()).pacing(), &Pacing::unlimited());
     /// ```
     pub fn new(pacing: &Pacing) -> Self {
-        Self { pacing: pacing.clone(), next: Arc::new(Mutex::new(None)) }
+        Self { pacing: pacing.clone(), next: Arc::new(Mutex::new(None)), writes: Arc::new(AtomicU64::new(0)) }
     }
 
     /// The pacing this schedule follows.
@@ -143,6 +145,21 @@ impl Pacer {
         &self.pacing
     }
 
+    /// How many writes have waited for this schedule (through any of its clones).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use atlas_admin::membership::{Pacer, Pacing};
+    /// let pacer = Pacer::new(&Pacing::unlimited());
+    /// pacer.clone().wait().await;
+    /// assert_eq!(pacer.writes(), 1);
+    /// # }
+    /// ```
+    pub fn writes(&self) -> u64 {
+        self.writes.load(Ordering::Relaxed)
+    }
+
     /// Waits until the next write may start, and books the slot after it.
     ///
     /// ```
@@ -153,6 +170,7 @@ impl Pacer {
     /// # }
     /// ```
     pub async fn wait(&self) {
+        self.writes.fetch_add(1, Ordering::Relaxed);
         let Some(interval) = self.pacing.interval() else { return };
         let start = {
             let mut next = self.next.lock().await;
