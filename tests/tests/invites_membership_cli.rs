@@ -102,6 +102,7 @@ async fn migrate_dry_run_then_real_run_then_rerun_on_22_and_22_invitations() {
     let existing =
         report["entries"].as_array().unwrap().iter().find(|entry| entry["username"] == "existing@example.com").unwrap();
     assert_eq!(existing["outcome"], "alreadyMember");
+    assert_eq!(existing["added"], serde_json::json!({ "projectRoles": { OTHER_GROUP: ["GROUP_READ_ONLY"] } }));
     assert_eq!(fake.org_invites().len(), 1);
     let first_run = fake.writes().len();
     println!("writes of the first runs: {first_run}");

@@ -54,6 +54,7 @@ impl std::fmt::Display for Scope {
 /// assert_eq!(held.union(&missing), wanted);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Grants {
     /// Organization roles.
