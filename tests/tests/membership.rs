@@ -311,6 +311,28 @@ async fn ensure_project_creates_a_pending_user_for_a_newcomer() {
 }
 
 #[tokio::test]
+async fn ensure_converges_a_member_who_appeared_after_the_plan() {
+    let fake = FakeAtlas::start().await;
+    let client = client(&fake);
+    let plan = EnsurePlan::project(&client, &group(), "race@example.com", &[ProjectRole::GroupOwner], true).await.unwrap();
+    assert!(matches!(plan.change, Change::Create { .. }));
+    let user = fake.add_member("race@example.com", &["ORG_MEMBER"], &[(GROUP, &["GROUP_READ_ONLY"])], &[]);
+
+    let ensured = plan.execute(&client, &unpaced()).await.unwrap();
+    assert_eq!(
+        ensured,
+        Ensured::Changed {
+            user: user.parse().unwrap(),
+            added: Grants::new().with_project_role(&group(), ProjectRole::GroupOwner),
+            removed: Grants::new().with_project_role(&group(), ProjectRole::GroupReadOnly),
+        }
+    );
+    let statuses: Vec<u16> = fake.writes().iter().map(|write| write.status).collect();
+    assert_eq!(statuses, [409, 200, 200], "the 409, then addRole before removeRole");
+    assert_eq!(fake.member("race@example.com").unwrap().project_roles[GROUP], ["GROUP_OWNER"]);
+}
+
+#[tokio::test]
 async fn ensure_org_creates_then_patches_then_leaves_alone() {
     let fake = FakeAtlas::start().await;
     let client = client(&fake);

@@ -4,6 +4,7 @@
 use futures::TryStreamExt;
 
 use super::grants::{Grants, Scope};
+use super::is_conflict;
 use super::pace::{Pacer, Pacing};
 use crate::ids::{GroupId, OrgId, UserId};
 use crate::models::{AddOrRemoveGroupRole, GroupUserRequest, OrgUserRequest, OrgUserUpdateRequest};
@@ -118,6 +119,8 @@ pub struct EnsurePlan {
     pub change: Change,
     /// What the member holds once it is executed.
     pub target: Grants,
+    wanted: Grants,
+    prune: bool,
 }
 
 impl EnsurePlan {
@@ -178,7 +181,8 @@ impl EnsurePlan {
 
     /// Writes the change, each write waiting for `pacer`. A project member gets each role to
     /// add before any role is removed, so it never holds none; an organization member gets one
-    /// `updateOrgUser` with its whole new role set and teams.
+    /// `updateOrgUser` with its whole new role set and teams. When creating answers 409 (someone
+    /// made them a member since the plan), the member is read again and updated instead.
     ///
     /// ```no_run
     /// # async fn demo(client: atlas_admin::Client, plan: atlas_admin::membership::EnsurePlan) -> Result<(), atlas_admin::Error> {
@@ -188,26 +192,70 @@ impl EnsurePlan {
     /// # }
     /// ```
     pub async fn execute(&self, client: &Client, pacer: &Pacer) -> Result<Ensured, Error> {
-        match (&self.change, &self.scope) {
-            (Change::Unchanged { user }, _) => Ok(Ensured::Unchanged { user: user.clone() }),
-            (Change::Create { grants }, Scope::Project(group)) => {
-                pacer.wait().await;
-                let request = GroupUserRequest { username: self.username.clone(), roles: grants.roles_in(group) };
-                let user = client.add_group_users(group, &request).await?;
-                Ok(Ensured::Created { user: user.id().clone(), grants: grants.clone() })
+        match self.write(client, pacer).await {
+            // Someone made them a member since the plan: converge that member instead.
+            Err(error) if matches!(self.change, Change::Create { .. }) && is_conflict(&error) => {
+                let replanned = self.replan(client).await?;
+                if let Change::Create { .. } = replanned.change {
+                    return Err(error);
+                }
+                replanned.write(client, pacer).await
             }
-            (Change::Create { grants }, Scope::Organization(org)) => {
-                pacer.wait().await;
+            written => written,
+        }
+    }
+
+    /// Writes the planned change as it is.
+    async fn write(&self, client: &Client, pacer: &Pacer) -> Result<Ensured, Error> {
+        match &self.change {
+            Change::Unchanged { user } => Ok(Ensured::Unchanged { user: user.clone() }),
+            Change::Create { grants } => self.create(client, pacer, grants).await,
+            Change::Update { user, add, remove } => self.update(client, pacer, user, add, remove).await,
+        }
+    }
+
+    async fn create(&self, client: &Client, pacer: &Pacer, grants: &Grants) -> Result<Ensured, Error> {
+        pacer.wait().await;
+        let user = match &self.scope {
+            Scope::Project(group) => {
+                let request = GroupUserRequest { username: self.username.clone(), roles: grants.roles_in(group) };
+                client.add_group_users(group, &request).await?.id().clone()
+            }
+            Scope::Organization(org) => {
                 let team_ids = grants.team_list();
                 let request = OrgUserRequest {
                     username: self.username.clone(),
                     roles: grants.org_roles_request(),
                     team_ids: (!team_ids.is_empty()).then_some(team_ids),
                 };
-                let user = client.create_org_user(org, &request).await?;
-                Ok(Ensured::Created { user: user.id().clone(), grants: grants.clone() })
+                client.create_org_user(org, &request).await?.id().clone()
             }
-            (Change::Update { user, add, remove }, Scope::Project(group)) => {
+        };
+        Ok(Ensured::Created { user, grants: grants.clone() })
+    }
+
+    /// The same plan, read again: what the member holds now against what was wanted.
+    async fn replan(&self, client: &Client) -> Result<EnsurePlan, Error> {
+        match &self.scope {
+            Scope::Project(group) => {
+                EnsurePlan::project(client, group, &self.username, &self.wanted.roles_in(group), self.prune).await
+            }
+            Scope::Organization(org) => EnsurePlan::org(client, org, &self.username, &self.wanted, self.prune).await,
+        }
+    }
+
+    /// Adds `add`, then removes `remove` (one role at a time in a project, one PATCH with the
+    /// target in an organization).
+    async fn update(
+        &self,
+        client: &Client,
+        pacer: &Pacer,
+        user: &UserId,
+        add: &Grants,
+        remove: &Grants,
+    ) -> Result<Ensured, Error> {
+        match &self.scope {
+            Scope::Project(group) => {
                 for role in add.roles_in(group) {
                     pacer.wait().await;
                     client.add_group_user_role(group, user, &AddOrRemoveGroupRole { group_role: role }).await?;
@@ -216,26 +264,25 @@ impl EnsurePlan {
                     pacer.wait().await;
                     client.remove_group_user_role(group, user, &AddOrRemoveGroupRole { group_role: role }).await?;
                 }
-                Ok(Ensured::Changed { user: user.clone(), added: add.clone(), removed: remove.clone() })
             }
-            (Change::Update { user, add, remove }, Scope::Organization(org)) => {
+            Scope::Organization(org) => {
                 pacer.wait().await;
                 let update = OrgUserUpdateRequest {
                     roles: Some(self.target.org_roles_request()),
                     team_ids: Some(self.target.team_list()),
                 };
                 client.update_org_user(org, user, &update).await?;
-                Ok(Ensured::Changed { user: user.clone(), added: add.clone(), removed: remove.clone() })
             }
         }
+        Ok(Ensured::Changed { user: user.clone(), added: add.clone(), removed: remove.clone() })
     }
 }
 
 fn plan(scope: Scope, username: &str, wanted: Grants, member: Option<(UserId, Grants)>, prune: bool) -> EnsurePlan {
     let (change, target) = match member {
-        None => (Change::Create { grants: wanted.clone() }, wanted),
+        None => (Change::Create { grants: wanted.clone() }, wanted.clone()),
         Some((user, held)) => {
-            let target = if prune { wanted } else { held.union(&wanted) };
+            let target = if prune { wanted.clone() } else { held.union(&wanted) };
             let (add, remove) = (target.minus(&held), held.minus(&target));
             let change = if add.is_empty() && remove.is_empty() {
                 Change::Unchanged { user }
@@ -245,7 +292,7 @@ fn plan(scope: Scope, username: &str, wanted: Grants, member: Option<(UserId, Gr
             (change, target)
         }
     };
-    EnsurePlan { scope, username: username.to_owned(), change, target }
+    EnsurePlan { scope, username: username.to_owned(), change, target, wanted, prune }
 }
 
 /// Makes `username` a member of the project `group` with exactly `roles` (at least one):
