@@ -21,6 +21,20 @@
 //! `users ... list` reads every page (`list_*_users_stream`) and prints one JSON array;
 //! `--pending` keeps only the users who have not accepted their invitation yet.
 //!
+//! Moving off invitations and keeping members as desired, over `atlas_admin::membership`:
+//!
+//! ```text
+//! cargo run -p atlas-admin --example invites -- migrate project --group 32b6e34b3d91647abb20e7b8 --dry-run
+//! cargo run -p atlas-admin --example invites -- migrate org --org 4888442a3354817a7320eb61 --json
+//! cargo run -p atlas-admin --example invites -- users project ensure --group 32b6e34b3d91647abb20e7b8 \
+//!     --username jane@example.com --role GROUP_OWNER
+//! cargo run -p atlas-admin --example invites -- apply --file members.yaml --dry-run --prune
+//! ```
+//!
+//! `migrate` exits with 1 when some invitation stays in place (its Atlas error is in the
+//! table), and writes one a second unless `INVITES_WRITES_PER_MINUTE` (0: unspaced) or
+//! `INVITES_CONCURRENCY` say otherwise; so does `apply`.
+//!
 //! Credentials come from the environment; the first of these that is set is used, and it
 //! must then be complete:
 //!
@@ -101,6 +115,14 @@ mod cli {
             #[command(subcommand)]
             action: OrgAction,
         },
+        /// Move every pending invitation of a project or organization onto a pending user with
+        /// the same grants, and delete the invitation after.
+        Migrate {
+            #[command(subcommand)]
+            scope: workflows::MigrateScope,
+        },
+        /// Converge the members of several projects and organizations to a YAML file.
+        Apply(workflows::Apply),
     }
 
     #[derive(Debug, Subcommand)]
@@ -171,6 +193,8 @@ mod cli {
             #[command(flatten)]
             user: User,
         },
+        /// Make a user a member of the project with exactly these roles (adding before removing).
+        Ensure(workflows::EnsureProject),
     }
 
     #[derive(Debug, Subcommand)]
@@ -242,6 +266,8 @@ mod cli {
             #[command(flatten)]
             user: User,
         },
+        /// Make a user a member of the organization with exactly these roles, project roles and teams.
+        Ensure(workflows::EnsureOrg),
     }
 
     #[derive(Debug, Subcommand)]
@@ -615,6 +641,8 @@ mod cli {
                     serde_json::json!({ "cancelled": true, "invitationId": invitation })
                 }
             },
+            Scope::Migrate { scope } => workflows::migrate(&client, scope).await?,
+            Scope::Apply(apply) => workflows::apply(&client, apply).await?,
         };
         Ok(printed)
     }
@@ -651,6 +679,7 @@ mod cli {
                     client.remove_group_user(&project.group, &user.user).await?;
                     serde_json::json!({ "removed": true, "userId": user.user })
                 }
+                ProjectUserAction::Ensure(ensure) => workflows::ensure_project(client, ensure).await?,
             },
             UsersScope::Org { action } => match action {
                 OrgUserAction::List { org, filter } => {
@@ -689,6 +718,7 @@ mod cli {
                     client.remove_org_user(&org.org, &user.user).await?;
                     serde_json::json!({ "removed": true, "userId": user.user })
                 }
+                OrgUserAction::Ensure(ensure) => workflows::ensure_org(client, ensure).await?,
             },
         };
         Ok(printed)
@@ -699,7 +729,10 @@ mod cli {
         let cli = Cli::parse();
         match run(cli).await {
             Ok(printed) => {
-                println!("{}", serde_json::to_string_pretty(&printed).expect("a JSON value always serializes"));
+                // The workflows print as they go and return nothing more to print.
+                if !printed.is_null() {
+                    println!("{}", serde_json::to_string_pretty(&printed).expect("a JSON value always serializes"));
+                }
                 ExitCode::SUCCESS
             }
             Err(err) => {
@@ -710,6 +743,470 @@ mod cli {
                     source = cause.source();
                 }
                 ExitCode::FAILURE
+            }
+        }
+    }
+
+    /// The membership workflows (`migrate`, `users ... ensure`, `apply`) over
+    /// `atlas_admin::membership`. They print as they go, return `Null` (nothing more to print),
+    /// and fail, for exit status 1, when something was left undone.
+    mod workflows {
+        use std::collections::BTreeMap;
+        use std::error::Error;
+        use std::io::{IsTerminal, Write};
+        use std::path::PathBuf;
+
+        use atlas_admin::membership::{
+            Action, Change, EnsurePlan, Ensured, Grants, Migration, Outcome, Pacer, Pacing, Progress, Report, Scope,
+            ensure_org_user, ensure_project_user,
+        };
+        use atlas_admin::roles::{OrgRole, ProjectRole};
+        use atlas_admin::{Client, GroupId, OrgId};
+        use clap::{Args, Subcommand};
+        use serde_json::{Value, json};
+
+        use super::{org_role, project_role, project_role_assignment};
+
+        #[derive(Debug, Subcommand)]
+        pub(super) enum MigrateScope {
+            /// Every pending invitation to one project.
+            Project {
+                /// The project's ID (24 hexadecimal characters).
+                #[arg(long)]
+                group: GroupId,
+                #[command(flatten)]
+                options: MigrateOptions,
+            },
+            /// Every pending invitation to one organization (with its project roles and teams).
+            Org {
+                /// The organization's ID (24 hexadecimal characters).
+                #[arg(long)]
+                org: OrgId,
+                #[command(flatten)]
+                options: MigrateOptions,
+            },
+        }
+
+        #[derive(Debug, Args)]
+        pub(super) struct MigrateOptions {
+            /// Print the plan and write nothing.
+            #[arg(long)]
+            dry_run: bool,
+            /// Print the report (with --dry-run, the plan) as JSON on stdout.
+            #[arg(long)]
+            json: bool,
+        }
+
+        #[derive(Debug, Args)]
+        pub(super) struct EnsureProject {
+            /// The project's ID (24 hexadecimal characters).
+            #[arg(long)]
+            group: GroupId,
+            /// The user's email address.
+            #[arg(long)]
+            username: String,
+            /// A project role the user is to hold; repeat for several. Roles not given are removed.
+            #[arg(long = "role", required = true, value_name = "ROLE", value_parser = project_role())]
+            roles: Vec<ProjectRole>,
+        }
+
+        #[derive(Debug, Args)]
+        pub(super) struct EnsureOrg {
+            /// The organization's ID (24 hexadecimal characters).
+            #[arg(long)]
+            org: OrgId,
+            /// The user's email address.
+            #[arg(long)]
+            username: String,
+            /// An organization role the user is to hold; repeat for several.
+            #[arg(long = "role", required = true, value_name = "ROLE", value_parser = org_role())]
+            roles: Vec<OrgRole>,
+            /// A role the user is to hold in one of the organization's projects, as PROJECT_ID:ROLE; repeat for several.
+            #[arg(long = "project-role", value_name = "PROJECT_ID:ROLE", value_parser = project_role_assignment)]
+            project_roles: Vec<(GroupId, ProjectRole)>,
+            /// The ID of a team the user is to belong to; repeat for several.
+            #[arg(long = "team", value_name = "TEAM_ID")]
+            teams: Vec<String>,
+        }
+
+        #[derive(Debug, Args)]
+        pub(super) struct Apply {
+            /// The desired members of projects and organizations, as YAML (see the README).
+            #[arg(long)]
+            file: PathBuf,
+            /// Print the plan and write nothing.
+            #[arg(long)]
+            dry_run: bool,
+            /// Also take away the roles and teams a listed member holds beyond the file's.
+            #[arg(long)]
+            prune: bool,
+        }
+
+        /// The pace of bulk writes: one a second, one at a time, unless
+        /// `INVITES_WRITES_PER_MINUTE` (0: unspaced) or `INVITES_CONCURRENCY` say otherwise.
+        fn pacing() -> Result<Pacing, Box<dyn Error>> {
+            let var = |name: &str| std::env::var(name).ok().filter(|value| !value.trim().is_empty());
+            let mut pacing = Pacing::default();
+            if let Some(value) = var("INVITES_WRITES_PER_MINUTE") {
+                let writes: u32 = value.trim().parse().map_err(|err| format!("INVITES_WRITES_PER_MINUTE={value:?}: {err}"))?;
+                pacing = if writes == 0 { Pacing::unlimited() } else { pacing.with_writes_per_minute(writes) };
+            }
+            if let Some(value) = var("INVITES_CONCURRENCY") {
+                let concurrency: usize = value.trim().parse().map_err(|err| format!("INVITES_CONCURRENCY={value:?}: {err}"))?;
+                pacing = pacing.with_concurrency(concurrency);
+            }
+            Ok(pacing)
+        }
+
+        pub(super) async fn migrate(client: &Client, scope: MigrateScope) -> Result<Value, Box<dyn Error>> {
+            let (migration, options) = match scope {
+                MigrateScope::Project { group, options } => (Migration::plan_project(client, &group).await?, options),
+                MigrateScope::Org { org, options } => (Migration::plan_org(client, &org).await?, options),
+            };
+            if options.dry_run {
+                if options.json {
+                    println!("{}", serde_json::to_string_pretty(&plan_json(&migration))?);
+                } else {
+                    print_plan(&migration);
+                }
+                return Ok(Value::Null);
+            }
+            let pacer = Pacer::new(&pacing()?);
+            let mut bar = Bar::new(!migration.steps().is_empty() && std::io::stderr().is_terminal());
+            let report = migration.execute(client, &pacer, |progress| bar.show(progress)).await;
+            bar.finish();
+            if options.json {
+                println!("{}", serde_json::to_string_pretty(&report_json(&report))?);
+            } else {
+                print_report(&report);
+            }
+            let failed = report.failures().count();
+            if failed > 0 {
+                return Err(
+                    format!("{failed} of {} invitations could not be migrated and stay in place", report.entries.len()).into()
+                );
+            }
+            Ok(Value::Null)
+        }
+
+        pub(super) async fn ensure_project(client: &Client, ensure: EnsureProject) -> Result<Value, Box<dyn Error>> {
+            let ensured = ensure_project_user(client, &ensure.group, &ensure.username, &ensure.roles).await?;
+            println!("{}", describe_ensured(&Scope::Project(ensure.group), &ensure.username, &ensured));
+            Ok(Value::Null)
+        }
+
+        pub(super) async fn ensure_org(client: &Client, ensure: EnsureOrg) -> Result<Value, Box<dyn Error>> {
+            let wanted = org_grants(&ensure.roles, ensure.project_roles.iter().map(|(group, role)| (group, role)), &ensure.teams);
+            let ensured = ensure_org_user(client, &ensure.org, &ensure.username, &wanted).await?;
+            println!("{}", describe_ensured(&Scope::Organization(ensure.org), &ensure.username, &ensured));
+            Ok(Value::Null)
+        }
+
+        fn org_grants<'a>(
+            roles: &[OrgRole],
+            project_roles: impl IntoIterator<Item = (&'a GroupId, &'a ProjectRole)>,
+            teams: &[String],
+        ) -> Grants {
+            let grants = roles.iter().fold(Grants::new(), |grants, role| grants.with_org_role(role.clone()));
+            let grants =
+                project_roles.into_iter().fold(grants, |grants, (group, role)| grants.with_project_role(group, role.clone()));
+            teams.iter().fold(grants, |grants, team| grants.with_team(team.clone()))
+        }
+
+        /// The `apply` file: projects and organizations, each with the members it should have.
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct MembersFile {
+            #[serde(default)]
+            projects: Vec<ProjectMembers>,
+            #[serde(default)]
+            orgs: Vec<OrgMembers>,
+        }
+
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct ProjectMembers {
+            group: GroupId,
+            members: Vec<ProjectMember>,
+        }
+
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct ProjectMember {
+            username: String,
+            roles: Vec<ProjectRole>,
+        }
+
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct OrgMembers {
+            org: OrgId,
+            members: Vec<OrgMember>,
+        }
+
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct OrgMember {
+            username: String,
+            roles: Vec<OrgRole>,
+            #[serde(default, rename = "projectRoles")]
+            project_roles: BTreeMap<GroupId, Vec<ProjectRole>>,
+            #[serde(default)]
+            teams: Vec<String>,
+        }
+
+        /// Reads and checks the file: every role one this crate knows, so a typo fails here.
+        fn read_members(path: &PathBuf) -> Result<MembersFile, Box<dyn Error>> {
+            let text = std::fs::read_to_string(path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+            let file: MembersFile = serde_yaml::from_str(&text).map_err(|err| format!("{}: {err}", path.display()))?;
+            let project_roles =
+                file.projects.iter().flat_map(|project| project.members.iter().flat_map(|member| &member.roles)).chain(
+                    file.orgs
+                        .iter()
+                        .flat_map(|org| org.members.iter().flat_map(|member| member.project_roles.values().flatten())),
+                );
+            if let Some(role) = project_roles.into_iter().find(|role| !ProjectRole::KNOWN.contains(role)) {
+                return Err(format!("{}: unknown project role {role}", path.display()).into());
+            }
+            let org_roles = file.orgs.iter().flat_map(|org| org.members.iter().flat_map(|member| &member.roles));
+            if let Some(role) = org_roles.into_iter().find(|role| !OrgRole::KNOWN.contains(role)) {
+                return Err(format!("{}: unknown organization role {role}", path.display()).into());
+            }
+            Ok(file)
+        }
+
+        pub(super) async fn apply(client: &Client, apply: Apply) -> Result<Value, Box<dyn Error>> {
+            let file = read_members(&apply.file)?;
+            let mut plans = Vec::new();
+            for project in &file.projects {
+                for member in &project.members {
+                    plans.push(EnsurePlan::project(client, &project.group, &member.username, &member.roles, apply.prune).await?);
+                }
+            }
+            for org in &file.orgs {
+                for member in &org.members {
+                    let project_roles =
+                        member.project_roles.iter().flat_map(|(group, roles)| roles.iter().map(move |role| (group, role)));
+                    let wanted = org_grants(&member.roles, project_roles, &member.teams);
+                    plans.push(EnsurePlan::org(client, &org.org, &member.username, &wanted, apply.prune).await?);
+                }
+            }
+            let changes = plans.iter().filter(|plan| plan.change.writes()).count();
+            println!("plan: {changes} of {} members to change{}", plans.len(), if apply.prune { " (pruning)" } else { "" });
+            for plan in &plans {
+                println!("  {} {}: {}", plan.scope, plan.username, describe_change(&plan.scope, &plan.change));
+            }
+            if apply.dry_run || changes == 0 {
+                return Ok(Value::Null);
+            }
+            let pacer = Pacer::new(&pacing()?);
+            let mut failed = 0;
+            for plan in plans.iter().filter(|plan| plan.change.writes()) {
+                match plan.execute(client, &pacer).await {
+                    Ok(ensured) => println!("{} {}", plan.scope, describe_ensured(&plan.scope, &plan.username, &ensured)),
+                    Err(err) => {
+                        failed += 1;
+                        println!("{} {}: failed: {err}", plan.scope, plan.username);
+                    }
+                }
+            }
+            if failed > 0 {
+                return Err(format!("{failed} of {changes} members could not be changed").into());
+            }
+            Ok(Value::Null)
+        }
+
+        /// Grants as one line: organization roles, then `PROJECT:ROLE,ROLE` per project (only
+        /// the roles, in a project's own scope), then `team:ID`s; `nothing` when empty.
+        fn describe(scope: &Scope, grants: &Grants) -> String {
+            let mut parts: Vec<String> = grants.org_roles.iter().map(ToString::to_string).collect();
+            for (group, roles) in &grants.project_roles {
+                let roles: Vec<String> = roles.iter().map(ToString::to_string).collect();
+                match scope {
+                    Scope::Project(own) if own == group => parts.push(roles.join(",")),
+                    _ => parts.push(format!("{group}:{}", roles.join(","))),
+                }
+            }
+            parts.extend(grants.teams.iter().map(|team| format!("team:{team}")));
+            if parts.is_empty() { "nothing".to_owned() } else { parts.join(" ") }
+        }
+
+        fn describe_change(scope: &Scope, change: &Change) -> String {
+            match change {
+                Change::Create { grants } => format!("create with {}", describe(scope, grants)),
+                Change::Update { user, add, remove } => {
+                    let mut parts = vec![format!("update user {user}")];
+                    if !add.is_empty() {
+                        parts.push(format!("add {}", describe(scope, add)));
+                    }
+                    if !remove.is_empty() {
+                        parts.push(format!("remove {}", describe(scope, remove)));
+                    }
+                    parts.join(": ")
+                }
+                Change::Unchanged { .. } => "unchanged".to_owned(),
+                _ => format!("{change:?}"),
+            }
+        }
+
+        fn describe_ensured(scope: &Scope, username: &str, ensured: &Ensured) -> String {
+            match ensured {
+                Ensured::Created { user, grants } => {
+                    format!("{username}: created (user {user}) with {}", describe(scope, grants))
+                }
+                Ensured::Changed { user, added, removed } => format!(
+                    "{username}: roles added {}; removed {} (user {user})",
+                    describe(scope, added),
+                    describe(scope, removed)
+                ),
+                Ensured::Unchanged { user } => format!("{username}: unchanged (user {user})"),
+                _ => format!("{username}: {ensured:?}"),
+            }
+        }
+
+        fn describe_action(scope: &Scope, step_grants: &Grants, action: &Action) -> String {
+            match action {
+                Action::Create => format!("create pending user with {}", describe(scope, step_grants)),
+                Action::AddToMember { user, missing, .. } if missing.is_empty() => {
+                    format!("already a member (user {user}) with every role: delete the invitation only")
+                }
+                Action::AddToMember { user, missing, .. } => {
+                    format!("already a member (user {user}): add {}", describe(scope, missing))
+                }
+                _ => format!("{action:?}"),
+            }
+        }
+
+        fn print_plan(migration: &Migration) {
+            let steps = migration.steps();
+            println!("plan for {}: {} pending invitations (dry run, nothing written)", migration.scope, steps.len());
+            let width = steps.iter().map(|step| step.username.len()).max().unwrap_or(0);
+            for step in steps {
+                println!(
+                    "  {}  {:width$}  {}",
+                    step.invitation,
+                    step.username,
+                    describe_action(&migration.scope, &step.grants, &step.action)
+                );
+            }
+        }
+
+        fn print_report(report: &Report) {
+            let migrated = report.entries.iter().filter(|entry| entry.outcome.is_success()).count();
+            println!("{}: {migrated} of {} invitations migrated", report.scope, report.entries.len());
+            if report.entries.is_empty() {
+                return;
+            }
+            let width = report.entries.iter().map(|entry| entry.username.len()).max().unwrap_or(0).max("USERNAME".len());
+            println!("{:24}  {:width$}  OUTCOME", "INVITATION", "USERNAME");
+            for entry in &report.entries {
+                let outcome = match &entry.outcome {
+                    Outcome::Migrated { user } => format!("migrated (user {user})"),
+                    Outcome::AlreadyMember { user, added } if added.is_empty() => format!("already a member (user {user})"),
+                    Outcome::AlreadyMember { user, added } => {
+                        format!("already a member (user {user}), added {}", describe(&report.scope, added))
+                    }
+                    Outcome::Failed { stage, error } => format!("FAILED {stage}, invitation left in place: {error}"),
+                    other => format!("{other:?}"),
+                };
+                println!("{:24}  {:width$}  {outcome}", entry.invitation.to_string(), entry.username);
+            }
+        }
+
+        fn scope_json(scope: &Scope) -> Value {
+            match scope {
+                Scope::Project(group) => json!({ "project": group }),
+                Scope::Organization(org) => json!({ "org": org }),
+                _ => json!(scope.to_string()),
+            }
+        }
+
+        fn plan_json(migration: &Migration) -> Value {
+            let steps: Vec<Value> = migration
+                .steps()
+                .iter()
+                .map(|step| {
+                    let mut value = json!({ "invitationId": step.invitation, "username": step.username, "grants": step.grants });
+                    let action = match &step.action {
+                        Action::Create => json!({ "action": "create" }),
+                        Action::AddToMember { user, missing, .. } => {
+                            json!({ "action": "addToMember", "userId": user, "missing": missing })
+                        }
+                        other => json!({ "action": format!("{other:?}") }),
+                    };
+                    value.as_object_mut().expect("an object").extend(action.as_object().expect("an object").clone());
+                    value
+                })
+                .collect();
+            json!({ "scope": scope_json(&migration.scope), "dryRun": true, "invitations": steps })
+        }
+
+        fn report_json(report: &Report) -> Value {
+            let entries: Vec<Value> = report
+                .entries
+                .iter()
+                .map(|entry| {
+                    let outcome = match &entry.outcome {
+                        Outcome::Migrated { user } => json!({ "outcome": "migrated", "userId": user }),
+                        Outcome::AlreadyMember { user, added } => {
+                            json!({ "outcome": "alreadyMember", "userId": user, "added": added })
+                        }
+                        Outcome::Failed { stage, error } => json!({
+                            "outcome": "failed",
+                            "stage": stage.to_string(),
+                            "error": error.to_string(),
+                            "status": error.status().map(|status| status.as_u16()),
+                            "errorCode": error.api_error().map(|api| api.error_code.clone()),
+                        }),
+                        other => json!({ "outcome": format!("{other:?}") }),
+                    };
+                    let mut value = json!({ "invitationId": entry.invitation, "username": entry.username });
+                    value.as_object_mut().expect("an object").extend(outcome.as_object().expect("an object").clone());
+                    value
+                })
+                .collect();
+            let migrated = report.entries.iter().filter(|entry| entry.outcome.is_success()).count();
+            json!({
+                "scope": scope_json(&report.scope),
+                "migrated": migrated,
+                "failed": report.entries.len() - migrated,
+                "entries": entries,
+            })
+        }
+
+        /// A one-line progress bar on stderr, drawn only when stderr is a terminal.
+        struct Bar {
+            on: bool,
+        }
+
+        impl Bar {
+            fn new(on: bool) -> Self {
+                Self { on }
+            }
+
+            fn show(&mut self, progress: Progress<'_>) {
+                if !self.on {
+                    return;
+                }
+                const WIDTH: usize = 30;
+                let filled = WIDTH * progress.done / progress.total.max(1);
+                let mut stderr = std::io::stderr().lock();
+                let _ = write!(
+                    stderr,
+                    "\r[{}{}] {}/{} {:40}",
+                    "#".repeat(filled),
+                    "-".repeat(WIDTH - filled),
+                    progress.done,
+                    progress.total,
+                    progress.last.username
+                );
+                let _ = stderr.flush();
+            }
+
+            fn finish(&self) {
+                if self.on {
+                    eprintln!();
+                }
             }
         }
     }

@@ -29,6 +29,11 @@ pub mod models;
 pub mod operations;
 pub mod roles;
 
+#[cfg(
+    all(feature = "mongodb-cloud-users", feature = "organizations", feature = "projects")
+)]
+pub mod membership;
+
 mod runtime;
 
 pub use ids::{GroupId, InvitationId, OrgId, UserId};

@@ -1,9 +1,10 @@
 //! Shared helpers for the integration tests: where the workspace, the fragment and the
-//! upstream Atlas specs are, a scriptable loopback HTTP server (`loopback`), and the Prism
-//! contract oracle (`prism`).
+//! upstream Atlas specs are, a scriptable loopback HTTP server (`loopback`), a stateful fake of
+//! the invitation and Cloud Users endpoints (`fake_atlas`), and the Prism contract oracle (`prism`).
 
 use std::path::{Path, PathBuf};
 
+pub mod fake_atlas;
 pub mod loopback;
 pub mod prism;
 

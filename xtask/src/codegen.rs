@@ -6,8 +6,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// The runtime is hand-written; `--out` copies it next to the generated modules.
-const RUNTIME_DIR: &str = "src/runtime";
+/// The hand-written folders: the runtime, and the `membership` workflows (declared by the
+/// generated `lib.rs` only when the spec has every operation they call). `--out` copies them
+/// next to the generated modules, and `--check` never calls their files stale.
+const HAND_WRITTEN_DIRS: &[&str] = &["src/runtime", "src/membership"];
 
 /// Hand-written files the package needs to be published (the manifest names them); `--out`
 /// copies them too, so a standalone crate passes `cargo publish --dry-run` as well.
@@ -73,8 +75,9 @@ pub fn run(options: &Options) -> Result<(), String> {
     let (target, extra) = match &options.out {
         None => (crate_dir, Vec::new()),
         Some(out) => {
-            // A standalone crate: the runtime, the package's own files and the lock file come along.
-            let mut extra = runtime_files(&crate_dir)?;
+            // A standalone crate: the hand-written folders, the package's own files and the
+            // lock file come along.
+            let mut extra = hand_written_files(&crate_dir)?;
             for name in PACKAGE_FILES {
                 let contents =
                     fs::read(crate_dir.join(name)).map_err(|error| format!("error: cannot read generated/{name}: {error}"))?;
@@ -149,7 +152,7 @@ fn stale_files(crate_dir: &Path, files: &[generator::GeneratedFile]) -> Vec<Stri
     stale
 }
 
-/// `.rs` files under `src/` (outside the runtime) that the generator no longer produces.
+/// `.rs` files under `src/` (outside the hand-written folders) that the generator no longer produces.
 fn orphans(crate_dir: &Path, files: &[generator::GeneratedFile]) -> Vec<String> {
     let mut found = Vec::new();
     rust_files(&crate_dir.join("src"), "src", &mut found);
@@ -158,13 +161,13 @@ fn orphans(crate_dir: &Path, files: &[generator::GeneratedFile]) -> Vec<String> 
     orphans
 }
 
-/// Every `.rs` file below `dir` (shown as `shown/...`), leaving out the hand-written runtime.
+/// Every `.rs` file below `dir` (shown as `shown/...`), leaving out the hand-written folders.
 fn rust_files(dir: &Path, shown: &str, found: &mut Vec<String>) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     for entry in entries.filter_map(Result::ok) {
         let path = format!("{shown}/{}", entry.file_name().to_string_lossy());
         if entry.path().is_dir() {
-            if path != RUNTIME_DIR {
+            if !HAND_WRITTEN_DIRS.contains(&path.as_str()) {
                 rust_files(&entry.path(), &path, found);
             }
         } else if path.ends_with(".rs") {
@@ -186,15 +189,18 @@ fn check(crate_dir: &Path, files: &[generator::GeneratedFile]) -> Result<(), Str
     ))
 }
 
-fn runtime_files(crate_dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
-    let dir = crate_dir.join(RUNTIME_DIR);
+/// The files of every hand-written folder (each flat), as paths inside the crate.
+fn hand_written_files(crate_dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
     let mut found = Vec::new();
-    let entries = fs::read_dir(&dir).map_err(|error| format!("error: cannot read the runtime in {}: {error}", dir.display()))?;
-    for entry in entries {
-        let path = entry.map_err(|error| error.to_string())?.path();
-        let contents = fs::read(&path).map_err(|error| format!("error: cannot read {}: {error}", path.display()))?;
-        let name = path.file_name().expect("a directory entry has a name");
-        found.push((Path::new(RUNTIME_DIR).join(name), contents));
+    for folder in HAND_WRITTEN_DIRS {
+        let dir = crate_dir.join(folder);
+        let entries = fs::read_dir(&dir).map_err(|error| format!("error: cannot read {}: {error}", dir.display()))?;
+        for entry in entries {
+            let path = entry.map_err(|error| error.to_string())?.path();
+            let contents = fs::read(&path).map_err(|error| format!("error: cannot read {}: {error}", path.display()))?;
+            let name = path.file_name().expect("a directory entry has a name");
+            found.push((Path::new(folder).join(name), contents));
+        }
     }
     found.sort();
     Ok(found)

@@ -1,10 +1,48 @@
 //! `lib.rs`: the crate root, its documentation, modules and re-exports.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, module_preamble};
 use crate::ir::Api;
+
+/// The `Client` methods that the hand-written `membership` module (`src/membership/`, copied
+/// like the runtime) calls, and the models and ID types it names. A spec that lacks one gets no
+/// `mod membership`: the folder is then never compiled, so it cannot break that spec's crate.
+const MEMBERSHIP_METHODS: &[&str] = &[
+    "list_group_invites",
+    "delete_group_invite",
+    "list_org_invites",
+    "delete_org_invite",
+    "list_group_users_stream",
+    "add_group_users",
+    "add_group_user_role",
+    "remove_group_user_role",
+    "list_org_users_stream",
+    "create_org_user",
+    "update_org_user",
+];
+const MEMBERSHIP_TYPES: &[&str] = &[
+    "GroupId",
+    "OrgId",
+    "UserId",
+    "InvitationId",
+    "OrgRole",
+    "ProjectRole",
+    "GroupInvitation",
+    "OrganizationInvitation",
+    "GroupRole",
+    "GroupUserRequest",
+    "GroupUserResponse",
+    "AddOrRemoveGroupRole",
+    "OrgUserRequest",
+    "OrgUserResponse",
+    "OrgUserRolesRequest",
+    "OrgUserUpdateRequest",
+    "GroupRoleAssignment",
+];
 
 pub fn emit(api: &Api) -> TokenStream {
     let crate_doc = module_preamble(&format!(
@@ -23,6 +61,7 @@ pub fn emit(api: &Api) -> TokenStream {
     let reexport_ids = (!ids.is_empty()).then(|| quote!(pub use ids::{#(#ids),*};));
     // Without any tag's feature there is no operation, and the runtime is never called.
     let features = api.tags.iter().map(|tag| tag.feature.as_str());
+    let membership = membership_module(api);
     quote! {
         #crate_doc
         #![deny(missing_docs)]
@@ -34,9 +73,31 @@ pub fn emit(api: &Api) -> TokenStream {
         pub mod operations;
         pub mod roles;
 
+        #membership
+
         mod runtime;
 
         #reexport_ids
         pub use runtime::{Client, ClientBuilder, Error, ErrorResponse, ParseIdError, RateLimit};
     }
+}
+
+/// `pub mod membership;` under the features of the operations it calls, when the spec has all
+/// of them (by method name, and with their paging) and every type the module names.
+fn membership_module(api: &Api) -> Option<TokenStream> {
+    let mut features = BTreeSet::new();
+    for method in MEMBERSHIP_METHODS {
+        let operation = match method.strip_suffix("_stream") {
+            Some(paged) => api.operations.iter().find(|op| op.fn_name == paged && op.paging.is_some()),
+            None => api.operations.iter().find(|op| op.fn_name == *method),
+        }?;
+        features.insert(api.tags[operation.tag].feature.as_str());
+    }
+    if !MEMBERSHIP_TYPES.iter().all(|name| api.types.contains_key(*name) || api.ids.contains_key(*name)) {
+        return None;
+    }
+    Some(quote! {
+        #[cfg(all(#(feature = #features),*))]
+        pub mod membership;
+    })
 }

@@ -47,6 +47,7 @@ tracing = "0.1"
 
 [dev-dependencies]
 clap = {{ version = "4", features = ["derive", "env"] }}
+serde_yaml = "0.9"
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 
 # One feature per tag of the spec: its operations, their `Client` methods and the models only

@@ -1,0 +1,447 @@
+//! Moving legacy invitations onto the Cloud Users API: plan (each pending invitation and what it
+//! becomes), execute (create or complete the member, then delete the invitation), report.
+
+use std::collections::BTreeMap;
+
+use futures::{StreamExt, TryStreamExt};
+
+use super::grants::{Grants, Scope};
+use super::is_conflict;
+use super::pace::{Pacer, Progress};
+use crate::ids::{GroupId, InvitationId, OrgId, UserId};
+use crate::models::{AddOrRemoveGroupRole, GroupUserRequest, OrgUserRequest, OrgUserUpdateRequest};
+use crate::{Client, Error};
+
+/// What a migration does with one invitation.
+///
+/// ```
+/// use atlas_admin::membership::{Action, Grants};
+///
+/// let action = Action::AddToMember {
+///     user: "6a1b2c3d4e5f60718293a4b5".parse().unwrap(),
+///     held: Grants::new(),
+///     missing: Grants::new(),
+/// };
+/// assert!(matches!(action, Action::AddToMember { .. }));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Action {
+    /// Nobody of that username is a member: create a pending user with the invitation's
+    /// grants (`addGroupUsers` or `createOrgUser`), then delete the invitation.
+    Create,
+    /// Already a member (pending or active): add the grants `missing` (none when the
+    /// member already holds all of them), then delete the invitation.
+    AddToMember {
+        /// The member.
+        user: UserId,
+        /// What the member holds now.
+        held: Grants,
+        /// What the invitation grants that the member does not hold.
+        missing: Grants,
+    },
+}
+
+/// One pending invitation and what the migration does with it.
+///
+/// ```
+/// # async fn demo(migration: atlas_admin::membership::Migration) {
+/// for step in migration.steps() {
+///     println!("{} {}: {:?} ({:?})", step.invitation, step.username, step.action, step.grants);
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Step {
+    /// The legacy invitation.
+    pub invitation: InvitationId,
+    /// Who was invited.
+    pub username: String,
+    /// What the invitation grants.
+    pub grants: Grants,
+    /// What happens to it.
+    pub action: Action,
+}
+
+/// Where a failed invitation stopped; the invitation is deleted only after the last write
+/// before it succeeded, so in every case below but `DeletingInvitation` it is still in place.
+///
+/// ```
+/// use atlas_admin::membership::Stage;
+/// assert_eq!(Stage::CreatingUser.to_string(), "creating the user");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Stage {
+    /// `addGroupUsers` or `createOrgUser` failed.
+    CreatingUser,
+    /// The user exists (409) but could not be found by username.
+    FindingMember,
+    /// Adding the missing roles to an existing member failed.
+    AddingRoles,
+    /// The member has every grant, but deleting the invitation failed: a rerun only deletes it.
+    DeletingInvitation,
+}
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Stage::CreatingUser => "creating the user",
+            Stage::FindingMember => "finding the existing member",
+            Stage::AddingRoles => "adding the missing roles",
+            Stage::DeletingInvitation => "deleting the invitation",
+        })
+    }
+}
+
+/// How one invitation's migration ended.
+///
+/// ```
+/// use atlas_admin::membership::Outcome;
+/// let outcome = Outcome::Migrated { user: "6a1b2c3d4e5f60718293a4b5".parse().unwrap() };
+/// assert!(outcome.is_success());
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Re-created as a pending user, and the invitation deleted.
+    Migrated {
+        /// The new pending user.
+        user: UserId,
+    },
+    /// Already a member: `added` were added (nothing when the member held everything), and
+    /// the invitation deleted.
+    AlreadyMember {
+        /// The member.
+        user: UserId,
+        /// What was added.
+        added: Grants,
+    },
+    /// Something failed at `stage`; the invitation is left in place unless `stage` is
+    /// [`Stage::DeletingInvitation`] (where it could not be deleted).
+    Failed {
+        /// Where it stopped.
+        stage: Stage,
+        /// Atlas's answer, or what kept the request from being answered.
+        error: Error,
+    },
+}
+
+impl Outcome {
+    /// Whether the invitation was moved and deleted.
+    ///
+    /// ```
+    /// use atlas_admin::membership::{Grants, Outcome};
+    /// let user = "6a1b2c3d4e5f60718293a4b5".parse().unwrap();
+    /// assert!(Outcome::AlreadyMember { user, added: Grants::new() }.is_success());
+    /// ```
+    pub fn is_success(&self) -> bool {
+        !matches!(self, Outcome::Failed { .. })
+    }
+}
+
+/// One invitation's line of a [`Report`].
+///
+/// ```
+/// # fn demo(report: &atlas_admin::membership::Report) {
+/// for entry in &report.entries {
+///     println!("{} {} {}", entry.invitation, entry.username, entry.outcome.is_success());
+/// }
+/// # }
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Entry {
+    /// The legacy invitation.
+    pub invitation: InvitationId,
+    /// Who was invited.
+    pub username: String,
+    /// How it ended.
+    pub outcome: Outcome,
+}
+
+/// What [`Migration::execute`] did, one entry per invitation in the plan's order.
+///
+/// ```
+/// # fn demo(report: atlas_admin::membership::Report) {
+/// if !report.all_migrated() {
+///     for entry in report.failures() {
+///         eprintln!("{} stays: {:?}", entry.username, entry.outcome);
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Report {
+    /// The project or organization.
+    pub scope: Scope,
+    /// One per invitation.
+    pub entries: Vec<Entry>,
+}
+
+impl Report {
+    /// Whether every invitation was moved (true when there was none).
+    ///
+    /// ```
+    /// # fn demo(report: atlas_admin::membership::Report) {
+    /// std::process::exit(if report.all_migrated() { 0 } else { 1 });
+    /// # }
+    /// ```
+    pub fn all_migrated(&self) -> bool {
+        self.entries.iter().all(|entry| entry.outcome.is_success())
+    }
+
+    /// The entries that failed.
+    ///
+    /// ```
+    /// # fn demo(report: atlas_admin::membership::Report) {
+    /// assert_eq!(report.failures().count() == 0, report.all_migrated());
+    /// # }
+    /// ```
+    pub fn failures(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter().filter(|entry| !entry.outcome.is_success())
+    }
+}
+
+/// The plan to move one project's or organization's pending invitations onto pending users.
+/// Planning only reads; [`execute`](Migration::execute) writes.
+///
+/// Rerunning is safe: a migrated invitation is gone, and one whose user was created but that
+/// could not be deleted is planned as [`Action::AddToMember`] with nothing missing, so the
+/// rerun only deletes it.
+///
+/// ```no_run
+/// use atlas_admin::membership::{Migration, Pacer, Pacing};
+/// use atlas_admin::{Client, OrgId};
+///
+/// # async fn demo(client: Client) -> Result<(), atlas_admin::Error> {
+/// let org: OrgId = "4888442a3354817a7320eb61".parse()?;
+/// let migration = Migration::plan_org(&client, &org).await?;
+/// let pacer = Pacer::new(&Pacing::default());
+/// let report = migration
+///     .execute(&client, &pacer, |progress| eprintln!("{}/{}", progress.done, progress.total))
+///     .await;
+/// println!("{} failed", report.failures().count());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Migration {
+    /// The project or organization.
+    pub scope: Scope,
+    steps: Vec<Step>,
+}
+
+impl Migration {
+    /// Lists the project's invitations and members, and plans each invitation.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: atlas_admin::Client, group: atlas_admin::GroupId) -> Result<(), atlas_admin::Error> {
+    /// let migration = atlas_admin::membership::Migration::plan_project(&client, &group).await?;
+    /// println!("{} invitations", migration.steps().len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[allow(deprecated, reason = "reading the invitations is the point of the migration")]
+    pub async fn plan_project(client: &Client, group: &GroupId) -> Result<Migration, Error> {
+        let invitations = client.list_group_invites(group, &Default::default()).await?;
+        let members: BTreeMap<String, (UserId, Grants)> = client
+            .list_group_users_stream(group, &Default::default())
+            .map_ok(|user| (user.username().to_lowercase(), (user.id().clone(), Grants::of_group_user(group, &user))))
+            .try_collect()
+            .await?;
+        let steps = invitations
+            .iter()
+            .filter_map(|invitation| {
+                let grants = Grants::of_group_invitation(group, invitation);
+                Some(step(invitation.id.clone()?, invitation.username.clone()?, grants, &members))
+            })
+            .collect();
+        Ok(Migration { scope: Scope::Project(group.clone()), steps })
+    }
+
+    /// Lists the organization's invitations and members, and plans each invitation.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: atlas_admin::Client, org: atlas_admin::OrgId) -> Result<(), atlas_admin::Error> {
+    /// let migration = atlas_admin::membership::Migration::plan_org(&client, &org).await?;
+    /// println!("{} invitations", migration.steps().len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[allow(deprecated, reason = "reading the invitations is the point of the migration")]
+    pub async fn plan_org(client: &Client, org: &OrgId) -> Result<Migration, Error> {
+        let invitations = client.list_org_invites(org, &Default::default()).await?;
+        let members: BTreeMap<String, (UserId, Grants)> = client
+            .list_org_users_stream(org, &Default::default())
+            .map_ok(|user| (user.username().to_lowercase(), (user.id().clone(), Grants::of_org_user(&user))))
+            .try_collect()
+            .await?;
+        let steps = invitations
+            .iter()
+            .filter_map(|invitation| {
+                let grants = Grants::of_org_invitation(invitation);
+                Some(step(invitation.id.clone()?, invitation.username.clone()?, grants, &members))
+            })
+            .collect();
+        Ok(Migration { scope: Scope::Organization(org.clone()), steps })
+    }
+
+    /// Each pending invitation (those with an ID and a username) and what happens to it.
+    ///
+    /// ```no_run
+    /// # fn demo(migration: atlas_admin::membership::Migration) {
+    /// let creates = migration.steps().iter().filter(|step| matches!(step.action, atlas_admin::membership::Action::Create)).count();
+    /// # }
+    /// ```
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// Moves every invitation, `pacer.pacing().concurrency()` at a time, each write waiting for
+    /// `pacer`; calls `progress` after each invitation. A failure stops only its own
+    /// invitation, which is then left in place.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: atlas_admin::Client, migration: atlas_admin::membership::Migration) {
+    /// use atlas_admin::membership::{Pacer, Pacing};
+    /// let pacer = Pacer::new(&Pacing::default().with_writes_per_minute(120).with_concurrency(2));
+    /// let report = migration.execute(&client, &pacer, |_| {}).await;
+    /// # }
+    /// ```
+    pub async fn execute(&self, client: &Client, pacer: &Pacer, mut progress: impl FnMut(Progress<'_>)) -> Report {
+        let total = self.steps.len();
+        let mut finished: Vec<(usize, Entry)> = Vec::with_capacity(total);
+        let mut runs = futures::stream::iter(self.steps.iter().enumerate())
+            .map(|(index, step)| async move { (index, self.run(client, pacer, step).await) })
+            .buffer_unordered(pacer.pacing().concurrency());
+        while let Some((index, entry)) = runs.next().await {
+            finished.push((index, entry));
+            let last = &finished.last().expect("just pushed").1;
+            progress(Progress { done: finished.len(), total, last });
+        }
+        finished.sort_by_key(|(index, _)| *index);
+        Report { scope: self.scope.clone(), entries: finished.into_iter().map(|(_, entry)| entry).collect() }
+    }
+
+    async fn run(&self, client: &Client, pacer: &Pacer, step: &Step) -> Entry {
+        let outcome = match self.complete_member(client, pacer, step).await {
+            Err((stage, error)) => Outcome::Failed { stage, error },
+            Ok(done) => {
+                pacer.wait().await;
+                match self.delete_invitation(client, &step.invitation).await {
+                    Err(error) => Outcome::Failed { stage: Stage::DeletingInvitation, error },
+                    Ok(()) => done,
+                }
+            }
+        };
+        Entry { invitation: step.invitation.clone(), username: step.username.clone(), outcome }
+    }
+
+    /// Creates the member or adds what it lacks; the outcome the invitation gets once deleted.
+    async fn complete_member(&self, client: &Client, pacer: &Pacer, step: &Step) -> Result<Outcome, (Stage, Error)> {
+        let (user, held, missing) = match &step.action {
+            Action::AddToMember { user, held, missing } => (user.clone(), held.clone(), missing.clone()),
+            Action::Create => {
+                pacer.wait().await;
+                match self.create(client, step).await {
+                    Ok(user) => return Ok(Outcome::Migrated { user }),
+                    Err(error) if is_conflict(&error) => {
+                        let (user, held) =
+                            self.find_member(client, &step.username).await.map_err(|error| (Stage::FindingMember, error))?;
+                        let missing = step.grants.minus(&held);
+                        (user, held, missing)
+                    }
+                    Err(error) => return Err((Stage::CreatingUser, error)),
+                }
+            }
+        };
+        self.add(client, pacer, &user, &held, &missing).await.map_err(|error| (Stage::AddingRoles, error))?;
+        Ok(Outcome::AlreadyMember { user, added: missing })
+    }
+
+    async fn create(&self, client: &Client, step: &Step) -> Result<UserId, Error> {
+        match &self.scope {
+            Scope::Project(group) => {
+                let request = GroupUserRequest { username: step.username.clone(), roles: step.grants.roles_in(group) };
+                Ok(client.add_group_users(group, &request).await?.id().clone())
+            }
+            Scope::Organization(org) => {
+                let team_ids = step.grants.team_list();
+                let request = OrgUserRequest {
+                    username: step.username.clone(),
+                    roles: step.grants.org_roles_request(),
+                    team_ids: (!team_ids.is_empty()).then_some(team_ids),
+                };
+                Ok(client.create_org_user(org, &request).await?.id().clone())
+            }
+        }
+    }
+
+    /// The member named `username` (case-insensitively, as Atlas compares them).
+    async fn find_member(&self, client: &Client, username: &str) -> Result<(UserId, Grants), Error> {
+        let wanted = username.to_lowercase();
+        let found = match &self.scope {
+            Scope::Project(group) => {
+                let query = crate::operations::list_group_users::Query { username: Some(username.into()), ..Default::default() };
+                let users: Vec<_> = client.list_group_users_stream(group, &query).try_collect().await?;
+                users
+                    .into_iter()
+                    .find(|user| user.username().to_lowercase() == wanted)
+                    .map(|user| (user.id().clone(), Grants::of_group_user(group, &user)))
+            }
+            Scope::Organization(org) => {
+                let query = crate::operations::list_org_users::Query { username: Some(username.into()), ..Default::default() };
+                let users: Vec<_> = client.list_org_users_stream(org, &query).try_collect().await?;
+                users
+                    .into_iter()
+                    .find(|user| user.username().to_lowercase() == wanted)
+                    .map(|user| (user.id().clone(), Grants::of_org_user(&user)))
+            }
+        };
+        found.ok_or_else(|| Error::invalid_argument(format!("Atlas answered 409 for {username}, but lists no such member")))
+    }
+
+    /// Adds `missing` to a member holding `held`: one `:addRole` per project role, or one
+    /// `updateOrgUser` with everything held and missing (it replaces the role set and teams).
+    async fn add(&self, client: &Client, pacer: &Pacer, user: &UserId, held: &Grants, missing: &Grants) -> Result<(), Error> {
+        if missing.is_empty() {
+            return Ok(());
+        }
+        match &self.scope {
+            Scope::Project(group) => {
+                for role in missing.roles_in(group) {
+                    pacer.wait().await;
+                    client.add_group_user_role(group, user, &AddOrRemoveGroupRole { group_role: role }).await?;
+                }
+            }
+            Scope::Organization(org) => {
+                let wanted = held.union(missing);
+                let update = OrgUserUpdateRequest { roles: Some(wanted.org_roles_request()), team_ids: Some(wanted.team_list()) };
+                pacer.wait().await;
+                client.update_org_user(org, user, &update).await?;
+            }
+        }
+        Ok(())
+    }
+
+    #[allow(deprecated, reason = "deleting the invitation is the point of the migration")]
+    async fn delete_invitation(&self, client: &Client, invitation: &InvitationId) -> Result<(), Error> {
+        match &self.scope {
+            Scope::Project(group) => client.delete_group_invite(group, invitation).await,
+            Scope::Organization(org) => client.delete_org_invite(org, invitation).await,
+        }
+    }
+}
+
+/// What to do with one invitation, given the members by lowercase username.
+fn step(invitation: InvitationId, username: String, grants: Grants, members: &BTreeMap<String, (UserId, Grants)>) -> Step {
+    let action = match members.get(&username.to_lowercase()) {
+        None => Action::Create,
+        Some((user, held)) => Action::AddToMember { user: user.clone(), held: held.clone(), missing: grants.minus(held) },
+    };
+    Step { invitation, username, grants, action }
+}
