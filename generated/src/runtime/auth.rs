@@ -8,6 +8,7 @@ use http::header::{AUTHORIZATION, HeaderValue};
 
 use super::Error;
 use super::digest::DigestKey;
+use super::retry::Budget;
 use super::service_account::ServiceAccount;
 use super::transport::{Response, Transport, copy};
 
@@ -63,12 +64,12 @@ impl Authenticator {
 
     /// Sends a copy of `request` with credentials. A service account refreshes its token
     /// and a digest key answers a new challenge, each at most once, so this sends the
-    /// request at most twice.
-    pub(crate) async fn send(&self, transport: &Transport, request: &reqwest::Request) -> Result<Response, Error> {
+    /// request at most twice. A token request waits out of `budget`, the call's.
+    pub(crate) async fn send(&self, transport: &Transport, request: &reqwest::Request, budget: &Budget) -> Result<Response, Error> {
         match self {
             Self::None => transport.send(copy(request)).await,
             Self::Bearer(header) => transport.send(with_authorization(request, header.clone())).await,
-            Self::ServiceAccount(account) => account.send(transport, request).await,
+            Self::ServiceAccount(account) => account.send(transport, request, budget).await,
             Self::Digest(key) => key.send(transport, request).await,
         }
     }

@@ -9,7 +9,7 @@ use tracing::Instrument;
 
 use super::Error;
 use super::auth::{Authenticator, Credentials, Secret};
-use super::retry::RetryPolicy;
+use super::retry::{Budget, RetryPolicy};
 use super::service_account::DEFAULT_TOKEN_RETRY_DELAY;
 use super::transport::{Response, Transport};
 use crate::operations::OperationInfo;
@@ -18,6 +18,7 @@ const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+const DEFAULT_MAX_PAGES: u32 = 1000;
 const USER_AGENT_PREFIX: &str = concat!("atlas-admin/", env!("CARGO_PKG_VERSION"));
 
 /// An async client for the Atlas Administration API.
@@ -49,6 +50,7 @@ struct Inner {
     base_url: String,
     auth: Authenticator,
     transport: Transport,
+    max_pages: u32,
 }
 
 impl Client {
@@ -62,6 +64,11 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// The most pages one paging stream fetches; see [`ClientBuilder::max_pages`].
+    pub(crate) fn max_pages(&self) -> u32 {
+        self.inner.max_pages
+    }
+
     /// Authenticates and sends `request`, retrying as the policy allows, and reads the
     /// whole response, up to `max_response_bytes`.
     ///
@@ -73,7 +80,8 @@ impl Client {
             let request = reqwest::Request::try_from(request)
                 .map_err(|err| Error::invalid_argument_caused_by("request cannot be sent with reqwest", err))?;
             let Inner { auth, transport, .. } = &*self.inner;
-            transport.with_retries(request.method(), || auth.send(transport, &request)).await
+            let budget = Budget::new(transport.retry.max_total_delay);
+            transport.with_retries(request.method(), &budget, || auth.send(transport, &request, &budget)).await
         }
         .instrument(span)
         .await
@@ -103,6 +111,7 @@ impl fmt::Debug for Client {
 /// | [`timeout`](Self::timeout) | 60 s per attempt, from connecting to the end of the body |
 /// | [`connect_timeout`](Self::connect_timeout) | 10 s |
 /// | [`max_response_bytes`](Self::max_response_bytes) | 64 MiB per response body |
+/// | [`max_pages`](Self::max_pages) | 1000 pages per paging stream |
 /// | [`token_retry_delay`](Self::token_retry_delay) | 6 s before a failed service account token request is made again |
 /// | [`user_agent_suffix`](Self::user_agent_suffix) | none: `User-Agent: atlas-admin/<version>` |
 ///
@@ -132,6 +141,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     max_response_bytes: u64,
+    max_pages: u32,
     token_retry_delay: Duration,
     user_agent_suffix: Option<String>,
 }
@@ -145,6 +155,7 @@ impl Default for ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_pages: DEFAULT_MAX_PAGES,
             token_retry_delay: DEFAULT_TOKEN_RETRY_DELAY,
             user_agent_suffix: None,
         }
@@ -214,18 +225,20 @@ impl ClientBuilder {
         self
     }
 
-    /// The most one call waits in total between its attempts. A `Retry-After` or backoff
-    /// that would go past it ends the retries at once, so the caller gets the response
-    /// (and its `Retry-After`) without waiting in vain.
+    /// The most one call waits in total between its attempts, the retries of the service
+    /// account token requests it makes included. A `Retry-After` or backoff that would go
+    /// past it ends the retries at once, so the caller gets the response (and its
+    /// `Retry-After`) without waiting in vain.
     pub fn max_retry_delay(mut self, delay: Duration) -> Self {
         self.retry.max_total_delay = delay;
         self
     }
 
     /// Whether transient failures are retried (default: yes): connection failures after
-    /// connecting, timeouts, 502, 503 and 504, for GET, PUT, DELETE and HEAD. Off, a call
-    /// is retried only after a 429 or a failed connect, which are safe for every method;
-    /// see [`max_retries`](Self::max_retries).
+    /// connecting, timeouts, 502, 503 and 504 (whatever the size of their body), for GET,
+    /// PUT, DELETE and HEAD. Off, a call is still retried after a 429 or a connection that
+    /// could not be made (refused, unreachable), which are safe for every method; see
+    /// [`max_retries`](Self::max_retries).
     pub fn transient_retries(mut self, enabled: bool) -> Self {
         self.retry.transient = enabled;
         self
@@ -236,6 +249,21 @@ impl ClientBuilder {
     /// grows past the limit is read no further: both are [`Error::ResponseTooLarge`].
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
         self.max_response_bytes = limit;
+        self
+    }
+
+    /// The most pages one `<method>_stream` fetches (default 1000). A stream that would
+    /// fetch more ends with [`Error::Paging`] instead, so a server that always links a
+    /// `next` page cannot keep a `try_collect` growing without end; raise it for lists
+    /// longer than this many pages.
+    ///
+    /// ```
+    /// let client = atlas_admin::Client::builder().max_pages(50_000).build()?;
+    /// # let _ = client;
+    /// # Ok::<(), atlas_admin::Error>(())
+    /// ```
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.max_pages = pages;
         self
     }
 
@@ -282,6 +310,9 @@ impl ClientBuilder {
         if self.max_response_bytes == 0 {
             return Err(Error::invalid_argument("max_response_bytes must be greater than zero"));
         }
+        if self.max_pages == 0 {
+            return Err(Error::invalid_argument("max_pages must be greater than zero"));
+        }
         let user_agent = match self.user_agent_suffix.as_deref().map(str::trim) {
             None | Some("") => HeaderValue::from_static(USER_AGENT_PREFIX),
             Some(suffix) => HeaderValue::try_from(format!("{USER_AGENT_PREFIX} {suffix}")).map_err(|err| {
@@ -296,14 +327,26 @@ impl ClientBuilder {
             .map_err(|err| Error::Transport(Box::new(err)))?;
         let transport = Transport { http, user_agent, retry: self.retry, max_response_bytes: self.max_response_bytes };
         let auth = self.credentials.authenticator(&transport, &base_url, self.token_retry_delay)?;
-        Ok(Client { inner: Arc::new(Inner { base_url, auth, transport }) })
+        Ok(Client { inner: Arc::new(Inner { base_url, auth, transport, max_pages: self.max_pages }) })
     }
 }
 
-/// Returns the base URL without trailing slashes, or why it cannot be one.
+/// Returns the base URL without trailing slashes, or why it cannot be one: every request
+/// URL starts with it as written, so it must be one that every call can send.
 ///
 /// Messages never quote the URL: a mistyped one may still carry a password.
 fn check_base_url(base_url: &str) -> Result<String, Error> {
+    // A URL parser forgives these (trims spaces, reads `\` as `/`, encodes a space in the
+    // path), but the requests would carry them as written.
+    if let Some(byte) = base_url.bytes().find(|byte| !byte.is_ascii_graphic() || *byte == b'\\') {
+        let what = match byte {
+            b' ' => "a space".to_owned(),
+            b'\\' => "a backslash".to_owned(),
+            byte if byte.is_ascii_control() => format!("a control character (0x{byte:02x})"),
+            _ => "a character that is not ASCII (percent-encode it)".to_owned(),
+        };
+        return Err(Error::invalid_argument(format!("base URL must not contain {what}")));
+    }
     let url =
         reqwest::Url::parse(base_url).map_err(|err| Error::invalid_argument_caused_by("base URL is not an absolute URL", err))?;
     if !url.username().is_empty() || url.password().is_some() {
@@ -315,7 +358,11 @@ fn check_base_url(base_url: &str) -> Result<String, Error> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::invalid_argument("base URL must not have a query or fragment"));
     }
-    Ok(super::base_url(base_url))
+    let base_url = super::base_url(base_url);
+    if let Err(err) = format!("{base_url}/api/atlas/v2").parse::<http::Uri>() {
+        return Err(Error::invalid_argument_caused_by("base URL cannot start a request URL", err));
+    }
+    Ok(base_url)
 }
 
 #[cfg(test)]
@@ -372,6 +419,17 @@ mod tests {
         ] {
             refused(Client::builder().base_url(url));
         }
+        for (url, reason) in [
+            (" https://cloud.mongodb.com", "a space"),
+            ("https://cloud.mongodb.com/a b", "a space"),
+            ("https://cloud.mongodb.com/\tx", "a control character (0x09)"),
+            ("https://cloud.mongodb.com\\atlas", "a backslash"),
+            ("https://cloud.mongodb.com/é", "not ASCII"),
+        ] {
+            let message = refused(Client::builder().base_url(url));
+            assert!(message.contains(reason), "{url:?}: {message}");
+        }
+        refused(Client::builder().max_pages(0));
         let message = refused(Client::builder().base_url(format!("https://user:{TOKEN}@h")));
         assert!(!message.contains(TOKEN), "{message}");
         for token in ["", "  ", "line\nbreak"] {

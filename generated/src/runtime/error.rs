@@ -103,6 +103,20 @@ pub enum Error {
         status: StatusCode,
         /// The limit it exceeded, in bytes.
         limit: u64,
+        /// The rate-limit headers of the response.
+        rate_limit: RateLimit,
+    },
+    /// A paging stream (`<method>_stream`) stopped because its pages cannot be trusted to
+    /// end: a page repeated the one before it (the server ignored `pageNum`), or there were
+    /// more pages than [`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages)
+    /// allows. The items before it were delivered; the stream ends here, never silently.
+    #[error("paging stopped before page {page}: {message}")]
+    #[non_exhaustive]
+    Paging {
+        /// The page that was not delivered, counting as `pageNum` does.
+        page: i64,
+        /// Why.
+        message: String,
     },
     /// A success response whose body does not match the expected model.
     #[error("could not decode the Atlas response (HTTP {status}); body: {excerpt:?}")]
@@ -163,8 +177,10 @@ impl Error {
     pub fn is_transient(&self) -> bool {
         match self {
             Self::Transport(_) | Self::Timeout(_) | Self::Auth { status: None, .. } => true,
-            Self::Api(_) | Self::Status { .. } | Self::Auth { .. } => self.status().is_some_and(is_transient_status),
-            Self::ResponseTooLarge { .. } | Self::Decode { .. } | Self::InvalidArgument { .. } => false,
+            Self::Api(_) | Self::Status { .. } | Self::Auth { .. } | Self::ResponseTooLarge { .. } => {
+                self.status().is_some_and(is_transient_status)
+            }
+            Self::Decode { .. } | Self::InvalidArgument { .. } | Self::Paging { .. } => false,
         }
     }
 
@@ -174,7 +190,7 @@ impl Error {
             Self::Api(response) => Some(response.status),
             Self::Auth { status, .. } => *status,
             Self::Status { status, .. } | Self::ResponseTooLarge { status, .. } | Self::Decode { status, .. } => Some(*status),
-            Self::Transport(_) | Self::Timeout(_) | Self::InvalidArgument { .. } => None,
+            Self::Transport(_) | Self::Timeout(_) | Self::InvalidArgument { .. } | Self::Paging { .. } => None,
         }
     }
 
@@ -187,11 +203,13 @@ impl Error {
     }
 
     /// The rate-limit headers of the response, if this is an [`Error::Api`], an
-    /// [`Error::Status`] or an [`Error::Auth`].
+    /// [`Error::Status`], an [`Error::Auth`] or an [`Error::ResponseTooLarge`].
     pub fn rate_limit(&self) -> Option<&RateLimit> {
         match self {
             Self::Api(response) => Some(&response.rate_limit),
-            Self::Status { rate_limit, .. } | Self::Auth { rate_limit, .. } => Some(rate_limit),
+            Self::Status { rate_limit, .. } | Self::Auth { rate_limit, .. } | Self::ResponseTooLarge { rate_limit, .. } => {
+                Some(rate_limit)
+            }
             _ => None,
         }
     }
@@ -264,7 +282,8 @@ pub struct RateLimit {
 impl RateLimit {
     pub(crate) fn from_headers(headers: &HeaderMap) -> Self {
         let number = |name: &str| {
-            headers.get(name).and_then(|value| value.to_str().ok()).and_then(|value| value.trim().parse::<u64>().ok())
+            let value = headers.get(name)?.to_str().ok()?.trim();
+            value.bytes().all(|byte| byte.is_ascii_digit()).then(|| value.parse::<u64>().ok()).flatten()
         };
         Self { limit: number("ratelimit-limit"), remaining: number("ratelimit-remaining"), retry_after: retry_after(headers) }
     }
@@ -361,8 +380,11 @@ mod tests {
         assert!(!api(api_error(None, None)).is_transient());
         assert!(Error::Transport("reset".into()).is_transient());
         assert!(Error::Timeout("timed out".into()).is_transient());
-        let too_large = Error::ResponseTooLarge { status: StatusCode::SERVICE_UNAVAILABLE, limit: 10 };
-        assert!(!too_large.is_transient(), "the same body would be too large again");
+        let too_large =
+            Error::ResponseTooLarge { status: StatusCode::SERVICE_UNAVAILABLE, limit: 10, rate_limit: RateLimit::default() };
+        assert!(too_large.is_transient(), "an oversized 503 is still a 503");
+        let too_large_ok = Error::ResponseTooLarge { status: StatusCode::OK, limit: 10, rate_limit: RateLimit::default() };
+        assert!(!too_large_ok.is_transient(), "the same body would be too large again");
         assert_eq!(
             too_large.to_string(),
             "the Atlas response (HTTP 503 Service Unavailable) is larger than the limit of 10 bytes (max_response_bytes)"

@@ -42,7 +42,7 @@ pub(crate) use id::check_hex24;
 // depends on its operations (query parameters, bodies, 204 responses), so a spec that
 // leaves one unused is not an error.
 #[allow(unused_imports, reason = "only specs with paginated operations stream pages")]
-pub(crate) use paging::{Page, PageNumber, paginate};
+pub(crate) use paging::{Page, PageNumber, Paging, paginate};
 #[allow(unused_imports, reason = "the spec decides which helpers are called")]
 pub(crate) use request::{QueryWriter, base_url, build_request, json_body, push_path_segment, set_header};
 #[allow(unused_imports, reason = "the spec decides which helpers are called")]

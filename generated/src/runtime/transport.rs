@@ -6,8 +6,12 @@ use std::future::Future;
 use http::header::{HeaderValue, USER_AGENT};
 use tracing::Instrument;
 
-use super::Error;
-use super::retry::{Failure, Retries, RetryPolicy};
+use super::retry::{Budget, Failure, Retries, RetryPolicy, retry_after};
+use super::{Error, RateLimit};
+
+/// The most a response buffer reserves before the bytes that fill it arrive, whatever the
+/// `Content-Length` says: a server announcing a terabyte gets 64 KiB, then growth as it sends.
+const INITIAL_BODY_CAPACITY: usize = 64 * 1024;
 
 /// A whole response, body read.
 pub(crate) type Response = http::Response<Vec<u8>>;
@@ -29,7 +33,9 @@ impl Transport {
         let mut response = self.http.execute(request).await.map_err(Error::from_reqwest)?;
         let status = response.status();
         tracing::debug!(status = status.as_u16(), "response received");
-        let too_large = || Error::ResponseTooLarge { status, limit: self.max_response_bytes };
+        let headers = std::mem::take(response.headers_mut());
+        let too_large =
+            || Error::ResponseTooLarge { status, limit: self.max_response_bytes, rate_limit: RateLimit::from_headers(&headers) };
         // Dropping `response` unread closes its connection, so a refused body is read no further.
         let limit = usize::try_from(self.max_response_bytes).unwrap_or(usize::MAX);
         let announced = response.content_length();
@@ -37,8 +43,10 @@ impl Transport {
             return Err(too_large());
         }
         // Chunks go straight into the one buffer the body is decoded from; it never grows
-        // past the limit, however the server splits the body.
-        let mut body = Vec::with_capacity(announced.map_or(0, |length| usize::try_from(length).unwrap_or(limit)));
+        // past the limit, however the server splits the body, and starts no larger than
+        // what a small body needs: a `Content-Length` is a claim, not bytes.
+        let initial = announced.map_or(0, |length| usize::try_from(length).unwrap_or(limit).min(limit).min(INITIAL_BODY_CAPACITY));
+        let mut body = Vec::with_capacity(initial);
         while let Some(chunk) = response.chunk().await.map_err(Error::from_reqwest)? {
             let needed = body.len() + chunk.len();
             if needed > limit {
@@ -54,30 +62,38 @@ impl Transport {
         let mut rebuilt = http::Response::new(body);
         *rebuilt.status_mut() = status;
         *rebuilt.version_mut() = response.version();
-        *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
+        *rebuilt.headers_mut() = headers;
         Ok(rebuilt)
     }
 
     /// Runs `attempt` (one authenticated exchange of a `method` request) until its outcome
     /// is not one to retry or the policy's count or delay budget is spent, waiting in
     /// between as `Retry-After` or the backoff says. The last outcome is returned as it came.
-    pub(crate) async fn with_retries<F, Fut>(&self, method: &http::Method, mut attempt: F) -> Result<Response, Error>
+    ///
+    /// The waiting comes out of `budget`, the call's: a token request made inside an
+    /// attempt runs its own loop on the same budget.
+    pub(crate) async fn with_retries<F, Fut>(
+        &self,
+        method: &http::Method,
+        budget: &Budget,
+        mut attempt: F,
+    ) -> Result<Response, Error>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<Response, Error>>,
     {
-        let mut retries = Retries::new(self.retry);
+        let mut retries = Retries::new(self.retry, budget);
         loop {
             let span = tracing::debug_span!("atlas_attempt", attempt = retries.made() + 1);
             let outcome = attempt().instrument(span).await;
-            let (failure, headers) = match &outcome {
-                Ok(response) => (Failure::Status(response.status()), Some(response.headers())),
+            let (failure, wait) = match &outcome {
+                Ok(response) => (Failure::Status(response.status()), retry_after(response.headers())),
                 Err(err) => match failure_of(err) {
-                    Some(failure) => (failure, None),
+                    Some(failure) => failure,
                     None => return outcome,
                 },
             };
-            let Some(delay) = retries.next_delay(method, failure, headers) else {
+            let Some(delay) = retries.next_delay(method, failure, wait) else {
                 return outcome;
             };
             tracing::info!(
@@ -91,23 +107,28 @@ impl Transport {
     }
 }
 
-/// What an exchange's error means for retrying it: `None` for errors that did not come from
-/// the exchange itself (a refused token, a body too large, a bad argument).
-fn failure_of(err: &Error) -> Option<Failure> {
-    let (Error::Transport(source) | Error::Timeout(source)) = err else {
-        return None;
+/// What an exchange's error means for retrying it, with the server's `Retry-After` when
+/// there was a response: `None` for errors that did not come from the exchange itself (a
+/// refused token, a bad argument). A body too large counts as its status: a 503 page over
+/// the limit is as transient as a short one.
+fn failure_of(err: &Error) -> Option<(Failure, Option<std::time::Duration>)> {
+    let source = match err {
+        Error::Transport(source) | Error::Timeout(source) => source,
+        Error::ResponseTooLarge { status, rate_limit, .. } => return Some((Failure::Status(*status), rate_limit.retry_after)),
+        _ => return None,
     };
     let source = source.downcast_ref::<reqwest::Error>()?;
-    if source.is_connect() {
-        Some(Failure::NotConnected)
+    let failure = if source.is_connect() {
+        Failure::NotConnected
     } else if source.is_timeout() {
-        Some(Failure::TimedOut)
+        Failure::TimedOut
     } else if source.is_request() || source.is_body() || source.is_decode() {
         // Without decompression, reqwest's "decode" errors are the body's reads failing.
-        Some(Failure::Interrupted)
+        Failure::Interrupted
     } else {
-        None
-    }
+        return None;
+    };
+    Some((failure, None))
 }
 
 /// A copy of `request` to send. Requests here always carry their whole body as bytes (or
