@@ -272,8 +272,8 @@ struct DigestLog {
 }
 
 /// A server that speaks Digest as Atlas does and verifies each answer itself: MD5,
-/// `qop=auth`, the request-target with its query as `uri`, `nc` above the last one seen
-/// for the nonce, a `cnonce`. `rotate` changes the nonce, so the next answer to the old
+/// `qop=auth`, the request-target with its query as `uri`, an `nc` never seen before with
+/// the nonce (a replay is refused, as RFC 7616 section 3.4 allows), a fresh `cnonce`. `rotate` changes the nonce, so the next answer to the old
 /// one gets `stale=true`.
 #[derive(Clone, Default)]
 struct DigestServer {
@@ -314,14 +314,15 @@ impl DigestServer {
         let ha1 = md5_hex(&format!("{}:{REALM}:{PRIVATE_KEY}", param("username")));
         let ha2 = md5_hex(&format!("{}:{target}", request.method));
         let expected = md5_hex(&format!("{ha1}:{}:{}:{}:auth:{ha2}", param("nonce"), param("nc"), param("cnonce")));
-        let last_nc = log.answers.iter().filter(|(seen, ..)| seen == param("nonce")).map(|(_, nc, _)| *nc).max().unwrap_or(0);
+        let replayed = log.answers.iter().any(|(seen, seen_nc, _)| seen == param("nonce") && *seen_nc == nc);
         let well_formed = param("username") == PUBLIC_KEY
             && param("realm") == REALM
             && param("uri") == target
             && param("qop") == "auth"
             && param("algorithm") == "MD5"
             && param("nc").len() == 8
-            && nc > last_nc
+            && nc > 0
+            && !replayed
             && !param("cnonce").is_empty()
             && log.answers.iter().all(|(_, _, cnonce)| cnonce != param("cnonce"));
         if !well_formed || param("response") != expected {
@@ -397,6 +398,37 @@ async fn digest_stale_nonce_is_answered_once_with_the_new_nonce() {
     assert_eq!((stale, accepted), (1, 3));
     let nonces: Vec<(&str, u32)> = answers.iter().map(|(nonce, nc, _)| (nonce.as_str(), *nc)).collect();
     assert_eq!(nonces, [("nonce-0", 1), ("nonce-1", 1), ("nonce-1", 2)]);
+}
+
+/// Before: every first call answered its own copy of the challenge with `nc=00000001`, and
+/// a server that refuses replays failed 15 of 16 (14 of 16 after a `stale=true`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_digest_calls_take_successive_nonce_counts() {
+    let (server, digest) = digest_server().await;
+    let client = digest_client(&server, PRIVATE_KEY);
+    let calls = |client: &Client| {
+        let calls: Vec<_> = (0..16)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move { client.list_group_invites(&group(), &no_query()).await })
+            })
+            .collect();
+        futures::future::join_all(calls)
+    };
+    for result in calls(&client).await {
+        result.unwrap().expect("every concurrent first call succeeds");
+    }
+    digest.rotate();
+    for result in calls(&client).await {
+        result.unwrap().expect("every call after the rotation succeeds");
+    }
+    let answers = digest.log(|log| log.answers.clone());
+    assert_eq!(answers.len(), 32);
+    for nonce in ["nonce-0", "nonce-1"] {
+        let mut counts: Vec<u32> = answers.iter().filter(|(seen, ..)| seen == nonce).map(|(_, nc, _)| *nc).collect();
+        counts.sort_unstable();
+        assert_eq!(counts, (1..=16).collect::<Vec<u32>>(), "{nonce}: one nc each, none twice");
+    }
 }
 
 #[tokio::test]

@@ -47,7 +47,7 @@ impl crate::Client {
         let paging = crate::runtime::Paging::new(
             &client,
             first,
-            query.items_per_page.map(i64::from),
+            query.items_per_page,
             Some(500),
         );
         crate::runtime::paginate(
@@ -203,7 +203,7 @@ impl crate::Client {
         let paging = crate::runtime::Paging::new(
             &client,
             first,
-            query.items_per_page.map(i64::from),
+            query.items_per_page,
             Some(500),
         );
         crate::runtime::paginate(

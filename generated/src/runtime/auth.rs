@@ -65,7 +65,12 @@ impl Authenticator {
     /// Sends a copy of `request` with credentials. A service account refreshes its token
     /// and a digest key answers a new challenge, each at most once, so this sends the
     /// request at most twice. A token request waits out of `budget`, the call's.
-    pub(crate) async fn send(&self, transport: &Transport, request: &reqwest::Request, budget: &Budget) -> Result<Response, Error> {
+    pub(crate) async fn send(
+        &self,
+        transport: &Transport,
+        request: &reqwest::Request,
+        budget: &Budget,
+    ) -> Result<Response, Error> {
         match self {
             Self::None => transport.send(copy(request)).await,
             Self::Bearer(header) => transport.send(with_authorization(request, header.clone())).await,

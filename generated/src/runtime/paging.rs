@@ -50,17 +50,26 @@ pub(crate) struct Paging {
 }
 
 impl Paging {
-    pub(crate) fn new(client: &Client, first: i64, page_size: Option<i64>, max_page_size: Option<i64>) -> Self {
-        Self { first, page_size, max_page_size, max_pages: client.max_pages() }
+    /// `page_size` is the query's `itemsPerPage`, whichever integer type the spec gives it.
+    pub(crate) fn new(client: &Client, first: i64, page_size: Option<impl Into<i64>>, max_page_size: Option<i64>) -> Self {
+        Self { first, page_size: page_size.map(Into::into), max_page_size, max_pages: client.max_pages() }
     }
 }
 
 enum State<T, F> {
     /// Fetch this page next, the `fetched`th of the stream; `previous` fingerprints the page
     /// before it.
-    Fetch { page: i64, fetched: u32, previous: Option<u64>, fetch: F },
+    Fetch {
+        page: i64,
+        fetched: u32,
+        previous: Option<u64>,
+        fetch: F,
+    },
     /// Hand out these items, then fetch the next page (or stop when there is none).
-    Items { items: std::vec::IntoIter<T>, next: Option<Box<State<T, F>>> },
+    Items {
+        items: std::vec::IntoIter<T>,
+        next: Option<Box<State<T, F>>>,
+    },
     /// End with this error.
     Fail(Error),
     Done,

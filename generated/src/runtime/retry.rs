@@ -200,8 +200,7 @@ mod tests {
             }
             assert!(is_retryable(method, Failure::NotConnected, true), "{method} never sent");
             assert!(is_retryable(method, Failure::NotConnected, false), "{method} never sent, transient off");
-            for failure in [Failure::Interrupted, Failure::TimedOut, status(502), status(503), status(504)]
-            {
+            for failure in [Failure::Interrupted, Failure::TimedOut, status(502), status(503), status(504)] {
                 assert!(!is_retryable(method, failure, false), "{method} after {failure} with transient retries off");
             }
         }

@@ -144,7 +144,14 @@ impl ServiceAccount {
             .body("grant_type=client_credentials")
             .build()
             .map_err(|err| Error::invalid_argument_caused_by("cannot build the service account token request", err))?;
-        Ok(Self { client_id, secret: client_secret.clone(), token_request, retry_delay, finished: AtomicU64::new(0), state: Mutex::default() })
+        Ok(Self {
+            client_id,
+            secret: client_secret.clone(),
+            token_request,
+            retry_delay,
+            finished: AtomicU64::new(0),
+            state: Mutex::default(),
+        })
     }
 
     /// What the token request carries that no error may quote: the secret, and the

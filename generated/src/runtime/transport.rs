@@ -45,7 +45,8 @@ impl Transport {
         // Chunks go straight into the one buffer the body is decoded from; it never grows
         // past the limit, however the server splits the body, and starts no larger than
         // what a small body needs: a `Content-Length` is a claim, not bytes.
-        let initial = announced.map_or(0, |length| usize::try_from(length).unwrap_or(limit).min(limit).min(INITIAL_BODY_CAPACITY));
+        let initial =
+            announced.map_or(0, |length| usize::try_from(length).unwrap_or(limit).min(limit).min(INITIAL_BODY_CAPACITY));
         let mut body = Vec::with_capacity(initial);
         while let Some(chunk) = response.chunk().await.map_err(Error::from_reqwest)? {
             let needed = body.len() + chunk.len();

@@ -141,7 +141,7 @@ fn stream_template() -> StreamTemplate {
                 let mut query = query.clone();
                 __defaults;
                 let first = query.__page_num.map_or(1, i64::from);
-                let paging = crate::runtime::Paging::new(&client, first, query.__items_per_page.map(i64::from), __max_page_size);
+                let paging = crate::runtime::Paging::new(&client, first, query.__items_per_page, __max_page_size);
                 crate::runtime::paginate(paging, move |page_num| {
                     let client = client.clone();
                     __clones;

@@ -349,7 +349,8 @@ impl<'a> Lowerer<'a> {
                 ParameterSchemaOrContent::Schema(schema) => {
                     let context = Context { parent, field: &data.name, pointer: at };
                     let inline = self.inline_schema(schema, at, sink);
-                    let default = inline.and_then(|schema| schema.schema_data.default.as_ref()).and_then(serde_json::Value::as_i64);
+                    let default =
+                        inline.and_then(|schema| schema.schema_data.default.as_ref()).and_then(serde_json::Value::as_i64);
                     let maximum = inline.and_then(|schema| match &schema.schema_kind {
                         openapiv3::SchemaKind::Type(openapiv3::Type::Integer(integer)) => {
                             integer.maximum.map(|max| if integer.exclusive_maximum { max - 1 } else { max })
