@@ -14,6 +14,7 @@ use atlas_admin::operations::list_group_invites;
 use atlas_admin::{Client, Error, GroupId};
 use md5::{Digest, Md5};
 use serde_json::json;
+use tests::loopback::{Counter, Gate, Reply, Server as Loopback};
 use wiremock::matchers::{body_string, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -161,18 +162,37 @@ async fn a_401_gets_one_new_token_and_one_retry() {
     assert_eq!(tokens, ["Bearer token-1", "Bearer token-2", "Bearer token-2"]);
 }
 
+/// The API answers no request with the first token until all ten have arrived, so every call
+/// sends it and gets its 401, whatever the scheduling. (This test used to rely on a 100 ms
+/// token delay to keep the calls together: a call that started after the refresh sent only
+/// the new token, and the count of 20 requests failed on a loaded machine.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_401s_share_one_refresh() {
-    let server = MockServer::start().await;
-    mount_token_endpoint(&server, &[3600], Duration::from_millis(100)).await;
-    mount_api(&server, &["token-1"]).await;
-    let client = service_account_client(&server);
+    let (issued, refused, all_sent) = (Counter::default(), Counter::default(), Gate::default());
+    let server = Loopback::start({
+        let (issued, refused, all_sent) = (issued.clone(), refused.clone(), all_sent.clone());
+        move |request, _| match (request.path.as_str(), request.header("authorization")) {
+            (TOKEN_PATH, _) => {
+                let token = format!("token-{}", issued.bump() + 1);
+                Reply::json(200, json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600}).to_string())
+            }
+            (_, Some("Bearer token-1")) => {
+                if refused.bump() == 9 {
+                    all_sent.open();
+                }
+                Reply::json(401, json!({"error": 401, "errorCode": "NOT_AUTHENTICATED"}).to_string()).gated(&all_sent)
+            }
+            _ => Reply::json(200, "[]"),
+        }
+    })
+    .await;
+    let client = Client::builder().base_url(server.uri()).service_account(CLIENT_ID, CLIENT_SECRET).build().unwrap();
 
     list_concurrently(&client, 10).await;
 
-    let requests = server.received_requests().await.unwrap();
-    assert_eq!(requests_to(&requests, TOKEN_PATH), 2, "token-1, then one refresh for all ten 401s");
-    assert_eq!(requests_to(&requests, INVITES), 20);
+    assert_eq!(server.requests_to(TOKEN_PATH), 2, "token-1, then one refresh for all ten 401s");
+    assert_eq!(refused.get(), 10);
+    assert_eq!(server.requests_to(INVITES), 20);
 }
 
 #[tokio::test]
