@@ -224,6 +224,12 @@ async fn transient_retries_can_be_turned_off_but_a_429_is_still_retried() {
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
 
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
 impl Write for Captured {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         self.0.lock().unwrap().extend_from_slice(bytes);
@@ -255,6 +261,33 @@ async fn a_refused_connection_is_retried_even_for_post_and_each_retry_says_why()
     let retries: Vec<&str> = logs.lines().filter(|line| line.contains("retrying")).collect();
     assert_eq!(retries.len(), 2, "{logs}");
     assert!(retries.iter().all(|line| line.contains("reason=could not connect")), "{logs}");
+}
+
+/// Before: `Display` was "could not complete the HTTP exchange with Atlas", the cause four
+/// `source()` levels down, and `Debug` printed the URL with `username=jane%40example.com`.
+#[tokio::test]
+async fn a_refused_connection_says_why_in_one_line_and_shows_no_query() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let closed_port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap()
+    };
+    let client = Client::builder().base_url(format!("http://{closed_port}")).max_retries(0).build().unwrap();
+    let query = atlas_admin::operations::list_group_invites::Query { username: Some("jane@example.com".into()) };
+    let error = guarded(client.list_group_invites(&group(), &query)).await.unwrap_err();
+    assert_eq!(error.to_string(), format!("could not connect to {closed_port}: connection refused"));
+    let shown = format!("{error:?}\n{}", captured.text());
+    for personal in ["jane", "example.com", "username="] {
+        assert!(!shown.contains(personal), "{personal:?} in:\n{shown}");
+    }
+    assert!(std::error::Error::source(&error).is_some(), "the HTTP library's error stays the source");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -132,7 +132,7 @@ impl fmt::Debug for Client {
 /// assert!(matches!(err, atlas_admin::Error::InvalidArgument { .. }));
 /// # Ok::<(), atlas_admin::Error>(())
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a ClientBuilder does nothing until `build` is called"]
 pub struct ClientBuilder {
     base_url: String,
@@ -160,6 +160,44 @@ impl Default for ClientBuilder {
             user_agent_suffix: None,
         }
     }
+}
+
+/// Shows the settings, with the base URL's user info and query replaced by `[redacted]`
+/// (`build` refuses both, but a builder may be logged before it is built) and every
+/// credential as its kind and identifier only.
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &redacted_url(&self.base_url))
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_pages", &self.max_pages)
+            .field("token_retry_delay", &self.token_retry_delay)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .finish()
+    }
+}
+
+/// `url` without what may be secret or personal: user info, query and fragment become
+/// `[redacted]`; a URL that does not parse is not shown at all.
+fn redacted_url(url: &str) -> String {
+    let Ok(parsed) = reqwest::Url::parse(url) else { return "[not a URL]".to_owned() };
+    let mut shown = format!("{}://", parsed.scheme());
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        shown.push_str("[redacted]@");
+    }
+    shown.push_str(parsed.host_str().unwrap_or_default());
+    if let Some(port) = parsed.port() {
+        shown.push_str(&format!(":{port}"));
+    }
+    shown.push_str(parsed.path());
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        shown.push_str("?[redacted]");
+    }
+    shown
 }
 
 impl ClientBuilder {
@@ -430,7 +468,11 @@ mod tests {
             assert!(message.contains(reason), "{url:?}: {message}");
         }
         refused(Client::builder().max_pages(0));
-        let message = refused(Client::builder().base_url(format!("https://user:{TOKEN}@h")));
+        let builder = Client::builder().base_url(format!("https://user:{TOKEN}@h:8443/atlas?email=jane@example.com"));
+        let shown = format!("{builder:?}");
+        assert!(shown.contains(r#"base_url: "https://[redacted]@h:8443/atlas?[redacted]""#), "{shown}");
+        assert!(!shown.contains(TOKEN) && !shown.contains("user:") && !shown.contains("jane"), "{shown}");
+        let message = refused(builder);
         assert!(!message.contains(TOKEN), "{message}");
         for token in ["", "  ", "line\nbreak"] {
             let message = refused(Client::builder().bearer_token(token));

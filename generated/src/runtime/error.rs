@@ -6,7 +6,7 @@ use std::time::Duration;
 use http::{HeaderMap, StatusCode};
 
 use super::ParseIdError;
-use super::retry::retry_after;
+use super::retry::{Failure, retry_after};
 use crate::models::ApiError;
 
 /// The cause of an error from below the client (the HTTP stack), kept as its source without
@@ -23,7 +23,7 @@ pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
 ///
 /// ```
 /// use atlas_admin::Error;
-/// use http::StatusCode;
+/// use atlas_admin::http::StatusCode;
 ///
 /// /// What to tell a user after an Atlas call failed.
 /// fn explain(err: &Error) -> String {
@@ -87,12 +87,14 @@ pub enum Error {
         source: Option<BoxError>,
     },
     /// The request could not be sent or the response could not be read: the connection
-    /// was refused, reset or closed early.
-    #[error("could not complete the HTTP exchange with Atlas")]
-    Transport(#[source] BoxError),
-    /// An attempt did not complete within the client's timeout (or its connect timeout).
-    #[error("the request to Atlas timed out")]
-    Timeout(#[source] BoxError),
+    /// was refused, reset or closed early. Its `Display` names what failed, where and the
+    /// root cause in one line, e.g. `could not connect to 127.0.0.1:4010: connection refused`.
+    #[error(transparent)]
+    Transport(BoxError),
+    /// An attempt did not complete within the client's timeout (or its connect timeout),
+    /// e.g. `the request to cloud.mongodb.com:443 timed out`.
+    #[error(transparent)]
+    Timeout(BoxError),
     /// The response body is larger than the client's
     /// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes); it was read no
     /// further than the limit (not at all when `Content-Length` announced it).
@@ -140,6 +142,87 @@ pub enum Error {
     },
 }
 
+/// A failed HTTP exchange: one line saying what failed, with whom and why, over the HTTP
+/// library's error (without its URL), which stays the source.
+struct TransportFailure {
+    summary: String,
+    kind: Option<Failure>,
+    source: BoxError,
+}
+
+impl TransportFailure {
+    fn new(err: reqwest::Error) -> Self {
+        let peer = err.url().and_then(|url| {
+            let host = url.host_str()?;
+            Some(match url.port_or_known_default() {
+                Some(port) => format!("{host}:{port}"),
+                None => host.to_owned(),
+            })
+        });
+        let peer = peer.unwrap_or_else(|| "the server".to_owned());
+        let timed_out = err.is_timeout();
+        let kind = if err.is_connect() {
+            Some(Failure::NotConnected)
+        } else if timed_out {
+            Some(Failure::TimedOut)
+        } else if err.is_request() || err.is_body() || err.is_decode() {
+            // Without decompression, reqwest's "decode" errors are the body's reads failing.
+            Some(Failure::Interrupted)
+        } else {
+            None
+        };
+        let what = if timed_out {
+            format!("the request to {peer} timed out")
+        } else if err.is_connect() {
+            format!("could not connect to {peer}")
+        } else if err.is_body() || err.is_decode() {
+            format!("the connection to {peer} failed while the response was read")
+        } else {
+            format!("the HTTP exchange with {peer} failed")
+        };
+        let summary = match root_cause(&err) {
+            Some(cause) if !timed_out || !cause.contains("timed out") => format!("{what}: {cause}"),
+            _ => what,
+        };
+        Self { summary, kind, source: Box::new(err.without_url()) }
+    }
+}
+
+/// The innermost cause of `err`, as a short phrase: an I/O error's kind (`connection
+/// refused`, `connection reset`) rather than its OS wording, else the last message.
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut cause = err.source()?;
+    loop {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            if io.kind() != std::io::ErrorKind::Other {
+                return Some(io.kind().to_string());
+            }
+        }
+        match cause.source() {
+            Some(next) => cause = next,
+            None => return Some(cause.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for TransportFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.summary)
+    }
+}
+
+impl fmt::Debug for TransportFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportFailure").field("summary", &self.summary).field("source", &self.source).finish_non_exhaustive()
+    }
+}
+
+impl std::error::Error for TransportFailure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
 /// ` (HTTP <status>)`, or nothing without a status.
 fn http_status(status: &Option<StatusCode>) -> String {
     status.map(|status| format!(" (HTTP {status})")).unwrap_or_default()
@@ -164,9 +247,23 @@ impl Error {
     }
 
     /// Classifies a reqwest failure; a timeout is its own variant so callers can tell it
-    /// from a refused or broken connection without digging through the source chain.
+    /// from a refused or broken connection without digging through the source chain. The
+    /// error keeps the host and port it was talking to, never the rest of the URL (a query
+    /// may hold an email address).
     pub(crate) fn from_reqwest(err: reqwest::Error) -> Self {
-        if err.is_timeout() { Self::Timeout(Box::new(err)) } else { Self::Transport(Box::new(err)) }
+        let failure = TransportFailure::new(err);
+        if failure.kind == Some(Failure::TimedOut) {
+            Self::Timeout(Box::new(failure))
+        } else {
+            Self::Transport(Box::new(failure))
+        }
+    }
+
+    /// What a transport failure means for retrying: never connected, interrupted or timed
+    /// out; `None` for any other error, or a transport failure of no known kind.
+    pub(crate) fn transport_failure(&self) -> Option<Failure> {
+        let (Self::Transport(source) | Self::Timeout(source)) = self else { return None };
+        source.downcast_ref::<TransportFailure>()?.kind
     }
 
     /// Whether the same call may succeed if tried again later: a transport failure or

@@ -227,10 +227,10 @@ impl ServiceAccount {
         let (status, message, rate_limit, source) = match err {
             Error::Auth { status, message, rate_limit, source } => (status, message, rate_limit, source),
             Error::Timeout(source) => {
-                (None, "the token endpoint did not answer in time".to_owned(), RateLimit::default(), Some(source))
+                (None, format!("the token endpoint did not answer in time ({source})"), RateLimit::default(), Some(source))
             }
             Error::Transport(source) => {
-                (None, "the connection to the token endpoint failed".to_owned(), RateLimit::default(), Some(source))
+                (None, format!("the connection to the token endpoint failed ({source})"), RateLimit::default(), Some(source))
             }
             other => (other.status(), other.to_string(), RateLimit::default(), None),
         };

@@ -113,23 +113,10 @@ impl Transport {
 /// refused token, a bad argument). A body too large counts as its status: a 503 page over
 /// the limit is as transient as a short one.
 fn failure_of(err: &Error) -> Option<(Failure, Option<std::time::Duration>)> {
-    let source = match err {
-        Error::Transport(source) | Error::Timeout(source) => source,
-        Error::ResponseTooLarge { status, rate_limit, .. } => return Some((Failure::Status(*status), rate_limit.retry_after)),
-        _ => return None,
-    };
-    let source = source.downcast_ref::<reqwest::Error>()?;
-    let failure = if source.is_connect() {
-        Failure::NotConnected
-    } else if source.is_timeout() {
-        Failure::TimedOut
-    } else if source.is_request() || source.is_body() || source.is_decode() {
-        // Without decompression, reqwest's "decode" errors are the body's reads failing.
-        Failure::Interrupted
-    } else {
-        return None;
-    };
-    Some((failure, None))
+    match err {
+        Error::ResponseTooLarge { status, rate_limit, .. } => Some((Failure::Status(*status), rate_limit.retry_after)),
+        _ => Some((err.transport_failure()?, None)),
+    }
 }
 
 /// A copy of `request` to send. Requests here always carry their whole body as bytes (or
