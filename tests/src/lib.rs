@@ -1,9 +1,10 @@
 //! Shared helpers for the integration tests: where the workspace, the fragment and the
-//! upstream Atlas specs are, a scriptable loopback HTTP server (`loopback`), and the Prism
-//! contract oracle (`prism`).
+//! upstream Atlas specs are, a scriptable loopback HTTP server (`loopback`), race-free `tracing`
+//! capture (`capture`), and the Prism contract oracle (`prism`).
 
 use std::path::{Path, PathBuf};
 
+pub mod capture;
 pub mod loopback;
 pub mod prism;
 

@@ -4,7 +4,6 @@
 #![allow(deprecated)] // The invitation operations are deprecated upstream; calling them is the point.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -14,6 +13,7 @@ use atlas_admin::operations::list_group_invites;
 use atlas_admin::{Client, Error, GroupId};
 use md5::{Digest, Md5};
 use serde_json::json;
+use tests::capture::Capture;
 use tests::loopback::{Counter, Gate, Reply, Server as Loopback};
 use wiremock::matchers::{body_string, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -111,6 +111,7 @@ async fn list_concurrently(client: &Client, count: usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_calls_from_clones_share_one_token_request() {
+    tests::capture::install();
     let server = MockServer::start().await;
     // The slow token endpoint keeps the first request in flight while the others arrive.
     mount_token_endpoint(&server, &[3600], Duration::from_millis(200)).await;
@@ -128,6 +129,7 @@ async fn concurrent_calls_from_clones_share_one_token_request() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_expired_token_is_refreshed_once() {
+    tests::capture::install();
     let server = MockServer::start().await;
     // `expires_in: 0` is due at once, so the next call must refresh: no clock involved.
     mount_token_endpoint(&server, &[0, 3600], Duration::from_millis(100)).await;
@@ -148,6 +150,7 @@ async fn an_expired_token_is_refreshed_once() {
 
 #[tokio::test]
 async fn a_401_gets_one_new_token_and_one_retry() {
+    tests::capture::install();
     let server = MockServer::start().await;
     mount_token_endpoint(&server, &[3600], Duration::ZERO).await;
     mount_api(&server, &["token-1"]).await;
@@ -168,6 +171,7 @@ async fn a_401_gets_one_new_token_and_one_retry() {
 /// the new token, and the count of 20 requests failed on a loaded machine.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_401s_share_one_refresh() {
+    tests::capture::install();
     let (issued, refused, all_sent) = (Counter::default(), Counter::default(), Gate::default());
     let server = Loopback::start({
         let (issued, refused, all_sent) = (issued.clone(), refused.clone(), all_sent.clone());
@@ -197,6 +201,7 @@ async fn concurrent_401s_share_one_refresh() {
 
 #[tokio::test]
 async fn a_token_the_api_keeps_refusing_is_refreshed_once_then_the_401_is_returned() {
+    tests::capture::install();
     let server = MockServer::start().await;
     mount_token_endpoint(&server, &[3600], Duration::ZERO).await;
     mount_api(&server, &["token-1", "token-2"]).await;
@@ -214,6 +219,7 @@ async fn a_token_the_api_keeps_refusing_is_refreshed_once_then_the_401_is_return
 
 #[tokio::test]
 async fn a_refused_token_request_is_an_auth_error_and_no_api_request_is_sent() {
+    tests::capture::install();
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
@@ -241,6 +247,7 @@ async fn a_refused_token_request_is_an_auth_error_and_no_api_request_is_sent() {
 
 #[tokio::test]
 async fn a_rate_limited_token_request_is_retried() {
+    tests::capture::install();
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
@@ -379,6 +386,7 @@ fn invitation() -> GroupInvitationRequest {
 
 #[tokio::test]
 async fn digest_answers_the_challenge_with_the_body_then_reuses_the_nonce() {
+    tests::capture::install();
     let (server, digest) = digest_server().await;
     let client = digest_client(&server, PRIVATE_KEY);
 
@@ -404,6 +412,7 @@ async fn digest_answers_the_challenge_with_the_body_then_reuses_the_nonce() {
 
 #[tokio::test]
 async fn digest_stale_nonce_is_answered_once_with_the_new_nonce() {
+    tests::capture::install();
     let (server, digest) = digest_server().await;
     let client = digest_client(&server, PRIVATE_KEY);
     client.list_group_invites(&group(), &no_query()).await.expect("first call");
@@ -424,6 +433,7 @@ async fn digest_stale_nonce_is_answered_once_with_the_new_nonce() {
 /// a server that refuses replays failed 15 of 16 (14 of 16 after a `stale=true`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_digest_calls_take_successive_nonce_counts() {
+    tests::capture::install();
     let (server, digest) = digest_server().await;
     let client = digest_client(&server, PRIVATE_KEY);
     let calls = |client: &Client| {
@@ -453,6 +463,7 @@ async fn concurrent_digest_calls_take_successive_nonce_counts() {
 
 #[tokio::test]
 async fn digest_with_a_wrong_private_key_is_the_api_401() {
+    tests::capture::install();
     let (server, digest) = digest_server().await;
     let wrong_key = "ffffffff-0000-0000-0000-000000000000";
     let client = digest_client(&server, wrong_key);
@@ -471,35 +482,13 @@ async fn digest_with_a_wrong_private_key_is_the_api_401() {
 // ---------------------------------------------------------------------------------------
 // Redaction
 
-/// Collects everything a `tracing` subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Runs every credential through refreshes, retries and failures with all `tracing` output
 /// captured at TRACE, then looks for each secret in the logs and in `Debug`/`Display`.
 #[tokio::test]
 async fn no_secret_reaches_logs_debug_or_display() {
+    tests::capture::install();
     const BEARER: &str = "bearer-s3cr3t-value";
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    // The test's runtime is single-threaded, so this covers every task it runs.
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let capture = Capture::start();
     let mut shown = Vec::new();
 
     // A service account whose first token the API refuses, and a 429 before success.
@@ -534,7 +523,7 @@ async fn no_secret_reaches_logs_debug_or_display() {
     let error = builder.build().unwrap().list_group_invites(&group(), &no_query()).await.unwrap_err();
     shown.push(format!("{error} {error:?}"));
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     for expected in ["atlas_request", "listGroupInvites", "requesting an access token", "retrying", "digest challenge"] {
         assert!(logs.contains(expected), "the capture works: {expected:?} missing from\n{logs}");
     }

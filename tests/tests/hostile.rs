@@ -3,14 +3,13 @@
 //! a claim, token endpoints that echo secrets, one delay budget per call, and retries as
 //! documented.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use atlas_admin::operations::list_group_users;
 use atlas_admin::{Client, ClientBuilder, Error, GroupId};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
+use tests::capture::Capture;
 use tests::loopback::{Counter, Reply, Request, Server};
 
 const GROUP: &str = "32b6e34b3d91647abb20e7b8";
@@ -84,6 +83,7 @@ async fn collect(client: &Client, query: &list_group_users::Query) -> (Vec<Strin
 
 #[tokio::test]
 async fn a_server_that_always_links_a_next_page_is_stopped_at_max_pages() {
+    tests::capture::install();
     let server = Server::start(|request, _| {
         let page_num = query(request, "pageNum").unwrap();
         page((page_num - 1) * 100..page_num * 100, true)
@@ -100,6 +100,7 @@ async fn a_server_that_always_links_a_next_page_is_stopped_at_max_pages() {
 
 #[tokio::test]
 async fn a_server_that_ignores_page_num_is_an_error_on_the_repeated_page() {
+    tests::capture::install();
     let server = Server::start(|_, _| page(0..100, true)).await;
     let client = builder(&server).build().unwrap();
     let (ids, error) = collect(&client, &Default::default()).await;
@@ -112,6 +113,7 @@ async fn a_server_that_ignores_page_num_is_an_error_on_the_repeated_page() {
 
 #[tokio::test]
 async fn a_short_page_with_a_next_link_is_followed() {
+    tests::capture::install();
     const USERS: usize = 1200;
     // The server caps a page at 50 whatever was asked, and links the next page.
     let server = Server::start(|request, _| {
@@ -129,6 +131,7 @@ async fn a_short_page_with_a_next_link_is_followed() {
 
 #[tokio::test]
 async fn a_short_page_without_links_is_the_last() {
+    tests::capture::install();
     let server = Server::start(|_, _| {
         let results: Vec<Value> = (0..30).map(user).collect();
         Reply::json(200, serde_json::to_vec(&json!({"results": results, "totalCount": 30})).unwrap())
@@ -141,6 +144,7 @@ async fn a_short_page_without_links_is_the_last() {
 
 #[tokio::test]
 async fn items_per_page_above_the_specs_maximum_is_refused_before_sending() {
+    tests::capture::install();
     let server = Server::start(|_, _| page(0..500, false)).await;
     let client = builder(&server).build().unwrap();
     let too_many = list_group_users::Query { items_per_page: Some(1000), ..Default::default() };
@@ -158,6 +162,7 @@ async fn items_per_page_above_the_specs_maximum_is_refused_before_sending() {
 
 #[tokio::test]
 async fn try_collect_over_a_runaway_server_ends_at_the_default_page_limit() {
+    tests::capture::install();
     let server = Server::start(|request, _| {
         let page_num = query(request, "pageNum").unwrap();
         page((page_num - 1) * 100..page_num * 100, true)
@@ -176,6 +181,7 @@ async fn try_collect_over_a_runaway_server_ends_at_the_default_page_limit() {
 
 #[tokio::test]
 async fn a_huge_content_length_allocates_nothing_and_is_a_transport_error() {
+    tests::capture::install();
     for announced in [1usize << 40, (1usize << 63) + 5] {
         let server = Server::start(move |_, _| Reply::Truncated { announced, sent: 10 }).await;
         let client = builder(&server).max_response_bytes(u64::MAX).max_retries(0).build().unwrap();
@@ -189,44 +195,11 @@ async fn a_huge_content_length_allocates_nothing_and_is_a_transport_error() {
 // ---------------------------------------------------------------------------------------
 // 3. No secret in any error
 
-/// Collects everything a `tracing` subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    /// Captures every `tracing` line at TRACE on this thread until the guard drops.
-    fn start(&self) -> tracing::subscriber::DefaultGuard {
-        let writer = self.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
-            .finish();
-        tracing::subscriber::set_default(subscriber)
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
-
 #[tokio::test]
 async fn a_token_endpoint_that_echoes_secrets_is_quoted_through_a_filter() {
+    tests::capture::install();
     const LIVE_TOKEN: &str = "LIVE-TOKEN-201-SECRET";
-    let captured = Captured::default();
-    // The test's runtime is single-threaded, so this covers every task it runs.
-    let _guard = captured.start();
+    let capture = Capture::start();
     let answers = [
         // A token, with the wrong status.
         Reply::json(201, format!(r#"{{"access_token":"{LIVE_TOKEN}","token_type":"Bearer","expires_in":3600}}"#)),
@@ -252,7 +225,7 @@ async fn a_token_endpoint_that_echoes_secrets_is_quoted_through_a_filter() {
         assert!(error.to_string().contains("neither an OAuth nor an Atlas error"), "{error}");
         shown.push(format!("{error}\n{error:?}"));
     }
-    let logs = captured.text();
+    let logs = capture.text();
     assert!(logs.contains("the token request failed"), "the capture works:\n{logs}");
     for text in shown.iter().chain([&logs]) {
         for secret in [LIVE_TOKEN, BASIC, CLIENT_SECRET] {
@@ -273,6 +246,7 @@ async fn a_token_endpoint_that_echoes_secrets_is_quoted_through_a_filter() {
 
 #[tokio::test]
 async fn a_token_lifetime_written_as_a_float_or_a_string_is_accepted() {
+    tests::capture::install();
     for expires_in in ["3600.0", r#""3600""#] {
         let server = Server::start(move |request, _| match request.path.as_str() {
             TOKEN_PATH => {
@@ -294,6 +268,7 @@ async fn a_token_lifetime_written_as_a_float_or_a_string_is_accepted() {
 
 #[tokio::test]
 async fn token_request_retries_draw_on_the_calls_delay_budget() {
+    tests::capture::install();
     // The token endpoint is rate limited once, then issues a token; the API is always
     // rate limited. Both say `Retry-After: 1`, and the call may wait 1 s in all.
     let token_requests = Counter::default();
@@ -324,8 +299,7 @@ async fn token_request_retries_draw_on_the_calls_delay_budget() {
 
 #[tokio::test]
 async fn a_refused_connection_is_retried_with_transient_retries_off() {
-    let captured = Captured::default();
-    let _guard = captured.start();
+    let capture = Capture::start();
     let closed_port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap()
@@ -334,13 +308,14 @@ async fn a_refused_connection_is_retried_with_transient_retries_off() {
         Client::builder().base_url(format!("http://{closed_port}")).max_retries(2).transient_retries(false).build().unwrap();
     let error = guarded(get_user(&client)).await.unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
-    let logs = captured.text();
+    let logs = capture.text();
     let retries = logs.lines().filter(|line| line.contains("retrying") && line.contains("reason=could not connect")).count();
     assert_eq!(retries, 2, "before: 0 with transient retries off\n{logs}");
 }
 
 #[tokio::test]
 async fn an_oversized_503_is_transient_and_retried() {
+    tests::capture::install();
     let server = Server::start(|_, _| {
         Reply::with_type(503, "text/html", vec![b'x'; 4096]).header("Retry-After", "0").header("RateLimit-Remaining", "0")
     })

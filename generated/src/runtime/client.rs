@@ -9,9 +9,11 @@ use tracing::Instrument;
 
 use super::Error;
 use super::auth::{Authenticator, Credentials, Secret};
+use super::reqwest_transport::ReqwestTransport;
 use super::retry::{Budget, RetryPolicy};
+use super::sender::{Response, Sender};
 use super::service_account::DEFAULT_TOKEN_RETRY_DELAY;
-use super::transport::{Response, Transport};
+use super::transport::Transport;
 use crate::operations::OperationInfo;
 
 const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
@@ -49,7 +51,7 @@ pub struct Client {
 struct Inner {
     base_url: String,
     auth: Authenticator,
-    transport: Transport,
+    sender: Sender,
     max_pages: u32,
 }
 
@@ -76,12 +78,12 @@ impl Client {
     /// operation's job, so this fails only when no response was read.
     pub(crate) async fn execute(&self, request: http::Request<Vec<u8>>, op: &OperationInfo) -> Result<Response, Error> {
         let span = tracing::info_span!("atlas_request", operation = op.operation_id, method = op.method, path = op.path);
+        let mut request = request;
+        request.extensions_mut().insert(*op);
         async move {
-            let request = reqwest::Request::try_from(request)
-                .map_err(|err| Error::invalid_argument_caused_by("request cannot be sent with reqwest", err))?;
-            let Inner { auth, transport, .. } = &*self.inner;
-            let budget = Budget::new(transport.retry.max_total_delay);
-            transport.with_retries(request.method(), &budget, || auth.send(transport, &request, &budget)).await
+            let Inner { auth, sender, .. } = &*self.inner;
+            let budget = Budget::new(sender.retry.max_total_delay);
+            sender.with_retries(request.method(), &budget, || auth.send(sender, &request, &budget)).await
         }
         .instrument(span)
         .await
@@ -144,6 +146,7 @@ pub struct ClientBuilder {
     max_pages: u32,
     token_retry_delay: Duration,
     user_agent_suffix: Option<String>,
+    transport: Option<Arc<dyn Transport>>,
 }
 
 impl Default for ClientBuilder {
@@ -158,6 +161,7 @@ impl Default for ClientBuilder {
             max_pages: DEFAULT_MAX_PAGES,
             token_retry_delay: DEFAULT_TOKEN_RETRY_DELAY,
             user_agent_suffix: None,
+            transport: None,
         }
     }
 }
@@ -177,6 +181,7 @@ impl fmt::Debug for ClientBuilder {
             .field("max_pages", &self.max_pages)
             .field("token_retry_delay", &self.token_retry_delay)
             .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("transport", &if self.transport.is_some() { "custom" } else { "reqwest" })
             .finish()
     }
 }
@@ -334,6 +339,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every attempt through `transport` instead of the built-in reqwest one: your
+    /// own HTTP stack, a recording wrapper, or the mock of the `test-util` feature.
+    /// Credentials, retries, the [`timeout`](Self::timeout) and the
+    /// [`max_response_bytes`](Self::max_response_bytes) limit work the same over it; the
+    /// settings of the built-in transport ([`connect_timeout`](Self::connect_timeout)) do
+    /// not apply. See [`transport`](crate::transport) for an example.
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
     /// Checks the settings and builds the client.
     ///
     /// # Errors
@@ -357,15 +373,26 @@ impl ClientBuilder {
                 Error::invalid_argument_caused_by(format!("user agent suffix {suffix:?} is not a valid header value"), err)
             })?,
         };
-        let http = reqwest::Client::builder()
-            .use_rustls_tls()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .build()
-            .map_err(|err| Error::Transport(Box::new(err)))?;
-        let transport = Transport { http, user_agent, retry: self.retry, max_response_bytes: self.max_response_bytes };
-        let auth = self.credentials.authenticator(&transport, &base_url, self.token_retry_delay)?;
-        Ok(Client { inner: Arc::new(Inner { base_url, auth, transport, max_pages: self.max_pages }) })
+        let transport: Arc<dyn Transport> = match self.transport {
+            Some(transport) => transport,
+            None => {
+                let http = reqwest::Client::builder()
+                    .use_rustls_tls()
+                    .connect_timeout(self.connect_timeout)
+                    .build()
+                    .map_err(|err| Error::Transport(Box::new(err)))?;
+                Arc::new(ReqwestTransport { http })
+            }
+        };
+        let sender = Sender {
+            transport,
+            user_agent,
+            retry: self.retry,
+            timeout: self.timeout,
+            max_response_bytes: self.max_response_bytes,
+        };
+        let auth = self.credentials.authenticator(&base_url, self.token_retry_delay)?;
+        Ok(Client { inner: Arc::new(Inner { base_url, auth, sender, max_pages: self.max_pages }) })
     }
 }
 
@@ -495,11 +522,11 @@ mod tests {
         // The last credentials set win; retries can be turned off.
         let client = Client::builder().digest("abcdefgh", "p").bearer_token(TOKEN).max_retries(0).build().unwrap();
         assert_eq!(client.inner.auth.kind(), "bearer token");
-        assert_eq!(client.inner.transport.retry.max_retries, 0);
-        assert!(client.inner.transport.retry.transient);
-        assert_eq!(client.inner.transport.max_response_bytes, 64 << 20);
+        assert_eq!(client.inner.sender.retry.max_retries, 0);
+        assert!(client.inner.sender.retry.transient);
+        assert_eq!(client.inner.sender.max_response_bytes, 64 << 20);
         let client = Client::builder().transient_retries(false).max_response_bytes(1024).build().unwrap();
-        assert!(!client.inner.transport.retry.transient);
-        assert_eq!(client.inner.transport.max_response_bytes, 1024);
+        assert!(!client.inner.sender.retry.transient);
+        assert_eq!(client.inner.sender.max_response_bytes, 1024);
     }
 }

@@ -10,7 +10,7 @@ use http::{HeaderMap, StatusCode};
 
 use super::Error;
 use super::auth::{Secret, sensitive, with_authorization};
-use super::transport::{Response, Transport, copy};
+use super::sender::{Request, Response, Sender, copy};
 
 /// An API key and the last challenge Atlas sent for it.
 pub(crate) struct DigestKey {
@@ -59,7 +59,7 @@ impl DigestKey {
     /// Sends a copy of `request`, answering the last challenge if there is one. When Atlas
     /// answers 401 with a new challenge (the first request, a `stale=true` nonce, or a nonce
     /// it no longer accepts), answers that one and sends the request, body and all, once more.
-    pub(crate) async fn send(&self, transport: &Transport, request: &reqwest::Request) -> Result<Response, Error> {
+    pub(crate) async fn send(&self, transport: &Sender, request: &Request) -> Result<Response, Error> {
         let known = self.current().and_then(|challenge| self.answer(&challenge, request));
         let first = match known {
             Some(authorization) => with_authorization(request, authorization),
@@ -97,21 +97,18 @@ impl DigestKey {
 
     /// The `Authorization` header answering `challenge` for `request` with the next `nc`;
     /// `None` when the challenge asks for something that cannot be answered.
-    fn answer(&self, challenge: &Challenge, request: &reqwest::Request) -> Option<HeaderValue> {
+    fn answer(&self, challenge: &Challenge, request: &Request) -> Option<HeaderValue> {
         let mut header = challenge.header.clone();
         // `respond` counts this answer: it sends `header.nc + 1`.
         header.nc = challenge.answered.fetch_add(1, Ordering::Relaxed);
-        let url = request.url();
         // The request-target exactly as sent: the path and the query string.
-        let target = match url.query() {
-            Some(query) => format!("{}?{query}", url.path()),
-            None => url.path().to_owned(),
-        };
+        let target = request.uri().path_and_query().map_or("/", |target| target.as_str());
+        let body = request.body();
         let context = AuthContext::new_with_method(
             self.public_key.as_str(),
             self.private_key.expose(),
             target,
-            request.body().and_then(reqwest::Body::as_bytes),
+            (!body.is_empty()).then_some(body.as_slice()),
             HttpMethod(request.method().as_str().into()),
         );
         match header.respond(&context) {

@@ -7,6 +7,7 @@ use http::{HeaderMap, StatusCode};
 
 use super::ParseIdError;
 use super::retry::{Failure, retry_after};
+use super::transport::{TransportError, TransportErrorKind};
 use crate::models::ApiError;
 
 /// The cause of an error from below the client (the HTTP stack), kept as its source without
@@ -142,87 +143,6 @@ pub enum Error {
     },
 }
 
-/// A failed HTTP exchange: one line saying what failed, with whom and why, over the HTTP
-/// library's error (without its URL), which stays the source.
-struct TransportFailure {
-    summary: String,
-    kind: Option<Failure>,
-    source: BoxError,
-}
-
-impl TransportFailure {
-    fn new(err: reqwest::Error) -> Self {
-        let peer = err.url().and_then(|url| {
-            let host = url.host_str()?;
-            Some(match url.port_or_known_default() {
-                Some(port) => format!("{host}:{port}"),
-                None => host.to_owned(),
-            })
-        });
-        let peer = peer.unwrap_or_else(|| "the server".to_owned());
-        let timed_out = err.is_timeout();
-        let kind = if err.is_connect() {
-            Some(Failure::NotConnected)
-        } else if timed_out {
-            Some(Failure::TimedOut)
-        } else if err.is_request() || err.is_body() || err.is_decode() {
-            // Without decompression, reqwest's "decode" errors are the body's reads failing.
-            Some(Failure::Interrupted)
-        } else {
-            None
-        };
-        let what = if timed_out {
-            format!("the request to {peer} timed out")
-        } else if err.is_connect() {
-            format!("could not connect to {peer}")
-        } else if err.is_body() || err.is_decode() {
-            format!("the connection to {peer} failed while the response was read")
-        } else {
-            format!("the HTTP exchange with {peer} failed")
-        };
-        let summary = match root_cause(&err) {
-            Some(cause) if !timed_out || !cause.contains("timed out") => format!("{what}: {cause}"),
-            _ => what,
-        };
-        Self { summary, kind, source: Box::new(err.without_url()) }
-    }
-}
-
-/// The innermost cause of `err`, as a short phrase: an I/O error's kind (`connection
-/// refused`, `connection reset`) rather than its OS wording, else the last message.
-fn root_cause(err: &(dyn std::error::Error + 'static)) -> Option<String> {
-    let mut cause = err.source()?;
-    loop {
-        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
-            if io.kind() != std::io::ErrorKind::Other {
-                return Some(io.kind().to_string());
-            }
-        }
-        match cause.source() {
-            Some(next) => cause = next,
-            None => return Some(cause.to_string()),
-        }
-    }
-}
-
-impl fmt::Display for TransportFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.summary)
-    }
-}
-
-impl fmt::Debug for TransportFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TransportFailure").field("summary", &self.summary).field("source", &self.source).finish_non_exhaustive()
-    }
-}
-
-impl std::error::Error for TransportFailure {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&*self.source)
-    }
-}
-
 /// ` (HTTP <status>)`, or nothing without a status.
 fn http_status(status: &Option<StatusCode>) -> String {
     status.map(|status| format!(" (HTTP {status})")).unwrap_or_default()
@@ -246,24 +166,23 @@ impl Error {
         Self::InvalidArgument { message: message.into(), source: Some(source.into()) }
     }
 
-    /// Classifies a reqwest failure; a timeout is its own variant so callers can tell it
-    /// from a refused or broken connection without digging through the source chain. The
-    /// error keeps the host and port it was talking to, never the rest of the URL (a query
-    /// may hold an email address).
-    pub(crate) fn from_reqwest(err: reqwest::Error) -> Self {
-        let failure = TransportFailure::new(err);
-        if failure.kind == Some(Failure::TimedOut) {
-            Self::Timeout(Box::new(failure))
-        } else {
-            Self::Transport(Box::new(failure))
-        }
+    /// A failed exchange as the call's error: [`Error::Timeout`] when it timed out, so
+    /// callers can tell it from a refused or broken connection without digging through the
+    /// source chain, else [`Error::Transport`].
+    pub(crate) fn from_transport(err: TransportError) -> Self {
+        if err.is_timeout() { Self::Timeout(Box::new(err)) } else { Self::Transport(Box::new(err)) }
     }
 
     /// What a transport failure means for retrying: never connected, interrupted or timed
-    /// out; `None` for any other error, or a transport failure of no known kind.
+    /// out; `None` for any other error.
     pub(crate) fn transport_failure(&self) -> Option<Failure> {
         let (Self::Transport(source) | Self::Timeout(source)) = self else { return None };
-        source.downcast_ref::<TransportFailure>()?.kind
+        match source.downcast_ref::<TransportError>()?.kind() {
+            TransportErrorKind::NotConnected => Some(Failure::NotConnected),
+            TransportErrorKind::Interrupted => Some(Failure::Interrupted),
+            TransportErrorKind::TimedOut => Some(Failure::TimedOut),
+            _ => None,
+        }
     }
 
     /// Whether the same call may succeed if tried again later: a transport failure or

@@ -8,8 +8,10 @@
 //! - `client`: [`Client`], [`ClientBuilder`], and where every call starts.
 //! - `auth`: credentials, and the `Authorization` header each kind sends;
 //!   `service_account` (OAuth token cache) and `digest` (API keys) do the work.
-//! - `transport`: one HTTP exchange, and the retry loop around it; `retry` decides when
-//!   and how long to wait.
+//! - `transport` (public): the seam below the client, over `http` types;
+//!   `reqwest_transport` is the default one.
+//! - `sender`: one exchange through the transport, under the timeout and the body limit,
+//!   and the retry loop around it; `retry` decides when and how long to wait.
 //! - `error`: [`Error`], [`ErrorResponse`], [`RateLimit`].
 //! - `id`: [`ParseIdError`] and the check behind every ID type's `FromStr`.
 //! - `request`: building sans-IO `http::Request`s (URL, query string, body).
@@ -25,10 +27,14 @@ mod id;
 #[allow(dead_code, reason = "only specs with paginated operations stream pages")]
 mod paging;
 mod request;
+mod reqwest_transport;
 mod response;
 mod retry;
+mod sender;
 mod service_account;
-mod transport;
+#[cfg(feature = "test-util")]
+pub mod test_util;
+pub mod transport;
 #[allow(dead_code, reason = "only specs with string enums call it")]
 mod wire_enum;
 

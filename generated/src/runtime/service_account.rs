@@ -7,15 +7,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use http::StatusCode;
-use http::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use serde::Deserialize;
 use tokio::sync::Mutex;
 use tracing::Instrument;
 
-use super::auth::{Secret, bearer_header, with_authorization};
+use super::auth::{Secret, bearer_header, sensitive, with_authorization};
 use super::error::BoxError;
 use super::retry::Budget;
-use super::transport::{Response, Transport, copy};
+use super::sender::{Request, Response, Sender, copy};
 use super::{Error, RateLimit};
 use crate::models::ApiError;
 
@@ -38,7 +38,7 @@ pub(crate) struct ServiceAccount {
     secret: Secret,
     /// The token request, ready to copy: `POST`, HTTP Basic with the client ID and secret,
     /// `grant_type=client_credentials`.
-    token_request: reqwest::Request,
+    token_request: Request,
     retry_delay: Duration,
     /// How many token requests have finished. A caller reads it before waiting on the lock,
     /// so it can tell a failure that came while it waited (its outcome too) from an older one.
@@ -121,13 +121,7 @@ impl std::error::Error for SharedSource {
 }
 
 impl ServiceAccount {
-    pub(crate) fn new(
-        transport: &Transport,
-        base_url: &str,
-        client_id: String,
-        client_secret: &Secret,
-        retry_delay: Duration,
-    ) -> Result<Self, Error> {
+    pub(crate) fn new(base_url: &str, client_id: String, client_secret: &Secret, retry_delay: Duration) -> Result<Self, Error> {
         if client_id.trim().is_empty() || client_secret.expose().trim().is_empty() {
             return Err(Error::invalid_argument("service account client ID and secret must not be empty"));
         }
@@ -135,14 +129,17 @@ impl ServiceAccount {
         if client_id.contains(':') {
             return Err(Error::invalid_argument("service account client ID must not contain ':'"));
         }
-        let token_request = transport
-            .http
-            .post(format!("{base_url}{TOKEN_PATH}"))
-            .basic_auth(&client_id, Some(client_secret.expose()))
+        let basic = format!("Basic {}", base64(format!("{client_id}:{}", client_secret.expose()).as_bytes()));
+        let authorization = HeaderValue::try_from(basic).map_err(|err| {
+            Error::invalid_argument_caused_by("service account client ID and secret must be valid in an HTTP header", err)
+        })?;
+        let token_request = http::Request::builder()
+            .method(http::Method::POST)
+            .uri(format!("{base_url}{TOKEN_PATH}"))
+            .header(AUTHORIZATION, sensitive(authorization))
             .header(ACCEPT, "application/json")
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body("grant_type=client_credentials")
-            .build()
+            .body(b"grant_type=client_credentials".to_vec())
             .map_err(|err| Error::invalid_argument_caused_by("cannot build the service account token request", err))?;
         Ok(Self {
             client_id,
@@ -157,7 +154,7 @@ impl ServiceAccount {
     /// What the token request carries that no error may quote: the secret, and the
     /// `Authorization` header's Base64 of the ID and secret.
     fn credentials(&self) -> [&[u8]; 2] {
-        let basic = self.token_request.headers().get(http::header::AUTHORIZATION).map_or(&b""[..], HeaderValue::as_bytes);
+        let basic = self.token_request.headers().get(AUTHORIZATION).map_or(&b""[..], HeaderValue::as_bytes);
         [basic.strip_prefix(b"Basic ").unwrap_or(basic), self.secret.expose().as_bytes()]
     }
 
@@ -165,12 +162,7 @@ impl ServiceAccount {
     /// new token and sends it once more.
     ///
     /// A token request's retries wait out of `budget`, the call's.
-    pub(crate) async fn send(
-        &self,
-        transport: &Transport,
-        request: &reqwest::Request,
-        budget: &Budget,
-    ) -> Result<Response, Error> {
+    pub(crate) async fn send(&self, transport: &Sender, request: &Request, budget: &Budget) -> Result<Response, Error> {
         let token = self.token(transport, None, budget).await?;
         let response = transport.send(with_authorization(request, token.clone())).await?;
         if response.status() != StatusCode::UNAUTHORIZED {
@@ -186,7 +178,7 @@ impl ServiceAccount {
     /// while it waited, token or failure; after a failure, the endpoint is asked again
     /// only once the retry delay has passed. Until then a token that is due but has not
     /// expired is still used.
-    async fn token(&self, transport: &Transport, rejected: Option<&HeaderValue>, budget: &Budget) -> Result<HeaderValue, Error> {
+    async fn token(&self, transport: &Sender, rejected: Option<&HeaderValue>, budget: &Budget) -> Result<HeaderValue, Error> {
         let finished_before_waiting = self.finished.load(Ordering::Acquire);
         let mut state = self.state.lock().await;
         let now = Instant::now();
@@ -245,7 +237,7 @@ impl ServiceAccount {
         }
     }
 
-    async fn request_token(&self, transport: &Transport, budget: &Budget) -> Result<AccessToken, Error> {
+    async fn request_token(&self, transport: &Sender, budget: &Budget) -> Result<AccessToken, Error> {
         let span = tracing::info_span!("atlas_token_request", client_id = %self.client_id);
         async {
             tracing::info!("requesting an access token");
@@ -259,6 +251,23 @@ impl ServiceAccount {
         .instrument(span)
         .await
     }
+}
+
+/// Standard Base64 with padding (RFC 4648 section 4), for HTTP Basic.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut encoded = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for group in bytes.chunks(3) {
+        let bits = group.iter().enumerate().fold(0u32, |bits, (i, byte)| bits | u32::from(*byte) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= group.len() {
+                encoded.push(char::from(ALPHABET[(bits >> (18 - 6 * i) & 0x3f) as usize]));
+            } else {
+                encoded.push('=');
+            }
+        }
+    }
+    encoded
 }
 
 /// The token response body (RFC 6749 section 5.1). No `Debug`: it holds the token.
@@ -396,6 +405,17 @@ mod tests {
         assert!(!forever.is_due(now + Duration::from_secs(1 << 30)));
         let huge = read(&response(200, r#"{"access_token":"abc","expires_in":18446744073709551615}"#), now).unwrap();
         assert_eq!(huge.refresh_at, None);
+    }
+
+    #[test]
+    fn base64_is_rfc_4648() {
+        for (plain, encoded) in
+            [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE=")]
+        {
+            assert_eq!(base64(plain.as_bytes()), encoded);
+        }
+        assert_eq!(base64(b"mdb_sa_id_test:mdb_sa_sk_s3cr3t"), "bWRiX3NhX2lkX3Rlc3Q6bWRiX3NhX3NrX3MzY3IzdA==");
+        assert_eq!(base64(&[0xff, 0xfe, 0xfd]), "//79");
     }
 
     #[test]

@@ -36,7 +36,9 @@ pub fn emit(api: &Api) -> TokenStream {
         mod runtime;
 
         #reexport_ids
-        pub use runtime::{Client, ClientBuilder, Error, ErrorResponse, ParseIdError, RateLimit};
+        pub use runtime::{Client, ClientBuilder, Error, ErrorResponse, ParseIdError, RateLimit, transport};
+        #[cfg(feature = "test-util")]
+        pub use runtime::test_util;
         /// The `http` crate, whose types this crate's API uses (`StatusCode` in [`Error`], the
         /// `Request` and `Response` of `operations`), so matching on them needs no dependency of
         /// your own.

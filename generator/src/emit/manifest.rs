@@ -34,13 +34,17 @@ tracing = "0.1"
 
 [dev-dependencies]
 clap = {{ version = "4", features = ["derive", "env"] }}
-tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "test-util"] }}
 
 # One feature per tag of the spec: its operations, their `Client` methods and the models only
 # they use. All are on by default; `default-features = false` and a list picks some.
 [features]
 default = [{default}]
-{features}"#,
+{features}
+# Not a tag, off by default: a mock transport for testing code built on this crate
+# (`atlas_admin::test_util`).
+test-util = []
+"#,
         source = api.source,
         release = api.release,
         default = api.tags.iter().map(|tag| format!("\"{}\"", tag.feature)).collect::<Vec<_>>().join(", "),
