@@ -104,11 +104,15 @@ impl Transport for MockTransport {
     fn send(&self, request: http::Request<Vec<u8>>) -> SendFuture {
         let recorded = RecordedRequest::new(&request);
         lock(&self.shared.requests).push(recorded.clone());
+        let operation = match recorded.operation_id {
+            Some(id) => id,
+            None if recorded.uri.path().ends_with(TOKEN_PATH) => TOKEN_REQUEST,
+            None => "a request without an operation",
+        };
         let answer = {
             let mut rules = lock(&self.shared.rules);
             let matched = rules.iter_mut().find(|(rule, _)| {
-                Some(rule.operation_id.as_str()) == recorded.operation_id
-                    && rule.predicate.as_ref().is_none_or(|accepts| accepts(&request))
+                rule.operation_id == operation && rule.predicate.as_ref().is_none_or(|accepts| accepts(&request))
             });
             match matched {
                 Some((rule, used)) if !rule.answers.is_empty() => {
@@ -120,7 +124,7 @@ impl Transport for MockTransport {
                     let known: Vec<&str> = rules.iter().map(|(rule, _)| rule.operation_id.as_str()).collect();
                     let message = format!(
                         "the mock transport has no rule (with an answer) for {} {} {} (rules: {})",
-                        recorded.operation_id.unwrap_or("a request without an operation"),
+                        operation,
                         recorded.method,
                         recorded.uri.path(),
                         if known.is_empty() { "none".to_owned() } else { known.join(", ") },
@@ -150,6 +154,10 @@ impl Transport for MockTransport {
         })
     }
 }
+
+/// What a service account's token request is matched as: see [`Rule::token_request`].
+const TOKEN_REQUEST: &str = "(token request)";
+const TOKEN_PATH: &str = "/api/oauth/token";
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
@@ -190,6 +198,12 @@ impl Rule {
     /// [`OperationInfo::operation_id`]), without answers yet.
     pub fn new(operation_id: impl Into<String>) -> Self {
         Self { operation_id: operation_id.into(), predicate: None, answers: Vec::new() }
+    }
+
+    /// A rule for a service account's token requests (`POST {base_url}/api/oauth/token`),
+    /// e.g. answering `{"access_token": "t", "expires_in": 3600}`.
+    pub fn token_request() -> Self {
+        Self::new(TOKEN_REQUEST)
     }
 
     /// Answers only requests `accepts` returns `true` for (e.g. a path parameter, a query
