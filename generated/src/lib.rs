@@ -33,7 +33,8 @@ mod runtime;
 pub use ids::{GroupId, InvitationId, OrgId, UserId};
 
 pub use runtime::{
-    Client, ClientBuilder, Error, ErrorResponse, ParseIdError, RateLimit, transport,
+    Client, ClientBuilder, Error, ErrorResponse, ParseIdError, RateLimit, ResponseInfo,
+    transport,
 };
 
 #[cfg(feature = "test-util")]

@@ -5,15 +5,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::HeaderValue;
+use http::{HeaderMap, StatusCode};
 use tracing::Instrument;
 
-use super::Error;
 use super::auth::{Authenticator, Credentials, Secret};
 use super::reqwest_transport::ReqwestTransport;
 use super::retry::{Budget, RetryPolicy};
 use super::sender::{Response, Sender};
 use super::service_account::DEFAULT_TOKEN_RETRY_DELAY;
 use super::transport::Transport;
+use super::{Error, RateLimit};
 use crate::operations::OperationInfo;
 
 const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
@@ -53,6 +54,29 @@ struct Inner {
     auth: Authenticator,
     sender: Sender,
     max_pages: u32,
+    on_response: Option<ResponseHook>,
+}
+
+/// What [`ClientBuilder::on_response`] keeps.
+type ResponseHook = Arc<dyn Fn(&ResponseInfo<'_>) + Send + Sync>;
+
+/// The final response of one call, as [`ClientBuilder::on_response`] sees it: whatever its
+/// status, before the operation decodes it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ResponseInfo<'a> {
+    /// The operation's `operationId`.
+    pub operation_id: &'static str,
+    /// The status of the last attempt's response.
+    pub status: StatusCode,
+    /// Its headers (credentials are never in a response).
+    pub headers: &'a HeaderMap,
+    /// Its rate-limit headers, read.
+    pub rate_limit: RateLimit,
+    /// How many attempts the call made, retries included.
+    pub attempts: u32,
+    /// From the call's start to this response, waiting between attempts included.
+    pub elapsed: Duration,
 }
 
 impl Client {
@@ -76,17 +100,51 @@ impl Client {
     ///
     /// Any status comes back as a response: deciding what is an error is the
     /// operation's job, so this fails only when no response was read.
+    ///
+    /// The call's span records its final `status`, its `attempts` and `duration_ms`, and a
+    /// DEBUG event `atlas call finished` repeats them for subscribers that print events only.
     pub(crate) async fn execute(&self, request: http::Request<Vec<u8>>, op: &OperationInfo) -> Result<Response, Error> {
-        let span = tracing::info_span!("atlas_request", operation = op.operation_id, method = op.method, path = op.path);
+        let span = tracing::info_span!(
+            "atlas_request",
+            operation = op.operation_id,
+            method = op.method,
+            path = op.path,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
         let mut request = request;
         request.extensions_mut().insert(*op);
-        async move {
-            let Inner { auth, sender, .. } = &*self.inner;
+        let started = tokio::time::Instant::now();
+        let Inner { auth, sender, on_response, .. } = &*self.inner;
+        let mut attempts = 0u32;
+        let outcome = async {
             let budget = Budget::new(sender.retry.max_total_delay);
-            sender.with_retries(request.method(), &budget, || auth.send(sender, &request, &budget)).await
+            let attempt = || {
+                attempts += 1;
+                auth.send(sender, &request, &budget)
+            };
+            sender.with_retries(request.method(), &budget, attempt).await
         }
-        .instrument(span)
-        .await
+        .instrument(span.clone())
+        .await;
+        let elapsed = started.elapsed();
+        span.record("duration_ms", u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX));
+        if let Ok(response) = &outcome {
+            span.record("status", response.status().as_u16());
+        }
+        span.in_scope(|| tracing::debug!(ok = outcome.is_ok(), "atlas call finished"));
+        if let (Ok(response), Some(hook)) = (&outcome, on_response) {
+            hook(&ResponseInfo {
+                operation_id: op.operation_id,
+                status: response.status(),
+                headers: response.headers(),
+                rate_limit: RateLimit::from_headers(response.headers()),
+                attempts,
+                elapsed,
+            });
+        }
+        outcome
     }
 }
 
@@ -147,6 +205,7 @@ pub struct ClientBuilder {
     token_retry_delay: Duration,
     user_agent_suffix: Option<String>,
     transport: Option<Arc<dyn Transport>>,
+    on_response: Option<ResponseHook>,
 }
 
 impl Default for ClientBuilder {
@@ -162,6 +221,7 @@ impl Default for ClientBuilder {
             token_retry_delay: DEFAULT_TOKEN_RETRY_DELAY,
             user_agent_suffix: None,
             transport: None,
+            on_response: None,
         }
     }
 }
@@ -182,6 +242,7 @@ impl fmt::Debug for ClientBuilder {
             .field("token_retry_delay", &self.token_retry_delay)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("transport", &if self.transport.is_some() { "custom" } else { "reqwest" })
+            .field("on_response", &self.on_response.is_some())
             .finish()
     }
 }
@@ -339,6 +400,34 @@ impl ClientBuilder {
         self
     }
 
+    /// Calls `hook` with the final response of every call (whatever its status, after the
+    /// retries, before the operation decodes it): its status, headers, rate-limit figures,
+    /// attempts and time taken. A call that got no response does not call it. The hook runs
+    /// on the calling task, so it should be quick; it sees no secret (credentials are never
+    /// in a response).
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let remaining = Arc::new(AtomicU64::new(u64::MAX));
+    /// let seen = remaining.clone();
+    /// let client = atlas_admin::Client::builder()
+    ///     .bearer_token("t")
+    ///     .on_response(move |response| {
+    ///         if let Some(left) = response.rate_limit.remaining {
+    ///             seen.store(left, Ordering::Relaxed);
+    ///         }
+    ///     })
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), atlas_admin::Error>(())
+    /// ```
+    pub fn on_response(mut self, hook: impl Fn(&ResponseInfo<'_>) + Send + Sync + 'static) -> Self {
+        self.on_response = Some(Arc::new(hook));
+        self
+    }
+
     /// Sends every attempt through `transport` instead of the built-in reqwest one: your
     /// own HTTP stack, a recording wrapper, or the mock of the `test-util` feature.
     /// Credentials, retries, the [`timeout`](Self::timeout) and the
@@ -392,7 +481,7 @@ impl ClientBuilder {
             max_response_bytes: self.max_response_bytes,
         };
         let auth = self.credentials.authenticator(&base_url, self.token_retry_delay)?;
-        Ok(Client { inner: Arc::new(Inner { base_url, auth, sender, max_pages: self.max_pages }) })
+        Ok(Client { inner: Arc::new(Inner { base_url, auth, sender, max_pages: self.max_pages, on_response: self.on_response }) })
     }
 }
 

@@ -296,7 +296,15 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
-    pub(crate) fn from_headers(headers: &HeaderMap) -> Self {
+    /// Reads the rate-limit headers of any response; a header that is absent or not a
+    /// plain number is `None`.
+    ///
+    /// ```
+    /// let mut headers = atlas_admin::http::HeaderMap::new();
+    /// headers.insert("RateLimit-Remaining", "7".parse().unwrap());
+    /// assert_eq!(atlas_admin::RateLimit::from_headers(&headers).remaining, Some(7));
+    /// ```
+    pub fn from_headers(headers: &HeaderMap) -> Self {
         let number = |name: &str| {
             let value = headers.get(name)?.to_str().ok()?.trim();
             value.bytes().all(|byte| byte.is_ascii_digit()).then(|| value.parse::<u64>().ok()).flatten()

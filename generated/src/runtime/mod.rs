@@ -38,7 +38,7 @@ pub mod transport;
 #[allow(dead_code, reason = "only specs with string enums call it")]
 mod wire_enum;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, ResponseInfo};
 pub use error::{Error, ErrorResponse, RateLimit};
 pub use id::ParseIdError;
 

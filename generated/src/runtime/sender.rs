@@ -107,6 +107,8 @@ impl Sender {
         loop {
             let span = tracing::debug_span!("atlas_attempt", attempt = retries.made() + 1);
             let outcome = attempt().instrument(span).await;
+            // On a call's span (not on a token request's, which has no such field).
+            tracing::Span::current().record("attempts", retries.made() + 1);
             let (failure, wait) = match &outcome {
                 Ok(response) => (Failure::Status(response.status()), retry_after(response.headers())),
                 Err(err) => match failure_of(err) {

@@ -36,7 +36,7 @@ pub fn emit(api: &Api) -> TokenStream {
         mod runtime;
 
         #reexport_ids
-        pub use runtime::{Client, ClientBuilder, Error, ErrorResponse, ParseIdError, RateLimit, transport};
+        pub use runtime::{Client, ClientBuilder, Error, ErrorResponse, ParseIdError, RateLimit, ResponseInfo, transport};
         #[cfg(feature = "test-util")]
         pub use runtime::test_util;
         /// The `http` crate, whose types this crate's API uses (`StatusCode` in [`Error`], the
