@@ -174,6 +174,8 @@ impl fmt::Debug for Client {
 /// | [`max_pages`](Self::max_pages) | 1000 pages per paging stream |
 /// | [`token_retry_delay`](Self::token_retry_delay) | 6 s before a failed service account token request is made again |
 /// | [`user_agent_suffix`](Self::user_agent_suffix) | none: `User-Agent: atlas-admin/<version>` |
+/// | trusted certificates: [`add_root_certificate`](Self::add_root_certificate) | the operating system's store (with `SSL_CERT_FILE`) and the Mozilla roots built in |
+/// | [`proxy`](Self::proxy) | `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`, except for `NO_PROXY` hosts |
 ///
 /// # Examples
 ///
@@ -206,6 +208,8 @@ pub struct ClientBuilder {
     user_agent_suffix: Option<String>,
     transport: Option<Arc<dyn Transport>>,
     on_response: Option<ResponseHook>,
+    root_certificates: Vec<Vec<u8>>,
+    proxy: Option<String>,
 }
 
 impl Default for ClientBuilder {
@@ -222,6 +226,8 @@ impl Default for ClientBuilder {
             user_agent_suffix: None,
             transport: None,
             on_response: None,
+            root_certificates: Vec::new(),
+            proxy: None,
         }
     }
 }
@@ -243,6 +249,8 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("transport", &if self.transport.is_some() { "custom" } else { "reqwest" })
             .field("on_response", &self.on_response.is_some())
+            .field("root_certificates", &self.root_certificates.len())
+            .field("proxy", &self.proxy.as_deref().map(redacted_url))
             .finish()
     }
 }
@@ -400,6 +408,29 @@ impl ClientBuilder {
         self
     }
 
+    /// Also trusts the CA certificates in `pem` (one or more PEM blocks), e.g. the CA of a
+    /// company proxy that inspects TLS. The client already trusts the operating system's
+    /// certificate store (on Linux also the file `SSL_CERT_FILE` names) and the Mozilla roots
+    /// built in; `build` refuses PEM that holds no certificate.
+    ///
+    /// ```
+    /// # let company_ca_pem = "";
+    /// let builder = atlas_admin::Client::builder().add_root_certificate(company_ca_pem);
+    /// # let _ = builder;
+    /// ```
+    pub fn add_root_certificate(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.root_certificates.push(pem.as_ref().to_vec());
+        self
+    }
+
+    /// Sends every request through the proxy at `url` (`http://` or `https://`, with
+    /// credentials in the URL if it needs them), except to the hosts `NO_PROXY` lists. Without it, the client uses the proxy that `HTTPS_PROXY` (or
+    /// `HTTP_PROXY`, `ALL_PROXY`) names, except for `NO_PROXY` hosts.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
     /// Calls `hook` with the final response of every call (whatever its status, after the
     /// retries, before the operation decodes it): its status, headers, rate-limit figures,
     /// attempts and time taken. A call that got no response does not call it. The hook runs
@@ -465,11 +496,23 @@ impl ClientBuilder {
         let transport: Arc<dyn Transport> = match self.transport {
             Some(transport) => transport,
             None => {
-                let http = reqwest::Client::builder()
-                    .use_rustls_tls()
-                    .connect_timeout(self.connect_timeout)
-                    .build()
-                    .map_err(|err| Error::Transport(Box::new(err)))?;
+                let mut http = reqwest::Client::builder().use_rustls_tls().connect_timeout(self.connect_timeout);
+                for pem in &self.root_certificates {
+                    let certificates = reqwest::Certificate::from_pem_bundle(pem)
+                        .ok()
+                        .filter(|certificates| !certificates.is_empty())
+                        .ok_or_else(|| Error::invalid_argument("a root certificate is not PEM holding a certificate"))?;
+                    for certificate in certificates {
+                        http = http.add_root_certificate(certificate);
+                    }
+                }
+                if let Some(url) = &self.proxy {
+                    let proxy = reqwest::Proxy::all(url.as_str()).map_err(|err| {
+                        Error::invalid_argument_caused_by("proxy is not a URL a proxy can have", err.without_url())
+                    })?;
+                    http = http.proxy(proxy.no_proxy(reqwest::NoProxy::from_env()));
+                }
+                let http = http.build().map_err(|err| Error::Transport(Box::new(err.without_url())))?;
                 Arc::new(ReqwestTransport { http })
             }
         };

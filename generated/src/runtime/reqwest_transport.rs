@@ -64,19 +64,42 @@ fn failure(err: reqwest::Error) -> TransportError {
     if timed_out { failure.timed_out() } else { failure }
 }
 
-/// The innermost cause of `err`, as a short phrase: an I/O error's kind (`connection
-/// refused`, `connection reset`) rather than its OS wording, else the last message.
+/// The innermost cause of `err`, as a short phrase: a connection failure's kind
+/// (`connection refused`, `connection reset`) rather than its OS wording, an explanation of
+/// an untrusted certificate, else the last message.
 fn root_cause(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    use std::io::ErrorKind;
     let mut cause = err.source()?;
     loop {
+        let text = cause.to_string();
+        if text.contains("invalid peer certificate") {
+            return Some(format!(
+                "the server's certificate is not trusted ({}); if a company proxy or CA signs it, add that CA to the \
+                 operating system's trust store (or the file SSL_CERT_FILE names), or pass it to \
+                 ClientBuilder::add_root_certificate",
+                text.trim_start_matches("invalid peer certificate: ")
+            ));
+        }
         if let Some(io) = cause.downcast_ref::<std::io::Error>() {
-            if io.kind() != std::io::ErrorKind::Other {
+            if matches!(
+                io.kind(),
+                ErrorKind::ConnectionRefused
+                    | ErrorKind::ConnectionReset
+                    | ErrorKind::ConnectionAborted
+                    | ErrorKind::NotConnected
+                    | ErrorKind::BrokenPipe
+                    | ErrorKind::TimedOut
+                    | ErrorKind::UnexpectedEof
+                    | ErrorKind::AddrNotAvailable
+                    | ErrorKind::HostUnreachable
+                    | ErrorKind::NetworkUnreachable
+            ) {
                 return Some(io.kind().to_string());
             }
         }
         match cause.source() {
             Some(next) => cause = next,
-            None => return Some(cause.to_string()),
+            None => return Some(text),
         }
     }
 }

@@ -25,7 +25,7 @@ futures = {{ version = "0.3", default-features = false, features = ["std"] }}
 http = "1"
 httpdate = "1"
 percent-encoding = "2"
-reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "http2"] }}
+reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "rustls-tls-native-roots", "http2"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 thiserror = "2"
