@@ -93,6 +93,16 @@ mod cli {
         #[arg(long, global = true, env = "MONGODB_ATLAS_BASE_URL", default_value = "https://cloud.mongodb.com")]
         base_url: String,
 
+        /// A PEM file of CA certificates to trust besides the system's (e.g. a company
+        /// proxy's); SSL_CERT_FILE replaces the system's store instead.
+        #[arg(long, global = true, env = "MONGODB_ATLAS_CA_CERT", value_name = "PEM_FILE")]
+        ca_cert: Option<std::path::PathBuf>,
+
+        /// The proxy to send every request through; by default HTTPS_PROXY, except for
+        /// NO_PROXY hosts.
+        #[arg(long, global = true, value_name = "URL")]
+        proxy: Option<String>,
+
         #[command(subcommand)]
         scope: Scope,
     }
@@ -556,9 +566,16 @@ mod cli {
             .to_owned())
     }
 
-    fn client(base_url: &str) -> Result<Client, Box<dyn Error>> {
-        let builder =
-            Client::builder().base_url(base_url).user_agent_suffix(concat!("invites-example/", env!("CARGO_PKG_VERSION")));
+    fn client(cli: &Cli) -> Result<Client, Box<dyn Error>> {
+        let mut builder =
+            Client::builder().base_url(&cli.base_url).user_agent_suffix(concat!("invites-example/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = &cli.ca_cert {
+            let pem = std::fs::read(path).map_err(|err| format!("cannot read --ca-cert {}: {err}", path.display()))?;
+            builder = builder.add_root_certificate(pem);
+        }
+        if let Some(proxy) = &cli.proxy {
+            builder = builder.proxy(proxy);
+        }
         let builder = match credentials_from_env()? {
             Credentials::AccessToken(token) => builder.bearer_token(token),
             Credentials::ServiceAccount { client_id, client_secret } => builder.service_account(client_id, client_secret),
@@ -573,7 +590,7 @@ mod cli {
         reason = "Atlas deprecated the invitation endpoints (sunset 2027-07-01); this tool manages them until then"
     )]
     async fn run(cli: Cli) -> Result<serde_json::Value, Box<dyn Error>> {
-        let client = client(&cli.base_url)?;
+        let client = client(&cli)?;
         let printed = match cli.scope {
             Scope::Users { scope } => users(&client, scope).await?,
             Scope::Project { action } => match action {

@@ -1,9 +1,11 @@
 //! Shared helpers for the integration tests: where the workspace, the fragment and the
 //! upstream Atlas specs are, a scriptable loopback HTTP server (`loopback`), a stateful fake of
-//! the invitation and Cloud Users endpoints (`fake_atlas`), and the Prism contract oracle (`prism`).
+//! the invitation and Cloud Users endpoints (`fake_atlas`), race-free `tracing` capture
+//! (`capture`), and the Prism contract oracle (`prism`).
 
 use std::path::{Path, PathBuf};
 
+pub mod capture;
 pub mod fake_atlas;
 pub mod loopback;
 pub mod prism;

@@ -82,6 +82,8 @@ impl Reply {
 pub struct Request {
     pub method: String,
     pub path: String,
+    /// The query string, without its `?`.
+    pub query: Option<String>,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
@@ -338,7 +340,10 @@ async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Re
     let mut lines = head.split("\r\n");
     let mut request_line = lines.next()?.split(' ');
     let (method, path) = (request_line.next()?.to_owned(), request_line.next()?.to_owned());
-    let path = path.split('?').next().unwrap_or_default().to_owned();
+    let (path, query) = match path.split_once('?') {
+        Some((path, query)) => (path.to_owned(), Some(query.to_owned())),
+        None => (path, None),
+    };
     let headers: Vec<(String, String)> = lines
         .filter_map(|line| line.split_once(':'))
         .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
@@ -358,7 +363,7 @@ async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Re
         buffer.extend_from_slice(&chunk[..read]);
     }
     let body = buffer.drain(..length).collect();
-    Some(Request { method, path, headers, body })
+    Some(Request { method, path, query, headers, body })
 }
 
 fn reason(status: u16) -> &'static str {

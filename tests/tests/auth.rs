@@ -4,7 +4,6 @@
 #![allow(deprecated)] // The invitation operations are deprecated upstream; calling them is the point.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -14,6 +13,8 @@ use atlas_admin::operations::list_group_invites;
 use atlas_admin::{Client, Error, GroupId};
 use md5::{Digest, Md5};
 use serde_json::json;
+use tests::capture::Capture;
+use tests::loopback::{Counter, Gate, Reply, Server as Loopback};
 use wiremock::matchers::{body_string, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -110,6 +111,7 @@ async fn list_concurrently(client: &Client, count: usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_calls_from_clones_share_one_token_request() {
+    tests::capture::install();
     let server = MockServer::start().await;
     // The slow token endpoint keeps the first request in flight while the others arrive.
     mount_token_endpoint(&server, &[3600], Duration::from_millis(200)).await;
@@ -127,6 +129,7 @@ async fn concurrent_calls_from_clones_share_one_token_request() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_expired_token_is_refreshed_once() {
+    tests::capture::install();
     let server = MockServer::start().await;
     // `expires_in: 0` is due at once, so the next call must refresh: no clock involved.
     mount_token_endpoint(&server, &[0, 3600], Duration::from_millis(100)).await;
@@ -147,6 +150,7 @@ async fn an_expired_token_is_refreshed_once() {
 
 #[tokio::test]
 async fn a_401_gets_one_new_token_and_one_retry() {
+    tests::capture::install();
     let server = MockServer::start().await;
     mount_token_endpoint(&server, &[3600], Duration::ZERO).await;
     mount_api(&server, &["token-1"]).await;
@@ -161,22 +165,43 @@ async fn a_401_gets_one_new_token_and_one_retry() {
     assert_eq!(tokens, ["Bearer token-1", "Bearer token-2", "Bearer token-2"]);
 }
 
+/// The API answers no request with the first token until all ten have arrived, so every call
+/// sends it and gets its 401, whatever the scheduling. (This test used to rely on a 100 ms
+/// token delay to keep the calls together: a call that started after the refresh sent only
+/// the new token, and the count of 20 requests failed on a loaded machine.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_401s_share_one_refresh() {
-    let server = MockServer::start().await;
-    mount_token_endpoint(&server, &[3600], Duration::from_millis(100)).await;
-    mount_api(&server, &["token-1"]).await;
-    let client = service_account_client(&server);
+    tests::capture::install();
+    let (issued, refused, all_sent) = (Counter::default(), Counter::default(), Gate::default());
+    let server = Loopback::start({
+        let (issued, refused, all_sent) = (issued.clone(), refused.clone(), all_sent.clone());
+        move |request, _| match (request.path.as_str(), request.header("authorization")) {
+            (TOKEN_PATH, _) => {
+                let token = format!("token-{}", issued.bump() + 1);
+                Reply::json(200, json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600}).to_string())
+            }
+            (_, Some("Bearer token-1")) => {
+                if refused.bump() == 9 {
+                    all_sent.open();
+                }
+                Reply::json(401, json!({"error": 401, "errorCode": "NOT_AUTHENTICATED"}).to_string()).gated(&all_sent)
+            }
+            _ => Reply::json(200, "[]"),
+        }
+    })
+    .await;
+    let client = Client::builder().base_url(server.uri()).service_account(CLIENT_ID, CLIENT_SECRET).build().unwrap();
 
     list_concurrently(&client, 10).await;
 
-    let requests = server.received_requests().await.unwrap();
-    assert_eq!(requests_to(&requests, TOKEN_PATH), 2, "token-1, then one refresh for all ten 401s");
-    assert_eq!(requests_to(&requests, INVITES), 20);
+    assert_eq!(server.requests_to(TOKEN_PATH), 2, "token-1, then one refresh for all ten 401s");
+    assert_eq!(refused.get(), 10);
+    assert_eq!(server.requests_to(INVITES), 20);
 }
 
 #[tokio::test]
 async fn a_token_the_api_keeps_refusing_is_refreshed_once_then_the_401_is_returned() {
+    tests::capture::install();
     let server = MockServer::start().await;
     mount_token_endpoint(&server, &[3600], Duration::ZERO).await;
     mount_api(&server, &["token-1", "token-2"]).await;
@@ -194,6 +219,7 @@ async fn a_token_the_api_keeps_refusing_is_refreshed_once_then_the_401_is_return
 
 #[tokio::test]
 async fn a_refused_token_request_is_an_auth_error_and_no_api_request_is_sent() {
+    tests::capture::install();
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
@@ -221,6 +247,7 @@ async fn a_refused_token_request_is_an_auth_error_and_no_api_request_is_sent() {
 
 #[tokio::test]
 async fn a_rate_limited_token_request_is_retried() {
+    tests::capture::install();
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
@@ -272,8 +299,8 @@ struct DigestLog {
 }
 
 /// A server that speaks Digest as Atlas does and verifies each answer itself: MD5,
-/// `qop=auth`, the request-target with its query as `uri`, `nc` above the last one seen
-/// for the nonce, a `cnonce`. `rotate` changes the nonce, so the next answer to the old
+/// `qop=auth`, the request-target with its query as `uri`, an `nc` never seen before with
+/// the nonce (a replay is refused, as RFC 7616 section 3.4 allows), a fresh `cnonce`. `rotate` changes the nonce, so the next answer to the old
 /// one gets `stale=true`.
 #[derive(Clone, Default)]
 struct DigestServer {
@@ -314,14 +341,15 @@ impl DigestServer {
         let ha1 = md5_hex(&format!("{}:{REALM}:{PRIVATE_KEY}", param("username")));
         let ha2 = md5_hex(&format!("{}:{target}", request.method));
         let expected = md5_hex(&format!("{ha1}:{}:{}:{}:auth:{ha2}", param("nonce"), param("nc"), param("cnonce")));
-        let last_nc = log.answers.iter().filter(|(seen, ..)| seen == param("nonce")).map(|(_, nc, _)| *nc).max().unwrap_or(0);
+        let replayed = log.answers.iter().any(|(seen, seen_nc, _)| seen == param("nonce") && *seen_nc == nc);
         let well_formed = param("username") == PUBLIC_KEY
             && param("realm") == REALM
             && param("uri") == target
             && param("qop") == "auth"
             && param("algorithm") == "MD5"
             && param("nc").len() == 8
-            && nc > last_nc
+            && nc > 0
+            && !replayed
             && !param("cnonce").is_empty()
             && log.answers.iter().all(|(_, _, cnonce)| cnonce != param("cnonce"));
         if !well_formed || param("response") != expected {
@@ -358,6 +386,7 @@ fn invitation() -> GroupInvitationRequest {
 
 #[tokio::test]
 async fn digest_answers_the_challenge_with_the_body_then_reuses_the_nonce() {
+    tests::capture::install();
     let (server, digest) = digest_server().await;
     let client = digest_client(&server, PRIVATE_KEY);
 
@@ -383,6 +412,7 @@ async fn digest_answers_the_challenge_with_the_body_then_reuses_the_nonce() {
 
 #[tokio::test]
 async fn digest_stale_nonce_is_answered_once_with_the_new_nonce() {
+    tests::capture::install();
     let (server, digest) = digest_server().await;
     let client = digest_client(&server, PRIVATE_KEY);
     client.list_group_invites(&group(), &no_query()).await.expect("first call");
@@ -399,8 +429,41 @@ async fn digest_stale_nonce_is_answered_once_with_the_new_nonce() {
     assert_eq!(nonces, [("nonce-0", 1), ("nonce-1", 1), ("nonce-1", 2)]);
 }
 
+/// Before: every first call answered its own copy of the challenge with `nc=00000001`, and
+/// a server that refuses replays failed 15 of 16 (14 of 16 after a `stale=true`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_digest_calls_take_successive_nonce_counts() {
+    tests::capture::install();
+    let (server, digest) = digest_server().await;
+    let client = digest_client(&server, PRIVATE_KEY);
+    let calls = |client: &Client| {
+        let calls: Vec<_> = (0..16)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move { client.list_group_invites(&group(), &no_query()).await })
+            })
+            .collect();
+        futures::future::join_all(calls)
+    };
+    for result in calls(&client).await {
+        result.unwrap().expect("every concurrent first call succeeds");
+    }
+    digest.rotate();
+    for result in calls(&client).await {
+        result.unwrap().expect("every call after the rotation succeeds");
+    }
+    let answers = digest.log(|log| log.answers.clone());
+    assert_eq!(answers.len(), 32);
+    for nonce in ["nonce-0", "nonce-1"] {
+        let mut counts: Vec<u32> = answers.iter().filter(|(seen, ..)| seen == nonce).map(|(_, nc, _)| *nc).collect();
+        counts.sort_unstable();
+        assert_eq!(counts, (1..=16).collect::<Vec<u32>>(), "{nonce}: one nc each, none twice");
+    }
+}
+
 #[tokio::test]
 async fn digest_with_a_wrong_private_key_is_the_api_401() {
+    tests::capture::install();
     let (server, digest) = digest_server().await;
     let wrong_key = "ffffffff-0000-0000-0000-000000000000";
     let client = digest_client(&server, wrong_key);
@@ -419,35 +482,13 @@ async fn digest_with_a_wrong_private_key_is_the_api_401() {
 // ---------------------------------------------------------------------------------------
 // Redaction
 
-/// Collects everything a `tracing` subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Runs every credential through refreshes, retries and failures with all `tracing` output
 /// captured at TRACE, then looks for each secret in the logs and in `Debug`/`Display`.
 #[tokio::test]
 async fn no_secret_reaches_logs_debug_or_display() {
+    tests::capture::install();
     const BEARER: &str = "bearer-s3cr3t-value";
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    // The test's runtime is single-threaded, so this covers every task it runs.
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let capture = Capture::start();
     let mut shown = Vec::new();
 
     // A service account whose first token the API refuses, and a 429 before success.
@@ -482,7 +523,7 @@ async fn no_secret_reaches_logs_debug_or_display() {
     let error = builder.build().unwrap().list_group_invites(&group(), &no_query()).await.unwrap_err();
     shown.push(format!("{error} {error:?}"));
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     for expected in ["atlas_request", "listGroupInvites", "requesting an access token", "retrying", "digest challenge"] {
         assert!(logs.contains(expected), "the capture works: {expected:?} missing from\n{logs}");
     }

@@ -6,13 +6,13 @@
 #![allow(deprecated)] // The invitation operations are deprecated upstream; calling them is the point.
 
 use std::future::Future;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+
 use std::time::Duration;
 
 use atlas_admin::models::GroupInvitationRequest;
 use atlas_admin::{Client, ClientBuilder, Error, GroupId, InvitationId};
-use tests::loopback::{Counter, Reply, Server, Switch};
+use tests::capture::Capture;
+use tests::loopback::{Counter, Gate, Reply, Server, Switch};
 
 const GROUP: &str = "32b6e34b3d91647abb20e7b8";
 const INVITATION: &str = "5f4a1c2b3d4e5f6a7b8c9d0e";
@@ -55,6 +55,7 @@ async fn answering(at: &'static str, reply: Reply) -> Server {
 
 #[tokio::test]
 async fn a_reset_before_the_response_is_retried_for_get_and_not_for_post() {
+    tests::capture::install();
     let server = answering(BY_ID, Reply::Reset).await;
     let error = guarded(builder(&server).build().unwrap().get_group_invite(&group(), &invitation())).await.unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
@@ -74,6 +75,7 @@ async fn a_reset_before_the_response_is_retried_for_get_and_not_for_post() {
 
 #[tokio::test]
 async fn a_connection_closed_before_the_response_is_retried_for_delete() {
+    tests::capture::install();
     let server = answering(BY_ID, Reply::Close).await;
     let error = guarded(builder(&server).build().unwrap().delete_group_invite(&group(), &invitation())).await.unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
@@ -82,6 +84,7 @@ async fn a_connection_closed_before_the_response_is_retried_for_delete() {
 
 #[tokio::test]
 async fn a_retried_get_succeeds_when_the_server_recovers() {
+    tests::capture::install();
     let server = Server::start(|_, seen| if seen == 0 { Reply::Reset } else { Reply::json(200, "{}") }).await;
     guarded(builder(&server).build().unwrap().get_group_invite(&group(), &invitation())).await.expect("the retry succeeds");
     assert_eq!(server.requests_to(BY_ID), 2);
@@ -89,6 +92,7 @@ async fn a_retried_get_succeeds_when_the_server_recovers() {
 
 #[tokio::test]
 async fn a_truncated_body_is_a_transport_error_after_the_retries() {
+    tests::capture::install();
     let server = answering(BY_ID, Reply::Truncated { announced: 1000, sent: 10 }).await;
     let error = guarded(builder(&server).build().unwrap().get_group_invite(&group(), &invitation())).await.unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
@@ -98,6 +102,7 @@ async fn a_truncated_body_is_a_transport_error_after_the_retries() {
 
 #[tokio::test]
 async fn a_stalled_server_is_a_timeout_that_keeps_its_cause() {
+    tests::capture::install();
     let server = answering(BY_ID, Reply::Stall).await;
     let error = guarded(builder(&server).build().unwrap().get_group_invite(&group(), &invitation())).await.unwrap_err();
     let Error::Timeout(cause) = &error else { panic!("expected a timeout, got {error:?}") };
@@ -113,6 +118,7 @@ async fn a_stalled_server_is_a_timeout_that_keeps_its_cause() {
 
 #[tokio::test]
 async fn a_body_that_trickles_past_the_timeout_is_a_timeout() {
+    tests::capture::install();
     let server = answering(BY_ID, Reply::Trickle { announced: 1000, every: Duration::from_millis(50) }).await;
     let error = guarded(builder(&server).build().unwrap().get_group_invite(&group(), &invitation())).await.unwrap_err();
     assert!(matches!(error, Error::Timeout(_)), "{error:?}");
@@ -121,6 +127,7 @@ async fn a_body_that_trickles_past_the_timeout_is_a_timeout() {
 
 #[tokio::test]
 async fn a_proxys_html_502_is_a_status_error_retried_only_when_safe() {
+    tests::capture::install();
     let bad_gateway = Reply::with_type(502, "text/html", HTML_502).header("Retry-After", "0");
     let server = Server::start(move |_, _| bad_gateway.clone()).await;
     let client = builder(&server).build().unwrap();
@@ -141,6 +148,7 @@ async fn a_proxys_html_502_is_a_status_error_retried_only_when_safe() {
 
 #[tokio::test]
 async fn an_empty_503_and_a_504_are_retried_then_reported_with_their_status() {
+    tests::capture::install();
     for status in [503, 504] {
         let server = Server::start(move |_, _| Reply::json(status, "").header("Retry-After", "0")).await;
         let error = guarded(builder(&server).build().unwrap().delete_group_invite(&group(), &invitation())).await.unwrap_err();
@@ -151,6 +159,7 @@ async fn an_empty_503_and_a_504_are_retried_then_reported_with_their_status() {
 
 #[tokio::test]
 async fn bad_json_is_a_decode_error_and_is_not_retried() {
+    tests::capture::install();
     let server = answering(BY_ID, Reply::json(200, r#"{"id": "5f4a1c2b3d4e5f6a7b8c9d0e", "roles": ["#)).await;
     let error = guarded(builder(&server).build().unwrap().get_group_invite(&group(), &invitation())).await.unwrap_err();
     let Error::Decode { status, excerpt, .. } = &error else { panic!("expected Error::Decode, got {error:?}") };
@@ -162,6 +171,7 @@ async fn bad_json_is_a_decode_error_and_is_not_retried() {
 
 #[tokio::test]
 async fn a_body_over_the_limit_is_refused_and_read_no_further() {
+    tests::capture::install();
     const LIMIT: u64 = 1 << 20;
     const SENT: u64 = 64 << 20;
     for announce in [true, false] {
@@ -189,6 +199,7 @@ async fn a_body_over_the_limit_is_refused_and_read_no_further() {
 
 #[tokio::test]
 async fn a_body_at_the_limit_is_read_and_one_byte_more_is_not() {
+    tests::capture::install();
     let body = format!("{{}}{}", " ".repeat(998));
     let server = answering(BY_ID, Reply::json(200, body)).await;
     let client = builder(&server).max_response_bytes(1000).build().unwrap();
@@ -200,6 +211,7 @@ async fn a_body_at_the_limit_is_read_and_one_byte_more_is_not() {
 
 #[tokio::test]
 async fn transient_retries_can_be_turned_off_but_a_429_is_still_retried() {
+    tests::capture::install();
     let server = Server::start(|request, seen| match request.path.as_str() {
         BY_ID => Reply::Reset,
         INVITES if seen == 0 => Reply::json(429, "").header("Retry-After", "0"),
@@ -220,28 +232,9 @@ async fn transient_retries_can_be_turned_off_but_a_429_is_still_retried() {
 // A refused connection: nothing reaches a server, so the retries are counted in the
 // client's `tracing` events.
 
-/// Collects everything a `tracing` subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn a_refused_connection_is_retried_even_for_post_and_each_retry_says_why() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt().with_ansi(false).with_writer(move || writer.clone()).finish();
-    // The test's runtime is single-threaded, so this covers every task it runs.
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let capture = Capture::start();
     let closed_port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap()
@@ -251,10 +244,30 @@ async fn a_refused_connection_is_retried_even_for_post_and_each_retry_says_why()
     let error = guarded(client.create_group_invite(&group(), &invite_request())).await.unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     assert!(error.is_transient());
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     let retries: Vec<&str> = logs.lines().filter(|line| line.contains("retrying")).collect();
     assert_eq!(retries.len(), 2, "{logs}");
     assert!(retries.iter().all(|line| line.contains("reason=could not connect")), "{logs}");
+}
+
+/// Before: `Display` was "could not complete the HTTP exchange with Atlas", the cause four
+/// `source()` levels down, and `Debug` printed the URL with `username=jane%40example.com`.
+#[tokio::test]
+async fn a_refused_connection_says_why_in_one_line_and_shows_no_query() {
+    let capture = Capture::start();
+    let closed_port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap()
+    };
+    let client = Client::builder().base_url(format!("http://{closed_port}")).max_retries(0).build().unwrap();
+    let query = atlas_admin::operations::list_group_invites::Query { username: Some("jane@example.com".into()) };
+    let error = guarded(client.list_group_invites(&group(), &query)).await.unwrap_err();
+    assert_eq!(error.to_string(), format!("could not connect to {closed_port}: connection refused"));
+    let shown = format!("{error:?}\n{}", capture.text());
+    for personal in ["jane", "example.com", "username="] {
+        assert!(!shown.contains(personal), "{personal:?} in:\n{shown}");
+    }
+    assert!(std::error::Error::source(&error).is_some(), "the HTTP library's error stays the source");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -281,6 +294,7 @@ async fn concurrently(client: &Client, count: usize) -> Vec<Result<(), Error>> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_token_endpoint_that_resets_fails_every_waiting_call_with_one_request() {
+    tests::capture::install();
     // Accepting slowly keeps the first token request in flight while the other calls queue.
     let server = Server::start(|request, _| match request.path.as_str() {
         TOKEN_PATH => Reply::Reset.after(Duration::from_millis(200)),
@@ -301,45 +315,68 @@ async fn a_token_endpoint_that_resets_fails_every_waiting_call_with_one_request(
     assert_eq!(server.requests_to(BY_ID), 0, "no API request without a token");
 }
 
+/// The failing token response is held back until all hundred calls have started, and a call
+/// that has started is waiting on the token lock (it does not yield before), so the count is
+/// exact whatever the scheduling. (This test used to delay the response by 300 ms against a
+/// 500 ms client timeout and allow one to three token requests: on a loaded machine a late
+/// call, or a timeout, could break it.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_failing_token_endpoint_is_asked_once_for_a_hundred_calls_and_again_after_its_delay() {
+    tests::capture::install();
     let healthy = Switch::default();
+    let all_started = Gate::default();
     let server = Server::start({
-        let healthy = healthy.clone();
+        let (healthy, all_started) = (healthy.clone(), all_started.clone());
         move |request, _| match request.path.as_str() {
             TOKEN_PATH if healthy.is_on() => {
                 Reply::json(200, r#"{"access_token":"token-1","token_type":"Bearer","expires_in":3600}"#)
             }
-            // Slow, so that every call is waiting on this request when it fails.
             TOKEN_PATH => Reply::json(500, r#"{"error":500,"errorCode":"UNEXPECTED_ERROR","detail":"token service down"}"#)
-                .after(Duration::from_millis(300)),
+                .gated(&all_started),
             _ => Reply::json(200, "{}"),
         }
     })
     .await;
     let retry_delay = Duration::from_millis(100);
-    let client = service_account(&server).token_retry_delay(retry_delay).build().unwrap();
+    let client = service_account(&server).timeout(HANG_GUARD).token_retry_delay(retry_delay).build().unwrap();
 
-    let results = concurrently(&client, 100).await;
-    for result in &results {
-        let error = result.as_ref().unwrap_err();
+    let started = Counter::default();
+    let calls: Vec<_> = (0..100)
+        .map(|_| {
+            let (client, started) = (client.clone(), started.clone());
+            tokio::spawn(async move {
+                started.bump();
+                client.get_group_invite(&group(), &invitation()).await.map(drop)
+            })
+        })
+        .collect();
+    guarded(async {
+        while started.get() < 100 {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+    all_started.open();
+    for call in calls {
+        let error = guarded(call).await.unwrap().unwrap_err();
         assert!(matches!(error, Error::Auth { .. }), "{error:?}");
         assert_eq!(error.status().map(|status| status.as_u16()), Some(500));
         assert!(error.to_string().contains("token service down"), "{error}");
     }
-    let failed = server.requests_to(TOKEN_PATH);
-    assert!((1..=3).contains(&failed), "{failed} token requests for 100 calls");
+    assert_eq!(server.requests_to(TOKEN_PATH), 1, "one token request for 100 calls");
     assert_eq!(server.requests_to(BY_ID), 0);
 
     healthy.set(true);
+    // At least the retry delay passes; how much more does not matter.
     tokio::time::sleep(retry_delay * 2).await;
     guarded(client.get_group_invite(&group(), &invitation())).await.expect("the endpoint recovered");
-    assert_eq!(server.requests_to(TOKEN_PATH), failed + 1);
+    assert_eq!(server.requests_to(TOKEN_PATH), 2);
     assert_eq!(server.requests_to(BY_ID), 1);
 }
 
 #[tokio::test]
 async fn within_the_retry_delay_a_failed_token_is_not_asked_for_again() {
+    tests::capture::install();
     let healthy = Switch::default();
     let server = Server::start({
         let healthy = healthy.clone();
@@ -364,6 +401,7 @@ async fn within_the_retry_delay_a_failed_token_is_not_asked_for_again() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_thousand_concurrent_calls_from_clones_all_succeed_with_one_token_request() {
+    tests::capture::install();
     let tokens = Counter::default();
     let server = Server::start({
         let tokens = tokens.clone();

@@ -1,19 +1,16 @@
-//! `Client::list_group_users_stream` against a real server on 127.0.0.1 holding 250 users at
-//! 100 a page: every user exactly once, in three requests, and an error that ends the stream.
-
-use std::sync::{Arc, Mutex};
+//! `Client::list_group_users_stream` over the mock transport, holding 250 users at
+//! 100 a page: every user exactly once, in three requests, and an error that ends the stream;
+//! a short page that links a next one is followed.
 
 use atlas_admin::models::GroupUserResponse;
 use atlas_admin::operations::list_group_users;
+use atlas_admin::test_util::{MockTransport, Rule};
 use atlas_admin::{Client, Error, GroupId};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const GROUP: &str = "32b6e34b3d91647abb20e7b8";
 const USERS: usize = 250;
-const MEDIA_TYPE: &str = "application/vnd.atlas.2025-02-19+json";
 
 /// The n-th user: pending when n is even, active when odd; ids are distinct hex.
 fn user(n: usize) -> Value {
@@ -28,58 +25,43 @@ fn user(n: usize) -> Value {
     }
 }
 
-/// The query pairs of each request the server saw, in order.
-type Seen = Arc<Mutex<Vec<Vec<(String, String)>>>>;
-
-/// Serves `users` a page at a time as Atlas does (`pageNum` from 1, `itemsPerPage`, a `next`
-/// link on every page but the last), records each request's query, and answers 404 for
-/// `failing_page`.
-struct Users {
-    seen: Seen,
-    failing_page: Option<usize>,
+/// The `pageNum` of a request to the mock.
+fn page_num(request: &http::Request<Vec<u8>>) -> Option<usize> {
+    let query = request.uri().query()?;
+    query.split('&').find_map(|pair| pair.strip_prefix("pageNum=")).and_then(|page| page.parse().ok())
 }
 
-impl Respond for Users {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let query: Vec<(String, String)> = request.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-        self.seen.lock().unwrap().push(query.clone());
-        let get = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.parse::<usize>().unwrap());
-        let page = get("pageNum").unwrap_or(1);
-        let size = get("itemsPerPage").unwrap_or(100);
-        if Some(page) == self.failing_page {
-            let error = json!({"error": 404, "errorCode": "RESOURCE_NOT_FOUND", "detail": "gone", "reason": "Not Found"});
-            return ResponseTemplate::new(404).set_body_raw(serde_json::to_vec(&error).unwrap(), "application/json");
-        }
-        let start = (page - 1) * size;
-        let results: Vec<Value> = (start..(start + size).min(USERS)).map(user).collect();
-        let mut links = vec![json!({"href": "http://127.0.0.1/self", "rel": "self"})];
-        if start + size < USERS {
-            links.push(json!({"href": "http://127.0.0.1/next", "rel": "next"}));
-        }
-        let body = json!({"links": links, "results": results});
-        ResponseTemplate::new(200).set_body_raw(serde_json::to_vec(&body).unwrap(), MEDIA_TYPE)
+/// Page `page` of `USERS` users at 100 a page, as Atlas answers it: a `next` link on every
+/// page but the last.
+fn page(page: usize) -> Value {
+    let start = (page - 1) * 100;
+    let results: Vec<Value> = (start..(start + 100).min(USERS)).map(user).collect();
+    let mut links = vec![json!({"href": "http://127.0.0.1/self", "rel": "self"})];
+    if start + 100 < USERS {
+        links.push(json!({"href": "http://127.0.0.1/next", "rel": "next"}));
     }
+    json!({"links": links, "results": results})
 }
 
-async fn serve(failing_page: Option<usize>) -> (MockServer, Client, Seen) {
-    let server = MockServer::start().await;
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    Mock::given(method("GET"))
-        .and(path(format!("/api/atlas/v2/groups/{GROUP}/users")))
-        .respond_with(Users { seen: seen.clone(), failing_page })
-        .mount(&server)
-        .await;
-    let client = Client::builder().base_url(server.uri()).bearer_token("t").build().unwrap();
-    (server, client, seen)
-}
-
-fn value<'q>(query: &'q [(String, String)], key: &str) -> Option<&'q str> {
-    query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+/// A mock serving the three pages of `USERS` (a socket is not the point here), answering
+/// 404 for `failing_page`, and a client over it.
+fn serve(failing_page: Option<usize>) -> (MockTransport, Client) {
+    let mock = MockTransport::new();
+    for number in 1..=3 {
+        let rule = Rule::new("listGroupUsers").when(move |request| page_num(request) == Some(number));
+        mock.add(if Some(number) == failing_page {
+            rule.api_error(404, "RESOURCE_NOT_FOUND", "gone")
+        } else {
+            rule.ok(&page(number))
+        });
+    }
+    let client = mock.client();
+    (mock, client)
 }
 
 #[tokio::test]
 async fn the_stream_yields_every_user_once_in_three_requests() {
-    let (_server, client, seen) = serve(None).await;
+    let (mock, client) = serve(None);
     let group: GroupId = GROUP.parse().unwrap();
 
     let users: Vec<GroupUserResponse> = client.list_group_users_stream(&group, &Default::default()).try_collect().await.unwrap();
@@ -88,34 +70,34 @@ async fn the_stream_yields_every_user_once_in_three_requests() {
     let expected: Vec<String> = (0..USERS).map(|n| format!("{n:024x}")).collect();
     assert_eq!(ids, expected, "every user once, in order: no page repeated or lost");
     assert!(matches!(users[0], GroupUserResponse::Pending(_)) && matches!(users[1], GroupUserResponse::Active(_)));
-    let seen = seen.lock().unwrap();
+    let seen = mock.requests();
     assert_eq!(seen.len(), 3, "250 users at 100 a page are three requests: {seen:?}");
-    let pages: Vec<Option<&str>> = seen.iter().map(|query| value(query, "pageNum")).collect();
-    assert_eq!(pages, [Some("1"), Some("2"), Some("3")]);
-    for query in seen.iter() {
-        assert_eq!(value(query, "includeCount"), Some("false"), "counts are not asked for: {query:?}");
-        assert_eq!(value(query, "itemsPerPage"), Some("100"));
+    let pages: Vec<Option<String>> = seen.iter().map(|request| request.query("pageNum")).collect();
+    assert_eq!(pages, [Some("1".into()), Some("2".into()), Some("3".into())]);
+    for request in &seen {
+        assert_eq!(request.query("includeCount").as_deref(), Some("false"), "counts are not asked for: {request:?}");
+        assert_eq!(request.query("itemsPerPage").as_deref(), Some("100"));
     }
 }
 
 #[tokio::test]
 async fn counts_are_asked_for_when_the_query_says_so_and_paging_starts_where_it_says() {
-    let (_server, client, seen) = serve(None).await;
+    let (mock, client) = serve(None);
     let group: GroupId = GROUP.parse().unwrap();
     let query = list_group_users::Query { include_count: Some(true), page_num: Some(2), ..Default::default() };
 
     let users: Vec<GroupUserResponse> = client.list_group_users_stream(&group, &query).try_collect().await.unwrap();
 
     assert_eq!(users.len(), USERS - 100, "pages 2 and 3");
-    let seen = seen.lock().unwrap();
-    let pages: Vec<Option<&str>> = seen.iter().map(|query| value(query, "pageNum")).collect();
-    assert_eq!(pages, [Some("2"), Some("3")]);
-    assert!(seen.iter().all(|query| value(query, "includeCount") == Some("true")));
+    let seen = mock.requests();
+    let pages: Vec<Option<String>> = seen.iter().map(|request| request.query("pageNum")).collect();
+    assert_eq!(pages, [Some("2".into()), Some("3".into())]);
+    assert!(seen.iter().all(|request| request.query("includeCount").as_deref() == Some("true")));
 }
 
 #[tokio::test]
 async fn an_error_on_page_two_ends_the_stream() {
-    let (_server, client, seen) = serve(Some(2)).await;
+    let (mock, client) = serve(Some(2));
     let group: GroupId = GROUP.parse().unwrap();
 
     let items: Vec<Result<GroupUserResponse, Error>> =
@@ -125,25 +107,25 @@ async fn an_error_on_page_two_ends_the_stream() {
     assert!(items[..100].iter().all(Result::is_ok));
     let error = items[100].as_ref().unwrap_err();
     assert_eq!(error.status(), Some(http::StatusCode::NOT_FOUND), "{error}");
-    assert_eq!(seen.lock().unwrap().len(), 2, "no page is asked for after the error");
+    assert_eq!(mock.requests().len(), 2, "no page is asked for after the error");
 }
 
+/// A server may cap a page below the size asked for: its `next` link, not the page's
+/// length, says whether another follows (before, the short page ended the stream silently).
 #[tokio::test]
-async fn a_short_page_is_the_last_even_with_a_next_link() {
-    let server = MockServer::start().await;
-    let page = json!({"links": [{"href": "http://x/next", "rel": "next"}], "results": [user(0), user(1)]});
-    Mock::given(method("GET"))
-        .and(path(format!("/api/atlas/v2/groups/{GROUP}/users")))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(serde_json::to_vec(&page).unwrap(), MEDIA_TYPE))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = Client::builder().base_url(server.uri()).bearer_token("t").build().unwrap();
+async fn a_short_page_with_a_next_link_is_not_the_last() {
+    let mock = MockTransport::new()
+        .with(
+            Rule::new("listGroupUsers")
+                .when(|request| page_num(request) == Some(1))
+                .ok(&json!({"links": [{"href": "http://x/next", "rel": "next"}], "results": [user(0), user(1)]})),
+        )
+        .with(Rule::new("listGroupUsers").ok(&json!({"links": [], "results": [user(2)]})));
     let group: GroupId = GROUP.parse().unwrap();
     let query = list_group_users::Query { items_per_page: Some(5), ..Default::default() };
 
-    let users: Vec<GroupUserResponse> = client.list_group_users_stream(&group, &query).try_collect().await.unwrap();
+    let users: Vec<GroupUserResponse> = mock.client().list_group_users_stream(&group, &query).try_collect().await.unwrap();
 
-    assert_eq!(users.len(), 2);
-    server.verify().await;
+    assert_eq!(users.len(), 3);
+    assert_eq!(mock.requests().len(), 2);
 }

@@ -24,9 +24,9 @@ impl crate::Client {
         operation::response(response)
     }
 
-    /// Every item of [`Client::list_group_users`](crate::Client::list_group_users), page after page: a stream that asks for the next page when the current one is used up, holds one page at a time, ends after the last page (a short page, or one without a `next` link) and ends at the first error.
+    /// Every item of [`Client::list_group_users`](crate::Client::list_group_users), page after page: a stream that asks for the next page when the current one is used up, holds one page at a time, ends after the last page (one without a `next` link, or a short page when the server sends no links) and ends at the first error, or with `Error::Paging` on a page that repeats the one before it or past `ClientBuilder::max_pages`.
     ///
-    /// The query's `page_num` says where to start (default: the first page) and its `items_per_page` how many items a page holds; counts are not asked for (`includeCount=false`) unless the query sets them.
+    /// The query's `page_num` says where to start (default: the first page) and its `items_per_page` how many items a page holds (at most the spec's maximum); counts are not asked for (`includeCount=false`) unless the query sets them.
     pub fn list_group_users_stream(
         &self,
         group_id: &crate::ids::GroupId,
@@ -43,11 +43,15 @@ impl crate::Client {
         if query.items_per_page.is_none() {
             query.items_per_page = Some(100);
         }
-        let page_size = query.items_per_page.and_then(|size| usize::try_from(size).ok());
         let first = query.page_num.map_or(1, i64::from);
-        crate::runtime::paginate(
+        let paging = crate::runtime::Paging::new(
+            &client,
             first,
-            page_size,
+            query.items_per_page,
+            Some(500),
+        );
+        crate::runtime::paginate(
+            paging,
             move |page_num| {
                 let client = client.clone();
                 let group_id = group_id.clone();
@@ -176,9 +180,9 @@ impl crate::Client {
         operation::response(response)
     }
 
-    /// Every item of [`Client::list_org_users`](crate::Client::list_org_users), page after page: a stream that asks for the next page when the current one is used up, holds one page at a time, ends after the last page (a short page, or one without a `next` link) and ends at the first error.
+    /// Every item of [`Client::list_org_users`](crate::Client::list_org_users), page after page: a stream that asks for the next page when the current one is used up, holds one page at a time, ends after the last page (one without a `next` link, or a short page when the server sends no links) and ends at the first error, or with `Error::Paging` on a page that repeats the one before it or past `ClientBuilder::max_pages`.
     ///
-    /// The query's `page_num` says where to start (default: the first page) and its `items_per_page` how many items a page holds; counts are not asked for (`includeCount=false`) unless the query sets them.
+    /// The query's `page_num` says where to start (default: the first page) and its `items_per_page` how many items a page holds (at most the spec's maximum); counts are not asked for (`includeCount=false`) unless the query sets them.
     pub fn list_org_users_stream(
         &self,
         org_id: &crate::ids::OrgId,
@@ -195,11 +199,15 @@ impl crate::Client {
         if query.items_per_page.is_none() {
             query.items_per_page = Some(100);
         }
-        let page_size = query.items_per_page.and_then(|size| usize::try_from(size).ok());
         let first = query.page_num.map_or(1, i64::from);
-        crate::runtime::paginate(
+        let paging = crate::runtime::Paging::new(
+            &client,
             first,
-            page_size,
+            query.items_per_page,
+            Some(500),
+        );
+        crate::runtime::paginate(
+            paging,
             move |page_num| {
                 let client = client.clone();
                 let org_id = org_id.clone();

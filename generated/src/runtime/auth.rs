@@ -8,8 +8,9 @@ use http::header::{AUTHORIZATION, HeaderValue};
 
 use super::Error;
 use super::digest::DigestKey;
+use super::retry::Budget;
+use super::sender::{Request, Response, Sender, copy};
 use super::service_account::ServiceAccount;
-use super::transport::{Response, Transport, copy};
 
 /// The credentials a [`ClientBuilder`](super::ClientBuilder) records: plain values, checked
 /// by `build`. Identifiers (client ID, public key) are not secret and show in `Debug`.
@@ -24,17 +25,12 @@ pub(crate) enum Credentials {
 impl Credentials {
     /// Checks the values and sets up the state that every clone of the client shares: the
     /// service account's token cache, the digest key's last challenge.
-    pub(crate) fn authenticator(
-        self,
-        transport: &Transport,
-        base_url: &str,
-        token_retry_delay: Duration,
-    ) -> Result<Authenticator, Error> {
+    pub(crate) fn authenticator(self, base_url: &str, token_retry_delay: Duration) -> Result<Authenticator, Error> {
         Ok(match self {
             Self::None => Authenticator::None,
             Self::Bearer(token) => Authenticator::Bearer(bearer_header(token.expose())?),
             Self::ServiceAccount { client_id, client_secret } => {
-                let account = ServiceAccount::new(transport, base_url, client_id, &client_secret, token_retry_delay)?;
+                let account = ServiceAccount::new(base_url, client_id, &client_secret, token_retry_delay)?;
                 Authenticator::ServiceAccount(Box::new(account))
             }
             Self::Digest { public_key, private_key } => Authenticator::Digest(DigestKey::new(public_key, private_key)?),
@@ -63,19 +59,19 @@ impl Authenticator {
 
     /// Sends a copy of `request` with credentials. A service account refreshes its token
     /// and a digest key answers a new challenge, each at most once, so this sends the
-    /// request at most twice.
-    pub(crate) async fn send(&self, transport: &Transport, request: &reqwest::Request) -> Result<Response, Error> {
+    /// request at most twice. A token request waits out of `budget`, the call's.
+    pub(crate) async fn send(&self, transport: &Sender, request: &Request, budget: &Budget) -> Result<Response, Error> {
         match self {
             Self::None => transport.send(copy(request)).await,
             Self::Bearer(header) => transport.send(with_authorization(request, header.clone())).await,
-            Self::ServiceAccount(account) => account.send(transport, request).await,
+            Self::ServiceAccount(account) => account.send(transport, request, budget).await,
             Self::Digest(key) => key.send(transport, request).await,
         }
     }
 }
 
 /// A copy of `request` carrying `authorization`.
-pub(crate) fn with_authorization(request: &reqwest::Request, authorization: HeaderValue) -> reqwest::Request {
+pub(crate) fn with_authorization(request: &Request, authorization: HeaderValue) -> Request {
     let mut request = copy(request);
     request.headers_mut().insert(AUTHORIZATION, authorization);
     request

@@ -5,19 +5,23 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::HeaderValue;
+use http::{HeaderMap, StatusCode};
 use tracing::Instrument;
 
-use super::Error;
 use super::auth::{Authenticator, Credentials, Secret};
-use super::retry::RetryPolicy;
+use super::reqwest_transport::ReqwestTransport;
+use super::retry::{Budget, RetryPolicy};
+use super::sender::{Response, Sender};
 use super::service_account::DEFAULT_TOKEN_RETRY_DELAY;
-use super::transport::{Response, Transport};
+use super::transport::Transport;
+use super::{Error, RateLimit};
 use crate::operations::OperationInfo;
 
 const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+const DEFAULT_MAX_PAGES: u32 = 1000;
 const USER_AGENT_PREFIX: &str = concat!("atlas-admin/", env!("CARGO_PKG_VERSION"));
 
 /// An async client for the Atlas Administration API.
@@ -48,7 +52,31 @@ pub struct Client {
 struct Inner {
     base_url: String,
     auth: Authenticator,
-    transport: Transport,
+    sender: Sender,
+    max_pages: u32,
+    on_response: Option<ResponseHook>,
+}
+
+/// What [`ClientBuilder::on_response`] keeps.
+type ResponseHook = Arc<dyn Fn(&ResponseInfo<'_>) + Send + Sync>;
+
+/// The final response of one call, as [`ClientBuilder::on_response`] sees it: whatever its
+/// status, before the operation decodes it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ResponseInfo<'a> {
+    /// The operation's `operationId`.
+    pub operation_id: &'static str,
+    /// The status of the last attempt's response.
+    pub status: StatusCode,
+    /// Its headers (credentials are never in a response).
+    pub headers: &'a HeaderMap,
+    /// Its rate-limit headers, read.
+    pub rate_limit: RateLimit,
+    /// How many attempts the call made, retries included.
+    pub attempts: u32,
+    /// From the call's start to this response, waiting between attempts included.
+    pub elapsed: Duration,
 }
 
 impl Client {
@@ -62,21 +90,61 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// The most pages one paging stream fetches; see [`ClientBuilder::max_pages`].
+    pub(crate) fn max_pages(&self) -> u32 {
+        self.inner.max_pages
+    }
+
     /// Authenticates and sends `request`, retrying as the policy allows, and reads the
     /// whole response, up to `max_response_bytes`.
     ///
     /// Any status comes back as a response: deciding what is an error is the
     /// operation's job, so this fails only when no response was read.
+    ///
+    /// The call's span records its final `status`, its `attempts` and `duration_ms`, and a
+    /// DEBUG event `atlas call finished` repeats them for subscribers that print events only.
     pub(crate) async fn execute(&self, request: http::Request<Vec<u8>>, op: &OperationInfo) -> Result<Response, Error> {
-        let span = tracing::info_span!("atlas_request", operation = op.operation_id, method = op.method, path = op.path);
-        async move {
-            let request = reqwest::Request::try_from(request)
-                .map_err(|err| Error::invalid_argument_caused_by("request cannot be sent with reqwest", err))?;
-            let Inner { auth, transport, .. } = &*self.inner;
-            transport.with_retries(request.method(), || auth.send(transport, &request)).await
+        let span = tracing::info_span!(
+            "atlas_request",
+            operation = op.operation_id,
+            method = op.method,
+            path = op.path,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let mut request = request;
+        request.extensions_mut().insert(*op);
+        let started = tokio::time::Instant::now();
+        let Inner { auth, sender, on_response, .. } = &*self.inner;
+        let mut attempts = 0u32;
+        let outcome = async {
+            let budget = Budget::new(sender.retry.max_total_delay);
+            let attempt = || {
+                attempts += 1;
+                auth.send(sender, &request, &budget)
+            };
+            sender.with_retries(request.method(), &budget, attempt).await
         }
-        .instrument(span)
-        .await
+        .instrument(span.clone())
+        .await;
+        let elapsed = started.elapsed();
+        span.record("duration_ms", u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX));
+        if let Ok(response) = &outcome {
+            span.record("status", response.status().as_u16());
+        }
+        span.in_scope(|| tracing::debug!(ok = outcome.is_ok(), "atlas call finished"));
+        if let (Ok(response), Some(hook)) = (&outcome, on_response) {
+            hook(&ResponseInfo {
+                operation_id: op.operation_id,
+                status: response.status(),
+                headers: response.headers(),
+                rate_limit: RateLimit::from_headers(response.headers()),
+                attempts,
+                elapsed,
+            });
+        }
+        outcome
     }
 }
 
@@ -103,8 +171,11 @@ impl fmt::Debug for Client {
 /// | [`timeout`](Self::timeout) | 60 s per attempt, from connecting to the end of the body |
 /// | [`connect_timeout`](Self::connect_timeout) | 10 s |
 /// | [`max_response_bytes`](Self::max_response_bytes) | 64 MiB per response body |
+/// | [`max_pages`](Self::max_pages) | 1000 pages per paging stream |
 /// | [`token_retry_delay`](Self::token_retry_delay) | 6 s before a failed service account token request is made again |
 /// | [`user_agent_suffix`](Self::user_agent_suffix) | none: `User-Agent: atlas-admin/<version>` |
+/// | trusted certificates: [`add_root_certificate`](Self::add_root_certificate) | the operating system's store (with `SSL_CERT_FILE`) and the Mozilla roots built in |
+/// | [`proxy`](Self::proxy) | `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`, except for `NO_PROXY` hosts |
 ///
 /// # Examples
 ///
@@ -123,7 +194,7 @@ impl fmt::Debug for Client {
 /// assert!(matches!(err, atlas_admin::Error::InvalidArgument { .. }));
 /// # Ok::<(), atlas_admin::Error>(())
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a ClientBuilder does nothing until `build` is called"]
 pub struct ClientBuilder {
     base_url: String,
@@ -132,8 +203,13 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     max_response_bytes: u64,
+    max_pages: u32,
     token_retry_delay: Duration,
     user_agent_suffix: Option<String>,
+    transport: Option<Arc<dyn Transport>>,
+    on_response: Option<ResponseHook>,
+    root_certificates: Vec<Vec<u8>>,
+    proxy: Option<String>,
 }
 
 impl Default for ClientBuilder {
@@ -145,10 +221,57 @@ impl Default for ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_pages: DEFAULT_MAX_PAGES,
             token_retry_delay: DEFAULT_TOKEN_RETRY_DELAY,
             user_agent_suffix: None,
+            transport: None,
+            on_response: None,
+            root_certificates: Vec::new(),
+            proxy: None,
         }
     }
+}
+
+/// Shows the settings, with the base URL's user info and query replaced by `[redacted]`
+/// (`build` refuses both, but a builder may be logged before it is built) and every
+/// credential as its kind and identifier only.
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &redacted_url(&self.base_url))
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_pages", &self.max_pages)
+            .field("token_retry_delay", &self.token_retry_delay)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("transport", &if self.transport.is_some() { "custom" } else { "reqwest" })
+            .field("on_response", &self.on_response.is_some())
+            .field("root_certificates", &self.root_certificates.len())
+            .field("proxy", &self.proxy.as_deref().map(redacted_url))
+            .finish()
+    }
+}
+
+/// `url` without what may be secret or personal: user info, query and fragment become
+/// `[redacted]`; a URL that does not parse is not shown at all.
+fn redacted_url(url: &str) -> String {
+    let Ok(parsed) = reqwest::Url::parse(url) else { return "[not a URL]".to_owned() };
+    let mut shown = format!("{}://", parsed.scheme());
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        shown.push_str("[redacted]@");
+    }
+    shown.push_str(parsed.host_str().unwrap_or_default());
+    if let Some(port) = parsed.port() {
+        shown.push_str(&format!(":{port}"));
+    }
+    shown.push_str(parsed.path());
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        shown.push_str("?[redacted]");
+    }
+    shown
 }
 
 impl ClientBuilder {
@@ -214,18 +337,20 @@ impl ClientBuilder {
         self
     }
 
-    /// The most one call waits in total between its attempts. A `Retry-After` or backoff
-    /// that would go past it ends the retries at once, so the caller gets the response
-    /// (and its `Retry-After`) without waiting in vain.
+    /// The most one call waits in total between its attempts, the retries of the service
+    /// account token requests it makes included. A `Retry-After` or backoff that would go
+    /// past it ends the retries at once, so the caller gets the response (and its
+    /// `Retry-After`) without waiting in vain.
     pub fn max_retry_delay(mut self, delay: Duration) -> Self {
         self.retry.max_total_delay = delay;
         self
     }
 
     /// Whether transient failures are retried (default: yes): connection failures after
-    /// connecting, timeouts, 502, 503 and 504, for GET, PUT, DELETE and HEAD. Off, a call
-    /// is retried only after a 429 or a failed connect, which are safe for every method;
-    /// see [`max_retries`](Self::max_retries).
+    /// connecting, timeouts, 502, 503 and 504 (whatever the size of their body), for GET,
+    /// PUT, DELETE and HEAD. Off, a call is still retried after a 429 or a connection that
+    /// could not be made (refused, unreachable), which are safe for every method; see
+    /// [`max_retries`](Self::max_retries).
     pub fn transient_retries(mut self, enabled: bool) -> Self {
         self.retry.transient = enabled;
         self
@@ -236,6 +361,21 @@ impl ClientBuilder {
     /// grows past the limit is read no further: both are [`Error::ResponseTooLarge`].
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
         self.max_response_bytes = limit;
+        self
+    }
+
+    /// The most pages one `<method>_stream` fetches (default 1000). A stream that would
+    /// fetch more ends with [`Error::Paging`] instead, so a server that always links a
+    /// `next` page cannot keep a `try_collect` growing without end; raise it for lists
+    /// longer than this many pages.
+    ///
+    /// ```
+    /// let client = atlas_admin::Client::builder().max_pages(50_000).build()?;
+    /// # let _ = client;
+    /// # Ok::<(), atlas_admin::Error>(())
+    /// ```
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.max_pages = pages;
         self
     }
 
@@ -268,6 +408,68 @@ impl ClientBuilder {
         self
     }
 
+    /// Also trusts the CA certificates in `pem` (one or more PEM blocks), e.g. the CA of a
+    /// company proxy that inspects TLS. The client already trusts the operating system's
+    /// certificate store (on Linux also the file `SSL_CERT_FILE` names) and the Mozilla roots
+    /// built in; `build` refuses PEM that holds no certificate.
+    ///
+    /// ```
+    /// # let company_ca_pem = "";
+    /// let builder = atlas_admin::Client::builder().add_root_certificate(company_ca_pem);
+    /// # let _ = builder;
+    /// ```
+    pub fn add_root_certificate(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.root_certificates.push(pem.as_ref().to_vec());
+        self
+    }
+
+    /// Sends every request through the proxy at `url` (`http://` or `https://`, with
+    /// credentials in the URL if it needs them), except to the hosts `NO_PROXY` lists. Without it, the client uses the proxy that `HTTPS_PROXY` (or
+    /// `HTTP_PROXY`, `ALL_PROXY`) names, except for `NO_PROXY` hosts.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
+    /// Calls `hook` with the final response of every call (whatever its status, after the
+    /// retries, before the operation decodes it): its status, headers, rate-limit figures,
+    /// attempts and time taken. A call that got no response does not call it. The hook runs
+    /// on the calling task, so it should be quick; it sees no secret (credentials are never
+    /// in a response).
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let remaining = Arc::new(AtomicU64::new(u64::MAX));
+    /// let seen = remaining.clone();
+    /// let client = atlas_admin::Client::builder()
+    ///     .bearer_token("t")
+    ///     .on_response(move |response| {
+    ///         if let Some(left) = response.rate_limit.remaining {
+    ///             seen.store(left, Ordering::Relaxed);
+    ///         }
+    ///     })
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), atlas_admin::Error>(())
+    /// ```
+    pub fn on_response(mut self, hook: impl Fn(&ResponseInfo<'_>) + Send + Sync + 'static) -> Self {
+        self.on_response = Some(Arc::new(hook));
+        self
+    }
+
+    /// Sends every attempt through `transport` instead of the built-in reqwest one: your
+    /// own HTTP stack, a recording wrapper, or the mock of the `test-util` feature.
+    /// Credentials, retries, the [`timeout`](Self::timeout) and the
+    /// [`max_response_bytes`](Self::max_response_bytes) limit work the same over it; the
+    /// settings of the built-in transport ([`connect_timeout`](Self::connect_timeout)) do
+    /// not apply. See [`transport`](crate::transport) for an example.
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
     /// Checks the settings and builds the client.
     ///
     /// # Errors
@@ -282,28 +484,66 @@ impl ClientBuilder {
         if self.max_response_bytes == 0 {
             return Err(Error::invalid_argument("max_response_bytes must be greater than zero"));
         }
+        if self.max_pages == 0 {
+            return Err(Error::invalid_argument("max_pages must be greater than zero"));
+        }
         let user_agent = match self.user_agent_suffix.as_deref().map(str::trim) {
             None | Some("") => HeaderValue::from_static(USER_AGENT_PREFIX),
             Some(suffix) => HeaderValue::try_from(format!("{USER_AGENT_PREFIX} {suffix}")).map_err(|err| {
                 Error::invalid_argument_caused_by(format!("user agent suffix {suffix:?} is not a valid header value"), err)
             })?,
         };
-        let http = reqwest::Client::builder()
-            .use_rustls_tls()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .build()
-            .map_err(|err| Error::Transport(Box::new(err)))?;
-        let transport = Transport { http, user_agent, retry: self.retry, max_response_bytes: self.max_response_bytes };
-        let auth = self.credentials.authenticator(&transport, &base_url, self.token_retry_delay)?;
-        Ok(Client { inner: Arc::new(Inner { base_url, auth, transport }) })
+        let transport: Arc<dyn Transport> = match self.transport {
+            Some(transport) => transport,
+            None => {
+                let mut http = reqwest::Client::builder().use_rustls_tls().connect_timeout(self.connect_timeout);
+                for pem in &self.root_certificates {
+                    let certificates = reqwest::Certificate::from_pem_bundle(pem)
+                        .ok()
+                        .filter(|certificates| !certificates.is_empty())
+                        .ok_or_else(|| Error::invalid_argument("a root certificate is not PEM holding a certificate"))?;
+                    for certificate in certificates {
+                        http = http.add_root_certificate(certificate);
+                    }
+                }
+                if let Some(url) = &self.proxy {
+                    let proxy = reqwest::Proxy::all(url.as_str()).map_err(|err| {
+                        Error::invalid_argument_caused_by("proxy is not a URL a proxy can have", err.without_url())
+                    })?;
+                    http = http.proxy(proxy.no_proxy(reqwest::NoProxy::from_env()));
+                }
+                let http = http.build().map_err(|err| Error::Transport(Box::new(err.without_url())))?;
+                Arc::new(ReqwestTransport { http })
+            }
+        };
+        let sender = Sender {
+            transport,
+            user_agent,
+            retry: self.retry,
+            timeout: self.timeout,
+            max_response_bytes: self.max_response_bytes,
+        };
+        let auth = self.credentials.authenticator(&base_url, self.token_retry_delay)?;
+        Ok(Client { inner: Arc::new(Inner { base_url, auth, sender, max_pages: self.max_pages, on_response: self.on_response }) })
     }
 }
 
-/// Returns the base URL without trailing slashes, or why it cannot be one.
+/// Returns the base URL without trailing slashes, or why it cannot be one: every request
+/// URL starts with it as written, so it must be one that every call can send.
 ///
 /// Messages never quote the URL: a mistyped one may still carry a password.
 fn check_base_url(base_url: &str) -> Result<String, Error> {
+    // A URL parser forgives these (trims spaces, reads `\` as `/`, encodes a space in the
+    // path), but the requests would carry them as written.
+    if let Some(byte) = base_url.bytes().find(|byte| !byte.is_ascii_graphic() || *byte == b'\\') {
+        let what = match byte {
+            b' ' => "a space".to_owned(),
+            b'\\' => "a backslash".to_owned(),
+            byte if byte.is_ascii_control() => format!("a control character (0x{byte:02x})"),
+            _ => "a character that is not ASCII (percent-encode it)".to_owned(),
+        };
+        return Err(Error::invalid_argument(format!("base URL must not contain {what}")));
+    }
     let url =
         reqwest::Url::parse(base_url).map_err(|err| Error::invalid_argument_caused_by("base URL is not an absolute URL", err))?;
     if !url.username().is_empty() || url.password().is_some() {
@@ -315,7 +555,11 @@ fn check_base_url(base_url: &str) -> Result<String, Error> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::invalid_argument("base URL must not have a query or fragment"));
     }
-    Ok(super::base_url(base_url))
+    let base_url = super::base_url(base_url);
+    if let Err(err) = format!("{base_url}/api/atlas/v2").parse::<http::Uri>() {
+        return Err(Error::invalid_argument_caused_by("base URL cannot start a request URL", err));
+    }
+    Ok(base_url)
 }
 
 #[cfg(test)]
@@ -372,7 +616,22 @@ mod tests {
         ] {
             refused(Client::builder().base_url(url));
         }
-        let message = refused(Client::builder().base_url(format!("https://user:{TOKEN}@h")));
+        for (url, reason) in [
+            (" https://cloud.mongodb.com", "a space"),
+            ("https://cloud.mongodb.com/a b", "a space"),
+            ("https://cloud.mongodb.com/\tx", "a control character (0x09)"),
+            ("https://cloud.mongodb.com\\atlas", "a backslash"),
+            ("https://cloud.mongodb.com/é", "not ASCII"),
+        ] {
+            let message = refused(Client::builder().base_url(url));
+            assert!(message.contains(reason), "{url:?}: {message}");
+        }
+        refused(Client::builder().max_pages(0));
+        let builder = Client::builder().base_url(format!("https://user:{TOKEN}@h:8443/atlas?email=jane@example.com"));
+        let shown = format!("{builder:?}");
+        assert!(shown.contains(r#"base_url: "https://[redacted]@h:8443/atlas?[redacted]""#), "{shown}");
+        assert!(!shown.contains(TOKEN) && !shown.contains("user:") && !shown.contains("jane"), "{shown}");
+        let message = refused(builder);
         assert!(!message.contains(TOKEN), "{message}");
         for token in ["", "  ", "line\nbreak"] {
             let message = refused(Client::builder().bearer_token(token));
@@ -395,11 +654,11 @@ mod tests {
         // The last credentials set win; retries can be turned off.
         let client = Client::builder().digest("abcdefgh", "p").bearer_token(TOKEN).max_retries(0).build().unwrap();
         assert_eq!(client.inner.auth.kind(), "bearer token");
-        assert_eq!(client.inner.transport.retry.max_retries, 0);
-        assert!(client.inner.transport.retry.transient);
-        assert_eq!(client.inner.transport.max_response_bytes, 64 << 20);
+        assert_eq!(client.inner.sender.retry.max_retries, 0);
+        assert!(client.inner.sender.retry.transient);
+        assert_eq!(client.inner.sender.max_response_bytes, 64 << 20);
         let client = Client::builder().transient_retries(false).max_response_bytes(1024).build().unwrap();
-        assert!(!client.inner.transport.retry.transient);
-        assert_eq!(client.inner.transport.max_response_bytes, 1024);
+        assert!(!client.inner.sender.retry.transient);
+        assert_eq!(client.inner.sender.max_response_bytes, 1024);
     }
 }

@@ -1,7 +1,8 @@
 //! Programmatic API keys: HTTP Digest authentication (RFC 7616) as Atlas asks for it, with
 //! the computation left to the `digest_auth` crate.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use digest_auth::{AuthContext, HttpMethod, WwwAuthenticateHeader};
 use http::header::{HeaderValue, WWW_AUTHENTICATE};
@@ -9,15 +10,36 @@ use http::{HeaderMap, StatusCode};
 
 use super::Error;
 use super::auth::{Secret, sensitive, with_authorization};
-use super::transport::{Response, Transport, copy};
+use super::sender::{Request, Response, Sender, copy};
 
 /// An API key and the last challenge Atlas sent for it.
 pub(crate) struct DigestKey {
     public_key: String,
     private_key: Secret,
-    /// The last challenge. Its nonce answers later requests too, each with the next `nc`, so
-    /// a request normally takes one round trip; a new challenge replaces it.
-    challenge: Mutex<Option<WwwAuthenticateHeader>>,
+    /// The last challenge, shared by every request of every clone. Its nonce answers later
+    /// requests too, each with the next `nc`, so a request normally takes one round trip; a
+    /// new challenge replaces it once, however many requests it answered at the same time.
+    challenge: Mutex<Option<Arc<Challenge>>>,
+}
+
+/// A server's challenge and how many requests have answered its nonce. The count is taken
+/// with one atomic step, so concurrent requests send successive `nc` values and no nonce
+/// and count pair goes out twice (a server may refuse a replay: RFC 7616 section 3.4).
+struct Challenge {
+    header: WwwAuthenticateHeader,
+    answered: AtomicU32,
+}
+
+impl Challenge {
+    fn new(header: WwwAuthenticateHeader) -> Arc<Self> {
+        Arc::new(Self { header, answered: AtomicU32::new(0) })
+    }
+
+    /// Whether `other` is the same challenge again: a server answers every request without
+    /// a valid answer with its current nonce, so concurrent first requests all bring it.
+    fn is(&self, other: &WwwAuthenticateHeader) -> bool {
+        self.header.nonce == other.nonce && self.header.realm == other.realm && self.header.opaque == other.opaque
+    }
 }
 
 impl DigestKey {
@@ -37,8 +59,8 @@ impl DigestKey {
     /// Sends a copy of `request`, answering the last challenge if there is one. When Atlas
     /// answers 401 with a new challenge (the first request, a `stale=true` nonce, or a nonce
     /// it no longer accepts), answers that one and sends the request, body and all, once more.
-    pub(crate) async fn send(&self, transport: &Transport, request: &reqwest::Request) -> Result<Response, Error> {
-        let known = self.challenge.lock().unwrap_or_else(PoisonError::into_inner).as_mut().and_then(|c| self.answer(c, request));
+    pub(crate) async fn send(&self, transport: &Sender, request: &Request) -> Result<Response, Error> {
+        let known = self.current().and_then(|challenge| self.answer(&challenge, request));
         let first = match known {
             Some(authorization) => with_authorization(request, authorization),
             None => copy(request),
@@ -47,34 +69,49 @@ impl DigestKey {
         if response.status() != StatusCode::UNAUTHORIZED {
             return Ok(response);
         }
-        let Some(mut challenge) = challenge(response.headers()) else {
+        let Some(received) = challenge(response.headers()) else {
             return Ok(response);
         };
-        tracing::debug!(stale = challenge.stale, "answering a digest challenge");
-        let Some(authorization) = self.answer(&mut challenge, request) else {
+        tracing::debug!(stale = received.stale, "answering a digest challenge");
+        let challenge = self.adopt(received);
+        let Some(authorization) = self.answer(&challenge, request) else {
             return Ok(response);
         };
-        *self.challenge.lock().unwrap_or_else(PoisonError::into_inner) = Some(challenge);
         transport.send(with_authorization(request, authorization)).await
     }
 
-    /// The `Authorization` header answering `challenge` for `request`, counting it in the
-    /// challenge's `nc`; `None` when the challenge asks for something that cannot be answered.
-    fn answer(&self, challenge: &mut WwwAuthenticateHeader, request: &reqwest::Request) -> Option<HeaderValue> {
-        let url = request.url();
+    fn current(&self) -> Option<Arc<Challenge>> {
+        self.challenge.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// The shared challenge after the server sent `received`: the one already kept when it
+    /// is the same (another request got there first, and its count goes on), else `received`,
+    /// which replaces it.
+    fn adopt(&self, received: WwwAuthenticateHeader) -> Arc<Challenge> {
+        let mut kept = self.challenge.lock().unwrap_or_else(PoisonError::into_inner);
+        match &*kept {
+            Some(challenge) if challenge.is(&received) => challenge.clone(),
+            _ => kept.insert(Challenge::new(received)).clone(),
+        }
+    }
+
+    /// The `Authorization` header answering `challenge` for `request` with the next `nc`;
+    /// `None` when the challenge asks for something that cannot be answered.
+    fn answer(&self, challenge: &Challenge, request: &Request) -> Option<HeaderValue> {
+        let mut header = challenge.header.clone();
+        // `respond` counts this answer: it sends `header.nc + 1`.
+        header.nc = challenge.answered.fetch_add(1, Ordering::Relaxed);
         // The request-target exactly as sent: the path and the query string.
-        let target = match url.query() {
-            Some(query) => format!("{}?{query}", url.path()),
-            None => url.path().to_owned(),
-        };
+        let target = request.uri().path_and_query().map_or("/", |target| target.as_str());
+        let body = request.body();
         let context = AuthContext::new_with_method(
             self.public_key.as_str(),
             self.private_key.expose(),
             target,
-            request.body().and_then(reqwest::Body::as_bytes),
+            (!body.is_empty()).then_some(body.as_slice()),
             HttpMethod(request.method().as_str().into()),
         );
-        match challenge.respond(&context) {
+        match header.respond(&context) {
             Ok(answer) => HeaderValue::try_from(answer.to_header_string()).ok().map(sensitive),
             Err(err) => {
                 tracing::warn!(error = %err, "cannot answer the digest challenge");

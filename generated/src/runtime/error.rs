@@ -6,7 +6,8 @@ use std::time::Duration;
 use http::{HeaderMap, StatusCode};
 
 use super::ParseIdError;
-use super::retry::retry_after;
+use super::retry::{Failure, retry_after};
+use super::transport::{TransportError, TransportErrorKind};
 use crate::models::ApiError;
 
 /// The cause of an error from below the client (the HTTP stack), kept as its source without
@@ -23,7 +24,7 @@ pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
 ///
 /// ```
 /// use atlas_admin::Error;
-/// use http::StatusCode;
+/// use atlas_admin::http::StatusCode;
 ///
 /// /// What to tell a user after an Atlas call failed.
 /// fn explain(err: &Error) -> String {
@@ -87,12 +88,14 @@ pub enum Error {
         source: Option<BoxError>,
     },
     /// The request could not be sent or the response could not be read: the connection
-    /// was refused, reset or closed early.
-    #[error("could not complete the HTTP exchange with Atlas")]
-    Transport(#[source] BoxError),
-    /// An attempt did not complete within the client's timeout (or its connect timeout).
-    #[error("the request to Atlas timed out")]
-    Timeout(#[source] BoxError),
+    /// was refused, reset or closed early. Its `Display` names what failed, where and the
+    /// root cause in one line, e.g. `could not connect to 127.0.0.1:4010: connection refused`.
+    #[error(transparent)]
+    Transport(BoxError),
+    /// An attempt did not complete within the client's timeout (or its connect timeout),
+    /// e.g. `the request to cloud.mongodb.com:443 timed out`.
+    #[error(transparent)]
+    Timeout(BoxError),
     /// The response body is larger than the client's
     /// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes); it was read no
     /// further than the limit (not at all when `Content-Length` announced it).
@@ -103,6 +106,20 @@ pub enum Error {
         status: StatusCode,
         /// The limit it exceeded, in bytes.
         limit: u64,
+        /// The rate-limit headers of the response.
+        rate_limit: RateLimit,
+    },
+    /// A paging stream (`<method>_stream`) stopped because its pages cannot be trusted to
+    /// end: a page repeated the one before it (the server ignored `pageNum`), or there were
+    /// more pages than [`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages)
+    /// allows. The items before it were delivered; the stream ends here, never silently.
+    #[error("paging stopped before page {page}: {message}")]
+    #[non_exhaustive]
+    Paging {
+        /// The page that was not delivered, counting as `pageNum` does.
+        page: i64,
+        /// Why.
+        message: String,
     },
     /// A success response whose body does not match the expected model.
     #[error("could not decode the Atlas response (HTTP {status}); body: {excerpt:?}")]
@@ -149,10 +166,23 @@ impl Error {
         Self::InvalidArgument { message: message.into(), source: Some(source.into()) }
     }
 
-    /// Classifies a reqwest failure; a timeout is its own variant so callers can tell it
-    /// from a refused or broken connection without digging through the source chain.
-    pub(crate) fn from_reqwest(err: reqwest::Error) -> Self {
+    /// A failed exchange as the call's error: [`Error::Timeout`] when it timed out, so
+    /// callers can tell it from a refused or broken connection without digging through the
+    /// source chain, else [`Error::Transport`].
+    pub(crate) fn from_transport(err: TransportError) -> Self {
         if err.is_timeout() { Self::Timeout(Box::new(err)) } else { Self::Transport(Box::new(err)) }
+    }
+
+    /// What a transport failure means for retrying: never connected, interrupted or timed
+    /// out; `None` for any other error.
+    pub(crate) fn transport_failure(&self) -> Option<Failure> {
+        let (Self::Transport(source) | Self::Timeout(source)) = self else { return None };
+        match source.downcast_ref::<TransportError>()?.kind() {
+            TransportErrorKind::NotConnected => Some(Failure::NotConnected),
+            TransportErrorKind::Interrupted => Some(Failure::Interrupted),
+            TransportErrorKind::TimedOut => Some(Failure::TimedOut),
+            _ => None,
+        }
     }
 
     /// Whether the same call may succeed if tried again later: a transport failure or
@@ -163,8 +193,10 @@ impl Error {
     pub fn is_transient(&self) -> bool {
         match self {
             Self::Transport(_) | Self::Timeout(_) | Self::Auth { status: None, .. } => true,
-            Self::Api(_) | Self::Status { .. } | Self::Auth { .. } => self.status().is_some_and(is_transient_status),
-            Self::ResponseTooLarge { .. } | Self::Decode { .. } | Self::InvalidArgument { .. } => false,
+            Self::Api(_) | Self::Status { .. } | Self::Auth { .. } | Self::ResponseTooLarge { .. } => {
+                self.status().is_some_and(is_transient_status)
+            }
+            Self::Decode { .. } | Self::InvalidArgument { .. } | Self::Paging { .. } => false,
         }
     }
 
@@ -174,7 +206,7 @@ impl Error {
             Self::Api(response) => Some(response.status),
             Self::Auth { status, .. } => *status,
             Self::Status { status, .. } | Self::ResponseTooLarge { status, .. } | Self::Decode { status, .. } => Some(*status),
-            Self::Transport(_) | Self::Timeout(_) | Self::InvalidArgument { .. } => None,
+            Self::Transport(_) | Self::Timeout(_) | Self::InvalidArgument { .. } | Self::Paging { .. } => None,
         }
     }
 
@@ -187,11 +219,13 @@ impl Error {
     }
 
     /// The rate-limit headers of the response, if this is an [`Error::Api`], an
-    /// [`Error::Status`] or an [`Error::Auth`].
+    /// [`Error::Status`], an [`Error::Auth`] or an [`Error::ResponseTooLarge`].
     pub fn rate_limit(&self) -> Option<&RateLimit> {
         match self {
             Self::Api(response) => Some(&response.rate_limit),
-            Self::Status { rate_limit, .. } | Self::Auth { rate_limit, .. } => Some(rate_limit),
+            Self::Status { rate_limit, .. } | Self::Auth { rate_limit, .. } | Self::ResponseTooLarge { rate_limit, .. } => {
+                Some(rate_limit)
+            }
             _ => None,
         }
     }
@@ -262,9 +296,18 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
-    pub(crate) fn from_headers(headers: &HeaderMap) -> Self {
+    /// Reads the rate-limit headers of any response; a header that is absent or not a
+    /// plain number is `None`.
+    ///
+    /// ```
+    /// let mut headers = atlas_admin::http::HeaderMap::new();
+    /// headers.insert("RateLimit-Remaining", "7".parse().unwrap());
+    /// assert_eq!(atlas_admin::RateLimit::from_headers(&headers).remaining, Some(7));
+    /// ```
+    pub fn from_headers(headers: &HeaderMap) -> Self {
         let number = |name: &str| {
-            headers.get(name).and_then(|value| value.to_str().ok()).and_then(|value| value.trim().parse::<u64>().ok())
+            let value = headers.get(name)?.to_str().ok()?.trim();
+            value.bytes().all(|byte| byte.is_ascii_digit()).then(|| value.parse::<u64>().ok()).flatten()
         };
         Self { limit: number("ratelimit-limit"), remaining: number("ratelimit-remaining"), retry_after: retry_after(headers) }
     }
@@ -361,8 +404,11 @@ mod tests {
         assert!(!api(api_error(None, None)).is_transient());
         assert!(Error::Transport("reset".into()).is_transient());
         assert!(Error::Timeout("timed out".into()).is_transient());
-        let too_large = Error::ResponseTooLarge { status: StatusCode::SERVICE_UNAVAILABLE, limit: 10 };
-        assert!(!too_large.is_transient(), "the same body would be too large again");
+        let too_large =
+            Error::ResponseTooLarge { status: StatusCode::SERVICE_UNAVAILABLE, limit: 10, rate_limit: RateLimit::default() };
+        assert!(too_large.is_transient(), "an oversized 503 is still a 503");
+        let too_large_ok = Error::ResponseTooLarge { status: StatusCode::OK, limit: 10, rate_limit: RateLimit::default() };
+        assert!(!too_large_ok.is_transient(), "the same body would be too large again");
         assert_eq!(
             too_large.to_string(),
             "the Atlas response (HTTP 503 Service Unavailable) is larger than the limit of 10 bytes (max_response_bytes)"

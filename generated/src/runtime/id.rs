@@ -63,7 +63,12 @@ pub(crate) fn check_hex24(type_name: &'static str, value: &str) -> Result<(), Pa
     }
 }
 
+/// The start of a rejected value, or a placeholder when it looks like an email address
+/// (a username passed where an ID belongs): errors end up in logs, personal data should not.
 fn echo(value: &str) -> String {
+    if value.contains('@') {
+        return "[an email address]".to_owned();
+    }
     match value.char_indices().nth(ECHO_CHARS) {
         Some((end, _)) => format!("{}…", &value[..end]),
         None => value.to_owned(),
@@ -109,6 +114,9 @@ mod tests {
         let truncated = message(&long);
         assert!(truncated.starts_with(&format!("invalid GroupId \"{}…\":", "x".repeat(40))), "{truncated}");
         assert!(truncated.len() < 200, "{truncated}");
+
+        let email = message("jane@example.com");
+        assert!(email.starts_with(r#"invalid GroupId "[an email address]":"#) && !email.contains("jane"), "{email}");
 
         let control = message("a\nb");
         assert!(control.starts_with(r#"invalid GroupId "a\nb":"#), "{control}");

@@ -8,8 +8,10 @@
 //! - `client`: [`Client`], [`ClientBuilder`], and where every call starts.
 //! - `auth`: credentials, and the `Authorization` header each kind sends;
 //!   `service_account` (OAuth token cache) and `digest` (API keys) do the work.
-//! - `transport`: one HTTP exchange, and the retry loop around it; `retry` decides when
-//!   and how long to wait.
+//! - `transport` (public): the seam below the client, over `http` types;
+//!   `reqwest_transport` is the default one.
+//! - `sender`: one exchange through the transport, under the timeout and the body limit,
+//!   and the retry loop around it; `retry` decides when and how long to wait.
 //! - `error`: [`Error`], [`ErrorResponse`], [`RateLimit`].
 //! - `id`: [`ParseIdError`] and the check behind every ID type's `FromStr`.
 //! - `request`: building sans-IO `http::Request`s (URL, query string, body).
@@ -25,14 +27,18 @@ mod id;
 #[allow(dead_code, reason = "only specs with paginated operations stream pages")]
 mod paging;
 mod request;
+mod reqwest_transport;
 mod response;
 mod retry;
+mod sender;
 mod service_account;
-mod transport;
+#[cfg(feature = "test-util")]
+pub mod test_util;
+pub mod transport;
 #[allow(dead_code, reason = "only specs with string enums call it")]
 mod wire_enum;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, ResponseInfo};
 pub use error::{Error, ErrorResponse, RateLimit};
 pub use id::ParseIdError;
 
@@ -42,7 +48,7 @@ pub(crate) use id::check_hex24;
 // depends on its operations (query parameters, bodies, 204 responses), so a spec that
 // leaves one unused is not an error.
 #[allow(unused_imports, reason = "only specs with paginated operations stream pages")]
-pub(crate) use paging::{Page, PageNumber, paginate};
+pub(crate) use paging::{Page, PageNumber, Paging, paginate};
 #[allow(unused_imports, reason = "the spec decides which helpers are called")]
 pub(crate) use request::{QueryWriter, base_url, build_request, json_body, push_path_segment, set_header};
 #[allow(unused_imports, reason = "the spec decides which helpers are called")]

@@ -1,13 +1,16 @@
 //! Paging: the items of every page of a paginated operation as one `Stream`.
 //!
 //! The generated `<method>_stream` functions say how to fetch page `n` and what a page holds;
-//! this module decides when to ask for the next one and when to stop.
+//! this module decides when to ask for the next one and when to stop, and refuses to go on
+//! when the pages cannot be trusted to end.
 
 use std::future::Future;
+use std::hash::{DefaultHasher, Hasher};
 
 use futures::Stream;
+use serde::Serialize;
 
-use super::Error;
+use super::{Client, Error};
 
 /// One page as the stream needs it.
 pub(crate) struct Page<T> {
@@ -33,52 +36,126 @@ impl PageNumber for i64 {
     }
 }
 
+/// How one stream pages: where it starts, how many items a page holds, and what the spec
+/// and the client allow.
+pub(crate) struct Paging {
+    /// The first `pageNum` to ask for.
+    first: i64,
+    /// The `itemsPerPage` the stream asks for, when known.
+    page_size: Option<i64>,
+    /// The spec's `maximum` for `itemsPerPage`, when it has one.
+    max_page_size: Option<i64>,
+    /// The client's [`max_pages`](crate::ClientBuilder::max_pages).
+    max_pages: u32,
+}
+
+impl Paging {
+    /// `page_size` is the query's `itemsPerPage`, whichever integer type the spec gives it.
+    pub(crate) fn new(client: &Client, first: i64, page_size: Option<impl Into<i64>>, max_page_size: Option<i64>) -> Self {
+        Self { first, page_size: page_size.map(Into::into), max_page_size, max_pages: client.max_pages() }
+    }
+}
+
 enum State<T, F> {
-    /// Fetch this page next.
+    /// Fetch this page next, the `fetched`th of the stream; `previous` fingerprints the page
+    /// before it.
     Fetch {
         page: i64,
+        fetched: u32,
+        previous: Option<u64>,
         fetch: F,
     },
-    /// Hand out these items, then fetch `next` (or stop when there is none).
+    /// Hand out these items, then fetch the next page (or stop when there is none).
     Items {
         items: std::vec::IntoIter<T>,
-        next: Option<(i64, F)>,
+        next: Option<Box<State<T, F>>>,
     },
+    /// End with this error.
+    Fail(Error),
     Done,
 }
 
-/// Streams the items of page `first`, then of the pages after it, until a page is the last
-/// one: shorter than `page_size` (when known), empty, linked to no `next` page, or an error
-/// (which is the stream's last item). One page is held at a time.
-pub(crate) fn paginate<T, F, Fut>(first: i64, page_size: Option<usize>, fetch: F) -> impl Stream<Item = Result<T, Error>>
+/// Streams the items of page `paging.first`, then of the pages after it, until a page is the
+/// last one, or an error (which is the stream's last item). One page is held at a time.
+///
+/// A page is the last when it links to no `next` page; a page without links is the last when
+/// it is shorter than the page size asked for. An empty page is always the last. The stream
+/// ends with [`Error::Paging`] instead of going on after a page whose items repeat the page
+/// before it (a server that ignores `pageNum`), or instead of fetching a page past
+/// `max_pages`. A page size above the spec's maximum (which a server would cap,
+/// making every page look short) is [`Error::InvalidArgument`] before anything is sent.
+pub(crate) fn paginate<T, F, Fut>(paging: Paging, fetch: F) -> impl Stream<Item = Result<T, Error>>
 where
+    T: Serialize,
     F: FnMut(i64) -> Fut,
     Fut: Future<Output = Result<Page<T>, Error>>,
 {
-    futures::stream::unfold(State::Fetch { page: first, fetch }, move |mut state| async move {
+    let Paging { first, page_size, max_page_size, max_pages } = paging;
+    let start = match (page_size, max_page_size) {
+        (Some(size), Some(max)) if size > max => {
+            State::Fail(Error::invalid_argument(format!("itemsPerPage {size} is above the API's maximum of {max}")))
+        }
+        _ => State::Fetch { page: first, fetched: 0, previous: None, fetch },
+    };
+    futures::stream::unfold(start, move |mut state| async move {
         loop {
             state = match state {
                 State::Done => return None,
+                State::Fail(error) => return Some((Err(error), State::Done)),
                 State::Items { mut items, next } => match items.next() {
                     Some(item) => return Some((Ok(item), State::Items { items, next })),
                     None => match next {
-                        Some((page, fetch)) => State::Fetch { page, fetch },
+                        Some(next) => *next,
                         None => return None,
                     },
                 },
-                State::Fetch { page, mut fetch } => match fetch(page).await {
-                    Err(error) => return Some((Err(error), State::Done)),
-                    Ok(Page { items, has_next }) => {
-                        let short = page_size.is_some_and(|size| items.len() < size);
-                        let last = items.is_empty() || short || has_next == Some(false);
-                        let next = match (last, page.checked_add(1)) {
-                            (false, Some(next)) => Some((next, fetch)),
-                            _ => None,
-                        };
-                        State::Items { items: items.into_iter(), next }
+                State::Fetch { page, fetched, previous, mut fetch } => {
+                    if fetched >= max_pages {
+                        let message = format!(
+                            "{max_pages} pages were read and there are more; raise ClientBuilder::max_pages to read them"
+                        );
+                        return Some((Err(Error::Paging { page, message }), State::Done));
                     }
-                },
+                    let Page { items, has_next } = match fetch(page).await {
+                        Ok(page) => page,
+                        Err(error) => return Some((Err(error), State::Done)),
+                    };
+                    let fingerprint = fingerprint(&items);
+                    if !items.is_empty() && previous == Some(fingerprint) {
+                        let message =
+                            format!("page {page} repeats the items of the page before it (does the server ignore pageNum?)");
+                        return Some((Err(Error::Paging { page, message }), State::Done));
+                    }
+                    let short = page_size.is_some_and(|size| i64::try_from(items.len()).is_ok_and(|len| len < size));
+                    let last = items.is_empty() || has_next.map_or(short, |has_next| !has_next);
+                    let next = match (last, page.checked_add(1)) {
+                        (false, Some(next)) => {
+                            Some(Box::new(State::Fetch { page: next, fetched: fetched + 1, previous: Some(fingerprint), fetch }))
+                        }
+                        _ => None,
+                    };
+                    State::Items { items: items.into_iter(), next }
+                }
             };
         }
     })
+}
+
+/// A 64-bit fingerprint of a page's items as JSON, so a repeated page is recognised without
+/// keeping the page before it.
+fn fingerprint<T: Serialize>(items: &[T]) -> u64 {
+    struct HashWriter(DefaultHasher);
+    impl std::io::Write for HashWriter {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut writer = HashWriter(DefaultHasher::new());
+    // Items came from JSON, so they serialize; one that does not simply fingerprints less.
+    let _ = serde_json::to_writer(&mut writer, items);
+    writer.0.finish()
 }

@@ -2,6 +2,7 @@
 //! jitter, and the limits that bound both.
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use http::header::RETRY_AFTER;
@@ -61,16 +62,43 @@ impl fmt::Display for Failure {
     }
 }
 
-/// The retries of one call: how many were made and how long they waited.
-pub(crate) struct Retries {
-    policy: RetryPolicy,
-    made: u32,
-    waited: Duration,
+/// What one call may still spend waiting between attempts: its own retries and those of
+/// the token requests it makes draw on the same budget, so `max_retry_delay` bounds the
+/// call's whole waiting.
+pub(crate) struct Budget {
+    limit: Duration,
+    /// Nanoseconds waited so far (584 years fit).
+    waited: AtomicU64,
 }
 
-impl Retries {
-    pub(crate) fn new(policy: RetryPolicy) -> Self {
-        Self { policy, made: 0, waited: Duration::ZERO }
+impl Budget {
+    pub(crate) fn new(limit: Duration) -> Self {
+        Self { limit, waited: AtomicU64::new(0) }
+    }
+
+    /// Takes `delay` from the budget, or leaves it untouched and says no when it does not fit.
+    fn spend(&self, delay: Duration) -> bool {
+        let wanted = u64::try_from(delay.as_nanos()).unwrap_or(u64::MAX);
+        let limit = u64::try_from(self.limit.as_nanos()).unwrap_or(u64::MAX);
+        self.waited
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |waited| {
+                waited.checked_add(wanted).filter(|total| *total <= limit)
+            })
+            .is_ok()
+    }
+}
+
+/// The retries of one loop (a call's attempts, or one token request's): how many were
+/// made, with the waiting taken from the call's [`Budget`].
+pub(crate) struct Retries<'b> {
+    policy: RetryPolicy,
+    budget: &'b Budget,
+    made: u32,
+}
+
+impl<'b> Retries<'b> {
+    pub(crate) fn new(policy: RetryPolicy, budget: &'b Budget) -> Self {
+        Self { policy, budget, made: 0 }
     }
 
     /// How many retries this call has made so far.
@@ -79,35 +107,33 @@ impl Retries {
     }
 
     /// How long to wait before sending a `method` request again after `failure` (with the
-    /// response's `headers` when there was a response), or `None` when the failure is the
-    /// answer.
+    /// server's `Retry-After` when it sent one), or `None` when the failure is the answer.
     ///
-    /// A `Retry-After` that does not fit in what is left of the delay budget ends the
-    /// retries at once: the caller gets the response (and its `Retry-After`) now rather
+    /// A `Retry-After` that does not fit in what is left of the call's delay budget ends
+    /// the retries at once: the caller gets the response (and its `Retry-After`) now rather
     /// than after a wait that could not end in another attempt.
-    pub(crate) fn next_delay(&mut self, method: &Method, failure: Failure, headers: Option<&HeaderMap>) -> Option<Duration> {
+    pub(crate) fn next_delay(&mut self, method: &Method, failure: Failure, retry_after: Option<Duration>) -> Option<Duration> {
         if !is_retryable(method, failure, self.policy.transient) || self.made >= self.policy.max_retries {
             return None;
         }
-        let delay = headers.and_then(retry_after).unwrap_or_else(|| backoff(self.made, fastrand::f64()));
-        if delay > self.policy.max_total_delay.saturating_sub(self.waited) {
+        let delay = retry_after.unwrap_or_else(|| backoff(self.made, fastrand::f64()));
+        if !self.budget.spend(delay) {
             return None;
         }
         self.made += 1;
-        self.waited += delay;
         Some(delay)
     }
 }
 
 /// A 429 means the server did nothing, and a request that never got a connection was never
-/// sent, so any request may be sent again after either. Everything else transient may
-/// come after the server acted, so only requests that can safely be repeated (GET, PUT,
-/// DELETE, HEAD; not POST or PATCH) are.
+/// sent, so any request may be sent again after either, whether or not transient retries
+/// are on. Everything else transient may come after the server acted, so only requests
+/// that can safely be repeated (GET, PUT, DELETE, HEAD; not POST or PATCH) are, and only
+/// with transient retries on.
 fn is_retryable(method: &Method, failure: Failure, transient: bool) -> bool {
     match failure {
-        Failure::Status(StatusCode::TOO_MANY_REQUESTS) => true,
+        Failure::Status(StatusCode::TOO_MANY_REQUESTS) | Failure::NotConnected => true,
         _ if !transient => false,
-        Failure::NotConnected => true,
         Failure::Interrupted | Failure::TimedOut => method.is_idempotent(),
         Failure::Status(status) => is_transient_status(status) && method.is_idempotent(),
     }
@@ -120,12 +146,14 @@ fn backoff(retries_made: u32, random: f64) -> Duration {
     ceiling / 2 + (ceiling / 2).mul_f64(random.clamp(0.0, 1.0))
 }
 
-/// The `Retry-After` header as a delay: delay-seconds, or an HTTP date counted from now (a
-/// date in the past is no delay). `None` when absent or unreadable.
+/// The `Retry-After` header as a delay: delay-seconds (digits only, as RFC 9110 writes
+/// them: no sign), or an HTTP date counted from now (a date in the past is no delay).
+/// Seconds too many to count mean the longest wait there is, never none. `None` when
+/// absent or unreadable.
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|byte| byte.is_ascii_digit()) {
+        return Some(value.parse::<u64>().map_or(Duration::MAX, Duration::from_secs));
     }
     let date = httpdate::parse_http_date(value).ok()?;
     Some(date.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
@@ -152,6 +180,9 @@ mod tests {
         let wait = retry_after(&headers(Some(&later))).unwrap();
         assert!(wait > Duration::from_secs(3500) && wait <= Duration::from_secs(3600), "{wait:?}");
         assert_eq!(retry_after(&headers(Some("-1"))), None);
+        assert_eq!(retry_after(&headers(Some("+1"))), None, "a sign is not delay-seconds");
+        assert_eq!(retry_after(&headers(Some("99999999999999999999"))), Some(Duration::MAX), "overflow waits longest");
+        assert_eq!(retry_after(&headers(Some("18446744073709551615"))), Some(Duration::from_secs(u64::MAX)));
         assert_eq!(retry_after(&headers(Some("soon"))), None);
         assert_eq!(retry_after(&headers(None)), None);
     }
@@ -168,8 +199,8 @@ mod tests {
                 }
             }
             assert!(is_retryable(method, Failure::NotConnected, true), "{method} never sent");
-            for failure in [Failure::NotConnected, Failure::Interrupted, Failure::TimedOut, status(502), status(503), status(504)]
-            {
+            assert!(is_retryable(method, Failure::NotConnected, false), "{method} never sent, transient off");
+            for failure in [Failure::Interrupted, Failure::TimedOut, status(502), status(503), status(504)] {
                 assert!(!is_retryable(method, failure, false), "{method} after {failure} with transient retries off");
             }
         }
@@ -200,24 +231,39 @@ mod tests {
         let policy = RetryPolicy { max_retries: 2, max_total_delay: Duration::from_secs(10), transient: true };
         let rate_limited = Failure::Status(StatusCode::TOO_MANY_REQUESTS);
         let unavailable = Failure::Status(StatusCode::SERVICE_UNAVAILABLE);
-        let mut retries = Retries::new(policy);
-        let now = headers(Some("0"));
-        assert_eq!(retries.next_delay(&Method::POST, rate_limited, Some(&now)), Some(Duration::ZERO));
-        assert_eq!(retries.next_delay(&Method::POST, rate_limited, Some(&now)), Some(Duration::ZERO));
-        assert_eq!(retries.next_delay(&Method::POST, rate_limited, Some(&now)), None);
+        let budget = |policy: RetryPolicy| Budget::new(policy.max_total_delay);
+        let call = budget(policy);
+        let mut retries = Retries::new(policy, &call);
+        let now = Some(Duration::ZERO);
+        let secs = |s| Some(Duration::from_secs(s));
+        assert_eq!(retries.next_delay(&Method::POST, rate_limited, now), Some(Duration::ZERO));
+        assert_eq!(retries.next_delay(&Method::POST, rate_limited, now), Some(Duration::ZERO));
+        assert_eq!(retries.next_delay(&Method::POST, rate_limited, now), None);
         assert_eq!(retries.made(), 2);
 
-        let mut retries = Retries::new(policy);
-        assert_eq!(retries.next_delay(&Method::GET, unavailable, Some(&headers(Some("6")))), Some(Duration::from_secs(6)));
+        let call = budget(policy);
+        let mut retries = Retries::new(policy, &call);
+        assert_eq!(retries.next_delay(&Method::GET, unavailable, secs(6)), secs(6));
         // 6 s waited: another 6 s would exceed the 10 s budget, 4 s fits.
-        assert_eq!(retries.next_delay(&Method::GET, unavailable, Some(&headers(Some("6")))), None);
-        assert_eq!(retries.next_delay(&Method::GET, unavailable, Some(&headers(Some("4")))), Some(Duration::from_secs(4)));
+        assert_eq!(retries.next_delay(&Method::GET, unavailable, secs(6)), None);
+        assert_eq!(retries.next_delay(&Method::GET, unavailable, secs(4)), secs(4));
+        assert_eq!(retries.next_delay(&Method::GET, rate_limited, Some(Duration::MAX)), None);
 
-        let mut retries = Retries::new(RetryPolicy { max_retries: 0, ..policy });
-        assert_eq!(retries.next_delay(&Method::GET, rate_limited, Some(&now)), None);
+        // A token request's retries draw on the budget of the call that made it.
+        let call = budget(policy);
+        let mut token_request = Retries::new(policy, &call);
+        assert_eq!(token_request.next_delay(&Method::POST, rate_limited, secs(7)), secs(7));
+        let mut retries = Retries::new(policy, &call);
+        assert_eq!(retries.next_delay(&Method::GET, rate_limited, secs(4)), None);
+        assert_eq!(retries.next_delay(&Method::GET, rate_limited, secs(3)), secs(3));
 
-        let mut retries = Retries::new(policy);
-        let delay = retries.next_delay(&Method::GET, unavailable, Some(&headers(None))).unwrap();
+        let call = budget(policy);
+        let mut retries = Retries::new(RetryPolicy { max_retries: 0, ..policy }, &call);
+        assert_eq!(retries.next_delay(&Method::GET, rate_limited, now), None);
+
+        let call = budget(policy);
+        let mut retries = Retries::new(policy, &call);
+        let delay = retries.next_delay(&Method::GET, unavailable, None).unwrap();
         assert!(delay >= FIRST_BACKOFF / 2 && delay <= FIRST_BACKOFF, "{delay:?}");
         // Without a response there is no Retry-After: the backoff decides.
         let delay = retries.next_delay(&Method::POST, Failure::NotConnected, None).unwrap();

@@ -1,117 +1,214 @@
-//! Sending requests over reqwest: one exchange at a time, its body read up to a limit, and
-//! again while the retry policy says so.
+//! The seam below [`Client`](crate::Client): the one place an attempt goes out and its
+//! response comes back, over `http` types.
+//!
+//! The client sends every attempt of every call (and every service account token request)
+//! through a [`Transport`]: by default one over reqwest with rustls, or whatever
+//! [`ClientBuilder::transport`](crate::ClientBuilder::transport) was given, such as the mock of
+//! the `test-util` feature. Authentication, retries, the per-attempt timeout and the body
+//! limit stay in the client, above the seam, so they work the same over any transport.
+//!
+//! Each request carries the [`OperationInfo`](crate::operations::OperationInfo) of its call
+//! in its extensions (a token request carries none).
+//!
+//! # Examples
+//!
+//! A transport that answers every request itself:
+//!
+//! ```
+//! use atlas_admin::transport::{Body, SendFuture, Transport};
+//! use atlas_admin::operations::OperationInfo;
+//!
+//! struct Canned;
+//!
+//! impl Transport for Canned {
+//!     fn send(&self, request: atlas_admin::http::Request<Vec<u8>>) -> SendFuture {
+//!         let operation = request.extensions().get::<OperationInfo>().map(|info| info.operation_id);
+//!         assert_eq!(operation, Some("listGroupUsers"));
+//!         let body = r#"{"results": [], "totalCount": 0}"#;
+//!         Box::pin(async move { Ok(atlas_admin::http::Response::new(Body::from(body))) })
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), atlas_admin::Error> {
+//! let client = atlas_admin::Client::builder().transport(Canned).bearer_token("t").build()?;
+//! let group = "32b6e34b3d91647abb20e7b8".parse()?;
+//! let page = client.list_group_users(&group, &Default::default()).await?;
+//! assert_eq!(page.results.map(|users| users.len()), Some(0));
+//! # Ok(())
+//! # }
+//! ```
 
+use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 
-use http::header::{HeaderValue, USER_AGENT};
-use tracing::Instrument;
+use futures::{Stream, StreamExt};
 
-use super::Error;
-use super::retry::{Failure, Retries, RetryPolicy};
+use super::error::BoxError;
 
-/// A whole response, body read.
-pub(crate) type Response = http::Response<Vec<u8>>;
+/// What [`Transport::send`] returns: the response head, as soon as it is known, with a body
+/// still to read.
+pub type SendFuture = Pin<Box<dyn Future<Output = Result<http::Response<Body>, TransportError>> + Send>>;
 
-/// The HTTP client, the `User-Agent`, the retry policy and the body limit every request
-/// goes out with.
-pub(crate) struct Transport {
-    pub(crate) http: reqwest::Client,
-    pub(crate) user_agent: HeaderValue,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) max_response_bytes: u64,
+/// Sends one HTTP request and returns its response; the client's only way out.
+///
+/// A transport sends the request as it is (the client has set every header, credentials
+/// included) and reports any status as a response; only a failed exchange is a
+/// [`TransportError`], whose [`kind`](TransportError::kind) tells the client's retries
+/// whether the request may have reached the server.
+pub trait Transport: Send + Sync + 'static {
+    /// Sends `request` and returns its response, the body read later through [`Body`].
+    fn send(&self, request: http::Request<Vec<u8>>) -> SendFuture;
 }
 
-impl Transport {
-    /// Sends `request` once and reads the whole response, refusing a body larger than
-    /// `max_response_bytes`. Any status is a response: only a failed exchange is an error.
-    pub(crate) async fn send(&self, mut request: reqwest::Request) -> Result<Response, Error> {
-        request.headers_mut().insert(USER_AGENT, self.user_agent.clone());
-        let mut response = self.http.execute(request).await.map_err(Error::from_reqwest)?;
-        let status = response.status();
-        tracing::debug!(status = status.as_u16(), "response received");
-        let too_large = || Error::ResponseTooLarge { status, limit: self.max_response_bytes };
-        // Dropping `response` unread closes its connection, so a refused body is read no further.
-        let limit = usize::try_from(self.max_response_bytes).unwrap_or(usize::MAX);
-        let announced = response.content_length();
-        if announced.is_some_and(|length| length > self.max_response_bytes) {
-            return Err(too_large());
-        }
-        // Chunks go straight into the one buffer the body is decoded from; it never grows
-        // past the limit, however the server splits the body.
-        let mut body = Vec::with_capacity(announced.map_or(0, |length| usize::try_from(length).unwrap_or(limit)));
-        while let Some(chunk) = response.chunk().await.map_err(Error::from_reqwest)? {
-            let needed = body.len() + chunk.len();
-            if needed > limit {
-                return Err(too_large());
-            }
-            if needed > body.capacity() {
-                let grown = needed.max(body.capacity().saturating_mul(2)).min(limit);
-                body.reserve_exact(grown - body.len());
-            }
-            body.extend_from_slice(&chunk);
-        }
+impl<T: Transport + ?Sized> Transport for Arc<T> {
+    fn send(&self, request: http::Request<Vec<u8>>) -> SendFuture {
+        (**self).send(request)
+    }
+}
 
-        let mut rebuilt = http::Response::new(body);
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = response.version();
-        *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
-        Ok(rebuilt)
+impl<T: Transport + ?Sized> Transport for Box<T> {
+    fn send(&self, request: http::Request<Vec<u8>>) -> SendFuture {
+        (**self).send(request)
+    }
+}
+
+/// A response body: all of it at once, or chunks as they arrive. The client reads it up to
+/// its `max_response_bytes` and no further.
+pub struct Body(Inner);
+
+enum Inner {
+    Full(Option<Vec<u8>>),
+    Chunks(Pin<Box<dyn Stream<Item = Result<Vec<u8>, TransportError>> + Send>>),
+}
+
+impl Body {
+    /// A body without bytes.
+    pub fn empty() -> Self {
+        Self(Inner::Full(None))
     }
 
-    /// Runs `attempt` (one authenticated exchange of a `method` request) until its outcome
-    /// is not one to retry or the policy's count or delay budget is spent, waiting in
-    /// between as `Retry-After` or the backoff says. The last outcome is returned as it came.
-    pub(crate) async fn with_retries<F, Fut>(&self, method: &http::Method, mut attempt: F) -> Result<Response, Error>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<Response, Error>>,
-    {
-        let mut retries = Retries::new(self.retry);
-        loop {
-            let span = tracing::debug_span!("atlas_attempt", attempt = retries.made() + 1);
-            let outcome = attempt().instrument(span).await;
-            let (failure, headers) = match &outcome {
-                Ok(response) => (Failure::Status(response.status()), Some(response.headers())),
-                Err(err) => match failure_of(err) {
-                    Some(failure) => (failure, None),
-                    None => return outcome,
-                },
-            };
-            let Some(delay) = retries.next_delay(method, failure, headers) else {
-                return outcome;
-            };
-            tracing::info!(
-                reason = %failure,
-                retry = retries.made(),
-                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                "retrying"
-            );
-            tokio::time::sleep(delay).await;
+    /// A body whose chunks `chunks` yields as they arrive; an error ends it.
+    pub fn from_stream(chunks: impl Stream<Item = Result<Vec<u8>, TransportError>> + Send + 'static) -> Self {
+        Self(Inner::Chunks(Box::pin(chunks)))
+    }
+
+    /// The next chunk, `None` at the end.
+    ///
+    /// # Errors
+    ///
+    /// The [`TransportError`] that cut the body short.
+    pub async fn chunk(&mut self) -> Result<Option<Vec<u8>>, TransportError> {
+        match &mut self.0 {
+            Inner::Full(bytes) => Ok(bytes.take().filter(|bytes| !bytes.is_empty())),
+            Inner::Chunks(chunks) => chunks.next().await.transpose(),
         }
     }
 }
 
-/// What an exchange's error means for retrying it: `None` for errors that did not come from
-/// the exchange itself (a refused token, a body too large, a bad argument).
-fn failure_of(err: &Error) -> Option<Failure> {
-    let (Error::Transport(source) | Error::Timeout(source)) = err else {
-        return None;
-    };
-    let source = source.downcast_ref::<reqwest::Error>()?;
-    if source.is_connect() {
-        Some(Failure::NotConnected)
-    } else if source.is_timeout() {
-        Some(Failure::TimedOut)
-    } else if source.is_request() || source.is_body() || source.is_decode() {
-        // Without decompression, reqwest's "decode" errors are the body's reads failing.
-        Some(Failure::Interrupted)
-    } else {
-        None
+impl From<Vec<u8>> for Body {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self(Inner::Full(Some(bytes)))
     }
 }
 
-/// A copy of `request` to send. Requests here always carry their whole body as bytes (or
-/// none), which reqwest can always copy.
-pub(crate) fn copy(request: &reqwest::Request) -> reqwest::Request {
-    request.try_clone().expect("a request with a byte body can be copied")
+impl From<String> for Body {
+    fn from(text: String) -> Self {
+        Self::from(text.into_bytes())
+    }
+}
+
+impl From<&'static str> for Body {
+    fn from(text: &'static str) -> Self {
+        Self::from(text.as_bytes().to_vec())
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Inner::Full(bytes) => write!(f, "Body({} bytes)", bytes.as_ref().map_or(0, Vec::len)),
+            Inner::Chunks(_) => f.write_str("Body(streaming)"),
+        }
+    }
+}
+
+/// How far an exchange got before it failed, which decides whether it may be sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection could be made: the request never left, any request may be retried.
+    NotConnected,
+    /// The connection failed once the request may have been written (reset, closed before
+    /// or during the response): only requests that are safe to repeat are retried.
+    Interrupted,
+    /// The exchange did not finish in time: as [`Interrupted`](Self::Interrupted), and the
+    /// call's error is [`Error::Timeout`](crate::Error::Timeout).
+    TimedOut,
+    /// Anything else; never retried.
+    Other,
+}
+
+/// A failed exchange: its kind, one line saying what failed and why, and the underlying
+/// error as its source.
+pub struct TransportError {
+    kind: TransportErrorKind,
+    message: String,
+    /// Whether the client calls this a timeout (a connect timeout is `NotConnected` too).
+    timed_out: bool,
+    source: Option<BoxError>,
+}
+
+impl TransportError {
+    /// A failure of this `kind`; `message` is what the call's error shows, so it should
+    /// name the root cause and never a query string or a credential.
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        Self { kind, message: message.into(), timed_out: kind == TransportErrorKind::TimedOut, source: None }
+    }
+
+    /// The same failure, caused by `source`.
+    #[must_use]
+    pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// Marks a failure as a timeout whatever its kind, e.g. a connect timeout.
+    pub(crate) fn timed_out(mut self) -> Self {
+        self.timed_out = true;
+        self
+    }
+
+    /// How far the exchange got.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    pub(crate) fn is_timeout(&self) -> bool {
+        self.timed_out
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("kind", &self.kind)
+            .field("message", &self.message)
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|source| source as &(dyn std::error::Error + 'static))
+    }
 }

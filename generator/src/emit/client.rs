@@ -140,9 +140,9 @@ fn stream_template() -> StreamTemplate {
                 __owned;
                 let mut query = query.clone();
                 __defaults;
-                let page_size = query.__items_per_page.and_then(|size| usize::try_from(size).ok());
                 let first = query.__page_num.map_or(1, i64::from);
-                crate::runtime::paginate(first, page_size, move |page_num| {
+                let paging = crate::runtime::Paging::new(&client, first, query.__items_per_page, __max_page_size);
+                crate::runtime::paginate(paging, move |page_num| {
                     let client = client.clone();
                     __clones;
                     let mut query = query.clone();
@@ -223,6 +223,10 @@ fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &Str
         }
         None => variable("None"),
     };
+    let max_page_size = match paging.max_items_per_page {
+        Some(max) => call(&["Some"], [syntax::lit_expr(syn::Lit::new(Literal::i64_unsuffixed(max)))]),
+        None => variable("None"),
+    };
     let mut method = template.method.clone();
     fill_impl_item(
         &mut method,
@@ -232,6 +236,7 @@ fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &Str
             ("__owned", Fill::Stmts(owned)),
             ("__defaults", Fill::Stmts(defaults)),
             ("__items_per_page", Fill::Ident(ident(&paging.items_per_page))),
+            ("__max_page_size", Fill::Expr(max_page_size)),
             ("__page_num", Fill::Ident(ident(&paging.page_num))),
             ("__clones", Fill::Stmts(clones)),
             ("__PageNumber", Fill::Type(syntax::ty(api, &paging.page_num_ty, Paths::Qualified))),
@@ -244,7 +249,7 @@ fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &Str
     let syn::ImplItem::Fn(function) = &mut method else { unreachable!("the stream template is a method") };
     function.sig.inputs.extend(fn_args(api, operation));
     let doc = format!(
-        "Every item of [`Client::{method}`](crate::Client::{method}), page after page: a stream that asks for the next page when the current one is used up, holds one page at a time, ends after the last page (a short page, or one without a `next` link) and ends at the first error.\n\nThe query's `{page_num}` says where to start (default: the first page) and its `{items_per_page}` how many items a page holds; counts are not asked for (`includeCount=false`) unless the query sets them.",
+        "Every item of [`Client::{method}`](crate::Client::{method}), page after page: a stream that asks for the next page when the current one is used up, holds one page at a time, ends after the last page (one without a `next` link, or a short page when the server sends no links) and ends at the first error, or with `Error::Paging` on a page that repeats the one before it or past `ClientBuilder::max_pages`.\n\nThe query's `{page_num}` says where to start (default: the first page) and its `{items_per_page}` how many items a page holds (at most the spec's maximum); counts are not asked for (`includeCount=false`) unless the query sets them.",
         method = operation.fn_name.trim_start_matches("r#"),
         page_num = paging.page_num,
         items_per_page = paging.items_per_page,

@@ -78,7 +78,14 @@ pub fn emit(api: &Api) -> TokenStream {
         mod runtime;
 
         #reexport_ids
-        pub use runtime::{Client, ClientBuilder, Error, ErrorResponse, ParseIdError, RateLimit};
+        pub use runtime::{Client, ClientBuilder, Error, ErrorResponse, ParseIdError, RateLimit, ResponseInfo, transport};
+        #[cfg(feature = "test-util")]
+        pub use runtime::test_util;
+        /// The `http` crate, whose types this crate's API uses (`StatusCode` in [`Error`], the
+        /// `Request` and `Response` of `operations`), so matching on them needs no dependency of
+        /// your own.
+        #[doc(no_inline)]
+        pub use http;
     }
 }
 

@@ -38,7 +38,7 @@ futures = {{ version = "0.3", default-features = false, features = ["std"] }}
 http = "1"
 httpdate = "1"
 percent-encoding = "2"
-reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "http2"] }}
+reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "rustls-tls-native-roots", "http2"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 thiserror = "2"
@@ -48,13 +48,17 @@ tracing = "0.1"
 [dev-dependencies]
 clap = {{ version = "4", features = ["derive", "env"] }}
 serde_yaml = "0.9"
-tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "test-util"] }}
 
 # One feature per tag of the spec: its operations, their `Client` methods and the models only
 # they use. All are on by default; `default-features = false` and a list picks some.
 [features]
 default = [{default}]
-{features}"#,
+{features}
+# Not a tag, off by default: a mock transport for testing code built on this crate
+# (`atlas_admin::test_util`).
+test-util = []
+"#,
         source = api.source,
         repository = REPOSITORY,
         release = api.release,

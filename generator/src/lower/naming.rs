@@ -216,6 +216,7 @@ fn operation_def(names: &Names, op: Operation) -> ir::Operation {
                 required: p.required,
                 location: p.location,
                 integer_default: p.integer_default,
+                integer_maximum: p.integer_maximum,
                 doc: p.doc,
             })
             .collect(),

@@ -48,6 +48,7 @@ pub(super) struct QueryParam {
     pub(super) required: bool,
     pub(super) location: ParamLocation,
     pub(super) integer_default: Option<i64>,
+    pub(super) integer_maximum: Option<i64>,
     pub(super) doc: Option<String>,
 }
 
@@ -344,16 +345,21 @@ impl<'a> Lowerer<'a> {
                 Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
                 Parameter::Path { .. } | Parameter::Cookie { .. } => continue,
             };
-            let (ty, integer_default) = match &data.format {
+            let (ty, integer_default, integer_maximum) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
                     let context = Context { parent, field: &data.name, pointer: at };
-                    let default = self
-                        .inline_schema(schema, at, sink)
-                        .and_then(|schema| schema.schema_data.default.as_ref())
-                        .and_then(serde_json::Value::as_i64);
-                    (self.ty_of(schema, context, sink), default)
+                    let inline = self.inline_schema(schema, at, sink);
+                    let default =
+                        inline.and_then(|schema| schema.schema_data.default.as_ref()).and_then(serde_json::Value::as_i64);
+                    let maximum = inline.and_then(|schema| match &schema.schema_kind {
+                        openapiv3::SchemaKind::Type(openapiv3::Type::Integer(integer)) => {
+                            integer.maximum.map(|max| if integer.exclusive_maximum { max - 1 } else { max })
+                        }
+                        _ => None,
+                    });
+                    (self.ty_of(schema, context, sink), default, maximum)
                 }
-                ParameterSchemaOrContent::Content(_) => (Ty::String, None),
+                ParameterSchemaOrContent::Content(_) => (Ty::String, None, None),
             };
             query_params.push(QueryParam {
                 name: names::value_name(&data.name),
@@ -362,6 +368,7 @@ impl<'a> Lowerer<'a> {
                 required: data.required,
                 location,
                 integer_default,
+                integer_maximum,
                 doc: data.description.clone(),
             });
         }

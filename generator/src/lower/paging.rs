@@ -49,6 +49,7 @@ fn paging(operation: &Operation, types: &BTreeMap<String, TypeDef>) -> Option<Pa
         page_num_ty: page_num.ty.clone(),
         items_per_page: items_per_page.name.clone(),
         default_items_per_page: items_per_page.integer_default,
+        max_items_per_page: items_per_page.integer_maximum,
         include_count: include_count.map(|p| p.name.clone()),
         results: results.name.clone(),
         results_optional: optional(results),
