@@ -123,14 +123,17 @@ pub enum Error {
     },
     /// A success response whose body does not match the expected model.
     #[error("could not decode the Atlas response (HTTP {status}); body: {excerpt:?}")]
+    #[non_exhaustive]
     Decode {
         /// The HTTP status of the response.
         status: StatusCode,
-        /// The start of the body (about 200 characters, lossy UTF-8, `…` when cut).
+        /// The start of the body (about 200 characters, lossy UTF-8, `…` when cut), every
+        /// email address in it replaced by `[email]`.
         excerpt: String,
-        /// Why decoding failed.
+        /// Why decoding failed: the JSON decoder's message (which quotes the value it
+        /// refused, with email addresses replaced) and where in the body.
         #[source]
-        source: serde_json::Error,
+        source: BoxError,
     },
     /// An argument was refused before any request was sent.
     #[error("invalid argument: {message}")]

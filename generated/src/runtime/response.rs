@@ -21,7 +21,11 @@ where
         return Err(error_from_response(&response));
     }
     let body = response.body().as_ref();
-    serde_json::from_slice(body).map_err(|source| Error::Decode { status: response.status(), excerpt: excerpt(body), source })
+    serde_json::from_slice(body).map_err(|source| Error::Decode {
+        status: response.status(),
+        excerpt: excerpt(body),
+        source: Box::new(DecodeFailure(redact_emails(&source.to_string()))),
+    })
 }
 
 /// Like [`decode_json`], for operations where one success status carries a body and another
@@ -76,17 +80,57 @@ pub(crate) fn error_from_response<B: AsRef<[u8]>>(response: &http::Response<B>) 
     }
 }
 
-/// The first `EXCERPT_CHARS` characters of `body` as lossy UTF-8, `…` marking a cut.
+/// The first `EXCERPT_CHARS` characters of `body` as lossy UTF-8, `…` marking a cut, with
+/// every email address in it replaced by `[email]`: an excerpt ends up in `Display`, `Debug`
+/// and logs, and a user's address is personal data.
 pub(crate) fn excerpt(body: &[u8]) -> String {
     // A character is at most 4 bytes (an invalid byte becomes one character), so this
     // prefix holds one character past the cut: the cut is exact, and a large body is not
     // copied whole.
     let prefix = &body[..body.len().min(4 * (EXCERPT_CHARS + 1))];
     let text = String::from_utf8_lossy(prefix);
-    match text.char_indices().nth(EXCERPT_CHARS) {
+    let cut = match text.char_indices().nth(EXCERPT_CHARS) {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text.into_owned(),
+    };
+    redact_emails(&cut)
+}
+
+/// Why a body did not decode, as the JSON decoder said it, emails replaced: the decoder's
+/// own error would quote a refused value (`invalid type: string "jane@example.com"`) in
+/// `Debug`, and is not this crate's to expose.
+#[derive(Debug)]
+struct DecodeFailure(String);
+
+impl std::fmt::Display for DecodeFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
+}
+
+impl std::error::Error for DecodeFailure {}
+
+/// `text` with each `local@domain` (the characters an address may hold on either side of an
+/// `@`, the local part not empty) replaced by `[email]`; a cut address is still replaced.
+fn redact_emails(text: &str) -> String {
+    let local = |c: char| c.is_ascii_alphanumeric() || "._%+-".contains(c);
+    let domain = |c: char| c.is_ascii_alphanumeric() || ".-".contains(c);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('@') {
+        let start = rest[..at].rfind(|c: char| !local(c)).map_or(0, |i| i + rest[i..].chars().next().map_or(1, char::len_utf8));
+        let end = rest[at + 1..].find(|c: char| !domain(c)).map_or(rest.len(), |i| at + 1 + i);
+        if start == at {
+            out.push_str(&rest[..=at]);
+            rest = &rest[at + 1..];
+        } else {
+            out.push_str(&rest[..start]);
+            out.push_str("[email]");
+            rest = &rest[end..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -165,6 +209,19 @@ mod tests {
         // An unexpected success status is not taken for the expected one.
         let err = expect_empty(response(200, &[], "{}"), &[204]).unwrap_err();
         assert_eq!(err.status(), Some(StatusCode::OK));
+    }
+
+    #[test]
+    fn excerpts_show_no_email_address() {
+        let body = br#"{"username":"jane.doe+atlas@example.com","inviter":"a@b.io","note":"@here, x@"}"#;
+        assert_eq!(excerpt(body), r#"{"username":"[email]","inviter":"[email]","note":"@here, [email]"}"#);
+        let cut = format!("{}jane@example.com", "x ".repeat(EXCERPT_CHARS / 2 - 3));
+        assert!(!excerpt(cut.as_bytes()).contains("jane"), "an address cut by the excerpt is still replaced");
+        assert_eq!(excerpt("é@ü, no address".as_bytes()), "é@ü, no address");
+        let err = decode_json::<ApiError, _>(response(200, &[], r#"{"error":"jane@example.com"}"#), &[200]).unwrap_err();
+        let source = std::error::Error::source(&err).expect("the decoder's reason");
+        assert!(source.to_string().contains("invalid type: string \"[email]\""), "{source}");
+        assert!(!format!("{err} {err:?} {source}").contains("jane"), "{err:?}");
     }
 
     #[test]
