@@ -189,8 +189,14 @@ pub enum Ty {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     pub operation_id: String,
-    /// `snake_case(operation_id)`: the `Client` method and the sans-IO module.
+    /// The `Client` method: `snake_case(operation_id)`, numbered when `Client` has a method
+    /// of that name (`execute_2`).
     pub fn_name: String,
+    /// The sans-IO module under `operations`: `snake_case(operation_id)`, numbered when a
+    /// tag's module has that name.
+    pub module: String,
+    /// Why `fn_name` is not the `operationId` in snake case, for the method's docs.
+    pub method_note: Option<String>,
     pub method: Method,
     pub path: String,
     pub path_segments: Vec<PathSegment>,

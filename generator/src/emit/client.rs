@@ -54,18 +54,23 @@ fn method_doc(operation: &Operation) -> Vec<syn::Attribute> {
         operation.method.as_str(),
         operation.path,
         operation.api_version,
-        operation.fn_name
+        operation.module
     );
     // Authored text: no escaping, so the intra-doc link works.
     attrs.extend(sends.lines().map(|line| syntax::doc_attr(doc_literal(line))));
+    if let Some(note) = &operation.method_note {
+        attrs.push(syntax::doc_attr(doc_literal("")));
+        attrs.push(syntax::doc_attr(doc_literal(note)));
+    }
     attrs
 }
 
-/// The body every method has, with a placeholder for the operation's module and no arguments.
+/// The body every method has: the operation's module and the arguments after the base URL
+/// are placeholders.
 fn body_template() -> Vec<syn::Stmt> {
     super::requests::statements(quote! {
-        use crate::operations::placeholder as operation;
-        let request = operation::request(self.base_url())?;
+        use crate::operations::__module as operation;
+        let request = operation::request(self.base_url(), __arguments)?;
         let response = self.execute(request, &operation::INFO).await?;
         operation::response(response)
     })
@@ -83,7 +88,7 @@ struct MethodTemplate {
 fn emit_method(api: &Api, operation: &Operation, template: &MethodTemplate) -> syn::ImplItem {
     let name = ident(&operation.fn_name);
     let mut item = template.signature.clone();
-    fill_impl_item(&mut item, &[("__name", Fill::Ident(name.clone())), ("__Success", Fill::Type(success_ty(api, operation)))]);
+    fill_impl_item(&mut item, &[("__name", Fill::Ident(name)), ("__Success", Fill::Type(success_ty(api, operation)))]);
     let syn::ImplItem::Fn(mut method) = item else { unreachable!("the template is a method") };
     method.sig.inputs.extend(fn_args(api, operation));
     method.attrs = method_doc(operation);
@@ -92,28 +97,19 @@ fn emit_method(api: &Api, operation: &Operation, template: &MethodTemplate) -> s
         method.attrs.push(syntax::list_attr("allow", quote!(deprecated)));
     }
     let mut body = template.body.clone();
-    // `use crate::operations::<operation> as operation;`
-    if let Some(syn::Stmt::Item(syn::Item::Use(import))) = body.first_mut() {
-        let mut tree = &mut import.tree;
-        while let syn::UseTree::Path(path) = tree {
-            tree = &mut *path.tree;
-        }
-        let syn::UseTree::Rename(rename) = tree else { unreachable!("the template renames the module") };
-        rename.ident = name;
-    }
     // `operation::request(self.base_url(), <arguments>)?`
-    if let Some(syn::Stmt::Local(local)) = body.get_mut(1) {
-        let init = local.init.as_mut().expect("the template's request has a value");
-        let syn::Expr::Try(tried) = &mut *init.expr else { unreachable!("the template's request ends in `?`") };
-        let syn::Expr::Call(call) = &mut *tried.expr else { unreachable!("the template's request is a call") };
-        let names = operation
-            .path_params
-            .iter()
-            .map(|param| param.name.as_str())
-            .chain(operation.body.as_ref().map(|_| "body"))
-            .chain((!operation.query_params.is_empty()).then_some("query"));
-        call.args.extend(names.map(|name| syn::Expr::Path(syntax::path_expr(&[name]))));
-    }
+    let arguments = operation
+        .path_params
+        .iter()
+        .map(|param| param.name.as_str())
+        .chain(operation.body.as_ref().map(|_| "body"))
+        .chain((!operation.query_params.is_empty()).then_some("query"))
+        .map(|name| syn::Expr::Path(syntax::path_expr(&[name])))
+        .collect();
+    template::fill_stmts(
+        &mut body,
+        &[("__module", Fill::Ident(ident(&operation.module))), ("__arguments", Fill::Exprs(arguments))],
+    );
     method.block.stmts = body;
     syn::ImplItem::Fn(method)
 }
@@ -132,7 +128,7 @@ struct StreamTemplate {
 }
 
 fn stream_template() -> StreamTemplate {
-    let statement = |tokens| super::requests::statements(tokens).remove(0);
+    let statement = |tokens| template::parse::<syn::Stmt>(tokens);
     StreamTemplate {
         method: template::parse(quote! {
             pub fn __name(&self) -> impl futures::Stream<Item = Result<__Item, crate::Error>> + Send + 'static {

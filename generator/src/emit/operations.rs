@@ -17,7 +17,7 @@ pub fn emit_index(api: &Api) -> TokenStream {
     let table = api.operations.iter().map(|operation| {
         let tag = &api.tags[operation.tag];
         let (feature, tag) = (&tag.feature, ident(&tag.module));
-        let module = ident(&operation.fn_name);
+        let module = ident(&operation.module);
         quote!(#[cfg(feature = #feature)] #tag::#module::INFO)
     });
     let tags = api.tags.iter().map(|tag| {
@@ -62,7 +62,7 @@ pub fn emit_index(api: &Api) -> TokenStream {
 /// One tag's module: its operations' sans-IO modules and their `Client` methods.
 pub fn emit_tag(api: &Api, tag: usize) -> syn::File {
     let info = &api.tags[tag];
-    let mut doc = format!("The operations tagged `{}` (cargo feature `{}`).", info.name, info.feature);
+    let mut doc = format!("The operations tagged {} (cargo feature `{}`).", crate::docs::code_span(&info.name), info.feature);
     if let Some(description) = &info.doc {
         doc.push_str("\n\n");
         doc.push_str(description);
@@ -179,7 +179,7 @@ pub(crate) fn fn_args(api: &Api, operation: &Operation) -> impl Iterator<Item = 
     let path = operation.path_params.iter().map(|param| syntax::fn_arg(&param.name, syntax::borrowed_ty(api, &param.ty)));
     let body = operation.body.as_ref().map(|body| syntax::fn_arg("body", syntax::borrowed_ty(api, &body.ty)));
     let query = (!operation.query_params.is_empty()).then(|| {
-        let query = syntax::plain(&["crate", "operations", &operation.fn_name, "Query"]);
+        let query = syntax::plain(&["crate", "operations", &operation.module, "Query"]);
         syntax::fn_arg("query", syntax::reference(query))
     });
     path.chain(body).chain(query)
@@ -245,7 +245,8 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
     let mut request = templates.request.clone();
     syntax::doc_attrs(
         &format!(
-            "Builds the `{method} {path}` request for `{operation_id}`, against `base_url` (`https://cloud.mongodb.com` for Atlas).\n\nFails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid."
+            "Builds the `{method} {path}` request for {operation_id}, against `base_url` (`https://cloud.mongodb.com` for Atlas).\n\nFails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.",
+            operation_id = crate::docs::code_span(operation_id),
         ),
         &mut request.attrs,
     );
@@ -284,9 +285,10 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
     let syn::Item::Fn(response_fn) = &mut response else { unreachable!("the response template is a function") };
     syntax::doc_attrs(
         &format!(
-            "Decodes the response to `{operation_id}`: the body of a {}{} or the `Error` the response stands for.",
+            "Decodes the response to {operation_id}: the body of a {}{} or the `Error` the response stands for.",
             success_statuses.join(" or "),
-            if operation.success.empty_allowed { " (`None` when it has none)" } else { "" }
+            if operation.success.empty_allowed { " (`None` when it has none)" } else { "" },
+            operation_id = crate::docs::code_span(operation_id),
         ),
         &mut response_fn.attrs,
     );
@@ -299,7 +301,7 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
     template::fill_item(
         &mut module,
         &[
-            ("__module", Fill::Ident(ident(&operation.fn_name))),
+            ("__module", Fill::Ident(ident(&operation.module))),
             ("__operation_id", Fill::Expr(syntax::str_expr(operation_id))),
             ("__method", Fill::Expr(syntax::str_expr(method))),
             ("__path", Fill::Expr(syntax::str_expr(path))),
@@ -315,7 +317,10 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
         ],
     );
     let syn::Item::Mod(module_item) = &mut module else { unreachable!("the module template is a module") };
-    syntax::doc_attrs(&format!("`{}`: {}", operation.operation_id, operation.summary), &mut module_item.attrs);
+    syntax::doc_attrs(
+        &format!("{}: {}", crate::docs::code_span(&operation.operation_id), operation.summary),
+        &mut module_item.attrs,
+    );
     let items = &mut module_item.content.as_mut().expect("the module has a body").1;
     if let Some(body) = &operation.body {
         let mut content_type = templates.content_type.clone();

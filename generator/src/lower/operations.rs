@@ -32,6 +32,8 @@ pub(super) struct Operation {
     pub(super) deprecated: bool,
     pub(super) sunset: Option<String>,
     pub(super) replacement: Option<ir::Replacement>,
+    /// The operation's first tag in the spec (every Atlas operation has exactly one).
+    pub(super) tag: String,
 }
 
 pub(super) struct PathParam {
@@ -253,6 +255,7 @@ impl<'a> Lowerer<'a> {
             deprecated: operation.deprecated,
             sunset: operation.extensions.get("x-sunset").and_then(|value| value.as_str()).map(str::to_owned),
             replacement: operation.external_docs.as_ref().and_then(replacement),
+            tag: operation.tags.first().cloned().unwrap_or_default(),
         })
     }
 
@@ -293,6 +296,9 @@ impl<'a> Lowerer<'a> {
     ) -> (Vec<PathSegment>, Vec<PathParam>) {
         let mut path_params = Vec::new();
         let mut path_segments = Vec::new();
+        // The arguments of `request`, the `Client` method and the stream method, beside the
+        // locals their templates use.
+        let mut arguments = names::Scope::reserving(names::LOCALS_RESERVED);
         for piece in split_template(site.path) {
             match piece {
                 Template::Literal(text) => path_segments.push(PathSegment::Literal(text.to_owned())),
@@ -324,7 +330,7 @@ impl<'a> Lowerer<'a> {
                     };
                     path_segments.push(PathSegment::Param(path_params.len()));
                     path_params.push(PathParam {
-                        name: names::value_name(name),
+                        name: arguments.claim(names::value_name(name)),
                         wire_name: name.to_owned(),
                         ty,
                         doc: data.description.clone(),
@@ -338,6 +344,8 @@ impl<'a> Lowerer<'a> {
     /// Query and header parameters: the fields of the operation's `Query` struct.
     fn query_params(&mut self, parameters: &[(&'a Parameter, String)], parent: &Parent, sink: &mut Sink<'_>) -> Vec<QueryParam> {
         let mut query_params = Vec::new();
+        // The fields of the `Query` struct.
+        let mut fields = names::Scope::default();
         for (parameter, at) in parameters {
             let (data, location) = match parameter {
                 Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
@@ -356,7 +364,7 @@ impl<'a> Lowerer<'a> {
                 ParameterSchemaOrContent::Content(_) => (Ty::String, None),
             };
             query_params.push(QueryParam {
-                name: names::value_name(&data.name),
+                name: fields.claim(names::value_name(&data.name)),
                 wire_name: data.name.clone(),
                 ty,
                 required: data.required,

@@ -2,45 +2,43 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::OpenAPI;
-
 use crate::ir::{Operation, ResponseBody, Tag, Ty, TypeDef};
-use crate::names;
+use crate::names::{self, FEATURES_RESERVED, Scope};
 
-use super::{methods, path_item};
-
-/// The tags the operations use, sorted by module, with each operation's `tag` set to its
-/// index: the operation's first tag in the spec (every Atlas operation has exactly one).
-pub(super) fn assign(spec: &OpenAPI, operations: &mut [Operation]) -> Vec<Tag> {
-    let first_tag = |operation: &Operation| -> String {
-        let item = spec.paths.paths.get(&operation.path).and_then(path_item);
-        let spec_operation =
-            item.and_then(|item| methods(item).find(|(method, _)| *method == operation.method)).map(|(_, op)| op);
-        spec_operation.and_then(|op| op.tags.first().cloned()).unwrap_or_default()
-    };
-    let names: Vec<String> = operations.iter().map(first_tag).collect();
-    let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
-    for name in &names {
-        let module = names::tag_module(name);
-        tags.entry(module.clone()).or_insert_with(|| Tag {
-            name: name.clone(),
-            feature: names::tag_feature(name),
-            doc: spec.tags.iter().find(|tag| tag.name == *name).and_then(|tag| tag.description.clone()),
-            module,
-        });
-    }
-    let index: BTreeMap<String, usize> = tags.keys().enumerate().map(|(i, module)| (module.clone(), i)).collect();
-    for (operation, name) in operations.iter_mut().zip(&names) {
-        operation.tag = index[&names::tag_module(name)];
-    }
-    tags.into_values().collect()
+/// The tags the operations use, sorted by module, and the index of each operation's tag.
+/// Each distinct tag gets its own module (bounded in length, numbered on collision, in the
+/// order of the tags' names) and feature (numbered past the features the crate reserves).
+pub(super) fn assign(spec_tags: &[openapiv3::Tag], operation_tags: &[&str]) -> (Vec<Tag>, Vec<usize>) {
+    let distinct: BTreeSet<&str> = operation_tags.iter().copied().collect();
+    let (mut modules, mut features) = (Scope::default(), Scope::reserving(FEATURES_RESERVED));
+    let mut tags: Vec<Tag> = distinct
+        .into_iter()
+        .map(|name| {
+            let module = modules.claim(names::tag_module(name));
+            Tag {
+                name: name.to_owned(),
+                feature: features.claim_feature(names::tag_feature(&module)),
+                doc: spec_tags.iter().find(|tag| tag.name == name).and_then(|tag| tag.description.clone()),
+                module,
+            }
+        })
+        .collect();
+    tags.sort_by(|a, b| a.module.cmp(&b.module));
+    let index: BTreeMap<&str, usize> = tags.iter().enumerate().map(|(i, tag)| (tag.name.as_str(), i)).collect();
+    let of_operation = operation_tags.iter().map(|name| index[name]).collect();
+    (tags, of_operation)
 }
 
 /// For each type that only some tags' operations reach, the indices of those tags. Types
-/// the runtime needs (`ApiError` and what it holds), types every tag reaches and types no
-/// operation reaches are always compiled and have no entry.
-pub(super) fn gates(types: &BTreeMap<String, TypeDef>, operations: &[Operation], tags: usize) -> BTreeMap<String, Vec<usize>> {
-    let always = reachable(types, [Ty::Named("ApiError".to_owned())]);
+/// the runtime needs (`api_error`, the spec's `ApiError`, and what it holds), types every tag
+/// reaches and types no operation reaches are always compiled and have no entry.
+pub(super) fn gates(
+    types: &BTreeMap<String, TypeDef>,
+    operations: &[Operation],
+    tags: usize,
+    api_error: &str,
+) -> BTreeMap<String, Vec<usize>> {
+    let always = reachable(types, [Ty::Named(api_error.to_owned())]);
     let mut by_type: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
     for tag in 0..tags {
         let roots = operations.iter().filter(|op| op.tag == tag).flat_map(operation_types);
