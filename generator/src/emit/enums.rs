@@ -7,6 +7,7 @@ use quote::quote;
 
 use super::template::{self, Fill, fill_item};
 use super::{doc_literal, gate_attr, ident, syntax};
+use crate::docs::code_span;
 use crate::ir::{Api, Enum};
 
 /// A string enum: the enum (a variant per value, and the catch-all) and `KNOWN` and `as_str`
@@ -19,7 +20,7 @@ pub(super) fn emit(api: &Api, e: &Enum, items: &mut Vec<syn::Item>) {
     let mut variants: syn::punctuated::Punctuated<syn::Variant, syn::Token![,]> = e
         .variants
         .iter()
-        .map(|v| syntax::variant(Literal::string(&format!(" `{}`", v.wire)), &v.name, syn::Fields::Unit))
+        .map(|v| syntax::variant(Literal::string(&format!(" {}", code_span(&v.wire))), &v.name, syn::Fields::Unit))
         .collect();
     variants.push(syntax::variant(
         doc_literal("A value this version of the crate does not know, kept as it was sent."),

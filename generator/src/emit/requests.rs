@@ -47,12 +47,15 @@ pub(crate) fn query_struct(api: &Api, operation: &Operation) -> syn::Item {
             ParamLocation::Query => "query parameter",
             ParamLocation::Header => "header",
         };
-        let doc = param.doc.clone().unwrap_or_else(|| format!("The `{}` {place}.", param.wire_name));
+        let doc = param.doc.clone().unwrap_or_else(|| format!("The {} {place}.", crate::docs::code_span(&param.wire_name)));
         let mut attrs = Vec::new();
         syntax::doc_attrs(&doc, &mut attrs);
         if param.location == ParamLocation::Header {
             attrs.push(syntax::doc_attr(Literal::string("")));
-            attrs.push(syntax::doc_attr(Literal::string(&format!(" Sent as the `{}` header.", param.wire_name))));
+            attrs.push(syntax::doc_attr(Literal::string(&format!(
+                " Sent as the {} header.",
+                crate::docs::code_span(&param.wire_name)
+            ))));
         }
         let ty = syntax::ty(api, &param.ty, Paths::Qualified);
         let ty = if param.required { ty } else { syntax::generic(&["Option"], [ty]) };

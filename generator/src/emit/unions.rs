@@ -167,7 +167,7 @@ fn enum_item(api: &Api, u: &Union, gate: Option<syn::Attribute>) -> Item {
                 [] => format!(" A `{}`.", v.name),
                 tags => format!(
                     " Selected when the discriminator is {}.",
-                    tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" or ")
+                    tags.iter().map(|t| crate::docs::code_span(t)).collect::<Vec<_>>().join(" or ")
                 ),
             };
             // Named variants are boxed: a union of large structs stays small, and may contain itself.
