@@ -165,7 +165,7 @@ fn stream_template() -> StreamTemplate {
 fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &StreamTemplate) -> syn::ImplItem {
     let filled = |statement: &syn::Stmt, fills: &[(&str, Fill)]| {
         let mut statement = statement.clone();
-        template::fill_stmts(std::slice::from_mut(&mut statement), fills);
+        template::fill_stmt(&mut statement, fills);
         statement
     };
     let name_fill = |name: &str| [("__name", Fill::Ident(ident(name)))];

@@ -28,6 +28,8 @@ pub(crate) enum Fill {
     Exprs(Vec<Expr>),
     /// As a statement of its own (`__stmts;`), any number of statements.
     Stmts(Vec<syn::Stmt>),
+    /// As an arm of a match (`__arms => unreachable!(),`), any number of arms.
+    Arms(Vec<syn::Arm>),
 }
 
 /// Parses a template: generator code, so a template that does not parse is a bug.
@@ -53,17 +55,60 @@ pub(crate) fn fill_expr(expr: &mut Expr, fills: &[(&str, Fill)]) {
     Filler { fills }.visit_expr_mut(expr);
 }
 
-/// Fills the placeholders of statements.
-pub(crate) fn fill_stmts(statements: &mut [syn::Stmt], fills: &[(&str, Fill)]) {
-    let mut filler = Filler { fills };
-    for statement in statements {
-        filler.visit_stmt_mut(statement);
-    }
+/// Fills the placeholders of a run of statements, a statement placeholder among them too.
+pub(crate) fn fill_stmts(statements: &mut Vec<syn::Stmt>, fills: &[(&str, Fill)]) {
+    let mut block = syn::Block { brace_token: Default::default(), stmts: std::mem::take(statements) };
+    Filler { fills }.visit_block_mut(&mut block);
+    *statements = block.stmts;
+}
+
+/// Fills the placeholders of one statement.
+pub(crate) fn fill_stmt(statement: &mut syn::Stmt, fills: &[(&str, Fill)]) {
+    Filler { fills }.visit_stmt_mut(statement);
 }
 
 /// Fills the placeholders of a match arm.
 pub(crate) fn fill_arm(arm: &mut syn::Arm, fills: &[(&str, Fill)]) {
     Filler { fills }.visit_arm_mut(arm);
+}
+
+/// The placeholders left in `file`, in order: a generator bug when there are any, since each
+/// would print as an identifier of the generated code. Checked in debug builds for every file
+/// emitted (`emit::Job::run`) and by the tests over every template.
+#[cfg(debug_assertions)]
+pub(crate) fn placeholders_left(file: &mut syn::File) -> Vec<String> {
+    let mut finder = Leftovers(Vec::new());
+    finder.visit_file_mut(file);
+    finder.0
+}
+
+/// Collects placeholder identifiers, leaving the tree as it is (syn's read-only visitor is
+/// not compiled in; this walks with the mutable one and changes nothing).
+#[cfg(debug_assertions)]
+struct Leftovers(Vec<String>);
+
+#[cfg(debug_assertions)]
+impl VisitMut for Leftovers {
+    fn visit_ident_mut(&mut self, ident: &mut Ident) {
+        let name = ident.to_string();
+        if name.trim_start_matches("r#").starts_with("__") {
+            self.0.push(name);
+        }
+    }
+
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        syn::visit_mut::visit_macro_mut(self, mac);
+        let mut pending: Vec<TokenStream> = vec![mac.tokens.clone()];
+        while let Some(tokens) = pending.pop() {
+            for token in tokens {
+                match token {
+                    proc_macro2::TokenTree::Ident(mut ident) => self.visit_ident_mut(&mut ident),
+                    proc_macro2::TokenTree::Group(group) => pending.push(group.stream()),
+                    _ => {}
+                }
+            }
+        }
+    }
 }
 
 struct Filler<'a> {
@@ -117,6 +162,22 @@ impl VisitMut for Filler<'_> {
             }
             Expr::Call(call) => self.splice_args(&mut call.args),
             Expr::MethodCall(call) => self.splice_args(&mut call.args),
+            Expr::Array(array) => self.splice_args(&mut array.elems),
+            Expr::Match(by) => {
+                let arms_of = |arm: &syn::Arm| match &arm.pat {
+                    syn::Pat::Ident(binding) => match self.find(&binding.ident) {
+                        Some(Fill::Arms(arms)) => Some(arms.clone()),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                if by.arms.iter().any(|arm| arms_of(arm).is_some()) {
+                    by.arms = std::mem::take(&mut by.arms)
+                        .into_iter()
+                        .flat_map(|arm| arms_of(&arm).unwrap_or_else(|| vec![arm]))
+                        .collect();
+                }
+            }
             _ => {}
         }
         syn::visit_mut::visit_expr_mut(self, expr);
@@ -167,6 +228,33 @@ impl VisitMut for Filler<'_> {
             *ident = value.clone();
         }
     }
+
+    /// A macro's arguments are tokens, not a tree: identifiers among them are filled too
+    /// (`wire_enum!(__Name, __CatchAll)`).
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        syn::visit_mut::visit_macro_mut(self, mac);
+        mac.tokens = self.fill_tokens(std::mem::take(&mut mac.tokens));
+    }
+}
+
+impl Filler<'_> {
+    fn fill_tokens(&self, tokens: TokenStream) -> TokenStream {
+        tokens
+            .into_iter()
+            .map(|token| match token {
+                proc_macro2::TokenTree::Ident(ident) => match self.find(&ident) {
+                    Some(Fill::Ident(value)) => proc_macro2::TokenTree::Ident(value.clone()),
+                    _ => proc_macro2::TokenTree::Ident(ident),
+                },
+                proc_macro2::TokenTree::Group(group) => {
+                    let mut filled = proc_macro2::Group::new(group.delimiter(), self.fill_tokens(group.stream()));
+                    filled.set_span(group.span());
+                    proc_macro2::TokenTree::Group(filled)
+                }
+                other => other,
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -214,5 +302,51 @@ mod tests {
         fill_item(&mut empty, &[("__more", Fill::Exprs(Vec::new())), ("__before", Fill::Stmts(Vec::new()))]);
         let empty = quote!(#empty).to_string();
         assert!(!empty.contains("__more") && !empty.contains("__before") && empty.contains("(value , __extra)"), "{empty}");
+    }
+
+    /// Arms, array elements, a macro's arguments and a statement placeholder at the top of a
+    /// run are filled like the rest; whatever is not filled is found.
+    #[test]
+    #[cfg(debug_assertions)]
+    fn arms_elements_macro_arguments_and_runs_are_filled_and_leftovers_found() {
+        use super::{fill_stmts, placeholders_left};
+        let template: syn::File = parse(quote! {
+            const KNOWN: &[u8] = &[__known];
+            fn f(x: u8) -> u8 {
+                match x {
+                    __arms => unreachable!(),
+                    _ => 0,
+                }
+            }
+            wire_enum!(__Name, (__Name));
+        });
+        let arms = vec![parse::<syn::Arm>(quote!(1 => 2,)), parse::<syn::Arm>(quote!(3 => 4,))];
+        let mut filled = template.clone();
+        let fills = [
+            ("__known", Fill::Exprs(vec![syntax::variable("A"), syntax::variable("B")])),
+            ("__arms", Fill::Arms(arms)),
+            ("__Name", Fill::Ident(ident("Mark"))),
+        ];
+        for item in &mut filled.items {
+            fill_item(item, &fills);
+        }
+        let parsed: syn::File = parse(quote! {
+            const KNOWN: &[u8] = &[A, B];
+            fn f(x: u8) -> u8 {
+                match x {
+                    1 => 2,
+                    3 => 4,
+                    _ => 0,
+                }
+            }
+            wire_enum!(Mark, (Mark));
+        });
+        assert_eq!(quote!(#filled).to_string(), quote!(#parsed).to_string());
+        assert!(placeholders_left(&mut filled).is_empty());
+        assert_eq!(placeholders_left(&mut template.clone()), ["__known", "__arms", "__Name", "__Name"]);
+
+        let mut run = crate::emit::requests::statements(quote!(let a = 1; __more; a));
+        fill_stmts(&mut run, &[("__more", Fill::Stmts(crate::emit::requests::statements(quote!(let b = a;))))]);
+        assert_eq!(quote!(#(#run)*).to_string(), quote!(let a = 1; let b = a; a).to_string());
     }
 }
