@@ -13,8 +13,7 @@ use crate::ir::{Api, Operation, Paging, Ty};
 
 /// The `impl Client` block with one async method per operation (named after its
 /// `operationId`), and a stream method for each paginated one. Each method's docs and body are
-/// built from templates parsed once per thread (see `template`); the stream methods, which
-/// are few, are parsed from tokens.
+/// built from templates parsed once per thread (see `template`), the stream methods too.
 pub fn methods(api: &Api, operations: &[&Operation]) -> syn::Item {
     TEMPLATE.with(|template| {
         let mut block = template.block.clone();

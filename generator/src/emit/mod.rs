@@ -1,6 +1,9 @@
-//! Emit: the IR as Rust token streams (and the crate manifest as text), one per file.
+//! Emit: the IR as Rust syntax, one `Job` per file or part of `models.rs` (and the crate
+//! manifest as text).
 //!
-//! Emission reads only the IR; every name in it is final. Files are returned in a fixed order.
+//! Emission reads only the IR; every name in it is final. What a spec has many of is built
+//! as `syn` trees (`syntax`) or filled into templates (`template`); the small files are
+//! `quote!` tokens that syn parses. Jobs come in a fixed order.
 
 mod client;
 mod enums;

@@ -215,13 +215,21 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
             let value = requests::value_tokens(param);
             match &param.ty {
                 // Arrays are comma-separated (OpenAPI's `simple` style for headers).
-                Ty::Vec(_) => quote! {
-                    crate::runtime::set_header(
-                        &mut request,
-                        #wire,
-                        #value.map(|values| values.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")),
-                    )?;
-                },
+                Ty::Vec(item) => {
+                    let item = if **item == Ty::DateTime {
+                        let rfc3339 = requests::rfc3339(quote!(value));
+                        quote!(|value| #rfc3339)
+                    } else {
+                        quote!(ToString::to_string)
+                    };
+                    quote! {
+                        crate::runtime::set_header(
+                            &mut request,
+                            #wire,
+                            #value.map(|values| values.iter().map(#item).collect::<Vec<_>>().join(",")),
+                        )?;
+                    }
+                }
                 _ => quote!(crate::runtime::set_header(&mut request, #wire, #value)?;),
             }
         })

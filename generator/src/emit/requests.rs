@@ -20,7 +20,7 @@ pub(crate) fn statements(tokens: TokenStream) -> Vec<Stmt> {
 }
 
 /// The statements every `request` with a path (and every one with a query) starts with,
-/// parsed once per file and cloned into each.
+/// parsed once per thread (with the other templates of `operations`) and cloned into each.
 pub(crate) struct Fixed {
     url: Vec<Stmt>,
     writer: Vec<Stmt>,
@@ -133,11 +133,12 @@ pub(crate) fn push_query(operation: &Operation, fixed: &Fixed, body: &mut Vec<St
         let wire = &param.wire_name;
         match &param.ty {
             // Arrays repeat the key (OpenAPI's default `form` style, exploded).
-            Ty::Vec(_) => {
+            Ty::Vec(item) => {
                 let value = value_tokens(param);
+                let item = if **item == Ty::DateTime { rfc3339(quote!(value)) } else { quote!(value) };
                 body.extend(statements(quote! {
                     for value in #value.into_iter().flatten() {
-                        writer.push_opt_display(#wire, Some(value));
+                        writer.push_opt_display(#wire, Some(#item));
                     }
                 }));
             }
@@ -146,8 +147,12 @@ pub(crate) fn push_query(operation: &Operation, fixed: &Fixed, body: &mut Vec<St
     }
 }
 
-/// `Some(&query.name)` for a required parameter, `query.name.as_ref()` for an optional one.
+/// `Some(&query.name)` for a required parameter, `query.name.as_ref()` for an optional one;
+/// a date-time as RFC 3339.
 fn value(param: &QueryParam) -> Expr {
+    if param.ty == Ty::DateTime {
+        return super::template::parse(value_tokens(param));
+    }
     let field = syntax::field(variable("query"), &param.name);
     if param.required {
         syntax::call(&["Some"], [syntax::reference_expr(field)])
@@ -159,7 +164,20 @@ fn value(param: &QueryParam) -> Expr {
 /// The same value as tokens, for the statements that are parsed.
 pub(crate) fn value_tokens(param: &QueryParam) -> TokenStream {
     let name = ident(&param.name);
-    if param.required { quote!(Some(&query.#name)) } else { quote!(query.#name.as_ref()) }
+    let value = if param.required { quote!(Some(&query.#name)) } else { quote!(query.#name.as_ref()) };
+    if param.ty == Ty::DateTime {
+        let rfc3339 = rfc3339(quote!(value));
+        quote!(#value.map(|value| #rfc3339))
+    } else {
+        value
+    }
+}
+
+/// `value` (a `chrono::DateTime<Utc>`) in RFC 3339, as serde writes it in bodies
+/// (`2024-02-29T10:11:12Z`): its `Display` (`2024-02-29 10:11:12 UTC`) is not what a
+/// parameter of `format: date-time` means.
+pub(crate) fn rfc3339(value: TokenStream) -> TokenStream {
+    quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
 }
 
 /// `receiver.method(args);`
