@@ -315,7 +315,17 @@ impl<'a> Lowerer<'a> {
                         continue;
                     };
                     let data = parameter.parameter_data_ref();
-                    let ty = match self.ids.get(name) {
+                    // The ID type of a parameter of this name, unless this parameter's own
+                    // schema says it is something else: `{id}` may be 24-hex in one operation
+                    // and an integer or an email address in another. (A plain string is taken
+                    // for the ID: Atlas leaves the pattern out of some of its ID parameters.)
+                    let may_be_id = match &data.format {
+                        ParameterSchemaOrContent::Schema(schema) => {
+                            self.inline_schema(schema, at, sink).is_some_and(super::ids::may_be_hex24_string)
+                        }
+                        ParameterSchemaOrContent::Content(_) => false,
+                    };
+                    let ty = match self.ids.get(name).filter(|_| may_be_id) {
                         Some(id) => Ty::Id(id.name.clone()),
                         None => match &data.format {
                             ParameterSchemaOrContent::Schema(schema) => {
