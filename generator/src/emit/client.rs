@@ -87,7 +87,7 @@ struct MethodTemplate {
 fn emit_method(api: &Api, operation: &Operation, template: &MethodTemplate) -> syn::ImplItem {
     let name = ident(&operation.fn_name);
     let mut item = template.signature.clone();
-    fill_impl_item(&mut item, &[("__name", Fill::Ident(name)), ("__Success", Fill::Type(success_ty(api, operation)))]);
+    fill_impl_item(&mut item, &mut [("__name", Fill::Ident(name)), ("__Success", Fill::Type(success_ty(api, operation)))]);
     let syn::ImplItem::Fn(mut method) = item else { unreachable!("the template is a method") };
     method.sig.inputs.extend(fn_args(api, operation));
     method.attrs = method_doc(operation);
@@ -107,7 +107,7 @@ fn emit_method(api: &Api, operation: &Operation, template: &MethodTemplate) -> s
         .collect();
     template::fill_stmts(
         &mut body,
-        &[("__module", Fill::Ident(ident(&operation.module))), ("__arguments", Fill::Exprs(arguments))],
+        &mut [("__module", Fill::Ident(ident(&operation.module))), ("__arguments", Fill::Exprs(arguments))],
     );
     method.block.stmts = body;
     syn::ImplItem::Fn(method)
@@ -162,7 +162,7 @@ fn stream_template() -> StreamTemplate {
 
 /// `<method>_stream`: the items of every page in turn, one page in memory at a time.
 fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &StreamTemplate) -> syn::ImplItem {
-    let filled = |statement: &syn::Stmt, fills: &[(&str, Fill)]| {
+    let filled = |statement: &syn::Stmt, fills: &mut [(&str, Fill)]| {
         let mut statement = statement.clone();
         template::fill_stmt(&mut statement, fills);
         statement
@@ -173,11 +173,11 @@ fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &Str
         .path_params
         .iter()
         .map(|param| match param.ty {
-            Ty::String => filled(&template.owned_string, &name_fill(&param.name)),
-            _ => filled(&template.cloned, &name_fill(&param.name)),
+            Ty::String => filled(&template.owned_string, &mut name_fill(&param.name)),
+            _ => filled(&template.cloned, &mut name_fill(&param.name)),
         })
         .collect();
-    let clones = operation.path_params.iter().map(|param| filled(&template.cloned, &name_fill(&param.name))).collect();
+    let clones = operation.path_params.iter().map(|param| filled(&template.cloned, &mut name_fill(&param.name))).collect();
     let arguments: Vec<Expr> = operation
         .path_params
         .iter()
@@ -186,7 +186,7 @@ fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &Str
         .map(|name| syntax::reference_expr(variable(name)))
         .collect();
     let default = |field: &str, value: Expr| {
-        filled(&template.default, &[("__field", Fill::Ident(ident(field))), ("__value", Fill::Expr(value))])
+        filled(&template.default, &mut [("__field", Fill::Ident(ident(field))), ("__value", Fill::Expr(value))])
     };
     let mut defaults = Vec::new();
     if let Some(field) = &paging.include_count {
@@ -213,7 +213,7 @@ fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &Str
                 call(&["Some"], [method_call(rel, "as_str", Vec::new())])
             };
             let mut has_next = template.has_next.clone();
-            template::fill_expr(&mut has_next, &[("__links", Fill::Expr(links)), ("__rel", Fill::Expr(rel))]);
+            template::fill_expr(&mut has_next, &mut [("__links", Fill::Expr(links)), ("__rel", Fill::Expr(rel))]);
             has_next
         }
         None => variable("None"),
@@ -221,7 +221,7 @@ fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &Str
     let mut method = template.method.clone();
     fill_impl_item(
         &mut method,
-        &[
+        &mut [
             ("__name", Fill::Ident(ident(&paging.stream_fn))),
             ("__Item", Fill::Type(syntax::ty(api, &paging.item, Paths::Qualified))),
             ("__owned", Fill::Stmts(owned)),

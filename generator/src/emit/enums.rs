@@ -42,7 +42,7 @@ pub(super) fn emit(api: &Api, e: &Enum, items: &mut Vec<syn::Item>) {
             comma: Some(Default::default()),
         })
         .collect();
-    let fills = [
+    let mut fills = [
         ("__Name", Fill::Ident(ident(&e.name))),
         ("__CatchAll", Fill::Ident(ident(&e.catch_all))),
         ("__known", Fill::Exprs(known)),
@@ -50,7 +50,7 @@ pub(super) fn emit(api: &Api, e: &Enum, items: &mut Vec<syn::Item>) {
     ];
     let mut tail = TAIL.with(Vec::clone);
     for item in &mut tail {
-        fill_item(item, &fills);
+        fill_item(item, &mut fills);
         item_attrs(item).splice(0..0, gate_attr(api, &e.name));
     }
     items.extend(tail);

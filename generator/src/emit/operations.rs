@@ -239,7 +239,7 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
         Some(_) => templates.json_body.clone(),
         None => Expr::Path(syntax::path_expr(&["None"])),
     };
-    template::fill_expr(&mut build, &[("__http_method", Fill::Ident(ident(method))), ("__body", Fill::Expr(request_body))]);
+    template::fill_expr(&mut build, &mut [("__http_method", Fill::Ident(ident(method))), ("__body", Fill::Expr(request_body))]);
     if set_headers.is_empty() {
         body.push(syn::Stmt::Expr(build, None));
     } else {
@@ -283,7 +283,7 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
     let mut response = templates.response[usize::from(operation.success.body == ResponseBody::Bytes)].clone();
     template::fill_item(
         &mut response,
-        &[
+        &mut [
             ("__Success", Fill::Type(success_ty(api, operation))),
             ("__decode", Fill::Ident(ident(decode))),
             ("__statuses", Fill::Expr(statuses)),
@@ -308,7 +308,7 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
     let mut module = templates.module.clone();
     template::fill_item(
         &mut module,
-        &[
+        &mut [
             ("__module", Fill::Ident(ident(&operation.module))),
             ("__operation_id", Fill::Expr(syntax::str_expr(operation_id))),
             ("__method", Fill::Expr(syntax::str_expr(method))),
@@ -332,7 +332,7 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
     let items = &mut module_item.content.as_mut().expect("the module has a body").1;
     if let Some(body) = &operation.body {
         let mut content_type = templates.content_type.clone();
-        template::fill_item(&mut content_type, &[("__content_type", Fill::Expr(syntax::str_expr(&body.content_type)))]);
+        template::fill_item(&mut content_type, &mut [("__content_type", Fill::Expr(syntax::str_expr(&body.content_type)))]);
         items.push(content_type);
     }
     items.extend(query_struct);

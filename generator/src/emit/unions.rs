@@ -143,7 +143,7 @@ fn emit_with(api: &Api, u: &Union, templates: &Templates, items: &mut Vec<Item>)
 
     if !u.shared.is_empty() {
         let mut accessors = templates.accessors.clone();
-        fill_item(&mut accessors, &name_fills());
+        fill_item(&mut accessors, &mut name_fills());
         let Item::Impl(block) = &mut accessors else { unreachable!("the accessors' template is an impl") };
         block.attrs.extend(gate.clone());
         block.items = u.shared.iter().map(|field| accessor(api, u, templates, field)).collect();
@@ -151,16 +151,19 @@ fn emit_with(api: &Api, u: &Union, templates: &Templates, items: &mut Vec<Item>)
     }
 
     let mut serialize = templates.serialize.clone();
-    let variant_arms: Vec<Arm> =
-        u.variants.iter().map(|v| filled_arm(&templates.serialize_arm, &[("__Variant", Fill::Ident(ident(&v.name)))])).collect();
-    fill_item(&mut serialize, &[("__arms", Fill::Arms(variant_arms))]);
-    fill_item(&mut serialize, &name_fills());
+    let variant_arms: Vec<Arm> = u
+        .variants
+        .iter()
+        .map(|v| filled_arm(&templates.serialize_arm, &mut [("__Variant", Fill::Ident(ident(&v.name)))]))
+        .collect();
+    fill_item(&mut serialize, &mut [("__arms", Fill::Arms(variant_arms))]);
+    fill_item(&mut serialize, &mut name_fills());
     with_gate(&mut serialize, gate.clone());
     items.push(serialize);
 
     let mut deserialize = templates.deserialize.clone();
-    fill_item(&mut deserialize, &[("__decode", Fill::Stmts(decode(api, u, templates)))]);
-    fill_item(&mut deserialize, &name_fills());
+    fill_item(&mut deserialize, &mut [("__decode", Fill::Stmts(decode(api, u, templates)))]);
+    fill_item(&mut deserialize, &mut name_fills());
     with_gate(&mut deserialize, gate);
     items.push(deserialize);
 }
@@ -242,7 +245,7 @@ fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
     let unknown = match &u.catch_all_struct {
         Some(unknown) => {
             let mut expr = templates.unknown_struct.clone();
-            fill_expr(&mut expr, &[("__Unknown", Fill::Ident(ident(unknown)))]);
+            fill_expr(&mut expr, &mut [("__Unknown", Fill::Ident(ident(unknown)))]);
             expr
         }
         None => templates.unknown_json.clone(),
@@ -272,7 +275,7 @@ fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
                     };
                     filled_arm(
                         &templates.by_tag_arm,
-                        &[
+                        &mut [
                             ("__tags", Fill::Pat(tags)),
                             ("__Variant", Fill::Ident(ident(&v.name))),
                             ("__held", Fill::Expr(held(v))),
@@ -280,7 +283,10 @@ fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
                     )
                 })
                 .collect();
-            fill_stmts(&mut statements, &[("__arms", Fill::Arms(arms)), ("__property", Fill::Expr(syntax::str_expr(property)))]);
+            fill_stmts(
+                &mut statements,
+                &mut [("__arms", Fill::Arms(arms)), ("__property", Fill::Expr(syntax::str_expr(property)))],
+            );
             statements
         }
         None => {
@@ -306,7 +312,7 @@ fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
                     let mut attempt = attempt.clone();
                     template::fill_stmt(
                         &mut attempt,
-                        &[
+                        &mut [
                             ("__Ty", Fill::Type(syntax::ty(api, &v.ty, Paths::Bare))),
                             ("__Variant", Fill::Ident(ident(&v.name))),
                             ("__held", Fill::Expr(held(v))),
@@ -316,11 +322,11 @@ fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
                     attempt
                 })
                 .collect();
-            fill_stmts(&mut statements, &[("__attempts", Fill::Stmts(attempts))]);
+            fill_stmts(&mut statements, &mut [("__attempts", Fill::Stmts(attempts))]);
             statements
         }
     };
-    fill_stmts(&mut statements, &[("__unknown", Fill::Expr(unknown))]);
+    fill_stmts(&mut statements, &mut [("__unknown", Fill::Expr(unknown))]);
     statements
 }
 
@@ -361,7 +367,7 @@ fn accessor(api: &Api, u: &Union, templates: &Templates, field: &SharedField) ->
     let mut method = templates.accessor.clone();
     fill_impl_item(
         &mut method,
-        &[
+        &mut [
             ("__method", Fill::Ident(ident(&field.name))),
             ("__Ret", Fill::Type(ret)),
             ("__Name", Fill::Ident(ident(&u.name))),
@@ -375,12 +381,12 @@ fn accessor(api: &Api, u: &Union, templates: &Templates, field: &SharedField) ->
         .iter()
         .zip(arms)
         .map(|(v, read)| {
-            filled_arm(&templates.accessor_arm, &[("__Variant", Fill::Ident(ident(&v.name))), ("__read", Fill::Expr(read))])
+            filled_arm(&templates.accessor_arm, &mut [("__Variant", Fill::Ident(ident(&v.name))), ("__read", Fill::Expr(read))])
         })
         .collect();
     // The variants' arms first: each has its own `__read`, the catch-all's is filled after.
-    fill_impl_item(&mut method, &[("__arms", Fill::Arms(variant_arms))]);
-    fill_impl_item(&mut method, &[("__Name", Fill::Ident(ident(&u.name))), ("__read", Fill::Expr(catch_all_read))]);
+    fill_impl_item(&mut method, &mut [("__arms", Fill::Arms(variant_arms))]);
+    fill_impl_item(&mut method, &mut [("__Name", Fill::Ident(ident(&u.name))), ("__read", Fill::Expr(catch_all_read))]);
     method
 }
 
@@ -390,7 +396,7 @@ fn field_of_inner(name: &str) -> Expr {
 }
 
 /// A copy of `arm` with its placeholders filled.
-fn filled_arm(arm: &Arm, fills: &[(&str, Fill)]) -> Arm {
+fn filled_arm(arm: &Arm, fills: &mut [(&str, Fill)]) -> Arm {
     let mut arm = arm.clone();
     fill_arm(&mut arm, fills);
     arm
