@@ -5,10 +5,10 @@
 //! `ids` (which parameters and properties are ID types), `schemas` (component and inline
 //! schemas into the type space), `operations`; then passes over the type space: `cycles`
 //! (boxing), `access` (`readOnly`/`writeOnly` by direction), `unions` (fields every variant
-//! shares); `tags` (each tag's module and feature); then `naming` (the named IR: types,
-//! methods and operation modules), `check` (the spec-vs-runtime contract), and passes over
-//! the IR: `paging` (and the stream methods' names), replacements, and which features need
-//! each type (`tags::gates`).
+//! shares); `tags` (each tag's module and feature, and which features need each type); then
+//! `naming` (the named IR: types, methods and operation modules), `check` (the
+//! spec-vs-runtime contract), and, on the named operations before the `Api` is assembled,
+//! `paging` (and the stream methods' names) and replacements.
 
 mod access;
 mod check;
@@ -60,15 +60,18 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
 
     let operation_tags: Vec<&str> = operations.iter().map(|operation| operation.tag.as_str()).collect();
     let (tags, tag_of) = tags::assign(&spec.tags, &operation_tags);
+    let gates = tags::gates(&space, &operations, &tag_of, tags.len(), api_error);
     let names = naming::Names::decide(&space, ids.values().map(|id| id.name.as_str()), api_error);
-    let api_error = api_error.map(|id| names.of(id));
+    let gates = gates.into_iter().map(|(id, gate)| (names.of(id), gate)).collect();
     let mut operations = naming::operations(&names, operations, &tags, &tag_of);
+    let api_error = api_error.map(|id| names.of(id));
     let types = naming::types(space, &names);
     check::runtime_contract(&types, api_error.as_deref(), sink);
-    let api_error = api_error.filter(|_| !sink.has_errors())?;
+    if sink.has_errors() {
+        return None;
+    }
     paging::detect(&mut operations, &types);
     operations::link_replacements(&mut operations);
-    let gates = tags::gates(&types, &operations, tags.len(), &api_error);
     let api = Api {
         source: source.to_owned(),
         release: release.to_owned(),

@@ -2,7 +2,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Operation, ResponseBody, Tag, Ty, TypeDef};
+use super::operations::{Operation, ResponseBody};
+use super::types::{Ty, TypeId, TypeSpace};
+use crate::ir::Tag;
 use crate::names::{self, FEATURES_RESERVED, Scope};
 
 /// The tags the operations use, sorted by module, and the index of each operation's tag.
@@ -29,27 +31,29 @@ pub(super) fn assign(spec_tags: &[openapiv3::Tag], operation_tags: &[&str]) -> (
     (tags, of_operation)
 }
 
-/// For each type that only some tags' operations reach, the indices of those tags. Types
-/// the runtime needs (`api_error`, the spec's `ApiError`, and what it holds), types every tag
-/// reaches and types no operation reaches are always compiled and have no entry.
+/// For each type that only some tags' operations reach, the indices of those tags
+/// (`tag_of`: each operation's). Types the runtime needs (`api_error`, the spec's `ApiError`,
+/// and what it holds), types every tag reaches and types no operation reaches are always
+/// compiled and have no entry. Reachability is the type space's, by id.
 pub(super) fn gates(
-    types: &BTreeMap<String, TypeDef>,
+    space: &TypeSpace,
     operations: &[Operation],
+    tag_of: &[usize],
     tags: usize,
-    api_error: &str,
-) -> BTreeMap<String, Vec<usize>> {
-    let always = reachable(types, [Ty::Named(api_error.to_owned())]);
-    let mut by_type: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    api_error: Option<TypeId>,
+) -> BTreeMap<TypeId, Vec<usize>> {
+    let always = space.reachable(api_error.map(Ty::Ref));
+    let mut by_type: BTreeMap<TypeId, BTreeSet<usize>> = BTreeMap::new();
     for tag in 0..tags {
-        let roots = operations.iter().filter(|op| op.tag == tag).flat_map(operation_types);
-        for name in reachable(types, roots) {
-            by_type.entry(name).or_default().insert(tag);
+        let roots = operations.iter().zip(tag_of).filter(|(_, of)| **of == tag).flat_map(|(op, _)| operation_types(op));
+        for id in space.reachable(roots) {
+            by_type.entry(id).or_default().insert(tag);
         }
     }
     by_type
         .into_iter()
-        .filter(|(name, reached)| !always.contains(name) && reached.len() < tags)
-        .map(|(name, reached)| (name, reached.into_iter().collect()))
+        .filter(|(id, reached)| !always.contains(id) && reached.len() < tags)
+        .map(|(id, reached)| (id, reached.into_iter().collect()))
         .collect()
 }
 
@@ -62,25 +66,4 @@ fn operation_types(operation: &Operation) -> Vec<Ty> {
         roots.push(ty.clone());
     }
     roots
-}
-
-/// Every named type reachable from `roots` through fields, variants and collections.
-fn reachable(types: &BTreeMap<String, TypeDef>, roots: impl IntoIterator<Item = Ty>) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<Ty> = roots.into_iter().collect();
-    while let Some(ty) = stack.pop() {
-        match ty {
-            Ty::Vec(inner) | Ty::Map(inner) => stack.push(*inner),
-            Ty::Named(name) if seen.insert(name.clone()) => match types.get(&name) {
-                Some(TypeDef::Struct(s)) => stack.extend(s.fields.iter().map(|field| field.ty.clone())),
-                Some(TypeDef::Union(u)) => {
-                    stack.extend(u.variants.iter().map(|variant| variant.ty.clone()));
-                    stack.extend(u.catch_all_struct.iter().cloned().map(Ty::Named));
-                }
-                Some(TypeDef::Enum(_)) | None => {}
-            },
-            _ => {}
-        }
-    }
-    seen
 }
