@@ -94,7 +94,7 @@ pub struct Field {
 }
 
 /// Which direction a property travels in, as the spec's `readOnly`/`writeOnly` say.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Access {
     ReadWrite,
     /// Set by the server; a request never needs it, so it is never required there.

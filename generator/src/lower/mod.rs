@@ -31,7 +31,7 @@ pub use ids::HEX24_PATTERN;
 use crate::diag::Sink;
 use crate::ir::{Api, IdType, Method};
 use crate::resolve::Resolver;
-use types::{TypeId, TypeSpace};
+use types::{Kind, TypeId, TypeSpace};
 
 /// Lowers `spec` for API release `release`, or reports every problem found.
 pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -> Option<Api> {
@@ -43,7 +43,7 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
         enums_by_values: BTreeMap::new(),
         ids: BTreeMap::new(),
         id_fields: BTreeMap::new(),
-        hoisted: BTreeMap::new(),
+        hoisted: HashMap::new(),
         field_names: HashMap::new(),
         aliases_followed: Vec::new(),
     };
@@ -98,8 +98,9 @@ struct Lowerer<'a> {
     ids: BTreeMap<String, IdType>,
     /// Component schema key -> the ID type of its `id` property.
     id_fields: BTreeMap<String, String>,
-    /// The shape of a hoisted inline schema (`types::shape`) -> its type.
-    hoisted: BTreeMap<String, TypeId>,
+    /// The shape of a hoisted inline schema (`types::shape`) -> its type. Only looked up,
+    /// never walked, so a hash map keeps the output deterministic.
+    hoisted: HashMap<Kind, TypeId>,
     /// `names::value_name` of each property name met so far: the same names recur in
     /// hundreds of schemas.
     field_names: HashMap<String, String>,
