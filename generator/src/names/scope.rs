@@ -21,6 +21,7 @@ pub const CLIENT_RESERVED: &[&str] = &[
     "fmt",
     "from",
     "into",
+    "max_pages",
     "ne",
     "new",
     "rate_limit",
