@@ -360,7 +360,16 @@ impl<'a> Lowerer<'a> {
             let (data, location) = match parameter {
                 Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
                 Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
-                Parameter::Path { .. } | Parameter::Cookie { .. } => continue,
+                Parameter::Cookie { parameter_data, .. } => {
+                    // Not sent is not silently dropped: the caller would never know.
+                    sink.error(
+                        at,
+                        format!("cookie parameter `{}` is not supported", parameter_data.name),
+                        Some("remove it from the spec, or send it as a header (`in: header`, `name: Cookie`) if the API takes it so".to_owned()),
+                    );
+                    continue;
+                }
+                Parameter::Path { .. } => continue,
             };
             let (ty, integer_default) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
