@@ -106,10 +106,6 @@ pub(crate) fn deprecation_attr(operation: &Operation) -> Option<syn::Attribute> 
     Some(syntax::list_attr("deprecated", quote!(note = #note)))
 }
 
-pub(super) fn has_default(ty: &Ty) -> bool {
-    matches!(ty, Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Json | Ty::Vec(_) | Ty::Map(_))
-}
-
 /// The parts of an operation's module that every operation has in the same shape, parsed once
 /// per thread (see `template`) and filled in per operation.
 struct Templates {

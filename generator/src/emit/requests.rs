@@ -61,8 +61,9 @@ pub(crate) fn query_struct(api: &Api, operation: &Operation) -> syn::Item {
         let ty = if param.required { ty } else { syntax::generic(&["Option"], [ty]) };
         syntax::named_field(attrs, &param.name, ty)
     });
-    // A required parameter of a spec type has no sensible default value.
-    let defaultable = operation.query_params.iter().all(|param| !param.required || super::operations::has_default(&param.ty));
+    // A required parameter has no default the caller meant: `Default` would send `limit=0`
+    // or an empty string without being asked to.
+    let defaultable = operation.query_params.iter().all(|param| !param.required);
     let (derive, doc) = if defaultable {
         (quote!(Debug, Clone, Default, PartialEq), " The query parameters; `Default` leaves every optional one out.")
     } else {
