@@ -47,6 +47,8 @@ pub const LOCALS_RESERVED: &[&str] = &[
     "page",
     "page_num",
     "page_size",
+    // The runtime branch's stream methods bind `paging` (`crate::runtime::Paging::new`).
+    "paging",
     "query",
     "request",
     "response",
