@@ -1,28 +1,53 @@
 //! Docs: turns the spec's CommonMark descriptions into rustdoc text that builds without warnings.
 //!
 //! Spec prose is not written for rustdoc: bare URLs, `[a-f0-9]` that rustdoc would read as
-//! intra-doc links, `<Payload>` that it would read as HTML, and fenced blocks that it would
-//! compile as doc tests (only a block marked `rust` stays one). Each is neutralised here; the words stay as the spec has them.
+//! intra-doc links, `<Payload>` that it would read as HTML, and code that it would compile as
+//! doc tests (fenced blocks, whatever their language, and lines indented into a code block).
+//! Each is neutralised here; the words stay as the spec has them. [`code_span`] quotes a
+//! value from the spec (an enum value, a property name) whatever characters it holds.
 
-/// The rustdoc lines for `text`: trimmed, escaped, fenced code marked as `text`.
+/// The rustdoc lines for `text`: trimmed, escaped, every fenced block marked `text`, and
+/// no line indented far enough to start an indented code block.
 pub fn doc_lines(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut in_fence = false;
     for line in text.trim().lines() {
         let line = line.trim_end();
         if line.trim_start().starts_with("```") {
-            // Only blocks marked `rust` are doc tests; spec examples are shell, JSON or prose.
-            let opening = if line.trim() == "```rust" { "```rust" } else { "```text" };
-            lines.push(if in_fence { "```" } else { opening }.to_owned());
+            // Spec examples are shell, JSON or prose, and a block marked `rust` need not
+            // compile against this crate: none is a doc test.
+            lines.push(if in_fence { "```" } else { "```text" }.to_owned());
             in_fence = !in_fence;
             continue;
         }
-        lines.push(if in_fence { line.to_owned() } else { escape_prose(line) });
+        lines.push(if in_fence { line.to_owned() } else { escape_prose(&outdent(line)) });
     }
     if in_fence {
         lines.push("```".to_owned());
     }
     lines
+}
+
+/// `line` with its indentation (a tab counting four columns) cut to three columns at most:
+/// four would start an indented code block, which rustdoc compiles as a doc test.
+fn outdent(line: &str) -> std::borrow::Cow<'_, str> {
+    let text = line.trim_start_matches([' ', '\t']);
+    let indent = &line[..line.len() - text.len()];
+    let columns: usize = indent.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum();
+    if columns < 4 && !indent.contains('\t') {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    std::borrow::Cow::Owned(format!("{}{text}", " ".repeat(columns.min(3))))
+}
+
+/// `value` as a CommonMark code span that shows exactly its characters: fenced by more
+/// backticks than any run inside it, and padded with a space where it starts or ends with a
+/// backtick (`` ` `` for a backtick).
+pub fn code_span(value: &str) -> String {
+    let longest = value.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if value.starts_with('`') || value.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{value}{pad}{fence}")
 }
 
 /// Escapes one line of prose outside code spans.
@@ -107,5 +132,32 @@ mod tests {
                 "```",
             ]
         );
+    }
+
+    #[test]
+    fn no_spec_text_becomes_a_doc_test() {
+        let text = "Example:\n```rust\nlet x: Undefined = 1;\n```\n\n\tindented by a tab\n\n      six spaces\n  - two spaces";
+        assert_eq!(
+            doc_lines(text),
+            vec![
+                "Example:",
+                "```text",
+                "let x: Undefined = 1;",
+                "```",
+                "",
+                "   indented by a tab",
+                "",
+                "   six spaces",
+                "  - two spaces",
+            ]
+        );
+    }
+
+    #[test]
+    fn code_spans_hold_any_value() {
+        assert_eq!(super::code_span("GROUP_OWNER"), "`GROUP_OWNER`");
+        assert_eq!(super::code_span("`"), "`` ` ``");
+        assert_eq!(super::code_span("a``b"), "```a``b```");
+        assert_eq!(super::code_span("\t"), "`\t`");
     }
 }

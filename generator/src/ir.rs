@@ -94,7 +94,7 @@ pub struct Field {
 }
 
 /// Which direction a property travels in, as the spec's `readOnly`/`writeOnly` say.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Access {
     ReadWrite,
     /// Set by the server; a request never needs it, so it is never required there.
@@ -189,8 +189,14 @@ pub enum Ty {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     pub operation_id: String,
-    /// `snake_case(operation_id)`: the `Client` method and the sans-IO module.
+    /// The `Client` method: `snake_case(operation_id)`, numbered when `Client` has a method
+    /// of that name (`execute_2`).
     pub fn_name: String,
+    /// The sans-IO module under `operations`: `snake_case(operation_id)`, numbered when a
+    /// tag's module has that name.
+    pub module: String,
+    /// Why `fn_name` is not the `operationId` in snake case, for the method's docs.
+    pub method_note: Option<String>,
     pub method: Method,
     pub path: String,
     pub path_segments: Vec<PathSegment>,

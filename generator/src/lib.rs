@@ -3,7 +3,7 @@
 //! Data flows one way through one module per stage: [`load`] (YAML into `openapiv3`, after
 //! [`normalize`] has made composition typeable),
 //! [`resolve`] (`$ref`s and resource versions) and [`lower`] (into the plain-data [`ir`], names
-//! from [`names`]), then [`emit`] (tokens) and [`format`](mod@format) (prettyplease). This crate does no IO:
+//! from [`names`]), then [`emit`] (syntax trees) and [`format`](mod@format) (prettyplease). This crate does no IO:
 //! reading the spec and writing files is `xtask`'s job.
 
 pub mod diag;
@@ -61,8 +61,8 @@ pub fn lower_loaded(input: &Input<'_>, release: &str, spec: &openapiv3::OpenAPI)
 }
 
 /// Emit and format: the crate's files for `api`, in `emit::jobs` order. One worker per core
-/// takes the next job, emits its piece and prints it (token streams cannot cross threads,
-/// text can); the largest jobs (by `Job::weight`) go first. The pieces of a file are then joined in job order, so
+/// takes the next job, emits its piece and prints it (syntax trees and token streams cannot
+/// cross threads, text can); the largest jobs (by `Job::weight`) go first. The pieces of a file are then joined in job order, so
 /// the output does not depend on the scheduling.
 pub fn emit_files(api: &ir::Api) -> Vec<GeneratedFile> {
     /// One job's output: a printed piece of a Rust file, or a whole other file.

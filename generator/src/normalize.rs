@@ -30,7 +30,14 @@ fn normalize_schemas(value: &mut Value) {
             } else if looks_like_untyped_schema(object) {
                 infer_type(object);
             }
-            object.values_mut().for_each(normalize_schemas);
+            for (key, value) in object.iter_mut() {
+                match value {
+                    // A map of property names to schemas: each value is a schema, the map is
+                    // not one, whatever its keys (a property named `items` or `enum`).
+                    Value::Object(properties) if key == "properties" => properties.values_mut().for_each(normalize_schemas),
+                    value => normalize_schemas(value),
+                }
+            }
         }
         Value::Array(items) => items.iter_mut().for_each(normalize_schemas),
         _ => {}
@@ -179,6 +186,17 @@ mod tests {
         assert_eq!(
             schema,
             json!({"type": "object", "properties": {"allOf": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string", "enum": ["A"]}}}})
+        );
+    }
+
+    #[test]
+    fn properties_named_like_schema_keywords_stay_properties() {
+        let mut schema =
+            json!({"type": "object", "properties": {"items": {"type": "string"}, "enum": {"properties": {"a": {}}}}});
+        normalize(&mut schema);
+        assert_eq!(
+            schema,
+            json!({"type": "object", "properties": {"items": {"type": "string"}, "enum": {"type": "object", "properties": {"a": {}}}}})
         );
     }
 }

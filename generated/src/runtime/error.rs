@@ -39,7 +39,7 @@ pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
 ///     }
 /// }
 ///
-/// let err: Error = "not-an-id".parse::<atlas_admin::GroupId>().unwrap_err().into();
+/// let err: Error = atlas_admin::Client::builder().base_url("ftp://example.com").build().unwrap_err();
 /// assert!(matches!(err, Error::InvalidArgument { .. }));
 /// assert!(!err.is_transient());
 /// assert_eq!(explain(&err), err.to_string());

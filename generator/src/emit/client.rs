@@ -13,8 +13,7 @@ use crate::ir::{Api, Operation, Paging, Ty};
 
 /// The `impl Client` block with one async method per operation (named after its
 /// `operationId`), and a stream method for each paginated one. Each method's docs and body are
-/// built from templates parsed once per thread (see `template`); the stream methods, which
-/// are few, are parsed from tokens.
+/// built from templates parsed once per thread (see `template`), the stream methods too.
 pub fn methods(api: &Api, operations: &[&Operation]) -> syn::Item {
     TEMPLATE.with(|template| {
         let mut block = template.block.clone();
@@ -54,18 +53,23 @@ fn method_doc(operation: &Operation) -> Vec<syn::Attribute> {
         operation.method.as_str(),
         operation.path,
         operation.api_version,
-        operation.fn_name
+        operation.module
     );
     // Authored text: no escaping, so the intra-doc link works.
     attrs.extend(sends.lines().map(|line| syntax::doc_attr(doc_literal(line))));
+    if let Some(note) = &operation.method_note {
+        attrs.push(syntax::doc_attr(doc_literal("")));
+        attrs.push(syntax::doc_attr(doc_literal(note)));
+    }
     attrs
 }
 
-/// The body every method has, with a placeholder for the operation's module and no arguments.
+/// The body every method has: the operation's module and the arguments after the base URL
+/// are placeholders.
 fn body_template() -> Vec<syn::Stmt> {
     super::requests::statements(quote! {
-        use crate::operations::placeholder as operation;
-        let request = operation::request(self.base_url())?;
+        use crate::operations::__module as operation;
+        let request = operation::request(self.base_url(), __arguments)?;
         let response = self.execute(request, &operation::INFO).await?;
         operation::response(response)
     })
@@ -83,7 +87,7 @@ struct MethodTemplate {
 fn emit_method(api: &Api, operation: &Operation, template: &MethodTemplate) -> syn::ImplItem {
     let name = ident(&operation.fn_name);
     let mut item = template.signature.clone();
-    fill_impl_item(&mut item, &[("__name", Fill::Ident(name.clone())), ("__Success", Fill::Type(success_ty(api, operation)))]);
+    fill_impl_item(&mut item, &mut [("__name", Fill::Ident(name)), ("__Success", Fill::Type(success_ty(api, operation)))]);
     let syn::ImplItem::Fn(mut method) = item else { unreachable!("the template is a method") };
     method.sig.inputs.extend(fn_args(api, operation));
     method.attrs = method_doc(operation);
@@ -92,28 +96,19 @@ fn emit_method(api: &Api, operation: &Operation, template: &MethodTemplate) -> s
         method.attrs.push(syntax::list_attr("allow", quote!(deprecated)));
     }
     let mut body = template.body.clone();
-    // `use crate::operations::<operation> as operation;`
-    if let Some(syn::Stmt::Item(syn::Item::Use(import))) = body.first_mut() {
-        let mut tree = &mut import.tree;
-        while let syn::UseTree::Path(path) = tree {
-            tree = &mut *path.tree;
-        }
-        let syn::UseTree::Rename(rename) = tree else { unreachable!("the template renames the module") };
-        rename.ident = name;
-    }
     // `operation::request(self.base_url(), <arguments>)?`
-    if let Some(syn::Stmt::Local(local)) = body.get_mut(1) {
-        let init = local.init.as_mut().expect("the template's request has a value");
-        let syn::Expr::Try(tried) = &mut *init.expr else { unreachable!("the template's request ends in `?`") };
-        let syn::Expr::Call(call) = &mut *tried.expr else { unreachable!("the template's request is a call") };
-        let names = operation
-            .path_params
-            .iter()
-            .map(|param| param.name.as_str())
-            .chain(operation.body.as_ref().map(|_| "body"))
-            .chain((!operation.query_params.is_empty()).then_some("query"));
-        call.args.extend(names.map(|name| syn::Expr::Path(syntax::path_expr(&[name]))));
-    }
+    let arguments = operation
+        .path_params
+        .iter()
+        .map(|param| param.name.as_str())
+        .chain(operation.body.as_ref().map(|_| "body"))
+        .chain((!operation.query_params.is_empty()).then_some("query"))
+        .map(|name| syn::Expr::Path(syntax::path_expr(&[name])))
+        .collect();
+    template::fill_stmts(
+        &mut body,
+        &mut [("__module", Fill::Ident(ident(&operation.module))), ("__arguments", Fill::Exprs(arguments))],
+    );
     method.block.stmts = body;
     syn::ImplItem::Fn(method)
 }
@@ -132,7 +127,7 @@ struct StreamTemplate {
 }
 
 fn stream_template() -> StreamTemplate {
-    let statement = |tokens| super::requests::statements(tokens).remove(0);
+    let statement = |tokens| template::parse::<syn::Stmt>(tokens);
     StreamTemplate {
         method: template::parse(quote! {
             pub fn __name(&self) -> impl futures::Stream<Item = Result<__Item, crate::Error>> + Send + 'static {
@@ -167,9 +162,9 @@ fn stream_template() -> StreamTemplate {
 
 /// `<method>_stream`: the items of every page in turn, one page in memory at a time.
 fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &StreamTemplate) -> syn::ImplItem {
-    let filled = |statement: &syn::Stmt, fills: &[(&str, Fill)]| {
+    let filled = |statement: &syn::Stmt, fills: &mut [(&str, Fill)]| {
         let mut statement = statement.clone();
-        template::fill_stmts(std::slice::from_mut(&mut statement), fills);
+        template::fill_stmt(&mut statement, fills);
         statement
     };
     let name_fill = |name: &str| [("__name", Fill::Ident(ident(name)))];
@@ -178,11 +173,11 @@ fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &Str
         .path_params
         .iter()
         .map(|param| match param.ty {
-            Ty::String => filled(&template.owned_string, &name_fill(&param.name)),
-            _ => filled(&template.cloned, &name_fill(&param.name)),
+            Ty::String => filled(&template.owned_string, &mut name_fill(&param.name)),
+            _ => filled(&template.cloned, &mut name_fill(&param.name)),
         })
         .collect();
-    let clones = operation.path_params.iter().map(|param| filled(&template.cloned, &name_fill(&param.name))).collect();
+    let clones = operation.path_params.iter().map(|param| filled(&template.cloned, &mut name_fill(&param.name))).collect();
     let arguments: Vec<Expr> = operation
         .path_params
         .iter()
@@ -191,7 +186,7 @@ fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &Str
         .map(|name| syntax::reference_expr(variable(name)))
         .collect();
     let default = |field: &str, value: Expr| {
-        filled(&template.default, &[("__field", Fill::Ident(ident(field))), ("__value", Fill::Expr(value))])
+        filled(&template.default, &mut [("__field", Fill::Ident(ident(field))), ("__value", Fill::Expr(value))])
     };
     let mut defaults = Vec::new();
     if let Some(field) = &paging.include_count {
@@ -218,7 +213,7 @@ fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &Str
                 call(&["Some"], [method_call(rel, "as_str", Vec::new())])
             };
             let mut has_next = template.has_next.clone();
-            template::fill_expr(&mut has_next, &[("__links", Fill::Expr(links)), ("__rel", Fill::Expr(rel))]);
+            template::fill_expr(&mut has_next, &mut [("__links", Fill::Expr(links)), ("__rel", Fill::Expr(rel))]);
             has_next
         }
         None => variable("None"),
@@ -230,7 +225,7 @@ fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &Str
     let mut method = template.method.clone();
     fill_impl_item(
         &mut method,
-        &[
+        &mut [
             ("__name", Fill::Ident(ident(&paging.stream_fn))),
             ("__Item", Fill::Type(syntax::ty(api, &paging.item, Paths::Qualified))),
             ("__owned", Fill::Stmts(owned)),

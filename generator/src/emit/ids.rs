@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{docs, ident, module_preamble};
+use super::{doc_literal, docs, ident, module_preamble};
 use crate::ir::{Api, IdType};
 
 pub fn emit(api: &Api) -> TokenStream {
@@ -27,10 +27,13 @@ fn emit_id(id: &IdType) -> TokenStream {
     let name = ident(&id.name);
     let type_name = &id.name;
     let example = &id.example;
-    let doc = docs(&format!(
-        "{}\n\n# Examples\n\n```rust\nlet id: atlas_admin::{type_name} = \"{example}\".parse()?;\nassert_eq!(id.as_str(), \"{example}\");\nassert!(\"../{example}\".parse::<atlas_admin::{type_name}>().is_err());\n# Ok::<(), atlas_admin::Error>(())\n```",
-        id.doc.trim()
-    ));
+    let spec_doc = docs(id.doc.trim());
+    // Authored, and a doc test: never through `docs`, which makes spec code blocks `text`.
+    let example = format!(
+        "\n# Examples\n\n```rust\nlet id: atlas_admin::{type_name} = \"{example}\".parse()?;\nassert_eq!(id.as_str(), \"{example}\");\nassert!(\"../{example}\".parse::<atlas_admin::{type_name}>().is_err());\n# Ok::<(), atlas_admin::Error>(())\n```"
+    );
+    let example = example.lines().map(doc_literal);
+    let doc = quote! { #spec_doc #( #[doc = #example] )* };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -1,6 +1,9 @@
-//! Emit: the IR as Rust token streams (and the crate manifest as text), one per file.
+//! Emit: the IR as Rust syntax, one `Job` per file or part of `models.rs` (and the crate
+//! manifest as text).
 //!
-//! Emission reads only the IR; every name in it is final. Files are returned in a fixed order.
+//! Emission reads only the IR; every name in it is final. What a spec has many of is built
+//! as `syn` trees (`syntax`) or filled into templates (`template`); the small files are
+//! `quote!` tokens that syn parses. Jobs come in a fixed order.
 
 mod client;
 mod enums;
@@ -51,6 +54,17 @@ pub enum Job {
 
 impl Job {
     pub fn run(self, api: &Api) -> Emitted {
+        let emitted = self.emit(api);
+        // Only the trees hold templates; a placeholder left in one is a generator bug.
+        #[cfg(debug_assertions)]
+        if let Emitted::Syntax { path, file } = &emitted {
+            let left = template::placeholders_left(&mut file.clone());
+            assert!(left.is_empty(), "generator bug: placeholders left unfilled in {path}: {left:?}");
+        }
+        emitted
+    }
+
+    fn emit(self, api: &Api) -> Emitted {
         let rust = |path: &str, tokens| Emitted::Rust { path: path.to_owned(), tokens };
         match self {
             Job::Manifest => Emitted::Text { path: "Cargo.toml".to_owned(), text: manifest::emit(api) },
@@ -231,5 +245,53 @@ mod tests {
         let literal = doc_literal("a\rb");
         assert!(!literal.to_string().starts_with('r'), "{literal}");
         assert_eq!(syn::parse_str::<syn::LitStr>(&literal.to_string()).unwrap().value(), " a\rb");
+    }
+
+    /// Every local the generated functions bind (`let`, closure parameters) is reserved in
+    /// the scope their arguments are named in (`names::LOCALS_RESERVED`), so no path parameter
+    /// can be named like one: the templates' locals are the contract.
+    #[test]
+    fn every_local_of_the_generated_functions_is_reserved_for_them() {
+        use syn::visit_mut::VisitMut;
+        struct Bindings(std::collections::BTreeSet<String>);
+        impl VisitMut for Bindings {
+            fn visit_local_mut(&mut self, local: &mut syn::Local) {
+                self.visit_pat_mut(&mut local.pat);
+                syn::visit_mut::visit_local_mut(self, local);
+            }
+            fn visit_expr_closure_mut(&mut self, closure: &mut syn::ExprClosure) {
+                for input in &mut closure.inputs {
+                    self.visit_pat_mut(input);
+                }
+                syn::visit_mut::visit_expr_closure_mut(self, closure);
+            }
+            fn visit_pat_ident_mut(&mut self, binding: &mut syn::PatIdent) {
+                self.0.insert(binding.ident.to_string());
+            }
+            fn visit_expr_for_loop_mut(&mut self, for_loop: &mut syn::ExprForLoop) {
+                self.visit_pat_mut(&mut for_loop.pat);
+                syn::visit_mut::visit_expr_for_loop_mut(self, for_loop);
+            }
+        }
+        let input = crate::Input {
+            file: "spec/2025-03-12/invites.yaml",
+            text: include_str!("../../../spec/2025-03-12/invites.yaml"),
+            release: None,
+        };
+        let api = crate::to_ir(&input).expect("the fragment lowers");
+        let mut bindings = Bindings(Default::default());
+        for tag in 0..api.tags.len() {
+            bindings.visit_file_mut(&mut super::operations::emit_tag(&api, tag));
+        }
+        // The stream methods rebind their arguments (`let group_id = group_id.clone();`).
+        let arguments: std::collections::BTreeSet<&str> =
+            api.operations.iter().flat_map(|op| op.path_params.iter().map(|param| param.name.as_str())).collect();
+        let unreserved: Vec<&String> = bindings
+            .0
+            .iter()
+            .filter(|name| !crate::names::LOCALS_RESERVED.contains(&name.as_str()) && !arguments.contains(name.as_str()))
+            .collect();
+        assert!(unreserved.is_empty(), "locals of the generated functions not in names::LOCALS_RESERVED: {unreserved:?}");
+        assert!(bindings.0.contains("writer") && bindings.0.contains("page_size"), "{:?}", bindings.0);
     }
 }

@@ -162,7 +162,10 @@ fn emit_struct(api: &Api, s: &Struct) -> syn::Item {
 /// One field of a model struct: docs, the read/write-only note, serde's rename and defaults.
 fn emit_field(api: &Api, field: &crate::ir::Field) -> syn::Field {
     let mut attrs = Vec::new();
-    syntax::doc_attrs(field.doc.as_deref().unwrap_or(&format!("The `{}` property.", field.wire_name)), &mut attrs);
+    syntax::doc_attrs(
+        field.doc.as_deref().unwrap_or(&format!("The {} property.", crate::docs::code_span(&field.wire_name))),
+        &mut attrs,
+    );
     let direction = match field.access {
         Access::ReadOnly => Some(" Read-only: Atlas sets it in responses; a request leaves it out."),
         Access::WriteOnly => Some(" Write-only: sent in requests; Atlas never returns it."),

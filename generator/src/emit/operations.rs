@@ -17,7 +17,7 @@ pub fn emit_index(api: &Api) -> TokenStream {
     let table = api.operations.iter().map(|operation| {
         let tag = &api.tags[operation.tag];
         let (feature, tag) = (&tag.feature, ident(&tag.module));
-        let module = ident(&operation.fn_name);
+        let module = ident(&operation.module);
         quote!(#[cfg(feature = #feature)] #tag::#module::INFO)
     });
     let tags = api.tags.iter().map(|tag| {
@@ -62,7 +62,7 @@ pub fn emit_index(api: &Api) -> TokenStream {
 /// One tag's module: its operations' sans-IO modules and their `Client` methods.
 pub fn emit_tag(api: &Api, tag: usize) -> syn::File {
     let info = &api.tags[tag];
-    let mut doc = format!("The operations tagged `{}` (cargo feature `{}`).", info.name, info.feature);
+    let mut doc = format!("The operations tagged {} (cargo feature `{}`).", crate::docs::code_span(&info.name), info.feature);
     if let Some(description) = &info.doc {
         doc.push_str("\n\n");
         doc.push_str(description);
@@ -104,10 +104,6 @@ pub(crate) fn deprecation_attr(operation: &Operation) -> Option<syn::Attribute> 
         None => note.push('.'),
     }
     Some(syntax::list_attr("deprecated", quote!(note = #note)))
-}
-
-pub(super) fn has_default(ty: &Ty) -> bool {
-    matches!(ty, Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Json | Ty::Vec(_) | Ty::Map(_))
 }
 
 /// The parts of an operation's module that every operation has in the same shape, parsed once
@@ -179,7 +175,7 @@ pub(crate) fn fn_args(api: &Api, operation: &Operation) -> impl Iterator<Item = 
     let path = operation.path_params.iter().map(|param| syntax::fn_arg(&param.name, syntax::borrowed_ty(api, &param.ty)));
     let body = operation.body.as_ref().map(|body| syntax::fn_arg("body", syntax::borrowed_ty(api, &body.ty)));
     let query = (!operation.query_params.is_empty()).then(|| {
-        let query = syntax::plain(&["crate", "operations", &operation.fn_name, "Query"]);
+        let query = syntax::plain(&["crate", "operations", &operation.module, "Query"]);
         syntax::fn_arg("query", syntax::reference(query))
     });
     path.chain(body).chain(query)
@@ -215,13 +211,21 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
             let value = requests::value_tokens(param);
             match &param.ty {
                 // Arrays are comma-separated (OpenAPI's `simple` style for headers).
-                Ty::Vec(_) => quote! {
-                    crate::runtime::set_header(
-                        &mut request,
-                        #wire,
-                        #value.map(|values| values.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")),
-                    )?;
-                },
+                Ty::Vec(item) => {
+                    let item = if **item == Ty::DateTime {
+                        let rfc3339 = requests::rfc3339(quote!(value));
+                        quote!(|value| #rfc3339)
+                    } else {
+                        quote!(ToString::to_string)
+                    };
+                    quote! {
+                        crate::runtime::set_header(
+                            &mut request,
+                            #wire,
+                            #value.map(|values| values.iter().map(#item).collect::<Vec<_>>().join(",")),
+                        )?;
+                    }
+                }
                 _ => quote!(crate::runtime::set_header(&mut request, #wire, #value)?;),
             }
         })
@@ -231,7 +235,7 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
         Some(_) => templates.json_body.clone(),
         None => Expr::Path(syntax::path_expr(&["None"])),
     };
-    template::fill_expr(&mut build, &[("__http_method", Fill::Ident(ident(method))), ("__body", Fill::Expr(request_body))]);
+    template::fill_expr(&mut build, &mut [("__http_method", Fill::Ident(ident(method))), ("__body", Fill::Expr(request_body))]);
     if set_headers.is_empty() {
         body.push(syn::Stmt::Expr(build, None));
     } else {
@@ -245,7 +249,8 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
     let mut request = templates.request.clone();
     syntax::doc_attrs(
         &format!(
-            "Builds the `{method} {path}` request for `{operation_id}`, against `base_url` (`https://cloud.mongodb.com` for Atlas).\n\nFails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid."
+            "Builds the `{method} {path}` request for {operation_id}, against `base_url` (`https://cloud.mongodb.com` for Atlas).\n\nFails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.",
+            operation_id = crate::docs::code_span(operation_id),
         ),
         &mut request.attrs,
     );
@@ -274,7 +279,7 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
     let mut response = templates.response[usize::from(operation.success.body == ResponseBody::Bytes)].clone();
     template::fill_item(
         &mut response,
-        &[
+        &mut [
             ("__Success", Fill::Type(success_ty(api, operation))),
             ("__decode", Fill::Ident(ident(decode))),
             ("__statuses", Fill::Expr(statuses)),
@@ -284,9 +289,10 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
     let syn::Item::Fn(response_fn) = &mut response else { unreachable!("the response template is a function") };
     syntax::doc_attrs(
         &format!(
-            "Decodes the response to `{operation_id}`: the body of a {}{} or the `Error` the response stands for.",
+            "Decodes the response to {operation_id}: the body of a {}{} or the `Error` the response stands for.",
             success_statuses.join(" or "),
-            if operation.success.empty_allowed { " (`None` when it has none)" } else { "" }
+            if operation.success.empty_allowed { " (`None` when it has none)" } else { "" },
+            operation_id = crate::docs::code_span(operation_id),
         ),
         &mut response_fn.attrs,
     );
@@ -298,8 +304,8 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
     let mut module = templates.module.clone();
     template::fill_item(
         &mut module,
-        &[
-            ("__module", Fill::Ident(ident(&operation.fn_name))),
+        &mut [
+            ("__module", Fill::Ident(ident(&operation.module))),
             ("__operation_id", Fill::Expr(syntax::str_expr(operation_id))),
             ("__method", Fill::Expr(syntax::str_expr(method))),
             ("__path", Fill::Expr(syntax::str_expr(path))),
@@ -315,11 +321,14 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
         ],
     );
     let syn::Item::Mod(module_item) = &mut module else { unreachable!("the module template is a module") };
-    syntax::doc_attrs(&format!("`{}`: {}", operation.operation_id, operation.summary), &mut module_item.attrs);
+    syntax::doc_attrs(
+        &format!("{}: {}", crate::docs::code_span(&operation.operation_id), operation.summary),
+        &mut module_item.attrs,
+    );
     let items = &mut module_item.content.as_mut().expect("the module has a body").1;
     if let Some(body) = &operation.body {
         let mut content_type = templates.content_type.clone();
-        template::fill_item(&mut content_type, &[("__content_type", Fill::Expr(syntax::str_expr(&body.content_type)))]);
+        template::fill_item(&mut content_type, &mut [("__content_type", Fill::Expr(syntax::str_expr(&body.content_type)))]);
         items.push(content_type);
     }
     items.extend(query_struct);

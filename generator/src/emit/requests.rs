@@ -20,7 +20,7 @@ pub(crate) fn statements(tokens: TokenStream) -> Vec<Stmt> {
 }
 
 /// The statements every `request` with a path (and every one with a query) starts with,
-/// parsed once per file and cloned into each.
+/// parsed once per thread (with the other templates of `operations`) and cloned into each.
 pub(crate) struct Fixed {
     url: Vec<Stmt>,
     writer: Vec<Stmt>,
@@ -47,19 +47,23 @@ pub(crate) fn query_struct(api: &Api, operation: &Operation) -> syn::Item {
             ParamLocation::Query => "query parameter",
             ParamLocation::Header => "header",
         };
-        let doc = param.doc.clone().unwrap_or_else(|| format!("The `{}` {place}.", param.wire_name));
+        let doc = param.doc.clone().unwrap_or_else(|| format!("The {} {place}.", crate::docs::code_span(&param.wire_name)));
         let mut attrs = Vec::new();
         syntax::doc_attrs(&doc, &mut attrs);
         if param.location == ParamLocation::Header {
             attrs.push(syntax::doc_attr(Literal::string("")));
-            attrs.push(syntax::doc_attr(Literal::string(&format!(" Sent as the `{}` header.", param.wire_name))));
+            attrs.push(syntax::doc_attr(Literal::string(&format!(
+                " Sent as the {} header.",
+                crate::docs::code_span(&param.wire_name)
+            ))));
         }
         let ty = syntax::ty(api, &param.ty, Paths::Qualified);
         let ty = if param.required { ty } else { syntax::generic(&["Option"], [ty]) };
         syntax::named_field(attrs, &param.name, ty)
     });
-    // A required parameter of a spec type has no sensible default value.
-    let defaultable = operation.query_params.iter().all(|param| !param.required || super::operations::has_default(&param.ty));
+    // A required parameter has no default the caller meant: `Default` would send `limit=0`
+    // or an empty string without being asked to.
+    let defaultable = operation.query_params.iter().all(|param| !param.required);
     let (derive, doc) = if defaultable {
         (quote!(Debug, Clone, Default, PartialEq), " The query parameters; `Default` leaves every optional one out.")
     } else {
@@ -130,11 +134,12 @@ pub(crate) fn push_query(operation: &Operation, fixed: &Fixed, body: &mut Vec<St
         let wire = &param.wire_name;
         match &param.ty {
             // Arrays repeat the key (OpenAPI's default `form` style, exploded).
-            Ty::Vec(_) => {
+            Ty::Vec(item) => {
                 let value = value_tokens(param);
+                let item = if **item == Ty::DateTime { rfc3339(quote!(value)) } else { quote!(value) };
                 body.extend(statements(quote! {
                     for value in #value.into_iter().flatten() {
-                        writer.push_opt_display(#wire, Some(value));
+                        writer.push_opt_display(#wire, Some(#item));
                     }
                 }));
             }
@@ -143,8 +148,12 @@ pub(crate) fn push_query(operation: &Operation, fixed: &Fixed, body: &mut Vec<St
     }
 }
 
-/// `Some(&query.name)` for a required parameter, `query.name.as_ref()` for an optional one.
+/// `Some(&query.name)` for a required parameter, `query.name.as_ref()` for an optional one;
+/// a date-time as RFC 3339.
 fn value(param: &QueryParam) -> Expr {
+    if param.ty == Ty::DateTime {
+        return super::template::parse(value_tokens(param));
+    }
     let field = syntax::field(variable("query"), &param.name);
     if param.required {
         syntax::call(&["Some"], [syntax::reference_expr(field)])
@@ -156,7 +165,20 @@ fn value(param: &QueryParam) -> Expr {
 /// The same value as tokens, for the statements that are parsed.
 pub(crate) fn value_tokens(param: &QueryParam) -> TokenStream {
     let name = ident(&param.name);
-    if param.required { quote!(Some(&query.#name)) } else { quote!(query.#name.as_ref()) }
+    let value = if param.required { quote!(Some(&query.#name)) } else { quote!(query.#name.as_ref()) };
+    if param.ty == Ty::DateTime {
+        let rfc3339 = rfc3339(quote!(value));
+        quote!(#value.map(|value| #rfc3339))
+    } else {
+        value
+    }
+}
+
+/// `value` (a `chrono::DateTime<Utc>`) in RFC 3339, as serde writes it in bodies
+/// (`2024-02-29T10:11:12Z`): its `Display` (`2024-02-29 10:11:12 UTC`) is not what a
+/// parameter of `format: date-time` means.
+pub(crate) fn rfc3339(value: TokenStream) -> TokenStream {
+    quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
 }
 
 /// `receiver.method(args);`

@@ -14,27 +14,37 @@ use super::template::{self, Fill, fill_arm, fill_expr, fill_impl_item, fill_item
 use super::{Paths, gate_attr, ident};
 use crate::ir::{Api, SharedField, Ty, TypeDef, Union, UnionVariant};
 
-/// The parts of a union's items that do not depend on the union.
+/// The parts of a union's items that do not depend on the union. What repeats per variant is
+/// a template of its own, filled per variant into the placeholder of the whole (`__arms`,
+/// `__attempts`, `__decode`).
 struct Templates {
-    /// `impl Serialize`: its match has the arm for a variant (`__Variant`) and the catch-all's.
+    /// `impl Serialize`: a match of the variants' arms and the catch-all's.
     serialize: Item,
-    /// `impl Deserialize`, up to reading the value; the decoding statements follow.
+    /// The arm of `serialize` for a variant (`__Variant`).
+    serialize_arm: Arm,
+    /// `impl Deserialize`: the value read, then the decoding statements.
     deserialize: Item,
-    /// Decoding by the discriminator: the match's first arm is the one for a variant.
+    /// Decoding by the discriminator: a match of the variants' arms and the fallback.
     by_tag: Vec<Stmt>,
-    /// Decoding untagged variants by the most known fields: the third statement is the attempt
-    /// for a variant.
+    /// The arm of `by_tag` for a variant, selected by its tags (`__tags`).
+    by_tag_arm: Arm,
+    /// Decoding untagged variants by the most known fields: the attempts, then the best.
     scored: Vec<Stmt>,
-    /// Decoding untagged variants, the first that accepts: the attempt for a variant, then
-    /// the fallback.
+    /// The attempt of `scored` for a variant, scored by its fields (`__fields`).
+    scored_attempt: Stmt,
+    /// Decoding untagged variants, the first that accepts: the attempts, then the fallback.
     first: Vec<Stmt>,
+    /// The attempt of `first` for a variant.
+    first_attempt: Stmt,
     /// What a value no variant takes becomes: the catch-all's struct, or the JSON value.
     unknown_struct: Expr,
     unknown_json: Expr,
     /// `impl __Name {}`, for the accessors.
     accessors: Item,
-    /// An accessor: its match has the arm for a variant and the catch-all's.
+    /// An accessor: a match of the variants' arms and the catch-all's.
     accessor: ImplItem,
+    /// The arm of an accessor for a variant.
+    accessor_arm: Arm,
 }
 
 impl Templates {
@@ -44,45 +54,56 @@ impl Templates {
                 impl serde::Serialize for __Name {
                     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                         match self {
-                            __Name::__Variant(inner) => serde::Serialize::serialize(inner, serializer),
+                            __arms => unreachable!(),
                             __Name::__CatchAll(value) => serde::Serialize::serialize(value, serializer),
                         }
                     }
                 }
             }),
+            serialize_arm: template::parse(quote!(__Name::__Variant(inner) => serde::Serialize::serialize(inner, serializer),)),
             deserialize: template::parse(quote! {
                 impl<'de> serde::Deserialize<'de> for __Name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                        __decode;
                     }
                 }
             }),
             by_tag: super::requests::statements(quote! {
                 let decoded = match value.get(__property).and_then(serde_json::Value::as_str) {
-                    Some(__tags) => serde_json::from_value(value).map(|inner| __Name::__Variant(__held)),
+                    __arms => unreachable!(),
                     _ => return __unknown,
                 };
                 decoded.map_err(serde::de::Error::custom)
             }),
+            by_tag_arm: template::parse(
+                quote!(Some(__tags) => serde_json::from_value(value).map(|inner| __Name::__Variant(__held)),),
+            ),
             scored: super::requests::statements(quote! {
                 let keys: Vec<&str> = value.as_object().map(|object| object.keys().map(String::as_str).collect()).unwrap_or_default();
                 let mut best: Option<(usize, __Name)> = None;
+                __attempts;
+                match best {
+                    Some((_, variant)) => Ok(variant),
+                    None => __unknown,
+                }
+            }),
+            scored_attempt: template::parse(quote! {
                 if let Ok(inner) = <__Ty as serde::Deserialize>::deserialize(&value) {
                     let known = keys.iter().filter(|key| __fields.contains(key)).count();
                     if best.as_ref().is_none_or(|(score, _)| known > *score) {
                         best = Some((known, __Name::__Variant(__held)));
                     }
                 }
-                match best {
-                    Some((_, variant)) => Ok(variant),
-                    None => __unknown,
-                }
             }),
             first: super::requests::statements(quote! {
+                __attempts;
+                __unknown
+            }),
+            first_attempt: template::parse(quote! {
                 if let Ok(inner) = <__Ty as serde::Deserialize>::deserialize(&value) {
                     return Ok(__Name::__Variant(__held));
                 }
-                __unknown
             }),
             unknown_struct: template::parse(quote! {
                 serde_json::from_value::<__Unknown>(value)
@@ -94,11 +115,12 @@ impl Templates {
             accessor: template::parse(quote! {
                 pub fn __method(&self) -> __Ret {
                     match self {
-                        __Name::__Variant(inner) => __read,
+                        __arms => unreachable!(),
                         __Name::__CatchAll(inner) => __read,
                     }
                 }
             }),
+            accessor_arm: template::parse(quote!(__Name::__Variant(inner) => __read,)),
         }
     }
 }
@@ -121,7 +143,7 @@ fn emit_with(api: &Api, u: &Union, templates: &Templates, items: &mut Vec<Item>)
 
     if !u.shared.is_empty() {
         let mut accessors = templates.accessors.clone();
-        fill_item(&mut accessors, &name_fills());
+        fill_item(&mut accessors, &mut name_fills());
         let Item::Impl(block) = &mut accessors else { unreachable!("the accessors' template is an impl") };
         block.attrs.extend(gate.clone());
         block.items = u.shared.iter().map(|field| accessor(api, u, templates, field)).collect();
@@ -129,22 +151,19 @@ fn emit_with(api: &Api, u: &Union, templates: &Templates, items: &mut Vec<Item>)
     }
 
     let mut serialize = templates.serialize.clone();
-    fill_item(&mut serialize, &name_fills());
-    let arms = first_match_arms(&mut serialize);
-    let arm = arms.remove(0);
-    let variant_arms: Vec<Arm> =
-        u.variants.iter().map(|v| filled_arm(&arm, &[("__Variant", Fill::Ident(ident(&v.name)))])).collect();
-    arms.splice(0..0, variant_arms);
+    let variant_arms: Vec<Arm> = u
+        .variants
+        .iter()
+        .map(|v| filled_arm(&templates.serialize_arm, &mut [("__Variant", Fill::Ident(ident(&v.name)))]))
+        .collect();
+    fill_item(&mut serialize, &mut [("__arms", Fill::Arms(variant_arms))]);
+    fill_item(&mut serialize, &mut name_fills());
     with_gate(&mut serialize, gate.clone());
     items.push(serialize);
 
     let mut deserialize = templates.deserialize.clone();
-    let mut decode = decode(api, u, templates);
-    fill_stmts(&mut decode, &name_fills());
-    fill_item(&mut deserialize, &name_fills());
-    let Item::Impl(block) = &mut deserialize else { unreachable!("the Deserialize template is an impl") };
-    let Some(ImplItem::Fn(function)) = block.items.first_mut() else { unreachable!("the impl holds `deserialize`") };
-    function.block.stmts.extend(decode);
+    fill_item(&mut deserialize, &mut [("__decode", Fill::Stmts(decode(api, u, templates)))]);
+    fill_item(&mut deserialize, &mut name_fills());
     with_gate(&mut deserialize, gate);
     items.push(deserialize);
 }
@@ -167,7 +186,7 @@ fn enum_item(api: &Api, u: &Union, gate: Option<syn::Attribute>) -> Item {
                 [] => format!(" A `{}`.", v.name),
                 tags => format!(
                     " Selected when the discriminator is {}.",
-                    tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" or ")
+                    tags.iter().map(|t| crate::docs::code_span(t)).collect::<Vec<_>>().join(" or ")
                 ),
             };
             // Named variants are boxed: a union of large structs stays small, and may contain itself.
@@ -226,7 +245,7 @@ fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
     let unknown = match &u.catch_all_struct {
         Some(unknown) => {
             let mut expr = templates.unknown_struct.clone();
-            fill_expr(&mut expr, &[("__Unknown", Fill::Ident(ident(unknown)))]);
+            fill_expr(&mut expr, &mut [("__Unknown", Fill::Ident(ident(unknown)))]);
             expr
         }
         None => templates.unknown_json.clone(),
@@ -239,10 +258,6 @@ fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
     let mut statements = match &u.discriminator {
         Some(property) => {
             let mut statements = templates.by_tag.clone();
-            let Some(Stmt::Local(decoded)) = statements.first_mut() else { unreachable!("the template starts with `let`") };
-            let init = decoded.init.as_mut().expect("`decoded` has a value");
-            let Expr::Match(by_tag) = &mut *init.expr else { unreachable!("`decoded` is a match") };
-            let arm = by_tag.arms.remove(0);
             let arms: Vec<Arm> = u
                 .variants
                 .iter()
@@ -259,8 +274,8 @@ fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
                         syn::Pat::Or(syn::PatOr { attrs: Vec::new(), leading_vert: None, cases: tags.into_iter().collect() })
                     };
                     filled_arm(
-                        &arm,
-                        &[
+                        &templates.by_tag_arm,
+                        &mut [
                             ("__tags", Fill::Pat(tags)),
                             ("__Variant", Fill::Ident(ident(&v.name))),
                             ("__held", Fill::Expr(held(v))),
@@ -268,16 +283,21 @@ fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
                     )
                 })
                 .collect();
-            by_tag.arms.splice(0..0, arms);
-            fill_stmts(&mut statements, &[("__property", Fill::Expr(syntax::str_expr(property)))]);
+            fill_stmts(
+                &mut statements,
+                &mut [("__arms", Fill::Arms(arms)), ("__property", Fill::Expr(syntax::str_expr(property)))],
+            );
             statements
         }
         None => {
             let scored = struct_fields.iter().any(Option::is_some);
             // Structs ignore fields they do not know, so several may accept one object: the
             // variant that knows the most of its keys is the better reading.
-            let (mut statements, at) = if scored { (templates.scored.clone(), 2) } else { (templates.first.clone(), 0) };
-            let attempt = statements.remove(at);
+            let (mut statements, attempt) = if scored {
+                (templates.scored.clone(), &templates.scored_attempt)
+            } else {
+                (templates.first.clone(), &templates.first_attempt)
+            };
             let attempts: Vec<Stmt> = u
                 .variants
                 .iter()
@@ -290,9 +310,9 @@ fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
                         elems: fields.collect(),
                     });
                     let mut attempt = attempt.clone();
-                    fill_stmts(
-                        std::slice::from_mut(&mut attempt),
-                        &[
+                    template::fill_stmt(
+                        &mut attempt,
+                        &mut [
                             ("__Ty", Fill::Type(syntax::ty(api, &v.ty, Paths::Bare))),
                             ("__Variant", Fill::Ident(ident(&v.name))),
                             ("__held", Fill::Expr(held(v))),
@@ -302,11 +322,11 @@ fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
                     attempt
                 })
                 .collect();
-            statements.splice(at..at, attempts);
+            fill_stmts(&mut statements, &mut [("__attempts", Fill::Stmts(attempts))]);
             statements
         }
     };
-    fill_stmts(&mut statements, &[("__unknown", Fill::Expr(unknown))]);
+    fill_stmts(&mut statements, &mut [("__unknown", Fill::Expr(unknown))]);
     statements
 }
 
@@ -347,7 +367,7 @@ fn accessor(api: &Api, u: &Union, templates: &Templates, field: &SharedField) ->
     let mut method = templates.accessor.clone();
     fill_impl_item(
         &mut method,
-        &[
+        &mut [
             ("__method", Fill::Ident(ident(&field.name))),
             ("__Ret", Fill::Type(ret)),
             ("__Name", Fill::Ident(ident(&u.name))),
@@ -356,19 +376,17 @@ fn accessor(api: &Api, u: &Union, templates: &Templates, field: &SharedField) ->
     );
     let ImplItem::Fn(function) = &mut method else { unreachable!("the accessor template is a method") };
     syntax::doc_attrs(field.doc.as_deref().unwrap_or(&format!("The `{}` every variant has.", field.name)), &mut function.attrs);
-    let Some(Stmt::Expr(Expr::Match(by_variant), None)) = function.block.stmts.first_mut() else {
-        unreachable!("an accessor is one match")
-    };
-    let arm = by_variant.arms.remove(0);
-    let catch_all = by_variant.arms.first_mut().expect("the catch-all's arm");
-    *catch_all = filled_arm(catch_all, &[("__read", Fill::Expr(catch_all_read))]);
     let variant_arms: Vec<Arm> = u
         .variants
         .iter()
         .zip(arms)
-        .map(|(v, read)| filled_arm(&arm, &[("__Variant", Fill::Ident(ident(&v.name))), ("__read", Fill::Expr(read))]))
+        .map(|(v, read)| {
+            filled_arm(&templates.accessor_arm, &mut [("__Variant", Fill::Ident(ident(&v.name))), ("__read", Fill::Expr(read))])
+        })
         .collect();
-    by_variant.arms.splice(0..0, variant_arms);
+    // The variants' arms first: each has its own `__read`, the catch-all's is filled after.
+    fill_impl_item(&mut method, &mut [("__arms", Fill::Arms(variant_arms))]);
+    fill_impl_item(&mut method, &mut [("__Name", Fill::Ident(ident(&u.name))), ("__read", Fill::Expr(catch_all_read))]);
     method
 }
 
@@ -378,20 +396,10 @@ fn field_of_inner(name: &str) -> Expr {
 }
 
 /// A copy of `arm` with its placeholders filled.
-fn filled_arm(arm: &Arm, fills: &[(&str, Fill)]) -> Arm {
+fn filled_arm(arm: &Arm, fills: &mut [(&str, Fill)]) -> Arm {
     let mut arm = arm.clone();
     fill_arm(&mut arm, fills);
     arm
-}
-
-/// The arms of the match that is the first statement of the impl's first method.
-fn first_match_arms(item: &mut Item) -> &mut Vec<Arm> {
-    let Item::Impl(block) = item else { unreachable!("the template is an impl") };
-    let Some(ImplItem::Fn(function)) = block.items.first_mut() else { unreachable!("the impl holds a method") };
-    let Some(Stmt::Expr(Expr::Match(by_variant), None)) = function.block.stmts.first_mut() else {
-        unreachable!("the method is one match")
-    };
-    &mut by_variant.arms
 }
 
 fn with_gate(item: &mut Item, gate: Option<syn::Attribute>) {

@@ -2,14 +2,18 @@
 //! runtime reads must be there, or generation stops with a message saying what to add.
 
 use crate::diag::Sink;
-use crate::ir::{Api, TypeDef};
+use std::collections::BTreeMap;
+
+use crate::ir::TypeDef;
 
 /// The `ApiError` properties the runtime reads (`Error`'s `Display`, `Error::api_error`).
 const API_ERROR_FIELDS: [&str; 4] = ["error", "errorCode", "detail", "reason"];
 
 /// Reports an `ApiError` schema that is missing, not an object, or lacks what the runtime reads.
-pub(super) fn runtime_contract(api: &Api, sink: &mut Sink<'_>) {
-    match api.types.get("ApiError") {
+/// `api_error` is the name of the type the component `ApiError` became (bound to it when the
+/// spec was read), `None` when the spec has no such component.
+pub(super) fn runtime_contract(types: &BTreeMap<String, TypeDef>, api_error: Option<&str>, sink: &mut Sink<'_>) {
+    match api_error.and_then(|name| types.get(name)) {
         None => sink.error(
             "/components/schemas",
             "the spec has no `ApiError` schema, which the runtime decodes error responses into",

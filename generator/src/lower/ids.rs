@@ -17,6 +17,19 @@ pub(super) fn is_hex24_string(schema: &Schema) -> bool {
     matches!(&schema.schema_kind, SchemaKind::Type(Type::String(s)) if s.pattern.as_deref() == Some(HEX24_PATTERN))
 }
 
+/// A string with the 24-hex pattern, or one that says nothing more (no other pattern, no
+/// format, no values): it may hold an ID.
+pub(super) fn may_be_hex24_string(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            s.pattern.as_deref().is_none_or(|pattern| pattern == HEX24_PATTERN)
+                && s.enumeration.is_empty()
+                && matches!(s.format, openapiv3::VariantOrUnknownOrEmpty::Empty)
+        }
+        _ => false,
+    }
+}
+
 impl<'a> Lowerer<'a> {
     /// Every path parameter with the 24-hex pattern gets an ID type named after it; the
     /// same parameter name elsewhere uses that type too, so one ID flows between operations.

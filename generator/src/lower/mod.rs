@@ -5,9 +5,10 @@
 //! `ids` (which parameters and properties are ID types), `schemas` (component and inline
 //! schemas into the type space), `operations`; then passes over the type space: `cycles`
 //! (boxing), `access` (`readOnly`/`writeOnly` by direction), `unions` (fields every variant
-//! shares); then `naming` (the named IR), `check` (the spec-vs-runtime contract), and passes
-//! over the IR: `paging`, replacements, and `tags` (each operation's module and feature, and
-//! which features need each type).
+//! shares); `tags` (each tag's module and feature, and which features need each type); then
+//! `naming` (the named IR: types, methods and operation modules), `check` (the
+//! spec-vs-runtime contract), and, on the named operations before the `Api` is assembled,
+//! `paging` (and the stream methods' names) and replacements.
 
 mod access;
 mod check;
@@ -30,7 +31,7 @@ pub use ids::HEX24_PATTERN;
 use crate::diag::Sink;
 use crate::ir::{Api, IdType, Method};
 use crate::resolve::Resolver;
-use types::{TypeId, TypeSpace};
+use types::{Kind, TypeId, TypeSpace};
 
 /// Lowers `spec` for API release `release`, or reports every problem found.
 pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -> Option<Api> {
@@ -42,38 +43,45 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
         enums_by_values: BTreeMap::new(),
         ids: BTreeMap::new(),
         id_fields: BTreeMap::new(),
-        hoisted: BTreeMap::new(),
+        hoisted: HashMap::new(),
         field_names: HashMap::new(),
+        aliases_followed: Vec::new(),
     };
     lowerer.reserve_components();
     lowerer.collect_ids(sink);
     lowerer.lower_components(sink);
     let operations = lowerer.lower_operations(release, sink);
+    let api_error = lowerer.component_ids.get(naming::API_ERROR).copied();
     let Lowerer { mut space, ids, .. } = lowerer;
 
     cycles::box_recursive_fields(&mut space);
     access::relax_by_direction(&mut space, &operations);
     unions::share_fields(&mut space);
 
-    let names = naming::Names::decide(&space, ids.values().map(|id| id.name.as_str()));
-    let mut api = Api {
+    let operation_tags: Vec<&str> = operations.iter().map(|operation| operation.tag.as_str()).collect();
+    let (tags, tag_of) = tags::assign(&spec.tags, &operation_tags);
+    let gates = tags::gates(&space, &operations, &tag_of, tags.len(), api_error);
+    let names = naming::Names::decide(&space, ids.values().map(|id| id.name.as_str()), api_error);
+    let gates = gates.into_iter().map(|(id, gate)| (names.of(id), gate)).collect();
+    let mut operations = naming::operations(&names, operations, &tags, &tag_of);
+    let api_error = api_error.map(|id| names.of(id));
+    let types = naming::types(space, &names);
+    check::runtime_contract(&types, api_error.as_deref(), sink);
+    if sink.has_errors() {
+        return None;
+    }
+    paging::detect(&mut operations, &types);
+    operations::link_replacements(&mut operations);
+    let api = Api {
         source: source.to_owned(),
         release: release.to_owned(),
         title: spec.info.title.clone(),
         ids: ids.into_values().map(|id| (id.name.clone(), id)).collect(),
-        operations: naming::operations(&names, operations),
-        types: naming::types(space, &names),
-        tags: Vec::new(),
-        gates: BTreeMap::new(),
+        operations,
+        types,
+        tags,
+        gates,
     };
-    check::runtime_contract(&api, sink);
-    if sink.has_errors() {
-        return None;
-    }
-    paging::detect(&mut api.operations, &api.types);
-    operations::link_replacements(&mut api.operations);
-    api.tags = tags::assign(spec, &mut api.operations);
-    api.gates = tags::gates(&api.types, &api.operations, api.tags.len());
     Some(api)
 }
 
@@ -90,11 +98,15 @@ struct Lowerer<'a> {
     ids: BTreeMap<String, IdType>,
     /// Component schema key -> the ID type of its `id` property.
     id_fields: BTreeMap<String, String>,
-    /// The shape of a hoisted inline schema (`types::shape`) -> its type.
-    hoisted: BTreeMap<String, TypeId>,
+    /// The shape of a hoisted inline schema (`types::shape`) -> its type. Only looked up,
+    /// never walked, so a hash map keeps the output deterministic.
+    hoisted: HashMap<Kind, TypeId>,
     /// `names::value_name` of each property name met so far: the same names recur in
     /// hundreds of schemas.
     field_names: HashMap<String, String>,
+    /// The alias components whose schema is being typed, innermost last: a reference to one
+    /// of them is a recursion (`schemas::ty_of_ref`).
+    aliases_followed: Vec<String>,
 }
 
 fn methods(item: &openapiv3::PathItem) -> impl Iterator<Item = (Method, &SpecOperation)> {

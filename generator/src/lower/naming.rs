@@ -11,6 +11,9 @@ use super::unions;
 use crate::ir;
 use crate::names;
 
+/// The name the runtime refers to the spec's error schema by (`crate::models::ApiError`).
+pub(super) const API_ERROR: &str = "ApiError";
+
 /// The final name of every type, by id.
 pub(super) struct Names(BTreeMap<TypeId, String>);
 
@@ -19,10 +22,20 @@ impl Names {
     /// hoisted from inside it, so its name is known when theirs are made from it. The first
     /// type to want a name gets it; later ones are numbered. The ID types (`GroupId`) keep
     /// their names: `models` imports them, so a schema that wants one of them is numbered.
-    pub(super) fn decide<'a>(space: &TypeSpace, id_types: impl IntoIterator<Item = &'a str>) -> Names {
+    /// `api_error`, the component `ApiError` the runtime decodes errors into, is named
+    /// `ApiError` before anything else: a component that converts to the same name (`API_ERROR`)
+    /// is numbered, wherever it is in the spec.
+    pub(super) fn decide<'a>(space: &TypeSpace, id_types: impl IntoIterator<Item = &'a str>, api_error: Option<TypeId>) -> Names {
         let mut by_id: BTreeMap<TypeId, String> = BTreeMap::new();
         let mut taken: BTreeSet<String> = id_types.into_iter().map(str::to_owned).collect();
+        if let Some(id) = api_error {
+            by_id.insert(id, API_ERROR.to_owned());
+            taken.insert(API_ERROR.to_owned());
+        }
         for (id, def) in &space.defs {
+            if by_id.contains_key(id) {
+                continue;
+            }
             let name_of = |id: TypeId| by_id.get(&space.canonical(id)).map(String::as_str).unwrap_or_default();
             let wanted = match &def.origin {
                 Origin::Component(key) => names::type_name(key),
@@ -43,7 +56,7 @@ impl Names {
         Names(by_id)
     }
 
-    fn of(&self, id: TypeId) -> String {
+    pub(super) fn of(&self, id: TypeId) -> String {
         self.0.get(&id).cloned().unwrap_or_default()
     }
 
@@ -193,12 +206,40 @@ fn field_def(names: &Names, field: types::Field) -> ir::Field {
     }
 }
 
-/// The IR operations, with their types named (paging and tag are set by later passes).
-pub(super) fn operations(names: &Names, operations: Vec<Operation>) -> Vec<ir::Operation> {
-    operations.into_iter().map(|operation| operation_def(names, operation)).collect()
+/// The IR operations, with their types named, each filed under its tag (`tag_of`, indices
+/// into `tags`) and given its two names: the `Client` method, in a scope that reserves the
+/// runtime's own methods, and the sans-IO module, in the scope of `operations`, which the tag
+/// modules share (`health` under tag `Health` is `operations::health_2`). Both are claimed in
+/// operation order; a renamed method says so in its docs. (Paging, set later, names the
+/// stream methods in the same scope.)
+pub(super) fn operations(names: &Names, operations: Vec<Operation>, tags: &[ir::Tag], tag_of: &[usize]) -> Vec<ir::Operation> {
+    let mut methods = names::Scope::reserving(names::CLIENT_RESERVED);
+    let tag_modules: Vec<&str> = tags.iter().map(|tag| tag.module.as_str()).collect();
+    let mut modules = names::Scope::reserving(&tag_modules);
+    operations
+        .into_iter()
+        .zip(tag_of)
+        .map(|(operation, tag)| {
+            let wanted = operation.fn_name.clone();
+            let fn_name = methods.claim(wanted.clone());
+            let method_note = (fn_name != wanted).then(|| {
+                format!("Named `{fn_name}`: `{wanted}`, the `operationId` in snake case, is a method `Client` already has.")
+            });
+            let module = modules.claim(wanted);
+            operation_def(names, operation, OperationNames { fn_name, module, method_note, tag: *tag })
+        })
+        .collect()
 }
 
-fn operation_def(names: &Names, op: Operation) -> ir::Operation {
+/// What the naming pass decides for one operation.
+struct OperationNames {
+    fn_name: String,
+    module: String,
+    method_note: Option<String>,
+    tag: usize,
+}
+
+fn operation_def(names: &Names, op: Operation, named: OperationNames) -> ir::Operation {
     let ty = |ty: &types::Ty| names.ty(ty);
     ir::Operation {
         path_params: op
@@ -231,7 +272,9 @@ fn operation_def(names: &Names, op: Operation) -> ir::Operation {
             empty_allowed: op.success.empty_allowed,
         },
         operation_id: op.operation_id,
-        fn_name: op.fn_name,
+        fn_name: named.fn_name,
+        module: named.module,
+        method_note: named.method_note,
         method: op.method,
         path: op.path,
         path_segments: op.path_segments,
@@ -243,7 +286,7 @@ fn operation_def(names: &Names, op: Operation) -> ir::Operation {
         sunset: op.sunset,
         replacement: op.replacement,
         paging: None,
-        tag: 0,
+        tag: named.tag,
     }
 }
 
@@ -290,7 +333,7 @@ mod tests {
         let dated_again = add(&mut space, Origin::Component("region_20240805".into()), object(Vec::new()));
         let op = Origin::Hoisted { parent: Parent::Operation("getGroupRole".into()), field: "response".into() };
         let of_operation = add(&mut space, op, object(Vec::new()));
-        let names = Names::decide(&space, []);
+        let names = Names::decide(&space, [], None);
         assert_eq!(names.of(first), "GroupRole");
         assert_eq!(names.of(second), "GroupRole2", "the later type is numbered, not the earlier one renamed");
         assert_eq!(names.of(child), "GroupRole2Links", "a hoisted type is named after its parent's final name");
@@ -304,10 +347,10 @@ mod tests {
         let mut space = TypeSpace::default();
         let schema = add(&mut space, Origin::Component("GroupId".into()), object(Vec::new()));
         let child = add(&mut space, hoisted(schema, "links"), object(Vec::new()));
-        let names = Names::decide(&space, ["GroupId", "UserId"]);
+        let names = Names::decide(&space, ["GroupId", "UserId"], None);
         assert_eq!(names.of(schema), "GroupId2", "`models` imports `crate::ids::GroupId`");
         assert_eq!(names.of(child), "GroupId2Links");
-        assert_eq!(Names::decide(&space, []).of(schema), "GroupId");
+        assert_eq!(Names::decide(&space, [], None).of(schema), "GroupId");
     }
 
     #[test]
@@ -317,7 +360,7 @@ mod tests {
         let merged = space.reserve();
         space.merge(merged, kept);
         let child = add(&mut space, hoisted(merged, "tags"), object(Vec::new()));
-        let names = Names::decide(&space, []);
+        let names = Names::decide(&space, [], None);
         assert_eq!(names.of(child), "ClusterTags");
         assert_eq!(names.ty(&Ty::Ref(merged)), ir::Ty::Named("Cluster".into()));
     }
@@ -332,7 +375,7 @@ mod tests {
         let fields = vec![field("roles", Ty::Vec(Box::new(Ty::Ref(role)))), field("eventTypeName", Ty::Ref(events))];
         add(&mut space, Origin::Component("Invitation".into()), object(fields));
         let types = {
-            let names = Names::decide(&space, []);
+            let names = Names::decide(&space, [], None);
             types(space, &names)
         };
         let module = |name: &str| match &types[name] {
@@ -349,7 +392,7 @@ mod tests {
         let values = vec!["UNKNOWN".to_owned(), "KNOWN".to_owned()];
         add(&mut space, Origin::Component("State".into()), Kind::Enum(Enum { values }));
         let types = {
-            let names = Names::decide(&space, []);
+            let names = Names::decide(&space, [], None);
             types(space, &names)
         };
         let ir::TypeDef::Enum(state) = &types["State"] else { panic!("State is an enum") };

@@ -32,6 +32,8 @@ pub(super) struct Operation {
     pub(super) deprecated: bool,
     pub(super) sunset: Option<String>,
     pub(super) replacement: Option<ir::Replacement>,
+    /// The operation's first tag in the spec (every Atlas operation has exactly one).
+    pub(super) tag: String,
 }
 
 pub(super) struct PathParam {
@@ -254,6 +256,7 @@ impl<'a> Lowerer<'a> {
             deprecated: operation.deprecated,
             sunset: operation.extensions.get("x-sunset").and_then(|value| value.as_str()).map(str::to_owned),
             replacement: operation.external_docs.as_ref().and_then(replacement),
+            tag: operation.tags.first().cloned().unwrap_or_default(),
         })
     }
 
@@ -294,6 +297,9 @@ impl<'a> Lowerer<'a> {
     ) -> (Vec<PathSegment>, Vec<PathParam>) {
         let mut path_params = Vec::new();
         let mut path_segments = Vec::new();
+        // The arguments of `request`, the `Client` method and the stream method, beside the
+        // locals their templates use.
+        let mut arguments = names::Scope::reserving(names::LOCALS_RESERVED);
         for piece in split_template(site.path) {
             match piece {
                 Template::Literal(text) => path_segments.push(PathSegment::Literal(text.to_owned())),
@@ -310,7 +316,17 @@ impl<'a> Lowerer<'a> {
                         continue;
                     };
                     let data = parameter.parameter_data_ref();
-                    let ty = match self.ids.get(name) {
+                    // The ID type of a parameter of this name, unless this parameter's own
+                    // schema says it is something else: `{id}` may be 24-hex in one operation
+                    // and an integer or an email address in another. (A plain string is taken
+                    // for the ID: Atlas leaves the pattern out of some of its ID parameters.)
+                    let may_be_id = match &data.format {
+                        ParameterSchemaOrContent::Schema(schema) => {
+                            self.inline_schema(schema, at, sink).is_some_and(super::ids::may_be_hex24_string)
+                        }
+                        ParameterSchemaOrContent::Content(_) => false,
+                    };
+                    let ty = match self.ids.get(name).filter(|_| may_be_id) {
                         Some(id) => Ty::Id(id.name.clone()),
                         None => match &data.format {
                             ParameterSchemaOrContent::Schema(schema) => {
@@ -325,7 +341,7 @@ impl<'a> Lowerer<'a> {
                     };
                     path_segments.push(PathSegment::Param(path_params.len()));
                     path_params.push(PathParam {
-                        name: names::value_name(name),
+                        name: arguments.claim(names::value_name(name)),
                         wire_name: name.to_owned(),
                         ty,
                         doc: data.description.clone(),
@@ -339,11 +355,22 @@ impl<'a> Lowerer<'a> {
     /// Query and header parameters: the fields of the operation's `Query` struct.
     fn query_params(&mut self, parameters: &[(&'a Parameter, String)], parent: &Parent, sink: &mut Sink<'_>) -> Vec<QueryParam> {
         let mut query_params = Vec::new();
+        // The fields of the `Query` struct.
+        let mut fields = names::Scope::default();
         for (parameter, at) in parameters {
             let (data, location) = match parameter {
                 Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
                 Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
-                Parameter::Path { .. } | Parameter::Cookie { .. } => continue,
+                Parameter::Cookie { parameter_data, .. } => {
+                    // Not sent is not silently dropped: the caller would never know.
+                    sink.error(
+                        at,
+                        format!("cookie parameter `{}` is not supported", parameter_data.name),
+                        Some("remove it from the spec, or send it as a header (`in: header`, `name: Cookie`) if the API takes it so".to_owned()),
+                    );
+                    continue;
+                }
+                Parameter::Path { .. } => continue,
             };
             let (ty, integer_default, integer_maximum) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
@@ -362,7 +389,7 @@ impl<'a> Lowerer<'a> {
                 ParameterSchemaOrContent::Content(_) => (Ty::String, None, None),
             };
             query_params.push(QueryParam {
-                name: names::value_name(&data.name),
+                name: fields.claim(names::value_name(&data.name)),
                 wire_name: data.name.clone(),
                 ty,
                 required: data.required,

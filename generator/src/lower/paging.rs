@@ -1,18 +1,21 @@
 //! Paging: operations that take `pageNum`/`itemsPerPage` and return Atlas's paginated
 //! envelope (`results`, `totalCount`, `links`) also get a stream over every page's items.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::ir::{Field, NextLink, Operation, Paging, ParamLocation, QueryParam, ResponseBody, Ty, TypeDef};
 use crate::names;
 
 /// Sets `paging` on every operation that has the shape, in any spec.
 pub(super) fn detect(operations: &mut [Operation], types: &BTreeMap<String, TypeDef>) {
-    let mut taken: BTreeSet<String> = operations.iter().map(|op| op.fn_name.clone()).collect();
+    // The stream methods share `Client`'s scope with the runtime's methods and the operations'.
+    let mut methods = names::Scope::reserving(names::CLIENT_RESERVED);
+    for operation in operations.iter() {
+        methods.claim(operation.fn_name.clone());
+    }
     for operation in operations.iter_mut() {
         operation.paging = paging(operation, types).map(|mut paging| {
-            paging.stream_fn = names::numbered(paging.stream_fn, |candidate| taken.contains(candidate));
-            taken.insert(paging.stream_fn.clone());
+            paging.stream_fn = methods.claim(paging.stream_fn);
             paging
         });
     }

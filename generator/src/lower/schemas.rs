@@ -351,9 +351,18 @@ impl<'a> Lowerer<'a> {
         if let Some(id) = self.component_ids.get(key) {
             return Ty::Ref(*id);
         }
+        // An alias that holds itself (a map or an array of itself, directly or through other
+        // aliases) has no Rust type of finite size and no name to refer to: where it comes
+        // round again it holds any JSON value, which keeps every value it can have.
+        if self.aliases_followed.iter().any(|followed| followed == key) {
+            return Ty::Json;
+        }
         // An alias of a primitive or array: use what it stands for.
         let context = Context { pointer: &pointer, ..context };
-        self.ty_of_schema(target, context, sink)
+        self.aliases_followed.push(key.to_owned());
+        let ty = self.ty_of_schema(target, context, sink);
+        self.aliases_followed.pop();
+        ty
     }
 
     fn ty_of_schema(&mut self, schema: &'a Schema, context: Context<'_>, sink: &mut Sink<'_>) -> Ty {

@@ -2,56 +2,58 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::OpenAPI;
+use super::operations::{Operation, ResponseBody};
+use super::types::{Ty, TypeId, TypeSpace};
+use crate::ir::Tag;
+use crate::names::{self, FEATURES_RESERVED, Scope};
 
-use crate::ir::{Operation, ResponseBody, Tag, Ty, TypeDef};
-use crate::names;
-
-use super::{methods, path_item};
-
-/// The tags the operations use, sorted by module, with each operation's `tag` set to its
-/// index: the operation's first tag in the spec (every Atlas operation has exactly one).
-pub(super) fn assign(spec: &OpenAPI, operations: &mut [Operation]) -> Vec<Tag> {
-    let first_tag = |operation: &Operation| -> String {
-        let item = spec.paths.paths.get(&operation.path).and_then(path_item);
-        let spec_operation =
-            item.and_then(|item| methods(item).find(|(method, _)| *method == operation.method)).map(|(_, op)| op);
-        spec_operation.and_then(|op| op.tags.first().cloned()).unwrap_or_default()
-    };
-    let names: Vec<String> = operations.iter().map(first_tag).collect();
-    let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
-    for name in &names {
-        let module = names::tag_module(name);
-        tags.entry(module.clone()).or_insert_with(|| Tag {
-            name: name.clone(),
-            feature: names::tag_feature(name),
-            doc: spec.tags.iter().find(|tag| tag.name == *name).and_then(|tag| tag.description.clone()),
-            module,
-        });
-    }
-    let index: BTreeMap<String, usize> = tags.keys().enumerate().map(|(i, module)| (module.clone(), i)).collect();
-    for (operation, name) in operations.iter_mut().zip(&names) {
-        operation.tag = index[&names::tag_module(name)];
-    }
-    tags.into_values().collect()
+/// The tags the operations use, sorted by module, and the index of each operation's tag.
+/// Each distinct tag gets its own module (bounded in length, numbered on collision, in the
+/// order of the tags' names) and feature (numbered past the features the crate reserves).
+pub(super) fn assign(spec_tags: &[openapiv3::Tag], operation_tags: &[&str]) -> (Vec<Tag>, Vec<usize>) {
+    let distinct: BTreeSet<&str> = operation_tags.iter().copied().collect();
+    let (mut modules, mut features) = (Scope::default(), Scope::reserving(FEATURES_RESERVED));
+    let mut tags: Vec<Tag> = distinct
+        .into_iter()
+        .map(|name| {
+            let module = modules.claim(names::tag_module(name));
+            Tag {
+                name: name.to_owned(),
+                feature: features.claim_feature(names::tag_feature(&module)),
+                doc: spec_tags.iter().find(|tag| tag.name == name).and_then(|tag| tag.description.clone()),
+                module,
+            }
+        })
+        .collect();
+    tags.sort_by(|a, b| a.module.cmp(&b.module));
+    let index: BTreeMap<&str, usize> = tags.iter().enumerate().map(|(i, tag)| (tag.name.as_str(), i)).collect();
+    let of_operation = operation_tags.iter().map(|name| index[name]).collect();
+    (tags, of_operation)
 }
 
-/// For each type that only some tags' operations reach, the indices of those tags. Types
-/// the runtime needs (`ApiError` and what it holds), types every tag reaches and types no
-/// operation reaches are always compiled and have no entry.
-pub(super) fn gates(types: &BTreeMap<String, TypeDef>, operations: &[Operation], tags: usize) -> BTreeMap<String, Vec<usize>> {
-    let always = reachable(types, [Ty::Named("ApiError".to_owned())]);
-    let mut by_type: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+/// For each type that only some tags' operations reach, the indices of those tags
+/// (`tag_of`: each operation's). Types the runtime needs (`api_error`, the spec's `ApiError`,
+/// and what it holds), types every tag reaches and types no operation reaches are always
+/// compiled and have no entry. Reachability is the type space's, by id.
+pub(super) fn gates(
+    space: &TypeSpace,
+    operations: &[Operation],
+    tag_of: &[usize],
+    tags: usize,
+    api_error: Option<TypeId>,
+) -> BTreeMap<TypeId, Vec<usize>> {
+    let always = space.reachable(api_error.map(Ty::Ref));
+    let mut by_type: BTreeMap<TypeId, BTreeSet<usize>> = BTreeMap::new();
     for tag in 0..tags {
-        let roots = operations.iter().filter(|op| op.tag == tag).flat_map(operation_types);
-        for name in reachable(types, roots) {
-            by_type.entry(name).or_default().insert(tag);
+        let roots = operations.iter().zip(tag_of).filter(|(_, of)| **of == tag).flat_map(|(op, _)| operation_types(op));
+        for id in space.reachable(roots) {
+            by_type.entry(id).or_default().insert(tag);
         }
     }
     by_type
         .into_iter()
-        .filter(|(name, reached)| !always.contains(name) && reached.len() < tags)
-        .map(|(name, reached)| (name, reached.into_iter().collect()))
+        .filter(|(id, reached)| !always.contains(id) && reached.len() < tags)
+        .map(|(id, reached)| (id, reached.into_iter().collect()))
         .collect()
 }
 
@@ -64,25 +66,4 @@ fn operation_types(operation: &Operation) -> Vec<Ty> {
         roots.push(ty.clone());
     }
     roots
-}
-
-/// Every named type reachable from `roots` through fields, variants and collections.
-fn reachable(types: &BTreeMap<String, TypeDef>, roots: impl IntoIterator<Item = Ty>) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<Ty> = roots.into_iter().collect();
-    while let Some(ty) = stack.pop() {
-        match ty {
-            Ty::Vec(inner) | Ty::Map(inner) => stack.push(*inner),
-            Ty::Named(name) if seen.insert(name.clone()) => match types.get(&name) {
-                Some(TypeDef::Struct(s)) => stack.extend(s.fields.iter().map(|field| field.ty.clone())),
-                Some(TypeDef::Union(u)) => {
-                    stack.extend(u.variants.iter().map(|variant| variant.ty.clone()));
-                    stack.extend(u.catch_all_struct.iter().cloned().map(Ty::Named));
-                }
-                Some(TypeDef::Enum(_)) | None => {}
-            },
-            _ => {}
-        }
-    }
-    seen
 }

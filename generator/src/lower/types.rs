@@ -11,7 +11,7 @@ use crate::ir::Access;
 pub struct TypeId(u32);
 
 /// The Rust type of a field, parameter or body, with types of the space by id.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Ty {
     String,
     Bool,
@@ -58,14 +58,14 @@ pub struct TypeDef {
 }
 
 /// What a type is: the part that decides the generated code, apart from names and docs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Kind {
     Struct(Struct),
     Enum(Enum),
     Union(Union),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Struct {
     pub fields: Vec<Field>,
     /// The field that keeps undeclared properties as JSON (only a union's catch-all has one).
@@ -73,7 +73,7 @@ pub struct Struct {
 }
 
 /// A struct field: as `ir::Field`, with its type by id.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {
     pub name: String,
     pub wire_name: String,
@@ -86,12 +86,12 @@ pub struct Field {
 }
 
 /// A string enum: its values in the spec's order; the naming pass names the variants.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Enum {
     pub values: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Union {
     pub discriminator: Option<String>,
     pub variants: Vec<UnionVariant>,
@@ -100,7 +100,7 @@ pub struct Union {
     pub shared: Vec<SharedField>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UnionVariant {
     pub ty: Ty,
     /// Discriminator values that select this variant.
@@ -108,7 +108,7 @@ pub struct UnionVariant {
 }
 
 /// As `ir::SharedField`, with its type by id.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SharedField {
     pub name: String,
     pub ty: Ty,
@@ -187,10 +187,10 @@ impl TypeSpace {
 
 /// What the generated type of `kind` would be, apart from documentation: two hoisted
 /// schemas with the same shape are one type.
-pub fn shape(kind: &Kind) -> String {
+pub fn shape(kind: &Kind) -> Kind {
     let mut kind = kind.clone();
     if let Kind::Struct(s) = &mut kind {
         s.fields.iter_mut().for_each(|field| field.doc = None);
     }
-    format!("{kind:?}")
+    kind
 }

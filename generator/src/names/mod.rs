@@ -3,7 +3,11 @@
 //! All case conversion, keyword escaping and the catch-all variant's name live in this one
 //! module, so the IR arrives at emission with final names and collisions can be checked once.
 
+mod scope;
+
 use heck::{ToSnakeCase, ToUpperCamelCase};
+
+pub use scope::{CLIENT_RESERVED, FEATURES_RESERVED, LOCALS_RESERVED, Scope};
 
 /// Words that cannot be identifiers (strict and reserved keywords of edition 2024).
 const KEYWORDS: &[&str] = &[
@@ -53,7 +57,8 @@ pub fn value_name(raw: &str) -> String {
 /// `GROUP_READ_ONLY` -> `GroupReadOnly`, `3.6` -> `V3_6`, `us-east-1` -> `UsEast1`.
 pub fn variant_name(wire: &str) -> String {
     if !wire.is_empty() && !wire.chars().any(|c| c.is_ascii_alphanumeric()) {
-        let mut rest = wire.trim();
+        // Only whitespace (`" "`, `"\t"`): each character by its code point, never an empty name.
+        let mut rest = if wire.trim().is_empty() { wire } else { wire.trim() };
         let mut name = String::new();
         while !rest.is_empty() {
             match SYMBOLS.iter().find(|(symbol, _)| rest.starts_with(symbol)) {
@@ -67,7 +72,9 @@ pub fn variant_name(wire: &str) -> String {
                     rest = &rest[c.len_utf8()..];
                 }
             }
-            rest = rest.trim_start();
+            if !rest.trim_start().is_empty() {
+                rest = rest.trim_start();
+            }
         }
         return name;
     }
@@ -90,7 +97,8 @@ pub fn numbered(name: String, taken: impl Fn(&str) -> bool) -> String {
         return name;
     }
     let snake = name.starts_with(|c: char| c.is_ascii_lowercase()) || name.starts_with("r#");
-    let base = name.trim_start_matches("r#");
+    // `self_` numbered is `self_2`: a doubled underscore would fail the snake-case lint.
+    let base = name.trim_start_matches("r#").trim_end_matches('_');
     (2..)
         .map(|n| if snake || base.ends_with(|c: char| c.is_ascii_digit()) { format!("{base}_{n}") } else { format!("{base}{n}") })
         .find(|candidate| !taken(candidate))
@@ -154,14 +162,32 @@ pub fn variants_by_tag(tags: &[&[String]]) -> Option<Vec<String>> {
 /// The module of a tag: its words in snake case (`MongoDB Cloud Users` -> `mongodb_cloud_users`);
 /// `untagged` for operations without one.
 pub fn tag_module(tag: &str) -> String {
-    let module = tag_words(tag).join("_");
+    let mut module = String::new();
+    // Words up to a bound: the module is also a file name, and file systems refuse long ones
+    // (a tag of 280 characters was "File name too long"). A cut tag that meets another is
+    // numbered by its scope.
+    for word in tag_words(tag) {
+        if module.len() + 1 + word.len() > MAX_MODULE_LEN {
+            if module.is_empty() {
+                module.push_str(&word[..MAX_MODULE_LEN]);
+            }
+            break;
+        }
+        if !module.is_empty() {
+            module.push('_');
+        }
+        module.push_str(&word);
+    }
     let module = if module.is_empty() { "untagged".to_owned() } else { leading_digit_guard(module, "tag_") };
     if KEYWORDS.contains(&module.as_str()) || NOT_RAW.contains(&module.as_str()) { format!("{module}_tag") } else { module }
 }
 
-/// The cargo feature of a tag: its words in kebab case (`mongodb-cloud-users`).
-pub fn tag_feature(tag: &str) -> String {
-    tag_module(tag).replace('_', "-")
+/// The longest tag module (and so `operations/<module>.rs` file stem) made from a tag.
+const MAX_MODULE_LEN: usize = 64;
+
+/// The cargo feature of a tag module: its words in kebab case (`mongodb-cloud-users`).
+pub fn tag_feature(module: &str) -> String {
+    module.replace('_', "-")
 }
 
 /// A tag's words, lower case, split at anything that is not a letter or digit. Unlike heck,
@@ -288,8 +314,16 @@ mod tests {
         assert_eq!(numbered("Ab".into(), |c| c == "Ab" || c == "Ab2"), "Ab3");
         assert_eq!(numbered("V3_6".into(), |c| c == "V3_6"), "V3_6_2");
         assert_eq!(tag_module("MongoDB Cloud Users"), "mongodb_cloud_users");
-        assert_eq!(tag_feature("Cloud Backups"), "cloud-backups");
-        assert_eq!(tag_feature("X.509 Authentication"), "x-509-authentication");
+        assert_eq!(tag_feature(&tag_module("Cloud Backups")), "cloud-backups");
+        assert_eq!(tag_feature(&tag_module("X.509 Authentication")), "x-509-authentication");
+        let long = ["Word"; 70].join(" ");
+        assert!(tag_module(&long).len() <= MAX_MODULE_LEN && tag_module(&long).starts_with("word_word"), "cut at a word");
+        assert_eq!(tag_module(&"x".repeat(300)).len(), MAX_MODULE_LEN, "one long word is cut");
+        assert_eq!(variant_name(" "), "U0020");
+        assert_eq!(variant_name("\t"), "U0009");
+        assert_eq!(variant_name(" \t"), "U0020U0009");
+        assert_eq!(variant_name(" < "), "Less");
+        assert_eq!(numbered("self_".into(), |c| c == "self_"), "self_2", "no doubled underscore");
         assert_eq!(tag_module(""), "untagged");
     }
 
