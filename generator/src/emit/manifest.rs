@@ -31,7 +31,7 @@ rustdoc-args = ["--cfg", "docsrs"]
 name = "atlas_admin"
 
 [dependencies]
-chrono = {{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }}
+chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
 digest_auth = "0.3"
 fastrand = "2"
 futures = {{ version = "0.3", default-features = false, features = ["std"] }}
@@ -43,7 +43,7 @@ serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 thiserror = "2"
 tokio = {{ version = "1", features = ["sync", "time"] }}
-tracing = "0.1"
+tracing = {{ version = "0.1", default-features = false, features = ["std"] }}
 
 [dev-dependencies]
 clap = {{ version = "4", features = ["derive", "env"] }}
