@@ -1,8 +1,9 @@
 //! On a company network: an HTTPS server on 127.0.0.1 whose CA the test makes (rcgen) is
 //! trusted once the CA is added (`add_root_certificate`, or the file `SSL_CERT_FILE` names)
 //! and refused with an error that says why and what to do otherwise; a proxy is used when
-//! set and, by default, when the environment names one. One test, run in steps, because
-//! two of them set environment variables, which the whole process shares.
+//! set and, by default, when the environment names one; the `invites` tool takes the same
+//! settings (`--ca-cert`, `--proxy`). One test, run in steps, because two of them set
+//! environment variables, which the whole process shares.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -118,4 +119,31 @@ async fn company_networks_certificates_and_proxies() {
     assert_eq!(proxy.requests(), 2);
     let debug = format!("{:?}", Client::builder().proxy("http://user:pw@proxy.example:3128"));
     assert!(debug.contains(r#"proxy: Some("http://[redacted]@proxy.example:3128/")"#) && !debug.contains("pw"), "{debug}");
+
+    // The invites tool takes the same settings: --ca-cert and --proxy.
+    let invites = |args: Vec<String>| {
+        tokio::task::spawn_blocking(move || {
+            let output = std::process::Command::new(tests::fake_atlas::invites_cli())
+                .args(["users", "project", "list", "--group", "32b6e34b3d91647abb20e7b8"])
+                .args(args)
+                .env("MONGODB_ATLAS_ACCESS_TOKEN", "t")
+                .env_remove("MONGODB_ATLAS_BASE_URL")
+                .env_remove("MONGODB_ATLAS_CA_CERT")
+                .env_remove("SSL_CERT_FILE")
+                .env_remove("HTTP_PROXY")
+                .env_remove("HTTPS_PROXY")
+                .output()
+                .expect("the invites tool runs");
+            (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
+        })
+    };
+    let untrusted = invites(vec!["--base-url".into(), base_url.clone()]).await.unwrap();
+    assert_ne!(untrusted.0, Some(0), "an untrusted certificate fails the command");
+    assert!(untrusted.1.contains("certificate is not trusted"), "{}", untrusted.1);
+    let trusted = invites(vec!["--base-url".into(), base_url.clone(), "--ca-cert".into(), ca_file.path().display().to_string()]);
+    let trusted = trusted.await.unwrap();
+    assert_eq!(trusted.0, Some(0), "--ca-cert trusts the CA: {}", trusted.1);
+    let proxied = invites(vec!["--base-url".into(), "http://atlas.invalid".into(), "--proxy".into(), proxy.uri()]).await.unwrap();
+    assert_eq!(proxied.0, Some(0), "--proxy carries the request: {}", proxied.1);
+    assert_eq!(proxy.requests(), 3);
 }
