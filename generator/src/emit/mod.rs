@@ -292,6 +292,6 @@ mod tests {
             .filter(|name| !crate::names::LOCALS_RESERVED.contains(&name.as_str()) && !arguments.contains(name.as_str()))
             .collect();
         assert!(unreserved.is_empty(), "locals of the generated functions not in names::LOCALS_RESERVED: {unreserved:?}");
-        assert!(bindings.0.contains("writer") && bindings.0.contains("page_size"), "{:?}", bindings.0);
+        assert!(bindings.0.contains("writer") && bindings.0.contains("paging"), "{:?}", bindings.0);
     }
 }
