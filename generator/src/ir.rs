@@ -316,6 +316,8 @@ pub struct QueryParam {
     pub required: bool,
     /// Sent in the query string, or as a header.
     pub location: ParamLocation,
+    /// How an array in the query string is written (`style` and `explode`).
+    pub style: ArrayStyle,
     /// The schema's `default`, when it is an integer (`itemsPerPage` defaults to 100).
     pub integer_default: Option<i64>,
     /// The schema's `maximum` (less one when exclusive), when it is an integer schema.
@@ -327,6 +329,20 @@ pub struct QueryParam {
 pub enum ParamLocation {
     Query,
     Header,
+}
+
+/// How an array query parameter is written, from the spec's `style` and `explode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArrayStyle {
+    /// The key once per item, `k=a&k=b`: `form` exploded (OpenAPI's default), or any style
+    /// with `explode: true`.
+    Repeated,
+    /// The key once, the items joined: `k=a,b` (`form`, `explode: false`).
+    Comma,
+    /// `k=a%20b` (`spaceDelimited`).
+    Space,
+    /// `k=a|b` (`pipeDelimited`).
+    Pipe,
 }
 
 #[derive(Debug, Clone, PartialEq)]

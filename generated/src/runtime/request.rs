@@ -55,6 +55,20 @@ impl<'a> QueryWriter<'a> {
         }
     }
 
+    /// Appends `key=a<delimiter>b...` for an array sent under one key (`explode: false`):
+    /// each value percent-encoded, `delimiter` written as it is (`,`, `%20` or `|`, from the
+    /// generated code, never from a caller). Nothing when `values` is empty: `key=` would be
+    /// an array of one empty string.
+    pub(crate) fn push_joined(&mut self, key: &str, values: impl IntoIterator<Item = impl Display>, delimiter: &str) {
+        let mut values = values.into_iter();
+        let Some(first) = values.next() else { return };
+        self.push(key, &first.to_string());
+        for value in values {
+            self.url.push_str(delimiter);
+            self.url.extend(utf8_percent_encode(&value.to_string(), COMPONENT));
+        }
+    }
+
     /// The one place a pair is written; repeated keys (array parameters) can reuse it.
     fn push(&mut self, key: &str, value: &str) {
         self.url.push(if self.has_pairs { '&' } else { '?' });
@@ -155,6 +169,24 @@ mod tests {
         let mut url = String::from("https://h/invites");
         QueryWriter::new(&mut url).push_opt_display("username", None::<&str>);
         assert_eq!(url, "https://h/invites");
+    }
+
+    #[test]
+    fn query_writer_joins_encoded_values_with_a_literal_delimiter() {
+        let mut url = String::from("https://h/x");
+        let mut query = QueryWriter::new(&mut url);
+        query.push_joined("none", Vec::<&str>::new(), ",");
+        query.push_joined("c", ["a,b", "c d"], ",");
+        query.push_joined("s", ["a", "b|c"], "%20");
+        query.push_joined("p k", [1, 2, 3], "|");
+        query.push_joined("one", ["x"], "|");
+        assert_eq!(url, "https://h/x?c=a%2Cb,c%20d&s=a%20b%7Cc&p%20k=1|2|3&one=x");
+        let request = build_request(http::Method::GET, &url, VERSIONED_JSON, None).unwrap();
+        assert_eq!(request.uri().query(), Some("c=a%2Cb,c%20d&s=a%20b%7Cc&p%20k=1|2|3&one=x"));
+
+        let mut url = String::from("https://h/x");
+        QueryWriter::new(&mut url).push_joined("none", Vec::<&str>::new(), ",");
+        assert_eq!(url, "https://h/x");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The parts of an operation's sans-IO module that a spec has thousands of, built as syntax
 //! trees (see `syntax`): the `Query` struct and its fields, and the statements of `request`
-//! that push a path segment or a query parameter. What is rarer (array parameters) is
-//! emitted as tokens and parsed.
+//! that push a path segment or a query parameter. What is rarer (array parameters, repeated
+//! or joined as their `style` says) is emitted as tokens and parsed.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -9,7 +9,7 @@ use syn::{Expr, Stmt};
 
 use super::syntax::{self, method_call, variable};
 use super::{Paths, ident};
-use crate::ir::{Api, Operation, ParamLocation, PathSegment, QueryParam, Ty};
+use crate::ir::{Api, ArrayStyle, Operation, ParamLocation, PathSegment, QueryParam, Ty};
 
 /// Statements parsed from `tokens`.
 pub(crate) fn statements(tokens: TokenStream) -> Vec<Stmt> {
@@ -133,18 +133,39 @@ pub(crate) fn push_query(operation: &Operation, fixed: &Fixed, body: &mut Vec<St
     for param in in_query {
         let wire = &param.wire_name;
         match &param.ty {
-            // Arrays repeat the key (OpenAPI's default `form` style, exploded).
             Ty::Vec(item) => {
                 let value = value_tokens(param);
-                let item = if **item == Ty::DateTime { rfc3339(quote!(value)) } else { quote!(value) };
-                body.extend(statements(quote! {
-                    for value in #value.into_iter().flatten() {
-                        writer.push_opt_display(#wire, Some(#item));
+                let date_time = **item == Ty::DateTime;
+                let item = if date_time { rfc3339(quote!(value)) } else { quote!(value) };
+                body.extend(statements(match delimiter(param.style) {
+                    // The key once per item (OpenAPI's default: `form`, exploded).
+                    None => quote! {
+                        for value in #value.into_iter().flatten() {
+                            writer.push_opt_display(#wire, Some(#item));
+                        }
+                    },
+                    Some(delimiter) => {
+                        let values = if date_time {
+                            quote!(#value.into_iter().flatten().map(|value| #item))
+                        } else {
+                            quote!(#value.into_iter().flatten())
+                        };
+                        quote!(writer.push_joined(#wire, #values, #delimiter);)
                     }
                 }));
             }
             _ => body.push(method_statement(variable("writer"), "push_opt_display", vec![syntax::str_expr(wire), value(param)])),
         }
+    }
+}
+
+/// What joins an array's items under one key, written as it is; `None` repeats the key.
+fn delimiter(style: ArrayStyle) -> Option<&'static str> {
+    match style {
+        ArrayStyle::Repeated => None,
+        ArrayStyle::Comma => Some(","),
+        ArrayStyle::Space => Some("%20"),
+        ArrayStyle::Pipe => Some("|"),
     }
 }
 

@@ -9,7 +9,7 @@ use super::schemas::Context;
 use super::types::{Parent, Ty};
 use super::{Lowerer, methods, path_item};
 use crate::diag::{Sink, join};
-use crate::ir::{self, Method, ParamLocation, PathSegment};
+use crate::ir::{self, ArrayStyle, Method, ParamLocation, PathSegment};
 use crate::names;
 use crate::resolve::{pick_media_type, pick_version};
 
@@ -49,6 +49,7 @@ pub(super) struct QueryParam {
     pub(super) ty: Ty,
     pub(super) required: bool,
     pub(super) location: ParamLocation,
+    pub(super) style: ArrayStyle,
     pub(super) integer_default: Option<i64>,
     pub(super) integer_maximum: Option<i64>,
     pub(super) doc: Option<String>,
@@ -358,9 +359,12 @@ impl<'a> Lowerer<'a> {
         // The fields of the `Query` struct.
         let mut fields = names::Scope::default();
         for (parameter, at) in parameters {
-            let (data, location) = match parameter {
-                Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
-                Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
+            let (data, location, style) = match parameter {
+                Parameter::Query { parameter_data, style, .. } => {
+                    (parameter_data, ParamLocation::Query, array_style(style, parameter_data.explode))
+                }
+                // A header's array is always comma-separated (`simple`).
+                Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, ArrayStyle::Comma),
                 Parameter::Cookie { parameter_data, .. } => {
                     // Not sent is not silently dropped: the caller would never know.
                     sink.error(
@@ -394,6 +398,7 @@ impl<'a> Lowerer<'a> {
                 ty,
                 required: data.required,
                 location,
+                style,
                 integer_default,
                 integer_maximum,
                 doc: data.description.clone(),
@@ -450,4 +455,19 @@ fn split_template(path: &str) -> Vec<Template<'_>> {
         pieces.push(Template::Literal(rest));
     }
     pieces
+}
+
+/// How an array query parameter is written. `explode` defaults to true for `form` and to false
+/// for every other style (OpenAPI 3.0, Parameter Object); exploded, every style repeats the key.
+fn array_style(style: &openapiv3::QueryStyle, explode: Option<bool>) -> ArrayStyle {
+    let explode = explode.unwrap_or(matches!(style, openapiv3::QueryStyle::Form));
+    match style {
+        _ if explode => ArrayStyle::Repeated,
+        openapiv3::QueryStyle::Form => ArrayStyle::Comma,
+        openapiv3::QueryStyle::SpaceDelimited => ArrayStyle::Space,
+        openapiv3::QueryStyle::PipeDelimited => ArrayStyle::Pipe,
+        // deepObject describes objects; OpenAPI leaves an array in it undefined, so it is
+        // sent as `form` would send it.
+        openapiv3::QueryStyle::DeepObject => ArrayStyle::Repeated,
+    }
 }
