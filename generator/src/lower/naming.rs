@@ -257,6 +257,7 @@ fn operation_def(names: &Names, op: Operation, named: OperationNames) -> ir::Ope
                 required: p.required,
                 location: p.location,
                 style: p.style,
+                explode: p.explode,
                 integer_default: p.integer_default,
                 integer_maximum: p.integer_maximum,
                 doc: p.doc,

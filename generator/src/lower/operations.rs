@@ -9,7 +9,7 @@ use super::schemas::Context;
 use super::types::{Parent, Ty};
 use super::{Lowerer, methods, path_item};
 use crate::diag::{Sink, join};
-use crate::ir::{self, ArrayStyle, Method, ParamLocation, PathSegment};
+use crate::ir::{self, Method, ParamLocation, PathSegment, QueryStyle};
 use crate::names;
 use crate::resolve::{pick_media_type, pick_version};
 
@@ -49,7 +49,8 @@ pub(super) struct QueryParam {
     pub(super) ty: Ty,
     pub(super) required: bool,
     pub(super) location: ParamLocation,
-    pub(super) style: ArrayStyle,
+    pub(super) style: QueryStyle,
+    pub(super) explode: bool,
     pub(super) integer_default: Option<i64>,
     pub(super) integer_maximum: Option<i64>,
     pub(super) doc: Option<String>,
@@ -360,11 +361,9 @@ impl<'a> Lowerer<'a> {
         let mut fields = names::Scope::default();
         for (parameter, at) in parameters {
             let (data, location, style) = match parameter {
-                Parameter::Query { parameter_data, style, .. } => {
-                    (parameter_data, ParamLocation::Query, array_style(style, parameter_data.explode))
-                }
-                // A header's array is always comma-separated (`simple`).
-                Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, ArrayStyle::Comma),
+                Parameter::Query { parameter_data, style, .. } => (parameter_data, ParamLocation::Query, query_style(style)),
+                // A header's array is always comma-separated (`simple`), as `form` unexploded.
+                Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, QueryStyle::Form),
                 Parameter::Cookie { parameter_data, .. } => {
                     // Not sent is not silently dropped: the caller would never know.
                     sink.error(
@@ -399,6 +398,8 @@ impl<'a> Lowerer<'a> {
                 required: data.required,
                 location,
                 style,
+                // OpenAPI's default: true for `form`, false for every other style.
+                explode: data.explode.unwrap_or(style == QueryStyle::Form && location == ParamLocation::Query),
                 integer_default,
                 integer_maximum,
                 doc: data.description.clone(),
@@ -457,17 +458,11 @@ fn split_template(path: &str) -> Vec<Template<'_>> {
     pieces
 }
 
-/// How an array query parameter is written. `explode` defaults to true for `form` and to false
-/// for every other style (OpenAPI 3.0, Parameter Object); exploded, every style repeats the key.
-fn array_style(style: &openapiv3::QueryStyle, explode: Option<bool>) -> ArrayStyle {
-    let explode = explode.unwrap_or(matches!(style, openapiv3::QueryStyle::Form));
+fn query_style(style: &openapiv3::QueryStyle) -> QueryStyle {
     match style {
-        _ if explode => ArrayStyle::Repeated,
-        openapiv3::QueryStyle::Form => ArrayStyle::Comma,
-        openapiv3::QueryStyle::SpaceDelimited => ArrayStyle::Space,
-        openapiv3::QueryStyle::PipeDelimited => ArrayStyle::Pipe,
-        // deepObject describes objects; OpenAPI leaves an array in it undefined, so it is
-        // sent as `form` would send it.
-        openapiv3::QueryStyle::DeepObject => ArrayStyle::Repeated,
+        openapiv3::QueryStyle::Form => QueryStyle::Form,
+        openapiv3::QueryStyle::SpaceDelimited => QueryStyle::SpaceDelimited,
+        openapiv3::QueryStyle::PipeDelimited => QueryStyle::PipeDelimited,
+        openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
     }
 }
