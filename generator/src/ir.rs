@@ -316,6 +316,11 @@ pub struct QueryParam {
     pub required: bool,
     /// Sent in the query string, or as a header.
     pub location: ParamLocation,
+    /// How an array or an object in the query string is written.
+    pub style: QueryStyle,
+    /// Whether an array repeats its key and an object's properties are pairs of their own;
+    /// the spec's `explode`, or its default (true for `form`, false for the other styles).
+    pub explode: bool,
     /// The schema's `default`, when it is an integer (`itemsPerPage` defaults to 100).
     pub integer_default: Option<i64>,
     /// The schema's `maximum` (less one when exclusive), when it is an integer schema.
@@ -327,6 +332,20 @@ pub struct QueryParam {
 pub enum ParamLocation {
     Query,
     Header,
+}
+
+/// A query parameter's `style` (OpenAPI 3.0, Parameter Object); it decides how an array or an
+/// object is written, with `QueryParam::explode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// The default: an array `k=a,b`, an object `k=a,1,b,2`; exploded, `k=a&k=b` and `a=1&b=2`.
+    Form,
+    /// `k=a%20b`.
+    SpaceDelimited,
+    /// `k=a|b`.
+    PipeDelimited,
+    /// An object as `k[a]=1&k[b]=2`.
+    DeepObject,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -55,13 +55,126 @@ impl<'a> QueryWriter<'a> {
         }
     }
 
+    /// Appends `key=a<delimiter>b...` for an array sent under one key (`explode: false`):
+    /// each value percent-encoded, `delimiter` written as it is (`,`, `%20` or `|`, from the
+    /// generated code, never from a caller). Nothing when `values` is empty: `key=` would be
+    /// an array of one empty string.
+    pub(crate) fn push_joined(&mut self, key: &str, values: impl IntoIterator<Item = impl Display>, delimiter: &str) {
+        let mut values = values.into_iter();
+        let Some(first) = values.next() else { return };
+        self.push(key, &first.to_string());
+        for value in values {
+            self.url.push_str(delimiter);
+            self.url.extend(utf8_percent_encode(&value.to_string(), COMPONENT));
+        }
+    }
+
+    /// Appends an object parameter in `form` style, exploded: `name=value` per property
+    /// (`a=1&b=2`), the parameter's own key unused.
+    pub(crate) fn push_object_exploded(&mut self, key: &str, value: Option<&impl Serialize>) -> Result<(), Error> {
+        match query_object(key, value)? {
+            QueryObject::Absent => {}
+            QueryObject::Primitive(text) => self.push(key, &text),
+            QueryObject::Properties(properties) => {
+                for (name, text) in properties {
+                    self.push(&name, &text);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends an object parameter under one key, names and values alternating between
+    /// delimiters (`key=a,1,b,2` for `form` with `explode: false`; `%20` and `|` for
+    /// `spaceDelimited` and `pipeDelimited`).
+    pub(crate) fn push_object_joined(&mut self, key: &str, value: Option<&impl Serialize>, delimiter: &str) -> Result<(), Error> {
+        match query_object(key, value)? {
+            QueryObject::Absent => {}
+            QueryObject::Primitive(text) => self.push(key, &text),
+            QueryObject::Properties(properties) => {
+                self.push_joined(key, properties.into_iter().flat_map(|(name, text)| [name, text]), delimiter)
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends an object parameter in `deepObject` style: `key[name]=value` per property, the
+    /// brackets literal.
+    pub(crate) fn push_deep_object(&mut self, key: &str, value: Option<&impl Serialize>) -> Result<(), Error> {
+        match query_object(key, value)? {
+            QueryObject::Absent => {}
+            QueryObject::Primitive(text) => self.push(key, &text),
+            QueryObject::Properties(properties) => {
+                for (name, text) in properties {
+                    self.separate();
+                    self.url.extend(utf8_percent_encode(key, COMPONENT));
+                    self.url.push('[');
+                    self.url.extend(utf8_percent_encode(&name, COMPONENT));
+                    self.url.push_str("]=");
+                    self.url.extend(utf8_percent_encode(&text, COMPONENT));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The one place a pair is written; repeated keys (array parameters) can reuse it.
     fn push(&mut self, key: &str, value: &str) {
-        self.url.push(if self.has_pairs { '&' } else { '?' });
-        self.has_pairs = true;
+        self.separate();
         self.url.extend(utf8_percent_encode(key, COMPONENT));
         self.url.push('=');
         self.url.extend(utf8_percent_encode(value, COMPONENT));
+    }
+
+    /// `?` before the first pair, `&` before the rest.
+    fn separate(&mut self) {
+        self.url.push(if self.has_pairs { '&' } else { '?' });
+        self.has_pairs = true;
+    }
+}
+
+/// An object query parameter as the query string can hold it.
+enum QueryObject {
+    Absent,
+    /// A value that serializes to a string, number or boolean (a union's primitive variant).
+    Primitive(String),
+    /// Each property's name and text, sorted by name (the same with or without serde_json's
+    /// `preserve_order`); `null` properties are left out.
+    Properties(Vec<(String, String)>),
+}
+
+/// `value` through serde, flattened one level: OpenAPI defines no query form for a property
+/// that is itself an array or an object, so one is an `Error::InvalidArgument` naming it.
+fn query_object(key: &str, value: Option<&impl Serialize>) -> Result<QueryObject, Error> {
+    let Some(value) = value else { return Ok(QueryObject::Absent) };
+    let not_flat = |name: &str| {
+        Error::invalid_argument(format!(
+            "query parameter {key:?}: {name} is an array or an object, which a query string cannot hold"
+        ))
+    };
+    let primitive = |value: serde_json::Value| match value {
+        serde_json::Value::String(text) => Some(text),
+        serde_json::Value::Number(number) => Some(number.to_string()),
+        serde_json::Value::Bool(flag) => Some(flag.to_string()),
+        _ => None,
+    };
+    let value = serde_json::to_value(value)
+        .map_err(|err| Error::invalid_argument_caused_by(format!("could not serialize query parameter {key:?}"), err))?;
+    match value {
+        serde_json::Value::Null => Ok(QueryObject::Absent),
+        serde_json::Value::Object(map) => {
+            let mut properties = Vec::with_capacity(map.len());
+            for (name, value) in map {
+                if value.is_null() {
+                    continue;
+                }
+                let text = primitive(value).ok_or_else(|| not_flat(&format!("property {name:?}")))?;
+                properties.push((name, text));
+            }
+            properties.sort();
+            Ok(QueryObject::Properties(properties))
+        }
+        value => primitive(value).map(QueryObject::Primitive).ok_or_else(|| not_flat("the value")),
     }
 }
 
@@ -155,6 +268,51 @@ mod tests {
         let mut url = String::from("https://h/invites");
         QueryWriter::new(&mut url).push_opt_display("username", None::<&str>);
         assert_eq!(url, "https://h/invites");
+    }
+
+    #[test]
+    fn query_writer_joins_encoded_values_with_a_literal_delimiter() {
+        let mut url = String::from("https://h/x");
+        let mut query = QueryWriter::new(&mut url);
+        query.push_joined("none", Vec::<&str>::new(), ",");
+        query.push_joined("c", ["a,b", "c d"], ",");
+        query.push_joined("s", ["a", "b|c"], "%20");
+        query.push_joined("p k", [1, 2, 3], "|");
+        query.push_joined("one", ["x"], "|");
+        assert_eq!(url, "https://h/x?c=a%2Cb,c%20d&s=a%20b%7Cc&p%20k=1|2|3&one=x");
+        let request = build_request(http::Method::GET, &url, VERSIONED_JSON, None).unwrap();
+        assert_eq!(request.uri().query(), Some("c=a%2Cb,c%20d&s=a%20b%7Cc&p%20k=1|2|3&one=x"));
+
+        let mut url = String::from("https://h/x");
+        QueryWriter::new(&mut url).push_joined("none", Vec::<&str>::new(), ",");
+        assert_eq!(url, "https://h/x");
+    }
+
+    #[test]
+    fn query_writer_writes_objects_in_each_style() {
+        let filter = serde_json::json!({"state": "a b", "size": 10, "on": true, "gone": null});
+        let mut url = String::from("https://h/x");
+        let mut query = QueryWriter::new(&mut url);
+        query.push_object_exploded("filter", Some(&filter)).unwrap();
+        query.push_object_joined("filter", Some(&filter), ",").unwrap();
+        query.push_object_joined("filter", Some(&filter), "|").unwrap();
+        query.push_deep_object("f k", Some(&filter)).unwrap();
+        query.push_deep_object("absent", None::<&serde_json::Value>).unwrap();
+        query.push_object_exploded("one", Some(&"x,y")).unwrap();
+        assert_eq!(
+            url,
+            "https://h/x?on=true&size=10&state=a%20b&filter=on,true,size,10,state,a%20b&filter=on|true|size|10|state|a%20b\
+             &f%20k[on]=true&f%20k[size]=10&f%20k[state]=a%20b&one=x%2Cy"
+        );
+        let request = build_request(http::Method::GET, &url, VERSIONED_JSON, None).unwrap();
+        assert!(request.uri().query().unwrap().contains("f%20k[on]=true"));
+
+        let nested = serde_json::json!({"inner": {"a": 1}});
+        let err = QueryWriter::new(&mut url).push_deep_object("filter", Some(&nested)).unwrap_err();
+        assert!(matches!(err, Error::InvalidArgument { .. }), "{err}");
+        assert!(err.to_string().contains("\"inner\""), "{err}");
+        let err = QueryWriter::new(&mut url).push_object_exploded("filter", Some(&[1, 2])).unwrap_err();
+        assert!(matches!(err, Error::InvalidArgument { .. }), "{err}");
     }
 
     #[test]

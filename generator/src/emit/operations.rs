@@ -200,7 +200,7 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
     // parameter are built as trees (`requests`), the rest parsed from tokens.
     let mut body = templates.requests.url();
     requests::push_path(operation, &mut body);
-    requests::push_query(operation, &templates.requests, &mut body);
+    requests::push_query(api, operation, &templates.requests, &mut body);
 
     let set_headers: Vec<_> = operation
         .query_params

@@ -1,7 +1,7 @@
 //! The parts of an operation's sans-IO module that a spec has thousands of, built as syntax
 //! trees (see `syntax`): the `Query` struct and its fields, and the statements of `request`
-//! that push a path segment or a query parameter. What is rarer (array parameters) is
-//! emitted as tokens and parsed.
+//! that push a path segment or a query parameter. What is rarer (array and object parameters,
+//! written as their `style` and `explode` say) is emitted as tokens and parsed.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -9,7 +9,7 @@ use syn::{Expr, Stmt};
 
 use super::syntax::{self, method_call, variable};
 use super::{Paths, ident};
-use crate::ir::{Api, Operation, ParamLocation, PathSegment, QueryParam, Ty};
+use crate::ir::{Api, Operation, ParamLocation, PathSegment, QueryParam, QueryStyle, Ty, TypeDef};
 
 /// Statements parsed from `tokens`.
 pub(crate) fn statements(tokens: TokenStream) -> Vec<Stmt> {
@@ -123,7 +123,7 @@ fn push_segment(segment: Expr) -> Stmt {
 }
 
 /// The query string: a `QueryWriter` over `url` and one push per query parameter.
-pub(crate) fn push_query(operation: &Operation, fixed: &Fixed, body: &mut Vec<Stmt>) {
+pub(crate) fn push_query(api: &Api, operation: &Operation, fixed: &Fixed, body: &mut Vec<Stmt>) {
     let in_query: Vec<&QueryParam> =
         operation.query_params.iter().filter(|param| param.location == ParamLocation::Query).collect();
     if in_query.is_empty() {
@@ -133,18 +133,59 @@ pub(crate) fn push_query(operation: &Operation, fixed: &Fixed, body: &mut Vec<St
     for param in in_query {
         let wire = &param.wire_name;
         match &param.ty {
-            // Arrays repeat the key (OpenAPI's default `form` style, exploded).
             Ty::Vec(item) => {
                 let value = value_tokens(param);
-                let item = if **item == Ty::DateTime { rfc3339(quote!(value)) } else { quote!(value) };
-                body.extend(statements(quote! {
-                    for value in #value.into_iter().flatten() {
-                        writer.push_opt_display(#wire, Some(#item));
+                let date_time = **item == Ty::DateTime;
+                let item = if date_time { rfc3339(quote!(value)) } else { quote!(value) };
+                body.extend(statements(match delimiter(param) {
+                    None => quote! {
+                        for value in #value.into_iter().flatten() {
+                            writer.push_opt_display(#wire, Some(#item));
+                        }
+                    },
+                    Some(delimiter) => {
+                        let values = if date_time {
+                            quote!(#value.into_iter().flatten().map(|value| #item))
+                        } else {
+                            quote!(#value.into_iter().flatten())
+                        };
+                        quote!(writer.push_joined(#wire, #values, #delimiter);)
                     }
+                }));
+            }
+            ty if is_object(api, ty) => {
+                let value = value_tokens(param);
+                body.extend(statements(match (param.style, delimiter(param)) {
+                    (QueryStyle::DeepObject, _) => quote!(writer.push_deep_object(#wire, #value)?;),
+                    (_, None) => quote!(writer.push_object_exploded(#wire, #value)?;),
+                    (_, Some(delimiter)) => quote!(writer.push_object_joined(#wire, #value, #delimiter)?;),
                 }));
             }
             _ => body.push(method_statement(variable("writer"), "push_opt_display", vec![syntax::str_expr(wire), value(param)])),
         }
+    }
+}
+
+/// What joins an array's items (or an object's names and values) under one key, written as it
+/// is; `None` when they are exploded into pairs of their own (for `deepObject` too, which
+/// OpenAPI defines for objects only: an array in it is sent as `form` would send it).
+fn delimiter(param: &QueryParam) -> Option<&'static str> {
+    match param.style {
+        _ if param.explode => None,
+        QueryStyle::Form => Some(","),
+        QueryStyle::SpaceDelimited => Some("%20"),
+        QueryStyle::PipeDelimited => Some("|"),
+        QueryStyle::DeepObject => None,
+    }
+}
+
+/// Whether a parameter of type `ty` is written as an object (a struct, a union or a map): it
+/// has no `Display`, the runtime flattens it through serde.
+fn is_object(api: &Api, ty: &Ty) -> bool {
+    match ty {
+        Ty::Map(_) => true,
+        Ty::Named(name) => matches!(api.types.get(name), Some(TypeDef::Struct(_) | TypeDef::Union(_))),
+        _ => false,
     }
 }
 

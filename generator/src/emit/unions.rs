@@ -32,6 +32,11 @@ struct Templates {
     scored: Vec<Stmt>,
     /// The attempt of `scored` for a variant, scored by its fields (`__fields`).
     scored_attempt: Stmt,
+    /// `fits`, which `scored` binds (`__fits`) when a variant has enum properties.
+    fits: Vec<Stmt>,
+    /// An attempt (`__attempt`) made only when the variant's enum properties (`__enums`)
+    /// hold values they list.
+    fitting: Stmt,
     /// Decoding untagged variants, the first that accepts: the attempts, then the fallback.
     first: Vec<Stmt>,
     /// The attempt of `first` for a variant.
@@ -81,6 +86,7 @@ impl Templates {
             ),
             scored: super::requests::statements(quote! {
                 let keys: Vec<&str> = value.as_object().map(|object| object.keys().map(String::as_str).collect()).unwrap_or_default();
+                __fits;
                 let mut best: Option<(usize, __Name)> = None;
                 __attempts;
                 match best {
@@ -94,6 +100,21 @@ impl Templates {
                     if best.as_ref().is_none_or(|(score, _)| known > *score) {
                         best = Some((known, __Name::__Variant(__held)));
                     }
+                }
+            }),
+            // A variant is ruled out when one of its enum properties holds a value it does not
+            // list: its own catch-all would take what another variant names.
+            fits: super::requests::statements(quote! {
+                let fits = |enums: &[(&str, &[&str])]| {
+                    enums.iter().all(|(key, allowed)| {
+                        value.get(key).and_then(serde_json::Value::as_str).is_none_or(|held| allowed.contains(&held))
+                    })
+                };
+            }),
+            // No `let` chain with the attempt: the crate's MSRV (1.85) predates them.
+            fitting: template::parse(quote! {
+                if fits(&__enums) {
+                    __attempt;
                 }
             }),
             first: super::requests::statements(quote! {
@@ -210,18 +231,58 @@ fn enum_item(api: &Api, u: &Union, gate: Option<syn::Attribute>) -> Item {
     syntax::pub_enum(attrs, &u.name, variants)
 }
 
-/// The wire names of each variant that is a struct, for choosing between untagged variants.
-fn struct_fields(api: &Api, u: &Union) -> Vec<Option<Vec<String>>> {
-    u.variants
-        .iter()
-        .map(|v| match &v.ty {
-            Ty::Named(name) => match api.types.get(name) {
-                Some(TypeDef::Struct(s)) => Some(s.fields.iter().map(|f| f.wire_name.clone()).collect()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect()
+/// What decoding reads of an untagged variant to choose it: the wire names it knows, and the
+/// values each of its enum properties lists.
+#[derive(Default)]
+struct Shape {
+    keys: Vec<String>,
+    enums: Vec<(String, Vec<String>)>,
+}
+
+/// The shape of each variant that is a struct or a union of them, `None` for the others. A
+/// union knows every key its variants know (and its discriminator), so a branch that is a
+/// union is scored by them rather than by nothing.
+fn shapes(api: &Api, u: &Union) -> Vec<Option<Shape>> {
+    u.variants.iter().map(|v| shape(api, &v.ty, 0)).collect()
+}
+
+/// Unions nest in the spec only a few levels deep; the bound keeps a cycle of unions finite.
+const SHAPE_DEPTH: usize = 4;
+
+fn shape(api: &Api, ty: &Ty, depth: usize) -> Option<Shape> {
+    let Ty::Named(name) = ty else { return None };
+    match api.types.get(name)? {
+        TypeDef::Struct(s) => Some(Shape {
+            keys: s.fields.iter().map(|f| f.wire_name.clone()).collect(),
+            enums: s
+                .fields
+                .iter()
+                .filter_map(|f| match &f.ty {
+                    Ty::Named(name) => match api.types.get(name) {
+                        Some(TypeDef::Enum(e)) => {
+                            Some((f.wire_name.clone(), e.variants.iter().map(|v| v.wire.clone()).collect()))
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect(),
+        }),
+        TypeDef::Union(inner) if depth < SHAPE_DEPTH => {
+            let mut merged = Shape::default();
+            for v in &inner.variants {
+                let Some(part) = shape(api, &v.ty, depth + 1) else { continue };
+                merged.keys.extend(part.keys);
+            }
+            // Not an enum: a value the discriminator does not list is what the union's
+            // catch-all keeps, fields and all.
+            merged.keys.extend(inner.discriminator.clone());
+            merged.keys.sort();
+            merged.keys.dedup();
+            (!merged.keys.is_empty()).then_some(merged)
+        }
+        _ => None,
+    }
 }
 
 /// The doc line on how decoding picks the variant.
@@ -233,7 +294,7 @@ fn how(api: &Api, u: &Union) -> String {
         Some(property) => {
             format!(" Decoding picks the variant by the `{property}` property; a value it does not list is kept as JSON.")
         }
-        None if struct_fields(api, u).iter().any(Option::is_some) => " Decoding takes, of the variants that accept the value, the one that knows the most of its fields (the first on a tie); a value none accepts is kept as JSON.".to_owned(),
+        None if shapes(api, u).iter().any(Option::is_some) => " Decoding takes, of the variants that accept the value and list its enum values, the one that knows the most of its fields (the first on a tie); a value none accepts is kept as JSON.".to_owned(),
         None => " Decoding takes the first variant that accepts the value; a value none accepts is kept as JSON.".to_owned(),
     }
 }
@@ -254,7 +315,7 @@ fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
     let held = |v: &UnionVariant| {
         if matches!(v.ty, Ty::Named(_)) { call(&["Box", "new"], [variable("inner")]) } else { variable("inner") }
     };
-    let struct_fields = struct_fields(api, u);
+    let shapes = shapes(api, u);
     let mut statements = match &u.discriminator {
         Some(property) => {
             let mut statements = templates.by_tag.clone();
@@ -290,7 +351,7 @@ fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
             statements
         }
         None => {
-            let scored = struct_fields.iter().any(Option::is_some);
+            let scored = shapes.iter().any(Option::is_some);
             // Structs ignore fields they do not know, so several may accept one object: the
             // variant that knows the most of its keys is the better reading.
             let (mut statements, attempt) = if scored {
@@ -301,14 +362,13 @@ fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
             let attempts: Vec<Stmt> = u
                 .variants
                 .iter()
-                .zip(&struct_fields)
-                .map(|(v, fields)| {
-                    let fields = fields.iter().flatten().map(|field| syntax::str_expr(field));
-                    let fields = Expr::Array(syn::ExprArray {
-                        attrs: Vec::new(),
-                        bracket_token: Default::default(),
-                        elems: fields.collect(),
-                    });
+                .zip(&shapes)
+                .map(|(v, shape)| {
+                    let (keys, enums) = match shape {
+                        Some(shape) => (shape.keys.as_slice(), shape.enums.as_slice()),
+                        None => (&[][..], &[][..]),
+                    };
+                    let fields = array(keys.iter().map(|key| syntax::str_expr(key)));
                     let mut attempt = attempt.clone();
                     template::fill_stmt(
                         &mut attempt,
@@ -319,15 +379,38 @@ fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
                             ("__fields", Fill::Expr(fields)),
                         ],
                     );
-                    attempt
+                    if enums.is_empty() {
+                        return attempt;
+                    }
+                    let enums = array(enums.iter().map(|(key, allowed)| {
+                        let allowed = reference_expr(array(allowed.iter().map(|value| syntax::str_expr(value))));
+                        Expr::Tuple(syn::ExprTuple {
+                            attrs: Vec::new(),
+                            paren_token: Default::default(),
+                            elems: [syntax::str_expr(key), allowed].into_iter().collect(),
+                        })
+                    }));
+                    let mut fitting = templates.fitting.clone();
+                    template::fill_stmt(
+                        &mut fitting,
+                        &mut [("__enums", Fill::Expr(enums)), ("__attempt", Fill::Stmts(vec![attempt]))],
+                    );
+                    fitting
                 })
                 .collect();
-            fill_stmts(&mut statements, &mut [("__attempts", Fill::Stmts(attempts))]);
+            let fits =
+                if shapes.iter().flatten().any(|shape| !shape.enums.is_empty()) { templates.fits.clone() } else { Vec::new() };
+            fill_stmts(&mut statements, &mut [("__attempts", Fill::Stmts(attempts)), ("__fits", Fill::Stmts(fits))]);
             statements
         }
     };
     fill_stmts(&mut statements, &mut [("__unknown", Fill::Expr(unknown))]);
     statements
+}
+
+/// `[a, b, ...]`
+fn array(elems: impl Iterator<Item = Expr>) -> Expr {
+    Expr::Array(syn::ExprArray { attrs: Vec::new(), bracket_token: Default::default(), elems: elems.collect() })
 }
 
 /// A method that reads `field` from whichever variant the union holds. The method returns an

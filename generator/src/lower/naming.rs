@@ -256,6 +256,8 @@ fn operation_def(names: &Names, op: Operation, named: OperationNames) -> ir::Ope
                 wire_name: p.wire_name,
                 required: p.required,
                 location: p.location,
+                style: p.style,
+                explode: p.explode,
                 integer_default: p.integer_default,
                 integer_maximum: p.integer_maximum,
                 doc: p.doc,

@@ -9,7 +9,7 @@ use super::schemas::Context;
 use super::types::{Parent, Ty};
 use super::{Lowerer, methods, path_item};
 use crate::diag::{Sink, join};
-use crate::ir::{self, Method, ParamLocation, PathSegment};
+use crate::ir::{self, Method, ParamLocation, PathSegment, QueryStyle};
 use crate::names;
 use crate::resolve::{pick_media_type, pick_version};
 
@@ -49,6 +49,8 @@ pub(super) struct QueryParam {
     pub(super) ty: Ty,
     pub(super) required: bool,
     pub(super) location: ParamLocation,
+    pub(super) style: QueryStyle,
+    pub(super) explode: bool,
     pub(super) integer_default: Option<i64>,
     pub(super) integer_maximum: Option<i64>,
     pub(super) doc: Option<String>,
@@ -358,9 +360,10 @@ impl<'a> Lowerer<'a> {
         // The fields of the `Query` struct.
         let mut fields = names::Scope::default();
         for (parameter, at) in parameters {
-            let (data, location) = match parameter {
-                Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
-                Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
+            let (data, location, style) = match parameter {
+                Parameter::Query { parameter_data, style, .. } => (parameter_data, ParamLocation::Query, query_style(style)),
+                // A header's array is always comma-separated (`simple`), as `form` unexploded.
+                Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, QueryStyle::Form),
                 Parameter::Cookie { parameter_data, .. } => {
                     // Not sent is not silently dropped: the caller would never know.
                     sink.error(
@@ -394,6 +397,9 @@ impl<'a> Lowerer<'a> {
                 ty,
                 required: data.required,
                 location,
+                style,
+                // OpenAPI's default: true for `form`, false for every other style.
+                explode: data.explode.unwrap_or(style == QueryStyle::Form && location == ParamLocation::Query),
                 integer_default,
                 integer_maximum,
                 doc: data.description.clone(),
@@ -450,4 +456,13 @@ fn split_template(path: &str) -> Vec<Template<'_>> {
         pieces.push(Template::Literal(rest));
     }
     pieces
+}
+
+fn query_style(style: &openapiv3::QueryStyle) -> QueryStyle {
+    match style {
+        openapiv3::QueryStyle::Form => QueryStyle::Form,
+        openapiv3::QueryStyle::SpaceDelimited => QueryStyle::SpaceDelimited,
+        openapiv3::QueryStyle::PipeDelimited => QueryStyle::PipeDelimited,
+        openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
+    }
 }
