@@ -1,7 +1,7 @@
 //! Shared helpers for the integration tests: where the workspace, the fragment and the
 //! upstream Atlas specs are, a scriptable loopback HTTP server (`loopback`), a stateful fake of
 //! the invitation and Cloud Users endpoints (`fake_atlas`), race-free `tracing` capture
-//! (`capture`), and the Prism contract oracle (`prism`).
+//! (`capture`), the Prism contract oracle (`prism`), and the IDs the mock tests share (`sample`).
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +9,7 @@ pub mod capture;
 pub mod fake_atlas;
 pub mod loopback;
 pub mod prism;
+pub mod sample;
 
 /// The workspace root (the parent of this crate's directory).
 pub fn workspace_root() -> PathBuf {

@@ -5,8 +5,9 @@
 use std::time::Duration;
 
 use atlas_admin::test_util::{Fault, MockTransport, Rule};
-use atlas_admin::{Client, Error, GroupId, UserId};
+use atlas_admin::{Client, Error, GroupId};
 use serde_json::json;
+use tests::sample::{GROUP, USER, active_user, group, user_id};
 
 // --- the README's "Testing your code without Atlas" example, verbatim ---
 use atlas_admin::http::StatusCode;
@@ -31,22 +32,6 @@ async fn someone_already_in_the_project_is_not_an_error() {
     assert_eq!(mock.requests()[0].operation_id, Some("addGroupUsers"));
 }
 // --- end of the README example ---
-
-const GROUP: &str = "32b6e34b3d91647abb20e7b8";
-const USER: &str = "0123456789abcdef01234567";
-
-fn group() -> GroupId {
-    GROUP.parse().unwrap()
-}
-
-fn user_id() -> UserId {
-    USER.parse().unwrap()
-}
-
-fn active_user(id: &str) -> serde_json::Value {
-    json!({"id": id, "orgMembershipStatus": "ACTIVE", "username": "jane@example.com", "roles": ["GROUP_OWNER"],
-           "createdAt": "2024-01-01T00:00:00Z", "firstName": "Jane", "lastName": "Doe"})
-}
 
 #[tokio::test(start_paused = true)]
 async fn a_429_then_a_200_waits_the_retry_after_on_paused_time() {

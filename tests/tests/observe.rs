@@ -5,25 +5,8 @@
 use std::sync::{Arc, Mutex};
 
 use atlas_admin::test_util::{MockTransport, Rule};
-use atlas_admin::{GroupId, UserId};
-use serde_json::json;
 use tests::capture::Capture;
-
-const GROUP: &str = "32b6e34b3d91647abb20e7b8";
-const USER: &str = "0123456789abcdef01234567";
-
-fn group() -> GroupId {
-    GROUP.parse().unwrap()
-}
-
-fn user_id() -> UserId {
-    USER.parse().unwrap()
-}
-
-fn active_user(id: &str) -> serde_json::Value {
-    json!({"id": id, "orgMembershipStatus": "ACTIVE", "username": "jane@example.com", "roles": ["GROUP_OWNER"],
-           "createdAt": "2024-01-01T00:00:00Z", "firstName": "Jane", "lastName": "Doe"})
-}
+use tests::sample::{USER, active_user, group, user_id};
 
 /// Before: a successful call returned only its model, and `RateLimit::from_headers` was
 /// private.
