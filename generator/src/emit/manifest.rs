@@ -32,11 +32,13 @@ name = "atlas_admin"
 
 [dependencies]
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
-digest_auth = "0.3"
 fastrand = "2"
 futures = {{ version = "0.3", default-features = false, features = ["std"] }}
+# The digest client nonce; the version `ring` (rustls) already builds.
+getrandom = "0.2"
 http = "1"
 httpdate = "1"
+md-5 = {{ version = "0.10", default-features = false }}
 percent-encoding = "2"
 reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "rustls-tls-native-roots", "http2"] }}
 serde = {{ version = "1", features = ["derive"] }}
