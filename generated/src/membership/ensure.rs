@@ -1,7 +1,7 @@
 //! Membership as desired state: one user of a project with exactly these roles, or of an
 //! organization with these organization roles, project roles and teams.
 
-use futures::TryStreamExt;
+use futures_util::TryStreamExt;
 
 use super::grants::{Grants, Scope};
 use super::is_conflict;

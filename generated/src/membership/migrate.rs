@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use futures::{StreamExt, TryStreamExt};
+use futures_util::{StreamExt, TryStreamExt};
 
 use super::grants::{Grants, Scope};
 use super::is_conflict;
@@ -315,7 +315,7 @@ impl Migration {
     pub async fn execute(&self, client: &Client, pacer: &Pacer, mut progress: impl FnMut(Progress<'_>)) -> Report {
         let total = self.steps.len();
         let mut finished: Vec<(usize, Entry)> = Vec::with_capacity(total);
-        let mut runs = futures::stream::iter(self.steps.iter().enumerate())
+        let mut runs = futures_util::stream::iter(self.steps.iter().enumerate())
             .map(|(index, step)| async move { (index, self.run(client, pacer, step).await) })
             .buffer_unordered(pacer.pacing().concurrency());
         while let Some((index, entry)) = runs.next().await {

@@ -31,7 +31,7 @@ impl crate::Client {
         &self,
         group_id: &crate::ids::GroupId,
         query: &crate::operations::list_group_users::Query,
-    ) -> impl futures::Stream<
+    ) -> impl futures_core::Stream<
         Item = Result<crate::models::GroupUserResponse, crate::Error>,
     > + Send + 'static {
         let client = self.clone();
@@ -187,7 +187,7 @@ impl crate::Client {
         &self,
         org_id: &crate::ids::OrgId,
         query: &crate::operations::list_org_users::Query,
-    ) -> impl futures::Stream<
+    ) -> impl futures_core::Stream<
         Item = Result<crate::models::OrgUserResponse, crate::Error>,
     > + Send + 'static {
         let client = self.clone();

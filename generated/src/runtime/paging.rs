@@ -7,7 +7,7 @@
 use std::future::Future;
 use std::hash::{DefaultHasher, Hasher};
 
-use futures::Stream;
+use futures_core::Stream;
 use serde::Serialize;
 
 use super::{Client, Error};
@@ -97,7 +97,7 @@ where
         }
         _ => State::Fetch { page: first, fetched: 0, previous: None, fetch },
     };
-    futures::stream::unfold(start, move |mut state| async move {
+    futures_util::stream::unfold(start, move |mut state| async move {
         loop {
             state = match state {
                 State::Done => return None,

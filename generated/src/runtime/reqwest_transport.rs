@@ -1,7 +1,7 @@
 //! The default [`Transport`]: reqwest with rustls, its errors classified for retries and
 //! summarised in one line that names the peer and the root cause, never the URL.
 
-use futures::StreamExt;
+use futures_util::StreamExt;
 
 use super::transport::{Body, SendFuture, Transport, TransportError, TransportErrorKind};
 
@@ -19,7 +19,7 @@ impl Transport for ReqwestTransport {
             *head.status_mut() = response.status();
             *head.version_mut() = response.version();
             *head.headers_mut() = std::mem::take(response.headers_mut());
-            let chunks = futures::stream::unfold(Some(response), |response| async move {
+            let chunks = futures_util::stream::unfold(Some(response), |response| async move {
                 let mut response = response?;
                 match response.chunk().await {
                     Ok(Some(chunk)) => Some((Ok(Vec::from(chunk)), Some(response))),

@@ -130,7 +130,7 @@ fn stream_template() -> StreamTemplate {
     let statement = |tokens| template::parse::<syn::Stmt>(tokens);
     StreamTemplate {
         method: template::parse(quote! {
-            pub fn __name(&self) -> impl futures::Stream<Item = Result<__Item, crate::Error>> + Send + 'static {
+            pub fn __name(&self) -> impl futures_core::Stream<Item = Result<__Item, crate::Error>> + Send + 'static {
                 let client = self.clone();
                 __owned;
                 let mut query = query.clone();

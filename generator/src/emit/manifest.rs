@@ -32,11 +32,15 @@ name = "atlas_admin"
 
 [dependencies]
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
-digest_auth = "0.3"
 fastrand = "2"
-futures = {{ version = "0.3", default-features = false, features = ["std"] }}
+# The `Stream` trait of the `_stream` methods, and the stream adapters the runtime uses.
+futures-core = {{ version = "0.3", default-features = false }}
+futures-util = {{ version = "0.3", default-features = false, features = ["alloc"] }}
+# The digest client nonce; the version `ring` (rustls) already builds.
+getrandom = "0.2"
 http = "1"
 httpdate = "1"
+md-5 = {{ version = "0.10", default-features = false }}
 percent-encoding = "2"
 reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "rustls-tls-native-roots", "http2"] }}
 serde = {{ version = "1", features = ["derive"] }}
@@ -47,6 +51,8 @@ tracing = {{ version = "0.1", default-features = false, features = ["std"] }}
 
 [dev-dependencies]
 clap = {{ version = "4", features = ["derive", "env"] }}
+# `futures::TryStreamExt` in the README, the examples and the doc tests, as a user writes it.
+futures = "0.3"
 serde_yaml = "0.9"
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "test-util"] }}
 
