@@ -124,7 +124,7 @@ fn collect<'a>(api: &Api, ty: &'a Ty, ids: &mut BTreeSet<&'a str>, roles: &mut B
         Ty::Named(name) if module_of(api, name) == Module::Roles => {
             roles.insert(name);
         }
-        Ty::Vec(inner) | Ty::Map(inner) => collect(api, inner, ids, roles),
+        Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => collect(api, inner, ids, roles),
         _ => {}
     }
 }
@@ -192,6 +192,17 @@ fn emit_field(api: &Api, field: &crate::ir::Field) -> syn::Field {
         // Always on the wire, possibly `null`: `None` is sent as `null`, not left out.
         attrs.push(syntax::list_attr("serde", quote!(#rename default)));
         option(ty)
+    } else if field.nullable {
+        // Absent, `null` or a value: `None` is left out, `Some(Nullable::Null)` sent as `null`.
+        attrs.push(syntax::doc_attr(Literal::string("")));
+        attrs.push(syntax::doc_attr(Literal::string(
+            " `Some(Nullable::Null)` is `null` on the wire; `None` leaves the property out.",
+        )));
+        attrs.push(syntax::list_attr(
+            "serde",
+            quote!(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::Nullable::deserialize_field"),
+        ));
+        option(syntax::generic(&["crate", "Nullable"], [ty]))
     } else {
         attrs.push(syntax::list_attr("serde", quote!(#rename default, skip_serializing_if = "Option::is_none")));
         option(ty)

@@ -74,6 +74,7 @@ impl Names {
             types::Ty::Ref(id) => ir::Ty::Named(self.of(*id)),
             types::Ty::Vec(inner) => ir::Ty::Vec(Box::new(self.ty(inner))),
             types::Ty::Map(inner) => ir::Ty::Map(Box::new(self.ty(inner))),
+            types::Ty::Option(inner) => ir::Ty::Option(Box::new(self.ty(inner))),
         }
     }
 }
@@ -176,6 +177,8 @@ fn type_def(
                     name: field.name,
                     required: field.required,
                     optional_in: field.optional_in,
+                    null_in: field.null_in,
+                    catch_all_null: field.catch_all_null,
                     doc: field.doc,
                 })
                 .collect();

@@ -192,10 +192,11 @@ impl<'a> Lowerer<'a> {
             // serde keeps each one's wire name.
             let converted = self.field_names.entry(wire_name.to_owned()).or_insert_with(|| names::value_name(wire_name)).clone();
             let field_name = names::numbered(converted, |candidate| fields.iter().any(|f| f.name == candidate));
-            let (property_schema, nullable) = match property.schema {
-                ReferenceOr::Item(schema) => (Some(schema.as_ref()), schema.schema_data.nullable),
-                ReferenceOr::Reference { .. } => (None, false),
+            let property_schema = match property.schema {
+                ReferenceOr::Item(schema) => Some(schema.as_ref()),
+                ReferenceOr::Reference { .. } => None,
             };
+            let nullable = self.nullable(property.schema);
             // A `$ref` property travels the way its target schema says.
             let access_schema = match property.schema {
                 ReferenceOr::Item(schema) => Some(schema.as_ref()),
@@ -234,6 +235,25 @@ impl<'a> Lowerer<'a> {
             });
         }
         fields
+    }
+
+    /// Whether a schema allows `null`: it says `nullable: true`, or it is a `$ref` to a component
+    /// that does (`nullable` beside a `$ref` is ignored, as OpenAPI 3.0 says).
+    fn nullable(&self, schema: &ReferenceOr<Box<Schema>>) -> bool {
+        match schema {
+            ReferenceOr::Item(schema) => schema.schema_data.nullable,
+            ReferenceOr::Reference { reference } => self.component_nullable(reference),
+        }
+    }
+
+    /// Whether the component a `$ref` names says `nullable: true` (an unknown one is reported
+    /// where the reference is typed).
+    fn component_nullable(&self, reference: &str) -> bool {
+        let schemas = self.spec.components.as_ref().map(|components| &components.schemas);
+        match schema_key(reference).and_then(|key| schemas?.get(key)) {
+            Some(ReferenceOr::Item(schema)) => schema.schema_data.nullable,
+            _ => false,
+        }
     }
 
     /// Whether the discriminator of component `key` maps some tag to another schema.
@@ -386,7 +406,8 @@ impl<'a> Lowerer<'a> {
                 let items_pointer = join(context.pointer, "items");
                 match &array.items {
                     Some(items) => {
-                        Ty::Vec(Box::new(self.ty_of_boxed(items, Context { pointer: &items_pointer, ..context }, sink)))
+                        let item = self.ty_of_boxed(items, Context { pointer: &items_pointer, ..context }, sink);
+                        Ty::Vec(Box::new(or_null(item, self.nullable(items))))
                     }
                     None => Ty::Vec(Box::new(Ty::Json)),
                 }
@@ -395,7 +416,12 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Object(object)) => match &object.additional_properties {
                 Some(AdditionalProperties::Schema(values)) => {
                     let values_pointer = join(context.pointer, "additionalProperties");
-                    Ty::Map(Box::new(self.ty_of(values, Context { pointer: &values_pointer, ..context }, sink)))
+                    let value = self.ty_of(values, Context { pointer: &values_pointer, ..context }, sink);
+                    let nullable = match values.as_ref() {
+                        ReferenceOr::Item(schema) => schema.schema_data.nullable,
+                        ReferenceOr::Reference { reference } => self.component_nullable(reference),
+                    };
+                    Ty::Map(Box::new(or_null(value, nullable)))
                 }
                 Some(AdditionalProperties::Any(true)) => Ty::Map(Box::new(Ty::Json)),
                 _ => Ty::Json,
@@ -448,6 +474,12 @@ impl<'a> Lowerer<'a> {
         self.space.insert(id, def(origin, doc, context.pointer, Kind::Enum(Enum { values })));
         Ty::Ref(id)
     }
+}
+
+/// `ty`, or `Option<ty>` for an array item or map value that may be `null` (JSON, which holds
+/// `null` already, stays as it is).
+fn or_null(ty: Ty, nullable: bool) -> Ty {
+    if nullable && ty != Ty::Json { Ty::Option(Box::new(ty)) } else { ty }
 }
 
 /// A union without shared fields yet ([`super::unions::share_fields`] finds them).

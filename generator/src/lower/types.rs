@@ -26,6 +26,8 @@ pub enum Ty {
     Ref(TypeId),
     Vec(Box<Ty>),
     Map(Box<Ty>),
+    /// An array item or map value the spec marks `nullable`: `null` or the inner type.
+    Option(Box<Ty>),
 }
 
 /// Where a type comes from: what the naming pass names it after.
@@ -114,6 +116,11 @@ pub struct SharedField {
     pub ty: Ty,
     pub required: bool,
     pub optional_in: Vec<bool>,
+    /// Per variant, in order: whether its struct holds the field as an `Option<Nullable<T>>`
+    /// (absent, `null` or a value); `null` reads as absent.
+    pub null_in: Vec<bool>,
+    /// Whether the catch-all's struct holds it so.
+    pub catch_all_null: bool,
     pub doc: Option<String>,
 }
 
@@ -169,7 +176,7 @@ impl TypeSpace {
         let mut stack: Vec<Ty> = roots.into_iter().collect();
         while let Some(ty) = stack.pop() {
             match ty {
-                Ty::Vec(inner) | Ty::Map(inner) => stack.push(*inner),
+                Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => stack.push(*inner),
                 Ty::Ref(id) if seen.insert(id) => match self.defs.get(&id).map(|def| &def.kind) {
                     Some(Kind::Struct(s)) => stack.extend(s.fields.iter().map(|field| field.ty.clone())),
                     Some(Kind::Union(u)) => {

@@ -21,30 +21,32 @@ pub(super) fn share_fields(space: &mut TypeSpace) {
         if shared.is_empty() {
             continue;
         }
-        let optional_in: Vec<Vec<bool>> = shared
-            .iter()
-            .map(|field| {
-                structs
-                    .iter()
-                    .map(|s| s.fields.iter().find(|f| f.wire_name == field.wire_name).is_some_and(is_optional))
-                    .collect()
-            })
-            .collect();
-        catch_alls.push((*id, shared, optional_in));
+        let held_in = |held: fn(&Field) -> bool| -> Vec<Vec<bool>> {
+            shared
+                .iter()
+                .map(|field| {
+                    structs.iter().map(|s| s.fields.iter().find(|f| f.wire_name == field.wire_name).is_some_and(held)).collect()
+                })
+                .collect()
+        };
+        let (optional_in, null_in) = (held_in(is_optional), held_in(three_state));
+        catch_alls.push((*id, shared, optional_in, null_in));
     }
-    for (union_id, shared, optional_in) in catch_alls {
+    for (union_id, shared, optional_in, null_in) in catch_alls {
         let struct_id = space.reserve();
         let Some(def) = space.defs.get_mut(&union_id) else { continue };
         let Kind::Union(union) = &mut def.kind else { continue };
         let rest = names::rest_field(|taken| shared.iter().any(|field| field.name == taken));
         union.shared = shared
             .iter()
-            .zip(optional_in)
-            .map(|(field, optional_in)| SharedField {
+            .zip(optional_in.into_iter().zip(null_in))
+            .map(|(field, (optional_in, null_in))| SharedField {
                 name: field.name.clone(),
                 ty: field.ty.clone(),
                 required: !is_optional(field),
                 optional_in,
+                null_in,
+                catch_all_null: three_state(field),
                 doc: field.doc.clone(),
             })
             .collect();
@@ -100,4 +102,9 @@ fn common_fields(structs: &[&Struct]) -> Vec<Field> {
 /// Held as an `Option`: not required, or `null` allowed.
 fn is_optional(field: &Field) -> bool {
     !field.required || field.nullable
+}
+
+/// Held as an `Option<Nullable<T>>`: absent, `null` or a value.
+fn three_state(field: &Field) -> bool {
+    !field.required && field.nullable
 }
