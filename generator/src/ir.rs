@@ -70,11 +70,21 @@ pub struct Struct {
     pub name: String,
     pub doc: Option<String>,
     pub fields: Vec<Field>,
-    /// The name of a field that keeps, as JSON, every property the struct does not declare
-    /// (`#[serde(flatten)]`); only the catch-all of a union with shared fields has one.
-    pub rest: Option<String>,
+    /// A map field (`#[serde(flatten)]`) that keeps every property the struct does not
+    /// declare: the catch-all of a union with shared fields (as JSON), and a schema with
+    /// `additionalProperties` beside `properties` (as its values' type).
+    pub rest: Option<Rest>,
     /// Where the schema is in the spec, for messages about it.
     pub pointer: String,
+}
+
+/// A struct's map of the properties it does not declare, `#[serde(flatten)]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rest {
+    /// Claimed in the struct's field scope after the fields (`additional_properties`, `other`).
+    pub name: String,
+    /// The type of each value.
+    pub values: Ty,
 }
 
 #[derive(Debug, Clone, PartialEq)]

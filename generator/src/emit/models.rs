@@ -96,7 +96,10 @@ fn imports(api: &Api, module: Module) -> TokenStream {
     let mut roles = BTreeSet::new();
     for def in api.types.values() {
         match def {
-            TypeDef::Struct(s) => s.fields.iter().for_each(|field| collect(api, &field.ty, &mut ids, &mut roles)),
+            TypeDef::Struct(s) => {
+                s.fields.iter().for_each(|field| collect(api, &field.ty, &mut ids, &mut roles));
+                s.rest.iter().for_each(|rest| collect(api, &rest.values, &mut ids, &mut roles));
+            }
             TypeDef::Union(u) => u.variants.iter().for_each(|variant| collect(api, &variant.ty, &mut ids, &mut roles)),
             TypeDef::Enum(_) => {}
         }
@@ -142,11 +145,8 @@ fn emit_struct(api: &Api, s: &Struct) -> syn::Item {
     if let Some(rest) = &s.rest {
         let mut attrs = vec![syntax::doc_attr(doc_literal("Every other property, as it was sent."))];
         attrs.push(syntax::list_attr("serde", quote!(flatten)));
-        let map = syntax::generic(
-            &["std", "collections", "BTreeMap"],
-            [syntax::plain(&["String"]), syntax::plain(&["serde_json", "Value"])],
-        );
-        fields.push(syntax::named_field(attrs, rest, map));
+        let map = syntax::ty(api, &Ty::Map(Box::new(rest.values.clone())), Paths::Bare);
+        fields.push(syntax::named_field(attrs, &rest.name, map));
     }
     syn::Item::Struct(syn::ItemStruct {
         attrs,

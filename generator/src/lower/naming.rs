@@ -144,7 +144,8 @@ fn type_def(
     match kind {
         Kind::Struct(s) => {
             let fields = s.fields.into_iter().map(|field| field_def(names, field)).collect();
-            ir::TypeDef::Struct(ir::Struct { name, doc, fields, rest: s.rest, pointer })
+            let rest = s.rest.map(|rest| ir::Rest { name: rest.name, values: names.ty(&rest.values) });
+            ir::TypeDef::Struct(ir::Struct { name, doc, fields, rest, pointer })
         }
         Kind::Enum(e) => {
             let mut variants: Vec<ir::Variant> = Vec::new();

@@ -8,7 +8,7 @@ use openapiv3::{
 
 use super::Lowerer;
 use super::ids::is_hex24_string;
-use super::types::{self, Enum, Field, Kind, Origin, Parent, Struct, Ty, TypeDef, TypeId, Union, UnionVariant};
+use super::types::{self, Enum, Field, Kind, Origin, Parent, Rest, Struct, Ty, TypeDef, TypeId, Union, UnionVariant};
 use crate::diag::{Sink, join};
 use crate::ir::Access;
 use crate::names;
@@ -22,6 +22,17 @@ struct Property<'a> {
     /// The union whose base properties these are, when normalization copied them into a
     /// variant: types hoisted from them are named after it.
     base_of: Option<&'a str>,
+}
+
+/// What `collect_properties` gathers from an object or the parts of an `allOf`.
+#[derive(Default)]
+struct Collected<'a> {
+    properties: Vec<Property<'a>>,
+    required: Vec<String>,
+    /// The components already followed through `$ref`.
+    seen: Vec<String>,
+    /// `additionalProperties` beside `properties`, with where it is.
+    additional: Option<(&'a AdditionalProperties, String)>,
 }
 
 /// Where a schema is being lowered: what holds it and the field it is for.
@@ -118,10 +129,11 @@ impl<'a> Lowerer<'a> {
                 Kind::Union(self.subtype_union(id, key.unwrap_or_default(), schema, pointer, sink))
             }
             _ => {
-                let mut properties = Vec::new();
-                let mut required = Vec::new();
-                self.collect_properties(schema, pointer, &mut properties, &mut required, &mut Vec::new(), sink);
-                Kind::Struct(Struct { fields: self.fields(id, key, &properties, &required, sink), rest: None })
+                let mut collected = Collected::default();
+                self.collect_properties(schema, pointer, &mut collected, sink);
+                let fields = self.fields(id, key, &collected.properties, &collected.required, sink);
+                let rest = collected.additional.map(|(values, at)| self.rest(id, &fields, values, &at, sink));
+                Kind::Struct(Struct { fields, rest })
             }
         };
         (doc, kind)
@@ -129,17 +141,22 @@ impl<'a> Lowerer<'a> {
 
     /// The properties of an object, or of every part of an `allOf` (through `$ref`s), in
     /// order of appearance; a later part's property of the same name replaces an earlier one.
-    fn collect_properties(
-        &self,
-        schema: &'a Schema,
-        pointer: &str,
-        properties: &mut Vec<Property<'a>>,
-        required: &mut Vec<String>,
-        seen: &mut Vec<String>,
-        sink: &mut Sink<'_>,
-    ) {
+    fn collect_properties(&self, schema: &'a Schema, pointer: &str, collected: &mut Collected<'a>, sink: &mut Sink<'_>) {
+        let Collected { properties, required, additional, .. } = collected;
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => {
+                // `additionalProperties` beside `properties` (in an `allOf`, the last part's
+                // schema, which any value must also meet): the undeclared properties are kept
+                // in a map.
+                match &object.additional_properties {
+                    Some(values @ AdditionalProperties::Schema(_)) => {
+                        *additional = Some((values, join(pointer, "additionalProperties")));
+                    }
+                    Some(values @ AdditionalProperties::Any(true)) if additional.is_none() => {
+                        *additional = Some((values, join(pointer, "additionalProperties")));
+                    }
+                    _ => {}
+                }
                 let base_of = schema.schema_data.extensions.get(crate::normalize::BASE_OF).and_then(|v| v.as_str());
                 for (wire_name, property) in &object.properties {
                     properties.retain(|existing| existing.wire_name != wire_name);
@@ -156,15 +173,15 @@ impl<'a> Lowerer<'a> {
                 for (index, part) in all_of.iter().enumerate() {
                     let part_pointer = join(&join(pointer, "allOf"), &index.to_string());
                     match part {
-                        ReferenceOr::Item(part) => self.collect_properties(part, &part_pointer, properties, required, seen, sink),
+                        ReferenceOr::Item(part) => self.collect_properties(part, &part_pointer, collected, sink),
                         ReferenceOr::Reference { reference } => {
                             let Some(key) = schema_key(reference) else { continue };
-                            if seen.iter().any(|s| s == key) {
+                            if collected.seen.iter().any(|s| s == key) {
                                 continue;
                             }
-                            seen.push(key.to_owned());
+                            collected.seen.push(key.to_owned());
                             if let Some((target, at)) = self.resolve.component_schema(key, &join(&part_pointer, "$ref"), sink) {
-                                self.collect_properties(target, &at, properties, required, seen, sink);
+                                self.collect_properties(target, &at, collected, sink);
                             }
                         }
                     }
@@ -173,6 +190,36 @@ impl<'a> Lowerer<'a> {
             // A `oneOf` inside an `allOf`, or a primitive part, adds no properties of its own.
             _ => {}
         }
+    }
+
+    /// The map of undeclared properties (`additionalProperties` beside `properties`), named in
+    /// the struct's field scope after its fields.
+    fn rest(
+        &mut self,
+        id: TypeId,
+        fields: &[Field],
+        values: &'a AdditionalProperties,
+        pointer: &str,
+        sink: &mut Sink<'_>,
+    ) -> Rest {
+        let mut scope = names::Scope::default();
+        for field in fields {
+            scope.claim(field.name.clone());
+        }
+        let name = scope.claim("additional_properties".to_owned());
+        let values = match values {
+            AdditionalProperties::Schema(values) => {
+                let parent = Parent::Type(id);
+                let ty = self.ty_of(values, Context { parent: &parent, field: "additionalProperties", pointer }, sink);
+                let nullable = match values.as_ref() {
+                    ReferenceOr::Item(schema) => schema.schema_data.nullable,
+                    ReferenceOr::Reference { reference } => self.component_nullable(reference),
+                };
+                or_null(ty, nullable)
+            }
+            AdditionalProperties::Any(_) => Ty::Json,
+        };
+        Rest { name, values }
     }
 
     /// Struct fields for `properties`; the `id` property and properties named like a path

@@ -70,8 +70,17 @@ pub enum Kind {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Struct {
     pub fields: Vec<Field>,
-    /// The field that keeps undeclared properties as JSON (only a union's catch-all has one).
-    pub rest: Option<String>,
+    /// The field that keeps undeclared properties: a union's catch-all's (as JSON), or the
+    /// schema's `additionalProperties` beside its `properties`.
+    pub rest: Option<Rest>,
+}
+
+/// A map field, `#[serde(flatten)]`, of every property a struct does not declare.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Rest {
+    pub name: String,
+    /// The type of each value.
+    pub values: Ty,
 }
 
 /// A struct field: as `ir::Field`, with its type by id.
@@ -178,7 +187,10 @@ impl TypeSpace {
             match ty {
                 Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => stack.push(*inner),
                 Ty::Ref(id) if seen.insert(id) => match self.defs.get(&id).map(|def| &def.kind) {
-                    Some(Kind::Struct(s)) => stack.extend(s.fields.iter().map(|field| field.ty.clone())),
+                    Some(Kind::Struct(s)) => {
+                        stack.extend(s.fields.iter().map(|field| field.ty.clone()));
+                        stack.extend(s.rest.iter().map(|rest| rest.values.clone()));
+                    }
                     Some(Kind::Union(u)) => {
                         stack.extend(u.variants.iter().map(|variant| variant.ty.clone()));
                         stack.extend(u.catch_all_struct.map(Ty::Ref));

@@ -1,7 +1,7 @@
 //! Fields a discriminated union's variants share: read without a `match`, and kept typed by
 //! the catch-all for a value the discriminator does not list.
 
-use super::types::{Field, Kind, Origin, SharedField, Struct, Ty, TypeDef, TypeSpace, Union};
+use super::types::{Field, Kind, Origin, Rest, SharedField, Struct, Ty, TypeDef, TypeSpace, Union};
 use crate::names;
 
 /// For each union picked by a discriminator whose variants are all structs, finds the fields
@@ -52,7 +52,7 @@ pub(super) fn share_fields(space: &mut TypeSpace) {
             .collect();
         union.catch_all_struct = Some(struct_id);
         let pointer = def.pointer.clone();
-        let kind = Kind::Struct(Struct { fields: shared, rest: Some(rest) });
+        let kind = Kind::Struct(Struct { fields: shared, rest: Some(Rest { name: rest, values: Ty::Json }) });
         space.insert(struct_id, TypeDef { origin: Origin::CatchAllOf(union_id), doc: None, pointer, kind });
     }
 }
