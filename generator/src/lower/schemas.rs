@@ -22,6 +22,29 @@ struct Property<'a> {
     /// The union whose base properties these are, when normalization copied them into a
     /// variant: types hoisted from them are named after it.
     base_of: Option<&'a str>,
+    /// A property of a branch of a `oneOf`/`anyOf` inside an `allOf`: never required.
+    from_branch: bool,
+    /// Branches declare it with different schemas: it holds any JSON value.
+    conflict: bool,
+}
+
+/// A part of an `allOf` that only constrains the value (a description, `minimum: 0`,
+/// `nullable`): it adds no type.
+fn constraint_only(part: &ReferenceOr<Schema>) -> bool {
+    match part {
+        ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) => {
+            any.typ.is_none()
+                && any.properties.is_empty()
+                && any.additional_properties.is_none()
+                && any.items.is_none()
+                && any.enumeration.is_empty()
+                && any.one_of.is_empty()
+                && any.all_of.is_empty()
+                && any.any_of.is_empty()
+                && any.not.is_none()
+        }
+        _ => false,
+    }
 }
 
 /// What `collect_properties` gathers from an object or the parts of an `allOf`.
@@ -77,7 +100,7 @@ impl<'a> Lowerer<'a> {
     pub(super) fn reserve_components(&mut self) {
         for (key, schema) in self.resolve.schemas() {
             let ReferenceOr::Item(schema) = schema else { continue };
-            if !becomes_type(schema) {
+            if !becomes_type(schema) || self.all_of_alias(schema).is_some() {
                 continue;
             }
             let id = self.space.reserve();
@@ -129,7 +152,8 @@ impl<'a> Lowerer<'a> {
                 Kind::Union(self.subtype_union(id, key.unwrap_or_default(), schema, pointer, sink))
             }
             _ => {
-                let mut collected = Collected::default();
+                // The component itself counts as followed: a `oneOf` that lists it is its base's.
+                let mut collected = Collected { seen: key.map(str::to_owned).into_iter().collect(), ..Collected::default() };
                 self.collect_properties(schema, pointer, &mut collected, sink);
                 let fields = self.fields(id, key, &collected.properties, &collected.required, sink);
                 let rest = collected.additional.map(|(values, at)| self.rest(id, &fields, values, &at, sink));
@@ -165,6 +189,8 @@ impl<'a> Lowerer<'a> {
                         schema: property,
                         pointer: join(&join(pointer, "properties"), wire_name),
                         base_of,
+                        from_branch: false,
+                        conflict: false,
                     });
                 }
                 required.extend(object.required.iter().cloned());
@@ -172,24 +198,88 @@ impl<'a> Lowerer<'a> {
             SchemaKind::AllOf { all_of } => {
                 for (index, part) in all_of.iter().enumerate() {
                     let part_pointer = join(&join(pointer, "allOf"), &index.to_string());
-                    match part {
-                        ReferenceOr::Item(part) => self.collect_properties(part, &part_pointer, collected, sink),
-                        ReferenceOr::Reference { reference } => {
-                            let Some(key) = schema_key(reference) else { continue };
-                            if collected.seen.iter().any(|s| s == key) {
-                                continue;
-                            }
-                            collected.seen.push(key.to_owned());
-                            if let Some((target, at)) = self.resolve.component_schema(key, &join(&part_pointer, "$ref"), sink) {
-                                self.collect_properties(target, &at, collected, sink);
-                            }
+                    self.collect_part(part, &part_pointer, collected, sink);
+                }
+            }
+            // A `oneOf`/`anyOf` inside an `allOf` (directly or through a `$ref`): a value holds
+            // one branch's properties, so the struct keeps every branch's, none required. One
+            // that lists a schema being merged (the subtypes of a base that each `allOf` the
+            // base) says what the subtypes are, not what this one holds: it adds nothing.
+            SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches }
+                if !branches.iter().any(|branch| match branch {
+                    ReferenceOr::Reference { reference } => {
+                        schema_key(reference).is_some_and(|key| collected.seen.iter().any(|seen| seen == key))
+                    }
+                    ReferenceOr::Item(_) => false,
+                }) =>
+            {
+                let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                for (index, branch) in branches.iter().enumerate() {
+                    let branch_pointer = join(&join(pointer, keyword), &index.to_string());
+                    let mut inner = Collected { seen: std::mem::take(&mut collected.seen), ..Collected::default() };
+                    self.collect_part(branch, &branch_pointer, &mut inner, sink);
+                    collected.seen = inner.seen;
+                    for property in inner.properties {
+                        match collected.properties.iter_mut().find(|existing| existing.wire_name == property.wire_name) {
+                            Some(existing) => existing.conflict |= existing.from_branch && existing.schema != property.schema,
+                            None => collected.properties.push(Property { from_branch: true, ..property }),
                         }
+                    }
+                    if collected.additional.is_none() {
+                        collected.additional = inner.additional;
                     }
                 }
             }
-            // A `oneOf` inside an `allOf`, or a primitive part, adds no properties of its own.
+            // A primitive part adds no properties of its own.
             _ => {}
         }
+    }
+
+    /// `collect_properties` of a part of an `allOf` or a branch of a `oneOf`, through its
+    /// `$ref` (each component once).
+    fn collect_part(&self, part: &'a ReferenceOr<Schema>, pointer: &str, collected: &mut Collected<'a>, sink: &mut Sink<'_>) {
+        match part {
+            ReferenceOr::Item(part) => self.collect_properties(part, pointer, collected, sink),
+            ReferenceOr::Reference { reference } => {
+                let Some(key) = schema_key(reference) else { return };
+                if collected.seen.iter().any(|s| s == key) {
+                    return;
+                }
+                collected.seen.push(key.to_owned());
+                if let Some((target, at)) = self.resolve.component_schema(key, &join(pointer, "$ref"), sink) {
+                    self.collect_properties(target, &at, collected, sink);
+                }
+            }
+        }
+    }
+
+    /// The one part of an `allOf` that says what the value is, when every other part only
+    /// constrains it (a description, `minimum: 0`) and that part is not an object with
+    /// properties (whose fields the `allOf` struct takes): the `allOf` is that part's type (an
+    /// enum, an integer, a union), not an empty struct.
+    fn all_of_alias(&self, schema: &'a Schema) -> Option<(usize, &'a ReferenceOr<Schema>)> {
+        let SchemaKind::AllOf { all_of: parts } = &schema.schema_kind else { return None };
+        let mut typed = parts.iter().enumerate().filter(|(_, part)| !constraint_only(part));
+        let (index, part) = typed.next()?;
+        if typed.next().is_some() {
+            return None;
+        }
+        let target = match part {
+            ReferenceOr::Item(part) => part,
+            ReferenceOr::Reference { reference } => {
+                let schemas = self.spec.components.as_ref().map(|components| &components.schemas);
+                match schema_key(reference).and_then(|key| schemas?.get(key))? {
+                    ReferenceOr::Item(target) => target,
+                    ReferenceOr::Reference { .. } => return Some((index, part)),
+                }
+            }
+        };
+        let object = match &target.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
+            SchemaKind::AllOf { .. } => self.all_of_alias(target).is_none(),
+            _ => false,
+        };
+        (!object).then_some((index, part))
     }
 
     /// The map of undeclared properties (`additionalProperties` beside `properties`), named in
@@ -263,6 +353,7 @@ impl<'a> Lowerer<'a> {
             };
             let ty = match id_type {
                 Some(id) => Ty::Id(id),
+                None if property.conflict => Ty::Json,
                 None => {
                     let base = property.base_of.and_then(|key| self.component_ids.get(key)).copied();
                     let parent = Parent::Type(base.unwrap_or(id));
@@ -485,7 +576,14 @@ impl<'a> Lowerer<'a> {
                 let part_pointer = join(&join(context.pointer, keyword), "0");
                 self.ty_of(&parts[0], Context { pointer: &part_pointer, ..context }, sink)
             }
-            SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => self.hoist(schema, context, sink),
+            SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => match self.all_of_alias(schema) {
+                // `allOf` of one type and constraints (`{minimum: 0}`, a description) is that type.
+                Some((index, part)) => {
+                    let part_pointer = join(&join(context.pointer, "allOf"), &index.to_string());
+                    self.ty_of(part, Context { pointer: &part_pointer, ..context }, sink)
+                }
+                None => self.hoist(schema, context, sink),
+            },
             // `not` and schemas without a type say too little to type: any JSON value.
             SchemaKind::Not { .. } | SchemaKind::Any(_) => Ty::Json,
         }
