@@ -143,6 +143,18 @@ impl<'a> Lowerer<'a> {
                 if let Some(values) = self.enum_values_of_all(parts, sink) {
                     return (doc, Kind::Enum(Enum { values }));
                 }
+                // An `anyOf` of objects that a value may match several of at once is one struct
+                // with every branch's properties: a union would keep one branch's.
+                if matches!(schema.schema_kind, SchemaKind::AnyOf { .. })
+                    && schema.schema_data.discriminator.is_none()
+                    && self.overlapping_objects(parts)
+                {
+                    let mut collected = Collected { seen: key.map(str::to_owned).into_iter().collect(), ..Collected::default() };
+                    self.collect_properties(schema, pointer, &mut collected, sink);
+                    let fields = self.fields(id, key, &collected.properties, &collected.required, sink);
+                    let rest = collected.additional.map(|(values, at)| self.rest(id, &fields, values, &at, sink));
+                    return (doc, Kind::Struct(Struct { fields, rest }));
+                }
                 let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
                 Kind::Union(self.union_def(id, schema, parts, &join(pointer, keyword), sink))
             }
@@ -251,6 +263,53 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+    }
+
+    /// Whether every branch is an object with properties (directly or through a `$ref`) and no
+    /// property tells them apart: one that every branch has as a string enum, with values no
+    /// two branches share (Atlas's token filters by `type`), makes them exclusive.
+    fn overlapping_objects(&self, parts: &'a [ReferenceOr<Schema>]) -> bool {
+        let schemas = self.spec.components.as_ref().map(|components| &components.schemas);
+        let resolve = |schema: &'a ReferenceOr<Schema>| -> Option<&'a Schema> {
+            match schema {
+                ReferenceOr::Item(schema) => Some(schema),
+                ReferenceOr::Reference { reference } => match schema_key(reference).and_then(|key| schemas?.get(key))? {
+                    ReferenceOr::Item(schema) => Some(schema),
+                    ReferenceOr::Reference { .. } => None,
+                },
+            }
+        };
+        let mut objects = Vec::new();
+        for part in parts {
+            match resolve(part).map(|schema| &schema.schema_kind) {
+                Some(SchemaKind::Type(Type::Object(object))) if !object.properties.is_empty() => objects.push(object),
+                _ => return false,
+            }
+        }
+        if objects.len() < 2 {
+            return false;
+        }
+        let enum_of = |property: &'a ReferenceOr<Box<Schema>>| -> Option<Vec<String>> {
+            match property {
+                ReferenceOr::Item(schema) => string_enum(schema),
+                ReferenceOr::Reference { reference } => match schema_key(reference).and_then(|key| schemas?.get(key))? {
+                    ReferenceOr::Item(schema) => string_enum(schema),
+                    ReferenceOr::Reference { .. } => None,
+                },
+            }
+        };
+        let exclusive = objects[0].properties.keys().any(|name| {
+            let mut taken: Vec<String> = Vec::new();
+            objects.iter().all(|object| {
+                let Some(values) = object.properties.get(name).and_then(enum_of) else { return false };
+                if values.iter().any(|value| taken.contains(value)) {
+                    return false;
+                }
+                taken.extend(values);
+                true
+            })
+        });
+        !exclusive
     }
 
     /// The one part of an `allOf` that says what the value is, when every other part only
