@@ -28,6 +28,29 @@ struct Property<'a> {
     conflict: bool,
 }
 
+/// A primitive, enum or array part of an `allOf` beside object parts: no struct holds a value
+/// that is both, so the generator says it cannot model it rather than drop the part.
+fn report_unmodelable(part: &Schema, pointer: &str, sink: &mut Sink<'_>) {
+    let kind = match &part.schema_kind {
+        SchemaKind::Type(Type::Object(_)) => return,
+        SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => "a string enum",
+        SchemaKind::Type(Type::String(_)) => "a string",
+        SchemaKind::Type(Type::Integer(_)) => "an integer",
+        SchemaKind::Type(Type::Number(_)) => "a number",
+        SchemaKind::Type(Type::Boolean(_)) => "a boolean",
+        SchemaKind::Type(Type::Array(_)) => "an array",
+        _ => return,
+    };
+    sink.error(
+        pointer,
+        format!("cannot model an `allOf` that merges {kind} with object properties: the struct it becomes would drop this part"),
+        Some(
+            "make the `allOf` one type plus constraint-only parts (a description, `minimum`), or make every part an object"
+                .to_owned(),
+        ),
+    );
+}
+
 /// A part of an `allOf` that only constrains the value (a description, `minimum: 0`,
 /// `nullable`): it adds no type.
 fn constraint_only(part: &ReferenceOr<Schema>) -> bool {
@@ -242,7 +265,10 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
-            // A primitive part adds no properties of its own.
+            // A primitive, enum or array part beside object parts: no struct holds a value that
+            // is both, so the generator says it cannot model it rather than drop the part.
+            SchemaKind::Type(_) => report_unmodelable(schema, pointer, sink),
+            // A constraint-only part adds no properties of its own.
             _ => {}
         }
     }
@@ -259,6 +285,10 @@ impl<'a> Lowerer<'a> {
                 }
                 collected.seen.push(key.to_owned());
                 if let Some((target, at)) = self.resolve.component_schema(key, &join(pointer, "$ref"), sink) {
+                    if matches!(target.schema_kind, SchemaKind::Type(ref ty) if !matches!(ty, Type::Object(_))) {
+                        // Reported where the `allOf` refers to it.
+                        return report_unmodelable(target, &join(pointer, "$ref"), sink);
+                    }
                     self.collect_properties(target, &at, collected, sink);
                 }
             }
