@@ -70,11 +70,21 @@ pub struct Struct {
     pub name: String,
     pub doc: Option<String>,
     pub fields: Vec<Field>,
-    /// The name of a field that keeps, as JSON, every property the struct does not declare
-    /// (`#[serde(flatten)]`); only the catch-all of a union with shared fields has one.
-    pub rest: Option<String>,
+    /// A map field (`#[serde(flatten)]`) that keeps every property the struct does not
+    /// declare: the catch-all of a union with shared fields (as JSON), and a schema with
+    /// `additionalProperties` beside `properties` (as its values' type).
+    pub rest: Option<Rest>,
     /// Where the schema is in the spec, for messages about it.
     pub pointer: String,
+}
+
+/// A struct's map of the properties it does not declare, `#[serde(flatten)]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rest {
+    /// Claimed in the struct's field scope after the fields (`additional_properties`, `other`).
+    pub name: String,
+    /// The type of each value.
+    pub values: Ty,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -83,7 +93,8 @@ pub struct Field {
     pub wire_name: String,
     pub ty: Ty,
     pub required: bool,
-    /// May be `null` on the wire (`nullable: true`).
+    /// May be `null` on the wire (`nullable: true`): when `required`, an `Option<T>` always
+    /// sent (`None` as `null`); otherwise an `Option<Nullable<T>>` (see [`Field::three_state`]).
     pub nullable: bool,
     /// Behind a `Box`: the field's type contains this struct again without a `Vec` or map.
     pub boxed: bool,
@@ -91,6 +102,14 @@ pub struct Field {
     /// struct travels both ways; `ReadWrite` where it travels only the way the field does.
     pub access: Access,
     pub doc: Option<String>,
+}
+
+impl Field {
+    /// Absent, `null` or a value: a nullable property that is not required, held as
+    /// `Option<Nullable<T>>` (the runtime's `Nullable`).
+    pub fn three_state(&self) -> bool {
+        self.nullable && !self.required
+    }
 }
 
 /// Which direction a property travels in, as the spec's `readOnly`/`writeOnly` say.
@@ -132,6 +151,11 @@ pub struct SharedField {
     pub required: bool,
     /// Per variant, in order: whether its struct holds the field as an `Option`.
     pub optional_in: Vec<bool>,
+    /// Per variant, in order: whether its struct holds the field as an `Option<Nullable<T>>`
+    /// (absent, `null` or a value); `null` reads as absent.
+    pub null_in: Vec<bool>,
+    /// Whether the catch-all's struct holds it so.
+    pub catch_all_null: bool,
     pub doc: Option<String>,
 }
 
@@ -184,6 +208,8 @@ pub enum Ty {
     Named(String),
     Vec(Box<Ty>),
     Map(Box<Ty>),
+    /// An array item or map value the spec marks `nullable`: `Option<T>`, `null` as `None`.
+    Option(Box<Ty>),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -25,6 +25,7 @@ pub fn normalize(document: &mut Value) {
 fn normalize_schemas(value: &mut Value) {
     match value {
         Value::Object(object) => {
+            drop_required_only_choice(object);
             if is_schema_with_composition(object) {
                 normalize_composition(object);
             } else if looks_like_untyped_schema(object) {
@@ -89,6 +90,31 @@ fn is_schema_with_composition(object: &Map<String, Value>) -> bool {
     ["allOf", "oneOf", "anyOf"].iter().any(|keyword| object.get(*keyword).is_some_and(Value::is_array))
 }
 
+/// A `oneOf`/`anyOf` beside `properties` whose variants only list which of them are required
+/// (`oneOf: [{required: [a]}, {required: [b]}]`) says which properties a value has, not what it
+/// is: it is dropped, and the schema is an object of its properties (none of the listed ones
+/// required, since each value has only some).
+fn drop_required_only_choice(object: &mut Map<String, Value>) {
+    if !object.get("properties").is_some_and(Value::is_object) {
+        return;
+    }
+    let only_required = |variant: &Value| {
+        variant.as_object().is_some_and(|variant| {
+            variant.contains_key("required")
+                && variant.keys().all(|key| matches!(key.as_str(), "required" | "description" | "title"))
+        })
+    };
+    for keyword in ["oneOf", "anyOf"] {
+        let choice = object.get(keyword).and_then(Value::as_array);
+        if choice.is_some_and(|variants| !variants.is_empty() && variants.iter().all(only_required)) {
+            object.remove(keyword);
+            if !object.contains_key("type") && !is_schema_with_composition(object) {
+                object.insert("type".to_owned(), Value::String("object".to_owned()));
+            }
+        }
+    }
+}
+
 fn normalize_composition(object: &mut Map<String, Value>) {
     if object.get("type").and_then(Value::as_str).is_some_and(|ty| ty == "object") {
         object.remove("type");
@@ -145,6 +171,19 @@ mod tests {
     use serde_json::json;
 
     use super::normalize;
+
+    #[test]
+    fn a_one_of_of_required_lists_leaves_an_object_of_its_properties() {
+        let mut schema = json!({"properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+            "oneOf": [{"required": ["a"]}, {"required": ["b"]}]});
+        normalize(&mut schema);
+        assert_eq!(schema, json!({"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}}));
+        // A variant with a type of its own is a real choice.
+        let mut schema = json!({"type": "object", "properties": {"a": {"type": "string"}},
+            "oneOf": [{"required": ["a"]}, {"type": "object", "properties": {"c": {"type": "string"}}}]});
+        normalize(&mut schema);
+        assert!(schema.get("oneOf").is_some());
+    }
 
     #[test]
     fn all_of_absorbs_sibling_properties_and_drops_the_type() {

@@ -17,6 +17,8 @@
 //! - `request`: building sans-IO `http::Request`s (URL, query string, body).
 //! - `response`: decoding sans-IO `http::Response`s into models or errors.
 //! - `paging`: the stream over every page of a paginated operation.
+//! - `nullable`: [`Nullable`], a value that may be `null` (re-exported by specs with
+//!   optional nullable properties).
 //! - `wire_enum`: `Display`, `FromStr` and serde for every generated string enum.
 
 mod auth;
@@ -24,6 +26,8 @@ mod client;
 mod digest;
 mod error;
 mod id;
+#[allow(dead_code, reason = "only specs with optional nullable properties use it")]
+mod nullable;
 #[allow(dead_code, reason = "only specs with paginated operations stream pages")]
 mod paging;
 mod request;
@@ -41,6 +45,8 @@ mod wire_enum;
 pub use client::{Client, ClientBuilder, ResponseInfo};
 pub use error::{Error, ErrorResponse, RateLimit};
 pub use id::ParseIdError;
+#[allow(unused_imports, reason = "only specs with optional nullable properties re-export it")]
+pub use nullable::Nullable;
 
 #[allow(unused_imports, reason = "a spec without ID types does not call it")]
 pub(crate) use id::check_hex24;

@@ -62,6 +62,7 @@ pub fn emit(api: &Api) -> TokenStream {
     // Without any tag's feature there is no operation, and the runtime is never called.
     let features = api.tags.iter().map(|tag| tag.feature.as_str());
     let membership = membership_module(api);
+    let nullable = nullable_reexport(api);
     quote! {
         #crate_doc
         #![deny(missing_docs)]
@@ -79,6 +80,7 @@ pub fn emit(api: &Api) -> TokenStream {
 
         #reexport_ids
         pub use runtime::{Client, ClientBuilder, Error, ErrorResponse, ParseIdError, RateLimit, ResponseInfo, transport};
+        #nullable
         #[cfg(feature = "test-util")]
         pub use runtime::test_util;
         /// The `http` crate, whose types this crate's API uses (`StatusCode` in [`Error`], the
@@ -87,6 +89,46 @@ pub fn emit(api: &Api) -> TokenStream {
         #[doc(no_inline)]
         pub use http;
     }
+}
+
+/// `pub use runtime::Nullable;`, with an example its doc tests run, when a model has a field
+/// that is absent, `null` or a value (optional and nullable); the runtime always has it.
+fn nullable_reexport(api: &Api) -> Option<TokenStream> {
+    let three_state = api.types.values().any(|def| match def {
+        crate::ir::TypeDef::Struct(s) => s.fields.iter().any(crate::ir::Field::three_state),
+        _ => false,
+    });
+    three_state.then(|| {
+        quote! {
+            /// A property the spec marks `nullable` and does not require is an
+            /// `Option<Nullable<T>>` field: absent (`None`), `null` (`Some(Nullable::Null)`) or a
+            /// value (`Some(Nullable::Value(value))`).
+            ///
+            /// ```
+            /// use atlas_admin::Nullable;
+            ///
+            /// // The serde attributes of such a field in `models`.
+            /// #[derive(serde::Serialize, serde::Deserialize)]
+            /// struct Settings {
+            ///     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "Nullable::deserialize_field")]
+            ///     limit: Option<Nullable<i64>>,
+            /// }
+            ///
+            /// let null: Settings = serde_json::from_str(r#"{"limit":null}"#).unwrap();
+            /// assert_eq!(null.limit, Some(Nullable::Null));
+            /// let absent: Settings = serde_json::from_str("{}").unwrap();
+            /// assert_eq!(absent.limit, None);
+            /// let value: Settings = serde_json::from_str(r#"{"limit":5}"#).unwrap();
+            /// assert_eq!(value.limit.and_then(Nullable::into_option), Some(5));
+            ///
+            /// // A request asks for the default by sending `null`; `None` is left out.
+            /// let reset = Settings { limit: Some(Nullable::Null) };
+            /// assert_eq!(serde_json::to_string(&reset).unwrap(), r#"{"limit":null}"#);
+            /// assert_eq!(serde_json::to_string(&absent).unwrap(), "{}");
+            /// ```
+            pub use runtime::Nullable;
+        }
+    })
 }
 
 /// `pub mod membership;` under the features of the operations it calls, when the spec has all

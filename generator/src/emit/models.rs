@@ -96,7 +96,10 @@ fn imports(api: &Api, module: Module) -> TokenStream {
     let mut roles = BTreeSet::new();
     for def in api.types.values() {
         match def {
-            TypeDef::Struct(s) => s.fields.iter().for_each(|field| collect(api, &field.ty, &mut ids, &mut roles)),
+            TypeDef::Struct(s) => {
+                s.fields.iter().for_each(|field| collect(api, &field.ty, &mut ids, &mut roles));
+                s.rest.iter().for_each(|rest| collect(api, &rest.values, &mut ids, &mut roles));
+            }
             TypeDef::Union(u) => u.variants.iter().for_each(|variant| collect(api, &variant.ty, &mut ids, &mut roles)),
             TypeDef::Enum(_) => {}
         }
@@ -124,7 +127,7 @@ fn collect<'a>(api: &Api, ty: &'a Ty, ids: &mut BTreeSet<&'a str>, roles: &mut B
         Ty::Named(name) if module_of(api, name) == Module::Roles => {
             roles.insert(name);
         }
-        Ty::Vec(inner) | Ty::Map(inner) => collect(api, inner, ids, roles),
+        Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => collect(api, inner, ids, roles),
         _ => {}
     }
 }
@@ -142,11 +145,8 @@ fn emit_struct(api: &Api, s: &Struct) -> syn::Item {
     if let Some(rest) = &s.rest {
         let mut attrs = vec![syntax::doc_attr(doc_literal("Every other property, as it was sent."))];
         attrs.push(syntax::list_attr("serde", quote!(flatten)));
-        let map = syntax::generic(
-            &["std", "collections", "BTreeMap"],
-            [syntax::plain(&["String"]), syntax::plain(&["serde_json", "Value"])],
-        );
-        fields.push(syntax::named_field(attrs, rest, map));
+        let map = syntax::ty(api, &Ty::Map(Box::new(rest.values.clone())), Paths::Bare);
+        fields.push(syntax::named_field(attrs, &rest.name, map));
     }
     syn::Item::Struct(syn::ItemStruct {
         attrs,
@@ -192,6 +192,17 @@ fn emit_field(api: &Api, field: &crate::ir::Field) -> syn::Field {
         // Always on the wire, possibly `null`: `None` is sent as `null`, not left out.
         attrs.push(syntax::list_attr("serde", quote!(#rename default)));
         option(ty)
+    } else if field.nullable {
+        // Absent, `null` or a value: `None` is left out, `Some(Nullable::Null)` sent as `null`.
+        attrs.push(syntax::doc_attr(Literal::string("")));
+        attrs.push(syntax::doc_attr(Literal::string(
+            " `Some(Nullable::Null)` is `null` on the wire; `None` leaves the property out.",
+        )));
+        attrs.push(syntax::list_attr(
+            "serde",
+            quote!(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::Nullable::deserialize_field"),
+        ));
+        option(syntax::generic(&["crate", "Nullable"], [ty]))
     } else {
         attrs.push(syntax::list_attr("serde", quote!(#rename default, skip_serializing_if = "Option::is_none")));
         option(ty)

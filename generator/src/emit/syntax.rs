@@ -147,6 +147,7 @@ pub(crate) fn ty(api: &Api, ty: &Ty, paths: Paths) -> Type {
         },
         Ty::Vec(inner) => generic(&["Vec"], [self::ty(api, inner, paths)]),
         Ty::Map(inner) => generic(&["std", "collections", "BTreeMap"], [plain(&["String"]), self::ty(api, inner, paths)]),
+        Ty::Option(inner) => generic(&["Option"], [self::ty(api, inner, paths)]),
     }
 }
 

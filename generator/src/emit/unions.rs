@@ -424,10 +424,17 @@ fn accessor(api: &Api, u: &Union, templates: &Templates, field: &SharedField) ->
         Ty::Vec(item) => reference(syntax::slice(syntax::ty(api, item, Paths::Bare))),
         _ => reference(ty),
     };
-    // Reads the field held as `Option<T>` (`optional`) or `T`, as the borrowed form.
-    let read = |optional: bool| {
+    // Reads the field held as `Option<T>` (`optional`) or `T`, as the borrowed form; one held
+    // as `Option<Nullable<T>>` (`null`) reads `null` as `None`.
+    let read = |optional: bool, null: bool| {
         let member = field_of_inner(&field.name);
+        let nullable = |method: &str| Expr::Path(syntax::path_expr(&["crate", "Nullable", method]));
         match (&field.ty, optional) {
+            _ if null && by_value => method_call(member, "and_then", vec![nullable("into_option")]),
+            (Ty::String | Ty::Vec(_), _) if null => {
+                method_call(method_call(member, "as_ref", Vec::new()), "and_then", vec![nullable("as_deref")])
+            }
+            _ if null => method_call(method_call(member, "as_ref", Vec::new()), "and_then", vec![nullable("as_option")]),
             _ if by_value => member,
             (_, false) => reference_expr(member),
             (Ty::String | Ty::Vec(_), true) => method_call(member, "as_deref", Vec::new()),
@@ -435,17 +442,18 @@ fn accessor(api: &Api, u: &Union, templates: &Templates, field: &SharedField) ->
         }
     };
     let (ret, arms, catch_all_read) = if field.required {
-        (borrowed, field.optional_in.iter().map(|_| read(false)).collect::<Vec<_>>(), read(false))
+        (borrowed, field.optional_in.iter().map(|_| read(false, false)).collect::<Vec<_>>(), read(false, false))
     } else {
         let arms = field
             .optional_in
             .iter()
-            .map(|optional| {
-                let value = read(*optional);
+            .zip(&field.null_in)
+            .map(|(optional, null)| {
+                let value = read(*optional, *null);
                 if *optional { value } else { call(&["Some"], [value]) }
             })
             .collect();
-        (syntax::generic(&["Option"], [borrowed]), arms, read(true))
+        (syntax::generic(&["Option"], [borrowed]), arms, read(true, field.catch_all_null))
     };
     let mut method = templates.accessor.clone();
     fill_impl_item(

@@ -74,6 +74,7 @@ impl Names {
             types::Ty::Ref(id) => ir::Ty::Named(self.of(*id)),
             types::Ty::Vec(inner) => ir::Ty::Vec(Box::new(self.ty(inner))),
             types::Ty::Map(inner) => ir::Ty::Map(Box::new(self.ty(inner))),
+            types::Ty::Option(inner) => ir::Ty::Option(Box::new(self.ty(inner))),
         }
     }
 }
@@ -143,7 +144,8 @@ fn type_def(
     match kind {
         Kind::Struct(s) => {
             let fields = s.fields.into_iter().map(|field| field_def(names, field)).collect();
-            ir::TypeDef::Struct(ir::Struct { name, doc, fields, rest: s.rest, pointer })
+            let rest = s.rest.map(|rest| ir::Rest { name: rest.name, values: names.ty(&rest.values) });
+            ir::TypeDef::Struct(ir::Struct { name, doc, fields, rest, pointer })
         }
         Kind::Enum(e) => {
             let mut variants: Vec<ir::Variant> = Vec::new();
@@ -176,6 +178,8 @@ fn type_def(
                     name: field.name,
                     required: field.required,
                     optional_in: field.optional_in,
+                    null_in: field.null_in,
+                    catch_all_null: field.catch_all_null,
                     doc: field.doc,
                 })
                 .collect();

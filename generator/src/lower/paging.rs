@@ -65,7 +65,8 @@ fn optional_query<'o>(operation: &'o Operation, wire_name: &str) -> Option<&'o Q
 }
 
 fn field<'f>(fields: &'f [Field], wire_name: &str) -> Option<&'f Field> {
-    fields.iter().find(|field| field.wire_name == wire_name && !field.boxed)
+    // A field that may be absent or `null` (`Option<Nullable<T>>`) is not read by the stream.
+    fields.iter().find(|field| field.wire_name == wire_name && !field.boxed && !field.three_state())
 }
 
 /// Emitted as `Option<T>`: not required, or `null` allowed.

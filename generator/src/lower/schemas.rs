@@ -8,7 +8,7 @@ use openapiv3::{
 
 use super::Lowerer;
 use super::ids::is_hex24_string;
-use super::types::{self, Enum, Field, Kind, Origin, Parent, Struct, Ty, TypeDef, TypeId, Union, UnionVariant};
+use super::types::{self, Enum, Field, Kind, Origin, Parent, Rest, Struct, Ty, TypeDef, TypeId, Union, UnionVariant};
 use crate::diag::{Sink, join};
 use crate::ir::Access;
 use crate::names;
@@ -22,6 +22,63 @@ struct Property<'a> {
     /// The union whose base properties these are, when normalization copied them into a
     /// variant: types hoisted from them are named after it.
     base_of: Option<&'a str>,
+    /// A property of a branch of a `oneOf`/`anyOf` inside an `allOf`: never required.
+    from_branch: bool,
+    /// Branches declare it with different schemas: it holds any JSON value.
+    conflict: bool,
+}
+
+/// A primitive, enum or array part of an `allOf` beside object parts: no struct holds a value
+/// that is both, so the generator says it cannot model it rather than drop the part.
+fn report_unmodelable(part: &Schema, pointer: &str, sink: &mut Sink<'_>) {
+    let kind = match &part.schema_kind {
+        SchemaKind::Type(Type::Object(_)) => return,
+        SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => "a string enum",
+        SchemaKind::Type(Type::String(_)) => "a string",
+        SchemaKind::Type(Type::Integer(_)) => "an integer",
+        SchemaKind::Type(Type::Number(_)) => "a number",
+        SchemaKind::Type(Type::Boolean(_)) => "a boolean",
+        SchemaKind::Type(Type::Array(_)) => "an array",
+        _ => return,
+    };
+    sink.error(
+        pointer,
+        format!("cannot model an `allOf` that merges {kind} with object properties: the struct it becomes would drop this part"),
+        Some(
+            "make the `allOf` one type plus constraint-only parts (a description, `minimum`), or make every part an object"
+                .to_owned(),
+        ),
+    );
+}
+
+/// A part of an `allOf` that only constrains the value (a description, `minimum: 0`,
+/// `nullable`): it adds no type.
+fn constraint_only(part: &ReferenceOr<Schema>) -> bool {
+    match part {
+        ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) => {
+            any.typ.is_none()
+                && any.properties.is_empty()
+                && any.additional_properties.is_none()
+                && any.items.is_none()
+                && any.enumeration.is_empty()
+                && any.one_of.is_empty()
+                && any.all_of.is_empty()
+                && any.any_of.is_empty()
+                && any.not.is_none()
+        }
+        _ => false,
+    }
+}
+
+/// What `collect_properties` gathers from an object or the parts of an `allOf`.
+#[derive(Default)]
+struct Collected<'a> {
+    properties: Vec<Property<'a>>,
+    required: Vec<String>,
+    /// The components already followed through `$ref`.
+    seen: Vec<String>,
+    /// `additionalProperties` beside `properties`, with where it is.
+    additional: Option<(&'a AdditionalProperties, String)>,
 }
 
 /// Where a schema is being lowered: what holds it and the field it is for.
@@ -66,7 +123,7 @@ impl<'a> Lowerer<'a> {
     pub(super) fn reserve_components(&mut self) {
         for (key, schema) in self.resolve.schemas() {
             let ReferenceOr::Item(schema) = schema else { continue };
-            if !becomes_type(schema) {
+            if !becomes_type(schema) || self.all_of_alias(schema).is_some() {
                 continue;
             }
             let id = self.space.reserve();
@@ -109,6 +166,18 @@ impl<'a> Lowerer<'a> {
                 if let Some(values) = self.enum_values_of_all(parts, sink) {
                     return (doc, Kind::Enum(Enum { values }));
                 }
+                // An `anyOf` of objects that a value may match several of at once is one struct
+                // with every branch's properties: a union would keep one branch's.
+                if matches!(schema.schema_kind, SchemaKind::AnyOf { .. })
+                    && schema.schema_data.discriminator.is_none()
+                    && self.overlapping_objects(parts)
+                {
+                    let mut collected = Collected { seen: key.map(str::to_owned).into_iter().collect(), ..Collected::default() };
+                    self.collect_properties(schema, pointer, &mut collected, sink);
+                    let fields = self.fields(id, key, &collected.properties, &collected.required, sink);
+                    let rest = collected.additional.map(|(values, at)| self.rest(id, &fields, values, &at, sink));
+                    return (doc, Kind::Struct(Struct { fields, rest }));
+                }
                 let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
                 Kind::Union(self.union_def(id, schema, parts, &join(pointer, keyword), sink))
             }
@@ -118,10 +187,12 @@ impl<'a> Lowerer<'a> {
                 Kind::Union(self.subtype_union(id, key.unwrap_or_default(), schema, pointer, sink))
             }
             _ => {
-                let mut properties = Vec::new();
-                let mut required = Vec::new();
-                self.collect_properties(schema, pointer, &mut properties, &mut required, &mut Vec::new(), sink);
-                Kind::Struct(Struct { fields: self.fields(id, key, &properties, &required, sink), rest: None })
+                // The component itself counts as followed: a `oneOf` that lists it is its base's.
+                let mut collected = Collected { seen: key.map(str::to_owned).into_iter().collect(), ..Collected::default() };
+                self.collect_properties(schema, pointer, &mut collected, sink);
+                let fields = self.fields(id, key, &collected.properties, &collected.required, sink);
+                let rest = collected.additional.map(|(values, at)| self.rest(id, &fields, values, &at, sink));
+                Kind::Struct(Struct { fields, rest })
             }
         };
         (doc, kind)
@@ -129,17 +200,22 @@ impl<'a> Lowerer<'a> {
 
     /// The properties of an object, or of every part of an `allOf` (through `$ref`s), in
     /// order of appearance; a later part's property of the same name replaces an earlier one.
-    fn collect_properties(
-        &self,
-        schema: &'a Schema,
-        pointer: &str,
-        properties: &mut Vec<Property<'a>>,
-        required: &mut Vec<String>,
-        seen: &mut Vec<String>,
-        sink: &mut Sink<'_>,
-    ) {
+    fn collect_properties(&self, schema: &'a Schema, pointer: &str, collected: &mut Collected<'a>, sink: &mut Sink<'_>) {
+        let Collected { properties, required, additional, .. } = collected;
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => {
+                // `additionalProperties` beside `properties` (in an `allOf`, the last part's
+                // schema, which any value must also meet): the undeclared properties are kept
+                // in a map.
+                match &object.additional_properties {
+                    Some(values @ AdditionalProperties::Schema(_)) => {
+                        *additional = Some((values, join(pointer, "additionalProperties")));
+                    }
+                    Some(values @ AdditionalProperties::Any(true)) if additional.is_none() => {
+                        *additional = Some((values, join(pointer, "additionalProperties")));
+                    }
+                    _ => {}
+                }
                 let base_of = schema.schema_data.extensions.get(crate::normalize::BASE_OF).and_then(|v| v.as_str());
                 for (wire_name, property) in &object.properties {
                     properties.retain(|existing| existing.wire_name != wire_name);
@@ -148,6 +224,8 @@ impl<'a> Lowerer<'a> {
                         schema: property,
                         pointer: join(&join(pointer, "properties"), wire_name),
                         base_of,
+                        from_branch: false,
+                        conflict: false,
                     });
                 }
                 required.extend(object.required.iter().cloned());
@@ -155,24 +233,172 @@ impl<'a> Lowerer<'a> {
             SchemaKind::AllOf { all_of } => {
                 for (index, part) in all_of.iter().enumerate() {
                     let part_pointer = join(&join(pointer, "allOf"), &index.to_string());
-                    match part {
-                        ReferenceOr::Item(part) => self.collect_properties(part, &part_pointer, properties, required, seen, sink),
-                        ReferenceOr::Reference { reference } => {
-                            let Some(key) = schema_key(reference) else { continue };
-                            if seen.iter().any(|s| s == key) {
-                                continue;
-                            }
-                            seen.push(key.to_owned());
-                            if let Some((target, at)) = self.resolve.component_schema(key, &join(&part_pointer, "$ref"), sink) {
-                                self.collect_properties(target, &at, properties, required, seen, sink);
-                            }
+                    self.collect_part(part, &part_pointer, collected, sink);
+                }
+            }
+            // A `oneOf`/`anyOf` inside an `allOf` (directly or through a `$ref`): a value holds
+            // one branch's properties, so the struct keeps every branch's, none required. One
+            // that lists a schema being merged (the subtypes of a base that each `allOf` the
+            // base) says what the subtypes are, not what this one holds: it adds nothing.
+            SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches }
+                if !branches.iter().any(|branch| match branch {
+                    ReferenceOr::Reference { reference } => {
+                        schema_key(reference).is_some_and(|key| collected.seen.iter().any(|seen| seen == key))
+                    }
+                    ReferenceOr::Item(_) => false,
+                }) =>
+            {
+                let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                for (index, branch) in branches.iter().enumerate() {
+                    let branch_pointer = join(&join(pointer, keyword), &index.to_string());
+                    let mut inner = Collected { seen: std::mem::take(&mut collected.seen), ..Collected::default() };
+                    self.collect_part(branch, &branch_pointer, &mut inner, sink);
+                    collected.seen = inner.seen;
+                    for property in inner.properties {
+                        match collected.properties.iter_mut().find(|existing| existing.wire_name == property.wire_name) {
+                            Some(existing) => existing.conflict |= existing.from_branch && existing.schema != property.schema,
+                            None => collected.properties.push(Property { from_branch: true, ..property }),
                         }
+                    }
+                    if collected.additional.is_none() {
+                        collected.additional = inner.additional;
                     }
                 }
             }
-            // A `oneOf` inside an `allOf`, or a primitive part, adds no properties of its own.
+            // A primitive, enum or array part beside object parts: no struct holds a value that
+            // is both, so the generator says it cannot model it rather than drop the part.
+            SchemaKind::Type(_) => report_unmodelable(schema, pointer, sink),
+            // A constraint-only part adds no properties of its own.
             _ => {}
         }
+    }
+
+    /// `collect_properties` of a part of an `allOf` or a branch of a `oneOf`, through its
+    /// `$ref` (each component once).
+    fn collect_part(&self, part: &'a ReferenceOr<Schema>, pointer: &str, collected: &mut Collected<'a>, sink: &mut Sink<'_>) {
+        match part {
+            ReferenceOr::Item(part) => self.collect_properties(part, pointer, collected, sink),
+            ReferenceOr::Reference { reference } => {
+                let Some(key) = schema_key(reference) else { return };
+                if collected.seen.iter().any(|s| s == key) {
+                    return;
+                }
+                collected.seen.push(key.to_owned());
+                if let Some((target, at)) = self.resolve.component_schema(key, &join(pointer, "$ref"), sink) {
+                    if matches!(target.schema_kind, SchemaKind::Type(ref ty) if !matches!(ty, Type::Object(_))) {
+                        // Reported where the `allOf` refers to it.
+                        return report_unmodelable(target, &join(pointer, "$ref"), sink);
+                    }
+                    self.collect_properties(target, &at, collected, sink);
+                }
+            }
+        }
+    }
+
+    /// Whether every branch is an object with properties (directly or through a `$ref`) and no
+    /// property tells them apart: one that every branch has as a string enum, with values no
+    /// two branches share (Atlas's token filters by `type`), makes them exclusive.
+    fn overlapping_objects(&self, parts: &'a [ReferenceOr<Schema>]) -> bool {
+        let schemas = self.spec.components.as_ref().map(|components| &components.schemas);
+        let resolve = |schema: &'a ReferenceOr<Schema>| -> Option<&'a Schema> {
+            match schema {
+                ReferenceOr::Item(schema) => Some(schema),
+                ReferenceOr::Reference { reference } => match schema_key(reference).and_then(|key| schemas?.get(key))? {
+                    ReferenceOr::Item(schema) => Some(schema),
+                    ReferenceOr::Reference { .. } => None,
+                },
+            }
+        };
+        let mut objects = Vec::new();
+        for part in parts {
+            match resolve(part).map(|schema| &schema.schema_kind) {
+                Some(SchemaKind::Type(Type::Object(object))) if !object.properties.is_empty() => objects.push(object),
+                _ => return false,
+            }
+        }
+        if objects.len() < 2 {
+            return false;
+        }
+        let enum_of = |property: &'a ReferenceOr<Box<Schema>>| -> Option<Vec<String>> {
+            match property {
+                ReferenceOr::Item(schema) => string_enum(schema),
+                ReferenceOr::Reference { reference } => match schema_key(reference).and_then(|key| schemas?.get(key))? {
+                    ReferenceOr::Item(schema) => string_enum(schema),
+                    ReferenceOr::Reference { .. } => None,
+                },
+            }
+        };
+        let exclusive = objects[0].properties.keys().any(|name| {
+            let mut taken: Vec<String> = Vec::new();
+            objects.iter().all(|object| {
+                let Some(values) = object.properties.get(name).and_then(enum_of) else { return false };
+                if values.iter().any(|value| taken.contains(value)) {
+                    return false;
+                }
+                taken.extend(values);
+                true
+            })
+        });
+        !exclusive
+    }
+
+    /// The one part of an `allOf` that says what the value is, when every other part only
+    /// constrains it (a description, `minimum: 0`) and that part is not an object with
+    /// properties (whose fields the `allOf` struct takes): the `allOf` is that part's type (an
+    /// enum, an integer, a union), not an empty struct.
+    fn all_of_alias(&self, schema: &'a Schema) -> Option<(usize, &'a ReferenceOr<Schema>)> {
+        let SchemaKind::AllOf { all_of: parts } = &schema.schema_kind else { return None };
+        let mut typed = parts.iter().enumerate().filter(|(_, part)| !constraint_only(part));
+        let (index, part) = typed.next()?;
+        if typed.next().is_some() {
+            return None;
+        }
+        let target = match part {
+            ReferenceOr::Item(part) => part,
+            ReferenceOr::Reference { reference } => {
+                let schemas = self.spec.components.as_ref().map(|components| &components.schemas);
+                match schema_key(reference).and_then(|key| schemas?.get(key))? {
+                    ReferenceOr::Item(target) => target,
+                    ReferenceOr::Reference { .. } => return Some((index, part)),
+                }
+            }
+        };
+        let object = match &target.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
+            SchemaKind::AllOf { .. } => self.all_of_alias(target).is_none(),
+            _ => false,
+        };
+        (!object).then_some((index, part))
+    }
+
+    /// The map of undeclared properties (`additionalProperties` beside `properties`), named in
+    /// the struct's field scope after its fields.
+    fn rest(
+        &mut self,
+        id: TypeId,
+        fields: &[Field],
+        values: &'a AdditionalProperties,
+        pointer: &str,
+        sink: &mut Sink<'_>,
+    ) -> Rest {
+        let mut scope = names::Scope::default();
+        for field in fields {
+            scope.claim(field.name.clone());
+        }
+        let name = scope.claim("additional_properties".to_owned());
+        let values = match values {
+            AdditionalProperties::Schema(values) => {
+                let parent = Parent::Type(id);
+                let ty = self.ty_of(values, Context { parent: &parent, field: "additionalProperties", pointer }, sink);
+                let nullable = match values.as_ref() {
+                    ReferenceOr::Item(schema) => schema.schema_data.nullable,
+                    ReferenceOr::Reference { reference } => self.component_nullable(reference),
+                };
+                or_null(ty, nullable)
+            }
+            AdditionalProperties::Any(_) => Ty::Json,
+        };
+        Rest { name, values }
     }
 
     /// Struct fields for `properties`; the `id` property and properties named like a path
@@ -192,10 +418,11 @@ impl<'a> Lowerer<'a> {
             // serde keeps each one's wire name.
             let converted = self.field_names.entry(wire_name.to_owned()).or_insert_with(|| names::value_name(wire_name)).clone();
             let field_name = names::numbered(converted, |candidate| fields.iter().any(|f| f.name == candidate));
-            let (property_schema, nullable) = match property.schema {
-                ReferenceOr::Item(schema) => (Some(schema.as_ref()), schema.schema_data.nullable),
-                ReferenceOr::Reference { .. } => (None, false),
+            let property_schema = match property.schema {
+                ReferenceOr::Item(schema) => Some(schema.as_ref()),
+                ReferenceOr::Reference { .. } => None,
             };
+            let nullable = self.nullable(property.schema);
             // A `$ref` property travels the way its target schema says.
             let access_schema = match property.schema {
                 ReferenceOr::Item(schema) => Some(schema.as_ref()),
@@ -215,6 +442,7 @@ impl<'a> Lowerer<'a> {
             };
             let ty = match id_type {
                 Some(id) => Ty::Id(id),
+                None if property.conflict => Ty::Json,
                 None => {
                     let base = property.base_of.and_then(|key| self.component_ids.get(key)).copied();
                     let parent = Parent::Type(base.unwrap_or(id));
@@ -234,6 +462,25 @@ impl<'a> Lowerer<'a> {
             });
         }
         fields
+    }
+
+    /// Whether a schema allows `null`: it says `nullable: true`, or it is a `$ref` to a component
+    /// that does (`nullable` beside a `$ref` is ignored, as OpenAPI 3.0 says).
+    fn nullable(&self, schema: &ReferenceOr<Box<Schema>>) -> bool {
+        match schema {
+            ReferenceOr::Item(schema) => schema.schema_data.nullable,
+            ReferenceOr::Reference { reference } => self.component_nullable(reference),
+        }
+    }
+
+    /// Whether the component a `$ref` names says `nullable: true` (an unknown one is reported
+    /// where the reference is typed).
+    fn component_nullable(&self, reference: &str) -> bool {
+        let schemas = self.spec.components.as_ref().map(|components| &components.schemas);
+        match schema_key(reference).and_then(|key| schemas?.get(key)) {
+            Some(ReferenceOr::Item(schema)) => schema.schema_data.nullable,
+            _ => false,
+        }
     }
 
     /// Whether the discriminator of component `key` maps some tag to another schema.
@@ -386,7 +633,8 @@ impl<'a> Lowerer<'a> {
                 let items_pointer = join(context.pointer, "items");
                 match &array.items {
                     Some(items) => {
-                        Ty::Vec(Box::new(self.ty_of_boxed(items, Context { pointer: &items_pointer, ..context }, sink)))
+                        let item = self.ty_of_boxed(items, Context { pointer: &items_pointer, ..context }, sink);
+                        Ty::Vec(Box::new(or_null(item, self.nullable(items))))
                     }
                     None => Ty::Vec(Box::new(Ty::Json)),
                 }
@@ -395,7 +643,12 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Object(object)) => match &object.additional_properties {
                 Some(AdditionalProperties::Schema(values)) => {
                     let values_pointer = join(context.pointer, "additionalProperties");
-                    Ty::Map(Box::new(self.ty_of(values, Context { pointer: &values_pointer, ..context }, sink)))
+                    let value = self.ty_of(values, Context { pointer: &values_pointer, ..context }, sink);
+                    let nullable = match values.as_ref() {
+                        ReferenceOr::Item(schema) => schema.schema_data.nullable,
+                        ReferenceOr::Reference { reference } => self.component_nullable(reference),
+                    };
+                    Ty::Map(Box::new(or_null(value, nullable)))
                 }
                 Some(AdditionalProperties::Any(true)) => Ty::Map(Box::new(Ty::Json)),
                 _ => Ty::Json,
@@ -412,7 +665,14 @@ impl<'a> Lowerer<'a> {
                 let part_pointer = join(&join(context.pointer, keyword), "0");
                 self.ty_of(&parts[0], Context { pointer: &part_pointer, ..context }, sink)
             }
-            SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => self.hoist(schema, context, sink),
+            SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => match self.all_of_alias(schema) {
+                // `allOf` of one type and constraints (`{minimum: 0}`, a description) is that type.
+                Some((index, part)) => {
+                    let part_pointer = join(&join(context.pointer, "allOf"), &index.to_string());
+                    self.ty_of(part, Context { pointer: &part_pointer, ..context }, sink)
+                }
+                None => self.hoist(schema, context, sink),
+            },
             // `not` and schemas without a type say too little to type: any JSON value.
             SchemaKind::Not { .. } | SchemaKind::Any(_) => Ty::Json,
         }
@@ -448,6 +708,12 @@ impl<'a> Lowerer<'a> {
         self.space.insert(id, def(origin, doc, context.pointer, Kind::Enum(Enum { values })));
         Ty::Ref(id)
     }
+}
+
+/// `ty`, or `Option<ty>` for an array item or map value that may be `null` (JSON, which holds
+/// `null` already, stays as it is).
+fn or_null(ty: Ty, nullable: bool) -> Ty {
+    if nullable && ty != Ty::Json { Ty::Option(Box::new(ty)) } else { ty }
 }
 
 /// A union without shared fields yet ([`super::unions::share_fields`] finds them).

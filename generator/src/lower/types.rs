@@ -26,6 +26,8 @@ pub enum Ty {
     Ref(TypeId),
     Vec(Box<Ty>),
     Map(Box<Ty>),
+    /// An array item or map value the spec marks `nullable`: `null` or the inner type.
+    Option(Box<Ty>),
 }
 
 /// Where a type comes from: what the naming pass names it after.
@@ -68,8 +70,17 @@ pub enum Kind {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Struct {
     pub fields: Vec<Field>,
-    /// The field that keeps undeclared properties as JSON (only a union's catch-all has one).
-    pub rest: Option<String>,
+    /// The field that keeps undeclared properties: a union's catch-all's (as JSON), or the
+    /// schema's `additionalProperties` beside its `properties`.
+    pub rest: Option<Rest>,
+}
+
+/// A map field, `#[serde(flatten)]`, of every property a struct does not declare.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Rest {
+    pub name: String,
+    /// The type of each value.
+    pub values: Ty,
 }
 
 /// A struct field: as `ir::Field`, with its type by id.
@@ -114,6 +125,11 @@ pub struct SharedField {
     pub ty: Ty,
     pub required: bool,
     pub optional_in: Vec<bool>,
+    /// Per variant, in order: whether its struct holds the field as an `Option<Nullable<T>>`
+    /// (absent, `null` or a value); `null` reads as absent.
+    pub null_in: Vec<bool>,
+    /// Whether the catch-all's struct holds it so.
+    pub catch_all_null: bool,
     pub doc: Option<String>,
 }
 
@@ -169,9 +185,12 @@ impl TypeSpace {
         let mut stack: Vec<Ty> = roots.into_iter().collect();
         while let Some(ty) = stack.pop() {
             match ty {
-                Ty::Vec(inner) | Ty::Map(inner) => stack.push(*inner),
+                Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => stack.push(*inner),
                 Ty::Ref(id) if seen.insert(id) => match self.defs.get(&id).map(|def| &def.kind) {
-                    Some(Kind::Struct(s)) => stack.extend(s.fields.iter().map(|field| field.ty.clone())),
+                    Some(Kind::Struct(s)) => {
+                        stack.extend(s.fields.iter().map(|field| field.ty.clone()));
+                        stack.extend(s.rest.iter().map(|rest| rest.values.clone()));
+                    }
                     Some(Kind::Union(u)) => {
                         stack.extend(u.variants.iter().map(|variant| variant.ty.clone()));
                         stack.extend(u.catch_all_struct.map(Ty::Ref));

@@ -1,7 +1,7 @@
 //! Fields a discriminated union's variants share: read without a `match`, and kept typed by
 //! the catch-all for a value the discriminator does not list.
 
-use super::types::{Field, Kind, Origin, SharedField, Struct, Ty, TypeDef, TypeSpace, Union};
+use super::types::{Field, Kind, Origin, Rest, SharedField, Struct, Ty, TypeDef, TypeSpace, Union};
 use crate::names;
 
 /// For each union picked by a discriminator whose variants are all structs, finds the fields
@@ -21,36 +21,38 @@ pub(super) fn share_fields(space: &mut TypeSpace) {
         if shared.is_empty() {
             continue;
         }
-        let optional_in: Vec<Vec<bool>> = shared
-            .iter()
-            .map(|field| {
-                structs
-                    .iter()
-                    .map(|s| s.fields.iter().find(|f| f.wire_name == field.wire_name).is_some_and(is_optional))
-                    .collect()
-            })
-            .collect();
-        catch_alls.push((*id, shared, optional_in));
+        let held_in = |held: fn(&Field) -> bool| -> Vec<Vec<bool>> {
+            shared
+                .iter()
+                .map(|field| {
+                    structs.iter().map(|s| s.fields.iter().find(|f| f.wire_name == field.wire_name).is_some_and(held)).collect()
+                })
+                .collect()
+        };
+        let (optional_in, null_in) = (held_in(is_optional), held_in(three_state));
+        catch_alls.push((*id, shared, optional_in, null_in));
     }
-    for (union_id, shared, optional_in) in catch_alls {
+    for (union_id, shared, optional_in, null_in) in catch_alls {
         let struct_id = space.reserve();
         let Some(def) = space.defs.get_mut(&union_id) else { continue };
         let Kind::Union(union) = &mut def.kind else { continue };
         let rest = names::rest_field(|taken| shared.iter().any(|field| field.name == taken));
         union.shared = shared
             .iter()
-            .zip(optional_in)
-            .map(|(field, optional_in)| SharedField {
+            .zip(optional_in.into_iter().zip(null_in))
+            .map(|(field, (optional_in, null_in))| SharedField {
                 name: field.name.clone(),
                 ty: field.ty.clone(),
                 required: !is_optional(field),
                 optional_in,
+                null_in,
+                catch_all_null: three_state(field),
                 doc: field.doc.clone(),
             })
             .collect();
         union.catch_all_struct = Some(struct_id);
         let pointer = def.pointer.clone();
-        let kind = Kind::Struct(Struct { fields: shared, rest: Some(rest) });
+        let kind = Kind::Struct(Struct { fields: shared, rest: Some(Rest { name: rest, values: Ty::Json }) });
         space.insert(struct_id, TypeDef { origin: Origin::CatchAllOf(union_id), doc: None, pointer, kind });
     }
 }
@@ -100,4 +102,9 @@ fn common_fields(structs: &[&Struct]) -> Vec<Field> {
 /// Held as an `Option`: not required, or `null` allowed.
 fn is_optional(field: &Field) -> bool {
     !field.required || field.nullable
+}
+
+/// Held as an `Option<Nullable<T>>`: absent, `null` or a value.
+fn three_state(field: &Field) -> bool {
+    !field.required && field.nullable
 }

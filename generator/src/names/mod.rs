@@ -220,6 +220,7 @@ pub fn union_variant_name(ty: &crate::ir::Ty) -> String {
         Ty::Json => "Json".to_owned(),
         Ty::Vec(inner) => format!("{}List", union_variant_name(inner)),
         Ty::Map(inner) => format!("{}Map", union_variant_name(inner)),
+        Ty::Option(inner) => union_variant_name(inner),
     }
 }
 
