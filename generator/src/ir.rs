@@ -357,8 +357,10 @@ pub struct Body {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Success {
-    /// Every 2xx status the operation declares, ascending.
+    /// Every 2xx status the operation declares one by one, ascending.
     pub statuses: Vec<u16>,
+    /// A `2XX` range, or a `default` response with no 2xx beside it: any 2xx is a success.
+    pub any_2xx: bool,
     pub body: ResponseBody,
     /// One success status has `body` and another has none (`200` or `204`): decoded as `Option`.
     pub empty_allowed: bool,
@@ -372,4 +374,17 @@ pub enum ResponseBody {
     Json(Ty),
     /// Any other media type (`+csv`, `+gzip`): the bytes as they came.
     Bytes,
+    /// Success statuses whose bodies differ: the enum `Response` of the operation's module,
+    /// one variant per status (the range or `default` last).
+    ByStatus(Vec<StatusBody>),
+}
+
+/// One variant of an operation's `Response` enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusBody {
+    /// `None`: any other 2xx (a `2XX` range or a `default` response).
+    pub status: Option<u16>,
+    pub variant: String,
+    /// `Empty`, `Json` or `Bytes`.
+    pub body: ResponseBody,
 }

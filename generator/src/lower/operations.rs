@@ -63,15 +63,39 @@ pub(super) struct Body {
 }
 
 pub(super) struct Success {
+    /// The 2xx statuses the operation declares one by one, ascending.
     pub(super) statuses: Vec<u16>,
+    /// A `2XX` range, or a `default` response with no 2xx beside it: any 2xx is a success.
+    pub(super) any_2xx: bool,
     pub(super) body: ResponseBody,
     pub(super) empty_allowed: bool,
 }
 
+impl Success {
+    /// Every type a success body is decoded into.
+    pub(super) fn json_types(&self) -> Vec<&Ty> {
+        match &self.body {
+            ResponseBody::Json(ty) => vec![ty],
+            ResponseBody::ByStatus(bodies) => bodies
+                .iter()
+                .filter_map(|(_, body)| match body {
+                    ResponseBody::Json(ty) => Some(ty),
+                    _ => None,
+                })
+                .collect(),
+            ResponseBody::Empty | ResponseBody::Bytes => Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, PartialEq)]
 pub(super) enum ResponseBody {
     Empty,
     Json(Ty),
     Bytes,
+    /// Statuses whose bodies differ: each status (`None`: the rest of a `2XX` range, or a
+    /// `default`) with its own, never `ByStatus` again.
+    ByStatus(Vec<(Option<u16>, ResponseBody)>),
 }
 
 /// One operation of the spec being lowered, and where it is.
@@ -146,25 +170,34 @@ impl<'a> Lowerer<'a> {
             Some(body) => self.resolve.request_body(body, &join(pointer, "requestBody"), sink),
             None => None,
         };
-        // Every 2xx the operation declares is a success; the first that has a body decides
-        // what is decoded.
-        let mut successes: Vec<(u16, &'a openapiv3::Response, String)> = operation
+        // Every 2xx the operation declares is a success, and a `2XX` range stands for every
+        // other 2xx; an operation that declares neither succeeds as its `default` says.
+        let responses_at = join(pointer, "responses");
+        let mut successes: Vec<(Option<u16>, &'a openapiv3::Response, String)> = operation
             .responses
             .responses
             .iter()
             .filter_map(|(code, response)| match code {
-                StatusCode::Code(code @ 200..=299) => Some((*code, response)),
+                StatusCode::Code(code @ 200..=299) => Some((Some(*code), response)),
+                StatusCode::Range(2) => Some((None, response)),
                 _ => None,
             })
             .filter_map(|(code, response)| {
-                let at = join(&join(pointer, "responses"), &code.to_string());
-                self.resolve.response(response, &at, sink).map(|(response, at)| (code, response, at))
+                let key = code.map_or_else(|| "2XX".to_owned(), |code| code.to_string());
+                self.resolve.response(response, &join(&responses_at, &key), sink).map(|(response, at)| (code, response, at))
             })
             .collect();
-        successes.sort_by_key(|(code, _, _)| *code);
+        if successes.is_empty() {
+            if let Some(default) = &operation.responses.default {
+                let at = join(&responses_at, "default");
+                successes.extend(self.resolve.response(default, &at, sink).map(|(response, at)| (None, response, at)));
+            }
+        }
+        // Explicit statuses first, ascending; the range (matched after them) last.
+        successes.sort_by_key(|(code, _, _)| code.unwrap_or(u16::MAX));
         if successes.is_empty() {
             sink.error(
-                &join(pointer, "responses"),
+                &responses_at,
                 format!("{operation_id} has no 2xx response"),
                 Some("declare the success response the operation returns".to_owned()),
             );
@@ -219,26 +252,35 @@ impl<'a> Lowerer<'a> {
             pick_media_type(&response.content, version.as_deref())
                 .is_some_and(|(content_type, media)| media.schema.is_some() || !is_json(content_type))
         };
-        let statuses: Vec<u16> = successes.iter().map(|(code, _, _)| *code).collect();
-        let (_, response, response_at) = successes.iter().find(|(_, response, _)| has_body(response)).or(successes.first())?;
-        let empty_allowed = has_body(response) && successes.iter().any(|(_, other, _)| !has_body(other));
-        let chosen = pick_media_type(&response.content, version.as_deref());
-        let success_body = match chosen {
-            Some((content_type, _)) if !is_json(content_type) => ResponseBody::Bytes,
-            Some((content_type, media)) => match &media.schema {
-                Some(schema) => {
-                    let at = join(&join(&join(response_at, "content"), content_type), "schema");
-                    let context = Context { parent: &parent, field: "response", pointer: &at };
-                    ResponseBody::Json(self.ty_of(schema, context, sink))
-                }
-                None => ResponseBody::Empty,
-            },
-            None => ResponseBody::Empty,
-        };
+        let statuses: Vec<u16> = successes.iter().filter_map(|(code, _, _)| *code).collect();
+        let any_2xx = successes.iter().any(|(code, _, _)| code.is_none());
+        let first_with_body = successes.iter().find(|(_, response, _)| has_body(response)).or(successes.first());
+        let chosen = first_with_body.and_then(|(_, response, _)| pick_media_type(&response.content, version.as_deref()));
         let accept = match (chosen, &version) {
             (Some((content_type, _)), _) => content_type.clone(),
             (None, Some(version)) => format!("application/vnd.atlas.{version}+json"),
             (None, None) => "application/json".to_owned(),
+        };
+        let mut bodies: Vec<(Option<u16>, ResponseBody)> = Vec::with_capacity(successes.len());
+        for (code, response, at) in &successes {
+            let body = self.response_body(response, at, version.as_deref(), &parent, sink);
+            bodies.push((*code, body));
+        }
+        let mut distinct: Vec<&ResponseBody> = Vec::new();
+        for (_, body) in &bodies {
+            if *body != ResponseBody::Empty && !distinct.contains(&body) {
+                distinct.push(body);
+            }
+        }
+        let success = match distinct.as_slice() {
+            // One body (or none) for every status: that type, `Option` where a status has none.
+            [] | [_] => {
+                let body = distinct.first().map_or(ResponseBody::Empty, |body| (*body).clone());
+                let empty_allowed = body != ResponseBody::Empty && bodies.iter().any(|(_, body)| *body == ResponseBody::Empty);
+                Success { statuses, any_2xx, body, empty_allowed }
+            }
+            // Statuses with different bodies (200 an export, 202 a job): an enum by status.
+            _ => Success { statuses, any_2xx, body: ResponseBody::ByStatus(bodies), empty_allowed: false },
         };
 
         Some(Operation {
@@ -254,12 +296,35 @@ impl<'a> Lowerer<'a> {
             body,
             accept,
             api_version: version.unwrap_or_default(),
-            success: Success { statuses, body: success_body, empty_allowed },
+            success,
             deprecated: operation.deprecated,
             sunset: operation.extensions.get("x-sunset").and_then(|value| value.as_str()).map(str::to_owned),
             replacement: operation.external_docs.as_ref().and_then(replacement),
             tag: operation.tags.first().cloned().unwrap_or_default(),
         })
+    }
+
+    /// What one success response carries in the chosen resource version.
+    fn response_body(
+        &mut self,
+        response: &'a openapiv3::Response,
+        at: &str,
+        version: Option<&str>,
+        parent: &Parent,
+        sink: &mut Sink<'_>,
+    ) -> ResponseBody {
+        match pick_media_type(&response.content, version) {
+            Some((content_type, _)) if !is_json(content_type) => ResponseBody::Bytes,
+            Some((content_type, media)) => match &media.schema {
+                Some(schema) => {
+                    let at = join(&join(&join(at, "content"), content_type), "schema");
+                    let context = Context { parent, field: "response", pointer: &at };
+                    ResponseBody::Json(self.ty_of(schema, context, sink))
+                }
+                None => ResponseBody::Empty,
+            },
+            None => ResponseBody::Empty,
+        }
     }
 
     /// The path item's parameters, overridden by the operation's of the same name and place.
