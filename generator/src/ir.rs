@@ -350,9 +350,25 @@ pub enum QueryStyle {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
+    /// `Ty::String` for text and bytes.
     pub ty: Ty,
     pub content_type: String,
+    /// How the body is written: it decides the argument's type, too.
+    pub encoding: BodyEncoding,
     pub doc: Option<String>,
+}
+
+/// How a request body is written, by its content type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// JSON (`application/json`, `+json`), from a model.
+    Json,
+    /// `text/*`: a `&str` as it is.
+    Text,
+    /// `application/octet-stream` or a `format: binary` string: a `&[u8]` as it is.
+    Bytes,
+    /// `application/x-www-form-urlencoded`: a model's properties as `name=value` pairs.
+    Form,
 }
 
 #[derive(Debug, Clone, PartialEq)]

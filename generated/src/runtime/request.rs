@@ -184,6 +184,45 @@ pub(crate) fn json_body<T: Serialize + ?Sized>(body: &T) -> Result<Vec<u8>, Erro
     serde_json::to_vec(body).map_err(|err| Error::invalid_argument_caused_by("could not serialize the request body", err))
 }
 
+/// Serializes a request body as `application/x-www-form-urlencoded`: `name=value` per property,
+/// sorted by name, each item of an array under its property's name again (`form`, exploded, as
+/// OpenAPI encodes form bodies by default); `null` properties are left out. A body that is not
+/// an object, or a property that is an object or holds one, is an `Error::InvalidArgument`
+/// naming it: a form has no place for it.
+#[allow(dead_code, reason = "only operations with a form body call it")]
+pub(crate) fn form_body<T: Serialize + ?Sized>(body: &T) -> Result<Vec<u8>, Error> {
+    let value = serde_json::to_value(body)
+        .map_err(|err| Error::invalid_argument_caused_by("could not serialize the request body", err))?;
+    let serde_json::Value::Object(map) = value else {
+        return Err(Error::invalid_argument("a form request body must be an object"));
+    };
+    let text = |name: &str, value: serde_json::Value| match value {
+        serde_json::Value::String(text) => Ok(text),
+        serde_json::Value::Number(number) => Ok(number.to_string()),
+        serde_json::Value::Bool(flag) => Ok(flag.to_string()),
+        _ => Err(Error::invalid_argument(format!(
+            "form body property {name:?} holds an object or null, which a form cannot encode"
+        ))),
+    };
+    let mut properties: Vec<(String, serde_json::Value)> = map.into_iter().collect();
+    properties.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut form = String::new();
+    let mut writer = QueryWriter::new(&mut form);
+    for (name, value) in properties {
+        match value {
+            serde_json::Value::Null => {}
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    writer.push(&name, &text(&name, item)?);
+                }
+            }
+            value => writer.push(&name, &text(&name, value)?),
+        }
+    }
+    // The writer starts a query string with `?`; a form body has none.
+    Ok(form.strip_prefix('?').unwrap_or(&form).as_bytes().to_vec())
+}
+
 /// Builds a request for an absolute `url`, with `Accept` set and, when there is a body,
 /// `Content-Type`; without a body the request carries an empty `Vec`.
 pub(crate) fn build_request(
@@ -321,6 +360,16 @@ mod tests {
         let mut map = std::collections::BTreeMap::new();
         map.insert((1, 2), 3);
         assert!(matches!(json_body(&map), Err(Error::InvalidArgument { .. })));
+    }
+
+    #[test]
+    fn form_body_encodes_properties_arrays_and_refuses_objects() {
+        let body = serde_json::json!({"name": "a b+c", "tags": ["x", "y&z"], "size": 3, "on": true, "gone": null});
+        assert_eq!(form_body(&body).unwrap(), b"name=a%20b%2Bc&on=true&size=3&tags=x&tags=y%26z");
+        assert_eq!(form_body(&serde_json::json!({})).unwrap(), b"");
+        let nested = form_body(&serde_json::json!({"inner": {"a": 1}})).unwrap_err();
+        assert!(nested.to_string().contains("\"inner\""), "{nested}");
+        assert!(form_body(&"text").is_err(), "a form body is an object");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use syn::{Expr, Lit};
 
 use super::template::{self, Fill};
 use super::{Paths, ident, module_preamble, requests, syntax};
-use crate::ir::{Api, Operation, ParamLocation, ResponseBody, StatusBody, Ty};
+use crate::ir::{Api, BodyEncoding, Operation, ParamLocation, ResponseBody, StatusBody, Ty};
 
 pub fn emit_index(api: &Api) -> TokenStream {
     let module_doc = module_preamble(
@@ -173,7 +173,14 @@ impl Templates {
 /// parameters, then the body, then the query.
 pub(crate) fn fn_args(api: &Api, operation: &Operation) -> impl Iterator<Item = syn::FnArg> {
     let path = operation.path_params.iter().map(|param| syntax::fn_arg(&param.name, syntax::borrowed_ty(api, &param.ty)));
-    let body = operation.body.as_ref().map(|body| syntax::fn_arg("body", syntax::borrowed_ty(api, &body.ty)));
+    let body = operation.body.as_ref().map(|body| {
+        let ty = match body.encoding {
+            BodyEncoding::Bytes => syntax::reference(syntax::slice(syntax::plain(&["u8"]))),
+            BodyEncoding::Text => syntax::reference(syntax::plain(&["str"])),
+            BodyEncoding::Json | BodyEncoding::Form => syntax::borrowed_ty(api, &body.ty),
+        };
+        syntax::fn_arg("body", ty)
+    });
     let query = (!operation.query_params.is_empty()).then(|| {
         let query = syntax::plain(&["crate", "operations", &operation.module, "Query"]);
         syntax::fn_arg("query", syntax::reference(query))
@@ -338,8 +345,11 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
         })
         .collect();
     let mut build = templates.build.clone();
-    let request_body = match operation.body {
-        Some(_) => templates.json_body.clone(),
+    let request_body = match operation.body.as_ref().map(|body| body.encoding) {
+        Some(BodyEncoding::Json) => templates.json_body.clone(),
+        Some(BodyEncoding::Form) => template::parse(quote!(Some((CONTENT_TYPE, crate::runtime::form_body(body)?)))),
+        Some(BodyEncoding::Text) => template::parse(quote!(Some((CONTENT_TYPE, body.as_bytes().to_vec())))),
+        Some(BodyEncoding::Bytes) => template::parse(quote!(Some((CONTENT_TYPE, body.to_vec())))),
         None => Expr::Path(syntax::path_expr(&["None"])),
     };
     template::fill_expr(&mut build, &mut [("__http_method", Fill::Ident(ident(method))), ("__body", Fill::Expr(request_body))]);

@@ -286,7 +286,12 @@ fn operation_def(names: &Names, op: Operation, named: OperationNames) -> ir::Ope
                 doc: p.doc,
             })
             .collect(),
-        body: op.body.map(|body| ir::Body { ty: ty(&body.ty), content_type: body.content_type, doc: body.doc }),
+        body: op.body.map(|body| ir::Body {
+            ty: ty(&body.ty),
+            content_type: body.content_type,
+            encoding: body.encoding,
+            doc: body.doc,
+        }),
         success: ir::Success {
             statuses: op.success.statuses,
             any_2xx: op.success.any_2xx,

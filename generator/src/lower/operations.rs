@@ -9,9 +9,9 @@ use super::schemas::Context;
 use super::types::{Parent, Ty};
 use super::{Lowerer, methods, path_item};
 use crate::diag::{Sink, join};
-use crate::ir::{self, Method, ParamLocation, PathSegment, QueryStyle};
+use crate::ir::{self, BodyEncoding, Method, ParamLocation, PathSegment, QueryStyle};
 use crate::names;
-use crate::resolve::{pick_media_type, pick_version};
+use crate::resolve::{media_type_version, pick_media_type, pick_version};
 
 /// An operation as the lowering builds it: `ir::Operation` with its types by id, and
 /// without what later passes add (paging, tag).
@@ -57,8 +57,10 @@ pub(super) struct QueryParam {
 }
 
 pub(super) struct Body {
+    /// `Ty::String` for text and bytes (the generated code takes `&str` and `&[u8]`).
     pub(super) ty: Ty,
     pub(super) content_type: String,
+    pub(super) encoding: BodyEncoding,
     pub(super) doc: Option<String>,
 }
 
@@ -221,30 +223,7 @@ impl<'a> Lowerer<'a> {
         };
 
         let body = match body_spec {
-            Some((body, at)) => match pick_media_type(&body.content, version.as_deref()) {
-                Some((content_type, media)) => {
-                    let at = join(&join(&at, "content"), content_type);
-                    let ty = match &media.schema {
-                        Some(schema) => {
-                            let context = Context { parent: &parent, field: "body", pointer: &join(&at, "schema") };
-                            self.ty_of(schema, context, sink)
-                        }
-                        None => Ty::Json,
-                    };
-                    Some(Body { ty, content_type: content_type.clone(), doc: body.description.clone() })
-                }
-                None => {
-                    sink.error(
-                        &join(&at, "content"),
-                        format!(
-                            "{operation_id}'s request body has no content type for version {}",
-                            version.as_deref().unwrap_or("(none)")
-                        ),
-                        None,
-                    );
-                    None
-                }
-            },
+            Some((body, at)) => self.request_body(&operation_id, body, &at, version.as_deref(), &parent, sink),
             None => None,
         };
 
@@ -302,6 +281,80 @@ impl<'a> Lowerer<'a> {
             replacement: operation.external_docs.as_ref().and_then(replacement),
             tag: operation.tags.first().cloned().unwrap_or_default(),
         })
+    }
+
+    /// The request body in the chosen resource version: JSON, text, bytes or a form; a media
+    /// type none of these models is reported, never sent as JSON.
+    fn request_body(
+        &mut self,
+        operation_id: &str,
+        body: &'a openapiv3::RequestBody,
+        at: &str,
+        version: Option<&str>,
+        parent: &Parent,
+        sink: &mut Sink<'_>,
+    ) -> Option<Body> {
+        // A media type without a resource version (`text/plain`) serves every version.
+        let picked = pick_media_type(&body.content, version)
+            .or_else(|| body.content.iter().find(|(key, _)| media_type_version(key).is_none()));
+        let Some((content_type, media)) = picked else {
+            sink.error(
+                &join(at, "content"),
+                format!("{operation_id}'s request body has no content type for version {}", version.unwrap_or("(none)")),
+                None,
+            );
+            return None;
+        };
+        let at = join(&join(at, "content"), content_type);
+        let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let encoding = if is_json(&essence) {
+            Some(BodyEncoding::Json)
+        } else if essence == "application/x-www-form-urlencoded" {
+            Some(BodyEncoding::Form)
+        } else {
+            // Text and bytes by the schema (resolved only here: JSON and forms resolve it
+            // when they lower it, and a bad `$ref` is reported once).
+            let inline = media.schema.as_ref().and_then(|schema| self.inline_schema(schema, &at, sink));
+            let string = inline.and_then(|schema| match &schema.schema_kind {
+                openapiv3::SchemaKind::Type(openapiv3::Type::String(string)) => Some(string),
+                _ => None,
+            });
+            let binary = string.is_some_and(|string| {
+                matches!(string.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary))
+            });
+            if binary || essence == "application/octet-stream" {
+                Some(BodyEncoding::Bytes)
+            } else if essence.starts_with("text/") && (string.is_some() || media.schema.is_none()) {
+                Some(BodyEncoding::Text)
+            } else {
+                None
+            }
+        };
+        let Some(encoding) = encoding else {
+            sink.error(
+                &at,
+                format!("{operation_id}'s request body has content type `{content_type}`, which the generator cannot model"),
+                Some("JSON, `text/*` strings, `application/octet-stream` (or any `format: binary` string) and `application/x-www-form-urlencoded` objects are supported".to_owned()),
+            );
+            return None;
+        };
+        let ty = match (&media.schema, encoding) {
+            (_, BodyEncoding::Text | BodyEncoding::Bytes) => Ty::String,
+            (Some(schema), _) => {
+                let context = Context { parent, field: "body", pointer: &join(&at, "schema") };
+                self.ty_of(schema, context, sink)
+            }
+            (None, _) => Ty::Json,
+        };
+        if encoding == BodyEncoding::Form && !matches!(ty, Ty::Ref(_) | Ty::Map(_) | Ty::Json) {
+            sink.error(
+                &at,
+                format!("{operation_id}'s `{content_type}` body is not an object"),
+                Some("a form body is an object whose properties are its fields".to_owned()),
+            );
+            return None;
+        }
+        Some(Body { ty, content_type: content_type.clone(), encoding, doc: body.description.clone() })
     }
 
     /// What one success response carries in the chosen resource version.
