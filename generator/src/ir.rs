@@ -305,6 +305,7 @@ pub struct PathParam {
     pub wire_name: String,
     /// `Ty::Id` or `Ty::String`.
     pub ty: Ty,
+    pub bounds: Bounds,
     pub doc: Option<String>,
 }
 
@@ -325,7 +326,36 @@ pub struct QueryParam {
     pub integer_default: Option<i64>,
     /// The schema's `maximum` (less one when exclusive), when it is an integer schema.
     pub integer_maximum: Option<i64>,
+    pub bounds: Bounds,
     pub doc: Option<String>,
+}
+
+/// What the spec bounds a parameter's value by, checked by `request` before anything is sent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Bounds {
+    pub minimum: Option<Limit>,
+    pub maximum: Option<Limit>,
+    /// `minLength` and `maxLength`, in characters, for a string.
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    /// `minItems` and `maxItems`, for an array.
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+}
+
+impl Bounds {
+    pub fn is_empty(&self) -> bool {
+        *self == Bounds::default()
+    }
+}
+
+/// A `minimum` or `maximum`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Limit {
+    /// Of an integer, inclusive (an exclusive bound is moved by one).
+    Integer(i64),
+    /// Of a number.
+    Number { value: f64, exclusive: bool },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

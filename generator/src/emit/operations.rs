@@ -312,7 +312,9 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
 
     // The request's statements: the many that only push a path segment or a query
     // parameter are built as trees (`requests`), the rest parsed from tokens.
-    let mut body = templates.requests.url();
+    let mut body = requests::checks(operation);
+    let checked = !body.is_empty();
+    body.extend(templates.requests.url());
     requests::push_path(operation, &mut body);
     requests::push_query(api, operation, &templates.requests, &mut body);
 
@@ -340,6 +342,11 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
                         )?;
                     }
                 }
+                // An object as OpenAPI's `simple` style writes it: `a,1,b,2`, or `a=1,b=2` exploded.
+                ty if requests::is_object(api, ty) => {
+                    let explode = param.explode;
+                    quote!(crate::runtime::set_header(&mut request, #wire, crate::runtime::simple_object(#wire, #value, #explode)?)?;)
+                }
                 _ => quote!(crate::runtime::set_header(&mut request, #wire, #value)?;),
             }
         })
@@ -366,7 +373,8 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
     let mut request = templates.request.clone();
     syntax::doc_attrs(
         &format!(
-            "Builds the `{method} {path}` request for {operation_id}, against `base_url` (`https://cloud.mongodb.com` for Atlas).\n\nFails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.",
+            "Builds the `{method} {path}` request for {operation_id}, against `base_url` (`https://cloud.mongodb.com` for Atlas).\n\nFails with `Error::InvalidArgument` when {}the body cannot be serialized or the URL is invalid.",
+            if checked { "a parameter is outside the bounds the spec declares, " } else { "" },
             operation_id = crate::docs::code_span(operation_id),
         ),
         &mut request.attrs,

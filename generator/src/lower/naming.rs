@@ -268,7 +268,7 @@ fn operation_def(names: &Names, op: Operation, named: OperationNames) -> ir::Ope
         path_params: op
             .path_params
             .into_iter()
-            .map(|p| ir::PathParam { ty: ty(&p.ty), name: p.name, wire_name: p.wire_name, doc: p.doc })
+            .map(|p| ir::PathParam { ty: ty(&p.ty), name: p.name, wire_name: p.wire_name, bounds: p.bounds, doc: p.doc })
             .collect(),
         query_params: op
             .query_params
@@ -283,6 +283,7 @@ fn operation_def(names: &Names, op: Operation, named: OperationNames) -> ir::Ope
                 explode: p.explode,
                 integer_default: p.integer_default,
                 integer_maximum: p.integer_maximum,
+                bounds: p.bounds,
                 doc: p.doc,
             })
             .collect(),

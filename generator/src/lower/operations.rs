@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use openapiv3::{Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, StatusCode};
 
 use super::schemas::Context;
-use super::types::{Parent, Ty};
+use super::types::{Kind, Parent, Ty};
 use super::{Lowerer, methods, path_item};
 use crate::diag::{Sink, join};
 use crate::ir::{self, BodyEncoding, Method, ParamLocation, PathSegment, QueryStyle};
@@ -40,6 +40,7 @@ pub(super) struct PathParam {
     pub(super) name: String,
     pub(super) wire_name: String,
     pub(super) ty: Ty,
+    pub(super) bounds: ir::Bounds,
     pub(super) doc: Option<String>,
 }
 
@@ -53,6 +54,7 @@ pub(super) struct QueryParam {
     pub(super) explode: bool,
     pub(super) integer_default: Option<i64>,
     pub(super) integer_maximum: Option<i64>,
+    pub(super) bounds: ir::Bounds,
     pub(super) doc: Option<String>,
 }
 
@@ -357,6 +359,16 @@ impl<'a> Lowerer<'a> {
         Some(Body { ty, content_type: content_type.clone(), encoding, doc: body.description.clone() })
     }
 
+    /// Whether a value of `ty` is written by its `Display`: not an array, a map, a struct or a
+    /// union.
+    fn is_scalar(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::Vec(_) | Ty::Map(_) => false,
+            Ty::Ref(id) => !matches!(self.space.get(*id).map(|def| &def.kind), Some(Kind::Struct(_) | Kind::Union(_))),
+            _ => true,
+        }
+    }
+
     /// What one success response carries in the chosen resource version.
     fn response_body(
         &mut self,
@@ -440,12 +452,11 @@ impl<'a> Lowerer<'a> {
                     // schema says it is something else: `{id}` may be 24-hex in one operation
                     // and an integer or an email address in another. (A plain string is taken
                     // for the ID: Atlas leaves the pattern out of some of its ID parameters.)
-                    let may_be_id = match &data.format {
-                        ParameterSchemaOrContent::Schema(schema) => {
-                            self.inline_schema(schema, at, sink).is_some_and(super::ids::may_be_hex24_string)
-                        }
-                        ParameterSchemaOrContent::Content(_) => false,
+                    let inline = match &data.format {
+                        ParameterSchemaOrContent::Schema(schema) => self.inline_schema(schema, at, sink),
+                        ParameterSchemaOrContent::Content(_) => None,
                     };
+                    let may_be_id = inline.is_some_and(super::ids::may_be_hex24_string);
                     let ty = match self.ids.get(name).filter(|_| may_be_id) {
                         Some(id) => Ty::Id(id.name.clone()),
                         None => match &data.format {
@@ -460,10 +471,16 @@ impl<'a> Lowerer<'a> {
                         },
                     };
                     path_segments.push(PathSegment::Param(path_params.len()));
+                    // An ID type is checked by its own type.
+                    let bounds = match ty {
+                        Ty::Id(_) => ir::Bounds::default(),
+                        _ => inline.map(bounds).unwrap_or_default(),
+                    };
                     path_params.push(PathParam {
                         name: arguments.claim(names::value_name(name)),
                         wire_name: name.to_owned(),
                         ty,
+                        bounds,
                         doc: data.description.clone(),
                     });
                 }
@@ -493,22 +510,37 @@ impl<'a> Lowerer<'a> {
                 }
                 Parameter::Path { .. } => continue,
             };
-            let (ty, integer_default, integer_maximum) = match &data.format {
+            let (ty, integer_default, bounds) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
                     let context = Context { parent, field: &data.name, pointer: at };
                     let inline = self.inline_schema(schema, at, sink);
                     let default =
                         inline.and_then(|schema| schema.schema_data.default.as_ref()).and_then(serde_json::Value::as_i64);
-                    let maximum = inline.and_then(|schema| match &schema.schema_kind {
-                        openapiv3::SchemaKind::Type(openapiv3::Type::Integer(integer)) => {
-                            integer.maximum.map(|max| if integer.exclusive_maximum { max - 1 } else { max })
-                        }
-                        _ => None,
-                    });
-                    (self.ty_of(schema, context, sink), default, maximum)
+                    (self.ty_of(schema, context, sink), default, inline.map(bounds).unwrap_or_default())
                 }
-                ParameterSchemaOrContent::Content(_) => (Ty::String, None, None),
+                ParameterSchemaOrContent::Content(_) => (Ty::String, None, ir::Bounds::default()),
             };
+            let integer_maximum = match bounds.maximum {
+                Some(ir::Limit::Integer(maximum)) => Some(maximum),
+                _ => None,
+            };
+            // An array is written item by item, each by its `Display`: an item that is an
+            // array, a map or an object has none, and OpenAPI defines no form for it.
+            if let Ty::Vec(item) = &ty {
+                if !self.is_scalar(item) {
+                    let place = if location == ParamLocation::Query { "query" } else { "header" };
+                    sink.error(
+                        at,
+                        format!(
+                            "{place} parameter `{}` is an array of arrays or objects, which OpenAPI's `{}` style cannot write",
+                            data.name,
+                            if location == ParamLocation::Query { "form" } else { "simple" }
+                        ),
+                        Some("make the items strings, numbers or booleans (or send the value in a JSON body)".to_owned()),
+                    );
+                    continue;
+                }
+            }
             query_params.push(QueryParam {
                 name: fields.claim(names::value_name(&data.name)),
                 wire_name: data.name.clone(),
@@ -520,6 +552,7 @@ impl<'a> Lowerer<'a> {
                 explode: data.explode.unwrap_or(style == QueryStyle::Form && location == ParamLocation::Query),
                 integer_default,
                 integer_maximum,
+                bounds,
                 doc: data.description.clone(),
             });
         }
@@ -545,6 +578,35 @@ pub(super) fn link_replacements(operations: &mut [ir::Operation]) {
         if let Some(replacement) = &mut operation.replacement {
             replacement.fn_name = by_summary.get(&replacement.title).cloned();
         }
+    }
+}
+
+/// The bounds `schema` declares for a parameter's value.
+fn bounds(schema: &openapiv3::Schema) -> ir::Bounds {
+    use openapiv3::{SchemaKind, Type};
+    let as_u64 = |value: Option<usize>| value.map(|value| value as u64);
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Integer(integer)) => ir::Bounds {
+            minimum: integer
+                .minimum
+                .map(|min| ir::Limit::Integer(if integer.exclusive_minimum { min.saturating_add(1) } else { min })),
+            maximum: integer
+                .maximum
+                .map(|max| ir::Limit::Integer(if integer.exclusive_maximum { max.saturating_sub(1) } else { max })),
+            ..ir::Bounds::default()
+        },
+        SchemaKind::Type(Type::Number(number)) => ir::Bounds {
+            minimum: number.minimum.map(|value| ir::Limit::Number { value, exclusive: number.exclusive_minimum }),
+            maximum: number.maximum.map(|value| ir::Limit::Number { value, exclusive: number.exclusive_maximum }),
+            ..ir::Bounds::default()
+        },
+        SchemaKind::Type(Type::String(string)) => {
+            ir::Bounds { min_length: as_u64(string.min_length), max_length: as_u64(string.max_length), ..ir::Bounds::default() }
+        }
+        SchemaKind::Type(Type::Array(array)) => {
+            ir::Bounds { min_items: as_u64(array.min_items), max_items: as_u64(array.max_items), ..ir::Bounds::default() }
+        }
+        _ => ir::Bounds::default(),
     }
 }
 
