@@ -237,11 +237,21 @@ impl<'a> Lowerer<'a> {
         let any_2xx = successes.iter().any(|(code, _, _)| code.is_none());
         let first_with_body = successes.iter().find(|(_, response, _)| has_body(response)).or(successes.first());
         let chosen = first_with_body.and_then(|(_, response, _)| pick_media_type(&response.content, version.as_deref()));
-        let accept = match (chosen, &version) {
+        let mut accept = match (chosen, &version) {
             (Some((content_type, _)), _) => content_type.clone(),
             (None, Some(version)) => format!("application/vnd.atlas.{version}+json"),
             (None, None) => "application/json".to_owned(),
         };
+        // Statuses with bodies of other media types (200 a gzip file, 202 a JSON job): each
+        // is asked for, or a server that honours `Accept` could not send it.
+        for (_, response, _) in &successes {
+            if let Some((content_type, _)) = pick_media_type(&response.content, version.as_deref()) {
+                if has_body(response) && !accept.split(", ").any(|asked| asked == content_type) {
+                    accept.push_str(", ");
+                    accept.push_str(content_type);
+                }
+            }
+        }
         let mut bodies: Vec<(Option<u16>, ResponseBody)> = Vec::with_capacity(successes.len());
         for (code, response, at) in &successes {
             let body = self.response_body(response, at, version.as_deref(), &parent, sink);
