@@ -331,6 +331,7 @@ pub struct PathParam {
     pub wire_name: String,
     /// `Ty::Id` or `Ty::String`.
     pub ty: Ty,
+    pub bounds: Bounds,
     pub doc: Option<String>,
 }
 
@@ -351,7 +352,36 @@ pub struct QueryParam {
     pub integer_default: Option<i64>,
     /// The schema's `maximum` (less one when exclusive), when it is an integer schema.
     pub integer_maximum: Option<i64>,
+    pub bounds: Bounds,
     pub doc: Option<String>,
+}
+
+/// What the spec bounds a parameter's value by, checked by `request` before anything is sent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Bounds {
+    pub minimum: Option<Limit>,
+    pub maximum: Option<Limit>,
+    /// `minLength` and `maxLength`, in characters, for a string.
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    /// `minItems` and `maxItems`, for an array.
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+}
+
+impl Bounds {
+    pub fn is_empty(&self) -> bool {
+        *self == Bounds::default()
+    }
+}
+
+/// A `minimum` or `maximum`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Limit {
+    /// Of an integer, inclusive (an exclusive bound is moved by one).
+    Integer(i64),
+    /// Of a number.
+    Number { value: f64, exclusive: bool },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -376,15 +406,33 @@ pub enum QueryStyle {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
+    /// `Ty::String` for text and bytes.
     pub ty: Ty,
     pub content_type: String,
+    /// How the body is written: it decides the argument's type, too.
+    pub encoding: BodyEncoding,
     pub doc: Option<String>,
+}
+
+/// How a request body is written, by its content type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// JSON (`application/json`, `+json`), from a model.
+    Json,
+    /// `text/*`: a `&str` as it is.
+    Text,
+    /// `application/octet-stream` or a `format: binary` string: a `&[u8]` as it is.
+    Bytes,
+    /// `application/x-www-form-urlencoded`: a model's properties as `name=value` pairs.
+    Form,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Success {
-    /// Every 2xx status the operation declares, ascending.
+    /// Every 2xx status the operation declares one by one, ascending.
     pub statuses: Vec<u16>,
+    /// A `2XX` range, or a `default` response with no 2xx beside it: any 2xx is a success.
+    pub any_2xx: bool,
     pub body: ResponseBody,
     /// One success status has `body` and another has none (`200` or `204`): decoded as `Option`.
     pub empty_allowed: bool,
@@ -398,4 +446,17 @@ pub enum ResponseBody {
     Json(Ty),
     /// Any other media type (`+csv`, `+gzip`): the bytes as they came.
     Bytes,
+    /// Success statuses whose bodies differ: the enum `Response` of the operation's module,
+    /// one variant per status (the range or `default` last).
+    ByStatus(Vec<StatusBody>),
+}
+
+/// One variant of an operation's `Response` enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusBody {
+    /// `None`: any other 2xx (a `2XX` range or a `default` response).
+    pub status: Option<u16>,
+    pub variant: String,
+    /// `Empty`, `Json` or `Bytes`.
+    pub body: ResponseBody,
 }

@@ -106,12 +106,15 @@ fn operations_in(text: &str) -> Vec<Operation> {
                 .and_then(|signature| signature.split("body: &").nth(1))
                 .map(|rest| rest[..rest.find(",\n").unwrap_or(rest.len())].trim().to_owned());
             let response = &block[block.find("pub fn response")?..];
-            let json_statuses = ["decode_json(response, &[", "decode_optional_json(response, &["]
+            // Every call that decodes JSON: one, or one per status of a `Response` enum.
+            let response = &response[..response.find("\n    }\n").unwrap_or(response.len())];
+            let mut json_statuses: Vec<u16> = ["decode_json(response, &[", "decode_optional_json(response, &["]
                 .iter()
-                .find_map(|call| response.find(call).map(|at| &response[at + call.len()..]))
-                .and_then(|rest| rest.split(']').next())
-                .map(|list| list.split(',').filter_map(|status| status.trim().parse().ok()).collect())
-                .unwrap_or_default();
+                .flat_map(|call| response.match_indices(call).map(move |(at, _)| &response[at + call.len()..]))
+                .filter_map(|rest| rest.split(']').next())
+                .flat_map(|list| list.split(',').filter_map(|status| status.trim().parse().ok()))
+                .collect();
+            json_statuses.sort_unstable();
             Some(Operation {
                 module,
                 operation_id: quoted(block, "operation_id: ")?,
@@ -483,6 +486,28 @@ pub mod add_group_users {
         crate::runtime::decode_json(response, &[200, 201])
     }
 }
+pub mod start_export {
+    pub const INFO: OperationInfo = OperationInfo {
+        operation_id: "startExport",
+        method: "POST",
+        path: "/api/atlas/v2/exports",
+        api_version: "2023-01-01",
+    };
+    pub enum Response {
+        Ok(crate::models::Export),
+        Accepted(crate::models::Job),
+        NoContent,
+    }
+    pub fn request(base_url: &str) -> Result<http::Request<Vec<u8>>, crate::Error> {}
+    pub fn response<B: AsRef<[u8]>>(response: http::Response<B>) -> Result<Response, crate::Error> {
+        match response.status().as_u16() {
+            202 => crate::runtime::decode_json(response, &[202]).map(Response::Accepted),
+            200 => crate::runtime::decode_json(response, &[200]).map(Response::Ok),
+            204 => crate::runtime::expect_empty(response, &[204]).map(|()| Response::NoContent),
+            _ => Err(crate::runtime::error_from_response(&response)),
+        }
+    }
+}
 pub mod remove_group_user {
     pub const INFO: OperationInfo = OperationInfo {
         operation_id: "removeGroupUser",
@@ -526,13 +551,14 @@ pub mod remove_group_user {
     #[test]
     fn operations_are_read_from_the_generated_modules() {
         let found = operations_in(TAG_FILE);
-        assert_eq!(found.len(), 2);
+        assert_eq!(found.len(), 3);
         assert_eq!(found[0].module, "add_group_users");
         assert_eq!(found[0].operation_id, "addGroupUsers");
         assert_eq!(found[0].body.as_deref(), Some("crate::models::GroupUserRequest"));
         assert_eq!(found[0].json_statuses, [200, 201]);
-        assert_eq!(found[1].body, None);
-        assert!(found[1].json_statuses.is_empty(), "an empty 204 has no JSON to sweep");
+        assert_eq!(found[1].json_statuses, [200, 202], "each status of a `Response` enum with a JSON body");
+        assert_eq!(found[2].body, None);
+        assert!(found[2].json_statuses.is_empty(), "an empty 204 has no JSON to sweep");
     }
 
     #[test]

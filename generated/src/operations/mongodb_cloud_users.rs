@@ -379,12 +379,21 @@ pub mod list_group_users {
 
     /// Builds the `GET /api/atlas/v2/groups/{groupId}/users` request for `listGroupUsers`, against `base_url` (`https://cloud.mongodb.com` for Atlas).
     ///
-    /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
+    /// Fails with `Error::InvalidArgument` when a parameter is outside the bounds the spec declares, the body cannot be serialized or the URL is invalid.
     pub fn request(
         base_url: &str,
         group_id: &crate::ids::GroupId,
         query: &crate::operations::list_group_users::Query,
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+        crate::runtime::check_minimum("itemsPerPage", query.items_per_page, 1, false)?;
+        crate::runtime::check_maximum("itemsPerPage", query.items_per_page, 500, false)?;
+        crate::runtime::check_minimum("pageNum", query.page_num, 1, false)?;
+        crate::runtime::check_items(
+            "orgMembershipStatuses",
+            query.org_membership_statuses.as_ref().map(Vec::len),
+            None,
+            Some(4),
+        )?;
         let mut url = crate::runtime::base_url(base_url);
         url.push_str("/api/atlas/v2/groups/");
         url.push_str(group_id.as_str());
@@ -491,13 +500,19 @@ pub mod get_group_user {
 
     /// Builds the `GET /api/atlas/v2/groups/{groupId}/users/{userId}` request for `getGroupUser`, against `base_url` (`https://cloud.mongodb.com` for Atlas).
     ///
-    /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
+    /// Fails with `Error::InvalidArgument` when a parameter is outside the bounds the spec declares, the body cannot be serialized or the URL is invalid.
     pub fn request(
         base_url: &str,
         group_id: &crate::ids::GroupId,
         user_id: &crate::ids::UserId,
         query: &crate::operations::get_group_user::Query,
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+        crate::runtime::check_items(
+            "orgMembershipStatuses",
+            query.org_membership_statuses.as_ref().map(Vec::len),
+            None,
+            Some(4),
+        )?;
         let mut url = crate::runtime::base_url(base_url);
         url.push_str("/api/atlas/v2/groups/");
         url.push_str(group_id.as_str());
@@ -701,12 +716,21 @@ pub mod list_org_users {
 
     /// Builds the `GET /api/atlas/v2/orgs/{orgId}/users` request for `listOrgUsers`, against `base_url` (`https://cloud.mongodb.com` for Atlas).
     ///
-    /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
+    /// Fails with `Error::InvalidArgument` when a parameter is outside the bounds the spec declares, the body cannot be serialized or the URL is invalid.
     pub fn request(
         base_url: &str,
         org_id: &crate::ids::OrgId,
         query: &crate::operations::list_org_users::Query,
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+        crate::runtime::check_minimum("itemsPerPage", query.items_per_page, 1, false)?;
+        crate::runtime::check_maximum("itemsPerPage", query.items_per_page, 500, false)?;
+        crate::runtime::check_minimum("pageNum", query.page_num, 1, false)?;
+        crate::runtime::check_items(
+            "orgMembershipStatuses",
+            query.org_membership_statuses.as_ref().map(Vec::len),
+            None,
+            Some(4),
+        )?;
         let mut url = crate::runtime::base_url(base_url);
         url.push_str("/api/atlas/v2/orgs/");
         url.push_str(org_id.as_str());
@@ -811,13 +835,19 @@ pub mod get_org_user {
 
     /// Builds the `GET /api/atlas/v2/orgs/{orgId}/users/{userId}` request for `getOrgUser`, against `base_url` (`https://cloud.mongodb.com` for Atlas).
     ///
-    /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
+    /// Fails with `Error::InvalidArgument` when a parameter is outside the bounds the spec declares, the body cannot be serialized or the URL is invalid.
     pub fn request(
         base_url: &str,
         org_id: &crate::ids::OrgId,
         user_id: &crate::ids::UserId,
         query: &crate::operations::get_org_user::Query,
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+        crate::runtime::check_items(
+            "orgMembershipStatuses",
+            query.org_membership_statuses.as_ref().map(Vec::len),
+            None,
+            Some(4),
+        )?;
         let mut url = crate::runtime::base_url(base_url);
         url.push_str("/api/atlas/v2/orgs/");
         url.push_str(org_id.as_str());

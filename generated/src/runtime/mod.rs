@@ -56,8 +56,11 @@ pub(crate) use id::check_hex24;
 #[allow(unused_imports, reason = "only specs with paginated operations stream pages")]
 pub(crate) use paging::{Page, PageNumber, Paging, paginate};
 #[allow(unused_imports, reason = "the spec decides which helpers are called")]
-pub(crate) use request::{QueryWriter, base_url, build_request, json_body, push_path_segment, set_header};
+pub(crate) use request::{
+    QueryWriter, base_url, build_request, check_items, check_length, check_maximum, check_minimum, form_body, json_body,
+    push_path_segment, set_header, simple_object,
+};
 #[allow(unused_imports, reason = "the spec decides which helpers are called")]
-pub(crate) use response::{decode_json, decode_optional_json, error_from_response, expect_bytes, expect_empty};
+pub(crate) use response::{ANY_2XX, decode_json, decode_optional_json, error_from_response, expect_bytes, expect_empty};
 #[allow(unused_imports, reason = "a spec without string enums does not call them")]
 pub(crate) use wire_enum::{from_wire, wire_enum};

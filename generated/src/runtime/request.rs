@@ -149,7 +149,7 @@ fn query_object(key: &str, value: Option<&impl Serialize>) -> Result<QueryObject
     let Some(value) = value else { return Ok(QueryObject::Absent) };
     let not_flat = |name: &str| {
         Error::invalid_argument(format!(
-            "query parameter {key:?}: {name} is an array or an object, which a query string cannot hold"
+            "parameter {key:?}: {name} is an array or an object, which a query string or header cannot hold"
         ))
     };
     let primitive = |value: serde_json::Value| match value {
@@ -159,7 +159,7 @@ fn query_object(key: &str, value: Option<&impl Serialize>) -> Result<QueryObject
         _ => None,
     };
     let value = serde_json::to_value(value)
-        .map_err(|err| Error::invalid_argument_caused_by(format!("could not serialize query parameter {key:?}"), err))?;
+        .map_err(|err| Error::invalid_argument_caused_by(format!("could not serialize parameter {key:?}"), err))?;
     match value {
         serde_json::Value::Null => Ok(QueryObject::Absent),
         serde_json::Value::Object(map) => {
@@ -182,6 +182,131 @@ fn query_object(key: &str, value: Option<&impl Serialize>) -> Result<QueryObject
 #[allow(dead_code, reason = "only operations with a request body call it")]
 pub(crate) fn json_body<T: Serialize + ?Sized>(body: &T) -> Result<Vec<u8>, Error> {
     serde_json::to_vec(body).map_err(|err| Error::invalid_argument_caused_by("could not serialize the request body", err))
+}
+
+/// Refuses a parameter below the `minimum` the spec declares (at it, when `exclusive`), before
+/// anything is sent.
+#[allow(dead_code, reason = "only operations with a bounded parameter call it")]
+pub(crate) fn check_minimum<T: PartialOrd + Display>(
+    name: &str,
+    value: Option<T>,
+    minimum: T,
+    exclusive: bool,
+) -> Result<(), Error> {
+    match value {
+        Some(value) if value < minimum || (exclusive && value == minimum) => {
+            let what = if exclusive { "its exclusive minimum" } else { "its minimum" };
+            Err(Error::invalid_argument(format!("parameter {name:?} is {value}, below {what} {minimum}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Refuses a parameter above the `maximum` the spec declares (at it, when `exclusive`), before
+/// anything is sent.
+#[allow(dead_code, reason = "only operations with a bounded parameter call it")]
+pub(crate) fn check_maximum<T: PartialOrd + Display>(
+    name: &str,
+    value: Option<T>,
+    maximum: T,
+    exclusive: bool,
+) -> Result<(), Error> {
+    match value {
+        Some(value) if value > maximum || (exclusive && value == maximum) => {
+            let what = if exclusive { "its exclusive maximum" } else { "its maximum" };
+            Err(Error::invalid_argument(format!("parameter {name:?} is {value}, above {what} {maximum}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Refuses a string parameter shorter than `minLength` or longer than `maxLength`, counted in
+/// characters as JSON Schema counts them.
+#[allow(dead_code, reason = "only operations with a bounded parameter call it")]
+pub(crate) fn check_length(name: &str, value: Option<&str>, min: Option<u64>, max: Option<u64>) -> Result<(), Error> {
+    check_count(name, value.map(|value| value.chars().count()), min, max, ("characters", "minLength", "maxLength"))
+}
+
+/// Refuses an array parameter with fewer items than `minItems` or more than `maxItems`.
+#[allow(dead_code, reason = "only operations with a bounded parameter call it")]
+pub(crate) fn check_items(name: &str, value: Option<usize>, min: Option<u64>, max: Option<u64>) -> Result<(), Error> {
+    check_count(name, value, min, max, ("items", "minItems", "maxItems"))
+}
+
+fn check_count(
+    name: &str,
+    count: Option<usize>,
+    min: Option<u64>,
+    max: Option<u64>,
+    (unit, min_keyword, max_keyword): (&str, &str, &str),
+) -> Result<(), Error> {
+    let Some(count) = count else { return Ok(()) };
+    let count = count as u64;
+    match (min, max) {
+        (Some(min), _) if count < min => {
+            Err(Error::invalid_argument(format!("parameter {name:?} has {count} {unit}, fewer than its {min_keyword} {min}")))
+        }
+        (_, Some(max)) if count > max => {
+            Err(Error::invalid_argument(format!("parameter {name:?} has {count} {unit}, more than its {max_keyword} {max}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// An object header parameter in OpenAPI's `simple` style: `a,1,b,2`, or `a=1,b=2` exploded;
+/// `None` when the value is absent. A property that is an array or an object is an
+/// `Error::InvalidArgument`, as in a query string.
+#[allow(dead_code, reason = "only operations with an object header call it")]
+pub(crate) fn simple_object(name: &str, value: Option<&impl Serialize>, explode: bool) -> Result<Option<String>, Error> {
+    Ok(match query_object(name, value)? {
+        QueryObject::Absent => None,
+        QueryObject::Primitive(text) => Some(text),
+        QueryObject::Properties(properties) => {
+            let pairs = properties
+                .into_iter()
+                .map(|(name, text)| if explode { format!("{name}={text}") } else { format!("{name},{text}") });
+            Some(pairs.collect::<Vec<_>>().join(","))
+        }
+    })
+}
+
+/// Serializes a request body as `application/x-www-form-urlencoded`: `name=value` per property,
+/// sorted by name, each item of an array under its property's name again (`form`, exploded, as
+/// OpenAPI encodes form bodies by default); `null` properties are left out. A body that is not
+/// an object, or a property that is an object or holds one, is an `Error::InvalidArgument`
+/// naming it: a form has no place for it.
+#[allow(dead_code, reason = "only operations with a form body call it")]
+pub(crate) fn form_body<T: Serialize + ?Sized>(body: &T) -> Result<Vec<u8>, Error> {
+    let value = serde_json::to_value(body)
+        .map_err(|err| Error::invalid_argument_caused_by("could not serialize the request body", err))?;
+    let serde_json::Value::Object(map) = value else {
+        return Err(Error::invalid_argument("a form request body must be an object"));
+    };
+    let text = |name: &str, value: serde_json::Value| match value {
+        serde_json::Value::String(text) => Ok(text),
+        serde_json::Value::Number(number) => Ok(number.to_string()),
+        serde_json::Value::Bool(flag) => Ok(flag.to_string()),
+        _ => Err(Error::invalid_argument(format!(
+            "form body property {name:?} holds an object or null, which a form cannot encode"
+        ))),
+    };
+    let mut properties: Vec<(String, serde_json::Value)> = map.into_iter().collect();
+    properties.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut form = String::new();
+    let mut writer = QueryWriter::new(&mut form);
+    for (name, value) in properties {
+        match value {
+            serde_json::Value::Null => {}
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    writer.push(&name, &text(&name, item)?);
+                }
+            }
+            value => writer.push(&name, &text(&name, value)?),
+        }
+    }
+    // The writer starts a query string with `?`; a form body has none.
+    Ok(form.strip_prefix('?').unwrap_or(&form).as_bytes().to_vec())
 }
 
 /// Builds a request for an absolute `url`, with `Accept` set and, when there is a body,
@@ -321,6 +446,40 @@ mod tests {
         let mut map = std::collections::BTreeMap::new();
         map.insert((1, 2), 3);
         assert!(matches!(json_body(&map), Err(Error::InvalidArgument { .. })));
+    }
+
+    #[test]
+    fn form_body_encodes_properties_arrays_and_refuses_objects() {
+        let body = serde_json::json!({"name": "a b+c", "tags": ["x", "y&z"], "size": 3, "on": true, "gone": null});
+        assert_eq!(form_body(&body).unwrap(), b"name=a%20b%2Bc&on=true&size=3&tags=x&tags=y%26z");
+        assert_eq!(form_body(&serde_json::json!({})).unwrap(), b"");
+        let nested = form_body(&serde_json::json!({"inner": {"a": 1}})).unwrap_err();
+        assert!(nested.to_string().contains("\"inner\""), "{nested}");
+        assert!(form_body(&"text").is_err(), "a form body is an object");
+    }
+
+    #[test]
+    fn bounds_are_checked_and_named() {
+        assert!(check_minimum("pageNum", Some(1), 1, false).is_ok());
+        assert!(check_minimum("pageNum", None, 1, false).is_ok(), "an absent parameter is not checked");
+        let err = check_minimum("pageNum", Some(0), 1, false).unwrap_err();
+        assert_eq!(err.to_string(), r#"invalid argument: parameter "pageNum" is 0, below its minimum 1"#);
+        let err = check_maximum("ratio", Some(1.0), 1.0, true).unwrap_err();
+        assert!(err.to_string().contains(r#"parameter "ratio" is 1, above its exclusive maximum 1"#), "{err}");
+        assert!(check_maximum("itemsPerPage", Some(500), 500, false).is_ok());
+        let err = check_length("name", Some("éé"), Some(3), None).unwrap_err();
+        assert!(err.to_string().contains(r#"parameter "name" has 2 characters, fewer than its minLength 3"#), "{err}");
+        let err = check_items("tags", Some(3), None, Some(2)).unwrap_err();
+        assert!(err.to_string().contains(r#"parameter "tags" has 3 items, more than its maxItems 2"#), "{err}");
+        assert!(matches!(err, Error::InvalidArgument { .. }));
+    }
+
+    #[test]
+    fn object_headers_are_written_in_the_simple_style() {
+        let value = serde_json::json!({"role": "admin", "level": 2});
+        assert_eq!(simple_object("X-Filter", Some(&value), false).unwrap().as_deref(), Some("level,2,role,admin"));
+        assert_eq!(simple_object("X-Filter", Some(&value), true).unwrap().as_deref(), Some("level=2,role=admin"));
+        assert_eq!(simple_object("X-Filter", None::<&serde_json::Value>, false).unwrap(), None);
     }
 
     #[test]

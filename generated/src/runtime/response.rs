@@ -9,6 +9,19 @@ use crate::models::ApiError;
 /// or a truncated document for what it is, short enough for one log line.
 const EXCERPT_CHARS: usize = 200;
 
+/// Every 2xx status: what an operation whose spec declares a `2XX` range (or only a `default`
+/// response) accepts.
+#[allow(dead_code, reason = "only operations with a 2XX range or a default response use it")]
+pub(crate) const ANY_2XX: &[u16] = &{
+    let mut statuses = [0; 100];
+    let mut i = 0;
+    while i < statuses.len() {
+        statuses[i] = 200 + i as u16;
+        i += 1;
+    }
+    statuses
+};
+
 /// Decodes the JSON body of a response whose status is one of `expected` (the operation's
 /// success statuses); any other status becomes [`error_from_response`].
 #[allow(dead_code, reason = "a spec whose operations return no JSON does not call it")]
@@ -193,6 +206,15 @@ mod tests {
         let some: Option<serde_json::Value> = decode_optional_json(response(200, &[], "[1]"), &with_empty).unwrap();
         assert_eq!(some, Some(serde_json::json!([1])));
         assert!(decode_optional_json::<serde_json::Value, _>(response(404, &[], ""), &with_empty).is_err());
+    }
+
+    #[test]
+    fn any_2xx_is_every_success_status_and_nothing_else() {
+        assert_eq!(ANY_2XX.len(), 100);
+        assert_eq!((ANY_2XX[0], ANY_2XX[99]), (200, 299));
+        let value: serde_json::Value = decode_json(response(207, &[], "1"), ANY_2XX).unwrap();
+        assert_eq!(value, 1);
+        assert_eq!(expect_empty(response(300, &[], ""), ANY_2XX).unwrap_err().status().unwrap(), 300);
     }
 
     #[test]

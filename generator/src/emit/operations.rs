@@ -8,7 +8,7 @@ use syn::{Expr, Lit};
 
 use super::template::{self, Fill};
 use super::{Paths, ident, module_preamble, requests, syntax};
-use crate::ir::{Api, Operation, ParamLocation, ResponseBody, Ty};
+use crate::ir::{Api, BodyEncoding, Operation, ParamLocation, ResponseBody, StatusBody, Ty};
 
 pub fn emit_index(api: &Api) -> TokenStream {
     let module_doc = module_preamble(
@@ -173,7 +173,14 @@ impl Templates {
 /// parameters, then the body, then the query.
 pub(crate) fn fn_args(api: &Api, operation: &Operation) -> impl Iterator<Item = syn::FnArg> {
     let path = operation.path_params.iter().map(|param| syntax::fn_arg(&param.name, syntax::borrowed_ty(api, &param.ty)));
-    let body = operation.body.as_ref().map(|body| syntax::fn_arg("body", syntax::borrowed_ty(api, &body.ty)));
+    let body = operation.body.as_ref().map(|body| {
+        let ty = match body.encoding {
+            BodyEncoding::Bytes => syntax::reference(syntax::slice(syntax::plain(&["u8"]))),
+            BodyEncoding::Text => syntax::reference(syntax::plain(&["str"])),
+            BodyEncoding::Json | BodyEncoding::Form => syntax::borrowed_ty(api, &body.ty),
+        };
+        syntax::fn_arg("body", ty)
+    });
     let query = (!operation.query_params.is_empty()).then(|| {
         let query = syntax::plain(&["crate", "operations", &operation.module, "Query"]);
         syntax::fn_arg("query", syntax::reference(query))
@@ -187,8 +194,115 @@ pub(crate) fn success_ty(api: &Api, operation: &Operation) -> syn::Type {
         ResponseBody::Json(ty) => syntax::ty(api, ty, Paths::Qualified),
         ResponseBody::Bytes => syntax::generic(&["Vec"], [syntax::plain(&["u8"])]),
         ResponseBody::Empty => return syntax::unit(),
+        ResponseBody::ByStatus(_) => return syntax::plain(&["crate", "operations", &operation.module, "Response"]),
     };
     if operation.success.empty_allowed { syntax::generic(&["Option"], [ty]) } else { ty }
+}
+
+/// The statuses `response` accepts: the declared ones as numbers (so any 2xx is matched
+/// exactly, named by `http` or not), or every 2xx for a `2XX` range or a `default` response.
+fn statuses_expr(statuses: &[u16], any_2xx: bool) -> Expr {
+    if any_2xx {
+        return Expr::Path(syntax::path_expr(&["crate", "runtime", "ANY_2XX"]));
+    }
+    let statuses = statuses.iter().map(|status| syntax::lit_expr(Lit::new(Literal::u16_unsuffixed(*status))));
+    Expr::Reference(syn::ExprReference {
+        attrs: Vec::new(),
+        and_token: Default::default(),
+        mutability: None,
+        expr: Box::new(Expr::Array(syn::ExprArray {
+            attrs: Vec::new(),
+            bracket_token: Default::default(),
+            elems: statuses.collect(),
+        })),
+    })
+}
+
+/// `response` for an operation whose successes all have one body (or none).
+fn single_response(api: &Api, operation: &Operation, body: &ResponseBody, templates: &Templates) -> syn::Item {
+    let decode = match (body, operation.success.empty_allowed) {
+        (ResponseBody::Json(_), false) => "decode_json",
+        (ResponseBody::Json(_), true) => "decode_optional_json",
+        (ResponseBody::Bytes, _) => "expect_bytes",
+        (ResponseBody::Empty | ResponseBody::ByStatus(_), _) => "expect_empty",
+    };
+    let mut response = templates.response[usize::from(*body == ResponseBody::Bytes)].clone();
+    template::fill_item(
+        &mut response,
+        &mut [
+            ("__Success", Fill::Type(success_ty(api, operation))),
+            ("__decode", Fill::Ident(ident(decode))),
+            ("__statuses", Fill::Expr(statuses_expr(&operation.success.statuses, operation.success.any_2xx))),
+        ],
+    );
+    response
+}
+
+/// The enum `Response` of an operation whose success statuses have different bodies, one
+/// variant per status, and `response`, which decodes the body by the status. The enum
+/// serializes as the body it holds.
+fn by_status(api: &Api, operation: &Operation, bodies: &[StatusBody]) -> (syn::Item, syn::Item) {
+    let variants = bodies.iter().map(|StatusBody { status, variant, body }| {
+        let name = ident(variant);
+        let when = status.map_or_else(|| "Any other 2xx".to_owned(), |status| format!("`{status}`"));
+        match body {
+            ResponseBody::Json(ty) => {
+                let doc = format!(" {when}, with its body.");
+                let ty = syntax::ty(api, ty, Paths::Qualified);
+                quote!(#[doc = #doc] #name(#ty))
+            }
+            ResponseBody::Bytes => {
+                let doc = format!(" {when}, with the bytes of its body.");
+                quote!(#[doc = #doc] #name(Vec<u8>))
+            }
+            _ => {
+                let doc = format!(" {when}, without a body.");
+                quote!(#[doc = #doc] #name)
+            }
+        }
+    });
+    let arms = bodies.iter().map(|StatusBody { status, variant, body }| {
+        let name = ident(variant);
+        let pattern = match status {
+            Some(status) => {
+                let status = Literal::u16_unsuffixed(*status);
+                quote!(#status)
+            }
+            None => quote!(200..=299),
+        };
+        let statuses = statuses_expr(&status.iter().copied().collect::<Vec<_>>(), status.is_none());
+        match body {
+            ResponseBody::Json(_) => quote!(#pattern => crate::runtime::decode_json(response, #statuses).map(Response::#name),),
+            ResponseBody::Bytes => quote!(#pattern => crate::runtime::expect_bytes(response, #statuses).map(Response::#name),),
+            _ => quote!(#pattern => crate::runtime::expect_empty(response, #statuses).map(|()| Response::#name),),
+        }
+    });
+    let bound = if bodies.iter().any(|status| status.body == ResponseBody::Bytes) {
+        quote!(AsRef<[u8]> + Into<Vec<u8>>)
+    } else {
+        quote!(AsRef<[u8]>)
+    };
+    let enum_doc = format!(
+        " What {} answers, by status: each success status has its own body.",
+        crate::docs::code_span(&operation.operation_id)
+    );
+    let enum_item = template::parse(quote! {
+        #[doc = #enum_doc]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[serde(untagged)]
+        pub enum Response {
+            #(#variants),*
+        }
+    });
+    let response = template::parse(quote! {
+        pub fn response<B: #bound>(response: http::Response<B>) -> Result<Response, crate::Error> {
+            match response.status().as_u16() {
+                #(#arms)*
+                _ => Err(crate::runtime::error_from_response(&response)),
+            }
+        }
+    });
+    (enum_item, response)
 }
 
 fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> syn::Item {
@@ -198,7 +312,9 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
 
     // The request's statements: the many that only push a path segment or a query
     // parameter are built as trees (`requests`), the rest parsed from tokens.
-    let mut body = templates.requests.url();
+    let mut body = requests::checks(operation);
+    let checked = !body.is_empty();
+    body.extend(templates.requests.url());
     requests::push_path(operation, &mut body);
     requests::push_query(api, operation, &templates.requests, &mut body);
 
@@ -226,13 +342,21 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
                         )?;
                     }
                 }
+                // An object as OpenAPI's `simple` style writes it: `a,1,b,2`, or `a=1,b=2` exploded.
+                ty if requests::is_object(api, ty) => {
+                    let explode = param.explode;
+                    quote!(crate::runtime::set_header(&mut request, #wire, crate::runtime::simple_object(#wire, #value, #explode)?)?;)
+                }
                 _ => quote!(crate::runtime::set_header(&mut request, #wire, #value)?;),
             }
         })
         .collect();
     let mut build = templates.build.clone();
-    let request_body = match operation.body {
-        Some(_) => templates.json_body.clone(),
+    let request_body = match operation.body.as_ref().map(|body| body.encoding) {
+        Some(BodyEncoding::Json) => templates.json_body.clone(),
+        Some(BodyEncoding::Form) => template::parse(quote!(Some((CONTENT_TYPE, crate::runtime::form_body(body)?)))),
+        Some(BodyEncoding::Text) => template::parse(quote!(Some((CONTENT_TYPE, body.as_bytes().to_vec())))),
+        Some(BodyEncoding::Bytes) => template::parse(quote!(Some((CONTENT_TYPE, body.to_vec())))),
         None => Expr::Path(syntax::path_expr(&["None"])),
     };
     template::fill_expr(&mut build, &mut [("__http_method", Fill::Ident(ident(method))), ("__body", Fill::Expr(request_body))]);
@@ -249,7 +373,8 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
     let mut request = templates.request.clone();
     syntax::doc_attrs(
         &format!(
-            "Builds the `{method} {path}` request for {operation_id}, against `base_url` (`https://cloud.mongodb.com` for Atlas).\n\nFails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.",
+            "Builds the `{method} {path}` request for {operation_id}, against `base_url` (`https://cloud.mongodb.com` for Atlas).\n\nFails with `Error::InvalidArgument` when {}the body cannot be serialized or the URL is invalid.",
+            if checked { "a parameter is outside the bounds the spec declares, " } else { "" },
             operation_id = crate::docs::code_span(operation_id),
         ),
         &mut request.attrs,
@@ -258,38 +383,22 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
     request.sig.inputs.extend(fn_args(api, operation));
     request.block.stmts = body;
 
-    let decode = match (&operation.success.body, operation.success.empty_allowed) {
-        (ResponseBody::Json(_), false) => "decode_json",
-        (ResponseBody::Json(_), true) => "decode_optional_json",
-        (ResponseBody::Bytes, _) => "expect_bytes",
-        (ResponseBody::Empty, _) => "expect_empty",
+    let (mut response, by_status) = match &operation.success.body {
+        ResponseBody::ByStatus(bodies) => {
+            let (by_status, response) = by_status(api, operation, bodies);
+            (response, Some(by_status))
+        }
+        body => (single_response(api, operation, body, templates), None),
     };
-    // The numbers themselves, so any 2xx the spec declares is matched exactly, named by `http` or not.
-    let statuses = operation.success.statuses.iter().map(|status| syntax::lit_expr(Lit::new(Literal::u16_unsuffixed(*status))));
-    let statuses = Expr::Reference(syn::ExprReference {
-        attrs: Vec::new(),
-        and_token: Default::default(),
-        mutability: None,
-        expr: Box::new(Expr::Array(syn::ExprArray {
-            attrs: Vec::new(),
-            bracket_token: Default::default(),
-            elems: statuses.collect(),
-        })),
-    });
-    let mut response = templates.response[usize::from(operation.success.body == ResponseBody::Bytes)].clone();
-    template::fill_item(
-        &mut response,
-        &mut [
-            ("__Success", Fill::Type(success_ty(api, operation))),
-            ("__decode", Fill::Ident(ident(decode))),
-            ("__statuses", Fill::Expr(statuses)),
-        ],
-    );
-    let success_statuses: Vec<String> = operation.success.statuses.iter().map(u16::to_string).collect();
+    let mut success_statuses: Vec<String> = operation.success.statuses.iter().map(u16::to_string).collect();
+    if operation.success.any_2xx {
+        success_statuses.push(if success_statuses.is_empty() { "2xx" } else { "any other 2xx" }.to_owned());
+    }
     let syn::Item::Fn(response_fn) = &mut response else { unreachable!("the response template is a function") };
+    let what = if matches!(operation.success.body, ResponseBody::ByStatus(_)) { "the `Response` of" } else { "the body of" };
     syntax::doc_attrs(
         &format!(
-            "Decodes the response to {operation_id}: the body of a {}{} or the `Error` the response stands for.",
+            "Decodes the response to {operation_id}: {what} a {}{} or the `Error` the response stands for.",
             success_statuses.join(" or "),
             if operation.success.empty_allowed { " (`None` when it has none)" } else { "" },
             operation_id = crate::docs::code_span(operation_id),
@@ -332,6 +441,7 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
         items.push(content_type);
     }
     items.extend(query_struct);
+    items.extend(by_status);
     items.push(syn::Item::Fn(request));
     items.push(response);
     module

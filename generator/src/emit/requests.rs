@@ -9,7 +9,7 @@ use syn::{Expr, Stmt};
 
 use super::syntax::{self, method_call, variable};
 use super::{Paths, ident};
-use crate::ir::{Api, Operation, ParamLocation, PathSegment, QueryParam, QueryStyle, Ty, TypeDef};
+use crate::ir::{Api, Bounds, Limit, Operation, ParamLocation, PathSegment, QueryParam, QueryStyle, Ty, TypeDef};
 
 /// Statements parsed from `tokens`.
 pub(crate) fn statements(tokens: TokenStream) -> Vec<Stmt> {
@@ -78,6 +78,78 @@ pub(crate) fn query_struct(api: &Api, operation: &Operation) -> syn::Item {
         fields: syn::Fields::Named(syn::FieldsNamed { brace_token: Default::default(), named: fields.collect() }),
         semi_token: None,
     })
+}
+
+/// The checks of every bound the spec declares for a parameter (`minimum`, `maximum`, their
+/// exclusive forms, `minLength`, `maxLength`, `minItems`, `maxItems`), each failing with
+/// `Error::InvalidArgument` before anything is sent. Few parameters have bounds: emitted as
+/// tokens and parsed.
+pub(crate) fn checks(operation: &Operation) -> Vec<Stmt> {
+    let path = operation.path_params.iter().filter(|param| !param.bounds.is_empty()).map(|param| {
+        let name = ident(&param.name);
+        let (copied, borrowed) = (quote!(Some(*#name)), quote!(Some(#name)));
+        check_tokens(&param.wire_name, &param.ty, &param.bounds, copied, borrowed.clone(), borrowed)
+    });
+    let query = operation.query_params.iter().filter(|param| !param.bounds.is_empty()).map(|param| {
+        let name = ident(&param.name);
+        let (copied, text, items) = if param.required {
+            (quote!(Some(query.#name)), quote!(Some(query.#name.as_str())), quote!(Some(query.#name.len())))
+        } else {
+            (quote!(query.#name), quote!(query.#name.as_deref()), quote!(query.#name.as_ref().map(Vec::len)))
+        };
+        check_tokens(&param.wire_name, &param.ty, &param.bounds, copied, text, items)
+    });
+    let tokens: TokenStream = path.chain(query).collect();
+    if tokens.is_empty() { Vec::new() } else { statements(tokens) }
+}
+
+/// The checks of one parameter's bounds, given its value as an `Option` of a copy (numbers),
+/// of a `&str` (strings) and of the number of items (arrays).
+fn check_tokens(wire: &str, ty: &Ty, bounds: &Bounds, copied: TokenStream, text: TokenStream, items: TokenStream) -> TokenStream {
+    let mut checks = TokenStream::new();
+    let limit = |limit: &Limit| -> Option<(TokenStream, bool)> {
+        match (ty, limit) {
+            (Ty::I32, Limit::Integer(value)) => i32::try_from(*value).ok().map(|value| {
+                let value = Literal::i32_unsuffixed(value);
+                (quote!(#value), false)
+            }),
+            (Ty::I64, Limit::Integer(value)) => {
+                let value = Literal::i64_unsuffixed(*value);
+                Some((quote!(#value), false))
+            }
+            (Ty::F64, Limit::Integer(value)) => {
+                let value = Literal::f64_unsuffixed(*value as f64);
+                Some((quote!(#value), false))
+            }
+            (Ty::F64, Limit::Number { value, exclusive }) if value.is_finite() => {
+                let value = Literal::f64_unsuffixed(*value);
+                Some((quote!(#value), *exclusive))
+            }
+            _ => None,
+        }
+    };
+    if let Some((minimum, exclusive)) = bounds.minimum.as_ref().and_then(limit) {
+        checks.extend(quote!(crate::runtime::check_minimum(#wire, #copied, #minimum, #exclusive)?;));
+    }
+    if let Some((maximum, exclusive)) = bounds.maximum.as_ref().and_then(limit) {
+        checks.extend(quote!(crate::runtime::check_maximum(#wire, #copied, #maximum, #exclusive)?;));
+    }
+    let count = |bound: Option<u64>| match bound {
+        Some(bound) => {
+            let bound = Literal::u64_unsuffixed(bound);
+            quote!(Some(#bound))
+        }
+        None => quote!(None),
+    };
+    if *ty == Ty::String && (bounds.min_length.is_some() || bounds.max_length.is_some()) {
+        let (min, max) = (count(bounds.min_length), count(bounds.max_length));
+        checks.extend(quote!(crate::runtime::check_length(#wire, #text, #min, #max)?;));
+    }
+    if matches!(ty, Ty::Vec(_)) && (bounds.min_items.is_some() || bounds.max_items.is_some()) {
+        let (min, max) = (count(bounds.min_items), count(bounds.max_items));
+        checks.extend(quote!(crate::runtime::check_items(#wire, #items, #min, #max)?;));
+    }
+    checks
 }
 
 /// The path, segment by segment, onto `url`.
@@ -181,7 +253,7 @@ fn delimiter(param: &QueryParam) -> Option<&'static str> {
 
 /// Whether a parameter of type `ty` is written as an object (a struct, a union or a map): it
 /// has no `Display`, the runtime flattens it through serde.
-fn is_object(api: &Api, ty: &Ty) -> bool {
+pub(crate) fn is_object(api: &Api, ty: &Ty) -> bool {
     match ty {
         Ty::Map(_) => true,
         Ty::Named(name) => matches!(api.types.get(name), Some(TypeDef::Struct(_) | TypeDef::Union(_))),

@@ -1,7 +1,7 @@
 //! `readOnly` and `writeOnly` by the direction a type travels: one struct serves requests and
 //! responses, so a field that only one direction carries is never required in the other.
 
-use super::operations::{Operation, ResponseBody};
+use super::operations::Operation;
 use super::types::{Kind, TypeSpace};
 
 use crate::ir::Access;
@@ -12,10 +12,7 @@ use crate::ir::Access;
 /// changes nothing and is cleared, so that only the fields it matters for are documented.
 pub(super) fn relax_by_direction(space: &mut TypeSpace, operations: &[Operation]) {
     let sent = space.reachable(operations.iter().filter_map(|op| op.body.as_ref().map(|body| body.ty.clone())));
-    let received = space.reachable(operations.iter().filter_map(|op| match &op.success.body {
-        ResponseBody::Json(ty) => Some(ty.clone()),
-        _ => None,
-    }));
+    let received = space.reachable(operations.iter().flat_map(|op| op.success.json_types()).cloned());
     for (id, def) in space.defs.iter_mut() {
         let Kind::Struct(s) = &mut def.kind else { continue };
         for field in &mut s.fields {

@@ -3,9 +3,9 @@
 //! Types are built in a type space keyed by `TypeId` and refer to each other by id;
 //! names are decided once, at the end, by the naming pass. The stages, in order:
 //! `ids` (which parameters and properties are ID types), `schemas` (component and inline
-//! schemas into the type space), `operations`; then passes over the type space: `cycles`
-//! (boxing), `access` (`readOnly`/`writeOnly` by direction), `unions` (fields every variant
-//! shares); `tags` (each tag's module and feature, and which features need each type); then
+//! schemas into the type space), `operations` (with `parameters`); then passes over the
+//! type space: `cycles` (boxing), `access` (`readOnly`/`writeOnly` by direction), `unions`
+//! (fields every variant shares); `tags` (each tag's module and feature, and which features need each type); then
 //! `naming` (the named IR: types, methods and operation modules), `check` (the
 //! spec-vs-runtime contract), and, on the named operations before the `Api` is assembled,
 //! `paging` (and the stream methods' names) and replacements.
@@ -17,6 +17,7 @@ mod ids;
 mod naming;
 mod operations;
 mod paging;
+mod parameters;
 mod schemas;
 mod tags;
 mod types;

@@ -243,13 +243,36 @@ struct OperationNames {
     tag: usize,
 }
 
+/// A success body with its types named; a `Response` enum's variants named after their
+/// statuses, in the enum's own scope.
+fn response_body(names: &Names, body: &operations::ResponseBody) -> ir::ResponseBody {
+    match body {
+        operations::ResponseBody::Empty => ir::ResponseBody::Empty,
+        operations::ResponseBody::Json(json) => ir::ResponseBody::Json(names.ty(json)),
+        operations::ResponseBody::Bytes => ir::ResponseBody::Bytes,
+        operations::ResponseBody::ByStatus(bodies) => {
+            let mut variants = crate::names::Scope::default();
+            ir::ResponseBody::ByStatus(
+                bodies
+                    .iter()
+                    .map(|(status, body)| ir::StatusBody {
+                        status: *status,
+                        variant: variants.claim(crate::names::status_variant(*status)),
+                        body: response_body(names, body),
+                    })
+                    .collect(),
+            )
+        }
+    }
+}
+
 fn operation_def(names: &Names, op: Operation, named: OperationNames) -> ir::Operation {
     let ty = |ty: &types::Ty| names.ty(ty);
     ir::Operation {
         path_params: op
             .path_params
             .into_iter()
-            .map(|p| ir::PathParam { ty: ty(&p.ty), name: p.name, wire_name: p.wire_name, doc: p.doc })
+            .map(|p| ir::PathParam { ty: ty(&p.ty), name: p.name, wire_name: p.wire_name, bounds: p.bounds, doc: p.doc })
             .collect(),
         query_params: op
             .query_params
@@ -264,17 +287,20 @@ fn operation_def(names: &Names, op: Operation, named: OperationNames) -> ir::Ope
                 explode: p.explode,
                 integer_default: p.integer_default,
                 integer_maximum: p.integer_maximum,
+                bounds: p.bounds,
                 doc: p.doc,
             })
             .collect(),
-        body: op.body.map(|body| ir::Body { ty: ty(&body.ty), content_type: body.content_type, doc: body.doc }),
+        body: op.body.map(|body| ir::Body {
+            ty: ty(&body.ty),
+            content_type: body.content_type,
+            encoding: body.encoding,
+            doc: body.doc,
+        }),
         success: ir::Success {
             statuses: op.success.statuses,
-            body: match &op.success.body {
-                operations::ResponseBody::Empty => ir::ResponseBody::Empty,
-                operations::ResponseBody::Json(json) => ir::ResponseBody::Json(ty(json)),
-                operations::ResponseBody::Bytes => ir::ResponseBody::Bytes,
-            },
+            any_2xx: op.success.any_2xx,
+            body: response_body(names, &op.success.body),
             empty_allowed: op.success.empty_allowed,
         },
         operation_id: op.operation_id,

@@ -3,15 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use openapiv3::{Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, StatusCode};
+use openapiv3::{Operation as SpecOperation, PathItem, StatusCode};
 
 use super::schemas::Context;
 use super::types::{Parent, Ty};
 use super::{Lowerer, methods, path_item};
 use crate::diag::{Sink, join};
-use crate::ir::{self, Method, ParamLocation, PathSegment, QueryStyle};
+use crate::ir::{self, BodyEncoding, Method, ParamLocation, PathSegment, QueryStyle};
 use crate::names;
-use crate::resolve::{pick_media_type, pick_version};
+use crate::resolve::{media_type_version, pick_media_type, pick_version};
 
 /// An operation as the lowering builds it: `ir::Operation` with its types by id, and
 /// without what later passes add (paging, tag).
@@ -40,6 +40,7 @@ pub(super) struct PathParam {
     pub(super) name: String,
     pub(super) wire_name: String,
     pub(super) ty: Ty,
+    pub(super) bounds: ir::Bounds,
     pub(super) doc: Option<String>,
 }
 
@@ -53,34 +54,61 @@ pub(super) struct QueryParam {
     pub(super) explode: bool,
     pub(super) integer_default: Option<i64>,
     pub(super) integer_maximum: Option<i64>,
+    pub(super) bounds: ir::Bounds,
     pub(super) doc: Option<String>,
 }
 
 pub(super) struct Body {
+    /// `Ty::String` for text and bytes (the generated code takes `&str` and `&[u8]`).
     pub(super) ty: Ty,
     pub(super) content_type: String,
+    pub(super) encoding: BodyEncoding,
     pub(super) doc: Option<String>,
 }
 
 pub(super) struct Success {
+    /// The 2xx statuses the operation declares one by one, ascending.
     pub(super) statuses: Vec<u16>,
+    /// A `2XX` range, or a `default` response with no 2xx beside it: any 2xx is a success.
+    pub(super) any_2xx: bool,
     pub(super) body: ResponseBody,
     pub(super) empty_allowed: bool,
 }
 
+impl Success {
+    /// Every type a success body is decoded into.
+    pub(super) fn json_types(&self) -> Vec<&Ty> {
+        match &self.body {
+            ResponseBody::Json(ty) => vec![ty],
+            ResponseBody::ByStatus(bodies) => bodies
+                .iter()
+                .filter_map(|(_, body)| match body {
+                    ResponseBody::Json(ty) => Some(ty),
+                    _ => None,
+                })
+                .collect(),
+            ResponseBody::Empty | ResponseBody::Bytes => Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, PartialEq)]
 pub(super) enum ResponseBody {
     Empty,
     Json(Ty),
     Bytes,
+    /// Statuses whose bodies differ: each status (`None`: the rest of a `2XX` range, or a
+    /// `default`) with its own, never `ByStatus` again.
+    ByStatus(Vec<(Option<u16>, ResponseBody)>),
 }
 
 /// One operation of the spec being lowered, and where it is.
-struct Site<'a, 'r> {
-    path: &'a str,
+pub(super) struct Site<'a, 'r> {
+    pub(super) path: &'a str,
     method: Method,
-    item: &'a PathItem,
-    operation: &'a SpecOperation,
-    pointer: String,
+    pub(super) item: &'a PathItem,
+    pub(super) operation: &'a SpecOperation,
+    pub(super) pointer: String,
     release: &'r str,
 }
 
@@ -146,25 +174,34 @@ impl<'a> Lowerer<'a> {
             Some(body) => self.resolve.request_body(body, &join(pointer, "requestBody"), sink),
             None => None,
         };
-        // Every 2xx the operation declares is a success; the first that has a body decides
-        // what is decoded.
-        let mut successes: Vec<(u16, &'a openapiv3::Response, String)> = operation
+        // Every 2xx the operation declares is a success, and a `2XX` range stands for every
+        // other 2xx; an operation that declares neither succeeds as its `default` says.
+        let responses_at = join(pointer, "responses");
+        let mut successes: Vec<(Option<u16>, &'a openapiv3::Response, String)> = operation
             .responses
             .responses
             .iter()
             .filter_map(|(code, response)| match code {
-                StatusCode::Code(code @ 200..=299) => Some((*code, response)),
+                StatusCode::Code(code @ 200..=299) => Some((Some(*code), response)),
+                StatusCode::Range(2) => Some((None, response)),
                 _ => None,
             })
             .filter_map(|(code, response)| {
-                let at = join(&join(pointer, "responses"), &code.to_string());
-                self.resolve.response(response, &at, sink).map(|(response, at)| (code, response, at))
+                let key = code.map_or_else(|| "2XX".to_owned(), |code| code.to_string());
+                self.resolve.response(response, &join(&responses_at, &key), sink).map(|(response, at)| (code, response, at))
             })
             .collect();
-        successes.sort_by_key(|(code, _, _)| *code);
+        if successes.is_empty() {
+            if let Some(default) = &operation.responses.default {
+                let at = join(&responses_at, "default");
+                successes.extend(self.resolve.response(default, &at, sink).map(|(response, at)| (None, response, at)));
+            }
+        }
+        // Explicit statuses first, ascending; the range (matched after them) last.
+        successes.sort_by_key(|(code, _, _)| code.unwrap_or(u16::MAX));
         if successes.is_empty() {
             sink.error(
-                &join(pointer, "responses"),
+                &responses_at,
                 format!("{operation_id} has no 2xx response"),
                 Some("declare the success response the operation returns".to_owned()),
             );
@@ -188,30 +225,7 @@ impl<'a> Lowerer<'a> {
         };
 
         let body = match body_spec {
-            Some((body, at)) => match pick_media_type(&body.content, version.as_deref()) {
-                Some((content_type, media)) => {
-                    let at = join(&join(&at, "content"), content_type);
-                    let ty = match &media.schema {
-                        Some(schema) => {
-                            let context = Context { parent: &parent, field: "body", pointer: &join(&at, "schema") };
-                            self.ty_of(schema, context, sink)
-                        }
-                        None => Ty::Json,
-                    };
-                    Some(Body { ty, content_type: content_type.clone(), doc: body.description.clone() })
-                }
-                None => {
-                    sink.error(
-                        &join(&at, "content"),
-                        format!(
-                            "{operation_id}'s request body has no content type for version {}",
-                            version.as_deref().unwrap_or("(none)")
-                        ),
-                        None,
-                    );
-                    None
-                }
-            },
+            Some((body, at)) => self.request_body(&operation_id, body, &at, version.as_deref(), &parent, sink),
             None => None,
         };
 
@@ -219,26 +233,45 @@ impl<'a> Lowerer<'a> {
             pick_media_type(&response.content, version.as_deref())
                 .is_some_and(|(content_type, media)| media.schema.is_some() || !is_json(content_type))
         };
-        let statuses: Vec<u16> = successes.iter().map(|(code, _, _)| *code).collect();
-        let (_, response, response_at) = successes.iter().find(|(_, response, _)| has_body(response)).or(successes.first())?;
-        let empty_allowed = has_body(response) && successes.iter().any(|(_, other, _)| !has_body(other));
-        let chosen = pick_media_type(&response.content, version.as_deref());
-        let success_body = match chosen {
-            Some((content_type, _)) if !is_json(content_type) => ResponseBody::Bytes,
-            Some((content_type, media)) => match &media.schema {
-                Some(schema) => {
-                    let at = join(&join(&join(response_at, "content"), content_type), "schema");
-                    let context = Context { parent: &parent, field: "response", pointer: &at };
-                    ResponseBody::Json(self.ty_of(schema, context, sink))
-                }
-                None => ResponseBody::Empty,
-            },
-            None => ResponseBody::Empty,
-        };
-        let accept = match (chosen, &version) {
+        let statuses: Vec<u16> = successes.iter().filter_map(|(code, _, _)| *code).collect();
+        let any_2xx = successes.iter().any(|(code, _, _)| code.is_none());
+        let first_with_body = successes.iter().find(|(_, response, _)| has_body(response)).or(successes.first());
+        let chosen = first_with_body.and_then(|(_, response, _)| pick_media_type(&response.content, version.as_deref()));
+        let mut accept = match (chosen, &version) {
             (Some((content_type, _)), _) => content_type.clone(),
             (None, Some(version)) => format!("application/vnd.atlas.{version}+json"),
             (None, None) => "application/json".to_owned(),
+        };
+        // Statuses with bodies of other media types (200 a gzip file, 202 a JSON job): each
+        // is asked for, or a server that honours `Accept` could not send it.
+        for (_, response, _) in &successes {
+            if let Some((content_type, _)) = pick_media_type(&response.content, version.as_deref()) {
+                if has_body(response) && !accept.split(", ").any(|asked| asked == content_type) {
+                    accept.push_str(", ");
+                    accept.push_str(content_type);
+                }
+            }
+        }
+        let mut bodies: Vec<(Option<u16>, ResponseBody)> = Vec::with_capacity(successes.len());
+        for (code, response, at) in &successes {
+            let body = self.response_body(response, at, version.as_deref(), &parent, sink);
+            bodies.push((*code, body));
+        }
+        let mut distinct: Vec<&ResponseBody> = Vec::new();
+        for (_, body) in &bodies {
+            if *body != ResponseBody::Empty && !distinct.contains(&body) {
+                distinct.push(body);
+            }
+        }
+        let success = match distinct.as_slice() {
+            // One body (or none) for every status: that type, `Option` where a status has none.
+            [] | [_] => {
+                let body = distinct.first().map_or(ResponseBody::Empty, |body| (*body).clone());
+                let empty_allowed = body != ResponseBody::Empty && bodies.iter().any(|(_, body)| *body == ResponseBody::Empty);
+                Success { statuses, any_2xx, body, empty_allowed }
+            }
+            // Statuses with different bodies (200 an export, 202 a job): an enum by status.
+            _ => Success { statuses, any_2xx, body: ResponseBody::ByStatus(bodies), empty_allowed: false },
         };
 
         Some(Operation {
@@ -254,7 +287,7 @@ impl<'a> Lowerer<'a> {
             body,
             accept,
             api_version: version.unwrap_or_default(),
-            success: Success { statuses, body: success_body, empty_allowed },
+            success,
             deprecated: operation.deprecated,
             sunset: operation.extensions.get("x-sunset").and_then(|value| value.as_str()).map(str::to_owned),
             replacement: operation.external_docs.as_ref().and_then(replacement),
@@ -262,150 +295,101 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    /// The path item's parameters, overridden by the operation's of the same name and place.
-    fn parameters(&self, site: &Site<'a, '_>, sink: &mut Sink<'_>) -> Vec<(&'a Parameter, String)> {
-        let mut resolved: Vec<(&'a Parameter, String)> = Vec::new();
-        let item_params = site
-            .item
-            .parameters
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p, join(&join(&join("/paths", site.path), "parameters"), &i.to_string())));
-        let op_params = site
-            .operation
-            .parameters
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p, join(&join(&site.pointer, "parameters"), &i.to_string())));
-        for (parameter, at) in item_params.chain(op_params) {
-            let Some((parameter, at)) = self.resolve.parameter(parameter, &at, sink) else { continue };
-            let data = parameter.parameter_data_ref();
-            resolved.retain(|(existing, _)| {
-                let same_place = std::mem::discriminant(*existing) == std::mem::discriminant(parameter);
-                !(same_place && existing.parameter_data_ref().name == data.name)
-            });
-            resolved.push((parameter, at));
-        }
-        resolved
-    }
-
-    /// The path's pieces, and a parameter (an ID type where one is known) for each `{name}`.
-    fn path_params(
+    /// The request body in the chosen resource version: JSON, text, bytes or a form; a media
+    /// type none of these models is reported, never sent as JSON.
+    fn request_body(
         &mut self,
-        site: &Site<'a, '_>,
-        parameters: &[(&'a Parameter, String)],
+        operation_id: &str,
+        body: &'a openapiv3::RequestBody,
+        at: &str,
+        version: Option<&str>,
         parent: &Parent,
         sink: &mut Sink<'_>,
-    ) -> (Vec<PathSegment>, Vec<PathParam>) {
-        let mut path_params = Vec::new();
-        let mut path_segments = Vec::new();
-        // The arguments of `request`, the `Client` method and the stream method, beside the
-        // locals their templates use.
-        let mut arguments = names::Scope::reserving(names::LOCALS_RESERVED);
-        for piece in split_template(site.path) {
-            match piece {
-                Template::Literal(text) => path_segments.push(PathSegment::Literal(text.to_owned())),
-                Template::Param(name) => {
-                    let Some((parameter, at)) = parameters
-                        .iter()
-                        .find(|(p, _)| matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == name)
-                    else {
-                        sink.error(
-                            &site.pointer,
-                            format!("the path has `{{{name}}}` but the operation declares no path parameter `{name}`"),
-                            Some(format!("add a parameter with `name: {name}` and `in: path`")),
-                        );
-                        continue;
-                    };
-                    let data = parameter.parameter_data_ref();
-                    // The ID type of a parameter of this name, unless this parameter's own
-                    // schema says it is something else: `{id}` may be 24-hex in one operation
-                    // and an integer or an email address in another. (A plain string is taken
-                    // for the ID: Atlas leaves the pattern out of some of its ID parameters.)
-                    let may_be_id = match &data.format {
-                        ParameterSchemaOrContent::Schema(schema) => {
-                            self.inline_schema(schema, at, sink).is_some_and(super::ids::may_be_hex24_string)
-                        }
-                        ParameterSchemaOrContent::Content(_) => false,
-                    };
-                    let ty = match self.ids.get(name).filter(|_| may_be_id) {
-                        Some(id) => Ty::Id(id.name.clone()),
-                        None => match &data.format {
-                            ParameterSchemaOrContent::Schema(schema) => {
-                                let context = Context { parent, field: name, pointer: at };
-                                match self.ty_of(schema, context, sink) {
-                                    ty @ (Ty::I32 | Ty::I64 | Ty::Bool | Ty::F64 | Ty::Ref(_)) => ty,
-                                    _ => Ty::String,
-                                }
-                            }
-                            ParameterSchemaOrContent::Content(_) => Ty::String,
-                        },
-                    };
-                    path_segments.push(PathSegment::Param(path_params.len()));
-                    path_params.push(PathParam {
-                        name: arguments.claim(names::value_name(name)),
-                        wire_name: name.to_owned(),
-                        ty,
-                        doc: data.description.clone(),
-                    });
-                }
+    ) -> Option<Body> {
+        // A media type without a resource version (`text/plain`) serves every version.
+        let picked = pick_media_type(&body.content, version)
+            .or_else(|| body.content.iter().find(|(key, _)| media_type_version(key).is_none()));
+        let Some((content_type, media)) = picked else {
+            sink.error(
+                &join(at, "content"),
+                format!("{operation_id}'s request body has no content type for version {}", version.unwrap_or("(none)")),
+                None,
+            );
+            return None;
+        };
+        let at = join(&join(at, "content"), content_type);
+        let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let encoding = if is_json(&essence) {
+            Some(BodyEncoding::Json)
+        } else if essence == "application/x-www-form-urlencoded" {
+            Some(BodyEncoding::Form)
+        } else {
+            // Text and bytes by the schema (resolved only here: JSON and forms resolve it
+            // when they lower it, and a bad `$ref` is reported once).
+            let inline = media.schema.as_ref().and_then(|schema| self.inline_schema(schema, &at, sink));
+            let string = inline.and_then(|schema| match &schema.schema_kind {
+                openapiv3::SchemaKind::Type(openapiv3::Type::String(string)) => Some(string),
+                _ => None,
+            });
+            let binary = string.is_some_and(|string| {
+                matches!(string.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary))
+            });
+            if binary || essence == "application/octet-stream" {
+                Some(BodyEncoding::Bytes)
+            } else if essence.starts_with("text/") && (string.is_some() || media.schema.is_none()) {
+                Some(BodyEncoding::Text)
+            } else {
+                None
             }
+        };
+        let Some(encoding) = encoding else {
+            sink.error(
+                &at,
+                format!("{operation_id}'s request body has content type `{content_type}`, which the generator cannot model"),
+                Some("JSON, `text/*` strings, `application/octet-stream` (or any `format: binary` string) and `application/x-www-form-urlencoded` objects are supported".to_owned()),
+            );
+            return None;
+        };
+        let ty = match (&media.schema, encoding) {
+            (_, BodyEncoding::Text | BodyEncoding::Bytes) => Ty::String,
+            (Some(schema), _) => {
+                let context = Context { parent, field: "body", pointer: &join(&at, "schema") };
+                self.ty_of(schema, context, sink)
+            }
+            (None, _) => Ty::Json,
+        };
+        if encoding == BodyEncoding::Form && !matches!(ty, Ty::Ref(_) | Ty::Map(_) | Ty::Json) {
+            sink.error(
+                &at,
+                format!("{operation_id}'s `{content_type}` body is not an object"),
+                Some("a form body is an object whose properties are its fields".to_owned()),
+            );
+            return None;
         }
-        (path_segments, path_params)
+        Some(Body { ty, content_type: content_type.clone(), encoding, doc: body.description.clone() })
     }
 
-    /// Query and header parameters: the fields of the operation's `Query` struct.
-    fn query_params(&mut self, parameters: &[(&'a Parameter, String)], parent: &Parent, sink: &mut Sink<'_>) -> Vec<QueryParam> {
-        let mut query_params = Vec::new();
-        // The fields of the `Query` struct.
-        let mut fields = names::Scope::default();
-        for (parameter, at) in parameters {
-            let (data, location, style) = match parameter {
-                Parameter::Query { parameter_data, style, .. } => (parameter_data, ParamLocation::Query, query_style(style)),
-                // A header's array is always comma-separated (`simple`), as `form` unexploded.
-                Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, QueryStyle::Form),
-                Parameter::Cookie { parameter_data, .. } => {
-                    // Not sent is not silently dropped: the caller would never know.
-                    sink.error(
-                        at,
-                        format!("cookie parameter `{}` is not supported", parameter_data.name),
-                        Some("remove it from the spec, or send it as a header (`in: header`, `name: Cookie`) if the API takes it so".to_owned()),
-                    );
-                    continue;
+    /// What one success response carries in the chosen resource version.
+    fn response_body(
+        &mut self,
+        response: &'a openapiv3::Response,
+        at: &str,
+        version: Option<&str>,
+        parent: &Parent,
+        sink: &mut Sink<'_>,
+    ) -> ResponseBody {
+        match pick_media_type(&response.content, version) {
+            Some((content_type, _)) if !is_json(content_type) => ResponseBody::Bytes,
+            Some((content_type, media)) => match &media.schema {
+                Some(schema) => {
+                    let at = join(&join(&join(at, "content"), content_type), "schema");
+                    let context = Context { parent, field: "response", pointer: &at };
+                    ResponseBody::Json(self.ty_of(schema, context, sink))
                 }
-                Parameter::Path { .. } => continue,
-            };
-            let (ty, integer_default, integer_maximum) = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => {
-                    let context = Context { parent, field: &data.name, pointer: at };
-                    let inline = self.inline_schema(schema, at, sink);
-                    let default =
-                        inline.and_then(|schema| schema.schema_data.default.as_ref()).and_then(serde_json::Value::as_i64);
-                    let maximum = inline.and_then(|schema| match &schema.schema_kind {
-                        openapiv3::SchemaKind::Type(openapiv3::Type::Integer(integer)) => {
-                            integer.maximum.map(|max| if integer.exclusive_maximum { max - 1 } else { max })
-                        }
-                        _ => None,
-                    });
-                    (self.ty_of(schema, context, sink), default, maximum)
-                }
-                ParameterSchemaOrContent::Content(_) => (Ty::String, None, None),
-            };
-            query_params.push(QueryParam {
-                name: fields.claim(names::value_name(&data.name)),
-                wire_name: data.name.clone(),
-                ty,
-                required: data.required,
-                location,
-                style,
-                // OpenAPI's default: true for `form`, false for every other style.
-                explode: data.explode.unwrap_or(style == QueryStyle::Form && location == ParamLocation::Query),
-                integer_default,
-                integer_maximum,
-                doc: data.description.clone(),
-            });
+                None => ResponseBody::Empty,
+            },
+            None => ResponseBody::Empty,
         }
-        query_params
     }
 }
 
@@ -433,36 +417,4 @@ pub(super) fn link_replacements(operations: &mut [ir::Operation]) {
 /// `application/json`, `application/vnd.atlas.2023-01-01+json`, `application/problem+json`.
 fn is_json(media_type: &str) -> bool {
     media_type == "application/json" || media_type.ends_with("+json")
-}
-
-enum Template<'p> {
-    Literal(&'p str),
-    Param(&'p str),
-}
-
-/// `/groups/{groupId}/invites` -> `/groups/`, `groupId`, `/invites`.
-fn split_template(path: &str) -> Vec<Template<'_>> {
-    let mut pieces = Vec::new();
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
-        if open > 0 {
-            pieces.push(Template::Literal(&rest[..open]));
-        }
-        pieces.push(Template::Param(&rest[open + 1..open + close]));
-        rest = &rest[open + close + 1..];
-    }
-    if !rest.is_empty() {
-        pieces.push(Template::Literal(rest));
-    }
-    pieces
-}
-
-fn query_style(style: &openapiv3::QueryStyle) -> QueryStyle {
-    match style {
-        openapiv3::QueryStyle::Form => QueryStyle::Form,
-        openapiv3::QueryStyle::SpaceDelimited => QueryStyle::SpaceDelimited,
-        openapiv3::QueryStyle::PipeDelimited => QueryStyle::PipeDelimited,
-        openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
-    }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::operations::{Operation, ResponseBody};
+use super::operations::Operation;
 use super::types::{Ty, TypeId, TypeSpace};
 use crate::ir::Tag;
 use crate::names::{self, FEATURES_RESERVED, Scope};
@@ -62,8 +62,6 @@ fn operation_types(operation: &Operation) -> Vec<Ty> {
     let mut roots: Vec<Ty> = operation.path_params.iter().map(|param| param.ty.clone()).collect();
     roots.extend(operation.query_params.iter().map(|param| param.ty.clone()));
     roots.extend(operation.body.iter().map(|body| body.ty.clone()));
-    if let ResponseBody::Json(ty) = &operation.success.body {
-        roots.push(ty.clone());
-    }
+    roots.extend(operation.success.json_types().into_iter().cloned());
     roots
 }

@@ -90,6 +90,24 @@ pub fn variant_name(wire: &str) -> String {
     if KEYWORDS.contains(&name.as_str()) { format!("{name}Value") } else { name }
 }
 
+/// The variant of an operation's `Response` enum for a success status: its reason phrase
+/// (`Ok`, `Accepted`, `NoContent`), `Status207` for one without a common phrase, and
+/// `OtherSuccess` for the rest of a `2XX` range (or a `default` response).
+pub fn status_variant(status: Option<u16>) -> String {
+    let phrase = match status {
+        None => "OtherSuccess",
+        Some(200) => "Ok",
+        Some(201) => "Created",
+        Some(202) => "Accepted",
+        Some(203) => "NonAuthoritativeInformation",
+        Some(204) => "NoContent",
+        Some(205) => "ResetContent",
+        Some(206) => "PartialContent",
+        Some(status) => return format!("Status{status}"),
+    };
+    phrase.to_owned()
+}
+
 /// `name`, or `name_2`, `name_3`, ... (`Name2` for type-like names) while `taken` says the
 /// candidate is in use.
 pub fn numbered(name: String, taken: impl Fn(&str) -> bool) -> String {
