@@ -388,6 +388,8 @@ pub enum Limit {
 pub enum ParamLocation {
     Query,
     Header,
+    /// A pair of the request's one `Cookie` header.
+    Cookie,
 }
 
 /// A query parameter's `style` (OpenAPI 3.0, Parameter Object); it decides how an array or an

@@ -58,7 +58,7 @@ pub(crate) use paging::{Page, PageNumber, Paging, paginate};
 #[allow(unused_imports, reason = "the spec decides which helpers are called")]
 pub(crate) use request::{
     QueryWriter, base_url, build_request, check_items, check_length, check_maximum, check_minimum, form_body, json_body,
-    push_path_segment, set_header, simple_object,
+    push_cookie, push_path_segment, set_header, simple_object,
 };
 #[allow(unused_imports, reason = "the spec decides which helpers are called")]
 pub(crate) use response::{ANY_2XX, decode_json, decode_optional_json, error_from_response, expect_bytes, expect_empty};

@@ -318,7 +318,7 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
     requests::push_path(operation, &mut body);
     requests::push_query(api, operation, &templates.requests, &mut body);
 
-    let set_headers: Vec<_> = operation
+    let mut set_headers: Vec<_> = operation
         .query_params
         .iter()
         .filter(|p| p.location == ParamLocation::Header)
@@ -351,6 +351,24 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
             }
         })
         .collect();
+    // Every cookie parameter is one `name=value` pair of the one `Cookie` header.
+    let cookies: Vec<_> = operation
+        .query_params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Cookie)
+        .map(|param| {
+            let wire = &param.wire_name;
+            let value = requests::value_tokens(param);
+            quote!(crate::runtime::push_cookie(&mut cookies, #wire, #value);)
+        })
+        .collect();
+    if !cookies.is_empty() {
+        set_headers.push(quote! {
+            let mut cookies = String::new();
+            #(#cookies)*
+            crate::runtime::set_header(&mut request, "cookie", (!cookies.is_empty()).then_some(cookies))?;
+        });
+    }
     let mut build = templates.build.clone();
     let request_body = match operation.body.as_ref().map(|body| body.encoding) {
         Some(BodyEncoding::Json) => templates.json_body.clone(),

@@ -46,16 +46,19 @@ pub(crate) fn query_struct(api: &Api, operation: &Operation) -> syn::Item {
         let place = match param.location {
             ParamLocation::Query => "query parameter",
             ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
         };
         let doc = param.doc.clone().unwrap_or_else(|| format!("The {} {place}.", crate::docs::code_span(&param.wire_name)));
         let mut attrs = Vec::new();
         syntax::doc_attrs(&doc, &mut attrs);
-        if param.location == ParamLocation::Header {
+        let sent = match param.location {
+            ParamLocation::Query => None,
+            ParamLocation::Header => Some(format!(" Sent as the {} header.", crate::docs::code_span(&param.wire_name))),
+            ParamLocation::Cookie => Some(" Sent in the `Cookie` header.".to_owned()),
+        };
+        if let Some(sent) = sent {
             attrs.push(syntax::doc_attr(Literal::string("")));
-            attrs.push(syntax::doc_attr(Literal::string(&format!(
-                " Sent as the {} header.",
-                crate::docs::code_span(&param.wire_name)
-            ))));
+            attrs.push(syntax::doc_attr(Literal::string(&sent)));
         }
         let ty = syntax::ty(api, &param.ty, Paths::Qualified);
         let ty = if param.required { ty } else { syntax::generic(&["Option"], [ty]) };

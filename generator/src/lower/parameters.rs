@@ -125,15 +125,8 @@ impl<'a> Lowerer<'a> {
                 Parameter::Query { parameter_data, style, .. } => (parameter_data, ParamLocation::Query, query_style(style)),
                 // A header's array is always comma-separated (`simple`), as `form` unexploded.
                 Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, QueryStyle::Form),
-                Parameter::Cookie { parameter_data, .. } => {
-                    // Not sent is not silently dropped: the caller would never know.
-                    sink.error(
-                        at,
-                        format!("cookie parameter `{}` is not supported", parameter_data.name),
-                        Some("remove it from the spec, or send it as a header (`in: header`, `name: Cookie`) if the API takes it so".to_owned()),
-                    );
-                    continue;
-                }
+                // Every cookie parameter goes in the one `Cookie` header, `name=value` (`form`).
+                Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie, QueryStyle::Form),
                 Parameter::Path { .. } => continue,
             };
             let (ty, integer_default, bounds) = match &data.format {
@@ -150,6 +143,25 @@ impl<'a> Lowerer<'a> {
                 Some(ir::Limit::Integer(maximum)) => Some(maximum),
                 _ => None,
             };
+            // The name goes on the wire as it is: it must be an RFC 6265 cookie name (a token).
+            if location == ParamLocation::Cookie && !is_token(&data.name) {
+                sink.error(
+                    at,
+                    format!("cookie parameter `{}` has a name a cookie cannot have", data.name),
+                    Some("use letters, digits and `!#$%&'*+-.^_`|~` only (no space, `=`, `;`, `,` or quote)".to_owned()),
+                );
+                continue;
+            }
+            // A cookie holds one `name=value` pair: OpenAPI's `form` style for an array or an
+            // object there would need separators a cookie value cannot hold unencoded.
+            if location == ParamLocation::Cookie && !self.is_scalar(&ty) {
+                sink.error(
+                    at,
+                    format!("cookie parameter `{}` is an array or an object, which a cookie cannot hold as one value", data.name),
+                    Some("make it a string, number, boolean or enum (or send it as a query parameter)".to_owned()),
+                );
+                continue;
+            }
             // An array is written item by item, each by its `Display`: an item that is an
             // array, a map or an object has none, and OpenAPI defines no form for it.
             if let Ty::Vec(item) = &ty {
@@ -194,6 +206,11 @@ impl<'a> Lowerer<'a> {
             _ => true,
         }
     }
+}
+
+/// An HTTP token (RFC 9110 `tchar`s), what RFC 6265 allows as a cookie's name.
+fn is_token(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte))
 }
 
 /// The bounds `schema` declares for a parameter's value.

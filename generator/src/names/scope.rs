@@ -40,6 +40,7 @@ pub const LOCALS_RESERVED: &[&str] = &[
     "base_url",
     "body",
     "client",
+    "cookies",
     "first",
     "link",
     "links",
