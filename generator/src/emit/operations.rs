@@ -8,7 +8,7 @@ use syn::{Expr, Lit};
 
 use super::template::{self, Fill};
 use super::{Paths, ident, module_preamble, requests, syntax};
-use crate::ir::{Api, BodyEncoding, Operation, ParamLocation, ResponseBody, StatusBody, Ty};
+use crate::ir::{Api, BodyEncoding, Operation, ResponseBody, StatusBody};
 
 pub fn emit_index(api: &Api) -> TokenStream {
     let module_doc = module_preamble(
@@ -318,57 +318,7 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
     requests::push_path(operation, &mut body);
     requests::push_query(api, operation, &templates.requests, &mut body);
 
-    let mut set_headers: Vec<_> = operation
-        .query_params
-        .iter()
-        .filter(|p| p.location == ParamLocation::Header)
-        .map(|param| {
-            let wire = &param.wire_name;
-            let value = requests::value_tokens(param);
-            match &param.ty {
-                // Arrays are comma-separated (OpenAPI's `simple` style for headers).
-                Ty::Vec(item) => {
-                    let item = if **item == Ty::DateTime {
-                        let rfc3339 = requests::rfc3339(quote!(value));
-                        quote!(|value| #rfc3339)
-                    } else {
-                        quote!(ToString::to_string)
-                    };
-                    quote! {
-                        crate::runtime::set_header(
-                            &mut request,
-                            #wire,
-                            #value.map(|values| values.iter().map(#item).collect::<Vec<_>>().join(",")),
-                        )?;
-                    }
-                }
-                // An object as OpenAPI's `simple` style writes it: `a,1,b,2`, or `a=1,b=2` exploded.
-                ty if requests::is_object(api, ty) => {
-                    let explode = param.explode;
-                    quote!(crate::runtime::set_header(&mut request, #wire, crate::runtime::simple_object(#wire, #value, #explode)?)?;)
-                }
-                _ => quote!(crate::runtime::set_header(&mut request, #wire, #value)?;),
-            }
-        })
-        .collect();
-    // Every cookie parameter is one `name=value` pair of the one `Cookie` header.
-    let cookies: Vec<_> = operation
-        .query_params
-        .iter()
-        .filter(|p| p.location == ParamLocation::Cookie)
-        .map(|param| {
-            let wire = &param.wire_name;
-            let value = requests::value_tokens(param);
-            quote!(crate::runtime::push_cookie(&mut cookies, #wire, #value);)
-        })
-        .collect();
-    if !cookies.is_empty() {
-        set_headers.push(quote! {
-            let mut cookies = String::new();
-            #(#cookies)*
-            crate::runtime::set_header(&mut request, "cookie", (!cookies.is_empty()).then_some(cookies))?;
-        });
-    }
+    let set_headers = requests::set_headers(api, operation);
     let mut build = templates.build.clone();
     let request_body = match operation.body.as_ref().map(|body| body.encoding) {
         Some(BodyEncoding::Json) => templates.json_body.clone(),

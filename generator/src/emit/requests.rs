@@ -290,6 +290,64 @@ pub(crate) fn value_tokens(param: &QueryParam) -> TokenStream {
     }
 }
 
+/// The statements that set the request's headers after it is built: each header parameter
+/// (arrays comma-separated, objects in OpenAPI's `simple` style), then the one `Cookie` header
+/// that every cookie parameter is a pair of.
+pub(crate) fn set_headers(api: &Api, operation: &Operation) -> Vec<TokenStream> {
+    let mut set_headers: Vec<TokenStream> = operation
+        .query_params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Header)
+        .map(|param| {
+            let wire = &param.wire_name;
+            let value = value_tokens(param);
+            match &param.ty {
+                // Arrays are comma-separated (OpenAPI's `simple` style for headers).
+                Ty::Vec(item) => {
+                    let item = if **item == Ty::DateTime {
+                        let rfc3339 = rfc3339(quote!(value));
+                        quote!(|value| #rfc3339)
+                    } else {
+                        quote!(ToString::to_string)
+                    };
+                    quote! {
+                        crate::runtime::set_header(
+                            &mut request,
+                            #wire,
+                            #value.map(|values| values.iter().map(#item).collect::<Vec<_>>().join(",")),
+                        )?;
+                    }
+                }
+                // An object as OpenAPI's `simple` style writes it: `a,1,b,2`, or `a=1,b=2` exploded.
+                ty if is_object(api, ty) => {
+                    let explode = param.explode;
+                    quote!(crate::runtime::set_header(&mut request, #wire, crate::runtime::simple_object(#wire, #value, #explode)?)?;)
+                }
+                _ => quote!(crate::runtime::set_header(&mut request, #wire, #value)?;),
+            }
+        })
+        .collect();
+    // Every cookie parameter is one `name=value` pair of the one `Cookie` header.
+    let cookies: Vec<_> = operation
+        .query_params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Cookie)
+        .map(|param| {
+            let wire = &param.wire_name;
+            let value = value_tokens(param);
+            quote!(crate::runtime::push_cookie(&mut cookies, #wire, #value);)
+        })
+        .collect();
+    if !cookies.is_empty() {
+        set_headers.push(quote! {
+            let mut cookies = String::new();
+            #(#cookies)*
+            crate::runtime::set_header(&mut request, "cookie", (!cookies.is_empty()).then_some(cookies))?;
+        });
+    }
+    set_headers
+}
+
 /// `value` (a `chrono::DateTime<Utc>`) in RFC 3339, as serde writes it in bodies
 /// (`2024-02-29T10:11:12Z`): its `Display` (`2024-02-29 10:11:12 UTC`) is not what a
 /// parameter of `format: date-time` means.
