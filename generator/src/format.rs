@@ -51,7 +51,7 @@ pub fn assemble<'a>(pieces: impl IntoIterator<Item = &'a str>, source: &str) -> 
 
 /// prettyplease packs items together; a blank line after module docs, imports and each item
 /// that closes with a brace makes the output read like hand-written code.
-fn separate_items(text: &str) -> String {
+pub(crate) fn separate_items(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     // Inside an inner attribute that prettyplease spread over several lines.
     let mut in_inner_attribute = false;
