@@ -135,7 +135,7 @@ impl<'a> Lowerer<'a> {
                     let inline = self.inline_schema(schema, at, sink);
                     let default =
                         inline.and_then(|schema| schema.schema_data.default.as_ref()).and_then(serde_json::Value::as_i64);
-                    (self.ty_of(schema, context, sink), default, inline.map(bounds).unwrap_or_default())
+                    (without_null(self.ty_of(schema, context, sink)), default, inline.map(bounds).unwrap_or_default())
                 }
                 ParameterSchemaOrContent::Content(_) => (Ty::String, None, ir::Bounds::default()),
             };
@@ -205,6 +205,19 @@ impl<'a> Lowerer<'a> {
             Ty::Ref(id) => !matches!(self.space.get(*id).map(|def| &def.kind), Some(Kind::Struct(_) | Kind::Union(_))),
             _ => true,
         }
+    }
+}
+
+/// A parameter's type without the `null` its schema may allow (for the value, its array items
+/// or its map values). RFC 6570, which OpenAPI's styles follow, treats a `null` as undefined and
+/// writes nothing for it, so the `Query` field's `None` (and leaving an item out) is all the
+/// wire can say.
+fn without_null(ty: Ty) -> Ty {
+    match ty {
+        Ty::Option(inner) => without_null(*inner),
+        Ty::Vec(inner) => Ty::Vec(Box::new(without_null(*inner))),
+        Ty::Map(inner) => Ty::Map(Box::new(without_null(*inner))),
+        other => other,
     }
 }
 
