@@ -1,4 +1,5 @@
-//! Format: token streams into source text with prettyplease, behind the generated-file header.
+//! Format: syntax trees and token streams into source text with prettyplease, blank lines
+//! between items, the pieces of a file joined behind the generated-file header.
 
 use proc_macro2::TokenStream;
 

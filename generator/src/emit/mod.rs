@@ -1,9 +1,11 @@
 //! Emit: the IR as Rust syntax, one `Job` per file or part of `models.rs` (and the crate
 //! manifest as text).
 //!
-//! Emission reads only the IR; every name in it is final. What a spec has many of is built
-//! as `syn` trees (`syntax`) or filled into templates (`template`); the small files are
-//! `quote!` tokens that syn parses. Jobs come in a fixed order.
+//! Emission reads only the IR; every name in it is final. Model structs and string enums are
+//! written as text (`text`), byte for byte what prettyplease prints for their trees; the rest
+//! of what a spec has many of is built as `syn` trees (`syntax`) or filled into templates
+//! (`template`); the small files are `quote!` tokens that syn parses. Jobs come in a fixed
+//! order.
 
 mod client;
 mod enums;
@@ -37,7 +39,8 @@ pub enum Emitted {
 }
 
 /// One file to emit. Jobs are independent of each other, so callers may run them in
-/// parallel (each on the thread that formats its output: token streams cannot move).
+/// parallel (each on the thread that prints its output: syntax trees and token streams cannot
+/// move between threads, text can).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
     Manifest,
