@@ -10,6 +10,9 @@
 //! A `oneOf` whose variants are `allOf` of the union itself plus their own properties (Atlas's
 //! `GroupUserResponse` and its pending and active users) keeps its base properties: they are
 //! copied into each such variant in place of the reference back to the union.
+//!
+//! A discriminator's property whose string `enum` lacks a tag the discriminator maps (Atlas's
+//! `StreamsConnection.type` without `S3`) gains it: the mapping says the property takes it.
 
 use serde_json::{Map, Value};
 
@@ -18,6 +21,7 @@ pub const BASE_OF: &str = "x-base-of";
 
 /// Normalizes every schema in `document` in place.
 pub fn normalize(document: &mut Value) {
+    list_discriminator_tags(document);
     inline_union_bases(document);
     normalize_schemas(document);
 }
@@ -43,6 +47,54 @@ fn normalize_schemas(value: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(normalize_schemas),
         _ => {}
     }
+}
+
+/// Adds to the string `enum` of each discriminator's property (declared beside the
+/// discriminator) the tags it lacks: the mapping's keys, and the component name of each
+/// `oneOf`/`anyOf` branch the mapping does not name. Runs before the base properties are
+/// copied into the variants, so every copy lists them.
+fn list_discriminator_tags(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            if let Some(tags) = discriminator_tags(object) {
+                let values = object
+                    .get("discriminator")
+                    .and_then(|d| d.get("propertyName"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .and_then(|property| object.get_mut("properties")?.get_mut(&property)?.get_mut("enum")?.as_array_mut());
+                if let Some(values) = values.filter(|values| values.iter().all(Value::is_string)) {
+                    for tag in tags {
+                        if !values.iter().any(|value| value.as_str() == Some(tag.as_str())) {
+                            values.push(Value::String(tag));
+                        }
+                    }
+                }
+            }
+            object.values_mut().for_each(list_discriminator_tags);
+        }
+        Value::Array(items) => items.iter_mut().for_each(list_discriminator_tags),
+        _ => {}
+    }
+}
+
+/// The values a discriminator beside `object`'s properties selects a schema by, in order.
+fn discriminator_tags(object: &Map<String, Value>) -> Option<Vec<String>> {
+    let discriminator = object.get("discriminator")?.as_object()?;
+    discriminator.get("propertyName")?.as_str()?;
+    let mapping = discriminator.get("mapping").and_then(Value::as_object);
+    let mut tags: Vec<String> = mapping.into_iter().flat_map(|mapping| mapping.keys().cloned()).collect();
+    let mapped =
+        |reference: &str| mapping.is_some_and(|mapping| mapping.values().any(|target| target.as_str() == Some(reference)));
+    for keyword in ["oneOf", "anyOf"] {
+        for branch in object.get(keyword).and_then(Value::as_array).into_iter().flatten() {
+            let Some(reference) = branch.get("$ref").and_then(Value::as_str) else { continue };
+            if let Some(name) = reference.strip_prefix("#/components/schemas/").filter(|_| !mapped(reference)) {
+                tags.push(name.to_owned());
+            }
+        }
+    }
+    Some(tags)
 }
 
 /// For each component `oneOf`/`anyOf` with properties beside it, replaces the `allOf` part
@@ -216,6 +268,25 @@ mod tests {
             json!({"type": "object", "x-base-of": "User", "properties": base, "required": ["id"]})
         );
         assert_eq!(document["components"]["schemas"]["User"], json!({"oneOf": [{"$ref": "#/components/schemas/Pending"}]}));
+    }
+
+    #[test]
+    fn a_discriminator_property_lists_every_tag_that_selects_a_variant() {
+        let mut document = json!({"components": {"schemas": {
+            "Connection": {"type": "object",
+                "properties": {"type": {"type": "string", "enum": ["Kafka"]}},
+                "discriminator": {"propertyName": "type", "mapping": {
+                    "Kafka": "#/components/schemas/Kafka", "S3": "#/components/schemas/S3"}},
+                "oneOf": [{"$ref": "#/components/schemas/Kafka"}, {"$ref": "#/components/schemas/S3"},
+                          {"$ref": "#/components/schemas/Sample"}]},
+            "S3": {"type": "object", "allOf": [{"$ref": "#/components/schemas/Connection"}]},
+            "Kafka": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["x"]}},
+                "discriminator": {"propertyName": "other"}},
+        }}});
+        normalize(&mut document);
+        let copied = &document["components"]["schemas"]["S3"]["allOf"][0]["properties"]["type"]["enum"];
+        assert_eq!(copied, &json!(["Kafka", "S3", "Sample"]), "mapped tags, then the unmapped branch's name");
+        assert_eq!(document["components"]["schemas"]["Kafka"]["properties"]["kind"]["enum"], json!(["x"]), "another property");
     }
 
     #[test]
