@@ -49,52 +49,70 @@ fn normalize_schemas(value: &mut Value) {
     }
 }
 
-/// Adds to the string `enum` of each discriminator's property (declared beside the
-/// discriminator) the tags it lacks: the mapping's keys, and the component name of each
-/// `oneOf`/`anyOf` branch the mapping does not name. Runs before the base properties are
-/// copied into the variants, so every copy lists them.
-fn list_discriminator_tags(value: &mut Value) {
+/// Adds to the string `enum` of each discriminator's property the tags it lacks (the
+/// mapping's keys, and the component name of each `oneOf`/`anyOf` branch the mapping does not
+/// name): where it is declared beside the discriminator, every tag; where a selected
+/// component declares it, the tags that select that component (Atlas's `tokenizernGram`,
+/// selected by `nGram`, lists only `edgeGram`). Runs before the base properties are copied
+/// into the variants, so every copy lists them.
+fn list_discriminator_tags(document: &mut Value) {
+    let mut selections = Vec::new();
+    list_base_tags(document, &mut selections);
+    let Some(schemas) = document.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else { return };
+    for (key, property, tag) in selections {
+        if let Some(selected) = schemas.get_mut(&key).and_then(Value::as_object_mut) {
+            add_tags(selected, &property, [tag]);
+        }
+    }
+}
+
+/// The base's part of [`list_discriminator_tags`]; gathers which component each tag selects
+/// and by which property, as `(component, property, tag)`.
+fn list_base_tags(value: &mut Value, selections: &mut Vec<(String, String, String)>) {
     match value {
         Value::Object(object) => {
-            if let Some(tags) = discriminator_tags(object) {
-                let values = object
-                    .get("discriminator")
-                    .and_then(|d| d.get("propertyName"))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-                    .and_then(|property| object.get_mut("properties")?.get_mut(&property)?.get_mut("enum")?.as_array_mut());
-                if let Some(values) = values.filter(|values| values.iter().all(Value::is_string)) {
-                    for tag in tags {
-                        if !values.iter().any(|value| value.as_str() == Some(tag.as_str())) {
-                            values.push(Value::String(tag));
-                        }
-                    }
-                }
+            let property = object.get("discriminator").and_then(|d| d.get("propertyName")).and_then(Value::as_str);
+            if let Some(property) = property.map(str::to_owned) {
+                let tags = discriminator_tags(object);
+                add_tags(object, &property, tags.iter().map(|(tag, _)| tag.clone()));
+                selections.extend(tags.into_iter().filter_map(|(tag, key)| Some((key?, property.clone(), tag))));
             }
-            object.values_mut().for_each(list_discriminator_tags);
+            object.values_mut().for_each(|value| list_base_tags(value, selections));
         }
-        Value::Array(items) => items.iter_mut().for_each(list_discriminator_tags),
+        Value::Array(items) => items.iter_mut().for_each(|value| list_base_tags(value, selections)),
         _ => {}
     }
 }
 
-/// The values a discriminator beside `object`'s properties selects a schema by, in order.
-fn discriminator_tags(object: &Map<String, Value>) -> Option<Vec<String>> {
-    let discriminator = object.get("discriminator")?.as_object()?;
-    discriminator.get("propertyName")?.as_str()?;
-    let mapping = discriminator.get("mapping").and_then(Value::as_object);
-    let mut tags: Vec<String> = mapping.into_iter().flat_map(|mapping| mapping.keys().cloned()).collect();
+/// Adds the `tags` that `object`'s inline string enum `property` lacks.
+fn add_tags(object: &mut Map<String, Value>, property: &str, tags: impl IntoIterator<Item = String>) {
+    let values = object.get_mut("properties").and_then(|p| p.get_mut(property)?.get_mut("enum")?.as_array_mut());
+    let Some(values) = values.filter(|values| values.iter().all(Value::is_string)) else { return };
+    for tag in tags {
+        if !values.iter().any(|value| value.as_str() == Some(tag.as_str())) {
+            values.push(Value::String(tag));
+        }
+    }
+}
+
+/// The values a discriminator in `object` selects a schema by, in order, each with the
+/// component it selects (when it is one).
+fn discriminator_tags(object: &Map<String, Value>) -> Vec<(String, Option<String>)> {
+    let component = |reference: &str| reference.strip_prefix("#/components/schemas/").map(str::to_owned);
+    let mapping = object.get("discriminator").and_then(|d| d.get("mapping")).and_then(Value::as_object);
+    let mut tags: Vec<(String, Option<String>)> =
+        mapping.into_iter().flatten().map(|(tag, target)| (tag.clone(), target.as_str().and_then(component))).collect();
     let mapped =
         |reference: &str| mapping.is_some_and(|mapping| mapping.values().any(|target| target.as_str() == Some(reference)));
     for keyword in ["oneOf", "anyOf"] {
         for branch in object.get(keyword).and_then(Value::as_array).into_iter().flatten() {
             let Some(reference) = branch.get("$ref").and_then(Value::as_str) else { continue };
-            if let Some(name) = reference.strip_prefix("#/components/schemas/").filter(|_| !mapped(reference)) {
-                tags.push(name.to_owned());
+            if let Some(name) = component(reference).filter(|_| !mapped(reference)) {
+                tags.push((name.clone(), Some(name)));
             }
         }
     }
-    Some(tags)
+    tags
 }
 
 /// For each component `oneOf`/`anyOf` with properties beside it, replaces the `allOf` part
@@ -287,6 +305,21 @@ mod tests {
         let copied = &document["components"]["schemas"]["S3"]["allOf"][0]["properties"]["type"]["enum"];
         assert_eq!(copied, &json!(["Kafka", "S3", "Sample"]), "mapped tags, then the unmapped branch's name");
         assert_eq!(document["components"]["schemas"]["Kafka"]["properties"]["kind"]["enum"], json!(["x"]), "another property");
+    }
+
+    #[test]
+    fn a_selected_schema_lists_the_tags_that_select_it() {
+        let mut document = json!({"components": {"schemas": {
+            "Tokenizer": {"discriminator": {"propertyName": "type", "mapping": {
+                    "edgeGram": "#/components/schemas/EdgeGram", "nGram": "#/components/schemas/NGram"}},
+                "oneOf": [{"$ref": "#/components/schemas/EdgeGram"}, {"$ref": "#/components/schemas/NGram"}]},
+            "EdgeGram": {"type": "object", "properties": {"type": {"type": "string", "enum": ["edgeGram"]}}},
+            "NGram": {"type": "object", "properties": {"type": {"type": "string", "enum": ["edgeGram"]}}},
+        }}});
+        normalize(&mut document);
+        let schemas = &document["components"]["schemas"];
+        assert_eq!(schemas["NGram"]["properties"]["type"]["enum"], json!(["edgeGram", "nGram"]));
+        assert_eq!(schemas["EdgeGram"]["properties"]["type"]["enum"], json!(["edgeGram"]), "only the tags that select it");
     }
 
     #[test]
