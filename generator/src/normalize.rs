@@ -10,6 +10,9 @@
 //! A `oneOf` whose variants are `allOf` of the union itself plus their own properties (Atlas's
 //! `GroupUserResponse` and its pending and active users) keeps its base properties: they are
 //! copied into each such variant in place of the reference back to the union.
+//!
+//! A discriminator's property whose string `enum` lacks a tag the discriminator maps (Atlas's
+//! `StreamsConnection.type` without `S3`) gains it: the mapping says the property takes it.
 
 use serde_json::{Map, Value};
 
@@ -18,6 +21,7 @@ pub const BASE_OF: &str = "x-base-of";
 
 /// Normalizes every schema in `document` in place.
 pub fn normalize(document: &mut Value) {
+    list_discriminator_tags(document);
     inline_union_bases(document);
     normalize_schemas(document);
 }
@@ -43,6 +47,72 @@ fn normalize_schemas(value: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(normalize_schemas),
         _ => {}
     }
+}
+
+/// Adds to the string `enum` of each discriminator's property the tags it lacks (the
+/// mapping's keys, and the component name of each `oneOf`/`anyOf` branch the mapping does not
+/// name): where it is declared beside the discriminator, every tag; where a selected
+/// component declares it, the tags that select that component (Atlas's `tokenizernGram`,
+/// selected by `nGram`, lists only `edgeGram`). Runs before the base properties are copied
+/// into the variants, so every copy lists them.
+fn list_discriminator_tags(document: &mut Value) {
+    let mut selections = Vec::new();
+    list_base_tags(document, &mut selections);
+    let Some(schemas) = document.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else { return };
+    for (key, property, tag) in selections {
+        if let Some(selected) = schemas.get_mut(&key).and_then(Value::as_object_mut) {
+            add_tags(selected, &property, [tag]);
+        }
+    }
+}
+
+/// The base's part of [`list_discriminator_tags`]; gathers which component each tag selects
+/// and by which property, as `(component, property, tag)`.
+fn list_base_tags(value: &mut Value, selections: &mut Vec<(String, String, String)>) {
+    match value {
+        Value::Object(object) => {
+            let property = object.get("discriminator").and_then(|d| d.get("propertyName")).and_then(Value::as_str);
+            if let Some(property) = property.map(str::to_owned) {
+                let tags = discriminator_tags(object);
+                add_tags(object, &property, tags.iter().map(|(tag, _)| tag.clone()));
+                selections.extend(tags.into_iter().filter_map(|(tag, key)| Some((key?, property.clone(), tag))));
+            }
+            object.values_mut().for_each(|value| list_base_tags(value, selections));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|value| list_base_tags(value, selections)),
+        _ => {}
+    }
+}
+
+/// Adds the `tags` that `object`'s inline string enum `property` lacks.
+fn add_tags(object: &mut Map<String, Value>, property: &str, tags: impl IntoIterator<Item = String>) {
+    let values = object.get_mut("properties").and_then(|p| p.get_mut(property)?.get_mut("enum")?.as_array_mut());
+    let Some(values) = values.filter(|values| values.iter().all(Value::is_string)) else { return };
+    for tag in tags {
+        if !values.iter().any(|value| value.as_str() == Some(tag.as_str())) {
+            values.push(Value::String(tag));
+        }
+    }
+}
+
+/// The values a discriminator in `object` selects a schema by, in order, each with the
+/// component it selects (when it is one).
+fn discriminator_tags(object: &Map<String, Value>) -> Vec<(String, Option<String>)> {
+    let component = |reference: &str| reference.strip_prefix("#/components/schemas/").map(str::to_owned);
+    let mapping = object.get("discriminator").and_then(|d| d.get("mapping")).and_then(Value::as_object);
+    let mut tags: Vec<(String, Option<String>)> =
+        mapping.into_iter().flatten().map(|(tag, target)| (tag.clone(), target.as_str().and_then(component))).collect();
+    let mapped =
+        |reference: &str| mapping.is_some_and(|mapping| mapping.values().any(|target| target.as_str() == Some(reference)));
+    for keyword in ["oneOf", "anyOf"] {
+        for branch in object.get(keyword).and_then(Value::as_array).into_iter().flatten() {
+            let Some(reference) = branch.get("$ref").and_then(Value::as_str) else { continue };
+            if let Some(name) = component(reference).filter(|_| !mapped(reference)) {
+                tags.push((name.clone(), Some(name)));
+            }
+        }
+    }
+    tags
 }
 
 /// For each component `oneOf`/`anyOf` with properties beside it, replaces the `allOf` part
@@ -216,6 +286,40 @@ mod tests {
             json!({"type": "object", "x-base-of": "User", "properties": base, "required": ["id"]})
         );
         assert_eq!(document["components"]["schemas"]["User"], json!({"oneOf": [{"$ref": "#/components/schemas/Pending"}]}));
+    }
+
+    #[test]
+    fn a_discriminator_property_lists_every_tag_that_selects_a_variant() {
+        let mut document = json!({"components": {"schemas": {
+            "Connection": {"type": "object",
+                "properties": {"type": {"type": "string", "enum": ["Kafka"]}},
+                "discriminator": {"propertyName": "type", "mapping": {
+                    "Kafka": "#/components/schemas/Kafka", "S3": "#/components/schemas/S3"}},
+                "oneOf": [{"$ref": "#/components/schemas/Kafka"}, {"$ref": "#/components/schemas/S3"},
+                          {"$ref": "#/components/schemas/Sample"}]},
+            "S3": {"type": "object", "allOf": [{"$ref": "#/components/schemas/Connection"}]},
+            "Kafka": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["x"]}},
+                "discriminator": {"propertyName": "other"}},
+        }}});
+        normalize(&mut document);
+        let copied = &document["components"]["schemas"]["S3"]["allOf"][0]["properties"]["type"]["enum"];
+        assert_eq!(copied, &json!(["Kafka", "S3", "Sample"]), "mapped tags, then the unmapped branch's name");
+        assert_eq!(document["components"]["schemas"]["Kafka"]["properties"]["kind"]["enum"], json!(["x"]), "another property");
+    }
+
+    #[test]
+    fn a_selected_schema_lists_the_tags_that_select_it() {
+        let mut document = json!({"components": {"schemas": {
+            "Tokenizer": {"discriminator": {"propertyName": "type", "mapping": {
+                    "edgeGram": "#/components/schemas/EdgeGram", "nGram": "#/components/schemas/NGram"}},
+                "oneOf": [{"$ref": "#/components/schemas/EdgeGram"}, {"$ref": "#/components/schemas/NGram"}]},
+            "EdgeGram": {"type": "object", "properties": {"type": {"type": "string", "enum": ["edgeGram"]}}},
+            "NGram": {"type": "object", "properties": {"type": {"type": "string", "enum": ["edgeGram"]}}},
+        }}});
+        normalize(&mut document);
+        let schemas = &document["components"]["schemas"];
+        assert_eq!(schemas["NGram"]["properties"]["type"]["enum"], json!(["edgeGram", "nGram"]));
+        assert_eq!(schemas["EdgeGram"]["properties"]["type"]["enum"], json!(["edgeGram"]), "only the tags that select it");
     }
 
     #[test]

@@ -407,6 +407,13 @@ fn difference(a: &Value, b: &Value, at: String) -> Option<String> {
     }
 }
 
+/// What a catch-all caught: the instance, then the decoded value from the catch-all on.
+fn caught_detail(instance: &Value, debug: &str) -> String {
+    let at = debug.find("Unknown(").unwrap_or(0);
+    let start = debug[..at].char_indices().rev().nth(120).map_or(0, |(i, _)| i);
+    format!("{instance} decoded as ...{}", &debug[start..])
+}
+
 #[derive(Default)]
 struct Tally {
     instances: usize,
@@ -438,7 +445,7 @@ fn main() {
                 tally.catch_alls += usize::from(caught);
                 match (lost, caught) {
                     (Some(at), _) => Some(("changed", format!("at {at}"))),
-                    (None, true) => Some(("catch-all", String::new())),
+                    (None, true) => Some(("catch-all", caught_detail(&case.instance, &debug))),
                     (None, false) => None,
                 }
             }
@@ -455,7 +462,7 @@ fn main() {
             tally.instances, tally.decoded, tally.lossless, tally.catch_alls
         );
         for ((case, kind), (count, example)) in tally.findings.iter().take(if verbose { usize::MAX } else { 40 }) {
-            let example: String = example.chars().take(240).collect();
+            let example: String = example.chars().take(if verbose { 4000 } else { 240 }).collect();
             println!("  {case}: {kind} x{count} {example}");
         }
     }

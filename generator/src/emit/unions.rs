@@ -241,7 +241,9 @@ struct Shape {
 
 /// The shape of each variant that is a struct or a union of them, `None` for the others. A
 /// union knows every key its variants know (and its discriminator), so a branch that is a
-/// union is scored by them rather than by nothing.
+/// union is scored by them rather than by nothing; it lists the values of a property every
+/// variant (and its catch-all's struct) lists values of, so a value none of them lists rules
+/// the branch out rather than land in its catch-all.
 fn shapes(api: &Api, u: &Union) -> Vec<Option<Shape>> {
     u.variants.iter().map(|v| shape(api, &v.ty, 0)).collect()
 }
@@ -269,20 +271,53 @@ fn shape(api: &Api, ty: &Ty, depth: usize) -> Option<Shape> {
                 .collect(),
         }),
         TypeDef::Union(inner) if depth < SHAPE_DEPTH => {
+            let parts: Vec<Option<Shape>> = inner.variants.iter().map(|v| shape(api, &v.ty, depth + 1)).collect();
             let mut merged = Shape::default();
-            for v in &inner.variants {
-                let Some(part) = shape(api, &v.ty, depth + 1) else { continue };
-                merged.keys.extend(part.keys);
+            for part in parts.iter().flatten() {
+                merged.keys.extend(part.keys.iter().cloned());
             }
-            // Not an enum: a value the discriminator does not list is what the union's
-            // catch-all keeps, fields and all.
             merged.keys.extend(inner.discriminator.clone());
             merged.keys.sort();
             merged.keys.dedup();
+            merged.enums = listed_by_all(&parts, inner, api, depth);
             (!merged.keys.is_empty()).then_some(merged)
         }
         _ => None,
     }
+}
+
+/// The properties every variant of `inner` lists values of, with the values any of them
+/// lists (and the tags of the discriminator, which select a variant whatever its enum says).
+/// A catch-all struct counts as a variant: it takes the values its own enum does not list
+/// only as that enum's `Unknown`. A JSON catch-all does not: a value only it takes is one
+/// the union does not know.
+fn listed_by_all(parts: &[Option<Shape>], inner: &Union, api: &Api, depth: usize) -> Vec<(String, Vec<String>)> {
+    let catch_all = inner.catch_all_struct.as_ref().map(|name| shape(api, &Ty::Named(name.clone()), depth + 1));
+    let mut all: Vec<&Shape> = Vec::new();
+    for part in parts.iter().chain(catch_all.as_ref()) {
+        match part {
+            Some(part) => all.push(part),
+            None => return Vec::new(),
+        }
+    }
+    let Some((first, rest)) = all.split_first() else { return Vec::new() };
+    first
+        .enums
+        .iter()
+        .filter_map(|(key, values)| {
+            let mut values = values.clone();
+            for other in rest {
+                let (_, listed) = other.enums.iter().find(|(other_key, _)| other_key == key)?;
+                values.extend(listed.iter().cloned());
+            }
+            if inner.discriminator.as_ref() == Some(key) {
+                values.extend(inner.variants.iter().flat_map(|v| v.tags.iter().cloned()));
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            values.retain(|value| seen.insert(value.clone()));
+            Some((key.clone(), values))
+        })
+        .collect()
 }
 
 /// The doc line on how decoding picks the variant.
