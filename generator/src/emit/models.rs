@@ -235,12 +235,12 @@ pub(super) fn struct_text(api: &Api, s: &Struct) -> Option<String> {
     }
     out.push_str(&format!("pub struct {} {{\n", s.name));
     for field in &s.fields {
-        field_text(field, &mut out)?;
+        field_text(api, field, &mut out)?;
     }
     if let Some(rest) = &s.rest {
         text::doc_line(FIELD, "Every other property, as it was sent.", &mut out);
         text::list_attr(FIELD, "serde", &["flatten"], false, &mut out);
-        let map = text_ty(&Ty::Map(Box::new(rest.values.clone())));
+        let map = syntax::ty_text(api, &Ty::Map(Box::new(rest.values.clone())), Paths::Bare);
         if !text::typed_line(FIELD, &format!("pub {}: ", rest.name), &map, ",", &mut out) {
             return None;
         }
@@ -253,7 +253,7 @@ pub(super) fn struct_text(api: &Api, s: &Struct) -> Option<String> {
 const FIELD: &str = "    ";
 
 /// One field as [`emit_field`]'s tree prints, written as text.
-fn field_text(field: &crate::ir::Field, out: &mut String) -> Option<()> {
+fn field_text(api: &Api, field: &crate::ir::Field, out: &mut String) -> Option<()> {
     match &field.doc {
         Some(doc) => text::doc_lines(FIELD, &doc_lines(doc), out),
         None => text::doc_lines(FIELD, &doc_lines(&format!("The {} property.", crate::docs::code_span(&field.wire_name))), out),
@@ -263,7 +263,7 @@ fn field_text(field: &crate::ir::Field, out: &mut String) -> Option<()> {
         Access::WriteOnly => text::doc_lines(FIELD, &["", "Write-only: sent in requests; Atlas never returns it."], out),
         Access::ReadWrite => {}
     }
-    let ty = text_ty(&field.ty);
+    let ty = syntax::ty_text(api, &field.ty, Paths::Bare);
     let ty = if field.boxed { text::Type::generic("Box", vec![ty]) } else { ty };
     let unraw = field.name.trim_start_matches("r#");
     let rename = (unraw != field.wire_name).then(|| format!("rename = {}", text::string_literal(&field.wire_name)));
@@ -296,24 +296,6 @@ fn field_text(field: &crate::ir::Field, out: &mut String) -> Option<()> {
         option(ty)
     };
     text::typed_line(FIELD, &format!("pub {}: ", field.name), &ty, ",", out).then_some(())
-}
-
-/// The type `syntax::ty` builds for a model's field (`Paths::Bare`), as text.
-fn text_ty(ty: &Ty) -> text::Type {
-    use text::Type;
-    match ty {
-        Ty::String => Type::plain("String"),
-        Ty::Bool => Type::plain("bool"),
-        Ty::I32 => Type::plain("i32"),
-        Ty::I64 => Type::plain("i64"),
-        Ty::F64 => Type::plain("f64"),
-        Ty::DateTime => Type::generic("chrono::DateTime", vec![Type::plain("chrono::Utc")]),
-        Ty::Json => Type::plain("serde_json::Value"),
-        Ty::Id(name) | Ty::Named(name) => Type::plain(name.as_str()),
-        Ty::Vec(inner) => Type::generic("Vec", vec![text_ty(inner)]),
-        Ty::Map(inner) => Type::generic("std::collections::BTreeMap", vec![Type::plain("String"), text_ty(inner)]),
-        Ty::Option(inner) => Type::generic("Option", vec![text_ty(inner)]),
-    }
 }
 
 /// One field of a model struct: docs, the read/write-only note, serde's rename and defaults.
