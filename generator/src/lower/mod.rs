@@ -1,14 +1,16 @@
 //! Lower: turns the resolved spec into the IR, deciding every type, field and function.
 //!
-//! Types are built in a type space keyed by `TypeId` and refer to each other by id;
-//! names are decided once, at the end, by the naming pass. The stages, in order:
-//! `ids` (which parameters and properties are ID types), `schemas` (component and inline
-//! schemas into the type space), `operations` (with `parameters`); then passes over the
-//! type space: `cycles` (boxing), `access` (`readOnly`/`writeOnly` by direction), `unions`
-//! (fields every variant shares); `tags` (each tag's module and feature, and which features need each type); then
-//! `naming` (the named IR: types, methods and operation modules), `check` (the
-//! spec-vs-runtime contract), and, on the named operations before the `Api` is assembled,
-//! `paging` (and the stream methods' names) and replacements.
+//! Types are built in a type space keyed by `TypeId` and refer to each other by id. The
+//! stages, in order: `ids` (which parameters and properties are ID types), `schemas`
+//! (component and inline schemas into the type space), `operations` (with `parameters`);
+//! then the passes that decide, on the type space and the un-named operations: `cycles`
+//! (boxing), `access` (`readOnly`/`writeOnly` by direction), `unions` (fields every variant
+//! shares), `tags` (each tag's module and feature, and which features need each type),
+//! `paging` (which operations page, and how) and `operations::replacements` (which operation
+//! replaces a deprecated one). Naming is the last step: `naming` names types, variants,
+//! `Client` methods (stream methods included) and operation modules, and builds the IR from
+//! what the passes decided; then `check` (the spec-vs-runtime contract). Nothing changes the
+//! `Api` once it is built.
 
 mod access;
 mod check;
@@ -62,17 +64,18 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
     let operation_tags: Vec<&str> = operations.iter().map(|operation| operation.tag.as_str()).collect();
     let (tags, tag_of) = tags::assign(&spec.tags, &operation_tags);
     let gates = tags::gates(&space, &operations, &tag_of, tags.len(), api_error);
+    let paging = paging::detect(&operations, &space);
+    let replaced_by = operations::replacements(&operations);
+
     let names = naming::Names::decide(&space, ids.values().map(|id| id.name.as_str()), api_error);
     let gates = gates.into_iter().map(|(id, gate)| (names.of(id), gate)).collect();
-    let mut operations = naming::operations(&names, operations, &tags, &tag_of);
+    let operations = naming::operations(&names, operations, &tags, naming::Decided { tag_of, paging, replaced_by });
     let api_error = api_error.map(|id| names.of(id));
     let types = naming::types(space, &names);
     check::runtime_contract(&types, api_error.as_deref(), sink);
     if sink.has_errors() {
         return None;
     }
-    paging::detect(&mut operations, &types);
-    operations::link_replacements(&mut operations);
     let api = Api {
         source: source.to_owned(),
         release: release.to_owned(),

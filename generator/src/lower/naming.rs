@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::operations::{self, Operation};
+use super::paging;
 use super::types::{self, Kind, Origin, Parent, TypeId, TypeSpace};
 use super::unions;
 use crate::ir;
@@ -210,37 +211,90 @@ fn field_def(names: &Names, field: types::Field) -> ir::Field {
     }
 }
 
-/// The IR operations, with their types named, each filed under its tag (`tag_of`, indices
-/// into `tags`) and given its two names: the `Client` method, in a scope that reserves the
-/// runtime's own methods, and the sans-IO module, in the scope of `operations`, which the tag
-/// modules share (`health` under tag `Health` is `operations::health_2`). Both are claimed in
-/// operation order; a renamed method says so in its docs. (Paging, set later, names the
-/// stream methods in the same scope.)
-pub(super) fn operations(names: &Names, operations: Vec<Operation>, tags: &[ir::Tag], tag_of: &[usize]) -> Vec<ir::Operation> {
+/// What the passes before naming decided for the operations, each by operation index.
+pub(super) struct Decided {
+    /// Index into the tags of the operation's tag.
+    pub(super) tag_of: Vec<usize>,
+    pub(super) paging: Vec<Option<paging::Paging>>,
+    /// The operation that replaces it (`operations::replacements`).
+    pub(super) replaced_by: Vec<Option<usize>>,
+}
+
+/// The IR operations, with their types named, each filed under its tag and given its names:
+/// the `Client` method, in a scope that reserves the runtime's own methods, and the sans-IO
+/// module, in the scope of `operations`, which the tag modules share (`health` under tag
+/// `Health` is `operations::health_2`). Both are claimed in operation order; a renamed method
+/// says so in its docs. The stream methods of paged operations are claimed in `Client`'s
+/// scope after every operation's method, in operation order.
+pub(super) fn operations(names: &Names, operations: Vec<Operation>, tags: &[ir::Tag], decided: Decided) -> Vec<ir::Operation> {
     let mut methods = names::Scope::reserving(names::CLIENT_RESERVED);
     let tag_modules: Vec<&str> = tags.iter().map(|tag| tag.module.as_str()).collect();
     let mut modules = names::Scope::reserving(&tag_modules);
+    let named: Vec<(String, String, Option<String>)> = operations
+        .iter()
+        .map(|operation| {
+            let fn_name = methods.claim(operation.fn_name.clone());
+            let method_note = (fn_name != operation.fn_name).then(|| {
+                format!(
+                    "Named `{fn_name}`: `{}`, the `operationId` in snake case, is a method `Client` already has.",
+                    operation.fn_name
+                )
+            });
+            (fn_name, modules.claim(operation.fn_name.clone()), method_note)
+        })
+        .collect();
+    let paging: Vec<Option<ir::Paging>> = decided
+        .paging
+        .into_iter()
+        .zip(&named)
+        .map(|(paging, (fn_name, _, _))| paging.map(|paging| paging_def(names, paging, methods.claim(names::stream_fn(fn_name)))))
+        .collect();
+    let replacements: Vec<Option<ir::Replacement>> = operations
+        .iter()
+        .zip(&decided.replaced_by)
+        .map(|(operation, replaced_by)| {
+            operation.replacement.as_ref().map(|replacement| ir::Replacement {
+                title: replacement.title.clone(),
+                api: replacement.api.clone(),
+                fn_name: replaced_by.map(|index| named[index].0.clone()),
+            })
+        })
+        .collect();
     operations
         .into_iter()
-        .zip(tag_of)
-        .map(|(operation, tag)| {
-            let wanted = operation.fn_name.clone();
-            let fn_name = methods.claim(wanted.clone());
-            let method_note = (fn_name != wanted).then(|| {
-                format!("Named `{fn_name}`: `{wanted}`, the `operationId` in snake case, is a method `Client` already has.")
-            });
-            let module = modules.claim(wanted);
-            operation_def(names, operation, OperationNames { fn_name, module, method_note, tag: *tag })
+        .zip(named)
+        .zip(paging.into_iter().zip(replacements))
+        .zip(decided.tag_of)
+        .map(|(((operation, (fn_name, module, method_note)), (paging, replacement)), tag)| {
+            operation_def(names, operation, OperationNames { fn_name, module, method_note, tag, paging, replacement })
         })
         .collect()
 }
 
-/// What the naming pass decides for one operation.
+/// What the naming pass decides for one operation, with what the passes before it decided.
 struct OperationNames {
     fn_name: String,
     module: String,
     method_note: Option<String>,
     tag: usize,
+    paging: Option<ir::Paging>,
+    replacement: Option<ir::Replacement>,
+}
+
+fn paging_def(names: &Names, paging: paging::Paging, stream_fn: String) -> ir::Paging {
+    ir::Paging {
+        stream_fn,
+        item: names.ty(&paging.item),
+        page_num: paging.page_num,
+        page_num_ty: names.ty(&paging.page_num_ty),
+        items_per_page: paging.items_per_page,
+        default_items_per_page: paging.default_items_per_page,
+        max_items_per_page: paging.max_items_per_page,
+        include_count: paging.include_count,
+        results: paging.results,
+        results_optional: paging.results_optional,
+        next_link: paging.next_link,
+    }
 }
 
 /// A success body with its types named; a `Response` enum's variants named after their
@@ -316,8 +370,8 @@ fn operation_def(names: &Names, op: Operation, named: OperationNames) -> ir::Ope
         api_version: op.api_version,
         deprecated: op.deprecated,
         sunset: op.sunset,
-        replacement: op.replacement,
-        paging: None,
+        replacement: named.replacement,
+        paging: named.paging,
         tag: named.tag,
     }
 }

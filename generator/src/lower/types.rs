@@ -96,6 +96,13 @@ pub struct Field {
     pub doc: Option<String>,
 }
 
+impl Field {
+    /// Absent, `null` or a value (`ir::Field::three_state`).
+    pub fn three_state(&self) -> bool {
+        self.nullable && !self.required
+    }
+}
+
 /// A string enum: its values in the spec's order; the naming pass names the variants.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Enum {
