@@ -17,6 +17,8 @@ pub struct Api {
     pub ids: BTreeMap<String, IdType>,
     /// Models and enums, keyed by type name.
     pub types: BTreeMap<String, TypeDef>,
+    /// The naming table's types: the name of every type, by id.
+    pub type_names: BTreeMap<TypeId, String>,
     /// Sorted by path, then method.
     pub operations: Vec<Operation>,
     /// The spec's tags that operations use, sorted by module name: one module and one cargo
@@ -25,6 +27,18 @@ pub struct Api {
     /// Which features compile each type of `types`, by name; a type missing here is always
     /// compiled.
     pub gates: BTreeMap<String, Vec<usize>>,
+}
+
+impl Api {
+    /// The name of the type `id`.
+    pub fn type_name(&self, id: TypeId) -> &str {
+        self.type_names.get(&id).map(String::as_str).unwrap_or_default()
+    }
+
+    /// The type `id`.
+    pub fn type_def(&self, id: TypeId) -> Option<&TypeDef> {
+        self.types.get(self.type_name(id))
+    }
 }
 
 /// One tag of the spec (`Clusters`): the operations filed under it live in one module,
@@ -191,8 +205,13 @@ pub struct Variant {
     pub wire: String,
 }
 
-/// The Rust type of a field, parameter or body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A type's identity in the type space: given out in creation order, never reused, and
+/// independent of the name the type ends up with (`Api::type_name`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub(crate) u32);
+
+/// The Rust type of a field, parameter or body, with the types of the type space by id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Ty {
     String,
     Bool,
@@ -204,8 +223,8 @@ pub enum Ty {
     Json,
     /// One of `Api::ids`.
     Id(String),
-    /// A struct or enum of `Api::types`.
-    Named(String),
+    /// A struct, enum or union of `Api::types`, by id: its name is `Api::type_name`.
+    Named(TypeId),
     Vec(Box<Ty>),
     Map(Box<Ty>),
     /// An array item or map value the spec marks `nullable`: `Option<T>`, `null` as `None`.

@@ -250,15 +250,15 @@ fn shapes(api: &Api, u: &Union) -> Vec<Option<Shape>> {
 const SHAPE_DEPTH: usize = 4;
 
 fn shape(api: &Api, ty: &Ty, depth: usize) -> Option<Shape> {
-    let Ty::Named(name) = ty else { return None };
-    match api.types.get(name)? {
+    let Ty::Named(id) = ty else { return None };
+    match api.type_def(*id)? {
         TypeDef::Struct(s) => Some(Shape {
             keys: s.fields.iter().map(|f| f.wire_name.clone()).collect(),
             enums: s
                 .fields
                 .iter()
                 .filter_map(|f| match &f.ty {
-                    Ty::Named(name) => match api.types.get(name) {
+                    Ty::Named(id) => match api.type_def(*id) {
                         Some(TypeDef::Enum(e)) => {
                             Some((f.wire_name.clone(), e.variants.iter().map(|v| v.wire.clone()).collect()))
                         }

@@ -32,9 +32,10 @@ use openapiv3::{OpenAPI, Operation as SpecOperation, ReferenceOr};
 pub use ids::HEX24_PATTERN;
 
 use crate::diag::Sink;
+use crate::ir::TypeId;
 use crate::ir::{Api, IdType, Method};
 use crate::resolve::Resolver;
-use types::{Kind, TypeId, TypeSpace};
+use types::{Kind, TypeSpace};
 
 /// Lowers `spec` for API release `release`, or reports every problem found.
 pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -> Option<Api> {
@@ -69,7 +70,7 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
 
     let names = naming::Names::decide(&space, ids.values().map(|id| id.name.as_str()), api_error);
     let gates = gates.into_iter().map(|(id, gate)| (names.of(id), gate)).collect();
-    let operations = naming::operations(&names, operations, &tags, naming::Decided { tag_of, paging, replaced_by });
+    let operations = naming::operations(operations, &tags, naming::Decided { tag_of, paging, replaced_by });
     let api_error = api_error.map(|id| names.of(id));
     let types = naming::types(space, &names);
     check::runtime_contract(&types, api_error.as_deref(), sink);
@@ -83,6 +84,7 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
         ids: ids.into_values().map(|id| (id.name.clone(), id)).collect(),
         operations,
         types,
+        type_names: names.into_table(),
         tags,
         gates,
     };
@@ -205,7 +207,7 @@ components:
         let response = |fn_name: &str| {
             let operation = api.operations.iter().find(|op| op.fn_name == fn_name).expect("the operation exists");
             match &operation.success.body {
-                crate::ir::ResponseBody::Json(Ty::Named(name)) => name.clone(),
+                crate::ir::ResponseBody::Json(Ty::Named(id)) => api.type_name(*id).to_owned(),
                 other => panic!("{fn_name} returns a named type, not {other:?}"),
             }
         };

@@ -7,9 +7,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::operations::{self, Operation};
 use super::paging;
-use super::types::{self, Kind, Origin, Parent, TypeId, TypeSpace};
+use super::types::{self, Kind, Origin, Parent, TypeSpace};
 use super::unions;
 use crate::ir;
+use crate::ir::{Ty, TypeId};
 use crate::names;
 
 /// The name the runtime refers to the spec's error schema by (`crate::models::ApiError`).
@@ -61,22 +62,9 @@ impl Names {
         self.0.get(&id).cloned().unwrap_or_default()
     }
 
-    /// The IR type for `ty`.
-    fn ty(&self, ty: &types::Ty) -> ir::Ty {
-        match ty {
-            types::Ty::String => ir::Ty::String,
-            types::Ty::Bool => ir::Ty::Bool,
-            types::Ty::I32 => ir::Ty::I32,
-            types::Ty::I64 => ir::Ty::I64,
-            types::Ty::F64 => ir::Ty::F64,
-            types::Ty::DateTime => ir::Ty::DateTime,
-            types::Ty::Json => ir::Ty::Json,
-            types::Ty::Id(name) => ir::Ty::Id(name.clone()),
-            types::Ty::Ref(id) => ir::Ty::Named(self.of(*id)),
-            types::Ty::Vec(inner) => ir::Ty::Vec(Box::new(self.ty(inner))),
-            types::Ty::Map(inner) => ir::Ty::Map(Box::new(self.ty(inner))),
-            types::Ty::Option(inner) => ir::Ty::Option(Box::new(self.ty(inner))),
-        }
+    /// The table the IR carries (`Api::type_names`).
+    pub(super) fn into_table(self) -> BTreeMap<TypeId, String> {
+        self.0
     }
 }
 
@@ -89,10 +77,10 @@ fn role_enums(space: &TypeSpace) -> BTreeSet<TypeId> {
         let Kind::Struct(s) = &def.kind else { continue };
         for field in s.fields.iter().filter(|field| names::is_role_property(&field.wire_name)) {
             let held = match &field.ty {
-                types::Ty::Vec(item) => item.as_ref(),
+                Ty::Vec(item) => item.as_ref(),
                 ty => ty,
             };
-            if let types::Ty::Ref(id) = held {
+            if let Ty::Named(id) = held {
                 if matches!(space.get(*id).map(|def| &def.kind), Some(Kind::Enum(_))) {
                     roles.insert(*id);
                 }
@@ -144,8 +132,8 @@ fn type_def(
 ) -> ir::TypeDef {
     match kind {
         Kind::Struct(s) => {
-            let fields = s.fields.into_iter().map(|field| field_def(names, field)).collect();
-            let rest = s.rest.map(|rest| ir::Rest { name: rest.name, values: names.ty(&rest.values) });
+            let fields = s.fields.into_iter().map(field_def).collect();
+            let rest = s.rest.map(|rest| ir::Rest { name: rest.name, values: rest.values });
             ir::TypeDef::Struct(ir::Struct { name, doc, fields, rest, pointer })
         }
         Kind::Enum(e) => {
@@ -160,9 +148,10 @@ fn type_def(
             ir::TypeDef::Enum(ir::Enum { name, doc, module, variants, catch_all, pointer })
         }
         Kind::Union(u) => {
-            let held: Vec<ir::Ty> = u.variants.iter().map(|variant| names.ty(&variant.ty)).collect();
+            let held: Vec<Ty> = u.variants.iter().map(|variant| variant.ty.clone()).collect();
             let tags: Vec<&[String]> = u.variants.iter().map(|variant| variant.tags.as_slice()).collect();
-            let variant_names = names::union_variants(&held, u.discriminator.is_some().then_some(tags.as_slice()));
+            let variant_names =
+                names::union_variants(&held, u.discriminator.is_some().then_some(tags.as_slice()), &|id| names.of(id));
             let catch_all = names::catch_all_variant(&variant_names);
             let variants = u
                 .variants
@@ -175,7 +164,7 @@ fn type_def(
                 .shared
                 .into_iter()
                 .map(|field| ir::SharedField {
-                    ty: names.ty(&field.ty),
+                    ty: field.ty,
                     name: field.name,
                     required: field.required,
                     optional_in: field.optional_in,
@@ -198,9 +187,9 @@ fn type_def(
     }
 }
 
-fn field_def(names: &Names, field: types::Field) -> ir::Field {
+fn field_def(field: types::Field) -> ir::Field {
     ir::Field {
-        ty: names.ty(&field.ty),
+        ty: field.ty,
         name: field.name,
         wire_name: field.wire_name,
         required: field.required,
@@ -220,13 +209,13 @@ pub(super) struct Decided {
     pub(super) replaced_by: Vec<Option<usize>>,
 }
 
-/// The IR operations, with their types named, each filed under its tag and given its names:
+/// The IR operations, each filed under its tag and given its names:
 /// the `Client` method, in a scope that reserves the runtime's own methods, and the sans-IO
 /// module, in the scope of `operations`, which the tag modules share (`health` under tag
 /// `Health` is `operations::health_2`). Both are claimed in operation order; a renamed method
 /// says so in its docs. The stream methods of paged operations are claimed in `Client`'s
 /// scope after every operation's method, in operation order.
-pub(super) fn operations(names: &Names, operations: Vec<Operation>, tags: &[ir::Tag], decided: Decided) -> Vec<ir::Operation> {
+pub(super) fn operations(operations: Vec<Operation>, tags: &[ir::Tag], decided: Decided) -> Vec<ir::Operation> {
     let mut methods = names::Scope::reserving(names::CLIENT_RESERVED);
     let tag_modules: Vec<&str> = tags.iter().map(|tag| tag.module.as_str()).collect();
     let mut modules = names::Scope::reserving(&tag_modules);
@@ -247,7 +236,7 @@ pub(super) fn operations(names: &Names, operations: Vec<Operation>, tags: &[ir::
         .paging
         .into_iter()
         .zip(&named)
-        .map(|(paging, (fn_name, _, _))| paging.map(|paging| paging_def(names, paging, methods.claim(names::stream_fn(fn_name)))))
+        .map(|(paging, (fn_name, _, _))| paging.map(|paging| paging_def(paging, methods.claim(names::stream_fn(fn_name)))))
         .collect();
     let replacements: Vec<Option<ir::Replacement>> = operations
         .iter()
@@ -266,7 +255,7 @@ pub(super) fn operations(names: &Names, operations: Vec<Operation>, tags: &[ir::
         .zip(paging.into_iter().zip(replacements))
         .zip(decided.tag_of)
         .map(|(((operation, (fn_name, module, method_note)), (paging, replacement)), tag)| {
-            operation_def(names, operation, OperationNames { fn_name, module, method_note, tag, paging, replacement })
+            operation_def(operation, OperationNames { fn_name, module, method_note, tag, paging, replacement })
         })
         .collect()
 }
@@ -281,12 +270,12 @@ struct OperationNames {
     replacement: Option<ir::Replacement>,
 }
 
-fn paging_def(names: &Names, paging: paging::Paging, stream_fn: String) -> ir::Paging {
+fn paging_def(paging: paging::Paging, stream_fn: String) -> ir::Paging {
     ir::Paging {
         stream_fn,
-        item: names.ty(&paging.item),
+        item: paging.item,
         page_num: paging.page_num,
-        page_num_ty: names.ty(&paging.page_num_ty),
+        page_num_ty: paging.page_num_ty,
         items_per_page: paging.items_per_page,
         default_items_per_page: paging.default_items_per_page,
         max_items_per_page: paging.max_items_per_page,
@@ -299,10 +288,10 @@ fn paging_def(names: &Names, paging: paging::Paging, stream_fn: String) -> ir::P
 
 /// A success body with its types named; a `Response` enum's variants named after their
 /// statuses, in the enum's own scope.
-fn response_body(names: &Names, body: &operations::ResponseBody) -> ir::ResponseBody {
+fn response_body(body: &operations::ResponseBody) -> ir::ResponseBody {
     match body {
         operations::ResponseBody::Empty => ir::ResponseBody::Empty,
-        operations::ResponseBody::Json(json) => ir::ResponseBody::Json(names.ty(json)),
+        operations::ResponseBody::Json(json) => ir::ResponseBody::Json(json.clone()),
         operations::ResponseBody::Bytes => ir::ResponseBody::Bytes,
         operations::ResponseBody::ByStatus(bodies) => {
             let mut variants = crate::names::Scope::default();
@@ -312,7 +301,7 @@ fn response_body(names: &Names, body: &operations::ResponseBody) -> ir::Response
                     .map(|(status, body)| ir::StatusBody {
                         status: *status,
                         variant: variants.claim(crate::names::status_variant(*status)),
-                        body: response_body(names, body),
+                        body: response_body(body),
                     })
                     .collect(),
             )
@@ -320,19 +309,18 @@ fn response_body(names: &Names, body: &operations::ResponseBody) -> ir::Response
     }
 }
 
-fn operation_def(names: &Names, op: Operation, named: OperationNames) -> ir::Operation {
-    let ty = |ty: &types::Ty| names.ty(ty);
+fn operation_def(op: Operation, named: OperationNames) -> ir::Operation {
     ir::Operation {
         path_params: op
             .path_params
             .into_iter()
-            .map(|p| ir::PathParam { ty: ty(&p.ty), name: p.name, wire_name: p.wire_name, bounds: p.bounds, doc: p.doc })
+            .map(|p| ir::PathParam { ty: p.ty, name: p.name, wire_name: p.wire_name, bounds: p.bounds, doc: p.doc })
             .collect(),
         query_params: op
             .query_params
             .into_iter()
             .map(|p| ir::QueryParam {
-                ty: ty(&p.ty),
+                ty: p.ty,
                 name: p.name,
                 wire_name: p.wire_name,
                 required: p.required,
@@ -346,7 +334,7 @@ fn operation_def(names: &Names, op: Operation, named: OperationNames) -> ir::Ope
             })
             .collect(),
         body: op.body.map(|body| ir::Body {
-            ty: ty(&body.ty),
+            ty: body.ty,
             content_type: body.content_type,
             encoding: body.encoding,
             doc: body.doc,
@@ -354,7 +342,7 @@ fn operation_def(names: &Names, op: Operation, named: OperationNames) -> ir::Ope
         success: ir::Success {
             statuses: op.success.statuses,
             any_2xx: op.success.any_2xx,
-            body: response_body(names, &op.success.body),
+            body: response_body(&op.success.body),
             empty_allowed: op.success.empty_allowed,
         },
         operation_id: op.operation_id,
@@ -380,7 +368,7 @@ fn operation_def(names: &Names, op: Operation, named: OperationNames) -> ir::Ope
 mod tests {
     use super::*;
     use crate::ir::Access;
-    use crate::lower::types::{Enum, Field, Struct, Ty, TypeDef};
+    use crate::lower::types::{Enum, Field, Struct, TypeDef};
 
     fn add(space: &mut TypeSpace, origin: Origin, kind: Kind) -> TypeId {
         let id = space.reserve();
@@ -448,7 +436,7 @@ mod tests {
         let child = add(&mut space, hoisted(merged, "tags"), object(Vec::new()));
         let names = Names::decide(&space, [], None);
         assert_eq!(names.of(child), "ClusterTags");
-        assert_eq!(names.ty(&Ty::Ref(merged)), ir::Ty::Named("Cluster".into()));
+        assert_eq!(names.of(merged), "Cluster", "a type that refers to the merged id names the kept type");
     }
 
     #[test]
@@ -458,7 +446,7 @@ mod tests {
             add(&mut space, Origin::Component("ProjectRole".into()), Kind::Enum(Enum { values: vec!["GROUP_OWNER".into()] }));
         let events =
             add(&mut space, Origin::Component("EventRole".into()), Kind::Enum(Enum { values: vec!["GROUP_CREATED".into()] }));
-        let fields = vec![field("roles", Ty::Vec(Box::new(Ty::Ref(role)))), field("eventTypeName", Ty::Ref(events))];
+        let fields = vec![field("roles", Ty::Vec(Box::new(Ty::Named(role)))), field("eventTypeName", Ty::Named(events))];
         add(&mut space, Origin::Component("Invitation".into()), object(fields));
         let types = {
             let names = Names::decide(&space, [], None);

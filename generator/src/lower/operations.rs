@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use openapiv3::{Operation as SpecOperation, PathItem, StatusCode};
 
 use super::schemas::Context;
-use super::types::{Parent, Ty};
+use super::types::Parent;
 use super::{Lowerer, methods, path_item};
 use crate::diag::{Sink, join};
+use crate::ir::Ty;
 use crate::ir::{self, BodyEncoding, Method, ParamLocation, PathSegment, QueryStyle};
 use crate::names;
 use crate::resolve::{media_type_version, pick_media_type, pick_version};
@@ -366,7 +367,7 @@ impl<'a> Lowerer<'a> {
             }
             (None, _) => Ty::Json,
         };
-        if encoding == BodyEncoding::Form && !matches!(ty, Ty::Ref(_) | Ty::Map(_) | Ty::Json) {
+        if encoding == BodyEncoding::Form && !matches!(ty, Ty::Named(_) | Ty::Map(_) | Ty::Json) {
             sink.error(
                 &at,
                 format!("{operation_id}'s `{content_type}` body is not an object"),

@@ -4,7 +4,8 @@
 //! stream method in `Client`'s scope.
 
 use super::operations::{Operation, QueryParam, ResponseBody};
-use super::types::{Field, Kind, Struct, Ty, TypeSpace};
+use super::types::{Field, Kind, Struct, TypeSpace};
+use crate::ir::Ty;
 use crate::ir::{NextLink, ParamLocation};
 
 /// How to walk every page of an operation: `ir::Paging` with its types by id, before the
@@ -67,7 +68,7 @@ fn paging(operation: &Operation, space: &TypeSpace) -> Option<Paging> {
 
 /// The struct `ty` refers to, if it is one.
 fn struct_of<'s>(space: &'s TypeSpace, ty: &Ty) -> Option<&'s Struct> {
-    let Ty::Ref(id) = ty else { return None };
+    let Ty::Named(id) = ty else { return None };
     match &space.get(space.canonical(*id))?.kind {
         Kind::Struct(s) => Some(s),
         _ => None,

@@ -3,32 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::Access;
-
-/// A type's identity in the type space: given out in creation order, never reused, and
-/// independent of the name the type ends up with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TypeId(u32);
-
-/// The Rust type of a field, parameter or body, with types of the space by id.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Ty {
-    String,
-    Bool,
-    I32,
-    I64,
-    F64,
-    DateTime,
-    Json,
-    /// An ID type, by name (`GroupId`).
-    Id(String),
-    /// A struct, enum or union of the type space.
-    Ref(TypeId),
-    Vec(Box<Ty>),
-    Map(Box<Ty>),
-    /// An array item or map value the spec marks `nullable`: `null` or the inner type.
-    Option(Box<Ty>),
-}
+use crate::ir::{Access, Ty, TypeId};
 
 /// Where a type comes from: what the naming pass names it after.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,14 +168,14 @@ impl TypeSpace {
         while let Some(ty) = stack.pop() {
             match ty {
                 Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => stack.push(*inner),
-                Ty::Ref(id) if seen.insert(id) => match self.defs.get(&id).map(|def| &def.kind) {
+                Ty::Named(id) if seen.insert(id) => match self.defs.get(&id).map(|def| &def.kind) {
                     Some(Kind::Struct(s)) => {
                         stack.extend(s.fields.iter().map(|field| field.ty.clone()));
                         stack.extend(s.rest.iter().map(|rest| rest.values.clone()));
                     }
                     Some(Kind::Union(u)) => {
                         stack.extend(u.variants.iter().map(|variant| variant.ty.clone()));
-                        stack.extend(u.catch_all_struct.map(Ty::Ref));
+                        stack.extend(u.catch_all_struct.map(Ty::Named));
                     }
                     Some(Kind::Enum(_)) | None => {}
                 },
