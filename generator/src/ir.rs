@@ -1,4 +1,6 @@
 //! The intermediate representation: plain owned data with every Rust name already decided.
+//! A type refers to another by its `TypeId`; the name of each is the naming table's
+//! (`Api::type_names`).
 //!
 //! Emission reads only this; it never looks at the spec again. Collections are sorted or
 //! keyed by `BTreeMap` so that walking them is deterministic.
@@ -93,7 +95,7 @@ pub struct Struct {
 }
 
 /// A struct's map of the properties it does not declare, `#[serde(flatten)]`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Rest {
     /// Claimed in the struct's field scope after the fields (`additional_properties`, `other`).
     pub name: String,
@@ -101,7 +103,7 @@ pub struct Rest {
     pub values: Ty,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {
     pub name: String,
     pub wire_name: String,
@@ -157,7 +159,7 @@ pub struct Union {
 }
 
 /// A field of every variant of a union, read through a method named like the field.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SharedField {
     pub name: String,
     pub ty: Ty,

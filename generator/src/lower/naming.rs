@@ -7,10 +7,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::operations::{self, Operation};
 use super::paging;
-use super::types::{self, Kind, Origin, Parent, TypeSpace};
+use super::types::{Kind, Origin, Parent, TypeSpace};
 use super::unions;
-use crate::ir;
-use crate::ir::{Ty, TypeId};
+use crate::ir::{self, Ty, TypeId};
 use crate::names;
 
 /// The name the runtime refers to the spec's error schema by (`crate::models::ApiError`).
@@ -131,11 +130,7 @@ fn type_def(
     module: ir::Module,
 ) -> ir::TypeDef {
     match kind {
-        Kind::Struct(s) => {
-            let fields = s.fields.into_iter().map(field_def).collect();
-            let rest = s.rest.map(|rest| ir::Rest { name: rest.name, values: rest.values });
-            ir::TypeDef::Struct(ir::Struct { name, doc, fields, rest, pointer })
-        }
+        Kind::Struct(s) => ir::TypeDef::Struct(ir::Struct { name, doc, fields: s.fields, rest: s.rest, pointer }),
         Kind::Enum(e) => {
             let mut variants: Vec<ir::Variant> = Vec::new();
             for value in e.values {
@@ -160,19 +155,7 @@ fn type_def(
                 .zip(variant_names)
                 .map(|((variant, ty), name)| ir::UnionVariant { name, ty, tags: variant.tags })
                 .collect();
-            let shared = u
-                .shared
-                .into_iter()
-                .map(|field| ir::SharedField {
-                    ty: field.ty,
-                    name: field.name,
-                    required: field.required,
-                    optional_in: field.optional_in,
-                    null_in: field.null_in,
-                    catch_all_null: field.catch_all_null,
-                    doc: field.doc,
-                })
-                .collect();
+
             ir::TypeDef::Union(ir::Union {
                 name,
                 doc,
@@ -180,23 +163,10 @@ fn type_def(
                 variants,
                 catch_all,
                 catch_all_struct: u.catch_all_struct.map(|id| names.of(id)),
-                shared,
+                shared: u.shared,
                 pointer,
             })
         }
-    }
-}
-
-fn field_def(field: types::Field) -> ir::Field {
-    ir::Field {
-        ty: field.ty,
-        name: field.name,
-        wire_name: field.wire_name,
-        required: field.required,
-        nullable: field.nullable,
-        boxed: field.boxed,
-        access: field.access,
-        doc: field.doc,
     }
 }
 
@@ -311,34 +281,9 @@ fn response_body(body: &operations::ResponseBody) -> ir::ResponseBody {
 
 fn operation_def(op: Operation, named: OperationNames) -> ir::Operation {
     ir::Operation {
-        path_params: op
-            .path_params
-            .into_iter()
-            .map(|p| ir::PathParam { ty: p.ty, name: p.name, wire_name: p.wire_name, bounds: p.bounds, doc: p.doc })
-            .collect(),
-        query_params: op
-            .query_params
-            .into_iter()
-            .map(|p| ir::QueryParam {
-                ty: p.ty,
-                name: p.name,
-                wire_name: p.wire_name,
-                required: p.required,
-                location: p.location,
-                style: p.style,
-                explode: p.explode,
-                integer_default: p.integer_default,
-                integer_maximum: p.integer_maximum,
-                bounds: p.bounds,
-                doc: p.doc,
-            })
-            .collect(),
-        body: op.body.map(|body| ir::Body {
-            ty: body.ty,
-            content_type: body.content_type,
-            encoding: body.encoding,
-            doc: body.doc,
-        }),
+        path_params: op.path_params,
+        query_params: op.query_params,
+        body: op.body,
         success: ir::Success {
             statuses: op.success.statuses,
             any_2xx: op.success.any_2xx,
@@ -367,8 +312,8 @@ fn operation_def(op: Operation, named: OperationNames) -> ir::Operation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::Access;
-    use crate::lower::types::{Enum, Field, Struct, TypeDef};
+    use crate::ir::{Access, Field};
+    use crate::lower::types::{Enum, Struct, TypeDef};
 
     fn add(space: &mut TypeSpace, origin: Origin, kind: Kind) -> TypeId {
         let id = space.reserve();

@@ -9,8 +9,7 @@ use super::schemas::Context;
 use super::types::Parent;
 use super::{Lowerer, methods, path_item};
 use crate::diag::{Sink, join};
-use crate::ir::Ty;
-use crate::ir::{self, BodyEncoding, Method, ParamLocation, PathSegment, QueryStyle};
+use crate::ir::{Body, BodyEncoding, Method, PathParam, PathSegment, QueryParam, Ty};
 use crate::names;
 use crate::resolve::{media_type_version, pick_media_type, pick_version};
 
@@ -43,36 +42,6 @@ pub(super) struct Operation {
 pub(super) struct Replacement {
     pub(super) title: String,
     pub(super) api: Option<String>,
-}
-
-pub(super) struct PathParam {
-    pub(super) name: String,
-    pub(super) wire_name: String,
-    pub(super) ty: Ty,
-    pub(super) bounds: ir::Bounds,
-    pub(super) doc: Option<String>,
-}
-
-pub(super) struct QueryParam {
-    pub(super) name: String,
-    pub(super) wire_name: String,
-    pub(super) ty: Ty,
-    pub(super) required: bool,
-    pub(super) location: ParamLocation,
-    pub(super) style: QueryStyle,
-    pub(super) explode: bool,
-    pub(super) integer_default: Option<i64>,
-    pub(super) integer_maximum: Option<i64>,
-    pub(super) bounds: ir::Bounds,
-    pub(super) doc: Option<String>,
-}
-
-pub(super) struct Body {
-    /// `Ty::String` for text and bytes (the generated code takes `&str` and `&[u8]`).
-    pub(super) ty: Ty,
-    pub(super) content_type: String,
-    pub(super) encoding: BodyEncoding,
-    pub(super) doc: Option<String>,
 }
 
 pub(super) struct Success {

@@ -3,10 +3,9 @@
 //! Decided on the operations and the type space before naming; the naming pass names the
 //! stream method in `Client`'s scope.
 
-use super::operations::{Operation, QueryParam, ResponseBody};
-use super::types::{Field, Kind, Struct, TypeSpace};
-use crate::ir::Ty;
-use crate::ir::{NextLink, ParamLocation};
+use super::operations::{Operation, ResponseBody};
+use super::types::{Kind, Struct, TypeSpace};
+use crate::ir::{Field, NextLink, ParamLocation, QueryParam, Ty};
 
 /// How to walk every page of an operation: `ir::Paging` with its types by id, before the
 /// stream method is named.

@@ -5,12 +5,11 @@
 use openapiv3::{Parameter, ParameterSchemaOrContent};
 
 use super::Lowerer;
-use super::operations::{PathParam, QueryParam, Site};
+use super::operations::Site;
 use super::schemas::Context;
 use super::types::{Kind, Parent};
 use crate::diag::{Sink, join};
-use crate::ir::Ty;
-use crate::ir::{self, ParamLocation, PathSegment, QueryStyle};
+use crate::ir::{self, ParamLocation, PathParam, PathSegment, QueryParam, QueryStyle, Ty};
 use crate::names;
 
 impl<'a> Lowerer<'a> {

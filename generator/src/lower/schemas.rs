@@ -8,10 +8,9 @@ use openapiv3::{
 
 use super::Lowerer;
 use super::ids::is_hex24_string;
-use super::types::{self, Enum, Field, Kind, Origin, Parent, Rest, Struct, TypeDef, Union, UnionVariant};
+use super::types::{self, Enum, Kind, Origin, Parent, Struct, TypeDef, Union, UnionVariant};
 use crate::diag::{Sink, join};
-use crate::ir::Access;
-use crate::ir::{Ty, TypeId};
+use crate::ir::{Access, Field, Rest, Ty, TypeId};
 use crate::names;
 use crate::resolve::schema_key;
 

@@ -4,8 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::operations::Operation;
 use super::types::TypeSpace;
-use crate::ir::Tag;
-use crate::ir::{Ty, TypeId};
+use crate::ir::{Tag, Ty, TypeId};
 use crate::names::{self, FEATURES_RESERVED, Scope};
 
 /// The tags the operations use, sorted by module, and the index of each operation's tag.

@@ -1,9 +1,11 @@
 //! The type space: every type the lowering builds, keyed by a [`TypeId`] that never changes,
-//! referring to each other by id. Names come last, from the naming pass (`naming`).
+//! referring to each other by id. Its fields, rests and shared fields are the IR's own
+//! (`ir::Field`, `ir::Rest`, `ir::SharedField`, `ir::Ty`); what a type is called, and what
+//! its variants are called, come last, from the naming pass (`naming`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Access, Ty, TypeId};
+use crate::ir::{Field, Rest, SharedField, Ty, TypeId};
 
 /// Where a type comes from: what the naming pass names it after.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,34 +52,6 @@ pub struct Struct {
     pub rest: Option<Rest>,
 }
 
-/// A map field, `#[serde(flatten)]`, of every property a struct does not declare.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Rest {
-    pub name: String,
-    /// The type of each value.
-    pub values: Ty,
-}
-
-/// A struct field: as `ir::Field`, with its type by id.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Field {
-    pub name: String,
-    pub wire_name: String,
-    pub ty: Ty,
-    pub required: bool,
-    pub nullable: bool,
-    pub boxed: bool,
-    pub access: Access,
-    pub doc: Option<String>,
-}
-
-impl Field {
-    /// Absent, `null` or a value (`ir::Field::three_state`).
-    pub fn three_state(&self) -> bool {
-        self.nullable && !self.required
-    }
-}
-
 /// A string enum: its values in the spec's order; the naming pass names the variants.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Enum {
@@ -98,21 +72,6 @@ pub struct UnionVariant {
     pub ty: Ty,
     /// Discriminator values that select this variant.
     pub tags: Vec<String>,
-}
-
-/// As `ir::SharedField`, with its type by id.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct SharedField {
-    pub name: String,
-    pub ty: Ty,
-    pub required: bool,
-    pub optional_in: Vec<bool>,
-    /// Per variant, in order: whether its struct holds the field as an `Option<Nullable<T>>`
-    /// (absent, `null` or a value); `null` reads as absent.
-    pub null_in: Vec<bool>,
-    /// Whether the catch-all's struct holds it so.
-    pub catch_all_null: bool,
-    pub doc: Option<String>,
 }
 
 /// The types, by id, in creation order.

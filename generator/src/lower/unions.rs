@@ -1,8 +1,8 @@
 //! Fields a discriminated union's variants share: read without a `match`, and kept typed by
 //! the catch-all for a value the discriminator does not list.
 
-use super::types::{Field, Kind, Origin, Rest, SharedField, Struct, TypeDef, TypeSpace, Union};
-use crate::ir::Ty;
+use super::types::{Kind, Origin, Struct, TypeDef, TypeSpace, Union};
+use crate::ir::{Field, Rest, SharedField, Ty};
 use crate::names;
 
 /// For each union picked by a discriminator whose variants are all structs, finds the fields
