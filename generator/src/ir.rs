@@ -151,7 +151,7 @@ pub struct Union {
     pub catch_all: String,
     /// What the catch-all holds: a struct of `Api::types` with the shared fields (and the
     /// rest as JSON), or, when `None`, the JSON value itself.
-    pub catch_all_struct: Option<String>,
+    pub catch_all_struct: Option<TypeId>,
     /// Fields that every variant (and the catch-all) has with the same type: each gets a
     /// method on the union, so reading it needs no `match`.
     pub shared: Vec<SharedField>,

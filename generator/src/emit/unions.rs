@@ -220,7 +220,7 @@ fn enum_item(api: &Api, u: &Union, gate: Option<syn::Attribute>) -> Item {
         Some(unknown) => variant(
             " A value whose discriminator this crate does not know: the fields every variant has, and the others as JSON.",
             &u.catch_all,
-            syntax::generic(&["Box"], [syntax::plain(&[unknown])]),
+            syntax::generic(&["Box"], [syntax::plain(&[api.type_name(*unknown)])]),
         ),
         None => variant(
             " A value that matches no variant this crate knows, kept as it was sent.",
@@ -306,7 +306,7 @@ fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
     let unknown = match &u.catch_all_struct {
         Some(unknown) => {
             let mut expr = templates.unknown_struct.clone();
-            fill_expr(&mut expr, &mut [("__Unknown", Fill::Ident(ident(unknown)))]);
+            fill_expr(&mut expr, &mut [("__Unknown", Fill::Ident(ident(api.type_name(*unknown))))]);
             expr
         }
         None => templates.unknown_json.clone(),

@@ -162,7 +162,7 @@ fn type_def(
                 discriminator: u.discriminator,
                 variants,
                 catch_all,
-                catch_all_struct: u.catch_all_struct.map(|id| names.of(id)),
+                catch_all_struct: u.catch_all_struct,
                 shared: u.shared,
                 pointer,
             })
