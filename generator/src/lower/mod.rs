@@ -200,6 +200,74 @@ components:
         reason: { type: string }
 "#;
 
+    /// A paged operation whose stream method an operation already has, and a deprecated
+    /// operation replaced by one whose method is renamed.
+    const PAGED_AND_REPLACED: &str = r#"
+openapi: 3.0.1
+info: { title: t, version: "1" }
+paths:
+  /things:
+    get:
+      operationId: listThings
+      summary: List Things
+      parameters:
+        - { name: pageNum, in: query, schema: { type: integer } }
+        - { name: itemsPerPage, in: query, schema: { type: integer } }
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  results: { type: array, items: { type: string } }
+                  totalCount: { type: integer }
+  /things/stream:
+    get:
+      operationId: listThingsStream
+      summary: Stream Things
+      responses:
+        "204": { description: none }
+  /run:
+    post:
+      operationId: execute
+      summary: Run It
+      responses:
+        "204": { description: none }
+  /old:
+    post:
+      operationId: runOld
+      summary: Run It The Old Way
+      deprecated: true
+      externalDocs: { description: Run It, url: "https://example.com/#tag/Runs/operation/execute" }
+      responses:
+        "204": { description: none }
+components:
+  schemas:
+    ApiError:
+      type: object
+      properties:
+        error: { type: integer }
+        errorCode: { type: string }
+        detail: { type: string }
+        reason: { type: string }
+"#;
+
+    #[test]
+    fn paging_and_replacements_are_decided_before_naming_and_named_with_the_methods() {
+        let input = crate::Input { file: "spec/2025-03-12/t.yaml", text: PAGED_AND_REPLACED, release: None };
+        let api = crate::to_ir(&input).expect("the spec lowers");
+        let operation = |id: &str| api.operations.iter().find(|op| op.operation_id == id).expect("the operation exists");
+        let paging = operation("listThings").paging.as_ref().expect("listThings pages");
+        assert_eq!(paging.stream_fn, "list_things_stream_2", "`list_things_stream` is listThingsStream's method");
+        assert_eq!(operation("listThingsStream").fn_name, "list_things_stream");
+        assert!(operation("listThingsStream").paging.is_none());
+        let replacement = operation("runOld").replacement.as_ref().expect("runOld names its replacement");
+        assert_eq!(replacement.fn_name.as_deref(), Some("execute_2"), "the replacing method's final name");
+        assert_eq!(replacement.api.as_deref(), Some("Runs"));
+    }
+
     #[test]
     fn hoisted_schemas_are_one_type_per_shape_whatever_their_descriptions() {
         let input = crate::Input { file: "spec/2025-03-12/t.yaml", text: SAME_SHAPE, release: None };

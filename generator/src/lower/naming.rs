@@ -256,21 +256,21 @@ fn paging_def(paging: paging::Paging, stream_fn: String) -> ir::Paging {
     }
 }
 
-/// A success body with its types named; a `Response` enum's variants named after their
-/// statuses, in the enum's own scope.
-fn response_body(body: &operations::ResponseBody) -> ir::ResponseBody {
+/// A success body; a `Response` enum's variants named after their statuses, in the enum's
+/// own scope.
+fn response_body(body: operations::ResponseBody) -> ir::ResponseBody {
     match body {
         operations::ResponseBody::Empty => ir::ResponseBody::Empty,
-        operations::ResponseBody::Json(json) => ir::ResponseBody::Json(json.clone()),
+        operations::ResponseBody::Json(json) => ir::ResponseBody::Json(json),
         operations::ResponseBody::Bytes => ir::ResponseBody::Bytes,
         operations::ResponseBody::ByStatus(bodies) => {
             let mut variants = crate::names::Scope::default();
             ir::ResponseBody::ByStatus(
                 bodies
-                    .iter()
+                    .into_iter()
                     .map(|(status, body)| ir::StatusBody {
-                        status: *status,
-                        variant: variants.claim(crate::names::status_variant(*status)),
+                        status,
+                        variant: variants.claim(crate::names::status_variant(status)),
                         body: response_body(body),
                     })
                     .collect(),
@@ -287,7 +287,7 @@ fn operation_def(op: Operation, named: OperationNames) -> ir::Operation {
         success: ir::Success {
             statuses: op.success.statuses,
             any_2xx: op.success.any_2xx,
-            body: response_body(&op.success.body),
+            body: response_body(op.success.body),
             empty_allowed: op.success.empty_allowed,
         },
         operation_id: op.operation_id,
