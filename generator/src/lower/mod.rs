@@ -7,10 +7,10 @@
 //! (boxing), `access` (`readOnly`/`writeOnly` by direction), `unions` (fields every variant
 //! shares), `tags` (each tag's module and feature, and which features need each type),
 //! `paging` (which operations page, and how) and `operations::replacements` (which operation
-//! replaces a deprecated one). Naming is the last step: `naming` names types, variants,
-//! `Client` methods (stream methods included) and operation modules, and builds the IR from
-//! what the passes decided; then `check` (the spec-vs-runtime contract). Nothing changes the
-//! `Api` once it is built.
+//! replaces a deprecated one), and `check` (the spec-vs-runtime contract, by id). Naming is
+//! the last step: `naming` names types, variants, `Client` methods (stream methods included)
+//! and operation modules, and builds the IR from what the passes decided. Nothing changes
+//! the `Api` once it is built.
 
 mod access;
 mod check;
@@ -68,15 +68,15 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
     let paging = paging::detect(&operations, &space);
     let replaced_by = operations::replacements(&operations);
 
-    let names = naming::Names::decide(&space, ids.values().map(|id| id.name.as_str()), api_error);
-    let gates = gates.into_iter().map(|(id, gate)| (names.of(id), gate)).collect();
-    let operations = naming::operations(operations, &tags, naming::Decided { tag_of, paging, replaced_by });
-    let api_error = api_error.map(|id| names.of(id));
-    let types = naming::types(space, &names);
-    check::runtime_contract(&types, api_error.as_deref(), sink);
+    check::runtime_contract(&space, api_error, sink);
     if sink.has_errors() {
         return None;
     }
+
+    let names = naming::Names::decide(&space, ids.values().map(|id| id.name.as_str()), api_error);
+    let gates = gates.into_iter().map(|(id, gate)| (names.of(id), gate)).collect();
+    let operations = naming::operations(operations, &tags, naming::Decided { tag_of, paging, replaced_by });
+    let types = naming::types(space, &names);
     let api = Api {
         source: source.to_owned(),
         release: release.to_owned(),
