@@ -1,7 +1,9 @@
 //! The naming pass: the last step of lowering. It gives every type of the type space its
 //! final name (numbered on collision, in the order the types were created), names enum and
-//! union variants and their catch-alls, decides each type's module, and turns the type space
-//! and the operations into the named IR. Every name comes from `names`.
+//! union variants and their catch-alls, decides each type's module, names the `Client`
+//! methods (stream methods included) and operation modules, and moves the type space, the
+//! operations and what the passes before it decided (`Decided`) into the IR. Every name
+//! comes from `names`; nothing after this changes the IR.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
