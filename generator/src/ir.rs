@@ -1,4 +1,6 @@
 //! The intermediate representation: plain owned data with every Rust name already decided.
+//! A type refers to another by its `TypeId`; the name of each is the naming table's
+//! (`Api::type_names`).
 //!
 //! Emission reads only this; it never looks at the spec again. Collections are sorted or
 //! keyed by `BTreeMap` so that walking them is deterministic.
@@ -17,6 +19,8 @@ pub struct Api {
     pub ids: BTreeMap<String, IdType>,
     /// Models and enums, keyed by type name.
     pub types: BTreeMap<String, TypeDef>,
+    /// The naming table's types: the name of every type, by id.
+    pub type_names: BTreeMap<TypeId, String>,
     /// Sorted by path, then method.
     pub operations: Vec<Operation>,
     /// The spec's tags that operations use, sorted by module name: one module and one cargo
@@ -25,6 +29,18 @@ pub struct Api {
     /// Which features compile each type of `types`, by name; a type missing here is always
     /// compiled.
     pub gates: BTreeMap<String, Vec<usize>>,
+}
+
+impl Api {
+    /// The name of the type `id`.
+    pub fn type_name(&self, id: TypeId) -> &str {
+        self.type_names.get(&id).map(String::as_str).unwrap_or_default()
+    }
+
+    /// The type `id`.
+    pub fn type_def(&self, id: TypeId) -> Option<&TypeDef> {
+        self.types.get(self.type_name(id))
+    }
 }
 
 /// One tag of the spec (`Clusters`): the operations filed under it live in one module,
@@ -79,7 +95,7 @@ pub struct Struct {
 }
 
 /// A struct's map of the properties it does not declare, `#[serde(flatten)]`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Rest {
     /// Claimed in the struct's field scope after the fields (`additional_properties`, `other`).
     pub name: String,
@@ -87,7 +103,7 @@ pub struct Rest {
     pub values: Ty,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {
     pub name: String,
     pub wire_name: String,
@@ -135,7 +151,7 @@ pub struct Union {
     pub catch_all: String,
     /// What the catch-all holds: a struct of `Api::types` with the shared fields (and the
     /// rest as JSON), or, when `None`, the JSON value itself.
-    pub catch_all_struct: Option<String>,
+    pub catch_all_struct: Option<TypeId>,
     /// Fields that every variant (and the catch-all) has with the same type: each gets a
     /// method on the union, so reading it needs no `match`.
     pub shared: Vec<SharedField>,
@@ -143,7 +159,7 @@ pub struct Union {
 }
 
 /// A field of every variant of a union, read through a method named like the field.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SharedField {
     pub name: String,
     pub ty: Ty,
@@ -191,8 +207,13 @@ pub struct Variant {
     pub wire: String,
 }
 
-/// The Rust type of a field, parameter or body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A type's identity in the type space: given out in creation order, never reused, and
+/// independent of the name the type ends up with (`Api::type_name`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub(crate) u32);
+
+/// The Rust type of a field, parameter or body, with the types of the type space by id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Ty {
     String,
     Bool,
@@ -204,8 +225,8 @@ pub enum Ty {
     Json,
     /// One of `Api::ids`.
     Id(String),
-    /// A struct or enum of `Api::types`.
-    Named(String),
+    /// A struct, enum or union of `Api::types`, by id: its name is `Api::type_name`.
+    Named(TypeId),
     Vec(Box<Ty>),
     Map(Box<Ty>),
     /// An array item or map value the spec marks `nullable`: `Option<T>`, `null` as `None`.

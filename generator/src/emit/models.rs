@@ -161,13 +161,13 @@ fn imports(api: &Api, module: Module) -> TokenStream {
     quote!(#ids #roles)
 }
 
-fn collect<'a>(api: &Api, ty: &'a Ty, ids: &mut BTreeSet<&'a str>, roles: &mut BTreeSet<&'a str>) {
+fn collect<'a>(api: &'a Api, ty: &'a Ty, ids: &mut BTreeSet<&'a str>, roles: &mut BTreeSet<&'a str>) {
     match ty {
         Ty::Id(name) => {
             ids.insert(name);
         }
-        Ty::Named(name) if module_of(api, name) == Module::Roles => {
-            roles.insert(name);
+        Ty::Named(id) if module_of(api, api.type_name(*id)) == Module::Roles => {
+            roles.insert(api.type_name(*id));
         }
         Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => collect(api, inner, ids, roles),
         _ => {}

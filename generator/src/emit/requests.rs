@@ -259,7 +259,7 @@ fn delimiter(param: &QueryParam) -> Option<&'static str> {
 pub(crate) fn is_object(api: &Api, ty: &Ty) -> bool {
     match ty {
         Ty::Map(_) => true,
-        Ty::Named(name) => matches!(api.types.get(name), Some(TypeDef::Struct(_) | TypeDef::Union(_))),
+        Ty::Named(id) => matches!(api.type_def(*id), Some(TypeDef::Struct(_) | TypeDef::Union(_))),
         _ => false,
     }
 }

@@ -135,9 +135,9 @@ pub(crate) fn ty(api: &Api, ty: &Ty, paths: Paths) -> Type {
             Paths::Bare => plain(&[name]),
             Paths::Qualified => plain(&["crate", "ids", name]),
         },
-        Ty::Named(name) => match paths {
-            Paths::Bare => plain(&[name]),
-            Paths::Qualified => {
+        Ty::Named(id) => match (paths, api.type_name(*id)) {
+            (Paths::Bare, name) => plain(&[name]),
+            (Paths::Qualified, name) => {
                 let module = match module_of(api, name) {
                     Module::Models => "models",
                     Module::Roles => "roles",

@@ -220,7 +220,7 @@ fn enum_item(api: &Api, u: &Union, gate: Option<syn::Attribute>) -> Item {
         Some(unknown) => variant(
             " A value whose discriminator this crate does not know: the fields every variant has, and the others as JSON.",
             &u.catch_all,
-            syntax::generic(&["Box"], [syntax::plain(&[unknown])]),
+            syntax::generic(&["Box"], [syntax::plain(&[api.type_name(*unknown)])]),
         ),
         None => variant(
             " A value that matches no variant this crate knows, kept as it was sent.",
@@ -252,15 +252,15 @@ fn shapes(api: &Api, u: &Union) -> Vec<Option<Shape>> {
 const SHAPE_DEPTH: usize = 4;
 
 fn shape(api: &Api, ty: &Ty, depth: usize) -> Option<Shape> {
-    let Ty::Named(name) = ty else { return None };
-    match api.types.get(name)? {
+    let Ty::Named(id) = ty else { return None };
+    match api.type_def(*id)? {
         TypeDef::Struct(s) => Some(Shape {
             keys: s.fields.iter().map(|f| f.wire_name.clone()).collect(),
             enums: s
                 .fields
                 .iter()
                 .filter_map(|f| match &f.ty {
-                    Ty::Named(name) => match api.types.get(name) {
+                    Ty::Named(id) => match api.type_def(*id) {
                         Some(TypeDef::Enum(e)) => {
                             Some((f.wire_name.clone(), e.variants.iter().map(|v| v.wire.clone()).collect()))
                         }
@@ -341,7 +341,7 @@ fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
     let unknown = match &u.catch_all_struct {
         Some(unknown) => {
             let mut expr = templates.unknown_struct.clone();
-            fill_expr(&mut expr, &mut [("__Unknown", Fill::Ident(ident(unknown)))]);
+            fill_expr(&mut expr, &mut [("__Unknown", Fill::Ident(ident(api.type_name(*unknown))))]);
             expr
         }
         None => templates.unknown_json.clone(),

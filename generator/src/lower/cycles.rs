@@ -2,7 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::types::{Kind, Ty, TypeId, TypeSpace};
+use super::types::{Kind, TypeSpace};
+use crate::ir::{Ty, TypeId};
 
 /// Boxes every struct field through which its struct contains itself again without a `Vec`
 /// or map in between (`Option` does not help: `Option<T>` is as large as `T`).
@@ -17,7 +18,7 @@ pub(super) fn box_recursive_fields(space: &mut TypeSpace) {
                     .iter()
                     .enumerate()
                     .filter_map(|(index, field)| match field.ty {
-                        Ty::Ref(target) => Some((index, target)),
+                        Ty::Named(target) => Some((index, target)),
                         _ => None,
                     })
                     .collect(),

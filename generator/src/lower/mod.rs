@@ -1,14 +1,16 @@
 //! Lower: turns the resolved spec into the IR, deciding every type, field and function.
 //!
-//! Types are built in a type space keyed by `TypeId` and refer to each other by id;
-//! names are decided once, at the end, by the naming pass. The stages, in order:
-//! `ids` (which parameters and properties are ID types), `schemas` (component and inline
-//! schemas into the type space), `operations` (with `parameters`); then passes over the
-//! type space: `cycles` (boxing), `access` (`readOnly`/`writeOnly` by direction), `unions`
-//! (fields every variant shares); `tags` (each tag's module and feature, and which features need each type); then
-//! `naming` (the named IR: types, methods and operation modules), `check` (the
-//! spec-vs-runtime contract), and, on the named operations before the `Api` is assembled,
-//! `paging` (and the stream methods' names) and replacements.
+//! Types are built in a type space keyed by `TypeId` and refer to each other by id. The
+//! stages, in order: `ids` (which parameters and properties are ID types), `schemas`
+//! (component and inline schemas into the type space), `operations` (with `parameters`);
+//! then the passes that decide, on the type space and the un-named operations: `cycles`
+//! (boxing), `access` (`readOnly`/`writeOnly` by direction), `unions` (fields every variant
+//! shares), `tags` (each tag's module and feature, and which features need each type),
+//! `paging` (which operations page, and how) and `operations::replacements` (which operation
+//! replaces a deprecated one), and `check` (the spec-vs-runtime contract, by id). Naming is
+//! the last step: `naming` names types, variants, `Client` methods (stream methods included)
+//! and operation modules, and builds the IR from what the passes decided. Nothing changes
+//! the `Api` once it is built.
 
 mod access;
 mod check;
@@ -30,9 +32,10 @@ use openapiv3::{OpenAPI, Operation as SpecOperation, ReferenceOr};
 pub use ids::HEX24_PATTERN;
 
 use crate::diag::Sink;
+use crate::ir::TypeId;
 use crate::ir::{Api, IdType, Method};
 use crate::resolve::Resolver;
-use types::{Kind, TypeId, TypeSpace};
+use types::{Kind, TypeSpace};
 
 /// Lowers `spec` for API release `release`, or reports every problem found.
 pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -> Option<Api> {
@@ -62,17 +65,18 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
     let operation_tags: Vec<&str> = operations.iter().map(|operation| operation.tag.as_str()).collect();
     let (tags, tag_of) = tags::assign(&spec.tags, &operation_tags);
     let gates = tags::gates(&space, &operations, &tag_of, tags.len(), api_error);
-    let names = naming::Names::decide(&space, ids.values().map(|id| id.name.as_str()), api_error);
-    let gates = gates.into_iter().map(|(id, gate)| (names.of(id), gate)).collect();
-    let mut operations = naming::operations(&names, operations, &tags, &tag_of);
-    let api_error = api_error.map(|id| names.of(id));
-    let types = naming::types(space, &names);
-    check::runtime_contract(&types, api_error.as_deref(), sink);
+    let paging = paging::detect(&operations, &space);
+    let replaced_by = operations::replacements(&operations);
+
+    check::runtime_contract(&space, api_error, sink);
     if sink.has_errors() {
         return None;
     }
-    paging::detect(&mut operations, &types);
-    operations::link_replacements(&mut operations);
+
+    let names = naming::Names::decide(&space, ids.values().map(|id| id.name.as_str()), api_error);
+    let gates = gates.into_iter().map(|(id, gate)| (names.of(id), gate)).collect();
+    let operations = naming::operations(operations, &tags, naming::Decided { tag_of, paging, replaced_by });
+    let types = naming::types(space, &names);
     let api = Api {
         source: source.to_owned(),
         release: release.to_owned(),
@@ -80,6 +84,7 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
         ids: ids.into_values().map(|id| (id.name.clone(), id)).collect(),
         operations,
         types,
+        type_names: names.into_table(),
         tags,
         gates,
     };
@@ -195,6 +200,74 @@ components:
         reason: { type: string }
 "#;
 
+    /// A paged operation whose stream method an operation already has, and a deprecated
+    /// operation replaced by one whose method is renamed.
+    const PAGED_AND_REPLACED: &str = r#"
+openapi: 3.0.1
+info: { title: t, version: "1" }
+paths:
+  /things:
+    get:
+      operationId: listThings
+      summary: List Things
+      parameters:
+        - { name: pageNum, in: query, schema: { type: integer } }
+        - { name: itemsPerPage, in: query, schema: { type: integer } }
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  results: { type: array, items: { type: string } }
+                  totalCount: { type: integer }
+  /things/stream:
+    get:
+      operationId: listThingsStream
+      summary: Stream Things
+      responses:
+        "204": { description: none }
+  /run:
+    post:
+      operationId: execute
+      summary: Run It
+      responses:
+        "204": { description: none }
+  /old:
+    post:
+      operationId: runOld
+      summary: Run It The Old Way
+      deprecated: true
+      externalDocs: { description: Run It, url: "https://example.com/#tag/Runs/operation/execute" }
+      responses:
+        "204": { description: none }
+components:
+  schemas:
+    ApiError:
+      type: object
+      properties:
+        error: { type: integer }
+        errorCode: { type: string }
+        detail: { type: string }
+        reason: { type: string }
+"#;
+
+    #[test]
+    fn paging_and_replacements_are_decided_before_naming_and_named_with_the_methods() {
+        let input = crate::Input { file: "spec/2025-03-12/t.yaml", text: PAGED_AND_REPLACED, release: None };
+        let api = crate::to_ir(&input).expect("the spec lowers");
+        let operation = |id: &str| api.operations.iter().find(|op| op.operation_id == id).expect("the operation exists");
+        let paging = operation("listThings").paging.as_ref().expect("listThings pages");
+        assert_eq!(paging.stream_fn, "list_things_stream_2", "`list_things_stream` is listThingsStream's method");
+        assert_eq!(operation("listThingsStream").fn_name, "list_things_stream");
+        assert!(operation("listThingsStream").paging.is_none());
+        let replacement = operation("runOld").replacement.as_ref().expect("runOld names its replacement");
+        assert_eq!(replacement.fn_name.as_deref(), Some("execute_2"), "the replacing method's final name");
+        assert_eq!(replacement.api.as_deref(), Some("Runs"));
+    }
+
     #[test]
     fn hoisted_schemas_are_one_type_per_shape_whatever_their_descriptions() {
         let input = crate::Input { file: "spec/2025-03-12/t.yaml", text: SAME_SHAPE, release: None };
@@ -202,7 +275,7 @@ components:
         let response = |fn_name: &str| {
             let operation = api.operations.iter().find(|op| op.fn_name == fn_name).expect("the operation exists");
             match &operation.success.body {
-                crate::ir::ResponseBody::Json(Ty::Named(name)) => name.clone(),
+                crate::ir::ResponseBody::Json(Ty::Named(id)) => api.type_name(*id).to_owned(),
                 other => panic!("{fn_name} returns a named type, not {other:?}"),
             }
         };

@@ -1,14 +1,17 @@
 //! The naming pass: the last step of lowering. It gives every type of the type space its
 //! final name (numbered on collision, in the order the types were created), names enum and
-//! union variants and their catch-alls, decides each type's module, and turns the type space
-//! and the operations into the named IR. Every name comes from `names`.
+//! union variants and their catch-alls, decides each type's module, names the `Client`
+//! methods (stream methods included) and operation modules, and moves the type space, the
+//! operations and what the passes before it decided (`Decided`) into the IR. Every name
+//! comes from `names`; nothing after this changes the IR.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::operations::{self, Operation};
-use super::types::{self, Kind, Origin, Parent, TypeId, TypeSpace};
+use super::paging;
+use super::types::{Kind, Origin, Parent, TypeSpace};
 use super::unions;
-use crate::ir;
+use crate::ir::{self, Ty, TypeId};
 use crate::names;
 
 /// The name the runtime refers to the spec's error schema by (`crate::models::ApiError`).
@@ -60,22 +63,9 @@ impl Names {
         self.0.get(&id).cloned().unwrap_or_default()
     }
 
-    /// The IR type for `ty`.
-    fn ty(&self, ty: &types::Ty) -> ir::Ty {
-        match ty {
-            types::Ty::String => ir::Ty::String,
-            types::Ty::Bool => ir::Ty::Bool,
-            types::Ty::I32 => ir::Ty::I32,
-            types::Ty::I64 => ir::Ty::I64,
-            types::Ty::F64 => ir::Ty::F64,
-            types::Ty::DateTime => ir::Ty::DateTime,
-            types::Ty::Json => ir::Ty::Json,
-            types::Ty::Id(name) => ir::Ty::Id(name.clone()),
-            types::Ty::Ref(id) => ir::Ty::Named(self.of(*id)),
-            types::Ty::Vec(inner) => ir::Ty::Vec(Box::new(self.ty(inner))),
-            types::Ty::Map(inner) => ir::Ty::Map(Box::new(self.ty(inner))),
-            types::Ty::Option(inner) => ir::Ty::Option(Box::new(self.ty(inner))),
-        }
+    /// The table the IR carries (`Api::type_names`).
+    pub(super) fn into_table(self) -> BTreeMap<TypeId, String> {
+        self.0
     }
 }
 
@@ -88,10 +78,10 @@ fn role_enums(space: &TypeSpace) -> BTreeSet<TypeId> {
         let Kind::Struct(s) = &def.kind else { continue };
         for field in s.fields.iter().filter(|field| names::is_role_property(&field.wire_name)) {
             let held = match &field.ty {
-                types::Ty::Vec(item) => item.as_ref(),
+                Ty::Vec(item) => item.as_ref(),
                 ty => ty,
             };
-            if let types::Ty::Ref(id) = held {
+            if let Ty::Named(id) = held {
                 if matches!(space.get(*id).map(|def| &def.kind), Some(Kind::Enum(_))) {
                     roles.insert(*id);
                 }
@@ -142,11 +132,7 @@ fn type_def(
     module: ir::Module,
 ) -> ir::TypeDef {
     match kind {
-        Kind::Struct(s) => {
-            let fields = s.fields.into_iter().map(|field| field_def(names, field)).collect();
-            let rest = s.rest.map(|rest| ir::Rest { name: rest.name, values: names.ty(&rest.values) });
-            ir::TypeDef::Struct(ir::Struct { name, doc, fields, rest, pointer })
-        }
+        Kind::Struct(s) => ir::TypeDef::Struct(ir::Struct { name, doc, fields: s.fields, rest: s.rest, pointer }),
         Kind::Enum(e) => {
             let mut variants: Vec<ir::Variant> = Vec::new();
             for value in e.values {
@@ -159,9 +145,10 @@ fn type_def(
             ir::TypeDef::Enum(ir::Enum { name, doc, module, variants, catch_all, pointer })
         }
         Kind::Union(u) => {
-            let held: Vec<ir::Ty> = u.variants.iter().map(|variant| names.ty(&variant.ty)).collect();
+            let held: Vec<Ty> = u.variants.iter().map(|variant| variant.ty.clone()).collect();
             let tags: Vec<&[String]> = u.variants.iter().map(|variant| variant.tags.as_slice()).collect();
-            let variant_names = names::union_variants(&held, u.discriminator.is_some().then_some(tags.as_slice()));
+            let variant_names =
+                names::union_variants(&held, u.discriminator.is_some().then_some(tags.as_slice()), &|id| names.of(id));
             let catch_all = names::catch_all_variant(&variant_names);
             let variants = u
                 .variants
@@ -170,95 +157,123 @@ fn type_def(
                 .zip(variant_names)
                 .map(|((variant, ty), name)| ir::UnionVariant { name, ty, tags: variant.tags })
                 .collect();
-            let shared = u
-                .shared
-                .into_iter()
-                .map(|field| ir::SharedField {
-                    ty: names.ty(&field.ty),
-                    name: field.name,
-                    required: field.required,
-                    optional_in: field.optional_in,
-                    null_in: field.null_in,
-                    catch_all_null: field.catch_all_null,
-                    doc: field.doc,
-                })
-                .collect();
+
             ir::TypeDef::Union(ir::Union {
                 name,
                 doc,
                 discriminator: u.discriminator,
                 variants,
                 catch_all,
-                catch_all_struct: u.catch_all_struct.map(|id| names.of(id)),
-                shared,
+                catch_all_struct: u.catch_all_struct,
+                shared: u.shared,
                 pointer,
             })
         }
     }
 }
 
-fn field_def(names: &Names, field: types::Field) -> ir::Field {
-    ir::Field {
-        ty: names.ty(&field.ty),
-        name: field.name,
-        wire_name: field.wire_name,
-        required: field.required,
-        nullable: field.nullable,
-        boxed: field.boxed,
-        access: field.access,
-        doc: field.doc,
-    }
+/// What the passes before naming decided for the operations, each by operation index.
+pub(super) struct Decided {
+    /// Index into the tags of the operation's tag.
+    pub(super) tag_of: Vec<usize>,
+    pub(super) paging: Vec<Option<paging::Paging>>,
+    /// The operation that replaces it (`operations::replacements`).
+    pub(super) replaced_by: Vec<Option<usize>>,
 }
 
-/// The IR operations, with their types named, each filed under its tag (`tag_of`, indices
-/// into `tags`) and given its two names: the `Client` method, in a scope that reserves the
-/// runtime's own methods, and the sans-IO module, in the scope of `operations`, which the tag
-/// modules share (`health` under tag `Health` is `operations::health_2`). Both are claimed in
-/// operation order; a renamed method says so in its docs. (Paging, set later, names the
-/// stream methods in the same scope.)
-pub(super) fn operations(names: &Names, operations: Vec<Operation>, tags: &[ir::Tag], tag_of: &[usize]) -> Vec<ir::Operation> {
+/// The IR operations, each filed under its tag and given its names:
+/// the `Client` method, in a scope that reserves the runtime's own methods, and the sans-IO
+/// module, in the scope of `operations`, which the tag modules share (`health` under tag
+/// `Health` is `operations::health_2`). Both are claimed in operation order; a renamed method
+/// says so in its docs. The stream methods of paged operations are claimed in `Client`'s
+/// scope after every operation's method, in operation order.
+pub(super) fn operations(operations: Vec<Operation>, tags: &[ir::Tag], decided: Decided) -> Vec<ir::Operation> {
     let mut methods = names::Scope::reserving(names::CLIENT_RESERVED);
     let tag_modules: Vec<&str> = tags.iter().map(|tag| tag.module.as_str()).collect();
     let mut modules = names::Scope::reserving(&tag_modules);
+    let named: Vec<(String, String, Option<String>)> = operations
+        .iter()
+        .map(|operation| {
+            let fn_name = methods.claim(operation.fn_name.clone());
+            let method_note = (fn_name != operation.fn_name).then(|| {
+                format!(
+                    "Named `{fn_name}`: `{}`, the `operationId` in snake case, is a method `Client` already has.",
+                    operation.fn_name
+                )
+            });
+            (fn_name, modules.claim(operation.fn_name.clone()), method_note)
+        })
+        .collect();
+    let paging: Vec<Option<ir::Paging>> = decided
+        .paging
+        .into_iter()
+        .zip(&named)
+        .map(|(paging, (fn_name, _, _))| paging.map(|paging| paging_def(paging, methods.claim(names::stream_fn(fn_name)))))
+        .collect();
+    let replacements: Vec<Option<ir::Replacement>> = operations
+        .iter()
+        .zip(&decided.replaced_by)
+        .map(|(operation, replaced_by)| {
+            operation.replacement.as_ref().map(|replacement| ir::Replacement {
+                title: replacement.title.clone(),
+                api: replacement.api.clone(),
+                fn_name: replaced_by.map(|index| named[index].0.clone()),
+            })
+        })
+        .collect();
     operations
         .into_iter()
-        .zip(tag_of)
-        .map(|(operation, tag)| {
-            let wanted = operation.fn_name.clone();
-            let fn_name = methods.claim(wanted.clone());
-            let method_note = (fn_name != wanted).then(|| {
-                format!("Named `{fn_name}`: `{wanted}`, the `operationId` in snake case, is a method `Client` already has.")
-            });
-            let module = modules.claim(wanted);
-            operation_def(names, operation, OperationNames { fn_name, module, method_note, tag: *tag })
+        .zip(named)
+        .zip(paging.into_iter().zip(replacements))
+        .zip(decided.tag_of)
+        .map(|(((operation, (fn_name, module, method_note)), (paging, replacement)), tag)| {
+            operation_def(operation, OperationNames { fn_name, module, method_note, tag, paging, replacement })
         })
         .collect()
 }
 
-/// What the naming pass decides for one operation.
+/// What the naming pass decides for one operation, with what the passes before it decided.
 struct OperationNames {
     fn_name: String,
     module: String,
     method_note: Option<String>,
     tag: usize,
+    paging: Option<ir::Paging>,
+    replacement: Option<ir::Replacement>,
 }
 
-/// A success body with its types named; a `Response` enum's variants named after their
-/// statuses, in the enum's own scope.
-fn response_body(names: &Names, body: &operations::ResponseBody) -> ir::ResponseBody {
+fn paging_def(paging: paging::Paging, stream_fn: String) -> ir::Paging {
+    ir::Paging {
+        stream_fn,
+        item: paging.item,
+        page_num: paging.page_num,
+        page_num_ty: paging.page_num_ty,
+        items_per_page: paging.items_per_page,
+        default_items_per_page: paging.default_items_per_page,
+        max_items_per_page: paging.max_items_per_page,
+        include_count: paging.include_count,
+        results: paging.results,
+        results_optional: paging.results_optional,
+        next_link: paging.next_link,
+    }
+}
+
+/// A success body; a `Response` enum's variants named after their statuses, in the enum's
+/// own scope.
+fn response_body(body: operations::ResponseBody) -> ir::ResponseBody {
     match body {
         operations::ResponseBody::Empty => ir::ResponseBody::Empty,
-        operations::ResponseBody::Json(json) => ir::ResponseBody::Json(names.ty(json)),
+        operations::ResponseBody::Json(json) => ir::ResponseBody::Json(json),
         operations::ResponseBody::Bytes => ir::ResponseBody::Bytes,
         operations::ResponseBody::ByStatus(bodies) => {
             let mut variants = crate::names::Scope::default();
             ir::ResponseBody::ByStatus(
                 bodies
-                    .iter()
+                    .into_iter()
                     .map(|(status, body)| ir::StatusBody {
-                        status: *status,
-                        variant: variants.claim(crate::names::status_variant(*status)),
-                        body: response_body(names, body),
+                        status,
+                        variant: variants.claim(crate::names::status_variant(status)),
+                        body: response_body(body),
                     })
                     .collect(),
             )
@@ -266,41 +281,15 @@ fn response_body(names: &Names, body: &operations::ResponseBody) -> ir::Response
     }
 }
 
-fn operation_def(names: &Names, op: Operation, named: OperationNames) -> ir::Operation {
-    let ty = |ty: &types::Ty| names.ty(ty);
+fn operation_def(op: Operation, named: OperationNames) -> ir::Operation {
     ir::Operation {
-        path_params: op
-            .path_params
-            .into_iter()
-            .map(|p| ir::PathParam { ty: ty(&p.ty), name: p.name, wire_name: p.wire_name, bounds: p.bounds, doc: p.doc })
-            .collect(),
-        query_params: op
-            .query_params
-            .into_iter()
-            .map(|p| ir::QueryParam {
-                ty: ty(&p.ty),
-                name: p.name,
-                wire_name: p.wire_name,
-                required: p.required,
-                location: p.location,
-                style: p.style,
-                explode: p.explode,
-                integer_default: p.integer_default,
-                integer_maximum: p.integer_maximum,
-                bounds: p.bounds,
-                doc: p.doc,
-            })
-            .collect(),
-        body: op.body.map(|body| ir::Body {
-            ty: ty(&body.ty),
-            content_type: body.content_type,
-            encoding: body.encoding,
-            doc: body.doc,
-        }),
+        path_params: op.path_params,
+        query_params: op.query_params,
+        body: op.body,
         success: ir::Success {
             statuses: op.success.statuses,
             any_2xx: op.success.any_2xx,
-            body: response_body(names, &op.success.body),
+            body: response_body(op.success.body),
             empty_allowed: op.success.empty_allowed,
         },
         operation_id: op.operation_id,
@@ -316,8 +305,8 @@ fn operation_def(names: &Names, op: Operation, named: OperationNames) -> ir::Ope
         api_version: op.api_version,
         deprecated: op.deprecated,
         sunset: op.sunset,
-        replacement: op.replacement,
-        paging: None,
+        replacement: named.replacement,
+        paging: named.paging,
         tag: named.tag,
     }
 }
@@ -325,8 +314,8 @@ fn operation_def(names: &Names, op: Operation, named: OperationNames) -> ir::Ope
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::Access;
-    use crate::lower::types::{Enum, Field, Struct, Ty, TypeDef};
+    use crate::ir::{Access, Field};
+    use crate::lower::types::{Enum, Struct, TypeDef};
 
     fn add(space: &mut TypeSpace, origin: Origin, kind: Kind) -> TypeId {
         let id = space.reserve();
@@ -394,7 +383,7 @@ mod tests {
         let child = add(&mut space, hoisted(merged, "tags"), object(Vec::new()));
         let names = Names::decide(&space, [], None);
         assert_eq!(names.of(child), "ClusterTags");
-        assert_eq!(names.ty(&Ty::Ref(merged)), ir::Ty::Named("Cluster".into()));
+        assert_eq!(names.of(merged), "Cluster", "a type that refers to the merged id names the kept type");
     }
 
     #[test]
@@ -404,7 +393,7 @@ mod tests {
             add(&mut space, Origin::Component("ProjectRole".into()), Kind::Enum(Enum { values: vec!["GROUP_OWNER".into()] }));
         let events =
             add(&mut space, Origin::Component("EventRole".into()), Kind::Enum(Enum { values: vec!["GROUP_CREATED".into()] }));
-        let fields = vec![field("roles", Ty::Vec(Box::new(Ty::Ref(role)))), field("eventTypeName", Ty::Ref(events))];
+        let fields = vec![field("roles", Ty::Vec(Box::new(Ty::Named(role)))), field("eventTypeName", Ty::Named(events))];
         add(&mut space, Origin::Component("Invitation".into()), object(fields));
         let types = {
             let names = Names::decide(&space, [], None);

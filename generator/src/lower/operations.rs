@@ -6,15 +6,16 @@ use std::collections::BTreeMap;
 use openapiv3::{Operation as SpecOperation, PathItem, StatusCode};
 
 use super::schemas::Context;
-use super::types::{Parent, Ty};
+use super::types::Parent;
 use super::{Lowerer, methods, path_item};
 use crate::diag::{Sink, join};
-use crate::ir::{self, BodyEncoding, Method, ParamLocation, PathSegment, QueryStyle};
+use crate::ir::{Body, BodyEncoding, Method, PathParam, PathSegment, QueryParam, Ty};
 use crate::names;
 use crate::resolve::{media_type_version, pick_media_type, pick_version};
 
-/// An operation as the lowering builds it: `ir::Operation` with its types by id, and
-/// without what later passes add (paging, tag).
+/// An operation as the lowering builds it: `ir::Operation` with its types by id and its
+/// tag by name, before the passes over every operation (`tags`, `paging`, [`replacements`])
+/// and the naming pass.
 pub(super) struct Operation {
     pub(super) operation_id: String,
     pub(super) fn_name: String,
@@ -31,39 +32,16 @@ pub(super) struct Operation {
     pub(super) success: Success,
     pub(super) deprecated: bool,
     pub(super) sunset: Option<String>,
-    pub(super) replacement: Option<ir::Replacement>,
+    pub(super) replacement: Option<Replacement>,
     /// The operation's first tag in the spec (every Atlas operation has exactly one).
     pub(super) tag: String,
 }
 
-pub(super) struct PathParam {
-    pub(super) name: String,
-    pub(super) wire_name: String,
-    pub(super) ty: Ty,
-    pub(super) bounds: ir::Bounds,
-    pub(super) doc: Option<String>,
-}
-
-pub(super) struct QueryParam {
-    pub(super) name: String,
-    pub(super) wire_name: String,
-    pub(super) ty: Ty,
-    pub(super) required: bool,
-    pub(super) location: ParamLocation,
-    pub(super) style: QueryStyle,
-    pub(super) explode: bool,
-    pub(super) integer_default: Option<i64>,
-    pub(super) integer_maximum: Option<i64>,
-    pub(super) bounds: ir::Bounds,
-    pub(super) doc: Option<String>,
-}
-
-pub(super) struct Body {
-    /// `Ty::String` for text and bytes (the generated code takes `&str` and `&[u8]`).
-    pub(super) ty: Ty,
-    pub(super) content_type: String,
-    pub(super) encoding: BodyEncoding,
-    pub(super) doc: Option<String>,
+/// What replaces a deprecated operation, from its `externalDocs`: `ir::Replacement` before
+/// the operation it names is found (by [`replacements`]) and named.
+pub(super) struct Replacement {
+    pub(super) title: String,
+    pub(super) api: Option<String>,
 }
 
 pub(super) struct Success {
@@ -358,7 +336,7 @@ impl<'a> Lowerer<'a> {
             }
             (None, _) => Ty::Json,
         };
-        if encoding == BodyEncoding::Form && !matches!(ty, Ty::Ref(_) | Ty::Map(_) | Ty::Json) {
+        if encoding == BodyEncoding::Form && !matches!(ty, Ty::Named(_) | Ty::Map(_) | Ty::Json) {
             sink.error(
                 &at,
                 format!("{operation_id}'s `{content_type}` body is not an object"),
@@ -395,23 +373,21 @@ impl<'a> Lowerer<'a> {
 
 /// What a deprecated operation's `externalDocs` point to instead: its title, and the API it
 /// belongs to when the link names its tag (`...#tag/MongoDB-Cloud-Users/operation/...`).
-/// The method is found later, by [`link_replacements`].
-fn replacement(docs: &openapiv3::ExternalDocumentation) -> Option<ir::Replacement> {
+fn replacement(docs: &openapiv3::ExternalDocumentation) -> Option<Replacement> {
     let title = docs.description.as_deref()?.trim().to_owned();
     let api = docs.url.split_once("#tag/").and_then(|(_, rest)| rest.split('/').next()).map(|tag| tag.replace('-', " "));
-    Some(ir::Replacement { title, api, fn_name: None })
+    Some(Replacement { title, api })
 }
 
-/// Names the `Client` method of each replacement that is an operation of this spec: the one
-/// whose summary is the replacement's title.
-pub(super) fn link_replacements(operations: &mut [ir::Operation]) {
-    let by_summary: BTreeMap<String, String> =
-        operations.iter().filter(|op| !op.deprecated).map(|op| (op.summary.clone(), op.fn_name.clone())).collect();
-    for operation in operations.iter_mut() {
-        if let Some(replacement) = &mut operation.replacement {
-            replacement.fn_name = by_summary.get(&replacement.title).cloned();
-        }
-    }
+/// For each operation, by index, the operation of this spec that replaces it: the last one
+/// that is not deprecated and whose summary is the replacement's title.
+pub(super) fn replacements(operations: &[Operation]) -> Vec<Option<usize>> {
+    let by_summary: BTreeMap<&str, usize> =
+        operations.iter().enumerate().filter(|(_, op)| !op.deprecated).map(|(index, op)| (op.summary.as_str(), index)).collect();
+    operations
+        .iter()
+        .map(|op| op.replacement.as_ref().and_then(|replacement| by_summary.get(replacement.title.as_str()).copied()))
+        .collect()
 }
 
 /// `application/json`, `application/vnd.atlas.2023-01-01+json`, `application/problem+json`.

@@ -1,42 +1,48 @@
 //! Paging: operations that take `pageNum`/`itemsPerPage` and return Atlas's paginated
 //! envelope (`results`, `totalCount`, `links`) also get a stream over every page's items.
+//! Decided on the operations and the type space before naming; the naming pass names the
+//! stream method in `Client`'s scope.
 
-use std::collections::BTreeMap;
+use super::operations::{Operation, ResponseBody};
+use super::types::{Kind, Struct, TypeSpace};
+use crate::ir::{Field, NextLink, ParamLocation, QueryParam, Ty};
 
-use crate::ir::{Field, NextLink, Operation, Paging, ParamLocation, QueryParam, ResponseBody, Ty, TypeDef};
-use crate::names;
-
-/// Sets `paging` on every operation that has the shape, in any spec.
-pub(super) fn detect(operations: &mut [Operation], types: &BTreeMap<String, TypeDef>) {
-    // The stream methods share `Client`'s scope with the runtime's methods and the operations'.
-    let mut methods = names::Scope::reserving(names::CLIENT_RESERVED);
-    for operation in operations.iter() {
-        methods.claim(operation.fn_name.clone());
-    }
-    for operation in operations.iter_mut() {
-        operation.paging = paging(operation, types).map(|mut paging| {
-            paging.stream_fn = methods.claim(paging.stream_fn);
-            paging
-        });
-    }
+/// How to walk every page of an operation: `ir::Paging` with its types by id, before the
+/// stream method is named.
+pub(super) struct Paging {
+    /// The type of one item of `results`.
+    pub(super) item: Ty,
+    pub(super) page_num: String,
+    pub(super) page_num_ty: Ty,
+    pub(super) items_per_page: String,
+    pub(super) default_items_per_page: Option<i64>,
+    pub(super) max_items_per_page: Option<i64>,
+    pub(super) include_count: Option<String>,
+    pub(super) results: String,
+    pub(super) results_optional: bool,
+    pub(super) next_link: Option<NextLink>,
 }
 
-fn paging(operation: &Operation, types: &BTreeMap<String, TypeDef>) -> Option<Paging> {
+/// The paging of each operation that has the shape, in any spec, by index.
+pub(super) fn detect(operations: &[Operation], space: &TypeSpace) -> Vec<Option<Paging>> {
+    operations.iter().map(|operation| paging(operation, space)).collect()
+}
+
+fn paging(operation: &Operation, space: &TypeSpace) -> Option<Paging> {
     let page_num = optional_query(operation, "pageNum").filter(|p| is_integer(&p.ty))?;
     let items_per_page = optional_query(operation, "itemsPerPage").filter(|p| is_integer(&p.ty))?;
     let include_count = optional_query(operation, "includeCount").filter(|p| p.ty == Ty::Bool);
-    let ResponseBody::Json(Ty::Named(envelope)) = &operation.success.body else { return None };
+    let ResponseBody::Json(envelope) = &operation.success.body else { return None };
     if operation.success.empty_allowed || operation.body.is_some() {
         return None;
     }
-    let Some(TypeDef::Struct(envelope)) = types.get(envelope) else { return None };
+    let envelope = struct_of(space, envelope)?;
     let results = field(&envelope.fields, "results")?;
     let Ty::Vec(item) = &results.ty else { return None };
     field(&envelope.fields, "totalCount")?;
     let next_link = field(&envelope.fields, "links").and_then(|links| {
         let Ty::Vec(link) = &links.ty else { return None };
-        let Ty::Named(link) = link.as_ref() else { return None };
-        let Some(TypeDef::Struct(link)) = types.get(link) else { return None };
+        let link = struct_of(space, link)?;
         let rel = field(&link.fields, "rel").filter(|rel| rel.ty == Ty::String)?;
         Some(NextLink {
             links: links.name.clone(),
@@ -46,7 +52,6 @@ fn paging(operation: &Operation, types: &BTreeMap<String, TypeDef>) -> Option<Pa
         })
     });
     Some(Paging {
-        stream_fn: names::stream_fn(&operation.fn_name),
         item: item.as_ref().clone(),
         page_num: page_num.name.clone(),
         page_num_ty: page_num.ty.clone(),
@@ -58,6 +63,15 @@ fn paging(operation: &Operation, types: &BTreeMap<String, TypeDef>) -> Option<Pa
         results_optional: optional(results),
         next_link,
     })
+}
+
+/// The struct `ty` refers to, if it is one.
+fn struct_of<'s>(space: &'s TypeSpace, ty: &Ty) -> Option<&'s Struct> {
+    let Ty::Named(id) = ty else { return None };
+    match &space.get(space.canonical(*id))?.kind {
+        Kind::Struct(s) => Some(s),
+        _ => None,
+    }
 }
 
 fn optional_query<'o>(operation: &'o Operation, wire_name: &str) -> Option<&'o QueryParam> {

@@ -5,11 +5,11 @@
 use openapiv3::{Parameter, ParameterSchemaOrContent};
 
 use super::Lowerer;
-use super::operations::{PathParam, QueryParam, Site};
+use super::operations::Site;
 use super::schemas::Context;
-use super::types::{Kind, Parent, Ty};
+use super::types::{Kind, Parent};
 use crate::diag::{Sink, join};
-use crate::ir::{self, ParamLocation, PathSegment, QueryStyle};
+use crate::ir::{self, ParamLocation, PathParam, PathSegment, QueryParam, QueryStyle, Ty};
 use crate::names;
 
 impl<'a> Lowerer<'a> {
@@ -84,7 +84,7 @@ impl<'a> Lowerer<'a> {
                             ParameterSchemaOrContent::Schema(schema) => {
                                 let context = Context { parent, field: name, pointer: at };
                                 match self.ty_of(schema, context, sink) {
-                                    ty @ (Ty::I32 | Ty::I64 | Ty::Bool | Ty::F64 | Ty::Ref(_)) => ty,
+                                    ty @ (Ty::I32 | Ty::I64 | Ty::Bool | Ty::F64 | Ty::Named(_)) => ty,
                                     _ => Ty::String,
                                 }
                             }
@@ -202,7 +202,7 @@ impl<'a> Lowerer<'a> {
     fn is_scalar(&self, ty: &Ty) -> bool {
         match ty {
             Ty::Vec(_) | Ty::Map(_) => false,
-            Ty::Ref(id) => !matches!(self.space.get(*id).map(|def| &def.kind), Some(Kind::Struct(_) | Kind::Union(_))),
+            Ty::Named(id) => !matches!(self.space.get(*id).map(|def| &def.kind), Some(Kind::Struct(_) | Kind::Union(_))),
             _ => true,
         }
     }

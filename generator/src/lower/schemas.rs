@@ -8,9 +8,9 @@ use openapiv3::{
 
 use super::Lowerer;
 use super::ids::is_hex24_string;
-use super::types::{self, Enum, Field, Kind, Origin, Parent, Rest, Struct, Ty, TypeDef, TypeId, Union, UnionVariant};
+use super::types::{self, Enum, Kind, Origin, Parent, Struct, TypeDef, Union, UnionVariant};
 use crate::diag::{Sink, join};
-use crate::ir::Access;
+use crate::ir::{Access, Field, Rest, Ty, TypeId};
 use crate::names;
 use crate::resolve::schema_key;
 
@@ -596,7 +596,7 @@ impl<'a> Lowerer<'a> {
             return Ty::Json;
         };
         if let Some(id) = self.component_ids.get(key) {
-            return Ty::Ref(*id);
+            return Ty::Named(*id);
         }
         // An alias that holds itself (a map or an array of itself, directly or through other
         // aliases) has no Rust type of finite size and no name to refer to: where it comes
@@ -687,26 +687,26 @@ impl<'a> Lowerer<'a> {
         let shape = types::shape(&kind);
         if let Some(existing) = self.hoisted.get(&shape) {
             self.space.merge(id, *existing);
-            return Ty::Ref(*existing);
+            return Ty::Named(*existing);
         }
         self.hoisted.insert(shape, id);
         let origin = Origin::Hoisted { parent: context.parent.clone(), field: context.field.to_owned() };
         self.space.insert(id, def(origin, doc, context.pointer, kind));
-        Ty::Ref(id)
+        Ty::Named(id)
     }
 
     /// One enum type per distinct value set: an inline enum with the values of a named one is
     /// that type; otherwise it is hoisted and named after where it first appears.
     fn hoist_enum(&mut self, values: Vec<String>, schema: &Schema, context: Context<'_>) -> Ty {
         if let Some(id) = self.enums_by_values.get(&value_set(values.clone())) {
-            return Ty::Ref(*id);
+            return Ty::Named(*id);
         }
         let id = self.space.reserve();
         let origin = Origin::Hoisted { parent: context.parent.clone(), field: context.field.to_owned() };
         let doc = schema.schema_data.description.clone();
         self.enums_by_values.insert(value_set(values.clone()), id);
         self.space.insert(id, def(origin, doc, context.pointer, Kind::Enum(Enum { values })));
-        Ty::Ref(id)
+        Ty::Named(id)
     }
 }
 

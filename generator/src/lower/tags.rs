@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::operations::Operation;
-use super::types::{Ty, TypeId, TypeSpace};
-use crate::ir::Tag;
+use super::types::TypeSpace;
+use crate::ir::{Tag, Ty, TypeId};
 use crate::names::{self, FEATURES_RESERVED, Scope};
 
 /// The tags the operations use, sorted by module, and the index of each operation's tag.
@@ -42,7 +42,7 @@ pub(super) fn gates(
     tags: usize,
     api_error: Option<TypeId>,
 ) -> BTreeMap<TypeId, Vec<usize>> {
-    let always = space.reachable(api_error.map(Ty::Ref));
+    let always = space.reachable(api_error.map(Ty::Named));
     let mut by_type: BTreeMap<TypeId, BTreeSet<usize>> = BTreeMap::new();
     for tag in 0..tags {
         let roots = operations.iter().zip(tag_of).filter(|(_, of)| **of == tag).flat_map(|(op, _)| operation_types(op));

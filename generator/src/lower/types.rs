@@ -1,34 +1,11 @@
 //! The type space: every type the lowering builds, keyed by a [`TypeId`] that never changes,
-//! referring to each other by id. Names come last, from the naming pass (`naming`).
+//! referring to each other by id. Its fields, rests and shared fields are the IR's own
+//! (`ir::Field`, `ir::Rest`, `ir::SharedField`, `ir::Ty`); what a type is called, and what
+//! its variants are called, come last, from the naming pass (`naming`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::Access;
-
-/// A type's identity in the type space: given out in creation order, never reused, and
-/// independent of the name the type ends up with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TypeId(u32);
-
-/// The Rust type of a field, parameter or body, with types of the space by id.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Ty {
-    String,
-    Bool,
-    I32,
-    I64,
-    F64,
-    DateTime,
-    Json,
-    /// An ID type, by name (`GroupId`).
-    Id(String),
-    /// A struct, enum or union of the type space.
-    Ref(TypeId),
-    Vec(Box<Ty>),
-    Map(Box<Ty>),
-    /// An array item or map value the spec marks `nullable`: `null` or the inner type.
-    Option(Box<Ty>),
-}
+use crate::ir::{Field, Rest, SharedField, Ty, TypeId};
 
 /// Where a type comes from: what the naming pass names it after.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,27 +52,6 @@ pub struct Struct {
     pub rest: Option<Rest>,
 }
 
-/// A map field, `#[serde(flatten)]`, of every property a struct does not declare.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Rest {
-    pub name: String,
-    /// The type of each value.
-    pub values: Ty,
-}
-
-/// A struct field: as `ir::Field`, with its type by id.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Field {
-    pub name: String,
-    pub wire_name: String,
-    pub ty: Ty,
-    pub required: bool,
-    pub nullable: bool,
-    pub boxed: bool,
-    pub access: Access,
-    pub doc: Option<String>,
-}
-
 /// A string enum: its values in the spec's order; the naming pass names the variants.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Enum {
@@ -116,21 +72,6 @@ pub struct UnionVariant {
     pub ty: Ty,
     /// Discriminator values that select this variant.
     pub tags: Vec<String>,
-}
-
-/// As `ir::SharedField`, with its type by id.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct SharedField {
-    pub name: String,
-    pub ty: Ty,
-    pub required: bool,
-    pub optional_in: Vec<bool>,
-    /// Per variant, in order: whether its struct holds the field as an `Option<Nullable<T>>`
-    /// (absent, `null` or a value); `null` reads as absent.
-    pub null_in: Vec<bool>,
-    /// Whether the catch-all's struct holds it so.
-    pub catch_all_null: bool,
-    pub doc: Option<String>,
 }
 
 /// The types, by id, in creation order.
@@ -186,14 +127,14 @@ impl TypeSpace {
         while let Some(ty) = stack.pop() {
             match ty {
                 Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => stack.push(*inner),
-                Ty::Ref(id) if seen.insert(id) => match self.defs.get(&id).map(|def| &def.kind) {
+                Ty::Named(id) if seen.insert(id) => match self.defs.get(&id).map(|def| &def.kind) {
                     Some(Kind::Struct(s)) => {
                         stack.extend(s.fields.iter().map(|field| field.ty.clone()));
                         stack.extend(s.rest.iter().map(|rest| rest.values.clone()));
                     }
                     Some(Kind::Union(u)) => {
                         stack.extend(u.variants.iter().map(|variant| variant.ty.clone()));
-                        stack.extend(u.catch_all_struct.map(Ty::Ref));
+                        stack.extend(u.catch_all_struct.map(Ty::Named));
                     }
                     Some(Kind::Enum(_)) | None => {}
                 },

@@ -1,7 +1,8 @@
 //! Fields a discriminated union's variants share: read without a `match`, and kept typed by
 //! the catch-all for a value the discriminator does not list.
 
-use super::types::{Field, Kind, Origin, Rest, SharedField, Struct, Ty, TypeDef, TypeSpace, Union};
+use super::types::{Kind, Origin, Struct, TypeDef, TypeSpace, Union};
+use crate::ir::{Field, Rest, SharedField, Ty};
 use crate::names;
 
 /// For each union picked by a discriminator whose variants are all structs, finds the fields
@@ -70,7 +71,7 @@ fn variant_structs<'t>(space: &'t TypeSpace, union: &Union) -> Option<Vec<&'t St
         .variants
         .iter()
         .map(|variant| match &variant.ty {
-            Ty::Ref(id) => match space.get(*id).map(|def| &def.kind) {
+            Ty::Named(id) => match space.get(*id).map(|def| &def.kind) {
                 Some(Kind::Struct(s)) => Some(s),
                 _ => None,
             },

@@ -140,14 +140,19 @@ pub fn catch_all_variant(variants: &[String]) -> String {
 
 /// The variants of a union that holds `held`: each named after the type it holds (numbered
 /// when two would share a name), or, for a union picked by a discriminator (`tags` is
-/// `Some`), after the one tag that selects each when [`variants_by_tag`] can.
-pub fn union_variants(held: &[crate::ir::Ty], tags: Option<&[&[String]]>) -> Vec<String> {
+/// `Some`), after the one tag that selects each when [`variants_by_tag`] can. `type_name`
+/// is the name of a type of the type space.
+pub fn union_variants(
+    held: &[crate::ir::Ty],
+    tags: Option<&[&[String]]>,
+    type_name: &dyn Fn(crate::ir::TypeId) -> String,
+) -> Vec<String> {
     if let Some(by_tag) = tags.and_then(variants_by_tag) {
         return by_tag;
     }
     let mut names: Vec<String> = Vec::with_capacity(held.len());
     for ty in held {
-        let name = numbered(union_variant_name(ty), |candidate| names.iter().any(|taken| taken == candidate));
+        let name = numbered(union_variant_name(ty, type_name), |candidate| names.iter().any(|taken| taken == candidate));
         names.push(name);
     }
     names
@@ -226,19 +231,20 @@ pub fn unknown_variant_struct(union: &str) -> String {
 }
 
 /// A union variant is named after the type it holds: `Cluster`, `String`, `Integer`, `List`.
-pub fn union_variant_name(ty: &crate::ir::Ty) -> String {
+pub fn union_variant_name(ty: &crate::ir::Ty, type_name: &dyn Fn(crate::ir::TypeId) -> String) -> String {
     use crate::ir::Ty;
     match ty {
-        Ty::Named(name) | Ty::Id(name) => name.clone(),
+        Ty::Named(id) => type_name(*id),
+        Ty::Id(name) => name.clone(),
         Ty::String => "String".to_owned(),
         Ty::Bool => "Boolean".to_owned(),
         Ty::I32 | Ty::I64 => "Integer".to_owned(),
         Ty::F64 => "Number".to_owned(),
         Ty::DateTime => "DateTime".to_owned(),
         Ty::Json => "Json".to_owned(),
-        Ty::Vec(inner) => format!("{}List", union_variant_name(inner)),
-        Ty::Map(inner) => format!("{}Map", union_variant_name(inner)),
-        Ty::Option(inner) => union_variant_name(inner),
+        Ty::Vec(inner) => format!("{}List", union_variant_name(inner, type_name)),
+        Ty::Map(inner) => format!("{}Map", union_variant_name(inner, type_name)),
+        Ty::Option(inner) => union_variant_name(inner, type_name),
     }
 }
 
@@ -348,12 +354,13 @@ mod tests {
 
     #[test]
     fn union_variants_and_role_properties() {
-        use crate::ir::Ty;
-        let held = [Ty::Named("Cluster".into()), Ty::String, Ty::String, Ty::Vec(Box::new(Ty::I64))];
-        assert_eq!(union_variants(&held, None), ["Cluster", "String", "String2", "IntegerList"]);
+        use crate::ir::{Ty, TypeId};
+        let type_name = |id: TypeId| ["Cluster", "GroupPendingUser", "GroupActiveUser"][id.0 as usize].to_owned();
+        let held = [Ty::Named(TypeId(0)), Ty::String, Ty::String, Ty::Vec(Box::new(Ty::I64))];
+        assert_eq!(union_variants(&held, None, &type_name), ["Cluster", "String", "String2", "IntegerList"]);
         let (pending, active) = (["PENDING".to_owned()], ["ACTIVE".to_owned()]);
-        let tagged = [Ty::Named("GroupPendingUser".into()), Ty::Named("GroupActiveUser".into())];
-        assert_eq!(union_variants(&tagged, Some(&[&pending, &active])), ["Pending", "Active"]);
+        let tagged = [Ty::Named(TypeId(1)), Ty::Named(TypeId(2))];
+        assert_eq!(union_variants(&tagged, Some(&[&pending, &active]), &type_name), ["Pending", "Active"]);
         for role in ["roles", "role", "roleName", "groupRole", "orgRoles", "postAuthRoleGrants", "ROLE_NAME"] {
             assert!(is_role_property(role), "{role} holds roles");
         }
