@@ -166,9 +166,9 @@ pub(crate) fn ty_text(api: &Api, ty: &Ty, paths: Paths) -> super::text::Type {
             Paths::Bare => Type::plain(name.as_str()),
             Paths::Qualified => Type::plain(format!("crate::ids::{name}")),
         },
-        Ty::Named(name) => match paths {
-            Paths::Bare => Type::plain(name.as_str()),
-            Paths::Qualified => match module_of(api, name) {
+        Ty::Named(id) => match (paths, api.type_name(*id)) {
+            (Paths::Bare, name) => Type::plain(name),
+            (Paths::Qualified, name) => match module_of(api, name) {
                 Module::Models => Type::plain(format!("crate::models::{name}")),
                 Module::Roles => Type::plain(format!("crate::roles::{name}")),
             },

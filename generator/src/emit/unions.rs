@@ -292,7 +292,7 @@ fn shape(api: &Api, ty: &Ty, depth: usize) -> Option<Shape> {
 /// only as that enum's `Unknown`. A JSON catch-all does not: a value only it takes is one
 /// the union does not know.
 fn listed_by_all(parts: &[Option<Shape>], inner: &Union, api: &Api, depth: usize) -> Vec<(String, Vec<String>)> {
-    let catch_all = inner.catch_all_struct.as_ref().map(|name| shape(api, &Ty::Named(name.clone()), depth + 1));
+    let catch_all = inner.catch_all_struct.map(|id| shape(api, &Ty::Named(id), depth + 1));
     let mut all: Vec<&Shape> = Vec::new();
     for part in parts.iter().chain(catch_all.as_ref()) {
         match part {
