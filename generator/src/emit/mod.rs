@@ -81,9 +81,9 @@ impl Job {
             }
             Job::Roles => Emitted::Printed { path: "src/roles.rs".to_owned(), text: models::emit(api, Module::Roles) },
             Job::Operations => rust("src/operations/mod.rs", operations::emit_index(api)),
-            Job::Tag(tag) => Emitted::Syntax {
+            Job::Tag(tag) => Emitted::Printed {
                 path: format!("src/operations/{}.rs", api.tags[tag].module),
-                file: operations::emit_tag(api, tag),
+                text: operations::emit_tag(api, tag),
             },
         }
     }
@@ -243,10 +243,11 @@ mod tests {
         assert_eq!(written.contents, whole);
     }
 
-    /// Every struct and enum that `text` writes is byte for byte what prettyplease prints for
-    /// its syntax tree, over the fragment and both full upstream specs (thousands of models,
-    /// hundreds of them with attributes, types, arrays and arms broken at the margin); the
-    /// ones it declines are printed from the tree.
+    /// Every struct, enum and `Client` method that `text` writes is byte for byte what
+    /// prettyplease prints for its syntax tree, over the fragment and both full upstream specs
+    /// (thousands of models and a thousand methods, hundreds of them with attributes, types,
+    /// arrays, arms, signatures and calls broken at the margin); the ones it declines are
+    /// printed from the tree.
     #[test]
     fn text_is_what_prettyplease_prints() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
@@ -278,6 +279,17 @@ mod tests {
                 let tree = syn::File { shebang: None, attrs: Vec::new(), items: std::mem::take(&mut items) };
                 assert_eq!(text, prettyplease::unparse(&tree), "{file}: {}", def.name());
                 written += 1;
+            }
+            // The `Client` methods of each tag, written as text where they fit.
+            for tag in 0..api.tags.len() {
+                let operations: Vec<&crate::ir::Operation> = api.operations.iter().filter(|op| op.tag == tag).collect();
+                let tree = syn::File { shebang: None, attrs: Vec::new(), items: vec![super::client::methods(&api, &operations)] };
+                assert_eq!(
+                    super::client::methods_text(&api, &operations),
+                    prettyplease::unparse(&tree),
+                    "{file}: {}",
+                    api.tags[tag].name
+                );
             }
         }
         assert!(written > 1500, "{written} models written as text");
@@ -342,7 +354,7 @@ mod tests {
         let api = crate::to_ir(&input).expect("the fragment lowers");
         let mut bindings = Bindings(Default::default());
         for tag in 0..api.tags.len() {
-            bindings.visit_file_mut(&mut super::operations::emit_tag(&api, tag));
+            bindings.visit_file_mut(&mut super::operations::emit_tag_trees(&api, tag));
         }
         // The stream methods rebind their arguments (`let group_id = group_id.clone();`).
         let arguments: std::collections::BTreeSet<&str> =

@@ -2,12 +2,15 @@
 //! `operations/<tag>.rs`: per operation of the tag, sans-IO request building and response
 //! decoding, and its `Client` methods.
 
-use proc_macro2::{Literal, Span, TokenStream};
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use syn::{Expr, Lit};
 
 use super::template::{self, Fill};
-use super::{Paths, ident, module_preamble, requests, syntax};
+use std::fmt::Write as _;
+
+use super::{Paths, ident, module_preamble, requests, syntax, text};
+use crate::docs::doc_lines;
 use crate::ir::{Api, BodyEncoding, Operation, ResponseBody, StatusBody};
 
 pub fn emit_index(api: &Api) -> TokenStream {
@@ -60,20 +63,49 @@ pub fn emit_index(api: &Api) -> TokenStream {
 }
 
 /// One tag's module: its operations' sans-IO modules and their `Client` methods.
-pub fn emit_tag(api: &Api, tag: usize) -> syn::File {
+/// `operations/<tag>.rs`, printed (as `format::print` prints): the module docs, the `Client`
+/// methods (`client::methods_text`) and one module per operation (`module_text`).
+pub fn emit_tag(api: &Api, tag: usize) -> String {
+    let (module_doc, operations) = tag_parts(api, tag);
+    let file: syn::File = syn::parse2(module_doc).expect("a tag's module docs parse");
+    let mut raw = prettyplease::unparse(&file);
+    raw.push_str(&super::client::methods_text(api, &operations));
+    TEMPLATES.with(|templates| {
+        for operation in &operations {
+            module_text(api, operation, templates, &mut raw);
+        }
+    });
+    crate::format::separate_items(&raw)
+}
+
+/// The syntax trees of a tag's file: the `Client` methods, and each operation's functions in a
+/// module of its own (its constants, written only as text, left out), for the tests that
+/// read the generated functions.
+#[cfg(test)]
+pub(crate) fn emit_tag_trees(api: &Api, tag: usize) -> syn::File {
+    let (_, operations) = tag_parts(api, tag);
+    let mut file = syn::File { shebang: None, attrs: Vec::new(), items: vec![super::client::methods(api, &operations)] };
+    TEMPLATES.with(|templates| {
+        for operation in &operations {
+            let mut wrapper = templates.wrapper.clone();
+            let syn::Item::Mod(module) = &mut wrapper else { unreachable!("the wrapper is a module") };
+            module.content.as_mut().expect("the wrapper has a body").1 = functions(api, operation, templates);
+            file.items.push(wrapper);
+        }
+    });
+    file
+}
+
+/// A tag's module docs, and its operations in file order.
+fn tag_parts(api: &Api, tag: usize) -> (TokenStream, Vec<&Operation>) {
     let info = &api.tags[tag];
     let mut doc = format!("The operations tagged {} (cargo feature `{}`).", crate::docs::code_span(&info.name), info.feature);
     if let Some(description) = &info.doc {
         doc.push_str("\n\n");
         doc.push_str(description);
     }
-    let module_doc = module_preamble(&doc);
-    let operations: Vec<&Operation> = api.operations.iter().filter(|operation| operation.tag == tag).collect();
-    let methods = super::client::methods(api, &operations);
-    let mut file: syn::File = syn::parse2(module_doc).expect("a tag's module docs parse");
-    file.items.push(methods);
-    TEMPLATES.with(|templates| file.items.extend(operations.iter().map(|operation| emit_operation(api, operation, templates))));
-    file
+    let operations = api.operations.iter().filter(|operation| operation.tag == tag).collect();
+    (module_preamble(&doc), operations)
 }
 
 thread_local! {
@@ -83,6 +115,12 @@ thread_local! {
 
 /// The `#[deprecated]` attribute for a deprecated operation, naming the sunset and replacement.
 pub(crate) fn deprecation_attr(operation: &Operation) -> Option<syn::Attribute> {
+    let note = deprecation_note(operation)?;
+    Some(syntax::list_attr("deprecated", quote!(note = #note)))
+}
+
+/// The note of [`deprecation_attr`].
+pub(crate) fn deprecation_note(operation: &Operation) -> Option<String> {
     if !operation.deprecated {
         return None;
     }
@@ -103,17 +141,15 @@ pub(crate) fn deprecation_attr(operation: &Operation) -> Option<syn::Attribute> 
         }
         None => note.push('.'),
     }
-    Some(syntax::list_attr("deprecated", quote!(note = #note)))
+    Some(note)
 }
 
 /// The parts of an operation's module that every operation has in the same shape, parsed once
 /// per thread (see `template`) and filled in per operation.
 struct Templates {
     requests: requests::Fixed,
-    /// `pub mod __module { use ..; INFO; ACCEPT }`.
-    module: syn::Item,
-    /// `CONTENT_TYPE`, for an operation with a body.
-    content_type: syn::Item,
+    /// An empty module, to print an operation's functions in (`text::inside`).
+    wrapper: syn::Item,
     /// `request`'s signature, before its arguments.
     request: syn::ItemFn,
     /// The call that builds the request: `build_request(http::Method::__http_method, .., __body)`.
@@ -136,29 +172,9 @@ impl Templates {
         };
         Templates {
             requests: requests::Fixed::new(),
-            module: template::parse(quote! {
-                pub mod __module {
-                    use crate::operations::OperationInfo;
-
-                    /// What the spec says about this operation.
-                    pub const INFO: OperationInfo = OperationInfo {
-                        operation_id: __operation_id,
-                        method: __method,
-                        path: __path,
-                        api_version: __api_version,
-                        deprecated: __deprecated,
-                        sunset: __sunset,
-                        summary: __summary,
-                    };
-
-                    #[doc = __accept_doc]
-                    pub const ACCEPT: &str = __accept;
-                }
-            }),
-            content_type: template::parse(quote! {
-                /// The media type of the request body.
-                pub const CONTENT_TYPE: &str = __content_type;
-            }),
+            wrapper: template::parse(quote!(
+                mod wrapper {}
+            )),
             request: template::parse(quote! {
                 pub fn request(base_url: &str) -> Result<http::Request<Vec<u8>>, crate::Error> {}
             }),
@@ -186,6 +202,34 @@ pub(crate) fn fn_args(api: &Api, operation: &Operation) -> impl Iterator<Item = 
         syntax::fn_arg("query", syntax::reference(query))
     });
     path.chain(body).chain(query)
+}
+
+/// The arguments of [`fn_args`] as text: `name: &Type`.
+pub(crate) fn fn_args_text(api: &Api, operation: &Operation) -> Vec<String> {
+    let borrowed = |ty: &crate::ir::Ty| match ty {
+        crate::ir::Ty::String => "&str".to_owned(),
+        crate::ir::Ty::Vec(inner) => format!("&[{}]", syntax::ty_text(api, inner, Paths::Qualified).flat_string()),
+        other => format!("&{}", syntax::ty_text(api, other, Paths::Qualified).flat_string()),
+    };
+    let path = operation.path_params.iter().map(|param| format!("{}: {}", param.name, borrowed(&param.ty)));
+    let body = operation.body.as_ref().map(|body| match body.encoding {
+        BodyEncoding::Bytes => "body: &[u8]".to_owned(),
+        BodyEncoding::Text => "body: &str".to_owned(),
+        BodyEncoding::Json | BodyEncoding::Form => format!("body: {}", borrowed(&body.ty)),
+    });
+    let query = (!operation.query_params.is_empty()).then(|| format!("query: &crate::operations::{}::Query", operation.module));
+    path.chain(body).chain(query).collect()
+}
+
+/// [`success_ty`] as text.
+pub(crate) fn success_ty_text(api: &Api, operation: &Operation) -> text::Type {
+    let ty = match &operation.success.body {
+        ResponseBody::Json(ty) => syntax::ty_text(api, ty, Paths::Qualified),
+        ResponseBody::Bytes => text::Type::generic("Vec", vec![text::Type::plain("u8")]),
+        ResponseBody::Empty => return text::Type::plain("()"),
+        ResponseBody::ByStatus(_) => return text::Type::plain(format!("crate::operations::{}::Response", operation.module)),
+    };
+    if operation.success.empty_allowed { text::Type::generic("Option", vec![ty]) } else { ty }
 }
 
 /// The type a successful call returns.
@@ -305,8 +349,44 @@ fn by_status(api: &Api, operation: &Operation, bodies: &[StatusBody]) -> (syn::I
     (enum_item, response)
 }
 
-fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> syn::Item {
+/// An operation's module, printed: its docs and constants written as text (nothing there ever
+/// breaks: prettyplease keeps the `INFO` literal one field per line and a constant's value on
+/// its line), its functions printed from their trees.
+fn module_text(api: &Api, operation: &Operation, templates: &Templates, out: &mut String) {
     let Operation { operation_id, path, api_version, summary, accept, .. } = operation;
+    let lit = |value: &str| text::string_literal(value);
+    text::doc_lines("", &doc_lines(&format!("{}: {}", crate::docs::code_span(operation_id), summary)), out);
+    let _ = writeln!(out, "pub mod {} {{", operation.module);
+    out.push_str("    use crate::operations::OperationInfo;\n");
+    text::doc_line("    ", "What the spec says about this operation.", out);
+    out.push_str("    pub const INFO: OperationInfo = OperationInfo {\n");
+    let _ = writeln!(out, "        operation_id: {},", lit(operation_id));
+    let _ = writeln!(out, "        method: {},", lit(operation.method.as_str()));
+    let _ = writeln!(out, "        path: {},", lit(path));
+    let _ = writeln!(out, "        api_version: {},", lit(api_version));
+    let _ = writeln!(out, "        deprecated: {},", operation.deprecated);
+    match &operation.sunset {
+        Some(sunset) => _ = writeln!(out, "        sunset: Some({}),", lit(sunset)),
+        None => out.push_str("        sunset: None,\n"),
+    }
+    let _ = writeln!(out, "        summary: {},\n    }};", lit(summary));
+    text::doc_line("    ", &format!("The media type asked for in `Accept`: resource version {api_version}."), out);
+    let _ = writeln!(out, "    pub const ACCEPT: &str = {};", lit(accept));
+    if let Some(body) = &operation.body {
+        text::doc_line("    ", "The media type of the request body.", out);
+        let _ = writeln!(out, "    pub const CONTENT_TYPE: &str = {};", lit(&body.content_type));
+    }
+    let mut wrapper = templates.wrapper.clone();
+    let syn::Item::Mod(module) = &mut wrapper else { unreachable!("the wrapper is a module") };
+    module.content.as_mut().expect("the wrapper has a body").1 = functions(api, operation, templates);
+    out.push_str(&text::inside(wrapper));
+    out.push_str("}\n");
+}
+
+/// The items of an operation's module after its constants: the `Query` struct, the
+/// `Response` enum, `request` and `response`.
+fn functions(api: &Api, operation: &Operation, templates: &Templates) -> Vec<syn::Item> {
+    let Operation { operation_id, path, .. } = operation;
     let method = operation.method.as_str();
     let query_struct = (!operation.query_params.is_empty()).then(|| requests::query_struct(api, operation));
 
@@ -374,43 +454,9 @@ fn emit_operation(api: &Api, operation: &Operation, templates: &Templates) -> sy
         &mut response_fn.attrs,
     );
 
-    let sunset = match &operation.sunset {
-        Some(sunset) => syntax::call(&["Some"], [syntax::str_expr(sunset)]),
-        None => Expr::Path(syntax::path_expr(&["None"])),
-    };
-    let mut module = templates.module.clone();
-    template::fill_item(
-        &mut module,
-        &mut [
-            ("__module", Fill::Ident(ident(&operation.module))),
-            ("__operation_id", Fill::Expr(syntax::str_expr(operation_id))),
-            ("__method", Fill::Expr(syntax::str_expr(method))),
-            ("__path", Fill::Expr(syntax::str_expr(path))),
-            ("__api_version", Fill::Expr(syntax::str_expr(api_version))),
-            ("__deprecated", Fill::Expr(syntax::lit_expr(Lit::Bool(syn::LitBool::new(operation.deprecated, Span::call_site()))))),
-            ("__sunset", Fill::Expr(sunset)),
-            ("__summary", Fill::Expr(syntax::str_expr(summary))),
-            (
-                "__accept_doc",
-                Fill::Expr(syntax::str_expr(&format!(" The media type asked for in `Accept`: resource version {api_version}."))),
-            ),
-            ("__accept", Fill::Expr(syntax::str_expr(accept))),
-        ],
-    );
-    let syn::Item::Mod(module_item) = &mut module else { unreachable!("the module template is a module") };
-    syntax::doc_attrs(
-        &format!("{}: {}", crate::docs::code_span(&operation.operation_id), operation.summary),
-        &mut module_item.attrs,
-    );
-    let items = &mut module_item.content.as_mut().expect("the module has a body").1;
-    if let Some(body) = &operation.body {
-        let mut content_type = templates.content_type.clone();
-        template::fill_item(&mut content_type, &mut [("__content_type", Fill::Expr(syntax::str_expr(&body.content_type)))]);
-        items.push(content_type);
-    }
-    items.extend(query_struct);
+    let mut items: Vec<syn::Item> = query_struct.into_iter().collect();
     items.extend(by_status);
     items.push(syn::Item::Fn(request));
     items.push(response);
-    module
+    items
 }

@@ -75,6 +75,12 @@ impl Type {
     }
 
     /// On one line: `a::B<C, D>`.
+    pub(crate) fn flat_string(&self) -> String {
+        let mut out = String::new();
+        self.flat(&mut out);
+        out
+    }
+
     fn flat(&self, out: &mut String) {
         match self {
             Type::Plain(path) => out.push_str(path),
@@ -125,6 +131,39 @@ pub(crate) fn typed_line(indent: &str, head: &str, ty: &Type, tail: &str, out: &
     true
 }
 
+/// `{head}{args}{tail}`: a parenthesized list (a signature's parameters, a call's arguments)
+/// on one line, or, when that would pass the margin, one argument per line (each with a
+/// comma) and `tail` on a line of its own, at `head`'s indentation. `false` (and nothing
+/// written) where a line would still not fit.
+pub(crate) fn call_lines(head: &str, args: &[String], tail: &str, out: &mut String) -> bool {
+    let start = out.len();
+    let _ = write!(out, "{head}{}{tail}", args.join(", "));
+    if out.len() - start <= MARGIN {
+        out.push('\n');
+        return true;
+    }
+    out.truncate(start);
+    let indent = &head[..head.len() - head.trim_start().len()];
+    let _ = writeln!(out, "{head}");
+    for arg in args {
+        let line = out.len();
+        let _ = write!(out, "{indent}{INDENT}{arg},");
+        if out.len() - line > MARGIN {
+            out.truncate(start);
+            return false;
+        }
+        out.push('\n');
+    }
+    let line = out.len();
+    let _ = write!(out, "{indent}{tail}");
+    if out.len() - line > MARGIN {
+        out.truncate(start);
+        return false;
+    }
+    out.push('\n');
+    true
+}
+
 /// A string literal as `proc_macro2::Literal::string` writes it (and prettyplease prints it):
 /// quoted, with `\\`, `"` and anything not printable ASCII escaped.
 pub(crate) fn string_literal(value: &str) -> String {
@@ -160,6 +199,22 @@ pub(crate) fn arm(indent: &str, pattern: &str, body: &str, out: &mut String) {
     } else {
         let _ = writeln!(out, "{indent}{pattern} => {{\n{indent}{INDENT}{body}\n{indent}}}");
     }
+}
+
+/// The items of `wrapper` (an `impl` or `mod` block) as prettyplease prints them inside it:
+/// the lines between the wrapper's braces, at the wrapper's indentation plus four.
+pub(crate) fn inside(wrapper: syn::Item) -> String {
+    let file = syn::File { shebang: None, attrs: Vec::new(), items: vec![wrapper] };
+    // A placeholder left in a tree is a generator bug.
+    #[cfg(debug_assertions)]
+    {
+        let left = super::template::placeholders_left(&mut file.clone());
+        assert!(left.is_empty(), "generator bug: placeholders left unfilled: {left:?}");
+    }
+    let printed = prettyplease::unparse(&file);
+    let start = printed.find('\n').map_or(printed.len(), |newline| newline + 1);
+    let end = printed[..printed.len().saturating_sub(1)].rfind('\n').map_or(start, |newline| newline + 1);
+    printed[start..end.max(start)].to_owned()
 }
 
 /// Whether `line` (no newline) fits on one line as it is.
