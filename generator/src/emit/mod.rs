@@ -280,6 +280,9 @@ mod tests {
                 assert_eq!(text, prettyplease::unparse(&tree), "{file}: {}", def.name());
                 written += 1;
             }
+            let (differ, text) = super::operations::text_against_trees(&api);
+            assert!(differ.is_empty(), "{file}: {}", differ.join("\n\n"));
+            written += text;
             // The `Client` methods of each tag, written as text where they fit.
             for tag in 0..api.tags.len() {
                 let operations: Vec<&crate::ir::Operation> = api.operations.iter().filter(|op| op.tag == tag).collect();

@@ -78,6 +78,40 @@ pub fn emit_tag(api: &Api, tag: usize) -> String {
     crate::format::separate_items(&raw)
 }
 
+/// Each `Query` struct and `response` function that `text` writes, against its tree printed
+/// in the operation's module: the pairs that differ (none, when the text is right), and how
+/// many were written as text.
+#[cfg(test)]
+pub(crate) fn text_against_trees(api: &Api) -> (Vec<String>, usize) {
+    let mut differ = Vec::new();
+    let mut written = 0;
+    TEMPLATES.with(|templates| {
+        for operation in &api.operations {
+            let inside = |item: syn::Item| {
+                let mut wrapper = templates.wrapper.clone();
+                let syn::Item::Mod(module) = &mut wrapper else { unreachable!("the wrapper is a module") };
+                module.content.as_mut().expect("the wrapper has a body").1 = vec![item];
+                text::inside(wrapper)
+            };
+            let query = (!operation.query_params.is_empty()).then(|| requests::query_struct_text(api, operation)).flatten();
+            let pairs: [(Option<String>, &dyn Fn() -> String); 2] = [
+                (query, &|| inside(requests::query_struct(api, operation))),
+                (response_text(api, operation), &|| inside(response_items(api, operation, templates).1)),
+            ];
+            for (text, tree) in pairs {
+                if let Some(text) = text {
+                    written += 1;
+                    let tree = tree();
+                    if text != tree {
+                        differ.push(format!("{}:\n{text}\n---\n{tree}", operation.operation_id));
+                    }
+                }
+            }
+        }
+    });
+    (differ, written)
+}
+
 /// The syntax trees of a tag's file: the `Client` methods, and each operation's functions in a
 /// module of its own (its constants, written only as text, left out), for the tests that
 /// read the generated functions.
@@ -376,20 +410,64 @@ fn module_text(api: &Api, operation: &Operation, templates: &Templates, out: &mu
         text::doc_line("    ", "The media type of the request body.", out);
         let _ = writeln!(out, "    pub const CONTENT_TYPE: &str = {};", lit(&body.content_type));
     }
-    let mut wrapper = templates.wrapper.clone();
-    let syn::Item::Mod(module) = &mut wrapper else { unreachable!("the wrapper is a module") };
-    module.content.as_mut().expect("the wrapper has a body").1 = functions(api, operation, templates);
-    out.push_str(&text::inside(wrapper));
+    // The functions, each written as text where it can be, the rest printed from trees in
+    // their order.
+    let mut trees: Vec<syn::Item> = Vec::new();
+    let flush = |trees: &mut Vec<syn::Item>, out: &mut String| {
+        if !trees.is_empty() {
+            let mut wrapper = templates.wrapper.clone();
+            let syn::Item::Mod(module) = &mut wrapper else { unreachable!("the wrapper is a module") };
+            module.content.as_mut().expect("the wrapper has a body").1 = std::mem::take(trees);
+            out.push_str(&text::inside(wrapper));
+        }
+    };
+    if !operation.query_params.is_empty() {
+        match requests::query_struct_text(api, operation) {
+            Some(query) => out.push_str(&query),
+            None => trees.push(requests::query_struct(api, operation)),
+        }
+    }
+    let response = response_text(api, operation);
+    let by_status = match &response {
+        Some(_) => None,
+        None => Some(response_items(api, operation, templates)),
+    };
+    let (by_status, response_tree) = match by_status {
+        Some((by_status, response)) => (by_status, Some(response)),
+        None => (None, None),
+    };
+    trees.extend(by_status);
+    trees.push(request_item(api, operation, templates));
+    match response {
+        Some(response) => {
+            flush(&mut trees, out);
+            out.push_str(&response);
+        }
+        None => {
+            trees.extend(response_tree);
+            flush(&mut trees, out);
+        }
+    }
     out.push_str("}\n");
 }
 
 /// The items of an operation's module after its constants: the `Query` struct, the
 /// `Response` enum, `request` and `response`.
+#[cfg(test)]
 fn functions(api: &Api, operation: &Operation, templates: &Templates) -> Vec<syn::Item> {
+    let (by_status, response) = response_items(api, operation, templates);
+    let mut items: Vec<syn::Item> =
+        (!operation.query_params.is_empty()).then(|| requests::query_struct(api, operation)).into_iter().collect();
+    items.extend(by_status);
+    items.push(request_item(api, operation, templates));
+    items.push(response);
+    items
+}
+
+/// The operation's `request` function.
+fn request_item(api: &Api, operation: &Operation, templates: &Templates) -> syn::Item {
     let Operation { operation_id, path, .. } = operation;
     let method = operation.method.as_str();
-    let query_struct = (!operation.query_params.is_empty()).then(|| requests::query_struct(api, operation));
-
     // The request's statements: the many that only push a path segment or a query
     // parameter are built as trees (`requests`), the rest parsed from tokens.
     let mut body = requests::checks(operation);
@@ -431,6 +509,12 @@ fn functions(api: &Api, operation: &Operation, templates: &Templates) -> Vec<syn
     request.sig.inputs.extend(fn_args(api, operation));
     request.block.stmts = body;
 
+    syn::Item::Fn(request)
+}
+
+/// The operation's `Response` enum when its successes have bodies by status, and its
+/// `response` function.
+fn response_items(api: &Api, operation: &Operation, templates: &Templates) -> (Option<syn::Item>, syn::Item) {
     let (mut response, by_status) = match &operation.success.body {
         ResponseBody::ByStatus(bodies) => {
             let (by_status, response) = by_status(api, operation, bodies);
@@ -438,25 +522,55 @@ fn functions(api: &Api, operation: &Operation, templates: &Templates) -> Vec<syn
         }
         body => (single_response(api, operation, body, templates), None),
     };
+    let syn::Item::Fn(response_fn) = &mut response else { unreachable!("the response template is a function") };
+    syntax::doc_attrs(&response_doc(operation), &mut response_fn.attrs);
+
+    (by_status, response)
+}
+
+/// The `response` function as [`single_response`]'s tree prints (with its docs), written as
+/// text; `None` for bodies by status, or where a line would need more than one level of
+/// breaking.
+fn response_text(api: &Api, operation: &Operation) -> Option<String> {
+    let decode = match (&operation.success.body, operation.success.empty_allowed) {
+        (ResponseBody::ByStatus(_), _) => return None,
+        (ResponseBody::Json(_), false) => "decode_json",
+        (ResponseBody::Json(_), true) => "decode_optional_json",
+        (ResponseBody::Bytes, _) => "expect_bytes",
+        (ResponseBody::Empty, _) => "expect_empty",
+    };
+    let mut out = String::new();
+    text::doc_lines("    ", &doc_lines(&response_doc(operation)), &mut out);
+    let bound = if operation.success.body == ResponseBody::Bytes { "AsRef<[u8]> + Into<Vec<u8>>" } else { "AsRef<[u8]>" };
+    let head = format!("    pub fn response<B: {bound}>(");
+    let returns = format!(") -> Result<{}, crate::Error> {{", success_ty_text(api, operation).flat_string());
+    if !text::call_lines(&head, &["response: http::Response<B>".to_owned()], &returns, &mut out) {
+        return None;
+    }
+    let statuses = if operation.success.any_2xx {
+        "crate::runtime::ANY_2XX".to_owned()
+    } else {
+        format!("&[{}]", operation.success.statuses.iter().map(u16::to_string).collect::<Vec<_>>().join(", "))
+    };
+    let head = format!("        crate::runtime::{decode}(");
+    if !text::call_lines(&head, &["response".to_owned(), statuses], ")", &mut out) {
+        return None;
+    }
+    out.push_str("    }\n");
+    Some(out)
+}
+
+/// The docs of `response`.
+fn response_doc(operation: &Operation) -> String {
     let mut success_statuses: Vec<String> = operation.success.statuses.iter().map(u16::to_string).collect();
     if operation.success.any_2xx {
         success_statuses.push(if success_statuses.is_empty() { "2xx" } else { "any other 2xx" }.to_owned());
     }
-    let syn::Item::Fn(response_fn) = &mut response else { unreachable!("the response template is a function") };
     let what = if matches!(operation.success.body, ResponseBody::ByStatus(_)) { "the `Response` of" } else { "the body of" };
-    syntax::doc_attrs(
-        &format!(
-            "Decodes the response to {operation_id}: {what} a {}{} or the `Error` the response stands for.",
-            success_statuses.join(" or "),
-            if operation.success.empty_allowed { " (`None` when it has none)" } else { "" },
-            operation_id = crate::docs::code_span(operation_id),
-        ),
-        &mut response_fn.attrs,
-    );
-
-    let mut items: Vec<syn::Item> = query_struct.into_iter().collect();
-    items.extend(by_status);
-    items.push(syn::Item::Fn(request));
-    items.push(response);
-    items
+    format!(
+        "Decodes the response to {operation_id}: {what} a {}{} or the `Error` the response stands for.",
+        success_statuses.join(" or "),
+        if operation.success.empty_allowed { " (`None` when it has none)" } else { "" },
+        operation_id = crate::docs::code_span(&operation.operation_id),
+    )
 }

@@ -41,6 +41,59 @@ impl Fixed {
 }
 
 /// `pub struct Query`: one field per query (or header) parameter, `Option` unless required.
+/// [`query_struct`] as its tree prints inside the operation's module, written as text; `None`
+/// where a field's type would need more than one level of breaking.
+pub(crate) fn query_struct_text(api: &Api, operation: &Operation) -> Option<String> {
+    use super::text;
+    let defaultable = operation.query_params.iter().all(|param| !param.required);
+    let mut out = String::new();
+    if defaultable {
+        text::doc_line("    ", "The query parameters; `Default` leaves every optional one out.", &mut out);
+        out.push_str("    #[derive(Debug, Clone, Default, PartialEq)]\n");
+    } else {
+        text::doc_line("    ", "The query parameters; the required ones have no default.", &mut out);
+        out.push_str("    #[derive(Debug, Clone, PartialEq)]\n");
+    }
+    out.push_str("    pub struct Query {\n");
+    for param in &operation.query_params {
+        let place = match param.location {
+            ParamLocation::Query => "query parameter",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        };
+        match &param.doc {
+            Some(doc) => text::doc_lines("        ", &crate::docs::doc_lines(doc), &mut out),
+            None => text::doc_lines(
+                "        ",
+                &crate::docs::doc_lines(&format!("The {} {place}.", crate::docs::code_span(&param.wire_name))),
+                &mut out,
+            ),
+        }
+        match param.location {
+            ParamLocation::Query => {}
+            ParamLocation::Header => {
+                text::doc_line("        ", "", &mut out);
+                text::doc_line(
+                    "        ",
+                    &format!("Sent as the {} header.", crate::docs::code_span(&param.wire_name)),
+                    &mut out,
+                );
+            }
+            ParamLocation::Cookie => {
+                text::doc_line("        ", "", &mut out);
+                text::doc_line("        ", "Sent in the `Cookie` header.", &mut out);
+            }
+        }
+        let ty = syntax::ty_text(api, &param.ty, Paths::Qualified);
+        let ty = if param.required { ty } else { text::Type::generic("Option", vec![ty]) };
+        if !text::typed_line("        ", &format!("pub {}: ", param.name), &ty, ",", &mut out) {
+            return None;
+        }
+    }
+    out.push_str("    }\n");
+    Some(out)
+}
+
 pub(crate) fn query_struct(api: &Api, operation: &Operation) -> syn::Item {
     let fields = operation.query_params.iter().map(|param| {
         let place = match param.location {
