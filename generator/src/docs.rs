@@ -65,43 +65,56 @@ fn escape_prose(line: &str) -> String {
 }
 
 fn escape_plain(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len() + 8);
     let mut in_link_text = false;
-    let mut rest = text;
-    // Text up to the next bracket, angle bracket or possible URL is copied as it is.
-    while let Some(at) = rest.find(['[', ']', '<', '>', 'h']) {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        if (rest.starts_with("https://") || rest.starts_with("http://")) && !preceded_by_link_syntax(&out) {
+    let bytes = text.as_bytes();
+    // `text[copied..at]` is waiting to be copied as it is: everything but brackets, angle
+    // brackets and URLs (scanned byte by byte: they are ASCII).
+    let (mut copied, mut at) = (0, 0);
+    while at < bytes.len() {
+        let byte = bytes[at];
+        let url = byte == b'h' && (bytes[at..].starts_with(b"https://") || bytes[at..].starts_with(b"http://"));
+        if !url && !matches!(byte, b'[' | b']' | b'<' | b'>') {
+            at += 1;
+            continue;
+        }
+        // An ASCII byte: a character boundary.
+        let rest = &text[at..];
+        out.push_str(&text[copied..at]);
+        copied = at;
+        if url {
+            if preceded_by_link_syntax(&out) {
+                at += 1;
+                continue;
+            }
             let end = rest.find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '"' | '\'')).unwrap_or(rest.len());
             let url = rest[..end].trim_end_matches(['.', ',', ';', ':']);
             out.push('<');
             out.push_str(url);
             out.push('>');
-            rest = &rest[url.len()..];
+            at += url.len();
+            copied = at;
             continue;
         }
-        // One of the ASCII characters searched for.
-        let c = char::from(rest.as_bytes()[0]);
-        match c {
+        match byte {
             // `[text](url)` stays a link; any other bracket is literal text.
-            '[' if !in_link_text && link_follows(rest) => {
+            b'[' if !in_link_text && link_follows(rest) => {
                 in_link_text = true;
                 out.push('[');
             }
-            ']' if in_link_text => {
+            b']' if in_link_text => {
                 in_link_text = false;
                 out.push(']');
             }
-            '[' | ']' | '<' | '>' => {
+            _ => {
                 out.push('\\');
-                out.push(c);
+                out.push(char::from(byte));
             }
-            _ => out.push(c),
         }
-        rest = &rest[1..];
+        at += 1;
+        copied = at;
     }
-    out.push_str(rest);
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -131,6 +144,14 @@ mod tests {
                 "curl -X GET",
                 "```",
             ]
+        );
+    }
+
+    #[test]
+    fn text_beyond_ascii_is_kept_around_what_is_escaped() {
+        assert_eq!(
+            doc_lines("API — façade [x] <é> see https://exämple.com/ü. ok"),
+            vec![r"API — façade \[x\] \<é\> see <https://exämple.com/ü>. ok"]
         );
     }
 

@@ -40,7 +40,6 @@ impl Fixed {
     }
 }
 
-/// `pub struct Query`: one field per query (or header) parameter, `Option` unless required.
 /// [`query_struct`] as its tree prints inside the operation's module, written as text; `None`
 /// where a field's type would need more than one level of breaking.
 pub(crate) fn query_struct_text(api: &Api, operation: &Operation) -> Option<String> {
@@ -94,6 +93,7 @@ pub(crate) fn query_struct_text(api: &Api, operation: &Operation) -> Option<Stri
     Some(out)
 }
 
+/// `pub struct Query`: one field per query (or header) parameter, `Option` unless required.
 pub(crate) fn query_struct(api: &Api, operation: &Operation) -> syn::Item {
     let fields = operation.query_params.iter().map(|param| {
         let place = match param.location {
