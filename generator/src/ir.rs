@@ -293,8 +293,6 @@ pub struct Paging {
     pub items_per_page: String,
     /// The page size Atlas uses when none is asked for (the parameter's default).
     pub default_items_per_page: Option<i64>,
-    /// The largest page size the spec allows (the parameter's maximum).
-    pub max_items_per_page: Option<i64>,
     pub include_count: Option<String>,
     /// The envelope's `results` field, and whether it is an `Option`.
     pub results: String,
@@ -371,8 +369,6 @@ pub struct QueryParam {
     pub explode: bool,
     /// The schema's `default`, when it is an integer (`itemsPerPage` defaults to 100).
     pub integer_default: Option<i64>,
-    /// The schema's `maximum` (less one when exclusive), when it is an integer schema.
-    pub integer_maximum: Option<i64>,
     pub bounds: Bounds,
     pub doc: Option<String>,
 }

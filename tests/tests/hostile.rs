@@ -152,7 +152,7 @@ async fn items_per_page_above_the_specs_maximum_is_refused_before_sending() {
     assert!(ids.is_empty());
     let error = error.expect("refused");
     assert!(matches!(error, Error::InvalidArgument { .. }), "{error:?}");
-    assert!(error.to_string().contains("itemsPerPage 1000 is above the API's maximum of 500"), "{error}");
+    assert!(error.to_string().contains(r#"parameter "itemsPerPage" is 1000, above its maximum 500"#), "{error}");
     assert_eq!(server.requests(), 0);
 
     let most = list_group_users::Query { items_per_page: Some(500), ..Default::default() };

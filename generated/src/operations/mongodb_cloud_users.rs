@@ -44,12 +44,7 @@ impl crate::Client {
             query.items_per_page = Some(100);
         }
         let first = query.page_num.map_or(1, i64::from);
-        let paging = crate::runtime::Paging::new(
-            &client,
-            first,
-            query.items_per_page,
-            Some(500),
-        );
+        let paging = crate::runtime::Paging::new(&client, first, query.items_per_page);
         crate::runtime::paginate(
             paging,
             move |page_num| {
@@ -200,12 +195,7 @@ impl crate::Client {
             query.items_per_page = Some(100);
         }
         let first = query.page_num.map_or(1, i64::from);
-        let paging = crate::runtime::Paging::new(
-            &client,
-            first,
-            query.items_per_page,
-            Some(500),
-        );
+        let paging = crate::runtime::Paging::new(&client, first, query.items_per_page);
         crate::runtime::paginate(
             paging,
             move |page_num| {

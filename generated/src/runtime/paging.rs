@@ -43,16 +43,14 @@ pub(crate) struct Paging {
     first: i64,
     /// The `itemsPerPage` the stream asks for, when known.
     page_size: Option<i64>,
-    /// The spec's `maximum` for `itemsPerPage`, when it has one.
-    max_page_size: Option<i64>,
     /// The client's [`max_pages`](crate::ClientBuilder::max_pages).
     max_pages: u32,
 }
 
 impl Paging {
     /// `page_size` is the query's `itemsPerPage`, whichever integer type the spec gives it.
-    pub(crate) fn new(client: &Client, first: i64, page_size: Option<impl Into<i64>>, max_page_size: Option<i64>) -> Self {
-        Self { first, page_size: page_size.map(Into::into), max_page_size, max_pages: client.max_pages() }
+    pub(crate) fn new(client: &Client, first: i64, page_size: Option<impl Into<i64>>) -> Self {
+        Self { first, page_size: page_size.map(Into::into), max_pages: client.max_pages() }
     }
 }
 
@@ -82,21 +80,17 @@ enum State<T, F> {
 /// it is shorter than the page size asked for. An empty page is always the last. The stream
 /// ends with [`Error::Paging`] instead of going on after a page whose items repeat the page
 /// before it (a server that ignores `pageNum`), or instead of fetching a page past
-/// `max_pages`. A page size above the spec's maximum (which a server would cap,
-/// making every page look short) is [`Error::InvalidArgument`] before anything is sent.
+/// `max_pages`. A page size above the spec's maximum (which a server would cap, making every
+/// page look short) is refused by the operation's `request` before anything is sent, so the
+/// stream's first item is that [`Error::InvalidArgument`].
 pub(crate) fn paginate<T, F, Fut>(paging: Paging, fetch: F) -> impl Stream<Item = Result<T, Error>>
 where
     T: Serialize,
     F: FnMut(i64) -> Fut,
     Fut: Future<Output = Result<Page<T>, Error>>,
 {
-    let Paging { first, page_size, max_page_size, max_pages } = paging;
-    let start = match (page_size, max_page_size) {
-        (Some(size), Some(max)) if size > max => {
-            State::Fail(Error::invalid_argument(format!("itemsPerPage {size} is above the API's maximum of {max}")))
-        }
-        _ => State::Fetch { page: first, fetched: 0, previous: None, fetch },
-    };
+    let Paging { first, page_size, max_pages } = paging;
+    let start = State::Fetch { page: first, fetched: 0, previous: None, fetch };
     futures_util::stream::unfold(start, move |mut state| async move {
         loop {
             state = match state {

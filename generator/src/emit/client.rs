@@ -228,7 +228,7 @@ fn stream_template() -> StreamTemplate {
                 let mut query = query.clone();
                 __defaults;
                 let first = query.__page_num.map_or(1, i64::from);
-                let paging = crate::runtime::Paging::new(&client, first, query.__items_per_page, __max_page_size);
+                let paging = crate::runtime::Paging::new(&client, first, query.__items_per_page);
                 crate::runtime::paginate(paging, move |page_num| {
                     let client = client.clone();
                     __clones;
@@ -310,10 +310,6 @@ fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &Str
         }
         None => variable("None"),
     };
-    let max_page_size = match paging.max_items_per_page {
-        Some(max) => call(&["Some"], [syntax::lit_expr(syn::Lit::new(Literal::i64_unsuffixed(max)))]),
-        None => variable("None"),
-    };
     let mut method = template.method.clone();
     fill_impl_item(
         &mut method,
@@ -323,7 +319,6 @@ fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &Str
             ("__owned", Fill::Stmts(owned)),
             ("__defaults", Fill::Stmts(defaults)),
             ("__items_per_page", Fill::Ident(ident(&paging.items_per_page))),
-            ("__max_page_size", Fill::Expr(max_page_size)),
             ("__page_num", Fill::Ident(ident(&paging.page_num))),
             ("__clones", Fill::Stmts(clones)),
             ("__PageNumber", Fill::Type(syntax::ty(api, &paging.page_num_ty, Paths::Qualified))),

@@ -250,7 +250,6 @@ fn paging_def(paging: paging::Paging, stream_fn: String) -> ir::Paging {
         page_num_ty: paging.page_num_ty,
         items_per_page: paging.items_per_page,
         default_items_per_page: paging.default_items_per_page,
-        max_items_per_page: paging.max_items_per_page,
         include_count: paging.include_count,
         results: paging.results,
         results_optional: paging.results_optional,

@@ -139,10 +139,6 @@ impl<'a> Lowerer<'a> {
                 }
                 ParameterSchemaOrContent::Content(_) => (Ty::String, None, ir::Bounds::default()),
             };
-            let integer_maximum = match bounds.maximum {
-                Some(ir::Limit::Integer(maximum)) => Some(maximum),
-                _ => None,
-            };
             // The name goes on the wire as it is: it must be an RFC 6265 cookie name (a token).
             if location == ParamLocation::Cookie && !is_token(&data.name) {
                 sink.error(
@@ -189,7 +185,6 @@ impl<'a> Lowerer<'a> {
                 // OpenAPI's default: true for `form`, false for every other style.
                 explode: data.explode.unwrap_or(style == QueryStyle::Form && location == ParamLocation::Query),
                 integer_default,
-                integer_maximum,
                 bounds,
                 doc: data.description.clone(),
             });
