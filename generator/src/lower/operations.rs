@@ -152,6 +152,63 @@ impl<'a> Lowerer<'a> {
             Some(body) => self.resolve.request_body(body, &join(pointer, "requestBody"), sink),
             None => None,
         };
+        let successes = self.successes(operation, pointer, &operation_id, sink);
+        let contents =
+            body_spec.iter().map(|(body, _)| &body.content).chain(successes.iter().map(|(_, response, _)| &response.content));
+        let version = match pick_version(contents, site.release) {
+            Ok(version) => version,
+            Err(versions) => {
+                sink.error(
+                    pointer,
+                    format!(
+                        "{operation_id} has no resource version at or before release {} (it has {})",
+                        site.release,
+                        versions.join(", ")
+                    ),
+                    Some("generate for a later release (--api-version) or leave the operation out".to_owned()),
+                );
+                return None;
+            }
+        };
+
+        let body = match body_spec {
+            Some((body, at)) => self.request_body(&operation_id, body, &at, version.as_deref(), &parent, sink),
+            None => None,
+        };
+
+        let (accept, success) = self.success(&successes, version.as_deref(), &parent, sink);
+
+        Some(Operation {
+            fn_name: names::value_name(&operation_id),
+            operation_id,
+            method,
+            path: path.to_owned(),
+            path_segments,
+            summary: operation.summary.clone().unwrap_or_default(),
+            doc: operation.description.clone(),
+            path_params,
+            query_params,
+            body,
+            accept,
+            api_version: version.unwrap_or_default(),
+            success,
+            deprecated: operation.deprecated,
+            sunset: operation.extensions.get("x-sunset").and_then(|value| value.as_str()).map(str::to_owned),
+            replacement: operation.external_docs.as_ref().and_then(replacement),
+            tag: operation.tags.first().cloned().unwrap_or_default(),
+        })
+    }
+
+    /// The operation's successes: every 2xx it declares, and a `2XX` range (matched after
+    /// them) last; its `default` response when it declares neither. Each with its status and
+    /// where it is.
+    fn successes(
+        &self,
+        operation: &'a SpecOperation,
+        pointer: &str,
+        operation_id: &str,
+        sink: &mut Sink<'_>,
+    ) -> Vec<(Option<u16>, &'a openapiv3::Response, String)> {
         // Every 2xx the operation declares is a success, and a `2XX` range stands for every
         // other 2xx; an operation that declares neither succeeds as its `default` says.
         let responses_at = join(pointer, "responses");
@@ -184,46 +241,35 @@ impl<'a> Lowerer<'a> {
                 Some("declare the success response the operation returns".to_owned()),
             );
         }
-        let contents =
-            body_spec.iter().map(|(body, _)| &body.content).chain(successes.iter().map(|(_, response, _)| &response.content));
-        let version = match pick_version(contents, site.release) {
-            Ok(version) => version,
-            Err(versions) => {
-                sink.error(
-                    pointer,
-                    format!(
-                        "{operation_id} has no resource version at or before release {} (it has {})",
-                        site.release,
-                        versions.join(", ")
-                    ),
-                    Some("generate for a later release (--api-version) or leave the operation out".to_owned()),
-                );
-                return None;
-            }
-        };
+        successes
+    }
 
-        let body = match body_spec {
-            Some((body, at)) => self.request_body(&operation_id, body, &at, version.as_deref(), &parent, sink),
-            None => None,
-        };
-
+    /// What the successes decode to, in resource version `version`, and the `Accept` that
+    /// asks for each of their media types.
+    fn success(
+        &mut self,
+        successes: &[(Option<u16>, &'a openapiv3::Response, String)],
+        version: Option<&str>,
+        parent: &Parent,
+        sink: &mut Sink<'_>,
+    ) -> (String, Success) {
         let has_body = |response: &openapiv3::Response| {
-            pick_media_type(&response.content, version.as_deref())
+            pick_media_type(&response.content, version)
                 .is_some_and(|(content_type, media)| media.schema.is_some() || !is_json(content_type))
         };
         let statuses: Vec<u16> = successes.iter().filter_map(|(code, _, _)| *code).collect();
         let any_2xx = successes.iter().any(|(code, _, _)| code.is_none());
         let first_with_body = successes.iter().find(|(_, response, _)| has_body(response)).or(successes.first());
-        let chosen = first_with_body.and_then(|(_, response, _)| pick_media_type(&response.content, version.as_deref()));
-        let mut accept = match (chosen, &version) {
+        let chosen = first_with_body.and_then(|(_, response, _)| pick_media_type(&response.content, version));
+        let mut accept = match (chosen, version) {
             (Some((content_type, _)), _) => content_type.clone(),
             (None, Some(version)) => format!("application/vnd.atlas.{version}+json"),
             (None, None) => "application/json".to_owned(),
         };
         // Statuses with bodies of other media types (200 a gzip file, 202 a JSON job): each
         // is asked for, or a server that honours `Accept` could not send it.
-        for (_, response, _) in &successes {
-            if let Some((content_type, _)) = pick_media_type(&response.content, version.as_deref()) {
+        for (_, response, _) in successes {
+            if let Some((content_type, _)) = pick_media_type(&response.content, version) {
                 if has_body(response) && !accept.split(", ").any(|asked| asked == content_type) {
                     accept.push_str(", ");
                     accept.push_str(content_type);
@@ -231,8 +277,8 @@ impl<'a> Lowerer<'a> {
             }
         }
         let mut bodies: Vec<(Option<u16>, ResponseBody)> = Vec::with_capacity(successes.len());
-        for (code, response, at) in &successes {
-            let body = self.response_body(response, at, version.as_deref(), &parent, sink);
+        for (code, response, at) in successes {
+            let body = self.response_body(response, at, version, parent, sink);
             bodies.push((*code, body));
         }
         let mut distinct: Vec<&ResponseBody> = Vec::new();
@@ -251,26 +297,7 @@ impl<'a> Lowerer<'a> {
             // Statuses with different bodies (200 an export, 202 a job): an enum by status.
             _ => Success { statuses, any_2xx, body: ResponseBody::ByStatus(bodies), empty_allowed: false },
         };
-
-        Some(Operation {
-            fn_name: names::value_name(&operation_id),
-            operation_id,
-            method,
-            path: path.to_owned(),
-            path_segments,
-            summary: operation.summary.clone().unwrap_or_default(),
-            doc: operation.description.clone(),
-            path_params,
-            query_params,
-            body,
-            accept,
-            api_version: version.unwrap_or_default(),
-            success,
-            deprecated: operation.deprecated,
-            sunset: operation.extensions.get("x-sunset").and_then(|value| value.as_str()).map(str::to_owned),
-            replacement: operation.external_docs.as_ref().and_then(replacement),
-            tag: operation.tags.first().cloned().unwrap_or_default(),
-        })
+        (accept, success)
     }
 
     /// The request body in the chosen resource version: JSON, text, bytes or a form; a media
