@@ -78,7 +78,7 @@ pub fn emit_tag(api: &Api, tag: usize) -> String {
     crate::format::separate_items(&raw)
 }
 
-/// Each `Query` struct and `response` function that `text` writes, against its tree printed
+/// Each `Query` struct, `request` and `response` function that `text` writes, against its tree printed
 /// in the operation's module: the pairs that differ (none, when the text is right), and how
 /// many were written as text.
 #[cfg(test)]
@@ -94,8 +94,9 @@ pub(crate) fn text_against_trees(api: &Api) -> (Vec<String>, usize) {
                 text::inside(wrapper)
             };
             let query = (!operation.query_params.is_empty()).then(|| requests::query_struct_text(api, operation)).flatten();
-            let pairs: [(Option<String>, &dyn Fn() -> String); 2] = [
+            let pairs: [(Option<String>, &dyn Fn() -> String); 3] = [
                 (query, &|| inside(requests::query_struct(api, operation))),
+                (requests::request_text(api, operation), &|| inside(request_item(api, operation, templates))),
                 (response_text(api, operation), &|| inside(response_items(api, operation, templates).1)),
             ];
             for (text, tree) in pairs {
@@ -437,7 +438,13 @@ fn module_text(api: &Api, operation: &Operation, templates: &Templates, out: &mu
         None => (None, None),
     };
     trees.extend(by_status);
-    trees.push(request_item(api, operation, templates));
+    match requests::request_text(api, operation) {
+        Some(request) => {
+            flush(&mut trees, out);
+            out.push_str(&request);
+        }
+        None => trees.push(request_item(api, operation, templates)),
+    }
     match response {
         Some(response) => {
             flush(&mut trees, out);
@@ -466,7 +473,6 @@ fn functions(api: &Api, operation: &Operation, templates: &Templates) -> Vec<syn
 
 /// The operation's `request` function.
 fn request_item(api: &Api, operation: &Operation, templates: &Templates) -> syn::Item {
-    let Operation { operation_id, path, .. } = operation;
     let method = operation.method.as_str();
     // The request's statements: the many that only push a path segment or a query
     // parameter are built as trees (`requests`), the rest parsed from tokens.
@@ -497,14 +503,7 @@ fn request_item(api: &Api, operation: &Operation, templates: &Templates) -> syn:
     }
 
     let mut request = templates.request.clone();
-    syntax::doc_attrs(
-        &format!(
-            "Builds the `{method} {path}` request for {operation_id}, against `base_url` (`https://cloud.mongodb.com` for Atlas).\n\nFails with `Error::InvalidArgument` when {}the body cannot be serialized or the URL is invalid.",
-            if checked { "a parameter is outside the bounds the spec declares, " } else { "" },
-            operation_id = crate::docs::code_span(operation_id),
-        ),
-        &mut request.attrs,
-    );
+    syntax::doc_attrs(&request_doc(operation, checked), &mut request.attrs);
     request.attrs.extend(deprecation_attr(operation));
     request.sig.inputs.extend(fn_args(api, operation));
     request.block.stmts = body;
@@ -558,6 +557,17 @@ fn response_text(api: &Api, operation: &Operation) -> Option<String> {
     }
     out.push_str("    }\n");
     Some(out)
+}
+
+/// The docs of `request`; `checked` when it checks parameters' bounds first.
+pub(crate) fn request_doc(operation: &Operation, checked: bool) -> String {
+    format!(
+        "Builds the `{} {}` request for {}, against `base_url` (`https://cloud.mongodb.com` for Atlas).\n\nFails with `Error::InvalidArgument` when {}the body cannot be serialized or the URL is invalid.",
+        operation.method.as_str(),
+        operation.path,
+        crate::docs::code_span(&operation.operation_id),
+        if checked { "a parameter is outside the bounds the spec declares, " } else { "" },
+    )
 }
 
 /// The docs of `response`.

@@ -9,7 +9,7 @@ use syn::{Expr, Stmt};
 
 use super::syntax::{self, method_call, variable};
 use super::{Paths, ident};
-use crate::ir::{Api, Bounds, Limit, Operation, ParamLocation, PathSegment, QueryParam, QueryStyle, Ty, TypeDef};
+use crate::ir::{Api, BodyEncoding, Bounds, Limit, Operation, ParamLocation, PathSegment, QueryParam, QueryStyle, Ty, TypeDef};
 
 /// Statements parsed from `tokens`.
 pub(crate) fn statements(tokens: TokenStream) -> Vec<Stmt> {
@@ -91,6 +91,158 @@ pub(crate) fn query_struct_text(api: &Api, operation: &Operation) -> Option<Stri
     }
     out.push_str("    }\n");
     Some(out)
+}
+
+/// The operation's `request` function as its tree prints, written as text for the common
+/// shapes: bounds checks, the path, scalar query parameters and the body; `None` (the tree is
+/// printed) for an operation with array, object or date-time query parameters, headers or
+/// cookies, a number bound, or a line that would need more than one level of breaking.
+pub(crate) fn request_text(api: &Api, operation: &Operation) -> Option<String> {
+    use super::text;
+    if operation.query_params.iter().any(|param| param.location != ParamLocation::Query || !is_scalar_text(api, &param.ty)) {
+        return None;
+    }
+    let mut body = String::new();
+    let indent = "        ";
+    let fits = |line: &str, body: &mut String| {
+        if !text::fits(indent, line) {
+            return false;
+        }
+        body.push_str(indent);
+        body.push_str(line);
+        body.push('\n');
+        true
+    };
+    // The bounds checks.
+    let mut checked = false;
+    let path = operation.path_params.iter().map(|param| {
+        let name = param.name.as_str();
+        (param, format!("Some(*{name})"), format!("Some({name})"), format!("Some({name})"))
+    });
+    let query = operation.query_params.iter().map(|param| {
+        let name = param.name.as_str();
+        if param.required {
+            (
+                param_of(param),
+                format!("Some(query.{name})"),
+                format!("Some(query.{name}.as_str())"),
+                format!("Some(query.{name}.len())"),
+            )
+        } else {
+            (
+                param_of(param),
+                format!("query.{name}"),
+                format!("query.{name}.as_deref()"),
+                format!("query.{name}.as_ref().map(Vec::len)"),
+            )
+        }
+    });
+    for ((wire, ty, bounds), copied, borrowed, items) in
+        path.map(|(param, a, b, c)| ((param.wire_name.as_str(), &param.ty, &param.bounds), a, b, c)).chain(query)
+    {
+        if bounds.is_empty() {
+            continue;
+        }
+        checked = true;
+        let limit = |limit: &Limit| -> Option<Result<(String, bool), ()>> {
+            match (ty, limit) {
+                (Ty::I32, Limit::Integer(value)) => i32::try_from(*value).ok().map(|value| Ok((value.to_string(), false))),
+                (Ty::I64, Limit::Integer(value)) => Some(Ok((value.to_string(), false))),
+                (Ty::F64, _) => Some(Err(())),
+                _ => None,
+            }
+        };
+        let wire = text::string_literal(wire);
+        for (function, bound) in [("check_minimum", &bounds.minimum), ("check_maximum", &bounds.maximum)] {
+            match bound.as_ref().and_then(limit) {
+                Some(Ok((value, exclusive))) => {
+                    let args = [wire.clone(), copied.clone(), value, exclusive.to_string()];
+                    if !text::call_lines(&format!("{indent}crate::runtime::{function}("), &args, ")?;", &mut body) {
+                        return None;
+                    }
+                }
+                Some(Err(())) => return None,
+                None => {}
+            }
+        }
+        let count = |bound: Option<u64>| bound.map_or_else(|| "None".to_owned(), |bound| format!("Some({bound})"));
+        if *ty == Ty::String && (bounds.min_length.is_some() || bounds.max_length.is_some()) {
+            let args = [wire.clone(), borrowed.clone(), count(bounds.min_length), count(bounds.max_length)];
+            if !text::call_lines(&format!("{indent}crate::runtime::check_length("), &args, ")?;", &mut body) {
+                return None;
+            }
+        }
+        if matches!(ty, Ty::Vec(_)) && (bounds.min_items.is_some() || bounds.max_items.is_some()) {
+            let args = [wire.clone(), items.clone(), count(bounds.min_items), count(bounds.max_items)];
+            if !text::call_lines(&format!("{indent}crate::runtime::check_items("), &args, ")?;", &mut body) {
+                return None;
+            }
+        }
+    }
+    body.push_str("        let mut url = crate::runtime::base_url(base_url);\n");
+    for segment in &operation.path_segments {
+        let line = match segment {
+            PathSegment::Literal(text) => format!("url.push_str({});", text::string_literal(text)),
+            PathSegment::Param(index) => {
+                let param = &operation.path_params[*index];
+                match &param.ty {
+                    Ty::Id(_) => format!("url.push_str({}.as_str());", param.name),
+                    Ty::String => format!("crate::runtime::push_path_segment(&mut url, {})?;", param.name),
+                    _ => format!("crate::runtime::push_path_segment(&mut url, &{}.to_string())?;", param.name),
+                }
+            }
+        };
+        if !fits(&line, &mut body) {
+            return None;
+        }
+    }
+    if !operation.query_params.is_empty() {
+        body.push_str("        let mut writer = crate::runtime::QueryWriter::new(&mut url);\n");
+        for param in &operation.query_params {
+            let value =
+                if param.required { format!("Some(&query.{})", param.name) } else { format!("query.{}.as_ref()", param.name) };
+            if !fits(&format!("writer.push_opt_display({}, {value});", text::string_literal(&param.wire_name)), &mut body) {
+                return None;
+            }
+        }
+    }
+    let request_body = match operation.body.as_ref().map(|body| body.encoding) {
+        Some(BodyEncoding::Json) => "Some((CONTENT_TYPE, crate::runtime::json_body(body)?))",
+        Some(BodyEncoding::Form) => "Some((CONTENT_TYPE, crate::runtime::form_body(body)?))",
+        Some(BodyEncoding::Text) => "Some((CONTENT_TYPE, body.as_bytes().to_vec()))",
+        Some(BodyEncoding::Bytes) => "Some((CONTENT_TYPE, body.to_vec()))",
+        None => "None",
+    };
+    let args =
+        [format!("http::Method::{}", operation.method.as_str()), "&url".to_owned(), "ACCEPT".to_owned(), request_body.to_owned()];
+    if !text::call_lines(&format!("{indent}crate::runtime::build_request("), &args, ")", &mut body) {
+        return None;
+    }
+
+    let mut out = String::new();
+    text::doc_lines("    ", &crate::docs::doc_lines(&super::operations::request_doc(operation, checked)), &mut out);
+    if let Some(note) = super::operations::deprecation_note(operation) {
+        text::list_attr("    ", "deprecated", &[&format!("note = {}", text::string_literal(&note))], false, &mut out);
+    }
+    let mut args = vec!["base_url: &str".to_owned()];
+    args.extend(super::operations::fn_args_text(api, operation));
+    if !text::call_lines("    pub fn request(", &args, ") -> Result<http::Request<Vec<u8>>, crate::Error> {", &mut out) {
+        return None;
+    }
+    out.push_str(&body);
+    out.push_str("    }\n");
+    Some(out)
+}
+
+/// A query parameter's wire name, type and bounds, as the checks read them.
+fn param_of(param: &QueryParam) -> (&str, &Ty, &Bounds) {
+    (param.wire_name.as_str(), &param.ty, &param.bounds)
+}
+
+/// Whether a query parameter of type `ty` is written with one `push_opt_display` (not an
+/// array, an object or a date-time).
+fn is_scalar_text(api: &Api, ty: &Ty) -> bool {
+    !matches!(ty, Ty::Vec(_) | Ty::DateTime) && !is_object(api, ty)
 }
 
 /// `pub struct Query`: one field per query (or header) parameter, `Option` unless required.
