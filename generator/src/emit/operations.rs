@@ -13,25 +13,50 @@ use super::{Paths, ident, module_preamble, requests, syntax, text};
 use crate::docs::doc_lines;
 use crate::ir::{Api, BodyEncoding, Operation, ResponseBody, StatusBody};
 
-pub fn emit_index(api: &Api) -> TokenStream {
+/// `operations/mod.rs`, printed: `OperationInfo` from tokens, the `OPERATIONS` table and the
+/// tag modules written as text (one entry per line: the table always passes the margin when
+/// it has an operation and is long; a short one is printed from its tokens whole).
+pub fn emit_index_text(api: &Api) -> String {
+    // The table on one line, as long as it could print: one that might fit goes by tokens.
+    let flat: usize = api
+        .operations
+        .iter()
+        .map(|op| {
+            let tag = &api.tags[op.tag];
+            "#[cfg(feature = )] ::::INFO, ".len() + text::string_literal(&tag.feature).len() + tag.module.len() + op.module.len()
+        })
+        .sum::<usize>()
+        + "pub static OPERATIONS: &[OperationInfo] = &[];".len();
+    if api.operations.is_empty() || flat <= 100 {
+        return crate::format::unparse(emit_index(api)).expect("operations/mod.rs parses");
+    }
+    let fixed = index_fixed();
+    let file: syn::File = syn::parse2(quote!(#fixed)).expect("operations/mod.rs parses");
+    let mut raw = prettyplease::unparse(&file);
+    text::doc_line("", "Every operation of the spec whose tag's feature is on, sorted by path, then method.", &mut raw);
+    raw.push_str("pub static OPERATIONS: &[OperationInfo] = &[\n");
+    for operation in &api.operations {
+        let tag = &api.tags[operation.tag];
+        let feature = format!("feature = {}", text::string_literal(&tag.feature));
+        text::list_attr("    ", "cfg", &[&feature], false, &mut raw);
+        let _ = writeln!(raw, "    {}::{}::INFO,", tag.module, operation.module);
+    }
+    raw.push_str("];\n");
+    for tag in &api.tags {
+        let feature = format!("feature = {}", text::string_literal(&tag.feature));
+        text::list_attr("", "cfg", &[&feature], false, &mut raw);
+        let _ = writeln!(raw, "pub mod {};", tag.module);
+        text::list_attr("", "cfg", &[&feature], false, &mut raw);
+        let _ = writeln!(raw, "pub use {}::*;", tag.module);
+    }
+    crate::format::separate_items(&raw)
+}
+
+/// The module docs and `OperationInfo`.
+fn index_fixed() -> TokenStream {
     let module_doc = module_preamble(
         "Every operation without an HTTP client: build its `http::Request`, decode its `http::Response`.\n\nEach operation has a module named after its `operationId` with `INFO`, the media types it sends, a `Query` struct when it takes query parameters, `request` and `response`. `Client` uses these; a caller with another transport, sync or async, can too.\n\nThe operations are filed by the spec's tags, one module and one cargo feature per tag (all on by default); every operation module is also re-exported here.",
     );
-    let table = api.operations.iter().map(|operation| {
-        let tag = &api.tags[operation.tag];
-        let (feature, tag) = (&tag.feature, ident(&tag.module));
-        let module = ident(&operation.module);
-        quote!(#[cfg(feature = #feature)] #tag::#module::INFO)
-    });
-    let tags = api.tags.iter().map(|tag| {
-        let (feature, module) = (&tag.feature, ident(&tag.module));
-        quote! {
-            #[cfg(feature = #feature)]
-            pub mod #module;
-            #[cfg(feature = #feature)]
-            pub use #module::*;
-        }
-    });
     quote! {
         #module_doc
 
@@ -54,6 +79,29 @@ pub fn emit_index(api: &Api) -> TokenStream {
             /// The spec's one-line summary.
             pub summary: &'static str,
         }
+    }
+}
+
+/// `operations/mod.rs` as tokens: what [`emit_index_text`] prints.
+pub fn emit_index(api: &Api) -> TokenStream {
+    let fixed = index_fixed();
+    let table = api.operations.iter().map(|operation| {
+        let tag = &api.tags[operation.tag];
+        let (feature, tag) = (&tag.feature, ident(&tag.module));
+        let module = ident(&operation.module);
+        quote!(#[cfg(feature = #feature)] #tag::#module::INFO)
+    });
+    let tags = api.tags.iter().map(|tag| {
+        let (feature, module) = (&tag.feature, ident(&tag.module));
+        quote! {
+            #[cfg(feature = #feature)]
+            pub mod #module;
+            #[cfg(feature = #feature)]
+            pub use #module::*;
+        }
+    });
+    quote! {
+        #fixed
 
         /// Every operation of the spec whose tag's feature is on, sorted by path, then method.
         pub static OPERATIONS: &[OperationInfo] = &[#(#table),*];
@@ -62,7 +110,6 @@ pub fn emit_index(api: &Api) -> TokenStream {
     }
 }
 
-/// One tag's module: its operations' sans-IO modules and their `Client` methods.
 /// `operations/<tag>.rs`, printed (as `format::print` prints): the module docs, the `Client`
 /// methods (`client::methods_text`) and one module per operation (`module_text`).
 pub fn emit_tag(api: &Api, tag: usize) -> String {
