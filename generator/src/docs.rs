@@ -65,6 +65,10 @@ fn escape_prose(line: &str) -> String {
 }
 
 fn escape_plain(text: &str) -> String {
+    // Most prose has nothing to escape: found by two quick scans, it is copied whole.
+    if !text.bytes().any(|byte| matches!(byte, b'[' | b']' | b'<' | b'>')) && !text.contains("http") {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len() + 8);
     let mut in_link_text = false;
     let bytes = text.as_bytes();

@@ -185,28 +185,35 @@ fn paths_cut(text: &str, from: usize, to: usize, share: usize) -> Option<(usize,
 /// starts a top-level key (or the end), if the line is there and nothing at column 0 in
 /// between is other than a comment.
 fn section(text: &str, key: &str) -> Option<(usize, usize)> {
-    let mut offset = 0;
-    let mut start = None;
-    for line in text.split_inclusive('\n') {
-        let at = offset;
-        offset += line.len();
-        let content = line.trim_end_matches(['\n', '\r']);
-        let first = content.bytes().next();
-        if start.is_none() {
-            if content.strip_suffix(':') == Some(key) {
-                start = Some(at);
+    let bytes = text.as_bytes();
+    // The line that is exactly `key:` (a carriage return aside).
+    let line = format!("\n{key}:");
+    let first = text.starts_with(&line[1..]).then_some(0);
+    let start = first.into_iter().chain(text.match_indices(&line).map(|(at, _)| at + 1)).find(|&at| {
+        let line_end = text[at..].find('\n').map_or(text.len(), |end| at + end);
+        text[at + key.len() + 1..line_end].bytes().all(|byte| byte == b'\r')
+    })?;
+    // Only a line that starts at column 0 can end the section: the others are passed over by
+    // looking at the byte after each newline.
+    let Some(first_newline) = text[start..].find('\n').map(|end| start + end) else { return Some((start, text.len())) };
+    for (newline, _) in text[first_newline..].match_indices('\n') {
+        let at = first_newline + newline + 1;
+        match bytes.get(at) {
+            None => break,
+            Some(b' ' | b'#' | b'\n') => continue,
+            Some(_) => {
+                let line_end = text[at..].find('\n').map_or(text.len(), |end| at + end);
+                let content = text[at..line_end].trim_end_matches('\r');
+                if content.is_empty() {
+                    continue;
+                }
+                // Anything else at column 0 (a directive, a document marker, flow style, a
+                // quoted key): not a layout this path reads.
+                return is_plain_key_line(content).then_some((start, at));
             }
-            continue;
-        }
-        match first {
-            None | Some(b' ' | b'#') => continue,
-            Some(_) if is_plain_key_line(content) => return Some((start?, at)),
-            // Anything else at column 0 (a directive, a document marker, flow style, a
-            // quoted key): not a layout this path reads.
-            Some(_) => return None,
         }
     }
-    start.map(|start| (start, text.len()))
+    Some((start, text.len()))
 }
 
 /// `key:` or `key: value` at column 0 with a plain key (letters, digits, `_`, `-`, `.`).

@@ -54,6 +54,19 @@ pub fn value_name(raw: &str) -> String {
     }
 }
 
+/// `part` (ASCII letters and digits) in UpperCamelCase onto `name`, as heck writes it. A part
+/// all in capitals or all in small letters (most of Atlas's enum values' words) is one word,
+/// written here without heck's word splitting; anything else goes through heck.
+fn push_upper_camel(name: &mut String, part: &str) {
+    let bytes = part.as_bytes();
+    if bytes.iter().all(u8::is_ascii_uppercase) || bytes.iter().all(u8::is_ascii_lowercase) {
+        name.push(char::from(bytes[0].to_ascii_uppercase()));
+        name.extend(bytes[1..].iter().map(|byte| char::from(byte.to_ascii_lowercase())));
+    } else {
+        name.push_str(&part.to_upper_camel_case());
+    }
+}
+
 /// `GROUP_READ_ONLY` -> `GroupReadOnly`, `3.6` -> `V3_6`, `us-east-1` -> `UsEast1`.
 pub fn variant_name(wire: &str) -> String {
     if !wire.is_empty() && !wire.chars().any(|c| c.is_ascii_alphanumeric()) {
@@ -84,7 +97,7 @@ pub fn variant_name(wire: &str) -> String {
         if name.ends_with(|c: char| c.is_ascii_digit()) && part.starts_with(|c: char| c.is_ascii_digit()) {
             name.push('_');
         }
-        name.push_str(&part.to_upper_camel_case());
+        push_upper_camel(&mut name, part);
     }
     let name = leading_digit_guard(name, "V");
     if KEYWORDS.contains(&name.as_str()) { format!("{name}Value") } else { name }
@@ -282,6 +295,17 @@ pub fn hoisted_name(parent: &str, field: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// The shortcut for one-case words writes what heck writes.
+    #[test]
+    fn one_case_words_are_written_as_heck_writes_them() {
+        use heck::ToUpperCamelCase;
+        for part in ["GROUP", "group", "G", "g", "OWNER", "readonly", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "x"] {
+            let mut name = String::new();
+            super::push_upper_camel(&mut name, part);
+            assert_eq!(name, part.to_upper_camel_case(), "{part}");
+        }
+    }
+
     use super::*;
 
     /// Emit's templates mark placeholders with two leading underscores (`emit/template.rs`):
