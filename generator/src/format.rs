@@ -71,7 +71,7 @@ pub(crate) fn separate_items(text: &str) -> String {
 
 /// Whether a blank line goes between `line` and the `next` one; `in_inner_attribute` carries
 /// whether `line` is inside an inner attribute spread over several lines.
-fn blank_after(line: &str, next: &str, in_inner_attribute: &mut bool) -> bool {
+pub(crate) fn blank_after(line: &str, next: &str, in_inner_attribute: &mut bool) -> bool {
     // Most lines can start none of the cases below: only a line that ends in `;` or `}`, or
     // that is (or is inside) module docs or an inner attribute, can.
     if !*in_inner_attribute && !line.ends_with([';', '}']) {

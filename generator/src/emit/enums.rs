@@ -58,7 +58,8 @@ pub(super) fn emit(api: &Api, e: &Enum, items: &mut Vec<syn::Item>) {
     items.extend(tail);
 }
 
-/// The enum as [`emit`]'s trees print, written as text (see `super::text`); `None` where its
+/// The enum as [`emit`]'s trees print (blank lines in, as `format::separate_items` puts
+/// them), written as text (see `super::text`); `None` where its
 /// `#[cfg]` or macro call would need breaking.
 pub(super) fn emit_text(api: &Api, e: &Enum) -> Option<String> {
     let mut out = String::with_capacity(400 + 120 * e.variants.len());
@@ -89,18 +90,20 @@ pub(super) fn emit_text(api: &Api, e: &Enum) -> Option<String> {
         let _ = writeln!(out, "    {},", v.name);
     }
     text::doc_line("    ", "A value this version of the crate does not know, kept as it was sent.", &mut out);
-    let _ = writeln!(out, "    {}(String),\n}}", e.catch_all);
+    // The blank lines `format::separate_items` puts after an item and a constant.
+    let _ = writeln!(out, "    {}(String),\n}}\n", e.catch_all);
     out.push_str(&gate);
     let _ = writeln!(out, "impl {} {{", e.name);
     text::doc_line("    ", "Every value the spec lists, in its order.", &mut out);
     let known: Vec<String> = e.variants.iter().map(|v| format!("Self::{}", v.name)).collect();
     text::array_line("    ", "pub const KNOWN: &'static [Self] = &", &known, ";", &mut out);
+    out.push('\n');
     text::doc_line("    ", "The value as it appears on the wire.", &mut out);
     out.push_str("    pub fn as_str(&self) -> &str {\n        match self {\n");
     for v in &e.variants {
         text::arm("            ", &format!("Self::{}", v.name), &text::string_literal(&v.wire), &mut out);
     }
-    let _ = writeln!(out, "            Self::{}(value) => value,\n        }}\n    }}\n}}", e.catch_all);
+    let _ = writeln!(out, "            Self::{}(value) => value,\n        }}\n    }}\n}}\n", e.catch_all);
     out.push_str(&gate);
     out.push_str(&mac);
     out.push('\n');

@@ -279,7 +279,7 @@ mod tests {
                     continue;
                 };
                 let tree = syn::File { shebang: None, attrs: Vec::new(), items: std::mem::take(&mut items) };
-                assert_eq!(text, prettyplease::unparse(&tree), "{file}: {}", def.name());
+                assert_eq!(text, format::print(&tree), "{file}: {}", def.name());
                 written += 1;
             }
             let (differ, text) = super::operations::text_against_trees(&api);

@@ -63,9 +63,10 @@ pub fn parts(api: &Api) -> Vec<std::ops::Range<usize>> {
 
 /// The types `range` of `module` (counted in [`types_of`] order), printed as
 /// `format::print` prints a file; the part that starts at the first type also carries the
-/// module's documentation and imports. Structs are written as text (`text`) where every line
-/// fits; the other types, and a struct with a line to break that `text` leaves alone, are
-/// built as syntax trees and printed by prettyplease, in runs, in file order.
+/// module's documentation and imports. Structs and enums are written as text (`text`, blank
+/// lines in) where every line fits; the other types, and one with a line to break that
+/// `text` leaves alone, are built as syntax trees and printed by prettyplease, in runs, in
+/// file order.
 pub fn emit_part(api: &Api, module: Module, range: std::ops::Range<usize>) -> String {
     let mut printed = Printed { raw: String::new(), trees: syn::File { shebang: None, attrs: Vec::new(), items: Vec::new() } };
     if range.start == 0 {
@@ -95,20 +96,21 @@ pub fn emit_part(api: &Api, module: Module, range: std::ops::Range<usize>) -> St
         }
     }
     printed.flush();
-    crate::format::separate_items(&printed.raw)
+    printed.raw
 }
 
-/// A part being printed: what is printed so far, and the trees not yet printed after it.
+/// A part being printed: what is printed so far (blank lines in), and the trees not yet
+/// printed after it.
 struct Printed {
     raw: String,
     trees: syn::File,
 }
 
 impl Printed {
-    /// Appends text printed elsewhere, after the trees waiting before it.
+    /// Appends text written with its blank lines, after the trees waiting before it.
     fn text(&mut self, text: &str) {
         self.flush();
-        self.raw.push_str(text);
+        self.join(text);
     }
 
     /// Prints the waiting trees: prettyplease prints each item on its own, so a run of items
@@ -123,9 +125,21 @@ impl Printed {
             let left = super::template::placeholders_left(&mut self.trees.clone());
             assert!(left.is_empty(), "generator bug: placeholders left unfilled in a model: {left:?}");
         }
-        self.raw.push_str(&prettyplease::unparse(&self.trees));
+        let printed = crate::format::separate_items(&prettyplease::unparse(&self.trees));
+        self.join(&printed);
         self.trees.attrs.clear();
         self.trees.items.clear();
+    }
+
+    /// Appends `piece`, with the blank line `format` puts between the two lines that meet.
+    fn join(&mut self, piece: &str) {
+        let last = self.raw.trim_end_matches('\n').rsplit('\n').next().filter(|line| !line.is_empty());
+        if let (Some(last), Some(first)) = (last, piece.lines().next()) {
+            if crate::format::blank_after(last, first, &mut false) {
+                self.raw.push('\n');
+            }
+        }
+        self.raw.push_str(piece);
     }
 }
 
