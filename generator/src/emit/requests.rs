@@ -9,7 +9,7 @@ use syn::{Expr, Stmt};
 
 use super::syntax::{self, method_call, variable};
 use super::{Paths, ident};
-use crate::ir::{Api, BodyEncoding, Bounds, Limit, Operation, ParamLocation, PathSegment, QueryParam, QueryStyle, Ty, TypeDef};
+use crate::ir::{Api, BodyEncoding, Limit, Operation, ParamLocation, PathSegment, QueryParam, QueryStyle, Ty, TypeDef};
 
 /// Statements parsed from `tokens`.
 pub(crate) fn statements(tokens: TokenStream) -> Vec<Stmt> {
@@ -55,33 +55,11 @@ pub(crate) fn query_struct_text(api: &Api, operation: &Operation) -> Option<Stri
     }
     out.push_str("    pub struct Query {\n");
     for param in &operation.query_params {
-        let place = match param.location {
-            ParamLocation::Query => "query parameter",
-            ParamLocation::Header => "header",
-            ParamLocation::Cookie => "cookie",
-        };
-        match &param.doc {
-            Some(doc) => text::doc_lines("        ", &crate::docs::doc_lines(doc), &mut out),
-            None => text::doc_lines(
-                "        ",
-                &crate::docs::doc_lines(&format!("The {} {place}.", crate::docs::code_span(&param.wire_name))),
-                &mut out,
-            ),
-        }
-        match param.location {
-            ParamLocation::Query => {}
-            ParamLocation::Header => {
-                text::doc_line("        ", "", &mut out);
-                text::doc_line(
-                    "        ",
-                    &format!("Sent as the {} header.", crate::docs::code_span(&param.wire_name)),
-                    &mut out,
-                );
-            }
-            ParamLocation::Cookie => {
-                text::doc_line("        ", "", &mut out);
-                text::doc_line("        ", "Sent in the `Cookie` header.", &mut out);
-            }
+        let (doc, sent) = param_doc(param);
+        text::doc_lines("        ", &crate::docs::doc_lines(&doc), &mut out);
+        if let Some(sent) = sent {
+            text::doc_line("        ", "", &mut out);
+            text::doc_line("        ", &sent, &mut out);
         }
         let ty = syntax::ty_text(api, &param.ty, Paths::Qualified);
         let ty = if param.required { ty } else { text::Type::generic("Option", vec![ty]) };
@@ -96,7 +74,7 @@ pub(crate) fn query_struct_text(api: &Api, operation: &Operation) -> Option<Stri
 /// The operation's `request` function as its tree prints, written as text for the common
 /// shapes: bounds checks, the path, scalar query parameters and the body; `None` (the tree is
 /// printed) for an operation with array, object or date-time query parameters, headers or
-/// cookies, a number bound, or a line that would need more than one level of breaking.
+/// cookies, or a line that would need more than one level of breaking.
 pub(crate) fn request_text(api: &Api, operation: &Operation) -> Option<String> {
     use super::text;
     if operation.query_params.iter().any(|param| param.location != ParamLocation::Query || !is_scalar_text(api, &param.ty)) {
@@ -114,71 +92,13 @@ pub(crate) fn request_text(api: &Api, operation: &Operation) -> Option<String> {
         true
     };
     // The bounds checks.
-    let mut checked = false;
-    let path = operation.path_params.iter().map(|param| {
-        let name = param.name.as_str();
-        (param, format!("Some(*{name})"), format!("Some({name})"), format!("Some({name})"))
-    });
-    let query = operation.query_params.iter().map(|param| {
-        let name = param.name.as_str();
-        if param.required {
-            (
-                param_of(param),
-                format!("Some(query.{name})"),
-                format!("Some(query.{name}.as_str())"),
-                format!("Some(query.{name}.len())"),
-            )
-        } else {
-            (
-                param_of(param),
-                format!("query.{name}"),
-                format!("query.{name}.as_deref()"),
-                format!("query.{name}.as_ref().map(Vec::len)"),
-            )
-        }
-    });
-    for ((wire, ty, bounds), copied, borrowed, items) in
-        path.map(|(param, a, b, c)| ((param.wire_name.as_str(), &param.ty, &param.bounds), a, b, c)).chain(query)
-    {
-        if bounds.is_empty() {
-            continue;
-        }
-        checked = true;
-        let limit = |limit: &Limit| -> Option<Result<(String, bool), ()>> {
-            match (ty, limit) {
-                (Ty::I32, Limit::Integer(value)) => i32::try_from(*value).ok().map(|value| Ok((value.to_string(), false))),
-                (Ty::I64, Limit::Integer(value)) => Some(Ok((value.to_string(), false))),
-                (Ty::F64, _) => Some(Err(())),
-                _ => None,
-            }
-        };
-        let wire = text::string_literal(wire);
-        for (function, bound) in [("check_minimum", &bounds.minimum), ("check_maximum", &bounds.maximum)] {
-            match bound.as_ref().and_then(limit) {
-                Some(Ok((value, exclusive))) => {
-                    let args = [wire.clone(), copied.clone(), value, exclusive.to_string()];
-                    if !text::call_lines(&format!("{indent}crate::runtime::{function}("), &args, ")?;", &mut body) {
-                        return None;
-                    }
-                }
-                Some(Err(())) => return None,
-                None => {}
-            }
-        }
-        let count = |bound: Option<u64>| bound.map_or_else(|| "None".to_owned(), |bound| format!("Some({bound})"));
-        if *ty == Ty::String && (bounds.min_length.is_some() || bounds.max_length.is_some()) {
-            let args = [wire.clone(), borrowed.clone(), count(bounds.min_length), count(bounds.max_length)];
-            if !text::call_lines(&format!("{indent}crate::runtime::check_length("), &args, ")?;", &mut body) {
-                return None;
-            }
-        }
-        if matches!(ty, Ty::Vec(_)) && (bounds.min_items.is_some() || bounds.max_items.is_some()) {
-            let args = [wire.clone(), items.clone(), count(bounds.min_items), count(bounds.max_items)];
-            if !text::call_lines(&format!("{indent}crate::runtime::check_items("), &args, ")?;", &mut body) {
-                return None;
-            }
+    let checks = check_calls(operation);
+    for (function, args) in &checks {
+        if !text::call_lines(&format!("{indent}crate::runtime::{function}("), args, ")?;", &mut body) {
+            return None;
         }
     }
+    let checked = !checks.is_empty();
     body.push_str("        let mut url = crate::runtime::base_url(base_url);\n");
     for segment in &operation.path_segments {
         let line = match segment {
@@ -234,36 +154,33 @@ pub(crate) fn request_text(api: &Api, operation: &Operation) -> Option<String> {
     Some(out)
 }
 
-/// A query parameter's wire name, type and bounds, as the checks read them.
-fn param_of(param: &QueryParam) -> (&str, &Ty, &Bounds) {
-    (param.wire_name.as_str(), &param.ty, &param.bounds)
-}
-
 /// Whether a query parameter of type `ty` is written with one `push_opt_display` (not an
 /// array, an object or a date-time).
 fn is_scalar_text(api: &Api, ty: &Ty) -> bool {
     !matches!(ty, Ty::Vec(_) | Ty::DateTime) && !is_object(api, ty)
 }
 
+/// The docs of a `Query` field: the parameter's description (or what it is), and, for a
+/// header or a cookie, where it is sent.
+fn param_doc(param: &QueryParam) -> (String, Option<String>) {
+    let wire = crate::docs::code_span(&param.wire_name);
+    let (place, sent) = match param.location {
+        ParamLocation::Query => ("query parameter", None),
+        ParamLocation::Header => ("header", Some(format!("Sent as the {wire} header."))),
+        ParamLocation::Cookie => ("cookie", Some("Sent in the `Cookie` header.".to_owned())),
+    };
+    (param.doc.clone().unwrap_or_else(|| format!("The {wire} {place}.")), sent)
+}
+
 /// `pub struct Query`: one field per query (or header) parameter, `Option` unless required.
 pub(crate) fn query_struct(api: &Api, operation: &Operation) -> syn::Item {
     let fields = operation.query_params.iter().map(|param| {
-        let place = match param.location {
-            ParamLocation::Query => "query parameter",
-            ParamLocation::Header => "header",
-            ParamLocation::Cookie => "cookie",
-        };
-        let doc = param.doc.clone().unwrap_or_else(|| format!("The {} {place}.", crate::docs::code_span(&param.wire_name)));
+        let (doc, sent) = param_doc(param);
         let mut attrs = Vec::new();
         syntax::doc_attrs(&doc, &mut attrs);
-        let sent = match param.location {
-            ParamLocation::Query => None,
-            ParamLocation::Header => Some(format!(" Sent as the {} header.", crate::docs::code_span(&param.wire_name))),
-            ParamLocation::Cookie => Some(" Sent in the `Cookie` header.".to_owned()),
-        };
         if let Some(sent) = sent {
             attrs.push(syntax::doc_attr(Literal::string("")));
-            attrs.push(syntax::doc_attr(Literal::string(&sent)));
+            attrs.push(syntax::doc_attr(Literal::string(&format!(" {sent}"))));
         }
         let ty = syntax::ty(api, &param.ty, Paths::Qualified);
         let ty = if param.required { ty } else { syntax::generic(&["Option"], [ty]) };
@@ -290,74 +207,69 @@ pub(crate) fn query_struct(api: &Api, operation: &Operation) -> syn::Item {
 
 /// The checks of every bound the spec declares for a parameter (`minimum`, `maximum`, their
 /// exclusive forms, `minLength`, `maxLength`, `minItems`, `maxItems`), each failing with
-/// `Error::InvalidArgument` before anything is sent. Few parameters have bounds: emitted as
-/// tokens and parsed.
+/// `Error::InvalidArgument` before anything is sent: the calls of [`check_calls`], parsed
+/// (few parameters have bounds). `request_text` writes the same calls.
 pub(crate) fn checks(operation: &Operation) -> Vec<Stmt> {
-    let path = operation.path_params.iter().filter(|param| !param.bounds.is_empty()).map(|param| {
-        let name = ident(&param.name);
-        let (copied, borrowed) = (quote!(Some(*#name)), quote!(Some(#name)));
-        check_tokens(&param.wire_name, &param.ty, &param.bounds, copied, borrowed.clone(), borrowed)
-    });
-    let query = operation.query_params.iter().filter(|param| !param.bounds.is_empty()).map(|param| {
-        let name = ident(&param.name);
-        let (copied, text, items) = if param.required {
-            (quote!(Some(query.#name)), quote!(Some(query.#name.as_str())), quote!(Some(query.#name.len())))
-        } else {
-            (quote!(query.#name), quote!(query.#name.as_deref()), quote!(query.#name.as_ref().map(Vec::len)))
-        };
-        check_tokens(&param.wire_name, &param.ty, &param.bounds, copied, text, items)
-    });
-    let tokens: TokenStream = path.chain(query).collect();
-    if tokens.is_empty() { Vec::new() } else { statements(tokens) }
+    let calls: String = check_calls(operation)
+        .iter()
+        .map(|(function, args)| format!("crate::runtime::{function}({})?;", args.join(", ")))
+        .collect();
+    if calls.is_empty() {
+        return Vec::new();
+    }
+    statements(calls.parse().expect("the checks are Rust tokens"))
 }
 
-/// The checks of one parameter's bounds, given its value as an `Option` of a copy (numbers),
-/// of a `&str` (strings) and of the number of items (arrays).
-fn check_tokens(wire: &str, ty: &Ty, bounds: &Bounds, copied: TokenStream, text: TokenStream, items: TokenStream) -> TokenStream {
-    let mut checks = TokenStream::new();
-    let limit = |limit: &Limit| -> Option<(TokenStream, bool)> {
-        match (ty, limit) {
-            (Ty::I32, Limit::Integer(value)) => i32::try_from(*value).ok().map(|value| {
-                let value = Literal::i32_unsuffixed(value);
-                (quote!(#value), false)
-            }),
-            (Ty::I64, Limit::Integer(value)) => {
-                let value = Literal::i64_unsuffixed(*value);
-                Some((quote!(#value), false))
-            }
-            (Ty::F64, Limit::Integer(value)) => {
-                let value = Literal::f64_unsuffixed(*value as f64);
-                Some((quote!(#value), false))
-            }
-            (Ty::F64, Limit::Number { value, exclusive }) if value.is_finite() => {
-                let value = Literal::f64_unsuffixed(*value);
-                Some((quote!(#value), *exclusive))
-            }
-            _ => None,
+/// The check calls of [`checks`], in order: the runtime function and its arguments as Rust
+/// text, for every bound of each path parameter, then of each query parameter (`minimum`,
+/// `maximum`, then the length of a string, then the items of an array). The value goes in as
+/// an `Option` of a copy (numbers), of a `&str` (strings) or of the number of items (arrays).
+fn check_calls(operation: &Operation) -> Vec<(&'static str, Vec<String>)> {
+    let path = operation.path_params.iter().map(|param| {
+        let name = param.name.as_str();
+        let borrowed = format!("Some({name})");
+        (param.wire_name.as_str(), &param.ty, &param.bounds, format!("Some(*{name})"), borrowed.clone(), borrowed)
+    });
+    let query = operation.query_params.iter().map(|param| {
+        let name = param.name.as_str();
+        let (copied, text, items) = if param.required {
+            (format!("Some(query.{name})"), format!("Some(query.{name}.as_str())"), format!("Some(query.{name}.len())"))
+        } else {
+            (format!("query.{name}"), format!("query.{name}.as_deref()"), format!("query.{name}.as_ref().map(Vec::len)"))
+        };
+        (param.wire_name.as_str(), &param.ty, &param.bounds, copied, text, items)
+    });
+    let mut calls = Vec::new();
+    for (wire, ty, bounds, copied, text, items) in path.chain(query) {
+        if bounds.is_empty() {
+            continue;
         }
-    };
-    if let Some((minimum, exclusive)) = bounds.minimum.as_ref().and_then(limit) {
-        checks.extend(quote!(crate::runtime::check_minimum(#wire, #copied, #minimum, #exclusive)?;));
-    }
-    if let Some((maximum, exclusive)) = bounds.maximum.as_ref().and_then(limit) {
-        checks.extend(quote!(crate::runtime::check_maximum(#wire, #copied, #maximum, #exclusive)?;));
-    }
-    let count = |bound: Option<u64>| match bound {
-        Some(bound) => {
-            let bound = Literal::u64_unsuffixed(bound);
-            quote!(Some(#bound))
+        let wire = super::text::string_literal(wire);
+        let limit = |limit: &Limit| -> Option<(String, bool)> {
+            match (ty, limit) {
+                (Ty::I32, Limit::Integer(value)) => i32::try_from(*value).ok().map(|value| (value.to_string(), false)),
+                (Ty::I64, Limit::Integer(value)) => Some((value.to_string(), false)),
+                (Ty::F64, Limit::Integer(value)) => Some((Literal::f64_unsuffixed(*value as f64).to_string(), false)),
+                (Ty::F64, Limit::Number { value, exclusive }) if value.is_finite() => {
+                    Some((Literal::f64_unsuffixed(*value).to_string(), *exclusive))
+                }
+                _ => None,
+            }
+        };
+        for (function, bound) in [("check_minimum", &bounds.minimum), ("check_maximum", &bounds.maximum)] {
+            if let Some((value, exclusive)) = bound.as_ref().and_then(limit) {
+                calls.push((function, vec![wire.clone(), copied.clone(), value, exclusive.to_string()]));
+            }
         }
-        None => quote!(None),
-    };
-    if *ty == Ty::String && (bounds.min_length.is_some() || bounds.max_length.is_some()) {
-        let (min, max) = (count(bounds.min_length), count(bounds.max_length));
-        checks.extend(quote!(crate::runtime::check_length(#wire, #text, #min, #max)?;));
+        let count = |bound: Option<u64>| bound.map_or_else(|| "None".to_owned(), |bound| format!("Some({bound})"));
+        if *ty == Ty::String && (bounds.min_length.is_some() || bounds.max_length.is_some()) {
+            calls.push(("check_length", vec![wire.clone(), text, count(bounds.min_length), count(bounds.max_length)]));
+        }
+        if matches!(ty, Ty::Vec(_)) && (bounds.min_items.is_some() || bounds.max_items.is_some()) {
+            calls.push(("check_items", vec![wire, items, count(bounds.min_items), count(bounds.max_items)]));
+        }
     }
-    if matches!(ty, Ty::Vec(_)) && (bounds.min_items.is_some() || bounds.max_items.is_some()) {
-        let (min, max) = (count(bounds.min_items), count(bounds.max_items));
-        checks.extend(quote!(crate::runtime::check_items(#wire, #items, #min, #max)?;));
-    }
-    checks
+    calls
 }
 
 /// The path, segment by segment, onto `url`.
