@@ -194,6 +194,68 @@ impl<'de> serde::Deserialize<'de> for OrgId {
     }
 }
 
+/// 24-character hexadecimal string that identifies the team; the teams of an organization are listed by its /teams endpoint.
+///
+/// # Examples
+///
+/// ```rust
+/// let id: atlas_admin::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+/// assert_eq!(id.as_str(), "6a1b2c3d4e5f60718293a4b5");
+/// assert!("../6a1b2c3d4e5f60718293a4b5".parse::<atlas_admin::TeamId>().is_err());
+/// # Ok::<(), atlas_admin::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TeamId(String);
+impl TeamId {
+    /// The identifier as it appears in paths and bodies.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for TeamId {
+    type Err = ParseIdError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        crate::runtime::check_hex24("TeamId", value)?;
+        Ok(TeamId(value.to_owned()))
+    }
+}
+
+impl TryFrom<String> for TeamId {
+    type Error = ParseIdError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        crate::runtime::check_hex24("TeamId", &value)?;
+        Ok(TeamId(value))
+    }
+}
+
+impl std::fmt::Display for TeamId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for TeamId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl serde::Serialize for TeamId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TeamId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        TeamId::try_from(value).map_err(serde::de::Error::custom)
+    }
+}
+
 /// 24-character hexadecimal string that identifies the MongoDB Cloud user, active or pending; list the users and filter by `username` to find it.
 ///
 /// # Examples

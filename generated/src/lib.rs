@@ -18,7 +18,8 @@
         any(
             feature = "mongodb-cloud-users",
             feature = "organizations",
-            feature = "projects"
+            feature = "projects",
+            feature = "teams"
         )
     ),
     allow(dead_code, unused_imports)
@@ -36,7 +37,7 @@ pub mod membership;
 
 mod runtime;
 
-pub use ids::{GroupId, InvitationId, OrgId, UserId};
+pub use ids::{GroupId, InvitationId, OrgId, TeamId, UserId};
 
 pub use runtime::{
     Client, ClientBuilder, Error, ErrorResponse, ParseIdError, RateLimit, ResponseInfo,

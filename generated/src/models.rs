@@ -7,7 +7,11 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 #[allow(unused_imports, reason = "the features may leave out every type that uses it")]
-use crate::ids::{GroupId, InvitationId, OrgId, UserId};
+use crate::ids::{GroupId, InvitationId, OrgId, TeamId, UserId};
+
+#[cfg(feature = "teams")]
+#[allow(unused_imports, reason = "the features may leave out every type that uses it")]
+use crate::roles::CloudAccessRoleAssignmentRoleName;
 
 #[cfg(any(feature = "mongodb-cloud-users", feature = "organizations"))]
 #[allow(unused_imports, reason = "the features may leave out every type that uses it")]
@@ -32,6 +36,22 @@ pub struct AddOrRemoveOrgRole {
     /// The `orgRole` property.
     #[serde(rename = "orgRole")]
     pub org_role: OrgRole,
+}
+
+/// One user of the organization, active or pending, to add to a team or take out of it.
+#[cfg(feature = "mongodb-cloud-users")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AddOrRemoveUserFromTeam {
+    /// 24-character hexadecimal string that identifies the user.
+    pub id: String,
+}
+
+/// One active user of the organization to add to a team (deprecated endpoint).
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AddUserToTeam {
+    /// 24-character hexadecimal string that identifies the user.
+    pub id: String,
 }
 
 /// The error body that Atlas returns with a failed request.
@@ -66,6 +86,63 @@ pub struct BadRequestDetail {
     /// Every violation found in the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FieldViolation>>,
+}
+
+/// One role a user holds, in one organization or one project.
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CloudAccessRoleAssignment {
+    /// The project the role is held in, for a project role.
+    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<GroupId>,
+    /// The organization the role is held in, for an organization role.
+    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<OrgId>,
+    /// The role.
+    #[serde(rename = "roleName", default, skip_serializing_if = "Option::is_none")]
+    pub role_name: Option<CloudAccessRoleAssignmentRoleName>,
+}
+
+/// One active MongoDB Cloud user with their profile and roles, as the deprecated team endpoints return them.
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CloudAppUser {
+    /// Two-letter ISO 3166-1 code of the country the user lives in.
+    pub country: String,
+    /// When the account was created, in UTC (ISO 8601).
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The user's email address; deprecated, read `username` instead.
+    #[serde(rename = "emailAddress")]
+    pub email_address: String,
+    /// The user's first name.
+    #[serde(rename = "firstName")]
+    pub first_name: String,
+    /// 24-character hexadecimal string that identifies the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// When the user last signed in, in UTC (ISO 8601).
+    #[serde(rename = "lastAuth", default, skip_serializing_if = "Option::is_none")]
+    pub last_auth: Option<chrono::DateTime<chrono::Utc>>,
+    /// The user's last name.
+    #[serde(rename = "lastName")]
+    pub last_name: String,
+    /// URLs of API sub-resources and related API resources, with the relation of each as described by RFC 5988.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// The user's mobile number. Upstream escapes the pattern's backslashes twice, so only a number written with literal backslashes matches it.
+    #[serde(rename = "mobileNumber")]
+    pub mobile_number: String,
+    /// The user's password; Atlas never returns it.
+    pub password: String,
+    /// The organization and project roles the user holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<CloudAccessRoleAssignment>>,
+    /// Teams the user belongs to.
+    #[serde(rename = "teamIds", default, skip_serializing_if = "Option::is_none")]
+    pub team_ids: Option<Vec<String>>,
+    /// Email address the user signs in with.
+    pub username: String,
 }
 
 /// One thing wrong with one part of a request.
@@ -700,6 +777,21 @@ pub struct OrganizationInvitationUpdateRequest {
     pub team_ids: Option<Vec<String>>,
 }
 
+/// One page of the active users of a team, as the deprecated team endpoints return them.
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct PaginatedApiAppUser {
+    /// URLs of API sub-resources and related API resources, with the relation of each as described by RFC 5988.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// The users on this page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<CloudAppUser>>,
+    /// How many users there are across all pages; present when the request asked for it.
+    #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i32>,
+}
+
 /// One page of the users of a project.
 #[cfg(feature = "mongodb-cloud-users")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -728,6 +820,101 @@ pub struct PaginatedOrgUser {
     /// How many users there are across all pages; present when the request asked for it.
     #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
+}
+
+/// One page of the teams of an organization.
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct PaginatedTeam {
+    /// URLs of API sub-resources and related API resources, with the relation of each as described by RFC 5988.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// The teams on this page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<TeamResponse>>,
+    /// How many teams there are across all pages; present when the request asked for it.
+    #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i32>,
+}
+
+/// One page of the teams of a project, each with its project roles.
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct PaginatedTeamRole {
+    /// URLs of API sub-resources and related API resources, with the relation of each as described by RFC 5988.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// The teams on this page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<TeamRole>>,
+    /// How many teams there are across all pages; present when the request asked for it.
+    #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i32>,
+}
+
+/// A team of an organization as it is created, with the email addresses of its first members.
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Team {
+    /// 24-character hexadecimal string that identifies the team.
+    ///
+    /// Read-only: Atlas sets it in responses; a request leaves it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// URLs of API sub-resources and related API resources, with the relation of each as described by RFC 5988.
+    ///
+    /// Read-only: Atlas sets it in responses; a request leaves it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// The team's name, unique within its organization.
+    pub name: String,
+    /// Email addresses of the team's members; each must already belong to the organization, active or pending.
+    pub usernames: Vec<String>,
+}
+
+/// One team of an organization.
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct TeamResponse {
+    /// 24-character hexadecimal string that identifies the team.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<TeamId>,
+    /// URLs of API sub-resources and related API resources, with the relation of each as described by RFC 5988.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// The team's name, unique within its organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// One team and the project roles it holds in one project.
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct TeamRole {
+    /// URLs of API sub-resources and related API resources, with the relation of each as described by RFC 5988.
+    ///
+    /// Read-only: Atlas sets it in responses; a request leaves it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Project-level roles that every member of the team holds in the project.
+    #[serde(rename = "roleNames", default, skip_serializing_if = "Option::is_none")]
+    pub role_names: Option<Vec<ProjectRole>>,
+    /// 24-character hexadecimal string that identifies the team.
+    #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<TeamId>,
+}
+
+/// The new name of a team.
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TeamUpdate {
+    /// URLs of API sub-resources and related API resources, with the relation of each as described by RFC 5988.
+    ///
+    /// Read-only: Atlas sets it in responses; a request leaves it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// The name the team is to have, unique within its organization.
+    pub name: String,
 }
 
 /// A `GroupUserResponse` whose `orgMembershipStatus` this crate does not know: the fields every `GroupUserResponse` has, and the others as JSON.

@@ -6,6 +6,99 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+/// The role.
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CloudAccessRoleAssignmentRoleName {
+    /// `ORG_MEMBER`
+    OrgMember,
+    /// `ORG_READ_ONLY`
+    OrgReadOnly,
+    /// `ORG_BILLING_ADMIN`
+    OrgBillingAdmin,
+    /// `ORG_BILLING_READ_ONLY`
+    OrgBillingReadOnly,
+    /// `ORG_GROUP_CREATOR`
+    OrgGroupCreator,
+    /// `ORG_OWNER`
+    OrgOwner,
+    /// `GROUP_OWNER`
+    GroupOwner,
+    /// `GROUP_READ_ONLY`
+    GroupReadOnly,
+    /// `GROUP_DATA_ACCESS_ADMIN`
+    GroupDataAccessAdmin,
+    /// `GROUP_DATA_ACCESS_READ_ONLY`
+    GroupDataAccessReadOnly,
+    /// `GROUP_DATA_ACCESS_READ_WRITE`
+    GroupDataAccessReadWrite,
+    /// `GROUP_CLUSTER_MANAGER`
+    GroupClusterManager,
+    /// `GROUP_SEARCH_INDEX_EDITOR`
+    GroupSearchIndexEditor,
+    /// `GROUP_STREAM_PROCESSING_OWNER`
+    GroupStreamProcessingOwner,
+    /// `GROUP_BACKUP_MANAGER`
+    GroupBackupManager,
+    /// `GROUP_OBSERVABILITY_VIEWER`
+    GroupObservabilityViewer,
+    /// `GROUP_DATABASE_ACCESS_ADMIN`
+    GroupDatabaseAccessAdmin,
+    /// A value this version of the crate does not know, kept as it was sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "teams")]
+impl CloudAccessRoleAssignmentRoleName {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::OrgMember,
+        Self::OrgReadOnly,
+        Self::OrgBillingAdmin,
+        Self::OrgBillingReadOnly,
+        Self::OrgGroupCreator,
+        Self::OrgOwner,
+        Self::GroupOwner,
+        Self::GroupReadOnly,
+        Self::GroupDataAccessAdmin,
+        Self::GroupDataAccessReadOnly,
+        Self::GroupDataAccessReadWrite,
+        Self::GroupClusterManager,
+        Self::GroupSearchIndexEditor,
+        Self::GroupStreamProcessingOwner,
+        Self::GroupBackupManager,
+        Self::GroupObservabilityViewer,
+        Self::GroupDatabaseAccessAdmin,
+    ];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrgMember => "ORG_MEMBER",
+            Self::OrgReadOnly => "ORG_READ_ONLY",
+            Self::OrgBillingAdmin => "ORG_BILLING_ADMIN",
+            Self::OrgBillingReadOnly => "ORG_BILLING_READ_ONLY",
+            Self::OrgGroupCreator => "ORG_GROUP_CREATOR",
+            Self::OrgOwner => "ORG_OWNER",
+            Self::GroupOwner => "GROUP_OWNER",
+            Self::GroupReadOnly => "GROUP_READ_ONLY",
+            Self::GroupDataAccessAdmin => "GROUP_DATA_ACCESS_ADMIN",
+            Self::GroupDataAccessReadOnly => "GROUP_DATA_ACCESS_READ_ONLY",
+            Self::GroupDataAccessReadWrite => "GROUP_DATA_ACCESS_READ_WRITE",
+            Self::GroupClusterManager => "GROUP_CLUSTER_MANAGER",
+            Self::GroupSearchIndexEditor => "GROUP_SEARCH_INDEX_EDITOR",
+            Self::GroupStreamProcessingOwner => "GROUP_STREAM_PROCESSING_OWNER",
+            Self::GroupBackupManager => "GROUP_BACKUP_MANAGER",
+            Self::GroupObservabilityViewer => "GROUP_OBSERVABILITY_VIEWER",
+            Self::GroupDatabaseAccessAdmin => "GROUP_DATABASE_ACCESS_ADMIN",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "teams")]
+crate::runtime::wire_enum!(CloudAccessRoleAssignmentRoleName, Unknown);
+
 /// An organization-level role that Atlas can grant to a MongoDB Cloud user.
 #[cfg(any(feature = "mongodb-cloud-users", feature = "organizations"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

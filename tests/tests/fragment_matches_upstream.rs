@@ -22,11 +22,19 @@ const NEW_SPEC_FILE: &str = "atlas-api-transformed-2026-08.yaml";
 
 /// Operations whose 2026-08 raw `operationId` differs from the name MongoDB publishes (in
 /// `x-xgen-docs-url`, the Go SDK and the Atlas CLI); the fragment uses the published name.
-const NAMED_BY_DOCS_URL: [&str; 3] = ["updateGroupInviteById", "addOrgUserRole", "removeOrgUserRole"];
+const NAMED_BY_DOCS_URL: [&str; 7] = [
+    "updateGroupInviteById",
+    "addOrgUserRole",
+    "removeOrgUserRole",
+    "listOrgTeamUsers",
+    "addOrgTeamUsers",
+    "removeOrgTeamUserFromTeam",
+    "getOrgTeamByName",
+];
 
 /// The fragment's object schemas, each with the name of the 2025-06-30 schema it is checked
-/// against. The paginated user lists carry the 2026-08 names, which the operations refer to.
-const SCHEMAS: [(&str, &str); 28] = [
+/// against. The paginated lists carry the 2026-08 names, which the operations refer to.
+const SCHEMAS: [(&str, &str); 39] = [
     ("GroupInvitation", "GroupInvitation"),
     ("GroupInvitationRequest", "GroupInvitationRequest"),
     ("GroupInvitationUpdateRequest", "GroupInvitationUpdateRequest"),
@@ -51,6 +59,17 @@ const SCHEMAS: [(&str, &str); 28] = [
     ("GroupRoleAssignment", "GroupRoleAssignment"),
     ("PaginatedOrgUser", "PaginatedOrgUserView"),
     ("AddOrRemoveOrgRole", "AddOrRemoveOrgRole"),
+    ("TeamRole", "TeamRole"),
+    ("PaginatedTeamRole", "PaginatedTeamRoleView"),
+    ("Team", "Team"),
+    ("PaginatedTeam", "PaginatedTeamView"),
+    ("TeamResponse", "TeamResponse"),
+    ("TeamUpdate", "TeamUpdate"),
+    ("AddUserToTeam", "AddUserToTeam"),
+    ("AddOrRemoveUserFromTeam", "AddOrRemoveUserFromTeam"),
+    ("PaginatedApiAppUser", "PaginatedApiAppUserView"),
+    ("CloudAppUser", "CloudAppUser"),
+    ("CloudAccessRoleAssignment", "CloudAccessRoleAssignment"),
     ("Link", "Link"),
     ("ApiError", "ApiError"),
     ("BadRequestDetail", "BadRequestDetail"),
@@ -88,7 +107,7 @@ fn fragment_matches_upstream_specs() {
 }
 
 #[test]
-fn fragment_covers_the_invitations_and_the_cloud_users_operations() {
+fn fragment_covers_the_invitations_the_cloud_users_and_the_teams_operations() {
     let fragment = load_yaml(&tests::fragment_path());
     let mut by_version: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (_, item) in members(&fragment, "paths") {
@@ -119,6 +138,19 @@ fn fragment_covers_the_invitations_and_the_cloud_users_operations() {
                 "getOrgInvite",
                 "updateOrgInviteById",
                 "deleteOrgInvite",
+                "listGroupTeams",
+                "addGroupTeams",
+                "getGroupTeam",
+                "updateGroupTeam",
+                "removeGroupTeam",
+                "listOrgTeams",
+                "createOrgTeam",
+                "getOrgTeam",
+                "renameOrgTeam",
+                "deleteOrgTeam",
+                "getOrgTeamByName",
+                "addOrgTeamUsers",
+                "removeOrgTeamUserFromTeam",
             ]),
         ),
         (
@@ -137,6 +169,9 @@ fn fragment_covers_the_invitations_and_the_cloud_users_operations() {
                 "removeOrgUser",
                 "addOrgUserRole",
                 "removeOrgUserRole",
+                "listOrgTeamUsers",
+                "addOrgTeamUser",
+                "removeOrgTeamUser",
             ]),
         ),
     ]);
@@ -188,6 +223,10 @@ fn checker_reports_a_changed_fact() {
     assert!(
         reported(&["components.schemas.GroupUserRequest.properties.roles.items", "enum", "GROUP_STREAM_PROCESSING_OWNER"]),
         "the dropped enum value was not reported where a users schema refers to the enum; got:\n{differences:#?}",
+    );
+    assert!(
+        reported(&["components.schemas.TeamRole.properties.roleNames.items", "enum", "GROUP_STREAM_PROCESSING_OWNER"]),
+        "the dropped enum value was not reported against the enum upstream writes on the roleNames array; got:\n{differences:#?}",
     );
     assert!(
         reported(&["GET /api/atlas/v2/orgs/{orgId}/invites", "operationId", "listOrganizationInvitations"]),
@@ -726,7 +765,7 @@ fn schema_facts(spec: Spec, node: &Value) -> SchemaFacts {
     let subschemas = |key: &str| -> Vec<SchemaFacts> {
         node.get(key).and_then(Value::as_array).into_iter().flatten().map(|part| schema_facts(spec, part)).collect()
     };
-    SchemaFacts {
+    let mut facts = SchemaFacts {
         reference: None,
         kind: text(node, "type"),
         format: text(node, "format"),
@@ -754,7 +793,16 @@ fn schema_facts(spec: Spec, node: &Value) -> SchemaFacts {
                 .map(|(value, target)| (value.clone(), schema_name(&scalar_text(target))))
                 .collect(),
         }),
+    };
+    // Upstream writes the roles of `TeamRole.roleNames` as an `enum` on the array, which no
+    // array can equal; the fragment puts them on the items, where they mean what upstream
+    // means, so an array's enum is compared as its items' enum.
+    if let (Some("array"), Some(items)) = (facts.kind.as_deref(), facts.items.as_mut()) {
+        if items.enum_values.is_none() {
+            items.enum_values = facts.enum_values.take();
+        }
     }
+    facts
 }
 
 /// The last segment of a `#/components/schemas/Name` reference.

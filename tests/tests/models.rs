@@ -9,6 +9,10 @@ use atlas_admin::models::{
     OrganizationInvitationGroupRoleAssignmentsRequest, OrganizationInvitationRequest, OrganizationInvitationUpdateRequest,
     PaginatedGroupUser, PaginatedOrgUser,
 };
+use atlas_admin::models::{
+    AddOrRemoveUserFromTeam, AddUserToTeam, CloudAccessRoleAssignment, CloudAppUser, PaginatedApiAppUser, PaginatedTeam,
+    PaginatedTeamRole, Team, TeamResponse, TeamRole, TeamUpdate,
+};
 use atlas_admin::roles::{OrgRole, ProjectRole};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -58,6 +62,17 @@ fn round_trip_schema(name: &str, example: &Value) -> Result<(), String> {
         "GroupRoleAssignment" => round_trip::<GroupRoleAssignment>(example),
         "PaginatedOrgUser" => round_trip::<PaginatedOrgUser>(example),
         "AddOrRemoveOrgRole" => round_trip::<AddOrRemoveOrgRole>(example),
+        "TeamRole" => round_trip::<TeamRole>(example),
+        "PaginatedTeamRole" => round_trip::<PaginatedTeamRole>(example),
+        "Team" => round_trip::<Team>(example),
+        "PaginatedTeam" => round_trip::<PaginatedTeam>(example),
+        "TeamResponse" => round_trip::<TeamResponse>(example),
+        "TeamUpdate" => round_trip::<TeamUpdate>(example),
+        "AddUserToTeam" => round_trip::<AddUserToTeam>(example),
+        "AddOrRemoveUserFromTeam" => round_trip::<AddOrRemoveUserFromTeam>(example),
+        "PaginatedApiAppUser" => round_trip::<PaginatedApiAppUser>(example),
+        "CloudAppUser" => round_trip::<CloudAppUser>(example),
+        "CloudAccessRoleAssignment" => round_trip::<CloudAccessRoleAssignment>(example),
         "ProjectRole" => round_trip::<ProjectRole>(example),
         "OrgRole" => round_trip::<OrgRole>(example),
         other => Err(format!("no model is mapped for schema {other}; add it to this test")),
@@ -78,7 +93,7 @@ fn every_schema_example_round_trips_without_loss() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(checked >= 28, "the 28 object schemas carry examples; found {checked}");
+    assert!(checked >= 39, "the 39 object schemas carry examples; found {checked}");
 }
 
 #[test]

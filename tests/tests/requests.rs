@@ -3,13 +3,13 @@
 #![allow(deprecated)] // The invitation operations are deprecated upstream; using them is the point.
 
 use atlas_admin::models::{
-    AddOrRemoveGroupRole, AddOrRemoveOrgRole, GroupInvitationRequest, GroupInvitationUpdateRequest, GroupUserRequest,
-    OrgUserRequest, OrgUserRolesRequest, OrgUserUpdateRequest, OrganizationInvitationRequest,
-    OrganizationInvitationUpdateRequest,
+    AddOrRemoveGroupRole, AddOrRemoveOrgRole, AddOrRemoveUserFromTeam, AddUserToTeam, GroupInvitationRequest,
+    GroupInvitationUpdateRequest, GroupUserRequest, OrgUserRequest, OrgUserRolesRequest, OrgUserUpdateRequest,
+    OrganizationInvitationRequest, OrganizationInvitationUpdateRequest, Team, TeamRole, TeamUpdate,
 };
 use atlas_admin::operations::{self, OPERATIONS};
 use atlas_admin::roles::{OrgRole, ProjectRole};
-use atlas_admin::{GroupId, InvitationId, OrgId, UserId};
+use atlas_admin::{GroupId, InvitationId, OrgId, TeamId, UserId};
 use serde_json::json;
 
 const BASE: &str = "https://cloud.mongodb.com";
@@ -280,53 +280,142 @@ fn every_cloud_users_request_has_its_method_path_and_resource_version() {
 }
 
 #[test]
-fn the_operations_table_lists_all_twenty_five_with_version_and_sunset() {
-    let mut invitations: Vec<&str> = OPERATIONS.iter().filter(|info| info.deprecated).map(|info| info.operation_id).collect();
-    invitations.sort_unstable();
-    assert_eq!(
-        invitations,
-        [
-            "createGroupInvite",
-            "createOrgInvite",
-            "deleteGroupInvite",
-            "deleteOrgInvite",
-            "getGroupInvite",
-            "getOrgInvite",
-            "listGroupInvites",
-            "listOrgInvites",
-            "updateGroupInviteById",
-            "updateGroupInvites",
-            "updateOrgInviteById",
-            "updateOrgInvites",
-        ]
+fn every_teams_request_has_its_method_path_and_resource_version() {
+    let (group, org, _) = ids();
+    let team: TeamId = "6a1b2c3d4e5f60718293a4b5".parse().unwrap();
+    let user: UserId = "5f2a3b4c5d6e7f8091a2b3c4".parse().unwrap();
+    let project_teams = format!("{BASE}/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams");
+    let org_teams = format!("{BASE}/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams");
+    let (project_team, org_team) = (format!("{project_teams}/{team}"), format!("{org_teams}/{team}"));
+    let roles = TeamRole { team_id: Some(team.clone()), role_names: Some(vec![ProjectRole::GroupReadOnly]), links: None };
+    let roles_json = json!({"teamId": "6a1b2c3d4e5f60718293a4b5", "roleNames": ["GROUP_READ_ONLY"]});
+    let member = AddOrRemoveUserFromTeam { id: user.to_string() };
+    let member_json = json!({"id": "5f2a3b4c5d6e7f8091a2b3c4"});
+
+    let page = operations::list_group_teams::Query { items_per_page: Some(50), ..Default::default() };
+    check(
+        "listGroupTeams",
+        operations::list_group_teams::request(BASE, &group, &page).unwrap(),
+        "GET",
+        &format!("{project_teams}?itemsPerPage=50"),
+        None,
     );
-    let mut users: Vec<&str> = OPERATIONS.iter().filter(|info| !info.deprecated).map(|info| info.operation_id).collect();
-    users.sort_unstable();
-    assert_eq!(
-        users,
-        [
-            "addGroupUserRole",
-            "addGroupUsers",
-            "addOrgUserRole",
-            "createOrgUser",
-            "getGroupUser",
-            "getOrgUser",
-            "listGroupUsers",
-            "listOrgUsers",
-            "removeGroupUser",
-            "removeGroupUserRole",
-            "removeOrgUser",
-            "removeOrgUserRole",
-            "updateOrgUser",
-        ]
+    check(
+        "addGroupTeams",
+        operations::add_group_teams::request(BASE, &group, std::slice::from_ref(&roles)).unwrap(),
+        "POST",
+        &project_teams,
+        Some(json!([roles_json.clone()])),
     );
+    check("getGroupTeam", operations::get_group_team::request(BASE, &group, &team).unwrap(), "GET", &project_team, None);
+    check(
+        "updateGroupTeam",
+        operations::update_group_team::request(BASE, &group, &team, &roles).unwrap(),
+        "PATCH",
+        &project_team,
+        Some(roles_json),
+    );
+    check("removeGroupTeam", operations::remove_group_team::request(BASE, &group, &team).unwrap(), "DELETE", &project_team, None);
+
+    check("listOrgTeams", operations::list_org_teams::request(BASE, &org, &Default::default()).unwrap(), "GET", &org_teams, None);
+    let create = Team { id: None, links: None, name: "Platform".into(), usernames: vec!["jane@example.com".into()] };
+    check(
+        "createOrgTeam",
+        operations::create_org_team::request(BASE, &org, &create).unwrap(),
+        "POST",
+        &org_teams,
+        Some(json!({"name": "Platform", "usernames": ["jane@example.com"]})),
+    );
+    check("getOrgTeam", operations::get_org_team::request(BASE, &org, &team).unwrap(), "GET", &org_team, None);
+    let rename = TeamUpdate { links: None, name: "Platform Engineering".into() };
+    check(
+        "renameOrgTeam",
+        operations::rename_org_team::request(BASE, &org, &team, &rename).unwrap(),
+        "PATCH",
+        &org_team,
+        Some(json!({"name": "Platform Engineering"})),
+    );
+    check("deleteOrgTeam", operations::delete_org_team::request(BASE, &org, &team).unwrap(), "DELETE", &org_team, None);
+    // A team name is any text, so it is one percent-encoded path segment.
+    check(
+        "getOrgTeamByName",
+        operations::get_org_team_by_name::request(BASE, &org, "Platform/Ops team").unwrap(),
+        "GET",
+        &format!("{org_teams}/byName/Platform%2FOps%20team"),
+        None,
+    );
+    let legacy = [AddUserToTeam { id: user.to_string() }];
+    check(
+        "addOrgTeamUsers",
+        operations::add_org_team_users::request(BASE, &org, &team, &legacy).unwrap(),
+        "POST",
+        &format!("{org_team}/users"),
+        Some(json!([member_json.clone()])),
+    );
+    check(
+        "removeOrgTeamUserFromTeam",
+        operations::remove_org_team_user_from_team::request(BASE, &org, &team, &user).unwrap(),
+        "DELETE",
+        &format!("{org_team}/users/{user}"),
+        None,
+    );
+
+    let check =
+        |id: &str, request, method: &str, url: &str, body| check_versioned(USERS_MEDIA_TYPE, id, request, method, url, body);
+    let pending =
+        operations::list_org_team_users::Query { org_membership_statuses: Some(vec!["PENDING".into()]), ..Default::default() };
+    check(
+        "listOrgTeamUsers",
+        operations::list_org_team_users::request(BASE, &org, &team, &pending).unwrap(),
+        "GET",
+        &format!("{org_team}/users?orgMembershipStatuses=PENDING"),
+        None,
+    );
+    check(
+        "addOrgTeamUser",
+        operations::add_org_team_user::request(BASE, &org, &team, &member).unwrap(),
+        "POST",
+        &format!("{org_team}:addUser"),
+        Some(member_json.clone()),
+    );
+    check(
+        "removeOrgTeamUser",
+        operations::remove_org_team_user::request(BASE, &org, &team, &member).unwrap(),
+        "POST",
+        &format!("{org_team}:removeUser"),
+        Some(member_json),
+    );
+}
+
+/// The Atlas release the fragment was cut from: each operation's resource version is the
+/// newest its upstream content types list that is not later.
+const RELEASE: &str = "2025-03-12";
+
+#[test]
+fn the_operations_table_equals_upstream_for_every_operation() {
+    let text = std::fs::read_to_string(tests::upstream_dir().join("atlas-api-transformed-2026-08.yaml")).unwrap();
+    let upstream: serde_json::Value = serde_yaml::from_str(&text).expect("the 2026-08 spec is YAML");
+    assert_eq!(OPERATIONS.len(), 41, "12 invitation, 13 Cloud Users and 16 Teams operations");
     for info in OPERATIONS {
-        let (version, sunset) = if info.deprecated { ("2023-01-01", Some("2027-07-01")) } else { ("2025-02-19", None) };
-        assert_eq!(info.api_version, version, "{}", info.operation_id);
-        assert_eq!(info.sunset, sunset, "{}", info.operation_id);
-        assert!(info.path.starts_with("/api/atlas/v2/"), "{}", info.operation_id);
-        assert!(!info.summary.is_empty(), "{}", info.operation_id);
+        let at = format!("{} {} ({})", info.method, info.path, info.operation_id);
+        let operation = &upstream["paths"][info.path][info.method.to_ascii_lowercase()];
+        assert!(operation.is_object(), "{at} is not in the 2026-08 spec");
+        let published = operation["x-xgen-docs-url"].as_str().and_then(|url| url.rsplit('/').next());
+        assert_eq!(Some(info.operation_id), published, "{at}: the name its documentation URL publishes");
+        assert_eq!(info.deprecated, operation["deprecated"].as_bool().unwrap_or(false), "{at}: deprecated");
+        assert_eq!(info.sunset.map(str::to_owned), operation["x-sunset"].as_str().map(str::to_owned), "{at}: x-sunset");
+        assert_eq!(Some(info.summary), operation["summary"].as_str(), "{at}: summary");
+        let bodies = std::iter::once(&operation["requestBody"]).chain(
+            operation["responses"].as_object().unwrap().iter().filter(|(status, _)| status.starts_with('2')).map(|(_, r)| r),
+        );
+        let version = bodies
+            .filter_map(|holder| holder["content"].as_object())
+            .flat_map(|content| content.keys())
+            .filter_map(|media_type| media_type.strip_prefix("application/vnd.atlas.")?.strip_suffix("+json"))
+            .filter(|version| *version <= RELEASE)
+            .max();
+        assert_eq!(Some(info.api_version), version, "{at}: resource version");
     }
-    assert_eq!(operations::delete_group_invite::INFO.path, "/api/atlas/v2/groups/{groupId}/invites/{invitationId}");
-    assert_eq!(operations::add_group_user_role::INFO.path, "/api/atlas/v2/groups/{groupId}/users/{userId}:addRole");
+    let deprecated = OPERATIONS.iter().filter(|info| info.deprecated).count();
+    assert_eq!(deprecated, 14, "the twelve invitation operations and the two team membership ones");
 }

@@ -21,6 +21,7 @@ fn generated_files_match_their_snapshots() {
             "src/operations/mongodb_cloud_users.rs",
             "src/operations/organizations.rs",
             "src/operations/projects.rs",
+            "src/operations/teams.rs",
         ],
         "one module per tag of the spec"
     );

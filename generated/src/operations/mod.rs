@@ -42,6 +42,16 @@ pub static OPERATIONS: &[OperationInfo] = &[
     projects::delete_group_invite::INFO,
     #[cfg(feature = "projects")]
     projects::update_group_invite_by_id::INFO,
+    #[cfg(feature = "teams")]
+    teams::list_group_teams::INFO,
+    #[cfg(feature = "teams")]
+    teams::add_group_teams::INFO,
+    #[cfg(feature = "teams")]
+    teams::get_group_team::INFO,
+    #[cfg(feature = "teams")]
+    teams::remove_group_team::INFO,
+    #[cfg(feature = "teams")]
+    teams::update_group_team::INFO,
     #[cfg(feature = "mongodb-cloud-users")]
     mongodb_cloud_users::list_group_users::INFO,
     #[cfg(feature = "mongodb-cloud-users")]
@@ -66,6 +76,28 @@ pub static OPERATIONS: &[OperationInfo] = &[
     organizations::delete_org_invite::INFO,
     #[cfg(feature = "organizations")]
     organizations::update_org_invite_by_id::INFO,
+    #[cfg(feature = "teams")]
+    teams::list_org_teams::INFO,
+    #[cfg(feature = "teams")]
+    teams::create_org_team::INFO,
+    #[cfg(feature = "teams")]
+    teams::get_org_team_by_name::INFO,
+    #[cfg(feature = "teams")]
+    teams::get_org_team::INFO,
+    #[cfg(feature = "teams")]
+    teams::delete_org_team::INFO,
+    #[cfg(feature = "teams")]
+    teams::rename_org_team::INFO,
+    #[cfg(feature = "mongodb-cloud-users")]
+    mongodb_cloud_users::list_org_team_users::INFO,
+    #[cfg(feature = "teams")]
+    teams::add_org_team_users::INFO,
+    #[cfg(feature = "teams")]
+    teams::remove_org_team_user_from_team::INFO,
+    #[cfg(feature = "mongodb-cloud-users")]
+    mongodb_cloud_users::add_org_team_user::INFO,
+    #[cfg(feature = "mongodb-cloud-users")]
+    mongodb_cloud_users::remove_org_team_user::INFO,
     #[cfg(feature = "mongodb-cloud-users")]
     mongodb_cloud_users::list_org_users::INFO,
     #[cfg(feature = "mongodb-cloud-users")]
@@ -99,3 +131,9 @@ pub mod projects;
 
 #[cfg(feature = "projects")]
 pub use projects::*;
+
+#[cfg(feature = "teams")]
+pub mod teams;
+
+#[cfg(feature = "teams")]
+pub use teams::*;

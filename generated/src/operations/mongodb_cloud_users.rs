@@ -158,6 +158,108 @@ impl crate::Client {
         operation::response(response)
     }
 
+    /// Return All MongoDB Cloud Users Assigned to One Team
+    ///
+    /// Lists the members of one team of the given organization, active and pending, one page at a time. Users invited through the deprecated invitation endpoints do not appear. The calling Service Account or API key needs the Organization Member role.
+    ///
+    /// Sends `GET /api/atlas/v2/orgs/{orgId}/teams/{teamId}/users` with resource version 2025-02-19; [`crate::operations::list_org_team_users`] builds the same request without a client.
+    pub async fn list_org_team_users(
+        &self,
+        org_id: &crate::ids::OrgId,
+        team_id: &crate::ids::TeamId,
+        query: &crate::operations::list_org_team_users::Query,
+    ) -> Result<crate::models::PaginatedOrgUser, crate::Error> {
+        use crate::operations::list_org_team_users as operation;
+
+        let request = operation::request(self.base_url(), org_id, team_id, query)?;
+        let response = self.execute(request, &operation::INFO).await?;
+        operation::response(response)
+    }
+
+    /// Every item of [`Client::list_org_team_users`](crate::Client::list_org_team_users), page after page: a stream that asks for the next page when the current one is used up, holds one page at a time, ends after the last page (one without a `next` link, or a short page when the server sends no links) and ends at the first error, or with `Error::Paging` on a page that repeats the one before it or past `ClientBuilder::max_pages`.
+    ///
+    /// The query's `page_num` says where to start (default: the first page) and its `items_per_page` how many items a page holds (at most the spec's maximum); counts are not asked for (`includeCount=false`) unless the query sets them.
+    pub fn list_org_team_users_stream(
+        &self,
+        org_id: &crate::ids::OrgId,
+        team_id: &crate::ids::TeamId,
+        query: &crate::operations::list_org_team_users::Query,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::models::OrgUserResponse, crate::Error>,
+    > + Send + 'static {
+        let client = self.clone();
+        let org_id = org_id.clone();
+        let team_id = team_id.clone();
+        let mut query = query.clone();
+        if query.items_per_page.is_none() {
+            query.items_per_page = Some(100);
+        }
+        let first = query.page_num.map_or(1, i64::from);
+        let paging = crate::runtime::Paging::new(&client, first, query.items_per_page);
+        crate::runtime::paginate(
+            paging,
+            move |page_num| {
+                let client = client.clone();
+                let org_id = org_id.clone();
+                let team_id = team_id.clone();
+                let mut query = query.clone();
+                async move {
+                    query.page_num = Some(
+                        <i64 as crate::runtime::PageNumber>::from_page(page_num)?,
+                    );
+                    let page = client
+                        .list_org_team_users(&org_id, &team_id, &query)
+                        .await?;
+                    Ok(crate::runtime::Page {
+                        has_next: page
+                            .links
+                            .as_deref()
+                            .map(|links| {
+                                links.iter().any(|link| link.rel.as_deref() == Some("next"))
+                            }),
+                        items: page.results.unwrap_or_default(),
+                    })
+                }
+            },
+        )
+    }
+
+    /// Add One MongoDB Cloud User to One Team
+    ///
+    /// Adds one user of the given organization, active or still pending, to one team. The calling Service Account or API key needs the Organization Owner role.
+    ///
+    /// Sends `POST /api/atlas/v2/orgs/{orgId}/teams/{teamId}:addUser` with resource version 2025-02-19; [`crate::operations::add_org_team_user`] builds the same request without a client.
+    pub async fn add_org_team_user(
+        &self,
+        org_id: &crate::ids::OrgId,
+        team_id: &crate::ids::TeamId,
+        body: &crate::models::AddOrRemoveUserFromTeam,
+    ) -> Result<crate::models::OrgUserResponse, crate::Error> {
+        use crate::operations::add_org_team_user as operation;
+
+        let request = operation::request(self.base_url(), org_id, team_id, body)?;
+        let response = self.execute(request, &operation::INFO).await?;
+        operation::response(response)
+    }
+
+    /// Remove One MongoDB Cloud User from One Team
+    ///
+    /// Takes one user of the given organization, active or still pending, out of one team; the user stays in the organization. The calling Service Account or API key needs the Organization Owner role.
+    ///
+    /// Sends `POST /api/atlas/v2/orgs/{orgId}/teams/{teamId}:removeUser` with resource version 2025-02-19; [`crate::operations::remove_org_team_user`] builds the same request without a client.
+    pub async fn remove_org_team_user(
+        &self,
+        org_id: &crate::ids::OrgId,
+        team_id: &crate::ids::TeamId,
+        body: &crate::models::AddOrRemoveUserFromTeam,
+    ) -> Result<crate::models::OrgUserResponse, crate::Error> {
+        use crate::operations::remove_org_team_user as operation;
+
+        let request = operation::request(self.base_url(), org_id, team_id, body)?;
+        let response = self.execute(request, &operation::INFO).await?;
+        operation::response(response)
+    }
+
     /// Return All MongoDB Cloud Users in One Organization
     ///
     /// Lists the MongoDB Cloud users of the given organization, active and pending, one page at a time. Users invited through the deprecated invitation endpoints do not appear. The calling Service Account or API key needs the Organization Member role.
@@ -665,6 +767,193 @@ pub mod remove_group_user_role {
     pub fn response<B: AsRef<[u8]>>(
         response: http::Response<B>,
     ) -> Result<crate::models::GroupUserResponse, crate::Error> {
+        crate::runtime::decode_json(response, &[200])
+    }
+}
+
+/// `listOrgTeamUsers`: Return All MongoDB Cloud Users Assigned to One Team
+pub mod list_org_team_users {
+    use crate::operations::OperationInfo;
+
+    /// What the spec says about this operation.
+    pub const INFO: OperationInfo = OperationInfo {
+        operation_id: "listOrgTeamUsers",
+        method: "GET",
+        path: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users",
+        api_version: "2025-02-19",
+        deprecated: false,
+        sunset: None,
+        summary: "Return All MongoDB Cloud Users Assigned to One Team",
+    };
+
+    /// The media type asked for in `Accept`: resource version 2025-02-19.
+    pub const ACCEPT: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// The query parameters; `Default` leaves every optional one out.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Query {
+        /// How many items one page of the response holds.
+        pub items_per_page: Option<i64>,
+        /// Which page of the results to return, counting from 1.
+        pub page_num: Option<i64>,
+        /// Only list the user with this email address.
+        pub username: Option<String>,
+        /// Only list users with this organization membership status: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED` or `INVITATION_REJECTED`; without it, active and pending users are listed. Deprecated: use `orgMembershipStatuses`, and never both.
+        pub org_membership_status: Option<String>,
+        /// Only include users with one of these organization membership statuses (`ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`); repeat the parameter for each status. Without it, active and pending users are included. Cannot be combined with `orgMembershipStatus`.
+        pub org_membership_statuses: Option<Vec<String>>,
+        /// Only list the user with this 24-character hexadecimal user ID.
+        pub user_id: Option<String>,
+    }
+
+    /// Builds the `GET /api/atlas/v2/orgs/{orgId}/teams/{teamId}/users` request for `listOrgTeamUsers`, against `base_url` (`https://cloud.mongodb.com` for Atlas).
+    ///
+    /// Fails with `Error::InvalidArgument` when a parameter is outside the bounds the spec declares, the body cannot be serialized or the URL is invalid.
+    pub fn request(
+        base_url: &str,
+        org_id: &crate::ids::OrgId,
+        team_id: &crate::ids::TeamId,
+        query: &crate::operations::list_org_team_users::Query,
+    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+        crate::runtime::check_minimum("itemsPerPage", query.items_per_page, 1, false)?;
+        crate::runtime::check_maximum("itemsPerPage", query.items_per_page, 500, false)?;
+        crate::runtime::check_minimum("pageNum", query.page_num, 1, false)?;
+        crate::runtime::check_items(
+            "orgMembershipStatuses",
+            query.org_membership_statuses.as_ref().map(Vec::len),
+            None,
+            Some(4),
+        )?;
+        let mut url = crate::runtime::base_url(base_url);
+        url.push_str("/api/atlas/v2/orgs/");
+        url.push_str(org_id.as_str());
+        url.push_str("/teams/");
+        url.push_str(team_id.as_str());
+        url.push_str("/users");
+        let mut writer = crate::runtime::QueryWriter::new(&mut url);
+        writer.push_opt_display("itemsPerPage", query.items_per_page.as_ref());
+        writer.push_opt_display("pageNum", query.page_num.as_ref());
+        writer.push_opt_display("username", query.username.as_ref());
+        writer
+            .push_opt_display(
+                "orgMembershipStatus",
+                query.org_membership_status.as_ref(),
+            );
+        for value in query.org_membership_statuses.as_ref().into_iter().flatten() {
+            writer.push_opt_display("orgMembershipStatuses", Some(value));
+        }
+        writer.push_opt_display("userId", query.user_id.as_ref());
+        crate::runtime::build_request(http::Method::GET, &url, ACCEPT, None)
+    }
+
+    /// Decodes the response to `listOrgTeamUsers`: the body of a 200 or the `Error` the response stands for.
+    pub fn response<B: AsRef<[u8]>>(
+        response: http::Response<B>,
+    ) -> Result<crate::models::PaginatedOrgUser, crate::Error> {
+        crate::runtime::decode_json(response, &[200])
+    }
+}
+
+/// `addOrgTeamUser`: Add One MongoDB Cloud User to One Team
+pub mod add_org_team_user {
+    use crate::operations::OperationInfo;
+
+    /// What the spec says about this operation.
+    pub const INFO: OperationInfo = OperationInfo {
+        operation_id: "addOrgTeamUser",
+        method: "POST",
+        path: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}:addUser",
+        api_version: "2025-02-19",
+        deprecated: false,
+        sunset: None,
+        summary: "Add One MongoDB Cloud User to One Team",
+    };
+
+    /// The media type asked for in `Accept`: resource version 2025-02-19.
+    pub const ACCEPT: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// The media type of the request body.
+    pub const CONTENT_TYPE: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// Builds the `POST /api/atlas/v2/orgs/{orgId}/teams/{teamId}:addUser` request for `addOrgTeamUser`, against `base_url` (`https://cloud.mongodb.com` for Atlas).
+    ///
+    /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
+    pub fn request(
+        base_url: &str,
+        org_id: &crate::ids::OrgId,
+        team_id: &crate::ids::TeamId,
+        body: &crate::models::AddOrRemoveUserFromTeam,
+    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+        let mut url = crate::runtime::base_url(base_url);
+        url.push_str("/api/atlas/v2/orgs/");
+        url.push_str(org_id.as_str());
+        url.push_str("/teams/");
+        url.push_str(team_id.as_str());
+        url.push_str(":addUser");
+        crate::runtime::build_request(
+            http::Method::POST,
+            &url,
+            ACCEPT,
+            Some((CONTENT_TYPE, crate::runtime::json_body(body)?)),
+        )
+    }
+
+    /// Decodes the response to `addOrgTeamUser`: the body of a 200 or the `Error` the response stands for.
+    pub fn response<B: AsRef<[u8]>>(
+        response: http::Response<B>,
+    ) -> Result<crate::models::OrgUserResponse, crate::Error> {
+        crate::runtime::decode_json(response, &[200])
+    }
+}
+
+/// `removeOrgTeamUser`: Remove One MongoDB Cloud User from One Team
+pub mod remove_org_team_user {
+    use crate::operations::OperationInfo;
+
+    /// What the spec says about this operation.
+    pub const INFO: OperationInfo = OperationInfo {
+        operation_id: "removeOrgTeamUser",
+        method: "POST",
+        path: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}:removeUser",
+        api_version: "2025-02-19",
+        deprecated: false,
+        sunset: None,
+        summary: "Remove One MongoDB Cloud User from One Team",
+    };
+
+    /// The media type asked for in `Accept`: resource version 2025-02-19.
+    pub const ACCEPT: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// The media type of the request body.
+    pub const CONTENT_TYPE: &str = "application/vnd.atlas.2025-02-19+json";
+
+    /// Builds the `POST /api/atlas/v2/orgs/{orgId}/teams/{teamId}:removeUser` request for `removeOrgTeamUser`, against `base_url` (`https://cloud.mongodb.com` for Atlas).
+    ///
+    /// Fails with `Error::InvalidArgument` when the body cannot be serialized or the URL is invalid.
+    pub fn request(
+        base_url: &str,
+        org_id: &crate::ids::OrgId,
+        team_id: &crate::ids::TeamId,
+        body: &crate::models::AddOrRemoveUserFromTeam,
+    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+        let mut url = crate::runtime::base_url(base_url);
+        url.push_str("/api/atlas/v2/orgs/");
+        url.push_str(org_id.as_str());
+        url.push_str("/teams/");
+        url.push_str(team_id.as_str());
+        url.push_str(":removeUser");
+        crate::runtime::build_request(
+            http::Method::POST,
+            &url,
+            ACCEPT,
+            Some((CONTENT_TYPE, crate::runtime::json_body(body)?)),
+        )
+    }
+
+    /// Decodes the response to `removeOrgTeamUser`: the body of a 200 or the `Error` the response stands for.
+    pub fn response<B: AsRef<[u8]>>(
+        response: http::Response<B>,
+    ) -> Result<crate::models::OrgUserResponse, crate::Error> {
         crate::runtime::decode_json(response, &[200])
     }
 }

@@ -66,7 +66,7 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
     let (tags, tag_of) = tags::assign(&spec.tags, &operation_tags);
     let gates = tags::gates(&space, &operations, &tag_of, tags.len(), api_error);
     let paging = paging::detect(&operations, &space);
-    let replaced_by = operations::replacements(&operations);
+    let replaced_by = operations::replacements(&operations, sink);
 
     check::runtime_contract(&space, api_error, sink);
     if sink.has_errors() {
@@ -241,6 +241,7 @@ paths:
       summary: Run It The Old Way
       deprecated: true
       externalDocs: { description: Run It, url: "https://example.com/#tag/Runs/operation/execute" }
+      x-replaced-by: { method: post, path: /run }
       responses:
         "204": { description: none }
 components:
@@ -266,6 +267,82 @@ components:
         let replacement = operation("runOld").replacement.as_ref().expect("runOld names its replacement");
         assert_eq!(replacement.fn_name.as_deref(), Some("execute_2"), "the replacing method's final name");
         assert_eq!(replacement.api.as_deref(), Some("Runs"));
+    }
+
+    /// A deprecated operation whose title is every other operation's summary and whose
+    /// documentation link names its own `operationId`, as upstream's 2026-08 spec links the
+    /// deprecated `DELETE .../users/{userId}` (raw `removeUserFromTeam`); only `x-replaced-by`
+    /// says which operation replaces it.
+    const REPLACED_BY_ROUTE: &str = r#"
+openapi: 3.0.1
+info: { title: t, version: "1" }
+paths:
+  /team/users/one:
+    delete:
+      operationId: removeUserFromTeam
+      summary: Remove One User from One Team
+      deprecated: true
+      externalDocs: { description: Remove One User from One Team, url: "https://example.com/#tag/Users/operation/removeUserFromTeam" }
+      x-replaced-by: { method: post, path: "/team:removeUser" }
+      responses:
+        "204": { description: none }
+  /team:removeUser:
+    post:
+      operationId: removeTeamUser
+      summary: Remove One User from One Team
+      responses:
+        "204": { description: none }
+  /zz/team/users:
+    delete:
+      operationId: removeUserFromTeamToo
+      summary: Remove One User from One Team
+      responses:
+        "204": { description: none }
+components:
+  schemas:
+    ApiError:
+      type: object
+      properties:
+        error: { type: integer }
+        errorCode: { type: string }
+        detail: { type: string }
+        reason: { type: string }
+"#;
+
+    #[test]
+    fn a_deprecated_operation_is_linked_to_its_replacement_by_method_and_path() {
+        let input = crate::Input { file: "spec/2025-03-12/t.yaml", text: REPLACED_BY_ROUTE, release: None };
+        let api = crate::to_ir(&input).expect("the spec lowers");
+        let deprecated = api.operations.iter().find(|op| op.operation_id == "removeUserFromTeam").expect("the operation exists");
+        let replacement = deprecated.replacement.as_ref().expect("it names its replacement");
+        assert_eq!(
+            replacement.fn_name.as_deref(),
+            Some("remove_team_user"),
+            "POST /team:removeUser, not the last operation with the same summary nor the one the link's name is"
+        );
+        assert_eq!(replacement.title, "Remove One User from One Team");
+    }
+
+    #[test]
+    fn a_replacement_that_is_missing_or_deprecated_is_reported_where_it_is_named() {
+        for (target, problem) in [
+            ("{ method: get, path: /team:removeUser }", "is not an operation of this spec"),
+            ("{ method: delete, path: /team/users/one }", "is deprecated itself"),
+        ] {
+            let text = REPLACED_BY_ROUTE.replace(r#"{ method: post, path: "/team:removeUser" }"#, target);
+            let input = crate::Input { file: "spec/2025-03-12/t.yaml", text: &text, release: None };
+            let diagnostics = crate::to_ir(&input).err().expect("a dangling replacement is an error");
+            let message = diagnostics.to_string();
+            assert!(message.contains(problem), "{target}: {message}");
+            assert!(
+                message.contains("/paths/~1team~1users~1one/delete/x-replaced-by"),
+                "{target}: located at the link; {message}"
+            );
+        }
+        let text = REPLACED_BY_ROUTE.replace(r#"{ method: post, path: "/team:removeUser" }"#, "POST /team:removeUser");
+        let input = crate::Input { file: "spec/2025-03-12/t.yaml", text: &text, release: None };
+        let message = crate::to_ir(&input).err().expect("a link that is not a method and a path is an error").to_string();
+        assert!(message.contains("is not a method and a path"), "{message}");
     }
 
     #[test]

@@ -42,6 +42,9 @@ pub(super) struct Operation {
 pub(super) struct Replacement {
     pub(super) title: String,
     pub(super) api: Option<String>,
+    /// The replacing operation by method and path, from `x-replaced-by`: a title or an
+    /// `operationId` can name different operations in different releases.
+    pub(super) target: Option<(Method, String)>,
 }
 
 pub(super) struct Success {
@@ -194,7 +197,7 @@ impl<'a> Lowerer<'a> {
             success,
             deprecated: operation.deprecated,
             sunset: operation.extensions.get("x-sunset").and_then(|value| value.as_str()).map(str::to_owned),
-            replacement: operation.external_docs.as_ref().and_then(replacement),
+            replacement: self.replacement(site, sink),
             tag: operation.tags.first().cloned().unwrap_or_default(),
         })
     }
@@ -398,22 +401,93 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// What a deprecated operation's `externalDocs` point to instead: its title, and the API it
-/// belongs to when the link names its tag (`...#tag/MongoDB-Cloud-Users/operation/...`).
-fn replacement(docs: &openapiv3::ExternalDocumentation) -> Option<Replacement> {
+/// What a deprecated operation's `externalDocs` point to instead: its title, the API it
+/// belongs to when the link names its tag (`...#tag/MongoDB-Cloud-Users/operation/...`), and
+/// the operation itself when `x-replaced-by` names its method and path.
+fn titled_replacement(docs: &openapiv3::ExternalDocumentation, target: Option<(Method, String)>) -> Option<Replacement> {
     let title = docs.description.as_deref()?.trim().to_owned();
     let api = docs.url.split_once("#tag/").and_then(|(_, rest)| rest.split('/').next()).map(|tag| tag.replace('-', " "));
-    Some(Replacement { title, api })
+    Some(Replacement { title, api, target })
 }
 
-/// For each operation, by index, the operation of this spec that replaces it: the last one
-/// that is not deprecated and whose summary is the replacement's title.
-pub(super) fn replacements(operations: &[Operation]) -> Vec<Option<usize>> {
-    let by_summary: BTreeMap<&str, usize> =
-        operations.iter().enumerate().filter(|(_, op)| !op.deprecated).map(|(index, op)| (op.summary.as_str(), index)).collect();
+impl Lowerer<'_> {
+    /// The operation's [`Replacement`]; an `x-replaced-by` that is not a method and a path,
+    /// or that has no `externalDocs` beside it to title it, is reported.
+    fn replacement(&self, site: &Site<'_, '_>, sink: &mut Sink<'_>) -> Option<Replacement> {
+        let at = join(&site.pointer, "x-replaced-by");
+        let target = match site.operation.extensions.get("x-replaced-by") {
+            Some(value) => {
+                let method = value.get("method").and_then(|method| method.as_str()).and_then(method_named);
+                let path = value.get("path").and_then(|path| path.as_str());
+                match (method, path) {
+                    (Some(method), Some(path)) => Some((method, path.to_owned())),
+                    _ => {
+                        sink.error(&at, "`x-replaced-by` is not a method and a path", Some(REPLACED_BY_HINT.to_owned()));
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        match &site.operation.external_docs {
+            Some(docs) => titled_replacement(docs, target),
+            None => {
+                if target.is_some() {
+                    sink.error(
+                        &at,
+                        "`x-replaced-by` without `externalDocs`",
+                        Some("add `externalDocs` whose description is the replacement's title".to_owned()),
+                    );
+                }
+                None
+            }
+        }
+    }
+}
+
+const REPLACED_BY_HINT: &str = "write `x-replaced-by: { method: post, path: /the/replacing/path }`";
+
+/// An HTTP method as OpenAPI writes it in a path item (`get`), or in any case.
+fn method_named(name: &str) -> Option<Method> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "get" => Method::Get,
+        "put" => Method::Put,
+        "post" => Method::Post,
+        "delete" => Method::Delete,
+        "options" => Method::Options,
+        "head" => Method::Head,
+        "patch" => Method::Patch,
+        "trace" => Method::Trace,
+        _ => return None,
+    })
+}
+
+/// For each operation, by index, the operation of this spec that replaces it: the one at the
+/// method and path its `x-replaced-by` names, never one found by a title or an
+/// `operationId`, which upstream reuses for other operations across releases (2026-08's
+/// `removeUserFromTeam` is 2025-06-30's `:removeUser`'s deprecated predecessor). A target
+/// that is missing or deprecated itself is reported.
+pub(super) fn replacements(operations: &[Operation], sink: &mut Sink<'_>) -> Vec<Option<usize>> {
+    let by_route: BTreeMap<(Method, &str), usize> =
+        operations.iter().enumerate().map(|(index, op)| ((op.method, op.path.as_str()), index)).collect();
     operations
         .iter()
-        .map(|op| op.replacement.as_ref().and_then(|replacement| by_summary.get(replacement.title.as_str()).copied()))
+        .map(|op| {
+            let (method, path) = op.replacement.as_ref()?.target.as_ref()?;
+            let found = by_route.get(&(*method, path.as_str())).copied();
+            let problem = match found {
+                None => "is not an operation of this spec",
+                Some(index) if operations[index].deprecated => "is deprecated itself",
+                Some(_) => return found,
+            };
+            let at = join(&join(&join("/paths", &op.path), &op.method.as_str().to_ascii_lowercase()), "x-replaced-by");
+            sink.error(
+                &at,
+                format!("{} replaced by {} {path}, which {problem}", op.operation_id, method.as_str()),
+                Some("name the method and path of the operation that replaces it".to_owned()),
+            );
+            None
+        })
         .collect()
 }
 
