@@ -1,7 +1,8 @@
 //! Contract tests: the generated `Client` (and the `invites` example built on it) against
 //! Prism serving the fragment with request validation on, so that an independent reading
-//! of the spec, not this crate's own, judges every request it sends: all 25 operations, the
-//! invitations and the MongoDB Cloud Users API that replaces them, and the two list streams.
+//! of the spec, not this crate's own, judges every request it sends: all 41 operations, the
+//! invitations, the MongoDB Cloud Users API that replaces them and the Teams operations, and
+//! the five list streams.
 //!
 //! `cargo xtask test` installs the Prism that `tests/package.json` pins (`npm ci`), builds
 //! the examples, and passes both paths in `ATLAS_PRISM` and `ATLAS_INVITES_CLI`. Without
@@ -27,7 +28,7 @@
 //! The fragment marks the users lists' `orgMembershipStatus` query parameter deprecated (as
 //! upstream does): Prism lets a request with it through with a warning, which these tests
 //! would count as a violation, so nothing here sends it but the test that pins that warning.
-#![allow(deprecated)] // The invitation operations are deprecated upstream; using them is the point.
+#![allow(deprecated)] // The invitation and team membership operations are deprecated upstream; using them is the point.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -35,16 +36,17 @@ use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 
 use atlas_admin::models::{
-    AddOrRemoveGroupRole, AddOrRemoveOrgRole, GroupInvitation, GroupInvitationRequest, GroupInvitationUpdateRequest,
-    GroupRoleAssignment, GroupUserRequest, GroupUserResponse, OrgUserRequest, OrgUserResponse, OrgUserRolesRequest,
-    OrgUserUpdateRequest, OrganizationInvitation, OrganizationInvitationGroupRoleAssignmentsRequest,
-    OrganizationInvitationRequest, OrganizationInvitationUpdateRequest,
+    AddOrRemoveGroupRole, AddOrRemoveOrgRole, AddOrRemoveUserFromTeam, AddUserToTeam, GroupInvitation, GroupInvitationRequest,
+    GroupInvitationUpdateRequest, GroupRoleAssignment, GroupUserRequest, GroupUserResponse, OrgUserRequest, OrgUserResponse,
+    OrgUserRolesRequest, OrgUserUpdateRequest, OrganizationInvitation, OrganizationInvitationGroupRoleAssignmentsRequest,
+    OrganizationInvitationRequest, OrganizationInvitationUpdateRequest, Team, TeamResponse, TeamRole, TeamUpdate,
 };
 use atlas_admin::operations::{
-    self, get_group_user, get_org_user, list_group_invites, list_group_users, list_org_invites, list_org_users,
+    self, get_group_user, get_org_user, list_group_invites, list_group_teams, list_group_users, list_org_invites,
+    list_org_team_users, list_org_teams, list_org_users,
 };
 use atlas_admin::roles::{OrgRole, ProjectRole};
-use atlas_admin::{Client, GroupId, InvitationId, OrgId, UserId};
+use atlas_admin::{Client, GroupId, InvitationId, OrgId, TeamId, UserId};
 use futures::TryStreamExt;
 use http::StatusCode;
 use http::header::{ACCEPT, HeaderValue};
@@ -373,10 +375,160 @@ async fn every_operation_passes_prism_validation() {
         })
         .await;
 
+    // Teams: a project's teams and their roles, an organization's teams, and their members.
+    let team: TeamId = TEAM.parse().unwrap();
+    let member: UserId = ACTIVE_USER_EXAMPLE_ID.parse().unwrap();
+    let all = list_group_teams::Query::default();
+    let listed = prism
+        .passes("listGroupTeams", client.list_group_teams(&group, &all).await, |base| {
+            operations::list_group_teams::request(base, &group, &all)
+        })
+        .await;
+    let results = listed.results.unwrap_or_default();
+    assert_eq!(results.iter().map(|role| role.team_id.clone()).collect::<Vec<_>>(), [Some(team.clone())]);
+    let first_page = list_group_teams::Query { include_count: Some(false), items_per_page: Some(100), page_num: Some(1) };
+    let streamed: Vec<TeamRole> = prism
+        .passes("listGroupTeams stream", client.list_group_teams_stream(&group, &all).try_collect().await, |base| {
+            operations::list_group_teams::request(base, &group, &first_page)
+        })
+        .await;
+    assert_eq!(streamed, results);
+
+    let roles = TeamRole {
+        links: None,
+        role_names: Some(vec![ProjectRole::GroupReadOnly, ProjectRole::GroupDataAccessReadOnly]),
+        team_id: Some(team.clone()),
+    };
+    let added = prism
+        .passes("addGroupTeams", client.add_group_teams(&group, std::slice::from_ref(&roles)).await, |base| {
+            operations::add_group_teams::request(base, &group, std::slice::from_ref(&roles))
+        })
+        .await;
+    assert_eq!(added.results.map(|results| results.len()), Some(1));
+    let got = prism
+        .passes("getGroupTeam", client.get_group_team(&group, &team).await, |base| {
+            operations::get_group_team::request(base, &group, &team)
+        })
+        .await;
+    assert_eq!(got.role_names, roles.role_names);
+    let updated = prism
+        .passes("updateGroupTeam", client.update_group_team(&group, &team, &roles).await, |base| {
+            operations::update_group_team::request(base, &group, &team, &roles)
+        })
+        .await;
+    assert_eq!(updated.total_count, Some(1));
+    prism
+        .passes("removeGroupTeam", client.remove_group_team(&group, &team).await, |base| {
+            operations::remove_group_team::request(base, &group, &team)
+        })
+        .await;
+
+    let all = list_org_teams::Query::default();
+    let listed = prism
+        .passes("listOrgTeams", client.list_org_teams(&org, &all).await, |base| {
+            operations::list_org_teams::request(base, &org, &all)
+        })
+        .await;
+    let results = listed.results.unwrap_or_default();
+    assert_eq!(results.iter().map(|team| team.id.clone()).collect::<Vec<_>>(), [Some(team.clone())]);
+    let first_page = list_org_teams::Query { include_count: Some(false), items_per_page: Some(100), page_num: Some(1) };
+    let streamed: Vec<TeamResponse> = prism
+        .passes("listOrgTeams stream", client.list_org_teams_stream(&org, &all).try_collect().await, |base| {
+            operations::list_org_teams::request(base, &org, &first_page)
+        })
+        .await;
+    assert_eq!(streamed, results);
+
+    let platform = Team {
+        id: None,
+        links: None,
+        name: "Platform".into(),
+        usernames: vec!["jane@example.com".into(), "sam@example.com".into()],
+    };
+    let created = prism
+        .passes("createOrgTeam", client.create_org_team(&org, &platform).await, |base| {
+            operations::create_org_team::request(base, &org, &platform)
+        })
+        .await;
+    assert_eq!(created.id.as_deref(), Some(TEAM));
+    let got = prism
+        .passes("getOrgTeam", client.get_org_team(&org, &team).await, |base| operations::get_org_team::request(base, &org, &team))
+        .await;
+    assert_eq!(got.id, Some(team.clone()));
+    let by_name = prism
+        .passes("getOrgTeamByName", client.get_org_team_by_name(&org, "Platform Team").await, |base| {
+            operations::get_org_team_by_name::request(base, &org, "Platform Team")
+        })
+        .await;
+    assert_eq!(by_name.name.as_deref(), Some("Platform"));
+    let rename = TeamUpdate { links: None, name: "Platform Engineering".into() };
+    prism
+        .passes("renameOrgTeam", client.rename_org_team(&org, &team, &rename).await, |base| {
+            operations::rename_org_team::request(base, &org, &team, &rename)
+        })
+        .await;
+
+    // Its members, through the Cloud Users API; every query parameter but the deprecated one.
+    let filtered = list_org_team_users::Query {
+        username: Some("sam@example.com".into()),
+        org_membership_statuses: Some(vec!["ACTIVE".into(), "PENDING".into()]),
+        user_id: Some(ACTIVE_USER_EXAMPLE_ID.into()),
+        ..Default::default()
+    };
+    let listed = prism
+        .passes("listOrgTeamUsers", client.list_org_team_users(&org, &team, &filtered).await, |base| {
+            operations::list_org_team_users::request(base, &org, &team, &filtered)
+        })
+        .await;
+    let members = listed.results.unwrap_or_default();
+    assert_eq!(members.iter().map(|user| user.id().as_str()).collect::<Vec<_>>(), [ORG_USER_EXAMPLE_ID, ACTIVE_USER_EXAMPLE_ID]);
+    let all = list_org_team_users::Query::default();
+    let first_page = list_org_team_users::Query { items_per_page: Some(100), page_num: Some(1), ..all.clone() };
+    let streamed: Vec<OrgUserResponse> = prism
+        .passes("listOrgTeamUsers stream", client.list_org_team_users_stream(&org, &team, &all).try_collect().await, |base| {
+            operations::list_org_team_users::request(base, &org, &team, &first_page)
+        })
+        .await;
+    assert_eq!(streamed, members);
+
+    let pending = AddOrRemoveUserFromTeam { id: ORG_USER_EXAMPLE_ID.into() };
+    let added = prism
+        .passes("addOrgTeamUser", client.add_org_team_user(&org, &team, &pending).await, |base| {
+            operations::add_org_team_user::request(base, &org, &team, &pending)
+        })
+        .await;
+    assert!(matches!(added, OrgUserResponse::Pending(_)), "a pending user joins a team: {added:?}");
+    assert_eq!(added.team_ids(), Some([TEAM.to_owned()].as_slice()));
+    prism
+        .passes("removeOrgTeamUser", client.remove_org_team_user(&org, &team, &pending).await, |base| {
+            operations::remove_org_team_user::request(base, &org, &team, &pending)
+        })
+        .await;
+
+    // The deprecated membership endpoints, for active users only.
+    let legacy = [AddUserToTeam { id: ACTIVE_USER_EXAMPLE_ID.into() }];
+    let added = prism
+        .passes("addOrgTeamUsers", client.add_org_team_users(&org, &team, &legacy).await, |base| {
+            operations::add_org_team_users::request(base, &org, &team, &legacy)
+        })
+        .await;
+    let users = added.results.unwrap_or_default();
+    assert_eq!(users.iter().map(|user| user.id.as_deref()).collect::<Vec<_>>(), [Some(ACTIVE_USER_EXAMPLE_ID)]);
+    prism
+        .passes("removeOrgTeamUserFromTeam", client.remove_org_team_user_from_team(&org, &team, &member).await, |base| {
+            operations::remove_org_team_user_from_team::request(base, &org, &team, &member)
+        })
+        .await;
+    prism
+        .passes("deleteOrgTeam", client.delete_org_team(&org, &team).await, |base| {
+            operations::delete_org_team::request(base, &org, &team)
+        })
+        .await;
+
     // Every operation once; listGroupInvites twice (with and without its query parameter)
-    // and each users list twice (once through its stream).
+    // and each users and teams list twice (once through its stream).
     prism.assert_every_operation_passed();
-    prism.assert_no_violations(28);
+    prism.assert_no_violations(47);
 }
 
 /// The oracle is live: requests that break the contract in one way each are refused, and the
