@@ -1,8 +1,12 @@
-//! A stateful fake of Atlas's invitation and MongoDB Cloud Users endpoints for one
+//! A stateful fake of Atlas's invitation, MongoDB Cloud Users and Teams endpoints for one
 //! organization and its projects, on a wiremock server on 127.0.0.1: invitations are listed and
 //! deleted, users are created (409 when the username is already a member, 400 for a refused
 //! username), listed (by username), given and relieved of roles (never the last project role),
-//! and patched; every write is logged in order.
+//! and patched; teams are served by `teams` with Atlas's rules; every write is logged in order.
+
+mod teams;
+
+pub use teams::Team;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -39,6 +43,8 @@ pub struct State {
     /// The organization's invitations.
     pub org_invites: Vec<Value>,
     pub members: Vec<Member>,
+    /// The organization's teams; who is in one is each member's `teams`.
+    pub teams: Vec<Team>,
     /// Usernames whose creation Atlas refuses (400).
     pub refused: BTreeSet<String>,
     pub writes: Vec<Write>,
@@ -118,6 +124,38 @@ impl FakeAtlas {
             teams: teams.iter().map(|team| team.to_string()).collect(),
         });
         id
+    }
+
+    /// Adds a team with the members of these usernames (already in the organization) and
+    /// returns its ID.
+    pub fn add_team(&self, name: &str, usernames: &[&str]) -> String {
+        let mut state = self.state.lock().unwrap();
+        let id = state.new_id("e0");
+        for member in &mut state.members {
+            if usernames.iter().any(|username| member.username.eq_ignore_ascii_case(username)) {
+                member.teams.push(id.clone());
+            }
+        }
+        state.teams.push(Team { id: id.clone(), name: name.into(), project_roles: BTreeMap::new() });
+        id
+    }
+
+    /// The team of this name, if there is one.
+    pub fn team(&self, name: &str) -> Option<Team> {
+        self.state.lock().unwrap().teams.iter().find(|team| team.name == name).cloned()
+    }
+
+    /// The usernames of a team's members, sorted.
+    pub fn team_members(&self, team: &str) -> Vec<String> {
+        let state = self.state.lock().unwrap();
+        let mut members: Vec<String> = state
+            .members
+            .iter()
+            .filter(|member| member.teams.iter().any(|held| held == team))
+            .map(|member| member.username.clone())
+            .collect();
+        members.sort();
+        members
     }
 
     pub fn throttle_next_writes(&self, count: usize) {
@@ -332,7 +370,8 @@ fn route(state: &mut State, method: &str, path: &str, body: &Value, username: Op
             }
             (200, Some(project_user(member, group)))
         }
-        _ => api_error(404, "NOT_FOUND_IN_FAKE", &format!("{method} {path}")),
+        _ => teams::route(state, method, &parts, body, username)
+            .unwrap_or_else(|| api_error(404, "NOT_FOUND_IN_FAKE", &format!("{method} {path}"))),
     }
 }
 
