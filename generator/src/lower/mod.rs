@@ -331,7 +331,7 @@ components:
         ] {
             let text = REPLACED_BY_ROUTE.replace(r#"{ method: post, path: "/team:removeUser" }"#, target);
             let input = crate::Input { file: "spec/2025-03-12/t.yaml", text: &text, release: None };
-            let diagnostics = crate::to_ir(&input).err().expect("a dangling replacement is an error");
+            let diagnostics = crate::to_ir(&input).expect_err("a dangling replacement is an error");
             let message = diagnostics.to_string();
             assert!(message.contains(problem), "{target}: {message}");
             assert!(
@@ -341,7 +341,7 @@ components:
         }
         let text = REPLACED_BY_ROUTE.replace(r#"{ method: post, path: "/team:removeUser" }"#, "POST /team:removeUser");
         let input = crate::Input { file: "spec/2025-03-12/t.yaml", text: &text, release: None };
-        let message = crate::to_ir(&input).err().expect("a link that is not a method and a path is an error").to_string();
+        let message = crate::to_ir(&input).expect_err("a link that is not a method and a path is an error").to_string();
         assert!(message.contains("is not a method and a path"), "{message}");
     }
 
