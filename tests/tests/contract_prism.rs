@@ -604,6 +604,20 @@ async fn prism_rejects_requests_that_break_the_contract() {
     let err = client.update_group_invites(&group, &unknown).await.unwrap_err();
     assert_eq!(err.status(), Some(StatusCode::BAD_REQUEST), "{err}");
 
+    // A team's project roles are checked too: the fragment puts upstream's role list on the
+    // `roleNames` items, where a valid body passes and a made-up role is refused (addGroupTeams
+    // declares a 400).
+    let team: TeamId = TEAM.parse().unwrap();
+    let roles = [TeamRole { links: None, role_names: Some(vec![ProjectRole::GroupReadOnly]), team_id: Some(team.clone()) }];
+    let add_teams = || with_token(operations::add_group_teams::request(base, &group, &roles).unwrap());
+    let reply = prism.send(add_teams()).await;
+    assert_eq!(reply.status, StatusCode::OK, "{reply}");
+    let mut request = add_teams();
+    *request.body_mut() = format!(r#"[{{"teamId":"{TEAM}","roleNames":["NOT_A_ROLE"]}}]"#).into_bytes();
+    let reply = prism.send(request).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{reply}");
+    assert!(reply.violations.as_deref().unwrap_or_default().contains("roleNames.0"), "{reply}");
+
     // A query parameter that is not an email address.
     let query = list_group_invites::Query { username: Some("not-an-email".into()) };
     let err = client.list_group_invites(&group, &query).await.unwrap_err();
