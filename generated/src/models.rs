@@ -860,7 +860,7 @@ pub struct Team {
     ///
     /// Read-only: Atlas sets it in responses; a request leaves it out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<TeamId>,
     /// URLs of API sub-resources and related API resources, with the relation of each as described by RFC 5988.
     ///
     /// Read-only: Atlas sets it in responses; a request leaves it out.

@@ -450,7 +450,8 @@ async fn every_operation_passes_prism_validation() {
             operations::create_org_team::request(base, &org, &platform)
         })
         .await;
-    assert_eq!(created.id.as_deref(), Some(TEAM));
+    // The created team's `id` goes straight back into the calls that take a team ID.
+    assert_eq!(created.id, Some(team.clone()));
     let got = prism
         .passes("getOrgTeam", client.get_org_team(&org, &team).await, |base| operations::get_org_team::request(base, &org, &team))
         .await;

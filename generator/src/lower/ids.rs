@@ -63,10 +63,28 @@ impl<'a> Lowerer<'a> {
                 let last_param =
                     path.rsplit('/').next().and_then(|last| last.strip_prefix('{')).and_then(|last| last.strip_suffix('}'));
                 if let (Method::Get, Some(param)) = (method, last_param) {
-                    if let Some(key) = self.success_schema_key(operation) {
+                    if let Some(key) = self.success_schema_key(operation, &[200]) {
                         self.id_fields.entry(key.to_owned()).or_insert_with(|| param.to_owned());
                     }
                 }
+            }
+        }
+        // A schema that a `POST` to a collection returns is the resource it created, the one its
+        // item path `.../{xId}` names: `createOrgTeam`'s `Team` has the `id` of `.../teams/{teamId}`.
+        let item_params: std::collections::BTreeMap<&str, &str> = self
+            .spec
+            .paths
+            .paths
+            .keys()
+            .filter_map(|path| {
+                let (collection, last) = path.rsplit_once('/')?;
+                Some((collection, last.strip_prefix('{')?.strip_suffix('}')?))
+            })
+            .collect();
+        for (path, item) in &self.spec.paths.paths {
+            let (Some(item), Some(param)) = (path_item(item), item_params.get(path.as_str())) else { continue };
+            if let Some(key) = item.post.as_ref().and_then(|post| self.success_schema_key(post, &[200, 201])) {
+                self.id_fields.entry(key.to_owned()).or_insert_with(|| (*param).to_owned());
             }
         }
         // A union's variants are the resource too: `GroupPendingUserResponse` has the `id` of
@@ -104,8 +122,14 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn success_schema_key(&self, operation: &'a SpecOperation) -> Option<&'a str> {
-        let (_, response) = operation.responses.responses.iter().find(|(code, _)| matches!(code, StatusCode::Code(200)))?;
+    /// The component that the operation's response of the first of `statuses` it declares
+    /// refers to.
+    fn success_schema_key(&self, operation: &'a SpecOperation, statuses: &[u16]) -> Option<&'a str> {
+        let (_, response) = operation
+            .responses
+            .responses
+            .iter()
+            .find(|(code, _)| matches!(code, StatusCode::Code(status) if statuses.contains(status)))?;
         let ReferenceOr::Item(response) = response else { return None };
         response.content.values().find_map(|media| match &media.schema {
             Some(ReferenceOr::Reference { reference }) => schema_key(reference),

@@ -345,6 +345,54 @@ components:
         assert!(message.contains("is not a method and a path"), "{message}");
     }
 
+    /// A collection whose `POST` answers with the resource it created, and whose items are
+    /// only deleted, never read: `Team` is known as the item only through the `POST`.
+    const CREATED_BY_POST: &str = r##"
+openapi: 3.0.1
+info: { title: t, version: "1" }
+paths:
+  /teams:
+    post:
+      operationId: createTeam
+      responses:
+        "201":
+          description: created
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Team" }
+  /teams/{teamId}:
+    delete:
+      operationId: deleteTeam
+      parameters:
+        - { name: teamId, in: path, required: true, schema: { type: string, pattern: "^([a-f0-9]{24})$" } }
+      responses:
+        "204": { description: none }
+components:
+  schemas:
+    Team:
+      type: object
+      properties:
+        id: { type: string, pattern: "^([a-f0-9]{24})$" }
+        leadId: { type: string, pattern: "^([a-f0-9]{24})$" }
+    ApiError:
+      type: object
+      properties:
+        error: { type: integer }
+        errorCode: { type: string }
+        detail: { type: string }
+        reason: { type: string }
+"##;
+
+    #[test]
+    fn the_id_of_what_a_collection_post_creates_is_the_item_paths_id_type() {
+        let input = crate::Input { file: "spec/2025-03-12/t.yaml", text: CREATED_BY_POST, release: None };
+        let api = crate::to_ir(&input).expect("the spec lowers");
+        let TypeDef::Struct(team) = &api.types["Team"] else { panic!("a struct") };
+        let ty = |wire: &str| team.fields.iter().find(|field| field.wire_name == wire).map(|field| field.ty.clone());
+        assert_eq!(ty("id"), Some(Ty::Id("TeamId".to_owned())), "the `id` of what POST /teams creates is a TeamId");
+        assert_eq!(ty("leadId"), Some(Ty::String), "only `id`: no ID type is named after `leadId`");
+    }
+
     #[test]
     fn hoisted_schemas_are_one_type_per_shape_whatever_their_descriptions() {
         let input = crate::Input { file: "spec/2025-03-12/t.yaml", text: SAME_SHAPE, release: None };
