@@ -60,14 +60,7 @@ pub fn run(options: &Options) -> Result<(), String> {
     };
     let text = fs::read_to_string(&spec).map_err(|error| format!("error: cannot read {}: {error}", spec.display()))?;
     let shown = shown_path(&root, &spec);
-    // A spec outside a `YYYY-MM-DD` folder (a full upstream spec) targets the fragment's release.
-    let in_release_folder =
-        spec.parent().and_then(Path::file_name).is_some_and(|name| generator::is_release(&name.to_string_lossy()));
-    let release = match &options.api_version {
-        Some(release) => Some(release.clone()),
-        None if in_release_folder => None,
-        None => Some(newest_release(&root)?),
-    };
+    let release = release_for(&root, &spec, options.api_version.as_deref())?;
     let input = generator::Input { file: &shown, text: &text, release: release.as_deref() };
     let files = generator::generate(&input).map_err(|diagnostics| diagnostics.to_string())?;
 
@@ -103,13 +96,26 @@ fn newest_release_dir(root: &Path) -> Result<PathBuf, String> {
     releases.pop().ok_or_else(|| format!("error: no spec/YYYY-MM-DD/ release folder in {}", spec_dir.display()))
 }
 
+/// The release to generate `spec` for: `api_version` when given; else `None`, for the
+/// generator to take the spec's `YYYY-MM-DD` folder; else, for a spec outside such a folder (a
+/// full upstream spec), the fragment's release.
+pub(crate) fn release_for(root: &Path, spec: &Path, api_version: Option<&str>) -> Result<Option<String>, String> {
+    let in_release_folder =
+        spec.parent().and_then(Path::file_name).is_some_and(|name| generator::is_release(&name.to_string_lossy()));
+    Ok(match api_version {
+        Some(release) => Some(release.to_owned()),
+        None if in_release_folder => None,
+        None => Some(newest_release(root)?),
+    })
+}
+
 /// The release of the newest fragment: the default target for specs outside `spec/`.
 fn newest_release(root: &Path) -> Result<String, String> {
     Ok(newest_release_dir(root)?.file_name().expect("a release folder has a name").to_string_lossy().into_owned())
 }
 
 /// The newest `spec/YYYY-MM-DD/` folder's one `.yaml` file.
-fn default_spec(root: &Path) -> Result<PathBuf, String> {
+pub(crate) fn default_spec(root: &Path) -> Result<PathBuf, String> {
     let release = newest_release_dir(root)?;
     let mut yamls: Vec<PathBuf> = fs::read_dir(&release)
         .map_err(|error| format!("error: cannot read {}: {error}", release.display()))?
@@ -127,7 +133,7 @@ fn default_spec(root: &Path) -> Result<PathBuf, String> {
 /// The spec's path as generated headers show it: relative to the workspace when inside it,
 /// else its folder and name (`2025-03-12/invites.yaml`), so output does not depend on where
 /// anything is checked out, and the folder still names the release.
-fn shown_path(root: &Path, spec: &Path) -> String {
+pub(crate) fn shown_path(root: &Path, spec: &Path) -> String {
     let absolute = fs::canonicalize(spec).unwrap_or_else(|_| spec.to_path_buf());
     let root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let shown = match absolute.strip_prefix(&root) {

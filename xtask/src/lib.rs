@@ -3,5 +3,6 @@
 pub mod adopt;
 pub mod bench;
 pub mod codegen;
+pub mod diff;
 pub mod fixtures;
 pub mod sweep;

@@ -44,6 +44,13 @@ commands:
       through the crate that `codegen --spec SPEC --out DIR` wrote: decoded, encoded again and
       compared. Prints instances, decoded, lossless and catch-alls (builds a harness crate
       next to DIR, as DIR-sweep).
+  diff [OLD] [NEW] [--against REV] [--api-version R] [--old-api-version R] [--new-api-version R]
+       [--json] [--fail-on breaking|additive]
+      What generating from NEW instead of OLD changes in the crate's public API, item by item,
+      each change classed breaking, additive or none with its reason, and the version bump.
+      Two specs; or one spec at two releases (--old-api-version, --new-api-version); or
+      --against REV: the spec (default: the fragment) at git revision REV against now.
+      Markdown, or JSON with --json. Exit 1 when a change is at least as bad as --fail-on.
   test
       Run the whole test suite (cargo test --workspace), contract tests included: installs
       Prism with `npm ci` in tests/ when needed (Node.js 18+ and npm required) and builds
@@ -89,6 +96,7 @@ fn main() -> ExitCode {
         },
         Some("sweep") => xtask::sweep::Options::parse(&args[1..]).and_then(|options| xtask::sweep::run(&options)),
         Some("test") => run_tests(),
+        Some("diff") => return diff(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -103,6 +111,20 @@ fn main() -> ExitCode {
         Err(message) => {
             eprintln!("{message}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo xtask diff`: the report on stdout; exit 1 when `--fail-on` is met, 2 on an error.
+fn diff(args: &[String]) -> ExitCode {
+    match xtask::diff::Options::parse(args).and_then(|options| xtask::diff::run(&options)) {
+        Ok(outcome) => {
+            print!("{}", outcome.report);
+            if outcome.failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(2)
         }
     }
 }
