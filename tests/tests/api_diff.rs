@@ -206,3 +206,31 @@ fn the_command_compares_two_specs_and_fails_on_request() {
     let parsed = xtask::diff::Options::parse(&one_spec_two_releases).unwrap();
     assert_eq!((parsed.old, parsed.new.clone()), (parsed.new, Some("x.yaml".into())));
 }
+
+#[test]
+fn codegen_says_in_one_line_what_the_spec_change_does_to_the_api() {
+    let repo = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(repo.path())
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+    };
+    std::fs::create_dir_all(repo.path().join("spec")).unwrap();
+    std::fs::write(repo.path().join("spec/api.yaml"), base()).unwrap();
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "base"]);
+    let input = |text: &'static str| Input { file: "spec/api.yaml", text, release: Some(RELEASE) };
+    let unchanged: &'static str = base().leak();
+    assert_eq!(xtask::codegen::api_change(repo.path(), &input(unchanged), &ir(unchanged)), None, "the spec as committed");
+    let renamed: &'static str = base().replace("operationId: deleteThing", "operationId: removeThing").leak();
+    let line = xtask::codegen::api_change(repo.path(), &input(renamed), &ir(renamed)).expect("the spec changed");
+    assert_eq!(
+        line,
+        "public API: breaking: 0.1.0 -> 0.2.0 (1 breaking, 0 additive, 0 none); the whole report: cargo xtask diff --against HEAD"
+    );
+}

@@ -62,7 +62,8 @@ pub fn run(options: &Options) -> Result<(), String> {
     let shown = shown_path(&root, &spec);
     let release = release_for(&root, &spec, options.api_version.as_deref())?;
     let input = generator::Input { file: &shown, text: &text, release: release.as_deref() };
-    let files = generator::generate(&input).map_err(|diagnostics| diagnostics.to_string())?;
+    let api = generator::to_ir(&input).map_err(|diagnostics| diagnostics.to_string())?;
+    let files = generator::emit_files(&api);
 
     let crate_dir = root.join("generated");
     let (target, extra) = match &options.out {
@@ -81,7 +82,29 @@ pub fn run(options: &Options) -> Result<(), String> {
             (out.clone(), extra)
         }
     };
-    if options.check { check(&target, &files) } else { write_all(&target, &files, &extra) }
+    if options.check {
+        return check(&target, &files);
+    }
+    let changed = write_all(&target, &files, &extra)?;
+    if changed > 0 && options.out.is_none() {
+        if let Some(line) = api_change(&root, &input, &api) {
+            println!("{line}");
+        }
+    }
+    Ok(())
+}
+
+/// What the spec's change since git's `HEAD` does to the public API, in one line with the
+/// command for the whole report; `None` when the spec is as committed (or git cannot say).
+pub fn api_change(root: &Path, input: &generator::Input<'_>, api: &generator::ir::Api) -> Option<String> {
+    let committed = crate::diff::spec_at(root, "HEAD", input.file).ok()?;
+    if committed == input.text {
+        return None;
+    }
+    let old = generator::to_ir(&generator::Input { text: &committed, ..*input }).ok()?;
+    let diff = generator::diff::diff(&old, api);
+    let version = crate::diff::crate_version(root);
+    Some(format!("{}; the whole report: cargo xtask diff --against HEAD", diff.summary(&version)))
 }
 
 /// The newest `spec/YYYY-MM-DD/` folder.
@@ -214,7 +237,8 @@ fn hand_written_files(crate_dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, Strin
 
 /// Stages every file that changes under `dir/.codegen-staging`, then renames each into place,
 /// and removes generated files the spec no longer produces.
-fn write_all(dir: &Path, files: &[generator::GeneratedFile], extra: &[(PathBuf, Vec<u8>)]) -> Result<(), String> {
+/// Returns how many files changed.
+fn write_all(dir: &Path, files: &[generator::GeneratedFile], extra: &[(PathBuf, Vec<u8>)]) -> Result<usize, String> {
     let mut wanted: Vec<(PathBuf, &[u8])> =
         files.iter().map(|file| (PathBuf::from(&file.path), file.contents.as_bytes())).collect();
     wanted.extend(extra.iter().map(|(path, contents)| (path.clone(), contents.as_slice())));
@@ -257,5 +281,5 @@ fn write_all(dir: &Path, files: &[generator::GeneratedFile], extra: &[(PathBuf, 
         wanted.len(),
         if orphans.is_empty() { String::new() } else { format!(", {} removed", orphans.len()) }
     );
-    Ok(())
+    Ok(changed.len() + orphans.len())
 }

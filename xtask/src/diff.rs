@@ -117,7 +117,7 @@ pub fn run(options: &Options) -> Result<Outcome, String> {
 }
 
 /// The text of `spec` (a path as `shown_path` writes it) at git revision `revision`.
-fn spec_at(root: &Path, revision: &str, spec: &str) -> Result<String, String> {
+pub(crate) fn spec_at(root: &Path, revision: &str, spec: &str) -> Result<String, String> {
     let output = Command::new("git")
         .arg("-C")
         .arg(root)
