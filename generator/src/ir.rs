@@ -15,6 +15,10 @@ pub struct Api {
     /// The Atlas API release the operations were resolved for (`2025-03-12`).
     pub release: String,
     pub title: String,
+    /// The spec's first server, absolute, variables at their defaults, without a trailing `/`
+    /// (`https://cloud.mongodb.com`, `https://api.example.com/base/v1`); `None` when the spec
+    /// names none, or only a relative one.
+    pub base_url: Option<String>,
     /// Validated identifier newtypes, keyed by type name.
     pub ids: BTreeMap<String, IdType>,
     /// Models and enums, keyed by type name.

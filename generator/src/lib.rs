@@ -8,6 +8,7 @@
 //! reading the spec and writing files is `xtask`'s job.
 
 pub mod diag;
+pub mod diff;
 pub mod docs;
 pub mod emit;
 pub mod format;

@@ -13,6 +13,10 @@
 //!
 //! A discriminator's property whose string `enum` lacks a tag the discriminator maps (Atlas's
 //! `StreamsConnection.type` without `S3`) gains it: the mapping says the property takes it.
+//!
+//! A discriminator mapping's value that is a bare schema name (`dog: Dog`, which OpenAPI 3.0
+//! allows beside references) becomes the reference it stands for, so every later stage reads
+//! mappings one way.
 
 use serde_json::{Map, Value};
 
@@ -21,6 +25,7 @@ pub const BASE_OF: &str = "x-base-of";
 
 /// Normalizes every schema in `document` in place.
 pub fn normalize(document: &mut Value) {
+    qualify_mapping_names(document);
     list_discriminator_tags(document);
     inline_union_bases(document);
     normalize_schemas(document);
@@ -45,6 +50,34 @@ fn normalize_schemas(value: &mut Value) {
             }
         }
         Value::Array(items) => items.iter_mut().for_each(normalize_schemas),
+        _ => {}
+    }
+}
+
+/// Rewrites each discriminator mapping value that names a component schema (`Dog`) as the
+/// reference `#/components/schemas/Dog`. A value with a `/` or `#` is a reference already; a
+/// name no component has is left for the stages that report unknown references.
+fn qualify_mapping_names(document: &mut Value) {
+    let names: Vec<String> = match document.pointer("/components/schemas").and_then(Value::as_object) {
+        Some(schemas) => schemas.keys().cloned().collect(),
+        None => return,
+    };
+    qualify_mappings_in(document, &names);
+}
+
+fn qualify_mappings_in(value: &mut Value, names: &[String]) {
+    match value {
+        Value::Object(object) => {
+            let mapping = object.get_mut("discriminator").and_then(|d| d.get_mut("mapping")).and_then(Value::as_object_mut);
+            for target in mapping.into_iter().flat_map(|mapping| mapping.values_mut()) {
+                let bare = target.as_str().filter(|name| !name.contains(['/', '#']) && names.iter().any(|known| known == name));
+                if let Some(name) = bare {
+                    *target = Value::String(format!("#/components/schemas/{name}"));
+                }
+            }
+            object.values_mut().for_each(|value| qualify_mappings_in(value, names));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|value| qualify_mappings_in(value, names)),
         _ => {}
     }
 }
@@ -286,6 +319,23 @@ mod tests {
             json!({"type": "object", "x-base-of": "User", "properties": base, "required": ["id"]})
         );
         assert_eq!(document["components"]["schemas"]["User"], json!({"oneOf": [{"$ref": "#/components/schemas/Pending"}]}));
+    }
+
+    #[test]
+    fn a_mapping_to_a_bare_schema_name_becomes_its_reference() {
+        let mut document = json!({"components": {"schemas": {
+            "Pet": {"oneOf": [{"$ref": "#/components/schemas/Dog"}, {"$ref": "#/components/schemas/Cat"}],
+                "discriminator": {"propertyName": "kind", "mapping": {
+                    "dog": "Dog", "cat": "#/components/schemas/Cat", "fish": "Fish", "bird": "other.yaml#/Bird"}}},
+            "Dog": {"type": "object"},
+            "Cat": {"type": "object"},
+        }}});
+        normalize(&mut document);
+        assert_eq!(
+            document["components"]["schemas"]["Pet"]["discriminator"]["mapping"],
+            json!({"dog": "#/components/schemas/Dog", "cat": "#/components/schemas/Cat", "fish": "Fish", "bird": "other.yaml#/Bird"}),
+            "a known name is qualified; references and unknown names are left for later stages to read or report"
+        );
     }
 
     #[test]

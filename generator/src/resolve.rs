@@ -147,6 +147,19 @@ fn local_ref_hint() -> Option<String> {
     Some("only local references into #/components/... are supported; inline the definition".to_owned())
 }
 
+/// A media type without its parameters, in lower case: `Application/JSON; charset=utf-8` ->
+/// `application/json`.
+pub fn essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}
+
+/// Whether a media type is JSON, parameters aside: `application/json`,
+/// `application/vnd.atlas.2023-01-01+json`, `application/problem+json; charset=utf-8`.
+pub fn is_json(media_type: &str) -> bool {
+    let essence = essence(media_type);
+    essence == "application/json" || essence.ends_with("+json")
+}
+
 /// The resource version in an Atlas media type: `application/vnd.atlas.2023-01-01+json` -> `2023-01-01`.
 pub fn media_type_version(media_type: &str) -> Option<&str> {
     let rest = media_type.strip_prefix("application/vnd.atlas.")?;
@@ -187,8 +200,8 @@ pub fn pick_media_type<'c>(
     content
         .iter()
         .filter(|(key, _)| usable(key))
-        .max_by_key(|(key, _)| (media_type_version(key), key.ends_with("+json")))
-        .or_else(|| content.iter().find(|(key, _)| key.as_str() == "application/json"))
+        .max_by_key(|(key, _)| (media_type_version(key), is_json(key)))
+        .or_else(|| content.iter().find(|(key, _)| essence(key) == "application/json"))
         .or_else(|| if version.is_none() { content.iter().next() } else { None })
 }
 
@@ -230,5 +243,23 @@ mod tests {
         assert_eq!(media_type_version("application/vnd.atlas.2023-01-01+csv"), Some("2023-01-01"));
         assert_eq!(media_type_version("application/vnd.atlas.latest+json"), None);
         assert_eq!(media_type_version("application/json"), None);
+    }
+
+    #[test]
+    fn json_is_told_by_the_essence_whatever_the_parameters() {
+        for json in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "application/problem+json",
+            "application/vnd.atlas.2023-01-01+json;charset=UTF-8",
+        ] {
+            assert!(is_json(json), "{json}");
+        }
+        for other in ["text/json-seq", "application/jsonl", "application/vnd.atlas.2023-01-01+csv", "text/plain; format=json"] {
+            assert!(!is_json(other), "{other}");
+        }
+        let errors = content(&["application/json; charset=utf-8"]);
+        let picked = pick_media_type(&errors, Some("2023-01-01")).map(|(key, _)| key.as_str());
+        assert_eq!(picked, Some("application/json; charset=utf-8"), "plain JSON with parameters serves every version");
     }
 }

@@ -60,16 +60,10 @@ pub fn run(options: &Options) -> Result<(), String> {
     };
     let text = fs::read_to_string(&spec).map_err(|error| format!("error: cannot read {}: {error}", spec.display()))?;
     let shown = shown_path(&root, &spec);
-    // A spec outside a `YYYY-MM-DD` folder (a full upstream spec) targets the fragment's release.
-    let in_release_folder =
-        spec.parent().and_then(Path::file_name).is_some_and(|name| generator::is_release(&name.to_string_lossy()));
-    let release = match &options.api_version {
-        Some(release) => Some(release.clone()),
-        None if in_release_folder => None,
-        None => Some(newest_release(&root)?),
-    };
+    let release = release_for(&root, &spec, options.api_version.as_deref())?;
     let input = generator::Input { file: &shown, text: &text, release: release.as_deref() };
-    let files = generator::generate(&input).map_err(|diagnostics| diagnostics.to_string())?;
+    let api = generator::to_ir(&input).map_err(|diagnostics| diagnostics.to_string())?;
+    let files = generator::emit_files(&api);
 
     let crate_dir = root.join("generated");
     let (target, extra) = match &options.out {
@@ -88,7 +82,29 @@ pub fn run(options: &Options) -> Result<(), String> {
             (out.clone(), extra)
         }
     };
-    if options.check { check(&target, &files) } else { write_all(&target, &files, &extra) }
+    if options.check {
+        return check(&target, &files);
+    }
+    let changed = write_all(&target, &files, &extra)?;
+    if changed > 0 && options.out.is_none() {
+        if let Some(line) = api_change(&root, &input, &api) {
+            println!("{line}");
+        }
+    }
+    Ok(())
+}
+
+/// What the spec's change since git's `HEAD` does to the public API, in one line with the
+/// command for the whole report; `None` when the spec is as committed (or git cannot say).
+pub fn api_change(root: &Path, input: &generator::Input<'_>, api: &generator::ir::Api) -> Option<String> {
+    let committed = crate::diff::spec_at(root, "HEAD", input.file).ok()?;
+    if committed == input.text {
+        return None;
+    }
+    let old = generator::to_ir(&generator::Input { text: &committed, ..*input }).ok()?;
+    let diff = generator::diff::diff(&old, api);
+    let version = crate::diff::crate_version(root);
+    Some(format!("{}; the whole report: cargo xtask diff --against HEAD", diff.summary(&version)))
 }
 
 /// The newest `spec/YYYY-MM-DD/` folder.
@@ -103,13 +119,26 @@ fn newest_release_dir(root: &Path) -> Result<PathBuf, String> {
     releases.pop().ok_or_else(|| format!("error: no spec/YYYY-MM-DD/ release folder in {}", spec_dir.display()))
 }
 
+/// The release to generate `spec` for: `api_version` when given; else `None`, for the
+/// generator to take the spec's `YYYY-MM-DD` folder; else, for a spec outside such a folder (a
+/// full upstream spec), the fragment's release.
+pub(crate) fn release_for(root: &Path, spec: &Path, api_version: Option<&str>) -> Result<Option<String>, String> {
+    let in_release_folder =
+        spec.parent().and_then(Path::file_name).is_some_and(|name| generator::is_release(&name.to_string_lossy()));
+    Ok(match api_version {
+        Some(release) => Some(release.to_owned()),
+        None if in_release_folder => None,
+        None => Some(newest_release(root)?),
+    })
+}
+
 /// The release of the newest fragment: the default target for specs outside `spec/`.
 fn newest_release(root: &Path) -> Result<String, String> {
     Ok(newest_release_dir(root)?.file_name().expect("a release folder has a name").to_string_lossy().into_owned())
 }
 
 /// The newest `spec/YYYY-MM-DD/` folder's one `.yaml` file.
-fn default_spec(root: &Path) -> Result<PathBuf, String> {
+pub(crate) fn default_spec(root: &Path) -> Result<PathBuf, String> {
     let release = newest_release_dir(root)?;
     let mut yamls: Vec<PathBuf> = fs::read_dir(&release)
         .map_err(|error| format!("error: cannot read {}: {error}", release.display()))?
@@ -127,7 +156,7 @@ fn default_spec(root: &Path) -> Result<PathBuf, String> {
 /// The spec's path as generated headers show it: relative to the workspace when inside it,
 /// else its folder and name (`2025-03-12/invites.yaml`), so output does not depend on where
 /// anything is checked out, and the folder still names the release.
-fn shown_path(root: &Path, spec: &Path) -> String {
+pub(crate) fn shown_path(root: &Path, spec: &Path) -> String {
     let absolute = fs::canonicalize(spec).unwrap_or_else(|_| spec.to_path_buf());
     let root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let shown = match absolute.strip_prefix(&root) {
@@ -208,7 +237,8 @@ fn hand_written_files(crate_dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, Strin
 
 /// Stages every file that changes under `dir/.codegen-staging`, then renames each into place,
 /// and removes generated files the spec no longer produces.
-fn write_all(dir: &Path, files: &[generator::GeneratedFile], extra: &[(PathBuf, Vec<u8>)]) -> Result<(), String> {
+/// Returns how many files changed.
+fn write_all(dir: &Path, files: &[generator::GeneratedFile], extra: &[(PathBuf, Vec<u8>)]) -> Result<usize, String> {
     let mut wanted: Vec<(PathBuf, &[u8])> =
         files.iter().map(|file| (PathBuf::from(&file.path), file.contents.as_bytes())).collect();
     wanted.extend(extra.iter().map(|(path, contents)| (path.clone(), contents.as_slice())));
@@ -251,5 +281,5 @@ fn write_all(dir: &Path, files: &[generator::GeneratedFile], extra: &[(PathBuf, 
         wanted.len(),
         if orphans.is_empty() { String::new() } else { format!(", {} removed", orphans.len()) }
     );
-    Ok(())
+    Ok(changed.len() + orphans.len())
 }

@@ -3,5 +3,7 @@
 pub mod adopt;
 pub mod bench;
 pub mod codegen;
+pub mod diff;
+pub mod diff_judge;
 pub mod fixtures;
 pub mod sweep;

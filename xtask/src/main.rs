@@ -44,6 +44,18 @@ commands:
       through the crate that `codegen --spec SPEC --out DIR` wrote: decoded, encoded again and
       compared. Prints instances, decoded, lossless and catch-alls (builds a harness crate
       next to DIR, as DIR-sweep).
+  diff [OLD] [NEW] [--against REV] [--api-version R] [--old-api-version R] [--new-api-version R]
+       [--json] [--fail-on breaking|additive]
+      What generating from NEW instead of OLD changes in the crate's public API, item by item,
+      each change classed breaking, additive or none with its reason, and the version bump.
+      Two specs; or one spec at two releases (--old-api-version, --new-api-version); or
+      --against REV: the spec (default: the fragment) at git revision REV against now.
+      Markdown, or JSON with --json. Exit 1 when a change is at least as bad as --fail-on.
+  diff-judge [--semver-checks PATH] [--target-dir DIR]
+      For each pair of tests/fixtures/diff/pairs.yaml: a user's code that compiles against the
+      old crate must stop compiling against the new one exactly when the report says breaking;
+      with --semver-checks (the cargo-semver-checks binary), its major findings must be changes
+      the report calls breaking.
   test
       Run the whole test suite (cargo test --workspace), contract tests included: installs
       Prism with `npm ci` in tests/ when needed (Node.js 18+ and npm required) and builds
@@ -89,6 +101,8 @@ fn main() -> ExitCode {
         },
         Some("sweep") => xtask::sweep::Options::parse(&args[1..]).and_then(|options| xtask::sweep::run(&options)),
         Some("test") => run_tests(),
+        Some("diff") => return diff(&args[1..]),
+        Some("diff-judge") => diff_judge(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -105,6 +119,56 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `cargo xtask diff`: the report on stdout; exit 1 when `--fail-on` is met, 2 on an error.
+fn diff(args: &[String]) -> ExitCode {
+    match xtask::diff::Options::parse(args).and_then(|options| xtask::diff::run(&options)) {
+        Ok(outcome) => {
+            print!("{}", outcome.report);
+            if outcome.failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `cargo xtask diff-judge [--semver-checks PATH]`: one line per pair; fails on any
+/// disagreement with the judges.
+fn diff_judge(args: &[String]) -> Result<(), String> {
+    const JUDGE_USAGE: &str = "usage: cargo xtask diff-judge [--semver-checks PATH] [--target-dir DIR]";
+    let (mut semver_checks, mut target_dir) = (None, None);
+    let mut args = args.iter();
+    while let Some(flag) = args.next() {
+        let value = args.next().map(PathBuf::from).ok_or(JUDGE_USAGE)?;
+        match flag.as_str() {
+            "--semver-checks" => semver_checks = Some(value),
+            "--target-dir" => target_dir = Some(value),
+            _ => return Err(JUDGE_USAGE.to_owned()),
+        }
+    }
+    let work = std::env::temp_dir().join(format!("atlas-diff-judge-{}", std::process::id()));
+    let target = target_dir.unwrap_or_else(|| work.join("target"));
+    let verdicts = xtask::diff_judge::run(&work, &target, semver_checks.as_deref());
+    let _ = std::fs::remove_dir_all(&work);
+    let verdicts = verdicts?;
+    println!("| pair | ours | user's code against NEW | cargo-semver-checks |\n|---|---|---|---|");
+    let mut disagreements = Vec::new();
+    for verdict in &verdicts {
+        let semver = match &verdict.semver_checks {
+            None => "not run".to_owned(),
+            Some(lints) if lints.is_empty() => "no major change".to_owned(),
+            Some(lints) => format!("major: {}", lints.join(", ")),
+        };
+        let compiles = if verdict.compiles_against_new { "compiles" } else { "does not compile" };
+        println!("| {} | {} | {compiles} | {semver} |", verdict.name, verdict.ours.as_str());
+        if let Some(disagreement) = &verdict.disagreement {
+            disagreements.push(format!("{}: {disagreement}", verdict.name));
+        }
+    }
+    if disagreements.is_empty() { Ok(()) } else { Err(format!("the judges disagree:\n{}", disagreements.join("\n"))) }
 }
 
 /// What `cargo xtask test` sets to switch on `tests/tests/contract_prism.rs`: the absolute

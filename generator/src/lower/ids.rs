@@ -137,14 +137,21 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    /// A parameter's or alias's schema, following `$ref`s into components.
+    /// The `schema` of a parameter or media type at `at`, following `$ref`s into components.
+    /// A bad reference is reported where [`Lowerer::ty_of`] reports it for the same schema
+    /// (`at/schema/$ref`), so the two reports of one problem are one.
     pub(super) fn inline_schema(&self, schema: &'a ReferenceOr<Schema>, at: &str, sink: &mut Sink<'_>) -> Option<&'a Schema> {
+        let reference_at = join(&join(at, "schema"), "$ref");
         match schema {
             ReferenceOr::Item(schema) => Some(schema),
             ReferenceOr::Reference { reference } => match schema_key(reference) {
-                Some(key) => self.resolve.component_schema(key, &join(at, "schema"), sink).map(|(schema, _)| schema),
+                Some(key) => self.resolve.component_schema(key, &reference_at, sink).map(|(schema, _)| schema),
                 None => {
-                    sink.error(&join(at, "schema"), format!("unsupported $ref `{reference}`"), None);
+                    sink.error(
+                        &reference_at,
+                        format!("unsupported $ref `{reference}` (expected `#/components/schemas/...`)"),
+                        Some("only local references into components/schemas are supported".to_owned()),
+                    );
                     None
                 }
             },

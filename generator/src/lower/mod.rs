@@ -81,6 +81,7 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
         source: source.to_owned(),
         release: release.to_owned(),
         title: spec.info.title.clone(),
+        base_url: base_url(&spec.servers),
         ids: ids.into_values().map(|id| (id.name.clone(), id)).collect(),
         operations,
         types,
@@ -89,6 +90,18 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
         gates,
     };
     Some(api)
+}
+
+/// The first server's URL with its variables at their defaults and no trailing `/`, when it
+/// is absolute (`http` or `https`); a relative one (`/v1`) says no host.
+fn base_url(servers: &[openapiv3::Server]) -> Option<String> {
+    let server = servers.first()?;
+    let mut url = server.url.clone();
+    for (name, variable) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &variable.default);
+    }
+    let url = url.trim_end_matches('/');
+    (url.starts_with("https://") || url.starts_with("http://")).then(|| url.to_owned())
 }
 
 /// The state of lowering one spec: the type space being built and what ID inference found.
@@ -140,6 +153,18 @@ fn path_item(item: &ReferenceOr<openapiv3::PathItem>) -> Option<&openapiv3::Path
 #[cfg(test)]
 mod tests {
     use crate::ir::{Ty, TypeDef};
+
+    #[test]
+    fn the_base_url_is_the_first_absolute_server_with_its_variables_at_their_defaults() {
+        let servers = |yaml: &str| -> Vec<openapiv3::Server> { serde_yaml::from_str(yaml).unwrap() };
+        let templated = servers(
+            "- url: https://{region}.example.com/{base}/v1/\n  variables:\n    region: {default: eu, enum: [eu, us]}\n    base: {default: api}\n- url: https://other.example.com",
+        );
+        assert_eq!(super::base_url(&templated).as_deref(), Some("https://eu.example.com/api/v1"));
+        assert_eq!(super::base_url(&servers("- url: https://cloud.mongodb.com")).as_deref(), Some("https://cloud.mongodb.com"));
+        assert_eq!(super::base_url(&servers("- url: /v1")), None, "a relative server names no host");
+        assert_eq!(super::base_url(&[]), None);
+    }
 
     /// A spec whose two operations return inline objects that differ only in descriptions.
     const SAME_SHAPE: &str = r#"

@@ -11,7 +11,7 @@ use super::{Lowerer, methods, path_item};
 use crate::diag::{Sink, join};
 use crate::ir::{Body, BodyEncoding, Method, PathParam, PathSegment, QueryParam, Ty};
 use crate::names;
-use crate::resolve::{media_type_version, pick_media_type, pick_version};
+use crate::resolve::{essence, is_json, media_type_version, pick_media_type, pick_version};
 
 /// An operation as the lowering builds it: `ir::Operation` with its types by id and its
 /// tag by name, before the passes over every operation (`tags`, `paging`, [`replacements`])
@@ -89,6 +89,8 @@ pub(super) struct Site<'a, 'r> {
     method: Method,
     pub(super) item: &'a PathItem,
     pub(super) operation: &'a SpecOperation,
+    /// Its `operationId`, or the one [`UnnamedOperations`] gave it.
+    operation_id: String,
     pub(super) pointer: String,
     release: &'r str,
 }
@@ -98,6 +100,7 @@ impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self, release: &str, sink: &mut Sink<'_>) -> Vec<Operation> {
         let mut operations: Vec<Operation> = Vec::new();
         let mut by_fn: BTreeMap<String, (String, String)> = BTreeMap::new();
+        let mut unnamed = UnnamedOperations::new(self.spec);
         for (path, item) in &self.spec.paths.paths {
             let path_pointer = join("/paths", path);
             let Some(item) = path_item(item) else {
@@ -106,7 +109,11 @@ impl<'a> Lowerer<'a> {
             };
             for (method, operation) in methods(item) {
                 let pointer = join(&path_pointer, &method.as_str().to_ascii_lowercase());
-                let site = Site { path, method, item, operation, pointer, release };
+                let operation_id = match &operation.operation_id {
+                    Some(operation_id) => operation_id.clone(),
+                    None => unnamed.name(method, path),
+                };
+                let site = Site { path, method, item, operation, operation_id, pointer, release };
                 let Some(lowered) = self.lower_operation(&site, sink) else { continue };
                 let here = format!("{} {path}", method.as_str());
                 if let Some((other_id, other_at)) = by_fn.get(&lowered.fn_name) {
@@ -137,14 +144,7 @@ impl<'a> Lowerer<'a> {
 
     fn lower_operation(&mut self, site: &Site<'a, '_>, sink: &mut Sink<'_>) -> Option<Operation> {
         let (path, method, operation, pointer) = (site.path, site.method, site.operation, site.pointer.as_str());
-        let Some(operation_id) = operation.operation_id.clone() else {
-            sink.error(
-                pointer,
-                format!("{} {path} has no operationId", method.as_str()),
-                Some("add a unique `operationId`; it names the generated method".to_owned()),
-            );
-            return None;
-        };
+        let operation_id = site.operation_id.clone();
         let parent = Parent::Operation(operation_id.clone());
         let parameters = self.parameters(site, sink);
         let (path_segments, path_params) = self.path_params(site, &parameters, &parent, sink);
@@ -326,7 +326,7 @@ impl<'a> Lowerer<'a> {
             return None;
         };
         let at = join(&join(at, "content"), content_type);
-        let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let essence = essence(content_type);
         let encoding = if is_json(&essence) {
             Some(BodyEncoding::Json)
         } else if essence == "application/x-www-form-urlencoded" {
@@ -398,6 +398,38 @@ impl<'a> Lowerer<'a> {
             },
             None => ResponseBody::Empty,
         }
+    }
+}
+
+/// Names the operations a spec gives no `operationId`, from their method and path
+/// ([`names::operation_id_from`]), numbered (`getThings2`) where the name, or the method it
+/// becomes, is taken by any operation's own `operationId` or an earlier such name. The spec's
+/// own names are never moved, so giving one operation its `operationId` renames no other.
+struct UnnamedOperations {
+    /// Every `operationId` and method name taken so far.
+    taken: std::collections::BTreeSet<String>,
+}
+
+impl UnnamedOperations {
+    fn new(spec: &openapiv3::OpenAPI) -> Self {
+        let named = spec.paths.paths.values().filter_map(path_item).flat_map(methods);
+        let taken = named
+            .filter_map(|(_, operation)| operation.operation_id.as_deref())
+            .flat_map(|operation_id| [operation_id.to_owned(), names::value_name(operation_id)])
+            .collect();
+        Self { taken }
+    }
+
+    fn name(&mut self, method: Method, path: &str) -> String {
+        let base = names::operation_id_from(method.as_str(), path);
+        let free = |candidate: &String| !self.taken.contains(candidate) && !self.taken.contains(&names::value_name(candidate));
+        let operation_id = std::iter::once(base.clone())
+            .chain((2..).map(|number| format!("{base}{number}")))
+            .find(free)
+            .expect("a number not taken yet");
+        self.taken.insert(names::value_name(&operation_id));
+        self.taken.insert(operation_id.clone());
+        operation_id
     }
 }
 
@@ -489,9 +521,4 @@ pub(super) fn replacements(operations: &[Operation], sink: &mut Sink<'_>) -> Vec
             None
         })
         .collect()
-}
-
-/// `application/json`, `application/vnd.atlas.2023-01-01+json`, `application/problem+json`.
-fn is_json(media_type: &str) -> bool {
-    media_type == "application/json" || media_type.ends_with("+json")
 }

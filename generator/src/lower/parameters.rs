@@ -82,7 +82,7 @@ impl<'a> Lowerer<'a> {
                         Some(id) => Ty::Id(id.name.clone()),
                         None => match &data.format {
                             ParameterSchemaOrContent::Schema(schema) => {
-                                let context = Context { parent, field: name, pointer: at };
+                                let context = Context { parent, field: name, pointer: &join(at, "schema") };
                                 match self.ty_of(schema, context, sink) {
                                     ty @ (Ty::I32 | Ty::I64 | Ty::Bool | Ty::F64 | Ty::Named(_)) => ty,
                                     _ => Ty::String,
@@ -131,7 +131,7 @@ impl<'a> Lowerer<'a> {
             };
             let (ty, integer_default, bounds) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
-                    let context = Context { parent, field: &data.name, pointer: at };
+                    let context = Context { parent, field: &data.name, pointer: &join(at, "schema") };
                     let inline = self.inline_schema(schema, at, sink);
                     let default =
                         inline.and_then(|schema| schema.schema_data.default.as_ref()).and_then(serde_json::Value::as_i64);

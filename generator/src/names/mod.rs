@@ -5,7 +5,7 @@
 
 mod scope;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 
 pub use scope::{CLIENT_RESERVED, FEATURES_RESERVED, LOCALS_RESERVED, Scope};
 
@@ -40,6 +40,13 @@ fn leading_digit_guard(name: String, prefix: &str) -> String {
 pub fn type_name(raw: &str) -> String {
     let name = leading_digit_guard(word_chars(raw).to_upper_camel_case(), "T");
     if KEYWORDS.contains(&name.as_str()) || RESERVED_TYPES.contains(&name.as_str()) { format!("{name}Type") } else { name }
+}
+
+/// The `operationId` of an operation the spec gives none, from its method and path:
+/// `GET /api/atlas/v2/groups/{groupId}/invites` -> `getApiAtlasV2GroupsGroupIdInvites`,
+/// `POST /things:search` -> `postThingsSearch`. The caller numbers it on a collision.
+pub fn operation_id_from(method: &str, path: &str) -> String {
+    word_chars(&format!("{}_{path}", method.to_ascii_lowercase())).to_lower_camel_case()
 }
 
 /// `errorCode` -> `error_code`, `type` -> `r#type`; a field, parameter or function name.
