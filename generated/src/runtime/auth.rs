@@ -1,16 +1,15 @@
 //! Credentials as the builder records them, and the authenticator a client builds from them:
 //! the one place secrets turn into `Authorization` headers.
 
-use std::fmt;
 use std::time::Duration;
 
 use http::header::{AUTHORIZATION, HeaderValue};
 
 use super::Error;
 use super::digest::DigestKey;
-use super::retry::Budget;
-use super::sender::{Request, Response, Sender, copy};
-use super::service_account::ServiceAccount;
+use super::secret::{Secret, bearer_header};
+use super::sender::{Request, Response};
+use super::service_account::{ServiceAccount, TokenRequests};
 
 /// The credentials a [`ClientBuilder`](super::ClientBuilder) records: plain values, checked
 /// by `build`. Identifiers (client ID, public key) are not secret and show in `Debug`.
@@ -46,6 +45,14 @@ pub(crate) enum Authenticator {
     Digest(DigestKey),
 }
 
+/// What one call's attempts know about their credentials: the token the last attempt sent,
+/// and the one the API refused.
+#[derive(Default)]
+pub(crate) struct CallCredentials {
+    sent: Option<HeaderValue>,
+    rejected: Option<HeaderValue>,
+}
+
 impl Authenticator {
     /// What `Debug` of a client shows instead of any secret.
     pub(crate) fn kind(&self) -> &'static str {
@@ -57,60 +64,44 @@ impl Authenticator {
         }
     }
 
-    /// Sends a copy of `request` with credentials. A service account refreshes its token
-    /// and a digest key answers a new challenge, each at most once, so this sends the
-    /// request at most twice. A token request waits out of `budget`, the call's.
-    pub(crate) async fn send(&self, transport: &Sender, request: &Request, budget: &Budget) -> Result<Response, Error> {
+    /// Adds credentials to `request`, an attempt's copy: a service account's token (getting
+    /// one first when there is none, it is due, or the API refused it), a digest key's answer
+    /// to the last challenge (none before the first).
+    pub(crate) async fn authorize(
+        &self,
+        request: &mut Request,
+        call: &mut CallCredentials,
+        tokens: &TokenRequests<'_>,
+    ) -> Result<(), Error> {
+        let header = match self {
+            Self::None => return Ok(()),
+            Self::Bearer(header) => header.clone(),
+            Self::ServiceAccount(account) => {
+                let token = account.token(tokens, call.rejected.as_ref()).await?;
+                call.sent = Some(token.clone());
+                token
+            }
+            Self::Digest(key) => match key.authorization(request) {
+                Some(header) => header,
+                None => return Ok(()),
+            },
+        };
+        request.headers_mut().insert(AUTHORIZATION, header);
+        Ok(())
+    }
+
+    /// After the API answered `response` (a 401) and the retry classifier asked for new
+    /// credentials: whether there are new ones to send. A service account drops the refused
+    /// token; a digest key takes the response's challenge.
+    pub(crate) fn renew(&self, response: &Response, call: &mut CallCredentials) -> bool {
         match self {
-            Self::None => transport.send(copy(request)).await,
-            Self::Bearer(header) => transport.send(with_authorization(request, header.clone())).await,
-            Self::ServiceAccount(account) => account.send(transport, request, budget).await,
-            Self::Digest(key) => key.send(transport, request).await,
+            Self::None | Self::Bearer(_) => false,
+            Self::ServiceAccount(_) => {
+                tracing::info!("the API refused the access token; getting a new one and sending the request again");
+                call.rejected = call.sent.take();
+                call.rejected.is_some()
+            }
+            Self::Digest(key) => key.take_challenge(response.headers()),
         }
-    }
-}
-
-/// A copy of `request` carrying `authorization`.
-pub(crate) fn with_authorization(request: &Request, authorization: HeaderValue) -> Request {
-    let mut request = copy(request);
-    request.headers_mut().insert(AUTHORIZATION, authorization);
-    request
-}
-
-/// `Bearer <token>`, marked sensitive.
-pub(crate) fn bearer_header(token: &str) -> Result<HeaderValue, Error> {
-    if token.trim().is_empty() {
-        return Err(Error::invalid_argument("bearer token must not be empty"));
-    }
-    let value = HeaderValue::try_from(format!("Bearer {token}")).map_err(|err| {
-        Error::invalid_argument_caused_by("bearer token contains characters not allowed in an HTTP header", err)
-    })?;
-    Ok(sensitive(value))
-}
-
-/// Keeps a credential header out of `Debug` of header maps and out of HTTP/2 header
-/// compression tables.
-pub(crate) fn sensitive(mut value: HeaderValue) -> HeaderValue {
-    value.set_sensitive(true);
-    value
-}
-
-/// A credential that never shows in `Debug` output.
-#[derive(Clone)]
-pub(crate) struct Secret(String);
-
-impl Secret {
-    pub(crate) fn new(value: String) -> Self {
-        Self(value)
-    }
-
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
     }
 }

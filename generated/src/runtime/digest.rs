@@ -13,13 +13,13 @@ use std::fmt::{self, Write as _};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use http::HeaderMap;
 use http::header::{HeaderValue, WWW_AUTHENTICATE};
-use http::{HeaderMap, StatusCode};
 use md5::{Digest as _, Md5};
 
 use super::Error;
-use super::auth::{Secret, sensitive, with_authorization};
-use super::sender::{Request, Response, Sender, copy};
+use super::secret::{Secret, sensitive};
+use super::sender::Request;
 
 /// An API key and the last challenge Atlas sent for it.
 pub(crate) struct DigestKey {
@@ -65,28 +65,22 @@ impl DigestKey {
         Ok(Self { public_key, private_key, challenge: Mutex::new(None) })
     }
 
-    /// Sends a copy of `request`, answering the last challenge if there is one. When Atlas
-    /// answers 401 with a new challenge (the first request, a `stale=true` nonce, or a nonce
-    /// it no longer accepts), answers that one and sends the request, body and all, once more.
-    pub(crate) async fn send(&self, transport: &Sender, request: &Request) -> Result<Response, Error> {
-        let known = self.current().and_then(|challenge| self.answer(&challenge, request));
-        let first = match known {
-            Some(authorization) => with_authorization(request, authorization),
-            None => copy(request),
-        };
-        let response = transport.send(first).await?;
-        if response.status() != StatusCode::UNAUTHORIZED {
-            return Ok(response);
-        }
-        let Some(received) = challenge(response.headers()) else {
-            return Ok(response);
+    /// The answer to the last challenge for `request`, if there is one to answer; before
+    /// the first challenge a request goes without, and its 401 brings one.
+    pub(crate) fn authorization(&self, request: &Request) -> Option<HeaderValue> {
+        self.current().and_then(|challenge| self.answer(&challenge, request))
+    }
+
+    /// Takes the challenge a 401 brought (the first request, a `stale=true` nonce, or a
+    /// nonce Atlas no longer accepts), so the next attempt answers it; `false` when the
+    /// response has none this module can answer.
+    pub(crate) fn take_challenge(&self, headers: &HeaderMap) -> bool {
+        let Some(received) = challenge(headers) else {
+            return false;
         };
         tracing::debug!(stale = received.stale, "answering a digest challenge");
-        let challenge = self.adopt(received);
-        let Some(authorization) = self.answer(&challenge, request) else {
-            return Ok(response);
-        };
-        transport.send(with_authorization(request, authorization)).await
+        self.adopt(received);
+        true
     }
 
     fn current(&self) -> Option<Arc<Challenge>> {
@@ -96,11 +90,10 @@ impl DigestKey {
     /// The shared challenge after the server sent `received`: the one already kept when it
     /// is the same (another request got there first, and its count goes on), else `received`,
     /// which replaces it.
-    fn adopt(&self, received: Params) -> Arc<Challenge> {
+    fn adopt(&self, received: Params) {
         let mut kept = self.challenge.lock().unwrap_or_else(PoisonError::into_inner);
-        match &*kept {
-            Some(challenge) if challenge.is(&received) => challenge.clone(),
-            _ => kept.insert(Challenge::new(received)).clone(),
+        if !kept.as_ref().is_some_and(|challenge| challenge.is(&received)) {
+            *kept = Some(Challenge::new(received));
         }
     }
 

@@ -22,9 +22,13 @@
 //! - `wire_enum`: `Display`, `FromStr` and serde for every generated string enum.
 
 mod auth;
+mod builder;
+mod classify;
 mod client;
+mod clock;
 mod digest;
 mod error;
+mod headers;
 mod id;
 #[allow(dead_code, reason = "only specs with optional nullable properties use it")]
 mod nullable;
@@ -34,6 +38,7 @@ mod request;
 mod reqwest_transport;
 mod response;
 mod retry;
+mod secret;
 mod sender;
 mod service_account;
 #[cfg(feature = "test-util")]
@@ -42,8 +47,10 @@ pub mod transport;
 #[allow(dead_code, reason = "only specs with string enums call it")]
 mod wire_enum;
 
-pub use client::{Client, ClientBuilder, ResponseInfo};
-pub use error::{Error, ErrorResponse, RateLimit};
+pub use builder::ClientBuilder;
+pub use client::{Client, ResponseInfo};
+pub use error::{Error, ErrorResponse};
+pub use headers::RateLimit;
 pub use id::ParseIdError;
 #[allow(unused_imports, reason = "only specs with optional nullable properties re-export it")]
 pub use nullable::Nullable;

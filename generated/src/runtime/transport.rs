@@ -48,7 +48,12 @@ use std::sync::Arc;
 use futures_core::Stream;
 use futures_util::StreamExt;
 
-use super::error::BoxError;
+pub use super::classify::{Attempt, AttemptOutcome, DefaultRetryClassifier, RetryClassifier, RetryReason, Verdict};
+pub use super::clock::{Clock, Sleep, TokioClock};
+
+/// The cause of an error from below the client (the HTTP stack), kept as its source without
+/// naming its type: which HTTP library the client uses is not part of its API.
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// What [`Transport::send`] returns: the response head, as soon as it is known, with a body
 /// still to read.
