@@ -7,10 +7,11 @@ use std::time::Duration;
 use http::header::HeaderValue;
 
 use super::Error;
-use super::auth::Credentials;
+use super::auth::{Credentials, Provider, TokenProvider};
 use super::classify::{DefaultRetryClassifier, RetryClassifier};
 use super::client::{Client, Inner, ResponseHook, ResponseInfo};
 use super::clock::{Clock, TokioClock};
+use super::intercept::Interceptor;
 use super::reqwest_transport::ReqwestTransport;
 use super::retry::RetryPolicy;
 use super::secret::Secret;
@@ -71,6 +72,7 @@ pub struct ClientBuilder {
     transient_retries: bool,
     classifier: Option<Arc<dyn RetryClassifier>>,
     clock: Option<Arc<dyn Clock>>,
+    interceptors: Vec<Arc<dyn Interceptor>>,
     timeout: Duration,
     connect_timeout: Duration,
     max_response_bytes: u64,
@@ -92,6 +94,7 @@ impl Default for ClientBuilder {
             transient_retries: true,
             classifier: None,
             clock: None,
+            interceptors: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
@@ -118,6 +121,7 @@ impl fmt::Debug for ClientBuilder {
             .field("transient_retries", &self.transient_retries)
             .field("retry_classifier", &if self.classifier.is_some() { "custom" } else { "default" })
             .field("clock", &if self.clock.is_some() { "custom" } else { "tokio" })
+            .field("interceptors", &self.interceptors.len())
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
@@ -164,6 +168,22 @@ impl ClientBuilder {
     /// obtained and renew yourself. Replaces any credentials set before.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.credentials = Credentials::Bearer(Secret::new(token.into()));
+        self
+    }
+
+    /// Authenticates every request with `Authorization: Bearer <token>`, the token `provider`
+    /// gives at each attempt, so it can rotate. Replaces any credentials set before. See
+    /// [`TokenProvider`] for an example.
+    pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
+        self.credentials = Credentials::Provider(Provider(Arc::new(provider)));
+        self
+    }
+
+    /// Calls `interceptor`'s hooks at every call: before credentials are added, at each
+    /// attempt, each response and each error. Interceptors run in the order they were
+    /// added. See [`Interceptor`] for an example.
+    pub fn interceptor(mut self, interceptor: impl Interceptor) -> Self {
+        self.interceptors.push(Arc::new(interceptor));
         self
     }
 
@@ -411,6 +431,7 @@ impl ClientBuilder {
             sender,
             classifier,
             retry: self.retry,
+            interceptors: self.interceptors,
             max_pages: self.max_pages,
             on_response: self.on_response,
         }))

@@ -12,9 +12,11 @@ use super::auth::{Authenticator, CallCredentials};
 use super::builder::ClientBuilder;
 use super::classify::RetryClassifier;
 use super::headers::RateLimit;
+use super::intercept::{CallInfo, Interceptor};
 use super::retry::{Budget, Next, Retries, RetryPolicy};
 use super::sender::{Failed, Response, Sender, copy};
 use super::service_account::TokenRequests;
+use super::settings::CallSettings;
 use crate::operations::OperationInfo;
 
 /// An async client for the Atlas Administration API.
@@ -40,6 +42,7 @@ use crate::operations::OperationInfo;
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    settings: CallSettings,
 }
 
 /// What every clone of a client shares.
@@ -49,6 +52,7 @@ pub(crate) struct Inner {
     pub(crate) sender: Sender,
     pub(crate) classifier: Arc<dyn RetryClassifier>,
     pub(crate) retry: RetryPolicy,
+    pub(crate) interceptors: Vec<Arc<dyn Interceptor>>,
     pub(crate) max_pages: u32,
     pub(crate) on_response: Option<ResponseHook>,
 }
@@ -61,7 +65,8 @@ pub(crate) type ResponseHook = Arc<dyn Fn(&ResponseInfo<'_>) + Send + Sync>;
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ResponseInfo<'a> {
-    /// The operation's `operationId`.
+    /// The operation's `operationId`; empty for a request [`Client::send`] sent without an
+    /// [`OperationInfo`] in its extensions.
     pub operation_id: &'static str,
     /// The status of the last attempt's response.
     pub status: StatusCode,
@@ -100,18 +105,139 @@ impl Client {
     /// The call's span records its final `status`, its `attempts` and `duration_ms`, and a
     /// DEBUG event `atlas call finished` repeats them for subscribers that print events only.
     pub(crate) async fn execute(&self, request: http::Request<Vec<u8>>, op: &OperationInfo) -> Result<Response, Error> {
-        let idempotent = request.method().is_idempotent();
-        self.call(request, Some(op), idempotent).await
+        self.call(request, Some(op), self.settings).await
     }
 
-    /// The pipeline every call goes through: each attempt a copy of `request` with
-    /// credentials, sent and read; after each, the retry classifier's verdict within the
-    /// call's limits; the span, and the `on_response` hook.
+    /// Sends `request` through the client's pipeline, as every generated method does:
+    /// credentials, retries (by the retry classifier, within the client's limits), the
+    /// attempt timeout and body limit, interceptors, the `atlas_request` span and the
+    /// `on_response` hook; and returns the response, whatever its status.
+    ///
+    /// For an Atlas operation this crate does not generate, or a request an operation's
+    /// sans-IO `request` function built. A URI without a scheme and host (`/api/atlas/v2/...`)
+    /// is taken relative to the [`base_url`](Self::base_url). An
+    /// [`OperationInfo`] in the request's extensions names the call in the span, the hooks
+    /// and the retry classifier; without one the call is named by its method alone.
+    ///
+    /// # Errors
+    ///
+    /// Only when no response was read: a transport failure, a timeout, a body over the
+    /// limit, credentials that could not be had, an interceptor's refusal. An error status
+    /// is a response: deciding what it means is the caller's job.
+    ///
+    /// # Examples
+    ///
+    /// A project's teams, which this crate does not generate, over a transport that answers
+    /// 503 once:
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU32, Ordering};
+    /// use std::sync::Arc;
+    /// use atlas_admin::http::{self, header};
+    /// use atlas_admin::transport::{Body, SendFuture, Transport};
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() -> Result<(), atlas_admin::Error> {
+    /// #[derive(Clone, Default)]
+    /// struct Flaky(Arc<AtomicU32>);
+    ///
+    /// impl Transport for Flaky {
+    ///     fn send(&self, request: http::Request<Vec<u8>>) -> SendFuture {
+    ///         assert_eq!(request.headers()[header::AUTHORIZATION], "Bearer my-token");
+    ///         let status = if self.0.fetch_add(1, Ordering::Relaxed) == 0 { 503 } else { 200 };
+    ///         let response = http::Response::builder().status(status).body(Body::from(r#"{"results":[]}"#));
+    ///         Box::pin(async move { Ok(response.unwrap()) })
+    ///     }
+    /// }
+    ///
+    /// let transport = Flaky::default();
+    /// let client = atlas_admin::Client::builder().transport(transport.clone()).bearer_token("my-token").build()?;
+    /// let request = http::Request::get("/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams")
+    ///     .header(header::ACCEPT, "application/vnd.atlas.2023-01-01+json")
+    ///     .body(Vec::new())
+    ///     .unwrap();
+    /// let response = client.send(request).await?;
+    /// assert_eq!(response.status(), 200);
+    /// assert_eq!(transport.0.load(Ordering::Relaxed), 2, "the 503, then the retry");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error> {
+        self.send_with(request, &self.settings).await
+    }
+
+    /// [`send`](Self::send) with settings for this request over the client's.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    ///
+    /// # Examples
+    ///
+    /// A `POST` that is safe to repeat, retried after a lost connection like a `PUT`:
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use atlas_admin::http;
+    /// use atlas_admin::transport::CallSettings;
+    ///
+    /// # async fn demo(client: atlas_admin::Client) -> Result<(), atlas_admin::Error> {
+    /// let request = http::Request::post("/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams")
+    ///     .header(http::header::CONTENT_TYPE, "application/vnd.atlas.2023-01-01+json")
+    ///     .body(br#"[{"teamId":"6a1b2c3d4e5f60718293a4b5","roleNames":["GROUP_READ_ONLY"]}]"#.to_vec())
+    ///     .unwrap();
+    /// let settings = CallSettings::new().idempotent(true).timeout(Duration::from_secs(10));
+    /// let response = client.send_with(request, &settings).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_with(
+        &self,
+        mut request: http::Request<Vec<u8>>,
+        settings: &CallSettings,
+    ) -> Result<http::Response<Vec<u8>>, Error> {
+        if request.uri().scheme().is_none() {
+            let target = request.uri().path_and_query().map_or("/", |target| target.as_str());
+            *request.uri_mut() = format!("{}{target}", self.inner.base_url)
+                .parse()
+                .map_err(|err| Error::invalid_argument_caused_by("the request's URI cannot follow the base URL", err))?;
+        }
+        let op = request.extensions().get::<OperationInfo>().copied();
+        self.call(request, op.as_ref(), *settings).await
+    }
+
+    /// A handle on this client whose calls, the generated methods' included, use `settings`
+    /// over the client's; it shares the client's connections, credentials and limits.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use atlas_admin::transport::CallSettings;
+    ///
+    /// let client = atlas_admin::Client::builder().bearer_token("t").build()?;
+    /// let patient = client.with_settings(CallSettings::new().timeout(Duration::from_secs(300)).max_retries(10));
+    /// assert_eq!(patient.settings().get_max_retries(), Some(10));
+    /// assert_eq!(client.settings().get_max_retries(), None);
+    /// # Ok::<(), atlas_admin::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_settings(&self, settings: CallSettings) -> Self {
+        Self { inner: self.inner.clone(), settings }
+    }
+
+    /// The settings this handle's calls use over the client's (none for a built client).
+    pub fn settings(&self) -> &CallSettings {
+        &self.settings
+    }
+
+    /// The pipeline every call goes through: the interceptors' `before_credentials`; each
+    /// attempt a copy of `request` with credentials, sent and read; after each, the retry
+    /// classifier's verdict within the call's limits; the span, and the `on_response` hook.
     async fn call(
         &self,
         mut request: http::Request<Vec<u8>>,
         op: Option<&OperationInfo>,
-        idempotent: bool,
+        settings: CallSettings,
     ) -> Result<Response, Error> {
         let span = tracing::info_span!(
             "atlas_request",
@@ -125,21 +251,37 @@ impl Client {
         if let Some(op) = op {
             request.extensions_mut().insert(*op);
         }
-        let Inner { auth, sender, classifier, retry, on_response, .. } = &*self.inner;
+        let Inner { auth, sender, classifier, retry, interceptors, on_response, .. } = &*self.inner;
         let started = sender.clock.now();
-        let budget = Budget::new(retry.max_total_delay);
-        let tokens = TokenRequests { sender, classifier: &**classifier, policy: *retry, budget: &budget };
-        let mut retries = Retries::new(sender, &**classifier, *retry, &budget, op, request.method(), idempotent);
+        for interceptor in interceptors {
+            interceptor.before_credentials(&CallInfo { operation: op, attempt: 0 }, &mut request)?;
+        }
+        let idempotent = settings.get_idempotent().unwrap_or_else(|| request.method().is_idempotent());
+        let policy = RetryPolicy { max_retries: settings.get_max_retries().unwrap_or(retry.max_retries), ..*retry };
+        let timeout = settings.get_timeout().unwrap_or(sender.timeout);
+        let budget = Budget::new(policy.max_total_delay);
+        let tokens = TokenRequests { sender, classifier: &**classifier, policy, budget: &budget };
+        let mut retries = Retries::new(sender, &**classifier, policy, &budget, op, request.method(), idempotent);
         let mut credentials = CallCredentials::default();
         let outcome = async {
             loop {
+                let call = CallInfo { operation: op, attempt: retries.attempts() + 1 };
                 let attempt = async {
                     let mut attempt = copy(&request);
                     auth.authorize(&mut attempt, &mut credentials, &tokens).await.map_err(Failed::before_sending)?;
-                    sender.send(attempt).await
+                    for interceptor in interceptors {
+                        interceptor.on_attempt(&call, &mut attempt);
+                    }
+                    sender.send_within(attempt, timeout).await
                 }
-                .instrument(tracing::debug_span!("atlas_attempt", attempt = retries.attempts() + 1))
+                .instrument(tracing::debug_span!("atlas_attempt", attempt = call.attempt))
                 .await;
+                for interceptor in interceptors {
+                    match &attempt {
+                        Ok(response) => interceptor.on_response(&call, response),
+                        Err(failed) => interceptor.on_error(&call, &failed.error),
+                    }
+                }
                 match retries.after(attempt).await {
                     Next::Return(outcome) => break outcome,
                     Next::Again => {}
@@ -172,7 +314,7 @@ impl Client {
     }
 
     pub(crate) fn new(inner: Inner) -> Self {
-        Self { inner: Arc::new(inner) }
+        Self { inner: Arc::new(inner), settings: CallSettings::new() }
     }
 
     #[cfg(test)]

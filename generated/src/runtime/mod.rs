@@ -30,6 +30,7 @@ mod digest;
 mod error;
 mod headers;
 mod id;
+mod intercept;
 #[allow(dead_code, reason = "only specs with optional nullable properties use it")]
 mod nullable;
 #[allow(dead_code, reason = "only specs with paginated operations stream pages")]
@@ -41,6 +42,7 @@ mod retry;
 mod secret;
 mod sender;
 mod service_account;
+mod settings;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 pub mod transport;

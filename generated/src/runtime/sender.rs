@@ -66,14 +66,19 @@ impl Sender {
     /// Sends `request` once and reads the whole response within the attempt timeout,
     /// refusing a body larger than `max_response_bytes`. Any status is a response: only a
     /// failed exchange is an error.
-    pub(crate) async fn send(&self, mut request: Request) -> Result<Response, Failed> {
+    pub(crate) async fn send(&self, request: Request) -> Result<Response, Failed> {
+        self.send_within(request, self.timeout).await
+    }
+
+    /// [`send`](Self::send) with an attempt timeout of the call's own.
+    pub(crate) async fn send_within(&self, mut request: Request, timeout: Duration) -> Result<Response, Failed> {
         request.headers_mut().insert(USER_AGENT, self.user_agent.clone());
         let peer = peer(request.uri());
-        match tokio::time::timeout(self.timeout, self.exchange(request)).await {
+        match tokio::time::timeout(timeout, self.exchange(request)).await {
             Ok(outcome) => outcome,
             Err(_) => Err(Failed::from(TransportError::new(
                 TransportErrorKind::TimedOut,
-                format!("the request to {peer} timed out after {:?}", self.timeout),
+                format!("the request to {peer} timed out after {timeout:?}"),
             ))),
         }
     }

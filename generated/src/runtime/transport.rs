@@ -48,8 +48,11 @@ use std::sync::Arc;
 use futures_core::Stream;
 use futures_util::StreamExt;
 
+pub use super::auth::{TokenFuture, TokenProvider};
 pub use super::classify::{Attempt, AttemptOutcome, DefaultRetryClassifier, RetryClassifier, RetryReason, Verdict};
 pub use super::clock::{Clock, Sleep, TokioClock};
+pub use super::intercept::{CallInfo, Interceptor};
+pub use super::settings::CallSettings;
 
 /// The cause of an error from below the client (the HTTP stack), kept as its source without
 /// naming its type: which HTTP library the client uses is not part of its API.
