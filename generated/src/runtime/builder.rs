@@ -12,6 +12,7 @@ use super::classify::{DefaultRetryClassifier, RetryClassifier};
 use super::client::{Client, Inner, ResponseHook, ResponseInfo};
 use super::clock::{Clock, TokioClock};
 use super::intercept::Interceptor;
+use super::pace::Pacer;
 use super::reqwest_transport::ReqwestTransport;
 use super::retry::RetryPolicy;
 use super::secret::Secret;
@@ -73,6 +74,7 @@ pub struct ClientBuilder {
     classifier: Option<Arc<dyn RetryClassifier>>,
     clock: Option<Arc<dyn Clock>>,
     interceptors: Vec<Arc<dyn Interceptor>>,
+    pacer: Option<Pacer>,
     timeout: Duration,
     connect_timeout: Duration,
     max_response_bytes: u64,
@@ -95,6 +97,7 @@ impl Default for ClientBuilder {
             classifier: None,
             clock: None,
             interceptors: Vec::new(),
+            pacer: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
@@ -122,6 +125,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry_classifier", &if self.classifier.is_some() { "custom" } else { "default" })
             .field("clock", &if self.clock.is_some() { "custom" } else { "tokio" })
             .field("interceptors", &self.interceptors.len())
+            .field("pacer", &self.pacer)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
@@ -184,6 +188,25 @@ impl ClientBuilder {
     /// added. See [`Interceptor`] for an example.
     pub fn interceptor(mut self, interceptor: impl Interceptor) -> Self {
         self.interceptors.push(Arc::new(interceptor));
+        self
+    }
+
+    /// Paces every write of this client (every method but GET, HEAD and OPTIONS) with
+    /// `pacer`: each call waits for a turn and a slot first, and shows the pacer the
+    /// rate-limit figures of each response, so the pace slows as `RateLimit-Remaining`
+    /// falls. Clones of the pacer share its schedule, with other clients and any code that
+    /// waits for it.
+    ///
+    /// ```
+    /// use atlas_admin::transport::{Pacer, Pacing};
+    ///
+    /// let pacer = Pacer::new(&Pacing::default().with_writes_per_minute(10).with_concurrency(2));
+    /// let client = atlas_admin::Client::builder().bearer_token("t").pacer(pacer.clone()).build()?;
+    /// # let _ = client;
+    /// # Ok::<(), atlas_admin::Error>(())
+    /// ```
+    pub fn pacer(mut self, pacer: Pacer) -> Self {
+        self.pacer = Some(pacer);
         self
     }
 
@@ -432,6 +455,7 @@ impl ClientBuilder {
             classifier,
             retry: self.retry,
             interceptors: self.interceptors,
+            pacer: self.pacer,
             max_pages: self.max_pages,
             on_response: self.on_response,
         }))

@@ -13,6 +13,7 @@ use super::builder::ClientBuilder;
 use super::classify::RetryClassifier;
 use super::headers::RateLimit;
 use super::intercept::{CallInfo, Interceptor};
+use super::pace::Pacer;
 use super::retry::{Budget, Next, Retries, RetryPolicy};
 use super::sender::{Failed, Response, Sender, copy};
 use super::service_account::TokenRequests;
@@ -53,6 +54,7 @@ pub(crate) struct Inner {
     pub(crate) classifier: Arc<dyn RetryClassifier>,
     pub(crate) retry: RetryPolicy,
     pub(crate) interceptors: Vec<Arc<dyn Interceptor>>,
+    pub(crate) pacer: Option<Pacer>,
     pub(crate) max_pages: u32,
     pub(crate) on_response: Option<ResponseHook>,
 }
@@ -230,7 +232,8 @@ impl Client {
         &self.settings
     }
 
-    /// The pipeline every call goes through: the interceptors' `before_credentials`; each
+    /// The pipeline every call goes through: the interceptors' `before_credentials`; a write
+    /// waits for the client's pacer, if it has one, and shows it each response; each
     /// attempt a copy of `request` with credentials, sent and read; after each, the retry
     /// classifier's verdict within the call's limits; the span, and the `on_response` hook.
     async fn call(
@@ -251,7 +254,7 @@ impl Client {
         if let Some(op) = op {
             request.extensions_mut().insert(*op);
         }
-        let Inner { auth, sender, classifier, retry, interceptors, on_response, .. } = &*self.inner;
+        let Inner { auth, sender, classifier, retry, interceptors, pacer, on_response, .. } = &*self.inner;
         let started = sender.clock.now();
         for interceptor in interceptors {
             interceptor.before_credentials(&CallInfo { operation: op, attempt: 0 }, &mut request)?;
@@ -264,6 +267,11 @@ impl Client {
         let mut retries = Retries::new(sender, &**classifier, policy, &budget, op, request.method(), idempotent);
         let mut credentials = CallCredentials::default();
         let outcome = async {
+            let write_pacer = pacer.as_ref().filter(|_| !request.method().is_safe());
+            let _turn = match write_pacer {
+                Some(pacer) => Some(pacer.turn().await),
+                None => None,
+            };
             loop {
                 let call = CallInfo { operation: op, attempt: retries.attempts() + 1 };
                 let attempt = async {
@@ -276,6 +284,9 @@ impl Client {
                 }
                 .instrument(tracing::debug_span!("atlas_attempt", attempt = call.attempt))
                 .await;
+                if let (Some(pacer), Ok(response)) = (write_pacer, &attempt) {
+                    pacer.observe(&RateLimit::read(response.headers(), sender.clock.now_utc()));
+                }
                 for interceptor in interceptors {
                     match &attempt {
                         Ok(response) => interceptor.on_response(&call, response),
@@ -311,6 +322,13 @@ impl Client {
             });
         }
         outcome
+    }
+
+    /// Whether this client's writes wait for `pacer` already
+    /// ([`ClientBuilder::pacer`]), so code that paces its own writes with it need not.
+    #[allow(dead_code, reason = "only specs with the membership workflows call it")]
+    pub(crate) fn paces_with(&self, pacer: &Pacer) -> bool {
+        self.inner.pacer.as_ref().is_some_and(|own| own.is(pacer))
     }
 
     pub(crate) fn new(inner: Inner) -> Self {

@@ -33,6 +33,7 @@ mod id;
 mod intercept;
 #[allow(dead_code, reason = "only specs with optional nullable properties use it")]
 mod nullable;
+mod pace;
 #[allow(dead_code, reason = "only specs with paginated operations stream pages")]
 mod paging;
 mod request;

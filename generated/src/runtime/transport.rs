@@ -52,6 +52,7 @@ pub use super::auth::{TokenFuture, TokenProvider};
 pub use super::classify::{Attempt, AttemptOutcome, DefaultRetryClassifier, RetryClassifier, RetryReason, Verdict};
 pub use super::clock::{Clock, Sleep, TokioClock};
 pub use super::intercept::{CallInfo, Interceptor};
+pub use super::pace::{Pacer, Pacing, Turn};
 pub use super::settings::CallSettings;
 
 /// The cause of an error from below the client (the HTTP stack), kept as its source without
