@@ -7,7 +7,7 @@ use std::time::Duration;
 use http::{HeaderMap, Method, StatusCode};
 use serde::Deserialize;
 
-use super::transport::TransportErrorKind;
+use super::seam::TransportErrorKind;
 use crate::operations::OperationInfo;
 
 /// The backoff ceiling before the first retry of a transient failure when the server sends

@@ -1,4 +1,4 @@
-//! The async [`Client`] and its builder: configuration, and where every call starts.
+//! The async [`Client`]: where every call starts, and the pipeline it goes through.
 
 use std::fmt;
 use std::sync::Arc;
@@ -9,7 +9,6 @@ use tracing::Instrument;
 
 use super::Error;
 use super::auth::{Authenticator, CallCredentials};
-use super::builder::ClientBuilder;
 use super::classify::RetryClassifier;
 use super::headers::RateLimit;
 use super::intercept::{CallInfo, Interceptor};
@@ -59,10 +58,10 @@ pub(crate) struct Inner {
     pub(crate) on_response: Option<ResponseHook>,
 }
 
-/// What [`ClientBuilder::on_response`] keeps.
+/// What [`ClientBuilder::on_response`](crate::ClientBuilder::on_response) keeps.
 pub(crate) type ResponseHook = Arc<dyn Fn(&ResponseInfo<'_>) + Send + Sync>;
 
-/// The final response of one call, as [`ClientBuilder::on_response`] sees it: whatever its
+/// The final response of one call, as [`ClientBuilder::on_response`](crate::ClientBuilder::on_response) sees it: whatever its
 /// status, before the operation decodes it.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -83,17 +82,12 @@ pub struct ResponseInfo<'a> {
 }
 
 impl Client {
-    /// Starts configuring a client; see [`ClientBuilder`] for the defaults.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
     /// The base URL requests go to, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
     }
 
-    /// The most pages one paging stream fetches; see [`ClientBuilder::max_pages`].
+    /// The most pages one paging stream fetches; see [`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages).
     pub(crate) fn max_pages(&self) -> u32 {
         self.inner.max_pages
     }
@@ -325,7 +319,7 @@ impl Client {
     }
 
     /// Whether this client's writes wait for `pacer` already
-    /// ([`ClientBuilder::pacer`]), so code that paces its own writes with it need not.
+    /// ([`ClientBuilder::pacer`](crate::ClientBuilder::pacer)), so code that paces its own writes with it need not.
     #[allow(dead_code, reason = "only specs with the membership workflows call it")]
     pub(crate) fn paces_with(&self, pacer: &Pacer) -> bool {
         self.inner.pacer.as_ref().is_some_and(|own| own.is(pacer))

@@ -7,8 +7,8 @@ use http::StatusCode;
 use super::ParseIdError;
 use super::classify::{is_throttling_code, is_transient_status};
 use super::headers::RateLimit;
-pub(crate) use super::transport::BoxError;
-use super::transport::TransportError;
+pub(crate) use super::seam::BoxError;
+use super::seam::TransportError;
 use crate::models::ApiError;
 
 /// Everything that can go wrong calling Atlas.

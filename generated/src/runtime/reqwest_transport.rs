@@ -7,7 +7,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 
 use super::Error;
-use super::transport::{Body, SendFuture, Transport, TransportError, TransportErrorKind};
+use super::seam::{Body, SendFuture, Transport, TransportError, TransportErrorKind};
 
 /// reqwest's client (its connection pool, TLS and proxy settings) behind the seam.
 pub(crate) struct ReqwestTransport {

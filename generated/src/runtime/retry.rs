@@ -11,8 +11,8 @@ use http::Method;
 use super::Error;
 use super::classify::{Attempt, AttemptOutcome, RetryClassifier, Verdict};
 use super::headers::retry_after;
+use super::seam::TransportErrorKind;
 use super::sender::{Failed, FailedCause, Response, Sender};
-use super::transport::TransportErrorKind;
 use crate::operations::OperationInfo;
 
 /// Retries after the first attempt, unless the builder says otherwise.

@@ -10,7 +10,7 @@ use http::{HeaderMap, StatusCode};
 use super::Error;
 use super::clock::Clock;
 use super::headers::RateLimit;
-use super::transport::{Transport, TransportError, TransportErrorKind};
+use super::seam::{Transport, TransportError, TransportErrorKind};
 
 /// The most a response buffer reserves before the bytes that fill it arrive, whatever the
 /// `Content-Length` says: a server announcing a terabyte gets 64 KiB, then growth as it sends.

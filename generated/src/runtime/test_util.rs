@@ -38,7 +38,7 @@ use http::{HeaderName, HeaderValue, StatusCode};
 use serde::Serialize;
 
 use super::clock::{Clock, Sleep};
-use super::transport::{Body, SendFuture, Transport, TransportError, TransportErrorKind};
+use super::seam::{Body, SendFuture, Transport, TransportError, TransportErrorKind};
 use super::{Client, ClientBuilder};
 use crate::operations::OperationInfo;
 
