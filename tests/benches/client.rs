@@ -16,6 +16,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use atlas_admin::models::GroupInvitation;
+use atlas_admin::transport::Interceptor;
 use atlas_admin::{Client, Error, GroupId, InvitationId};
 use tests::loopback::{Counter, Gate, Reply, Server};
 
@@ -67,12 +68,18 @@ fn invitation_json() -> String {
     )
 }
 
-/// `get_group_invite` through the client against the same GET with a bare reqwest client
-/// (same headers, body read and decoded into the same model), alternating one of each.
+/// An interceptor that does nothing: the budget includes the cost of having one.
+struct Noop;
+
+impl Interceptor for Noop {}
+
+/// `get_group_invite` through the client (with an interceptor that does nothing) against the
+/// same GET with a bare reqwest client (same headers, body read and decoded into the same
+/// model), alternating one of each.
 async fn overhead() {
     let server = Server::start(|_, _| Reply::with_type(200, MEDIA_TYPE, invitation_json())).await;
     let url = format!("{}{BY_ID}", server.uri());
-    let client = Client::builder().base_url(server.uri()).bearer_token("bench-token").build().unwrap();
+    let client = Client::builder().base_url(server.uri()).bearer_token("bench-token").interceptor(Noop).build().unwrap();
     let bare = reqwest::Client::builder().use_rustls_tls().build().unwrap();
     let (group, invitation) = ids();
 

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use atlas_admin::models::GroupInvitationRequest;
 use atlas_admin::operations::list_group_invites;
+use atlas_admin::test_util::VirtualClock;
 use atlas_admin::{Client, Error, GroupId};
 use md5::{Digest, Md5};
 use serde_json::json;
@@ -146,6 +147,30 @@ async fn an_expired_token_is_refreshed_once() {
     assert_eq!(tokens.len(), 12);
     assert_eq!(tokens[0], "Bearer token-1");
     assert!(tokens[1..].iter().all(|token| token == "Bearer token-2"), "{tokens:?}");
+}
+
+/// The token cache reads the client's clock: on a `VirtualClock`, an hour-long token is
+/// replaced exactly a minute before it expires, with no real waiting.
+#[tokio::test]
+async fn a_token_is_replaced_a_minute_before_it_expires_on_the_clients_clock() {
+    tests::capture::install();
+    let server = MockServer::start().await;
+    mount_token_endpoint(&server, &[3600], Duration::ZERO).await;
+    mount_api(&server, &[]).await;
+    let clock = VirtualClock::new();
+    let client =
+        Client::builder().base_url(server.uri()).service_account(CLIENT_ID, CLIENT_SECRET).clock(clock.clone()).build().unwrap();
+
+    client.list_group_invites(&group(), &no_query()).await.expect("first call");
+    clock.advance(Duration::from_secs(3600 - 61));
+    client.list_group_invites(&group(), &no_query()).await.expect("a second before the refresh");
+    clock.advance(Duration::from_secs(1));
+    client.list_group_invites(&group(), &no_query()).await.expect("at the refresh");
+
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests_to(&requests, TOKEN_PATH), 2);
+    let tokens: Vec<String> = requests.iter().filter(|request| request.url.path() == INVITES).map(bearer).collect();
+    assert_eq!(tokens, ["Bearer token-1", "Bearer token-1", "Bearer token-2"]);
 }
 
 #[tokio::test]

@@ -2,7 +2,8 @@
 //! resets, closed connections, truncated and trickling bodies, stalls, a proxy's HTML 502,
 //! bad JSON, oversized bodies, a failing token endpoint and a refused connection. Each case
 //! checks the kind of error and how many attempts the server saw; every call runs under a
-//! generous hang guard, which is not a timing assertion.
+//! generous hang guard, which is not a timing assertion. The clients wait between attempts on
+//! a `VirtualClock`: backoffs and token retry delays take no real time.
 #![allow(deprecated)] // The invitation operations are deprecated upstream; calling them is the point.
 
 use std::future::Future;
@@ -10,6 +11,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use atlas_admin::models::GroupInvitationRequest;
+use atlas_admin::test_util::VirtualClock;
 use atlas_admin::{Client, ClientBuilder, Error, GroupId, InvitationId};
 use tests::capture::Capture;
 use tests::loopback::{Counter, Gate, Reply, Server, Switch};
@@ -40,7 +42,7 @@ fn invite_request() -> GroupInvitationRequest {
 
 /// A client with 2 retries and a short timeout, as the fault report was measured with.
 fn builder(server: &Server) -> ClientBuilder {
-    Client::builder().base_url(server.uri()).bearer_token("test-token").timeout(TIMEOUT).max_retries(2)
+    Client::builder().base_url(server.uri()).bearer_token("test-token").timeout(TIMEOUT).max_retries(2).clock(VirtualClock::new())
 }
 
 /// Awaits `call`, failing the test if it does not finish within the hang guard.
@@ -239,7 +241,8 @@ async fn a_refused_connection_is_retried_even_for_post_and_each_retry_says_why()
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap()
     };
-    let client = Client::builder().base_url(format!("http://{closed_port}")).max_retries(2).build().unwrap();
+    let client =
+        Client::builder().base_url(format!("http://{closed_port}")).max_retries(2).clock(VirtualClock::new()).build().unwrap();
 
     let error = guarded(client.create_group_invite(&group(), &invite_request())).await.unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
@@ -274,7 +277,12 @@ async fn a_refused_connection_says_why_in_one_line_and_shows_no_query() {
 // A token endpoint that is down
 
 fn service_account(server: &Server) -> ClientBuilder {
-    Client::builder().base_url(server.uri()).service_account("mdb_sa_id_test", "mdb_sa_sk_s3cr3t").timeout(TIMEOUT).max_retries(2)
+    Client::builder()
+        .base_url(server.uri())
+        .service_account("mdb_sa_id_test", "mdb_sa_sk_s3cr3t")
+        .timeout(TIMEOUT)
+        .max_retries(2)
+        .clock(VirtualClock::new())
 }
 
 /// Runs `count` calls at once, each on its own clone of `client`, and returns their results.
@@ -337,8 +345,10 @@ async fn a_failing_token_endpoint_is_asked_once_for_a_hundred_calls_and_again_af
         }
     })
     .await;
-    let retry_delay = Duration::from_millis(100);
-    let client = service_account(&server).timeout(HANG_GUARD).token_retry_delay(retry_delay).build().unwrap();
+    let retry_delay = Duration::from_secs(6);
+    let clock = VirtualClock::new();
+    let client =
+        service_account(&server).timeout(HANG_GUARD).token_retry_delay(retry_delay).clock(clock.clone()).build().unwrap();
 
     let started = Counter::default();
     let calls: Vec<_> = (0..100)
@@ -367,8 +377,10 @@ async fn a_failing_token_endpoint_is_asked_once_for_a_hundred_calls_and_again_af
     assert_eq!(server.requests_to(BY_ID), 0);
 
     healthy.set(true);
-    // At least the retry delay passes; how much more does not matter.
-    tokio::time::sleep(retry_delay * 2).await;
+    clock.advance(retry_delay - Duration::from_millis(1));
+    guarded(client.get_group_invite(&group(), &invitation())).await.expect_err("not asked again within the delay");
+    assert_eq!(server.requests_to(TOKEN_PATH), 1);
+    clock.advance(Duration::from_millis(1));
     guarded(client.get_group_invite(&group(), &invitation())).await.expect("the endpoint recovered");
     assert_eq!(server.requests_to(TOKEN_PATH), 2);
     assert_eq!(server.requests_to(BY_ID), 1);

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use atlas_admin::operations::list_group_users;
+use atlas_admin::test_util::VirtualClock;
 use atlas_admin::{Client, ClientBuilder, Error, GroupId};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
@@ -271,6 +272,7 @@ async fn token_request_retries_draw_on_the_calls_delay_budget() {
     tests::capture::install();
     // The token endpoint is rate limited once, then issues a token; the API is always
     // rate limited. Both say `Retry-After: 1`, and the call may wait 1 s in all.
+    let clock = VirtualClock::new();
     let token_requests = Counter::default();
     let server = Server::start({
         let token_requests = token_requests.clone();
@@ -285,9 +287,11 @@ async fn token_request_retries_draw_on_the_calls_delay_budget() {
         .base_url(server.uri())
         .service_account(CLIENT_ID, CLIENT_SECRET)
         .max_retry_delay(Duration::from_secs(1))
+        .clock(clock.clone())
         .build()
         .unwrap();
     let error = guarded(get_user(&client)).await.unwrap_err();
+    assert_eq!(clock.slept(), Duration::from_secs(1));
     assert_eq!(error.status().map(|status| status.as_u16()), Some(429), "{error:?}");
     assert_eq!(token_requests.get(), 2, "the token request waited its 1 s once");
     // Before, the API call had a budget of its own and waited another second for a retry.

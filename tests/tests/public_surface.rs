@@ -1,20 +1,22 @@
-//! DESIGN.md's "public surface" example, unchanged, compiled and run against a loopback server.
+//! DESIGN.md's "public surface" example, compiled and run against a loopback server on a
+//! port the OS picks: the example is verbatim but for its base URL, the server's address
+//! instead of `http://127.0.0.1:4010`.
 #![allow(deprecated)] // The invitation operations are deprecated upstream; using them is the point.
 #![allow(unused_variables)] // The example binds `pending` and `everyone` without reading them.
 
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-// --- the example from DESIGN.md, verbatim ---
+// --- the example from DESIGN.md, verbatim but for `base_url` ---
 use atlas_admin::models::GroupInvitationRequest;
 use atlas_admin::roles::ProjectRole;
 use atlas_admin::{Client, GroupId};
 use atlas_admin::{UserId, models::GroupUserRequest};
 use futures::TryStreamExt;
 
-async fn demo() -> Result<(), atlas_admin::Error> {
+async fn demo(base_url: &str) -> Result<(), atlas_admin::Error> {
     let client = Client::builder()
-        .base_url("http://127.0.0.1:4010") // default https://cloud.mongodb.com
+        .base_url(base_url) // default https://cloud.mongodb.com
         .bearer_token("access-token") // or .service_account(id, secret) or .digest(public, private)
         .build()?;
     let group: GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
@@ -51,9 +53,8 @@ const USERS: &str = "/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users";
 const USER: &str = "6a1b2c3d4e5f60718293a4b5";
 
 #[tokio::test]
-async fn the_design_example_runs_against_a_server_on_port_4010() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:4010").expect("port 4010 is free for this test");
-    let server = MockServer::builder().listener(listener).start().await;
+async fn the_design_example_runs_against_a_loopback_server() {
+    let server = MockServer::start().await;
     let invitation = serde_json::json!({
         "id": INVITATION,
         "groupId": "32b6e34b3d91647abb20e7b8",
@@ -119,7 +120,7 @@ async fn the_design_example_runs_against_a_server_on_port_4010() {
         .mount(&server)
         .await;
 
-    demo().await.expect("the example succeeds");
+    demo(&server.uri()).await.expect("the example succeeds");
     // Dropping the server verifies that each request arrived exactly once.
     server.verify().await;
 }

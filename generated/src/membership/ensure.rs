@@ -5,10 +5,10 @@ use futures_util::TryStreamExt;
 
 use super::grants::{Grants, Scope};
 use super::is_conflict;
-use super::pace::{Pacer, Pacing};
 use crate::ids::{GroupId, OrgId, UserId};
 use crate::models::{AddOrRemoveGroupRole, GroupUserRequest, OrgUserRequest, OrgUserUpdateRequest};
 use crate::roles::ProjectRole;
+use crate::transport::{Pacer, Pacing};
 use crate::{Client, Error};
 
 /// What converging a member changes.
@@ -215,7 +215,7 @@ impl EnsurePlan {
     }
 
     async fn create(&self, client: &Client, pacer: &Pacer, grants: &Grants) -> Result<Ensured, Error> {
-        pacer.wait().await;
+        super::pace(client, pacer).await;
         let user = match &self.scope {
             Scope::Project(group) => {
                 let request = GroupUserRequest { username: self.username.clone(), roles: grants.roles_in(group) };
@@ -257,16 +257,16 @@ impl EnsurePlan {
         match &self.scope {
             Scope::Project(group) => {
                 for role in add.roles_in(group) {
-                    pacer.wait().await;
+                    super::pace(client, pacer).await;
                     client.add_group_user_role(group, user, &AddOrRemoveGroupRole { group_role: role }).await?;
                 }
                 for role in remove.roles_in(group) {
-                    pacer.wait().await;
+                    super::pace(client, pacer).await;
                     client.remove_group_user_role(group, user, &AddOrRemoveGroupRole { group_role: role }).await?;
                 }
             }
             Scope::Organization(org) => {
-                pacer.wait().await;
+                super::pace(client, pacer).await;
                 let update = OrgUserUpdateRequest {
                     roles: Some(self.target.org_roles_request()),
                     team_ids: Some(self.target.team_list()),

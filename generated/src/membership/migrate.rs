@@ -7,9 +7,9 @@ use futures_util::{StreamExt, TryStreamExt};
 
 use super::grants::{Grants, Scope};
 use super::is_conflict;
-use super::pace::{Pacer, Progress};
 use crate::ids::{GroupId, InvitationId, OrgId, UserId};
 use crate::models::{AddOrRemoveGroupRole, GroupUserRequest, OrgUserRequest, OrgUserUpdateRequest};
+use crate::transport::Pacer;
 use crate::{Client, Error};
 
 /// What a migration does with one invitation.
@@ -331,7 +331,7 @@ impl Migration {
         let outcome = match self.complete_member(client, pacer, step).await {
             Err((stage, error)) => Outcome::Failed { stage, error },
             Ok(done) => {
-                pacer.wait().await;
+                super::pace(client, pacer).await;
                 match self.delete_invitation(client, &step.invitation).await {
                     Err(error) => Outcome::Failed { stage: Stage::DeletingInvitation, error },
                     Ok(()) => done,
@@ -346,7 +346,7 @@ impl Migration {
         let (user, held, missing) = match &step.action {
             Action::AddToMember { user, held, missing } => (user.clone(), held.clone(), missing.clone()),
             Action::Create => {
-                pacer.wait().await;
+                super::pace(client, pacer).await;
                 match self.create(client, step).await {
                     Ok(user) => return Ok(Outcome::Migrated { user }),
                     Err(error) if is_conflict(&error) => {
@@ -414,14 +414,14 @@ impl Migration {
         match &self.scope {
             Scope::Project(group) => {
                 for role in missing.roles_in(group) {
-                    pacer.wait().await;
+                    super::pace(client, pacer).await;
                     client.add_group_user_role(group, user, &AddOrRemoveGroupRole { group_role: role }).await?;
                 }
             }
             Scope::Organization(org) => {
                 let wanted = held.union(missing);
                 let update = OrgUserUpdateRequest { roles: Some(wanted.org_roles_request()), team_ids: Some(wanted.team_list()) };
-                pacer.wait().await;
+                super::pace(client, pacer).await;
                 client.update_org_user(org, user, &update).await?;
             }
         }
@@ -444,4 +444,25 @@ fn step(invitation: InvitationId, username: String, grants: Grants, members: &BT
         Some((user, held)) => Action::AddToMember { user: user.clone(), held: held.clone(), missing: grants.minus(held) },
     };
     Step { invitation, username, grants, action }
+}
+
+/// Where a bulk run stands, given to its progress callback after each invitation.
+///
+/// ```
+/// use atlas_admin::membership::Progress;
+///
+/// fn show(progress: Progress<'_>) {
+///     eprintln!("{}/{} {}", progress.done, progress.total, progress.last.username);
+/// }
+/// # let _ = show;
+/// ```
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Progress<'a> {
+    /// Invitations finished so far, this one included.
+    pub done: usize,
+    /// Invitations in the run.
+    pub total: usize,
+    /// The one just finished.
+    pub last: &'a Entry,
 }

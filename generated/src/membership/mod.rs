@@ -6,8 +6,9 @@
 //! spec has every operation it calls, and it compiles only with the features of those
 //! operations (`projects`, `organizations` and `mongodb-cloud-users` for the fragment).
 //!
-//! Every write waits for a [`Pacer`] (one write a second, one at a time, by default), and the
-//! client's own 429 and `Retry-After` handling still applies to each call.
+//! Every write waits for a [`Pacer`] (one write a second, one at a time, by default), the
+//! runtime's, which any code can share; and the client's retry classifier still waits out
+//! each call's throttling (429, 400 `INVITATIONS_RATE_LIMITED_IP`) as `Retry-After` says.
 //!
 //! ```no_run
 //! use atlas_admin::membership::{Migration, Pacer, Pacing};
@@ -29,14 +30,22 @@
 mod ensure;
 mod grants;
 mod migrate;
-mod pace;
 
+/// The runtime's pacer (also [`atlas_admin::transport::Pacer`](crate::transport::Pacer)).
+pub use crate::transport::{Pacer, Pacing};
 pub use ensure::{Change, EnsurePlan, Ensured, ensure_org_user, ensure_project_user};
 pub use grants::{Grants, Scope};
-pub use migrate::{Action, Entry, Migration, Outcome, Report, Stage, Step};
-pub use pace::{Pacer, Pacing, Progress};
+pub use migrate::{Action, Entry, Migration, Outcome, Progress, Report, Stage, Step};
 
-use crate::Error;
+use crate::{Client, Error};
+
+/// Waits for `pacer` before a write, unless `client` paces its writes with it already
+/// ([`ClientBuilder::pacer`](crate::ClientBuilder::pacer)): a write waits for one slot.
+async fn pace(client: &Client, pacer: &Pacer) {
+    if !client.paces_with(pacer) {
+        pacer.wait().await;
+    }
+}
 
 /// Whether `error` is Atlas saying the user already has a pending or active membership.
 fn is_conflict(error: &Error) -> bool {

@@ -2,15 +2,18 @@
 //! the one place secrets turn into `Authorization` headers.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::{AUTHORIZATION, HeaderValue};
 
 use super::Error;
 use super::digest::DigestKey;
-use super::retry::Budget;
-use super::sender::{Request, Response, Sender, copy};
-use super::service_account::ServiceAccount;
+use super::secret::{Secret, bearer_header};
+use super::sender::{Request, Response};
+use super::service_account::{ServiceAccount, TokenRequests};
 
 /// The credentials a [`ClientBuilder`](super::ClientBuilder) records: plain values, checked
 /// by `build`. Identifiers (client ID, public key) are not secret and show in `Debug`.
@@ -20,6 +23,59 @@ pub(crate) enum Credentials {
     Bearer(Secret),
     ServiceAccount { client_id: String, client_secret: Secret },
     Digest { public_key: String, private_key: Secret },
+    Provider(Provider),
+}
+
+/// What [`TokenProvider::token`] returns.
+pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<String, Error>> + Send + 'a>>;
+
+/// A bearer token that can change: the client asks for it before every attempt and sends
+/// `Authorization: Bearer <token>`; after a 401 it asks once more and sends the request
+/// again. Set one with [`ClientBuilder::token_provider`](crate::ClientBuilder::token_provider).
+///
+/// It is asked on every attempt, so it should answer from memory (a token it renews in the
+/// background, or one it replaces when it is close to expiring).
+///
+/// # Examples
+///
+/// A token another task rotates:
+///
+/// ```
+/// use std::sync::{Arc, RwLock};
+/// use atlas_admin::transport::{TokenFuture, TokenProvider};
+///
+/// struct Rotating(Arc<RwLock<String>>);
+///
+/// impl TokenProvider for Rotating {
+///     fn token(&self) -> TokenFuture<'_> {
+///         let token = self.0.read().unwrap().clone();
+///         Box::pin(async move { Ok(token) })
+///     }
+/// }
+///
+/// let current = Arc::new(RwLock::new("first-token".to_owned()));
+/// let client = atlas_admin::Client::builder().token_provider(Rotating(current.clone())).build()?;
+/// *current.write().unwrap() = "second-token".to_owned(); // the next attempt sends this one
+/// # let _ = client;
+/// # Ok::<(), atlas_admin::Error>(())
+/// ```
+pub trait TokenProvider: Send + Sync + 'static {
+    /// The token to send now.
+    ///
+    /// # Errors
+    ///
+    /// Any error: the call fails with it, nothing sent.
+    fn token(&self) -> TokenFuture<'_>;
+}
+
+/// A [`TokenProvider`] as the builder keeps it.
+#[derive(Clone)]
+pub(crate) struct Provider(pub(crate) Arc<dyn TokenProvider>);
+
+impl fmt::Debug for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenProvider")
+    }
 }
 
 impl Credentials {
@@ -34,6 +90,7 @@ impl Credentials {
                 Authenticator::ServiceAccount(Box::new(account))
             }
             Self::Digest { public_key, private_key } => Authenticator::Digest(DigestKey::new(public_key, private_key)?),
+            Self::Provider(provider) => Authenticator::Provider(provider.0),
         })
     }
 }
@@ -44,6 +101,15 @@ pub(crate) enum Authenticator {
     Bearer(HeaderValue),
     ServiceAccount(Box<ServiceAccount>),
     Digest(DigestKey),
+    Provider(Arc<dyn TokenProvider>),
+}
+
+/// What one call's attempts know about their credentials: the token the last attempt sent,
+/// and the one the API refused.
+#[derive(Default)]
+pub(crate) struct CallCredentials {
+    sent: Option<HeaderValue>,
+    rejected: Option<HeaderValue>,
 }
 
 impl Authenticator {
@@ -54,63 +120,50 @@ impl Authenticator {
             Self::Bearer(_) => "bearer token",
             Self::ServiceAccount(_) => "service account",
             Self::Digest(_) => "digest API key",
+            Self::Provider(_) => "token provider",
         }
     }
 
-    /// Sends a copy of `request` with credentials. A service account refreshes its token
-    /// and a digest key answers a new challenge, each at most once, so this sends the
-    /// request at most twice. A token request waits out of `budget`, the call's.
-    pub(crate) async fn send(&self, transport: &Sender, request: &Request, budget: &Budget) -> Result<Response, Error> {
+    /// Adds credentials to `request`, an attempt's copy: a service account's token (getting
+    /// one first when there is none, it is due, or the API refused it), a digest key's answer
+    /// to the last challenge (none before the first), a token provider's current token.
+    pub(crate) async fn authorize(
+        &self,
+        request: &mut Request,
+        call: &mut CallCredentials,
+        tokens: &TokenRequests<'_>,
+    ) -> Result<(), Error> {
+        let header = match self {
+            Self::None => return Ok(()),
+            Self::Bearer(header) => header.clone(),
+            Self::ServiceAccount(account) => {
+                let token = account.token(tokens, call.rejected.as_ref()).await?;
+                call.sent = Some(token.clone());
+                token
+            }
+            Self::Digest(key) => match key.authorization(request) {
+                Some(header) => header,
+                None => return Ok(()),
+            },
+            Self::Provider(provider) => bearer_header(&provider.token().await?)?,
+        };
+        request.headers_mut().insert(AUTHORIZATION, header);
+        Ok(())
+    }
+
+    /// After the API answered `response` (a 401) and the retry classifier asked for new
+    /// credentials: whether there are new ones to send. A service account drops the refused
+    /// token; a digest key takes the response's challenge; a token provider is asked again.
+    pub(crate) fn renew(&self, response: &Response, call: &mut CallCredentials) -> bool {
         match self {
-            Self::None => transport.send(copy(request)).await,
-            Self::Bearer(header) => transport.send(with_authorization(request, header.clone())).await,
-            Self::ServiceAccount(account) => account.send(transport, request, budget).await,
-            Self::Digest(key) => key.send(transport, request).await,
+            Self::None | Self::Bearer(_) => false,
+            Self::ServiceAccount(_) => {
+                tracing::info!("the API refused the access token; getting a new one and sending the request again");
+                call.rejected = call.sent.take();
+                call.rejected.is_some()
+            }
+            Self::Digest(key) => key.take_challenge(response.headers()),
+            Self::Provider(_) => true,
         }
-    }
-}
-
-/// A copy of `request` carrying `authorization`.
-pub(crate) fn with_authorization(request: &Request, authorization: HeaderValue) -> Request {
-    let mut request = copy(request);
-    request.headers_mut().insert(AUTHORIZATION, authorization);
-    request
-}
-
-/// `Bearer <token>`, marked sensitive.
-pub(crate) fn bearer_header(token: &str) -> Result<HeaderValue, Error> {
-    if token.trim().is_empty() {
-        return Err(Error::invalid_argument("bearer token must not be empty"));
-    }
-    let value = HeaderValue::try_from(format!("Bearer {token}")).map_err(|err| {
-        Error::invalid_argument_caused_by("bearer token contains characters not allowed in an HTTP header", err)
-    })?;
-    Ok(sensitive(value))
-}
-
-/// Keeps a credential header out of `Debug` of header maps and out of HTTP/2 header
-/// compression tables.
-pub(crate) fn sensitive(mut value: HeaderValue) -> HeaderValue {
-    value.set_sensitive(true);
-    value
-}
-
-/// A credential that never shows in `Debug` output.
-#[derive(Clone)]
-pub(crate) struct Secret(String);
-
-impl Secret {
-    pub(crate) fn new(value: String) -> Self {
-        Self(value)
-    }
-
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
     }
 }

@@ -1,18 +1,15 @@
 //! The crate's error type: API errors, transport failures, decoding failures and bad input.
 
 use std::fmt;
-use std::time::Duration;
 
-use http::{HeaderMap, StatusCode};
+use http::StatusCode;
 
 use super::ParseIdError;
-use super::retry::{Failure, retry_after};
-use super::transport::{TransportError, TransportErrorKind};
+use super::classify::{is_throttling_code, is_transient_status};
+use super::headers::RateLimit;
+pub(crate) use super::seam::BoxError;
+use super::seam::TransportError;
 use crate::models::ApiError;
-
-/// The cause of an error from below the client (the HTTP stack), kept as its source without
-/// naming its type: which HTTP library the client uses is not part of its API.
-pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Everything that can go wrong calling Atlas.
 ///
@@ -151,15 +148,6 @@ fn http_status(status: &Option<StatusCode>) -> String {
     status.map(|status| format!(" (HTTP {status})")).unwrap_or_default()
 }
 
-/// Statuses that say "not now" rather than "no": rate limited, or a gateway or the service
-/// temporarily unable to answer.
-pub(crate) fn is_transient_status(status: StatusCode) -> bool {
-    matches!(
-        status,
-        StatusCode::TOO_MANY_REQUESTS | StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT
-    )
-}
-
 impl Error {
     pub(crate) fn invalid_argument(message: impl Into<String>) -> Self {
         Self::InvalidArgument { message: message.into(), source: None }
@@ -176,26 +164,17 @@ impl Error {
         if err.is_timeout() { Self::Timeout(Box::new(err)) } else { Self::Transport(Box::new(err)) }
     }
 
-    /// What a transport failure means for retrying: never connected, interrupted or timed
-    /// out; `None` for any other error.
-    pub(crate) fn transport_failure(&self) -> Option<Failure> {
-        let (Self::Transport(source) | Self::Timeout(source)) = self else { return None };
-        match source.downcast_ref::<TransportError>()?.kind() {
-            TransportErrorKind::NotConnected => Some(Failure::NotConnected),
-            TransportErrorKind::Interrupted => Some(Failure::Interrupted),
-            TransportErrorKind::TimedOut => Some(Failure::TimedOut),
-            _ => None,
-        }
-    }
-
     /// Whether the same call may succeed if tried again later: a transport failure or
     /// timeout, or a response (API error, unexpected status or token refusal) with status
-    /// 429, 502, 503 or 504, or a token endpoint that could not be reached. The client
+    /// 429, 502, 503 or 504, an API error whose `errorCode` is one of Atlas's throttling
+    /// codes (`INVITATIONS_RATE_LIMITED_IP`, `RATE_LIMITED...`), or a token endpoint that
+    /// could not be reached. The client
     /// has already retried such failures as far as its settings allow; this tells a caller
     /// whether to try again after its own, longer wait.
     pub fn is_transient(&self) -> bool {
         match self {
             Self::Transport(_) | Self::Timeout(_) | Self::Auth { status: None, .. } => true,
+            Self::Api(response) if is_throttling_code(&response.error.error_code) => true,
             Self::Api(_) | Self::Status { .. } | Self::Auth { .. } | Self::ResponseTooLarge { .. } => {
                 self.status().is_some_and(is_transient_status)
             }
@@ -282,43 +261,11 @@ fn explanation(error: &ApiError) -> Option<&str> {
     error.detail.as_deref().or(error.reason.as_deref())
 }
 
-/// The rate-limit headers of a response: `RateLimit-Limit`, `RateLimit-Remaining` and
-/// `Retry-After`.
-///
-/// A header that is absent or unreadable is `None`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RateLimit {
-    /// `RateLimit-Limit`: requests allowed in the current window.
-    pub limit: Option<u64>,
-    /// `RateLimit-Remaining`: requests left in the current window.
-    pub remaining: Option<u64>,
-    /// `Retry-After`: how long to wait before trying again. An HTTP date is counted from
-    /// when the response was read; a date in the past is zero.
-    pub retry_after: Option<Duration>,
-}
-
-impl RateLimit {
-    /// Reads the rate-limit headers of any response; a header that is absent or not a
-    /// plain number is `None`.
-    ///
-    /// ```
-    /// let mut headers = atlas_admin::http::HeaderMap::new();
-    /// headers.insert("RateLimit-Remaining", "7".parse().unwrap());
-    /// assert_eq!(atlas_admin::RateLimit::from_headers(&headers).remaining, Some(7));
-    /// ```
-    pub fn from_headers(headers: &HeaderMap) -> Self {
-        let number = |name: &str| {
-            let value = headers.get(name)?.to_str().ok()?.trim();
-            value.bytes().all(|byte| byte.is_ascii_digit()).then(|| value.parse::<u64>().ok()).flatten()
-        };
-        Self { limit: number("ratelimit-limit"), remaining: number("ratelimit-remaining"), retry_after: retry_after(headers) }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
+
     use crate::models::{BadRequestDetail, FieldViolation};
 
     fn api_error(detail: Option<&str>, reason: Option<&str>) -> ApiError {
@@ -438,27 +385,5 @@ mod tests {
         assert_eq!(source.to_string(), parse.to_string());
         assert_eq!(err.status(), None);
         assert!(err.api_error().is_none());
-    }
-
-    #[test]
-    fn rate_limit_reads_headers_and_ignores_garbage() {
-        let mut headers = HeaderMap::new();
-        headers.insert("RateLimit-Limit", "100".parse().unwrap());
-        headers.insert("RateLimit-Remaining", " 0 ".parse().unwrap());
-        headers.insert("Retry-After", "30".parse().unwrap());
-        assert_eq!(
-            RateLimit::from_headers(&headers),
-            RateLimit { limit: Some(100), remaining: Some(0), retry_after: Some(Duration::from_secs(30)) }
-        );
-
-        headers.insert("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
-        headers.insert("RateLimit-Limit", "-1".parse().unwrap());
-        assert_eq!(
-            RateLimit::from_headers(&headers),
-            RateLimit { limit: None, remaining: Some(0), retry_after: Some(Duration::ZERO) }
-        );
-        headers.insert("Retry-After", "later".parse().unwrap());
-        assert_eq!(RateLimit::from_headers(&headers).retry_after, None);
-        assert_eq!(RateLimit::from_headers(&HeaderMap::new()), RateLimit::default());
     }
 }

@@ -5,14 +5,28 @@
 //! error type, ID validation and the small URL, request and response helpers that keep
 //! each generated operation a few lines long.
 //!
-//! - `client`: [`Client`], [`ClientBuilder`], and where every call starts.
-//! - `auth`: credentials, and the `Authorization` header each kind sends;
-//!   `service_account` (OAuth token cache) and `digest` (API keys) do the work.
-//! - `transport` (public): the seam below the client, over `http` types;
-//!   `reqwest_transport` is the default one.
-//! - `sender`: one exchange through the transport, under the timeout and the body limit,
-//!   and the retry loop around it; `retry` decides when and how long to wait.
-//! - `error`: [`Error`], [`ErrorResponse`], [`RateLimit`].
+//! - `client`: [`Client`] and the pipeline every call goes through (`call`): interceptors,
+//!   the pacer, credentials, each attempt through the sender, the retry loop, the span and
+//!   the `on_response` hook; `send`/`send_with` open it to any `http::Request`.
+//! - `builder`: [`ClientBuilder`], every setting checked in `build`; `base_url` checks the
+//!   base URL and shows it without secrets.
+//! - `settings`: `CallSettings`, one call's timeout, retries and idempotency.
+//! - `intercept`: the `Interceptor` hooks.
+//! - `auth`: credentials as the builder records them, and the authenticator that adds them
+//!   to each attempt and renews them after a 401 (`TokenProvider` too); `service_account`
+//!   (OAuth token cache) and `digest` (API keys; `digest_challenge` reads the challenge)
+//!   beside it; `secret`: secrets and sensitive header values.
+//! - `classify`: the one `RetryClassifier` and the crate's default: what a call does after
+//!   each attempt. `retry`: the loop's bookkeeping (limits, the delay budget shared with
+//!   token requests, attempts counted once, the wait).
+//! - `sender`: one exchange through the transport, under the timeout and the body limit.
+//! - `seam`: the `Transport` trait, `Body`, `TransportError`; `reqwest_transport` is the
+//!   default transport (and its TLS and proxy setup); `transport` (public) re-exports the
+//!   seam and every extension point.
+//! - `clock`: the injected `Clock` (tokio's by default) for retries, tokens, dates, pacing.
+//! - `pace`: `Pacing` and `Pacer`, a limiter for writes.
+//! - `headers`: [`RateLimit`] and `Retry-After`.
+//! - `error`: [`Error`], [`ErrorResponse`].
 //! - `id`: [`ParseIdError`] and the check behind every ID type's `FromStr`.
 //! - `request`: building sans-IO `http::Request`s (URL, query string, body).
 //! - `response`: decoding sans-IO `http::Response`s into models or errors.
@@ -20,30 +34,46 @@
 //! - `nullable`: [`Nullable`], a value that may be `null` (re-exported by specs with
 //!   optional nullable properties).
 //! - `wire_enum`: `Display`, `FromStr` and serde for every generated string enum.
+//! - `test_util` (feature `test-util`): `MockTransport`, `VirtualClock`.
+//!
+//! No two of these modules import each other.
 
 mod auth;
+mod base_url;
+mod builder;
+mod classify;
 mod client;
+mod clock;
 mod digest;
+mod digest_challenge;
 mod error;
+mod headers;
 mod id;
+mod intercept;
 #[allow(dead_code, reason = "only specs with optional nullable properties use it")]
 mod nullable;
+mod pace;
 #[allow(dead_code, reason = "only specs with paginated operations stream pages")]
 mod paging;
 mod request;
 mod reqwest_transport;
 mod response;
 mod retry;
+mod seam;
+mod secret;
 mod sender;
 mod service_account;
+mod settings;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 pub mod transport;
 #[allow(dead_code, reason = "only specs with string enums call it")]
 mod wire_enum;
 
-pub use client::{Client, ClientBuilder, ResponseInfo};
-pub use error::{Error, ErrorResponse, RateLimit};
+pub use builder::ClientBuilder;
+pub use client::{Client, ResponseInfo};
+pub use error::{Error, ErrorResponse};
+pub use headers::RateLimit;
 pub use id::ParseIdError;
 #[allow(unused_imports, reason = "only specs with optional nullable properties re-export it")]
 pub use nullable::Nullable;

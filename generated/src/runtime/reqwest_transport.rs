@@ -1,13 +1,42 @@
-//! The default [`Transport`]: reqwest with rustls, its errors classified for retries and
-//! summarised in one line that names the peer and the root cause, never the URL.
+//! The default [`Transport`]: reqwest with rustls (the trusted roots, the proxy), its
+//! errors classified by how far the exchange got and summarised in one line that names the
+//! peer and the root cause, never the URL.
+
+use std::time::Duration;
 
 use futures_util::StreamExt;
 
-use super::transport::{Body, SendFuture, Transport, TransportError, TransportErrorKind};
+use super::Error;
+use super::seam::{Body, SendFuture, Transport, TransportError, TransportErrorKind};
 
 /// reqwest's client (its connection pool, TLS and proxy settings) behind the seam.
 pub(crate) struct ReqwestTransport {
-    pub(crate) http: reqwest::Client,
+    http: reqwest::Client,
+}
+
+impl ReqwestTransport {
+    /// rustls trusting the operating system's store, the Mozilla roots and the PEM
+    /// `root_certificates`; through `proxy` (except for `NO_PROXY` hosts), else the
+    /// environment's proxy.
+    pub(crate) fn new(connect_timeout: Duration, root_certificates: &[Vec<u8>], proxy: Option<&str>) -> Result<Self, Error> {
+        let mut http = reqwest::Client::builder().use_rustls_tls().connect_timeout(connect_timeout);
+        for pem in root_certificates {
+            let certificates = reqwest::Certificate::from_pem_bundle(pem)
+                .ok()
+                .filter(|certificates| !certificates.is_empty())
+                .ok_or_else(|| Error::invalid_argument("a root certificate is not PEM holding a certificate"))?;
+            for certificate in certificates {
+                http = http.add_root_certificate(certificate);
+            }
+        }
+        if let Some(url) = proxy {
+            let proxy = reqwest::Proxy::all(url)
+                .map_err(|err| Error::invalid_argument_caused_by("proxy is not a URL a proxy can have", err.without_url()))?;
+            http = http.proxy(proxy.no_proxy(reqwest::NoProxy::from_env()));
+        }
+        let http = http.build().map_err(|err| Error::Transport(Box::new(err.without_url())))?;
+        Ok(Self { http })
+    }
 }
 
 impl Transport for ReqwestTransport {

@@ -1,16 +1,16 @@
-//! Sending requests through the [`Transport`]: one exchange at a time, under the attempt
-//! timeout, its body read up to a limit, and again while the retry policy says so.
+//! One exchange through the [`Transport`]: under the attempt timeout, its body read up to
+//! a limit, and how it failed when it did.
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::{CONTENT_LENGTH, HeaderValue, USER_AGENT};
-use tracing::Instrument;
+use http::{HeaderMap, StatusCode};
 
-use super::retry::{Budget, Failure, Retries, RetryPolicy, retry_after};
-use super::transport::{Transport, TransportError, TransportErrorKind};
-use super::{Error, RateLimit};
+use super::Error;
+use super::clock::Clock;
+use super::headers::RateLimit;
+use super::seam::{Transport, TransportError, TransportErrorKind};
 
 /// The most a response buffer reserves before the bytes that fill it arrive, whatever the
 /// `Content-Length` says: a server announcing a terabyte gets 64 KiB, then growth as it sends.
@@ -21,40 +21,79 @@ pub(crate) type Request = http::Request<Vec<u8>>;
 /// A whole response, body read.
 pub(crate) type Response = http::Response<Vec<u8>>;
 
-/// The transport, and the `User-Agent`, the retry policy, the attempt timeout and the body
-/// limit every request goes out with.
+/// The transport, and the `User-Agent`, the attempt timeout and the body limit every request
+/// goes out with; and the client's clock.
 pub(crate) struct Sender {
     pub(crate) transport: Arc<dyn Transport>,
+    pub(crate) clock: Arc<dyn Clock>,
     pub(crate) user_agent: HeaderValue,
-    pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
     pub(crate) max_response_bytes: u64,
+}
+
+/// An exchange that gave no whole response: the call's error, and what the retry
+/// classifier is told about it.
+pub(crate) struct Failed {
+    pub(crate) error: Error,
+    pub(crate) cause: FailedCause,
+}
+
+/// How an exchange failed.
+pub(crate) enum FailedCause {
+    /// No response, this far into the exchange.
+    Transport(TransportErrorKind),
+    /// A response whose body was larger than the limit, unread.
+    TooLarge { status: StatusCode, headers: HeaderMap },
+    /// The attempt failed before its request was sent (its credentials, a hook): the
+    /// error is the result, never retried.
+    BeforeSending,
+}
+
+impl Failed {
+    /// `error`, which kept the attempt from being sent.
+    pub(crate) fn before_sending(error: Error) -> Self {
+        Self { error, cause: FailedCause::BeforeSending }
+    }
+}
+
+impl From<TransportError> for Failed {
+    fn from(err: TransportError) -> Self {
+        Self { cause: FailedCause::Transport(err.kind()), error: Error::from_transport(err) }
+    }
 }
 
 impl Sender {
     /// Sends `request` once and reads the whole response within the attempt timeout,
     /// refusing a body larger than `max_response_bytes`. Any status is a response: only a
     /// failed exchange is an error.
-    pub(crate) async fn send(&self, mut request: Request) -> Result<Response, Error> {
+    pub(crate) async fn send(&self, request: Request) -> Result<Response, Failed> {
+        self.send_within(request, self.timeout).await
+    }
+
+    /// [`send`](Self::send) with an attempt timeout of the call's own.
+    pub(crate) async fn send_within(&self, mut request: Request, timeout: Duration) -> Result<Response, Failed> {
         request.headers_mut().insert(USER_AGENT, self.user_agent.clone());
         let peer = peer(request.uri());
-        match tokio::time::timeout(self.timeout, self.exchange(request)).await {
+        match tokio::time::timeout(timeout, self.exchange(request)).await {
             Ok(outcome) => outcome,
-            Err(_) => Err(Error::from_transport(TransportError::new(
+            Err(_) => Err(Failed::from(TransportError::new(
                 TransportErrorKind::TimedOut,
-                format!("the request to {peer} timed out after {:?}", self.timeout),
+                format!("the request to {peer} timed out after {timeout:?}"),
             ))),
         }
     }
 
-    async fn exchange(&self, request: Request) -> Result<Response, Error> {
-        let response = self.transport.send(request).await.map_err(Error::from_transport)?;
+    async fn exchange(&self, request: Request) -> Result<Response, Failed> {
+        let response = self.transport.send(request).await?;
         let (parts, mut chunks) = response.into_parts();
         tracing::debug!(status = parts.status.as_u16(), "response received");
-        let too_large = || Error::ResponseTooLarge {
-            status: parts.status,
-            limit: self.max_response_bytes,
-            rate_limit: RateLimit::from_headers(&parts.headers),
+        let too_large = || Failed {
+            error: Error::ResponseTooLarge {
+                status: parts.status,
+                limit: self.max_response_bytes,
+                rate_limit: RateLimit::read(&parts.headers, self.clock.now_utc()),
+            },
+            cause: FailedCause::TooLarge { status: parts.status, headers: parts.headers.clone() },
         };
         // Dropping the body unread closes its connection, so a refused body is read no further.
         let limit = usize::try_from(self.max_response_bytes).unwrap_or(usize::MAX);
@@ -68,7 +107,7 @@ impl Sender {
         let initial =
             announced.map_or(0, |length| usize::try_from(length).unwrap_or(limit).min(limit).min(INITIAL_BODY_CAPACITY));
         let mut body = Vec::with_capacity(initial);
-        while let Some(chunk) = chunks.chunk().await.map_err(Error::from_transport)? {
+        while let Some(chunk) = chunks.chunk().await? {
             let needed = body.len() + chunk.len();
             if needed > limit {
                 return Err(too_large());
@@ -85,59 +124,6 @@ impl Sender {
             body.extend_from_slice(&chunk);
         }
         Ok(http::Response::from_parts(parts, body))
-    }
-
-    /// Runs `attempt` (one authenticated exchange of a `method` request) until its outcome
-    /// is not one to retry or the policy's count or delay budget is spent, waiting in
-    /// between as `Retry-After` or the backoff says. The last outcome is returned as it came.
-    ///
-    /// The waiting comes out of `budget`, the call's: a token request made inside an
-    /// attempt runs its own loop on the same budget.
-    pub(crate) async fn with_retries<F, Fut>(
-        &self,
-        method: &http::Method,
-        budget: &Budget,
-        mut attempt: F,
-    ) -> Result<Response, Error>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<Response, Error>>,
-    {
-        let mut retries = Retries::new(self.retry, budget);
-        loop {
-            let span = tracing::debug_span!("atlas_attempt", attempt = retries.made() + 1);
-            let outcome = attempt().instrument(span).await;
-            // On a call's span (not on a token request's, which has no such field).
-            tracing::Span::current().record("attempts", retries.made() + 1);
-            let (failure, wait) = match &outcome {
-                Ok(response) => (Failure::Status(response.status()), retry_after(response.headers())),
-                Err(err) => match failure_of(err) {
-                    Some(failure) => failure,
-                    None => return outcome,
-                },
-            };
-            let Some(delay) = retries.next_delay(method, failure, wait) else {
-                return outcome;
-            };
-            tracing::info!(
-                reason = %failure,
-                retry = retries.made(),
-                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                "retrying"
-            );
-            tokio::time::sleep(delay).await;
-        }
-    }
-}
-
-/// What an exchange's error means for retrying it, with the server's `Retry-After` when
-/// there was a response: `None` for errors that did not come from the exchange itself (a
-/// refused token, a bad argument). A body too large counts as its status: a 503 page over
-/// the limit is as transient as a short one.
-fn failure_of(err: &Error) -> Option<(Failure, Option<Duration>)> {
-    match err {
-        Error::ResponseTooLarge { status, rate_limit, .. } => Some((Failure::Status(*status), rate_limit.retry_after)),
-        _ => Some((err.transport_failure()?, None)),
     }
 }
 

@@ -6,17 +6,21 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use http::Method;
+
 use http::StatusCode;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use serde::Deserialize;
 use tokio::sync::Mutex;
 use tracing::Instrument;
 
-use super::auth::{Secret, bearer_header, sensitive, with_authorization};
+use super::Error;
+use super::classify::RetryClassifier;
 use super::error::BoxError;
-use super::retry::Budget;
+use super::headers::RateLimit;
+use super::retry::{Budget, Retries, RetryPolicy};
+use super::secret::{Secret, bearer_header, sensitive};
 use super::sender::{Request, Response, Sender, copy};
-use super::{Error, RateLimit};
 use crate::models::ApiError;
 
 const TOKEN_PATH: &str = "/api/oauth/token";
@@ -28,6 +32,16 @@ const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 pub(crate) const DEFAULT_TOKEN_RETRY_DELAY: Duration = Duration::from_secs(6);
 /// However long the token endpoint's `Retry-After`, a failure is not kept longer than this.
 const MAX_TOKEN_RETRY_DELAY: Duration = Duration::from_secs(60);
+
+/// What a token request is sent with: the client's sender and retry classifier, and the
+/// retry limits and delay budget of the call that needs the token.
+#[derive(Clone, Copy)]
+pub(crate) struct TokenRequests<'a> {
+    pub(crate) sender: &'a Sender,
+    pub(crate) classifier: &'a dyn RetryClassifier,
+    pub(crate) policy: RetryPolicy,
+    pub(crate) budget: &'a Budget,
+}
 
 /// A service account's credentials, its current access token and its last failure.
 ///
@@ -158,30 +172,15 @@ impl ServiceAccount {
         [basic.strip_prefix(b"Basic ").unwrap_or(basic), self.secret.expose().as_bytes()]
     }
 
-    /// Sends a copy of `request` with the current token; when the API answers 401, gets a
-    /// new token and sends it once more.
-    ///
-    /// A token request's retries wait out of `budget`, the call's.
-    pub(crate) async fn send(&self, transport: &Sender, request: &Request, budget: &Budget) -> Result<Response, Error> {
-        let token = self.token(transport, None, budget).await?;
-        let response = transport.send(with_authorization(request, token.clone())).await?;
-        if response.status() != StatusCode::UNAUTHORIZED {
-            return Ok(response);
-        }
-        tracing::info!("the API refused the access token; getting a new one and sending the request again");
-        let token = self.token(transport, Some(&token), budget).await?;
-        transport.send(with_authorization(request, token)).await
-    }
-
     /// The cached token unless it is due or is the one the API just `rejected`; otherwise a
     /// new one. A caller that waited on the lock finds the outcome of the request made
     /// while it waited, token or failure; after a failure, the endpoint is asked again
     /// only once the retry delay has passed. Until then a token that is due but has not
     /// expired is still used.
-    async fn token(&self, transport: &Sender, rejected: Option<&HeaderValue>, budget: &Budget) -> Result<HeaderValue, Error> {
+    pub(crate) async fn token(&self, requests: &TokenRequests<'_>, rejected: Option<&HeaderValue>) -> Result<HeaderValue, Error> {
         let finished_before_waiting = self.finished.load(Ordering::Acquire);
         let mut state = self.state.lock().await;
-        let now = Instant::now();
+        let now = requests.sender.clock.now();
         let usable = state.token.as_ref().filter(|token| Some(&token.header) != rejected);
         if let Some(token) = usable.filter(|token| !token.is_due(now)) {
             return Ok(token.header.clone());
@@ -192,7 +191,7 @@ impl ServiceAccount {
                 return fallback.ok_or_else(|| failure.error());
             }
         }
-        let outcome = self.request_token(transport, budget).await;
+        let outcome = self.request_token(requests).await;
         let request = self.finished.fetch_add(1, Ordering::AcqRel) + 1;
         match outcome {
             Ok(token) => {
@@ -201,10 +200,10 @@ impl ServiceAccount {
                 Ok(header)
             }
             Err(err) => {
-                let failure = self.failure(err, request);
+                let now = requests.sender.clock.now();
+                let failure = self.failure(err, request, now);
                 tracing::warn!(
-                    retry_in_ms =
-                        u64::try_from(failure.retry_at.saturating_duration_since(Instant::now()).as_millis()).unwrap_or(u64::MAX),
+                    retry_in_ms = u64::try_from(failure.retry_at.saturating_duration_since(now).as_millis()).unwrap_or(u64::MAX),
                     "the token request failed; the token endpoint is not asked again until then"
                 );
                 let error = failure.error();
@@ -215,7 +214,7 @@ impl ServiceAccount {
     }
 
     /// What every caller is told about a failed token request, and when to ask again.
-    fn failure(&self, err: Error, request: u64) -> TokenFailure {
+    fn failure(&self, err: Error, request: u64, now: Instant) -> TokenFailure {
         let (status, message, rate_limit, source) = match err {
             Error::Auth { status, message, rate_limit, source } => (status, message, rate_limit, source),
             Error::Timeout(source) => {
@@ -233,17 +232,18 @@ impl ServiceAccount {
             rate_limit,
             source: source.map(Arc::from),
             request,
-            retry_at: Instant::now() + delay.min(MAX_TOKEN_RETRY_DELAY),
+            retry_at: now + delay.min(MAX_TOKEN_RETRY_DELAY),
         }
     }
 
-    async fn request_token(&self, transport: &Sender, budget: &Budget) -> Result<AccessToken, Error> {
+    async fn request_token(&self, requests: &TokenRequests<'_>) -> Result<AccessToken, Error> {
         let span = tracing::info_span!("atlas_token_request", client_id = %self.client_id);
         async {
             tracing::info!("requesting an access token");
-            let sent_at = Instant::now();
-            let response =
-                transport.with_retries(&http::Method::POST, budget, || transport.send(copy(&self.token_request))).await?;
+            let TokenRequests { sender, classifier, policy, budget } = *requests;
+            let sent_at = sender.clock.now();
+            let mut retries = Retries::new(sender, classifier, policy, budget, None, &Method::POST, false);
+            let response = retries.run(|| sender.send(copy(&self.token_request))).await?;
             let token = read_token(&response, sent_at, &self.credentials())?;
             tracing::info!(expires_in_s = token.refresh_at.map(|at| (at - sent_at).as_secs()), "access token received");
             Ok(token)

@@ -32,11 +32,13 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
 
 use http::{HeaderName, HeaderValue, StatusCode};
 use serde::Serialize;
 
-use super::transport::{Body, SendFuture, Transport, TransportError, TransportErrorKind};
+use super::clock::{Clock, Sleep};
+use super::seam::{Body, SendFuture, Transport, TransportError, TransportErrorKind};
 use super::{Client, ClientBuilder};
 use crate::operations::OperationInfo;
 
@@ -304,5 +306,85 @@ impl RecordedRequest {
             .filter_map(|pair| pair.split_once('='))
             .find(|(key, _)| *key == name)
             .map(|(_, value)| percent_encoding::percent_decode_str(value).decode_utf8_lossy().into_owned())
+    }
+}
+
+/// A [`Clock`] whose time moves only when something waits on it or a test moves it: a
+/// sleep moves it on by its duration and ends at once. Retries, token lifetimes and pacing
+/// over it take no real time and depend on no scheduling, even over real sockets (where
+/// tokio's paused time would jump ahead while a socket is not ready). Clones share one time.
+///
+/// ```
+/// use std::time::Duration;
+/// use atlas_admin::test_util::VirtualClock;
+/// use atlas_admin::transport::Clock;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let clock = VirtualClock::new();
+/// let start = clock.now();
+/// clock.sleep(Duration::from_secs(3600)).await; // at once
+/// clock.advance(Duration::from_secs(60));
+/// assert_eq!(clock.now() - start, Duration::from_secs(3660));
+/// assert_eq!(clock.slept(), Duration::from_secs(3600));
+/// let client = atlas_admin::Client::builder().clock(clock.clone()).build().unwrap();
+/// # let _ = client;
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct VirtualClock {
+    start: Instant,
+    start_utc: SystemTime,
+    moved: Arc<Mutex<Moved>>,
+}
+
+#[derive(Debug, Default)]
+struct Moved {
+    total: Duration,
+    slept: Duration,
+}
+
+impl Default for VirtualClock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl VirtualClock {
+    /// A clock at the system's time now, standing still.
+    pub fn new() -> Self {
+        Self { start: Instant::now(), start_utc: SystemTime::now(), moved: Arc::default() }
+    }
+
+    /// Moves the time on by `duration`, as if it passed.
+    pub fn advance(&self, duration: Duration) {
+        lock(&self.moved).total += duration;
+    }
+
+    /// The time all sleeps on this clock (and its clones) waited, together.
+    pub fn slept(&self) -> Duration {
+        lock(&self.moved).slept
+    }
+
+    /// The time that passed on this clock, sleeps and [`advance`](Self::advance) together.
+    pub fn elapsed(&self) -> Duration {
+        lock(&self.moved).total
+    }
+}
+
+impl Clock for VirtualClock {
+    fn now(&self) -> Instant {
+        self.start + self.elapsed()
+    }
+
+    fn now_utc(&self) -> SystemTime {
+        self.start_utc + self.elapsed()
+    }
+
+    fn sleep(&self, duration: Duration) -> Sleep {
+        let mut moved = lock(&self.moved);
+        moved.total = moved.total.saturating_add(duration);
+        moved.slept = moved.slept.saturating_add(duration);
+        Box::pin(std::future::ready(()))
     }
 }

@@ -25,11 +25,15 @@ pub const CLIENT_RESERVED: &[&str] = &[
     "ne",
     "new",
     "rate_limit",
+    "send",
+    "send_with",
+    "settings",
     "to_owned",
     "transport",
     "try_from",
     "try_into",
     "type_id",
+    "with_settings",
     "with_transport",
 ];
 
