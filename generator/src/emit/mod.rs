@@ -77,9 +77,9 @@ impl Job {
             Job::Lib => rust("src/lib.rs", lib_rs::emit(api)),
             Job::Ids => Emitted::Printed { path: "src/ids.rs".to_owned(), text: ids::emit_text(api) },
             Job::Models { first, end } => {
-                Emitted::Printed { path: "src/models.rs".to_owned(), text: models::emit_part(api, Module::Models, first..end) }
+                Emitted::Syntax { path: "src/models.rs".to_owned(), file: models::emit_part(api, Module::Models, first..end) }
             }
-            Job::Roles => Emitted::Printed { path: "src/roles.rs".to_owned(), text: models::emit(api, Module::Roles) },
+            Job::Roles => Emitted::Syntax { path: "src/roles.rs".to_owned(), file: models::emit(api, Module::Roles) },
             Job::Operations => {
                 Emitted::Printed { path: "src/operations/mod.rs".to_owned(), text: operations::emit_index_text(api) }
             }
@@ -142,16 +142,6 @@ fn gate_condition(api: &Api, type_name: &str) -> Option<TokenStream> {
     Some(match features.as_slice() {
         [one] => quote!(feature = #one),
         _ => quote!(any(#(feature = #features),*)),
-    })
-}
-
-/// [`gate_condition`] as prettyplease prints it on one line.
-pub(crate) fn gate_text(api: &Api, type_name: &str) -> Option<String> {
-    let features = gate_features(api, type_name)?;
-    let condition = |feature: &str| format!("feature = {}", text::string_literal(feature));
-    Some(match features.as_slice() {
-        [one] => condition(one),
-        _ => format!("any({})", features.iter().map(|feature| condition(feature)).collect::<Vec<_>>().join(", ")),
     })
 }
 
@@ -235,11 +225,11 @@ mod tests {
             release: None,
         };
         let api = crate::to_ir(&input).expect("the fragment lowers");
-        let whole = format::assemble([models::emit(&api, Module::Models).as_str()], &api.source);
+        let whole = format::assemble([format::print(&models::emit(&api, Module::Models)).as_str()], &api.source);
         let count =
             api.types.values().filter(|def| !matches!(def, crate::ir::TypeDef::Enum(e) if e.module == Module::Roles)).count();
         assert!(count > 20, "the fragment has many model types ({count})");
-        let pieces: Vec<String> = (0..count).map(|index| models::emit_part(&api, Module::Models, index..index + 1)).collect();
+        let pieces: Vec<String> = (0..count).map(|index| format::print(&models::emit_part(&api, Module::Models, index..index + 1))).collect();
         assert_eq!(format::assemble(pieces.iter().map(String::as_str), &api.source), whole);
         let written = crate::emit_files(&api).into_iter().find(|file| file.path == "src/models.rs").expect("models.rs");
         assert_eq!(written.contents, whole);
@@ -254,7 +244,6 @@ mod tests {
     fn text_is_what_prettyplease_prints() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
         let mut written = 0;
-        let mut declined = 0;
         for file in [
             "spec/2025-03-12/invites.yaml",
             "spec/upstream/atlas-api-2025-06-30.yaml",
@@ -264,24 +253,6 @@ mod tests {
             // As `cargo xtask codegen --spec` does: a spec outside a release folder targets the fragment's.
             let release = file.contains("upstream").then_some("2025-03-12");
             let api = crate::to_ir(&crate::Input { file, text: &text, release }).expect("the spec lowers");
-            for def in api.types.values() {
-                let (text, mut items) = match def {
-                    crate::ir::TypeDef::Struct(s) => (models::struct_text(&api, s), vec![models::emit_struct(&api, s)]),
-                    crate::ir::TypeDef::Enum(e) => {
-                        let mut items = Vec::new();
-                        super::enums::emit(&api, e, &mut items);
-                        (super::enums::emit_text(&api, e), items)
-                    }
-                    crate::ir::TypeDef::Union(_) => continue,
-                };
-                let Some(text) = text else {
-                    declined += 1;
-                    continue;
-                };
-                let tree = syn::File { shebang: None, attrs: Vec::new(), items: std::mem::take(&mut items) };
-                assert_eq!(text, format::print(&tree), "{file}: {}", def.name());
-                written += 1;
-            }
             let (differ, text) = super::operations::text_against_trees(&api);
             assert!(differ.is_empty(), "{file}: {}", differ.join("\n\n"));
             written += text;
@@ -310,8 +281,7 @@ mod tests {
                 );
             }
         }
-        assert!(written > 1500, "{written} models written as text");
-        assert!(declined > 0 && declined * 20 < written, "{declined} declined, {written} written");
+        assert!(written > 1500, "{written} items written as text");
     }
 
     /// The literal reads back as the line behind one space, whatever quotes and `#` it holds.

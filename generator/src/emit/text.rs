@@ -174,33 +174,6 @@ pub(crate) fn string_literal(value: &str) -> String {
     }
 }
 
-/// `{indent}{head}[items]{tail}`: an array expression on one line, or broken one item per
-/// line when that would pass the margin.
-pub(crate) fn array_line(indent: &str, head: &str, items: &[String], tail: &str, out: &mut String) {
-    let start = out.len();
-    let _ = write!(out, "{indent}{head}[{}]{tail}", items.join(", "));
-    if out.len() - start <= MARGIN {
-        out.push('\n');
-        return;
-    }
-    out.truncate(start);
-    let _ = writeln!(out, "{indent}{head}[");
-    for item in items {
-        let _ = writeln!(out, "{indent}{INDENT}{item},");
-    }
-    let _ = writeln!(out, "{indent}]{tail}");
-}
-
-/// A match arm `{pattern} => {body},` at `indent`, or, when that would pass the margin (the
-/// comma aside), the body in a block of its own.
-pub(crate) fn arm(indent: &str, pattern: &str, body: &str, out: &mut String) {
-    if indent.len() + pattern.len() + 4 + body.len() <= MARGIN {
-        let _ = writeln!(out, "{indent}{pattern} => {body},");
-    } else {
-        let _ = writeln!(out, "{indent}{pattern} => {{\n{indent}{INDENT}{body}\n{indent}}}");
-    }
-}
-
 /// The items of `wrapper` (an `impl` or `mod` block) as prettyplease prints them inside it:
 /// the lines between the wrapper's braces, at the wrapper's indentation plus four.
 pub(crate) fn inside(wrapper: syn::Item) -> String {
