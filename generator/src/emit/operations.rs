@@ -13,45 +13,6 @@ use super::{Paths, ident, module_preamble, requests, syntax, text};
 use crate::docs::doc_lines;
 use crate::ir::{Api, BodyEncoding, Operation, ResponseBody, StatusBody};
 
-/// `operations/mod.rs`, printed: `OperationInfo` from tokens, the `OPERATIONS` table and the
-/// tag modules written as text (one entry per line: the table always passes the margin when
-/// it has an operation and is long; a short one is printed from its tokens whole).
-pub fn emit_index_text(api: &Api) -> String {
-    // The table on one line, as long as it could print: one that might fit goes by tokens.
-    let flat: usize = api
-        .operations
-        .iter()
-        .map(|op| {
-            let tag = &api.tags[op.tag];
-            "#[cfg(feature = )] ::::INFO, ".len() + text::string_literal(&tag.feature).len() + tag.module.len() + op.module.len()
-        })
-        .sum::<usize>()
-        + "pub static OPERATIONS: &[OperationInfo] = &[];".len();
-    if api.operations.is_empty() || flat <= 100 {
-        return crate::format::unparse(emit_index(api)).expect("operations/mod.rs parses");
-    }
-    let fixed = index_fixed();
-    let file: syn::File = syn::parse2(quote!(#fixed)).expect("operations/mod.rs parses");
-    let mut raw = prettyplease::unparse(&file);
-    text::doc_line("", "Every operation of the spec whose tag's feature is on, sorted by path, then method.", &mut raw);
-    raw.push_str("pub static OPERATIONS: &[OperationInfo] = &[\n");
-    for operation in &api.operations {
-        let tag = &api.tags[operation.tag];
-        let feature = format!("feature = {}", text::string_literal(&tag.feature));
-        text::list_attr("    ", "cfg", &[&feature], false, &mut raw);
-        let _ = writeln!(raw, "    {}::{}::INFO,", tag.module, operation.module);
-    }
-    raw.push_str("];\n");
-    for tag in &api.tags {
-        let feature = format!("feature = {}", text::string_literal(&tag.feature));
-        text::list_attr("", "cfg", &[&feature], false, &mut raw);
-        let _ = writeln!(raw, "pub mod {};", tag.module);
-        text::list_attr("", "cfg", &[&feature], false, &mut raw);
-        let _ = writeln!(raw, "pub use {}::*;", tag.module);
-    }
-    crate::format::separate_items(&raw)
-}
-
 /// The module docs and `OperationInfo`.
 fn index_fixed() -> TokenStream {
     let module_doc = module_preamble(
@@ -82,7 +43,7 @@ fn index_fixed() -> TokenStream {
     }
 }
 
-/// `operations/mod.rs` as tokens: what [`emit_index_text`] prints.
+/// `operations/mod.rs`: `OperationInfo`, the `OPERATIONS` table and the tag modules.
 pub fn emit_index(api: &Api) -> TokenStream {
     let fixed = index_fixed();
     let table = api.operations.iter().map(|operation| {
