@@ -92,13 +92,12 @@ pub fn emit_files(api: &ir::Api) -> Vec<GeneratedFile> {
                         emit::Emitted::Rust { tokens, .. } => {
                             panic!("generator bug: emitted tokens of {path} do not parse as Rust ({error}):\n{tokens}")
                         }
-                        emit::Emitted::Text { .. } | emit::Emitted::Syntax { .. } | emit::Emitted::Printed { .. } => {
+                        emit::Emitted::Text { .. } | emit::Emitted::Syntax { .. } => {
                             unreachable!("a job emits the same kind of file each time")
                         }
                     },
                 },
                 emit::Emitted::Syntax { path, file } => (path, Piece::Rust(format::print(&file))),
-                emit::Emitted::Printed { path, text } => (path, Piece::Rust(text)),
                 emit::Emitted::Text { path, text } => (path, Piece::Text(text)),
             };
             finished.push((index, path, piece));

@@ -5,20 +5,15 @@ use proc_macro2::{Literal, Span};
 use quote::quote;
 use syn::Expr;
 
-use std::fmt::Write as _;
-
-use super::operations::{deprecation_attr, deprecation_note, fn_args, fn_args_text, success_ty, success_ty_text};
+use super::operations::{deprecation_attr, fn_args, success_ty};
 use super::syntax::{call, field, method_call, variable};
 use super::template::{self, Fill, fill_impl_item};
-use super::{Paths, doc_literal, ident, syntax, text};
-use crate::docs::doc_lines;
+use super::{Paths, doc_literal, ident, syntax};
 use crate::ir::{Api, Operation, Paging, Ty};
 
-/// The `impl Client` block as a syntax tree (what [`methods_text`] prints), for the tests; with
-/// one async method per operation (named after its
+/// The `impl Client` block with one async method per operation (named after its
 /// `operationId`), and a stream method for each paginated one. Each method's docs and body are
 /// built from templates parsed once per thread (see `template`), the stream methods too.
-#[cfg(test)]
 pub fn methods(api: &Api, operations: &[&Operation]) -> syn::Item {
     TEMPLATE.with(|template| {
         let mut block = template.block.clone();
@@ -31,93 +26,6 @@ pub fn methods(api: &Api, operations: &[&Operation]) -> syn::Item {
         syn::Item::Impl(block)
     })
 }
-
-/// [`methods`] printed: each method written as text where its lines fit (see `text`), a
-/// stream method, and a method whose signature or call would need more breaking than `text`
-/// does, printed from its tree.
-pub fn methods_text(api: &Api, operations: &[&Operation]) -> String {
-    let mut out = String::from("impl crate::Client {\n");
-    TEMPLATE.with(|template| {
-        for operation in operations {
-            if !method_text(api, operation, &mut out) {
-                out.push_str(&inside_impl(template, emit_method(api, operation, template)));
-            }
-            if let Some(paging) = &operation.paging {
-                out.push_str(&inside_impl(template, emit_stream(api, operation, paging, &template.stream)));
-            }
-        }
-    });
-    out.push_str("}\n");
-    out
-}
-
-/// A method printed as prettyplease prints it inside `impl crate::Client`.
-fn inside_impl(template: &MethodTemplate, method: syn::ImplItem) -> String {
-    let mut block = template.block.clone();
-    block.items.push(method);
-    text::inside(syn::Item::Impl(block))
-}
-
-/// One method as [`emit_method`]'s tree prints, written as text; `false` (and nothing
-/// written) where its signature or its call to `request` would need more than one level of
-/// breaking.
-fn method_text(api: &Api, operation: &Operation, out: &mut String) -> bool {
-    let start = out.len();
-    let mut spec_doc = operation.summary.clone();
-    if let Some(description) = &operation.doc {
-        spec_doc.push_str("\n\n");
-        spec_doc.push_str(description);
-    }
-    text::doc_lines(INDENT, &doc_lines(&spec_doc), out);
-    text::doc_line(INDENT, "", out);
-    text::doc_line(
-        INDENT,
-        &format!(
-            "Sends `{} {}` with resource version {}; [`crate::operations::{}`] builds the same request without a client.",
-            operation.method.as_str(),
-            operation.path,
-            operation.api_version,
-            operation.module
-        ),
-        out,
-    );
-    if let Some(note) = &operation.method_note {
-        text::doc_line(INDENT, "", out);
-        text::doc_line(INDENT, note, out);
-    }
-    if let Some(note) = deprecation_note(operation) {
-        text::list_attr(INDENT, "deprecated", &[&format!("note = {}", text::string_literal(&note))], false, out);
-        out.push_str("    #[allow(deprecated)]\n");
-    }
-    let mut args = vec!["&self".to_owned()];
-    args.extend(fn_args_text(api, operation));
-    let returns = format!(") -> Result<{}, crate::Error> {{", success_ty_text(api, operation).flat_string());
-    let head = format!("    pub async fn {}(", operation.fn_name);
-    if !text::call_lines(&head, &args, &returns, out) {
-        out.truncate(start);
-        return false;
-    }
-    let _ = writeln!(out, "        use crate::operations::{} as operation;", operation.module);
-    let mut call = vec!["self.base_url()".to_owned()];
-    call.extend(
-        operation
-            .path_params
-            .iter()
-            .map(|param| param.name.clone())
-            .chain(operation.body.as_ref().map(|_| "body".to_owned()))
-            .chain((!operation.query_params.is_empty()).then(|| "query".to_owned())),
-    );
-    if !text::call_lines("        let request = operation::request(", &call, ")?;", out) {
-        out.truncate(start);
-        return false;
-    }
-    out.push_str("        let response = self.execute(request, &operation::INFO).await?;\n");
-    out.push_str("        operation::response(response)\n    }\n");
-    true
-}
-
-/// The indentation of a method in `impl crate::Client`.
-const INDENT: &str = "    ";
 
 thread_local! {
     /// Parsed once per thread (syntax trees cannot cross threads).

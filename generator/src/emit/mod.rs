@@ -17,7 +17,6 @@ mod operations;
 mod requests;
 mod syntax;
 mod template;
-mod text;
 mod unions;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -32,8 +31,6 @@ pub enum Emitted {
     Rust { path: String, tokens: TokenStream },
     /// A Rust module (or part of one) built as a syntax tree, ready to print.
     Syntax { path: String, file: syn::File },
-    /// A part of a Rust module, printed (as `format::print` prints).
-    Printed { path: String, text: String },
     /// Any other file, complete.
     Text { path: String, text: String },
 }
@@ -81,10 +78,9 @@ impl Job {
             }
             Job::Roles => Emitted::Syntax { path: "src/roles.rs".to_owned(), file: models::emit(api, Module::Roles) },
             Job::Operations => rust("src/operations/mod.rs", operations::emit_index(api)),
-            Job::Tag(tag) => Emitted::Printed {
-                path: format!("src/operations/{}.rs", api.tags[tag].module),
-                text: operations::emit_tag(api, tag),
-            },
+            Job::Tag(tag) => {
+                Emitted::Syntax { path: format!("src/operations/{}.rs", api.tags[tag].module), file: operations::emit_tag(api, tag) }
+            }
         }
     }
 }
@@ -233,42 +229,6 @@ mod tests {
         assert_eq!(written.contents, whole);
     }
 
-    /// Every struct, enum and `Client` method that `text` writes is byte for byte what
-    /// prettyplease prints for its syntax tree, over the fragment and both full upstream specs
-    /// (thousands of models and a thousand methods, hundreds of them with attributes, types,
-    /// arrays, arms, signatures and calls broken at the margin); the ones it declines are
-    /// printed from the tree.
-    #[test]
-    fn text_is_what_prettyplease_prints() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-        let mut written = 0;
-        for file in [
-            "spec/2025-03-12/invites.yaml",
-            "spec/upstream/atlas-api-2025-06-30.yaml",
-            "spec/upstream/atlas-api-transformed-2026-08.yaml",
-        ] {
-            let text = std::fs::read_to_string(format!("{root}/{file}")).expect("the spec is in the repository");
-            // As `cargo xtask codegen --spec` does: a spec outside a release folder targets the fragment's.
-            let release = file.contains("upstream").then_some("2025-03-12");
-            let api = crate::to_ir(&crate::Input { file, text: &text, release }).expect("the spec lowers");
-            let (differ, text) = super::operations::text_against_trees(&api);
-            assert!(differ.is_empty(), "{file}: {}", differ.join("\n\n"));
-            written += text;
-            // The `Client` methods of each tag, written as text where they fit.
-            for tag in 0..api.tags.len() {
-                let operations: Vec<&crate::ir::Operation> = api.operations.iter().filter(|op| op.tag == tag).collect();
-                let tree = syn::File { shebang: None, attrs: Vec::new(), items: vec![super::client::methods(&api, &operations)] };
-                assert_eq!(
-                    super::client::methods_text(&api, &operations),
-                    prettyplease::unparse(&tree),
-                    "{file}: {}",
-                    api.tags[tag].name
-                );
-            }
-        }
-        assert!(written > 1500, "{written} items written as text");
-    }
-
     /// The literal reads back as the line behind one space, whatever quotes and `#` it holds.
     #[test]
     fn doc_literals_hold_the_line_as_it_is() {
@@ -327,7 +287,7 @@ mod tests {
         let api = crate::to_ir(&input).expect("the fragment lowers");
         let mut bindings = Bindings(Default::default());
         for tag in 0..api.tags.len() {
-            bindings.visit_file_mut(&mut super::operations::emit_tag_trees(&api, tag));
+            bindings.visit_file_mut(&mut super::operations::emit_tag(&api, tag));
         }
         // The stream methods rebind their arguments (`let group_id = group_id.clone();`).
         let arguments: std::collections::BTreeSet<&str> =

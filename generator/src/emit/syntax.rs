@@ -151,34 +151,6 @@ pub(crate) fn ty(api: &Api, ty: &Ty, paths: Paths) -> Type {
     }
 }
 
-/// The Rust type of `ty`, as text (what prettyplease prints for [`ty`]'s tree).
-pub(crate) fn ty_text(api: &Api, ty: &Ty, paths: Paths) -> super::text::Type {
-    use super::text::Type;
-    match ty {
-        Ty::String => Type::plain("String"),
-        Ty::Bool => Type::plain("bool"),
-        Ty::I32 => Type::plain("i32"),
-        Ty::I64 => Type::plain("i64"),
-        Ty::F64 => Type::plain("f64"),
-        Ty::DateTime => Type::generic("chrono::DateTime", vec![Type::plain("chrono::Utc")]),
-        Ty::Json => Type::plain("serde_json::Value"),
-        Ty::Id(name) => match paths {
-            Paths::Bare => Type::plain(name.as_str()),
-            Paths::Qualified => Type::plain(format!("crate::ids::{name}")),
-        },
-        Ty::Named(id) => match (paths, api.type_name(*id)) {
-            (Paths::Bare, name) => Type::plain(name),
-            (Paths::Qualified, name) => match module_of(api, name) {
-                Module::Models => Type::plain(format!("crate::models::{name}")),
-                Module::Roles => Type::plain(format!("crate::roles::{name}")),
-            },
-        },
-        Ty::Vec(inner) => Type::generic("Vec", vec![ty_text(api, inner, paths)]),
-        Ty::Map(inner) => Type::generic("std::collections::BTreeMap", vec![Type::plain("String"), ty_text(api, inner, paths)]),
-        Ty::Option(inner) => Type::generic("Option", vec![ty_text(api, inner, paths)]),
-    }
-}
-
 /// The type `&ty`.
 pub(crate) fn reference(ty: Type) -> Type {
     Type::Reference(syn::TypeReference { and_token: Default::default(), lifetime: None, mutability: None, elem: Box::new(ty) })
