@@ -5,10 +5,9 @@ use proc_macro2::{Literal, Span};
 use quote::quote;
 use syn::Expr;
 
-use super::operations::{deprecation_attr, fn_args, success_ty};
-use super::syntax::{call, field, method_call, variable};
+use super::signature::{deprecation_attr, fn_args, success_ty};
+use super::syntax::{self, Paths, call, doc_literal, field, ident, method_call, variable};
 use super::template::{self, Fill, fill_impl_item};
-use super::{Paths, doc_literal, ident, syntax};
 use crate::ir::{Api, Operation, Paging, Ty};
 
 /// The `impl Client` block with one async method per operation (named after its
@@ -67,7 +66,7 @@ fn method_doc(operation: &Operation) -> Vec<syn::Attribute> {
 /// The body every method has: the operation's module and the arguments after the base URL
 /// are placeholders.
 fn body_template() -> Vec<syn::Stmt> {
-    super::requests::statements(quote! {
+    template::statements(quote! {
         use crate::operations::__module as operation;
         let request = operation::request(self.base_url(), __arguments)?;
         let response = self.execute(request, &operation::INFO).await?;

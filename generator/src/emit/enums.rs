@@ -5,8 +5,8 @@
 use proc_macro2::Literal;
 use quote::quote;
 
+use super::syntax::{self, doc_literal, gate_attr, ident};
 use super::template::{self, Fill, fill_item};
-use super::{doc_literal, gate_attr, ident, syntax};
 use crate::docs::code_span;
 use crate::ir::{Api, Enum};
 

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_literal, docs, ident, module_preamble};
+use super::syntax::{doc_literal, docs, ident, module_preamble};
 use crate::ir::{Api, IdType};
 
 /// The doc example of an ID type: authored, and a doc test, so never through `docs`, which

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ident, module_preamble};
+use super::syntax::{ident, module_preamble};
 use crate::ir::Api;
 
 /// The `Client` methods that the hand-written `membership` module (`src/membership/`, copied

@@ -1,11 +1,10 @@
 //! Emit: the IR as Rust syntax, one `Job` per file or part of `models.rs` (and the crate
 //! manifest as text).
 //!
-//! Emission reads only the IR; every name in it is final. Model structs and string enums are
-//! written as text (`text`), byte for byte what prettyplease prints for their trees; the rest
-//! of what a spec has many of is built as `syn` trees (`syntax`) or filled into templates
-//! (`template`); the small files are `quote!` tokens that syn parses. Jobs come in a fixed
-//! order.
+//! Emission reads only the IR; every name in it is final. What a spec has many of is built as
+//! `syn` trees (`syntax`) or filled into templates parsed once (`template`); the small files
+//! are `quote!` tokens that syn parses. Every Rust item is printed once, by prettyplease
+//! (`format`). Jobs come in a fixed order.
 
 mod client;
 mod enums;
@@ -15,15 +14,14 @@ mod manifest;
 mod models;
 mod operations;
 mod requests;
+mod signature;
 mod syntax;
 mod template;
 mod unions;
 
-use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::quote;
+use proc_macro2::TokenStream;
 
-use crate::docs::doc_lines;
-use crate::ir::{Api, Module, TypeDef};
+use crate::ir::{Api, Module};
 
 /// One file of the generated crate, before formatting.
 pub enum Emitted {
@@ -78,9 +76,10 @@ impl Job {
             }
             Job::Roles => Emitted::Syntax { path: "src/roles.rs".to_owned(), file: models::emit(api, Module::Roles) },
             Job::Operations => rust("src/operations/mod.rs", operations::emit_index(api)),
-            Job::Tag(tag) => {
-                Emitted::Syntax { path: format!("src/operations/{}.rs", api.tags[tag].module), file: operations::emit_tag(api, tag) }
-            }
+            Job::Tag(tag) => Emitted::Syntax {
+                path: format!("src/operations/{}.rs", api.tags[tag].module),
+                file: operations::emit_tag(api, tag),
+            },
         }
     }
 }
@@ -116,97 +115,10 @@ pub fn emit(api: &Api) -> Vec<Emitted> {
     jobs(api).into_iter().map(|job| job.run(api)).collect()
 }
 
-/// `#[cfg(feature = "...")]` (or `any` of several) for a type that only some tags reach;
-/// nothing for the rest.
-pub(crate) fn gate(api: &Api, type_name: &str) -> TokenStream {
-    match gate_condition(api, type_name) {
-        Some(condition) => quote!(#[cfg(#condition)]),
-        None => quote!(),
-    }
-}
-
-/// The `#[cfg]` of [`gate`] as an attribute, for items built as syntax trees.
-pub(crate) fn gate_attr(api: &Api, type_name: &str) -> Option<syn::Attribute> {
-    gate_condition(api, type_name).map(|condition| syntax::list_attr("cfg", condition))
-}
-
-/// What goes inside the `#[cfg(...)]` of a type only some tags reach.
-fn gate_condition(api: &Api, type_name: &str) -> Option<TokenStream> {
-    let features = gate_features(api, type_name)?;
-    Some(match features.as_slice() {
-        [one] => quote!(feature = #one),
-        _ => quote!(any(#(feature = #features),*)),
-    })
-}
-
-/// The features that compile a type only some tags reach.
-fn gate_features<'a>(api: &'a Api, type_name: &str) -> Option<Vec<&'a str>> {
-    let tags = api.gates.get(type_name)?;
-    Some(tags.iter().map(|tag| api.tags[*tag].feature.as_str()).collect())
-}
-
-/// An identifier, raw (`r#type`) when the name says so.
-pub(crate) fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
-
-/// `#[doc]` attributes for `text`, one per line.
-pub(crate) fn docs(text: &str) -> TokenStream {
-    let lines = doc_lines(text).into_iter().map(|line| doc_literal(&line));
-    quote! { #( #[doc = #lines] )* }
-}
-
-/// The start of every generated module: its `//!` documentation, and an attribute that keeps
-/// `cargo fmt` away, since prettyplease, not rustfmt, decides the layout of generated code.
-pub(crate) fn module_preamble(text: &str) -> TokenStream {
-    let lines = doc_lines(text).into_iter().map(|line| doc_literal(&line));
-    quote! {
-        #( #![doc = #lines] )*
-        #![cfg_attr(rustfmt, rustfmt::skip)]
-    }
-}
-
-/// The string literal of one doc line: a space, then `line` (nothing for an empty line).
-///
-/// A raw string (`r"..."`, with as many `#` as the line needs) holds the line as it is, so
-/// neither making the literal nor reading it back in the formatter escapes or unescapes it
-/// character by character; prettyplease prints the same `///` line either way. A line a raw
-/// string cannot hold (a carriage return) falls back to an ordinary literal.
-pub(crate) fn doc_literal(line: &str) -> Literal {
-    if line.is_empty() {
-        return Literal::string("");
-    }
-    // One more `#` than the longest run of them after a quote in the line.
-    let mut hashes = 0;
-    for (index, _) in line.match_indices('"') {
-        let run = line[index + 1..].bytes().take_while(|&byte| byte == b'#').count();
-        hashes = hashes.max(run + 1);
-    }
-    let fence = "#".repeat(hashes);
-    format!("r{fence}\" {line}\"{fence}").parse().unwrap_or_else(|_| Literal::string(&format!(" {line}")))
-}
-
-/// The module a named type lives in.
-fn module_of(api: &Api, name: &str) -> Module {
-    match api.types.get(name) {
-        Some(TypeDef::Enum(e)) => e.module,
-        _ => Module::Models,
-    }
-}
-
-/// How types are written: bare inside the model modules, by full path elsewhere.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Paths {
-    Bare,
-    Qualified,
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{Module, doc_literal, models};
+    use super::{Module, models};
+    use crate::emit::syntax::doc_literal;
     use crate::format;
 
     /// `models.rs` printed type by type and joined is the file printed whole, and is what
@@ -223,7 +135,8 @@ mod tests {
         let count =
             api.types.values().filter(|def| !matches!(def, crate::ir::TypeDef::Enum(e) if e.module == Module::Roles)).count();
         assert!(count > 20, "the fragment has many model types ({count})");
-        let pieces: Vec<String> = (0..count).map(|index| format::print(&models::emit_part(&api, Module::Models, index..index + 1))).collect();
+        let pieces: Vec<String> =
+            (0..count).map(|index| format::print(&models::emit_part(&api, Module::Models, index..index + 1))).collect();
         assert_eq!(format::assemble(pieces.iter().map(String::as_str), &api.source), whole);
         let written = crate::emit_files(&api).into_iter().find(|file| file.path == "src/models.rs").expect("models.rs");
         assert_eq!(written.contents, whole);

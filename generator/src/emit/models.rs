@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{Paths, doc_literal, gate, gate_attr, ident, module_of, module_preamble, syntax};
+use super::syntax::{self, Paths, doc_literal, gate, gate_attr, ident, module_of, module_preamble};
 use crate::ir::{Access, Api, Module, Struct, Ty, TypeDef};
 
 /// The whole module: `roles.rs`, or `models.rs` in one piece.

@@ -6,8 +6,10 @@ use proc_macro2::{Literal, Span, TokenStream};
 use quote::quote;
 use syn::{Expr, Lit};
 
+use super::requests;
+use super::signature::{deprecation_attr, fn_args, success_ty};
+use super::syntax::{self, Paths, ident, module_preamble};
 use super::template::{self, Fill};
-use super::{Paths, ident, module_preamble, requests, syntax};
 use crate::ir::{Api, BodyEncoding, Operation, ResponseBody, StatusBody};
 
 /// The module docs and `OperationInfo`.
@@ -89,31 +91,6 @@ thread_local! {
     static TEMPLATES: Templates = Templates::new();
 }
 
-/// The `#[deprecated]` attribute for a deprecated operation, naming the sunset and replacement.
-pub(crate) fn deprecation_attr(operation: &Operation) -> Option<syn::Attribute> {
-    if !operation.deprecated {
-        return None;
-    }
-    let mut note = String::from("Atlas deprecated this operation");
-    if let Some(sunset) = &operation.sunset {
-        note.push_str(&format!(" (sunset {sunset})"));
-    }
-    match &operation.replacement {
-        Some(replacement) => {
-            let title = match &replacement.api {
-                Some(api) => format!("`{}` in the {api} API", replacement.title),
-                None => format!("`{}`", replacement.title),
-            };
-            match &replacement.fn_name {
-                Some(fn_name) => note.push_str(&format!("; use `Client::{fn_name}` ({title}) instead")),
-                None => note.push_str(&format!("; use {title} instead")),
-            }
-        }
-        None => note.push('.'),
-    }
-    Some(syntax::list_attr("deprecated", quote!(note = #note)))
-}
-
 /// The parts of an operation's module that every operation has in the same shape, parsed once
 /// per thread (see `template`) and filled in per operation.
 struct Templates {
@@ -175,36 +152,6 @@ impl Templates {
             response: [response(quote!(AsRef<[u8]>)), response(quote!(AsRef<[u8]> + Into<Vec<u8>>))],
         }
     }
-}
-
-/// The arguments of `request` and the `Client` method (after `base_url` or `&self`): the path
-/// parameters, then the body, then the query.
-pub(crate) fn fn_args(api: &Api, operation: &Operation) -> impl Iterator<Item = syn::FnArg> {
-    let path = operation.path_params.iter().map(|param| syntax::fn_arg(&param.name, syntax::borrowed_ty(api, &param.ty)));
-    let body = operation.body.as_ref().map(|body| {
-        let ty = match body.encoding {
-            BodyEncoding::Bytes => syntax::reference(syntax::slice(syntax::plain(&["u8"]))),
-            BodyEncoding::Text => syntax::reference(syntax::plain(&["str"])),
-            BodyEncoding::Json | BodyEncoding::Form => syntax::borrowed_ty(api, &body.ty),
-        };
-        syntax::fn_arg("body", ty)
-    });
-    let query = (!operation.query_params.is_empty()).then(|| {
-        let query = syntax::plain(&["crate", "operations", &operation.module, "Query"]);
-        syntax::fn_arg("query", syntax::reference(query))
-    });
-    path.chain(body).chain(query)
-}
-
-/// The type a successful call returns.
-pub(crate) fn success_ty(api: &Api, operation: &Operation) -> syn::Type {
-    let ty = match &operation.success.body {
-        ResponseBody::Json(ty) => syntax::ty(api, ty, Paths::Qualified),
-        ResponseBody::Bytes => syntax::generic(&["Vec"], [syntax::plain(&["u8"])]),
-        ResponseBody::Empty => return syntax::unit(),
-        ResponseBody::ByStatus(_) => return syntax::plain(&["crate", "operations", &operation.module, "Response"]),
-    };
-    if operation.success.empty_allowed { syntax::generic(&["Option"], [ty]) } else { ty }
 }
 
 /// The statuses `response` accepts: the declared ones as numbers (so any 2xx is matched
@@ -387,7 +334,7 @@ fn request_item(api: &Api, operation: &Operation, templates: &Templates) -> syn:
     if set_headers.is_empty() {
         body.push(syn::Stmt::Expr(build, None));
     } else {
-        body.extend(requests::statements(quote! {
+        body.extend(template::statements(quote! {
             let mut request = #build?;
             #(#set_headers)*
             Ok(request)

@@ -7,17 +7,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use syn::{Expr, Stmt};
 
-use super::syntax::{self, method_call, variable};
-use super::{Paths, ident};
+use super::syntax::{self, Paths, ident, method_call, variable};
+use super::template;
 use crate::ir::{Api, Limit, Operation, ParamLocation, PathSegment, QueryParam, QueryStyle, Ty, TypeDef};
-
-/// Statements parsed from `tokens`.
-pub(crate) fn statements(tokens: TokenStream) -> Vec<Stmt> {
-    match syn::parse::Parser::parse2(syn::Block::parse_within, tokens.clone()) {
-        Ok(statements) => statements,
-        Err(error) => panic!("generator bug: emitted tokens do not parse as statements ({error}):\n{tokens}"),
-    }
-}
 
 /// The statements every `request` with a path (and every one with a query) starts with,
 /// parsed once per thread (with the other templates of `operations`) and cloned into each.
@@ -29,8 +21,8 @@ pub(crate) struct Fixed {
 impl Fixed {
     pub(crate) fn new() -> Fixed {
         Fixed {
-            url: statements(quote!(let mut url = crate::runtime::base_url(base_url);)),
-            writer: statements(quote!(let mut writer = crate::runtime::QueryWriter::new(&mut url);)),
+            url: template::statements(quote!(let mut url = crate::runtime::base_url(base_url);)),
+            writer: template::statements(quote!(let mut writer = crate::runtime::QueryWriter::new(&mut url);)),
         }
     }
 
@@ -97,7 +89,7 @@ pub(crate) fn checks(operation: &Operation) -> Vec<Stmt> {
     if calls.is_empty() {
         return Vec::new();
     }
-    statements(calls.parse().expect("the checks are Rust tokens"))
+    template::statements(calls.parse().expect("the checks are Rust tokens"))
 }
 
 /// The check calls of [`checks`], in order: the runtime function and its arguments as Rust
@@ -209,7 +201,7 @@ pub(crate) fn push_query(api: &Api, operation: &Operation, fixed: &Fixed, body: 
                 let value = value_tokens(param);
                 let date_time = **item == Ty::DateTime;
                 let item = if date_time { rfc3339(quote!(value)) } else { quote!(value) };
-                body.extend(statements(match delimiter(param) {
+                body.extend(template::statements(match delimiter(param) {
                     None => quote! {
                         for value in #value.into_iter().flatten() {
                             writer.push_opt_display(#wire, Some(#item));
@@ -227,7 +219,7 @@ pub(crate) fn push_query(api: &Api, operation: &Operation, fixed: &Fixed, body: 
             }
             ty if is_object(api, ty) => {
                 let value = value_tokens(param);
-                body.extend(statements(match (param.style, delimiter(param)) {
+                body.extend(template::statements(match (param.style, delimiter(param)) {
                     (QueryStyle::DeepObject, _) => quote!(writer.push_deep_object(#wire, #value)?;),
                     (_, None) => quote!(writer.push_object_exploded(#wire, #value)?;),
                     (_, Some(delimiter)) => quote!(writer.push_object_joined(#wire, #value, #delimiter)?;),

@@ -40,6 +40,14 @@ pub(crate) fn parse<T: syn::parse::Parse>(tokens: TokenStream) -> T {
     }
 }
 
+/// Statements parsed from `tokens`.
+pub(crate) fn statements(tokens: TokenStream) -> Vec<syn::Stmt> {
+    match syn::parse::Parser::parse2(syn::Block::parse_within, tokens.clone()) {
+        Ok(statements) => statements,
+        Err(error) => panic!("generator bug: emitted tokens do not parse as statements ({error}):\n{tokens}"),
+    }
+}
+
 /// Fills the placeholders of an item.
 pub(crate) fn fill_item(item: &mut syn::Item, fills: &mut [(&str, Fill)]) {
     Filler { fills }.visit_item_mut(item);
@@ -290,7 +298,7 @@ mod tests {
     use quote::quote;
 
     use super::{Fill, fill_item, parse};
-    use crate::emit::{ident, syntax};
+    use crate::emit::syntax::{self, ident};
 
     /// A filled template is the tree the filled-in tokens parse to.
     #[test]
@@ -309,7 +317,7 @@ mod tests {
                 ("__Ty", Fill::Type(syntax::generic(&["Vec"], [syntax::plain(&["u8"])]))),
                 ("__extra", Fill::Expr(syntax::str_expr("extra"))),
                 ("__more", Fill::Exprs(vec![syntax::variable("a"), syntax::variable("b")])),
-                ("__before", Fill::Stmts(crate::emit::requests::statements(quote!(let a = 1; let b = a;)))),
+                ("__before", Fill::Stmts(super::statements(quote!(let a = 1; let b = a;)))),
             ],
         );
         let parsed: syn::Item = parse(quote! {
@@ -373,8 +381,8 @@ mod tests {
         assert!(placeholders_left(&mut filled).is_empty());
         assert_eq!(placeholders_left(&mut template.clone()), ["__known", "__arms", "__Name", "__Name"]);
 
-        let mut run = crate::emit::requests::statements(quote!(let a = 1; __more; a));
-        fill_stmts(&mut run, &mut [("__more", Fill::Stmts(crate::emit::requests::statements(quote!(let b = a;))))]);
+        let mut run = super::statements(quote!(let a = 1; __more; a));
+        fill_stmts(&mut run, &mut [("__more", Fill::Stmts(super::statements(quote!(let b = a;))))]);
         assert_eq!(quote!(#(#run)*).to_string(), quote!(let a = 1; let b = a; a).to_string());
     }
 }

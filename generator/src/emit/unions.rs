@@ -9,9 +9,8 @@ use proc_macro2::Literal;
 use quote::quote;
 use syn::{Arm, Expr, ImplItem, Item, Stmt};
 
-use super::syntax::{self, call, field, method_call, reference, reference_expr, variable};
+use super::syntax::{self, Paths, call, field, gate_attr, ident, method_call, reference, reference_expr, variable};
 use super::template::{self, Fill, fill_arm, fill_expr, fill_impl_item, fill_item, fill_stmts};
-use super::{Paths, gate_attr, ident};
 use crate::ir::{Api, SharedField, Ty, TypeDef, Union, UnionVariant};
 
 /// The parts of a union's items that do not depend on the union. What repeats per variant is
@@ -74,7 +73,7 @@ impl Templates {
                     }
                 }
             }),
-            by_tag: super::requests::statements(quote! {
+            by_tag: template::statements(quote! {
                 let decoded = match value.get(__property).and_then(serde_json::Value::as_str) {
                     __arms => unreachable!(),
                     _ => return __unknown,
@@ -84,7 +83,7 @@ impl Templates {
             by_tag_arm: template::parse(
                 quote!(Some(__tags) => serde_json::from_value(value).map(|inner| __Name::__Variant(__held)),),
             ),
-            scored: super::requests::statements(quote! {
+            scored: template::statements(quote! {
                 let keys: Vec<&str> = value.as_object().map(|object| object.keys().map(String::as_str).collect()).unwrap_or_default();
                 __fits;
                 let mut best: Option<(usize, __Name)> = None;
@@ -104,7 +103,7 @@ impl Templates {
             }),
             // A variant is ruled out when one of its enum properties holds a value it does not
             // list: its own catch-all would take what another variant names.
-            fits: super::requests::statements(quote! {
+            fits: template::statements(quote! {
                 let fits = |enums: &[(&str, &[&str])]| {
                     enums.iter().all(|(key, allowed)| {
                         value.get(key).and_then(serde_json::Value::as_str).is_none_or(|held| allowed.contains(&held))
@@ -117,7 +116,7 @@ impl Templates {
                     __attempt;
                 }
             }),
-            first: super::requests::statements(quote! {
+            first: template::statements(quote! {
                 __attempts;
                 __unknown
             }),
