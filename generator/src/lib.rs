@@ -16,10 +16,12 @@ pub mod load;
 pub mod lower;
 pub mod names;
 pub mod normalize;
+pub mod pointer;
 pub mod resolve;
 pub mod source_map;
 
 pub use diag::{Diagnostic, Diagnostics};
+pub use resolve::is_release;
 
 /// One spec to generate from.
 #[derive(Debug, Clone, Copy)]
@@ -149,10 +151,4 @@ pub fn release_of(input: &Input<'_>) -> Result<String, Diagnostics> {
             ),
         }])),
     }
-}
-
-/// Whether `text` has the form of an Atlas API release or resource version: `YYYY-MM-DD`.
-pub fn is_release(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.len() == 10 && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
 }
