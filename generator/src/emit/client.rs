@@ -161,12 +161,6 @@ fn stream_template() -> StreamTemplate {
 
 /// `<method>_stream`: the items of every page in turn, one page in memory at a time.
 fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &StreamTemplate) -> syn::ImplItem {
-    let filled = |statement: &syn::Stmt, fills: &mut [(&str, Fill)]| {
-        let mut statement = statement.clone();
-        template::fill_stmt(&mut statement, fills);
-        statement
-    };
-    let name_fill = |name: &str| [("__name", Fill::Ident(ident(name)))];
     // The stream outlives the call: it keeps its own copies of the arguments.
     let owned = operation
         .path_params
@@ -184,6 +178,50 @@ fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &Str
         .chain(["query"])
         .map(|name| syntax::reference_expr(variable(name)))
         .collect();
+    let items = field(variable("page"), &paging.results);
+    let items = if paging.results_optional { method_call(items, "unwrap_or_default", Vec::new()) } else { items };
+    let mut method = template.method.clone();
+    fill_impl_item(
+        &mut method,
+        &mut [
+            ("__name", Fill::Ident(ident(&paging.stream_fn))),
+            ("__Item", Fill::Type(syntax::ty(api, &paging.item, Paths::Qualified))),
+            ("__owned", Fill::Stmts(owned)),
+            ("__defaults", Fill::Stmts(query_defaults(paging, template))),
+            ("__items_per_page", Fill::Ident(ident(&paging.items_per_page))),
+            ("__page_num", Fill::Ident(ident(&paging.page_num))),
+            ("__clones", Fill::Stmts(clones)),
+            ("__PageNumber", Fill::Type(syntax::ty(api, &paging.page_num_ty, Paths::Qualified))),
+            ("__method", Fill::Ident(ident(&operation.fn_name))),
+            ("__call", Fill::Exprs(arguments)),
+            ("__has_next", Fill::Expr(has_next(paging, template))),
+            ("__items", Fill::Expr(items)),
+        ],
+    );
+    let syn::ImplItem::Fn(function) = &mut method else { unreachable!("the stream template is a method") };
+    function.sig.inputs.extend(fn_args(api, operation));
+    function.attrs = stream_doc(operation, paging);
+    function.attrs.extend(deprecation_attr(operation));
+    if operation.deprecated {
+        function.attrs.push(syntax::list_attr("allow", quote!(deprecated)));
+    }
+    method
+}
+
+/// A copy of a statement template with `fills` filled in.
+fn filled(statement: &syn::Stmt, fills: &mut [(&str, Fill)]) -> syn::Stmt {
+    let mut statement = statement.clone();
+    template::fill_stmt(&mut statement, fills);
+    statement
+}
+
+fn name_fill(name: &str) -> [(&'static str, Fill); 1] {
+    [("__name", Fill::Ident(ident(name)))]
+}
+
+/// What the stream sets in its copy of the query unless the caller did: no counts, and the
+/// spec's default page size.
+fn query_defaults(paging: &Paging, template: &StreamTemplate) -> Vec<syn::Stmt> {
     let default = |field: &str, value: Expr| {
         filled(&template.default, &mut [("__field", Fill::Ident(ident(field))), ("__value", Fill::Expr(value))])
     };
@@ -194,59 +232,36 @@ fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &Str
     if let Some(size) = paging.default_items_per_page {
         defaults.push(default(&paging.items_per_page, syntax::lit_expr(syn::Lit::new(Literal::i64_unsuffixed(size)))));
     }
-    let page = || variable("page");
-    let items = field(page(), &paging.results);
-    let items = if paging.results_optional { method_call(items, "unwrap_or_default", Vec::new()) } else { items };
-    let has_next = match &paging.next_link {
-        Some(link) => {
-            let links = field(page(), &link.links);
-            let links = if link.links_optional {
-                method_call(links, "as_deref", Vec::new())
-            } else {
-                call(&["Some"], [method_call(links, "as_slice", Vec::new())])
-            };
-            let rel = field(variable("link"), &link.rel);
-            let rel = if link.rel_optional {
-                method_call(rel, "as_deref", Vec::new())
-            } else {
-                call(&["Some"], [method_call(rel, "as_str", Vec::new())])
-            };
-            let mut has_next = template.has_next.clone();
-            template::fill_expr(&mut has_next, &mut [("__links", Fill::Expr(links)), ("__rel", Fill::Expr(rel))]);
-            has_next
-        }
-        None => variable("None"),
+    defaults
+}
+
+/// Whether a page links to a next one (`None`, unknown, for a page without links).
+fn has_next(paging: &Paging, template: &StreamTemplate) -> Expr {
+    let Some(link) = &paging.next_link else { return variable("None") };
+    let links = field(variable("page"), &link.links);
+    let links = if link.links_optional {
+        method_call(links, "as_deref", Vec::new())
+    } else {
+        call(&["Some"], [method_call(links, "as_slice", Vec::new())])
     };
-    let mut method = template.method.clone();
-    fill_impl_item(
-        &mut method,
-        &mut [
-            ("__name", Fill::Ident(ident(&paging.stream_fn))),
-            ("__Item", Fill::Type(syntax::ty(api, &paging.item, Paths::Qualified))),
-            ("__owned", Fill::Stmts(owned)),
-            ("__defaults", Fill::Stmts(defaults)),
-            ("__items_per_page", Fill::Ident(ident(&paging.items_per_page))),
-            ("__page_num", Fill::Ident(ident(&paging.page_num))),
-            ("__clones", Fill::Stmts(clones)),
-            ("__PageNumber", Fill::Type(syntax::ty(api, &paging.page_num_ty, Paths::Qualified))),
-            ("__method", Fill::Ident(ident(&operation.fn_name))),
-            ("__call", Fill::Exprs(arguments)),
-            ("__has_next", Fill::Expr(has_next)),
-            ("__items", Fill::Expr(items)),
-        ],
-    );
-    let syn::ImplItem::Fn(function) = &mut method else { unreachable!("the stream template is a method") };
-    function.sig.inputs.extend(fn_args(api, operation));
+    let rel = field(variable("link"), &link.rel);
+    let rel = if link.rel_optional {
+        method_call(rel, "as_deref", Vec::new())
+    } else {
+        call(&["Some"], [method_call(rel, "as_str", Vec::new())])
+    };
+    let mut has_next = template.has_next.clone();
+    template::fill_expr(&mut has_next, &mut [("__links", Fill::Expr(links)), ("__rel", Fill::Expr(rel))]);
+    has_next
+}
+
+/// The docs of a stream method: how it pages, ends and starts.
+fn stream_doc(operation: &Operation, paging: &Paging) -> Vec<syn::Attribute> {
     let doc = format!(
         "Every item of [`Client::{method}`](crate::Client::{method}), page after page: a stream that asks for the next page when the current one is used up, holds one page at a time, ends after the last page (one without a `next` link, or a short page when the server sends no links) and ends at the first error, or with `Error::Paging` on a page that repeats the one before it or past `ClientBuilder::max_pages`.\n\nThe query's `{page_num}` says where to start (default: the first page) and its `{items_per_page}` how many items a page holds (at most the spec's maximum); counts are not asked for (`includeCount=false`) unless the query sets them.",
         method = operation.fn_name.trim_start_matches("r#"),
         page_num = paging.page_num,
         items_per_page = paging.items_per_page,
     );
-    function.attrs = doc.lines().map(|line| syntax::doc_attr(doc_literal(line))).collect();
-    function.attrs.extend(deprecation_attr(operation));
-    if operation.deprecated {
-        function.attrs.push(syntax::list_attr("allow", quote!(deprecated)));
-    }
-    method
+    doc.lines().map(|line| syntax::doc_attr(doc_literal(line))).collect()
 }
