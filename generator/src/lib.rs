@@ -3,8 +3,8 @@
 //! Data flows one way through one module per stage: [`load`] (YAML into `openapiv3`, after
 //! [`normalize`] has made composition typeable),
 //! [`resolve`] (`$ref`s and resource versions) and [`lower`] (into the plain-data [`ir`], names
-//! from [`names`]), then [`emit`] (syntax trees, and text for the models) and [`format`](mod@format)
-//! (prettyplease). This crate does no IO:
+//! from [`names`]), then [`emit`] (syntax trees) and [`format`](mod@format) (each item printed
+//! once, by prettyplease). This crate does no IO:
 //! reading the spec and writing files is `xtask`'s job.
 
 pub mod diag;
