@@ -2,7 +2,6 @@
 //! `KNOWN` and `as_str` (built as syntax trees: some Atlas enums have a thousand values), and
 //! the runtime's `wire_enum!` for `Display`, `FromStr` and serde.
 
-use proc_macro2::Literal;
 use quote::quote;
 
 use super::syntax::{self, doc_literal, gate_attr, ident};
@@ -20,7 +19,7 @@ pub(super) fn emit(api: &Api, e: &Enum, items: &mut Vec<syn::Item>) {
     let mut variants: syn::punctuated::Punctuated<syn::Variant, syn::Token![,]> = e
         .variants
         .iter()
-        .map(|v| syntax::variant(Literal::string(&format!(" {}", code_span(&v.wire))), &v.name, syn::Fields::Unit))
+        .map(|v| syntax::variant(syntax::string_literal(&format!(" {}", code_span(&v.wire))), &v.name, syn::Fields::Unit))
         .collect();
     variants.push(syntax::variant(
         doc_literal("A value this version of the crate does not know, kept as it was sent."),

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::syntax::{self, Paths, doc_literal, gate, gate_attr, ident, module_of, module_preamble};
@@ -172,8 +172,8 @@ fn emit_field(api: &Api, field: &crate::ir::Field) -> syn::Field {
         Access::ReadWrite => None,
     };
     if let Some(note) = direction {
-        attrs.push(syntax::doc_attr(Literal::string("")));
-        attrs.push(syntax::doc_attr(Literal::string(note)));
+        attrs.push(syntax::doc_attr(syntax::string_literal("")));
+        attrs.push(syntax::doc_attr(syntax::string_literal(note)));
     }
     let ty = syntax::ty(api, &field.ty, Paths::Bare);
     let ty = if field.boxed { syntax::generic(&["Box"], [ty]) } else { ty };
@@ -194,8 +194,8 @@ fn emit_field(api: &Api, field: &crate::ir::Field) -> syn::Field {
         option(ty)
     } else if field.nullable {
         // Absent, `null` or a value: `None` is left out, `Some(Nullable::Null)` sent as `null`.
-        attrs.push(syntax::doc_attr(Literal::string("")));
-        attrs.push(syntax::doc_attr(Literal::string(
+        attrs.push(syntax::doc_attr(syntax::string_literal("")));
+        attrs.push(syntax::doc_attr(syntax::string_literal(
             " `Some(Nullable::Null)` is `null` on the wire; `None` leaves the property out.",
         )));
         attrs.push(syntax::list_attr(

@@ -51,8 +51,8 @@ pub(crate) fn query_struct(api: &Api, operation: &Operation) -> syn::Item {
         let mut attrs = Vec::new();
         syntax::doc_attrs(&doc, &mut attrs);
         if let Some(sent) = sent {
-            attrs.push(syntax::doc_attr(Literal::string("")));
-            attrs.push(syntax::doc_attr(Literal::string(&format!(" {sent}"))));
+            attrs.push(syntax::doc_attr(syntax::string_literal("")));
+            attrs.push(syntax::doc_attr(syntax::string_literal(&format!(" {sent}"))));
         }
         let ty = syntax::ty(api, &param.ty, Paths::Qualified);
         let ty = if param.required { ty } else { syntax::generic(&["Option"], [ty]) };
@@ -67,7 +67,7 @@ pub(crate) fn query_struct(api: &Api, operation: &Operation) -> syn::Item {
         (quote!(Debug, Clone, PartialEq), " The query parameters; the required ones have no default.")
     };
     syn::Item::Struct(syn::ItemStruct {
-        attrs: vec![syntax::doc_attr(Literal::string(doc)), syntax::list_attr("derive", derive)],
+        attrs: vec![syntax::doc_attr(syntax::string_literal(doc)), syntax::list_attr("derive", derive)],
         vis: syn::Visibility::Public(Default::default()),
         struct_token: Default::default(),
         ident: ident("Query"),
@@ -116,7 +116,7 @@ fn check_calls(operation: &Operation) -> Vec<(&'static str, Vec<String>)> {
         if bounds.is_empty() {
             continue;
         }
-        let wire = Literal::string(wire).to_string();
+        let wire = syntax::string_literal(wire).to_string();
         let limit = |limit: &Limit| -> Option<(String, bool)> {
             match (ty, limit) {
                 (Ty::I32, Limit::Integer(value)) => i32::try_from(*value).ok().map(|value| (value.to_string(), false)),

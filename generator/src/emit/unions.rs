@@ -5,7 +5,6 @@
 //! thread (see `template`), with each per-variant part (a match arm, a decoding attempt) cloned from
 //! the template's one instance of it.
 
-use proc_macro2::Literal;
 use quote::quote;
 use syn::{Arm, Expr, ImplItem, Item, Stmt};
 
@@ -206,12 +205,12 @@ fn emit_with(api: &Api, u: &Union, templates: &Templates, items: &mut Vec<Item>)
 fn enum_item(api: &Api, u: &Union, gate: Option<syn::Attribute>) -> Item {
     let mut attrs = Vec::new();
     syntax::doc_attrs(u.doc.as_deref().unwrap_or(&format!("One of the schemas `{}` can be.", u.name)), &mut attrs);
-    attrs.push(syntax::doc_attr(Literal::string("")));
-    attrs.push(syntax::doc_attr(Literal::string(&how(api, u))));
+    attrs.push(syntax::doc_attr(syntax::string_literal("")));
+    attrs.push(syntax::doc_attr(syntax::string_literal(&how(api, u))));
     attrs.extend(gate);
     attrs.push(syntax::list_attr("derive", quote!(Debug, Clone, PartialEq)));
     let variant =
-        |doc: &str, name: &str, held: syn::Type| syntax::variant(Literal::string(doc), name, syntax::tuple_fields(held));
+        |doc: &str, name: &str, held: syn::Type| syntax::variant(syntax::string_literal(doc), name, syntax::tuple_fields(held));
     let mut variants: syn::punctuated::Punctuated<syn::Variant, syn::Token![,]> = u
         .variants
         .iter()
@@ -383,7 +382,7 @@ fn by_tag(u: &Union, property: &str, templates: &DecodeTemplates) -> Vec<Stmt> {
             let mut tags: Vec<syn::Pat> = v
                 .tags
                 .iter()
-                .map(|tag| syn::Pat::Lit(syn::ExprLit { attrs: Vec::new(), lit: syn::Lit::new(Literal::string(tag)) }))
+                .map(|tag| syn::Pat::Lit(syn::ExprLit { attrs: Vec::new(), lit: syn::Lit::new(syntax::string_literal(tag)) }))
                 .collect();
             let tags = if tags.len() == 1 {
                 tags.remove(0)
