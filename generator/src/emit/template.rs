@@ -10,9 +10,11 @@
 //! comes out is the tree that parsing the filled-in tokens would give, so prettyplease prints
 //! it the same, byte for byte.
 //!
-//! A value may be filled into a tree that is filled again (a union's arms, then its name): no
-//! name `names.rs` makes starts with two underscores (`names::tests`), so a value is never
-//! taken for a placeholder.
+//! A run (arguments, statements, arms) is spliced in after the template around it is filled,
+//! and is not walked: its own placeholders are filled before, when it is built. A value may
+//! be filled into a tree that is filled again (a union's arms, then its name): no name
+//! `names.rs` makes starts with two underscores (`names::tests`), so a value is never taken
+//! for a placeholder.
 
 use proc_macro2::{Ident, TokenStream};
 use syn::visit_mut::VisitMut;
@@ -181,13 +183,15 @@ impl Filler<'_, '_> {
 
 impl VisitMut for Filler<'_, '_> {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        match expr {
-            Expr::Path(_) => {
-                if let Some(Fill::Expr(value)) = self.find_expr(expr) {
-                    *expr = value.clone();
-                    return;
-                }
+        if let Expr::Path(_) = expr {
+            if let Some(Fill::Expr(value)) = self.find_expr(expr) {
+                *expr = value.clone();
+                return;
             }
+        }
+        // The template's own parts first; the runs spliced in after are values, not walked.
+        syn::visit_mut::visit_expr_mut(self, expr);
+        match expr {
             Expr::Call(call) => self.splice_args(&mut call.args),
             Expr::MethodCall(call) => self.splice_args(&mut call.args),
             Expr::Array(array) => self.splice_args(&mut array.elems),
@@ -211,10 +215,10 @@ impl VisitMut for Filler<'_, '_> {
             }
             _ => {}
         }
-        syn::visit_mut::visit_expr_mut(self, expr);
     }
 
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        syn::visit_mut::visit_block_mut(self, block);
         let is_placeholder = |stmt: &syn::Stmt| match stmt {
             syn::Stmt::Expr(expr, Some(_)) => matches!(self.find_expr(expr), Some(Fill::Stmts(_))),
             _ => false,
@@ -236,7 +240,6 @@ impl VisitMut for Filler<'_, '_> {
                 })
                 .collect();
         }
-        syn::visit_mut::visit_block_mut(self, block);
     }
 
     fn visit_type_mut(&mut self, ty: &mut Type) {
