@@ -52,7 +52,7 @@ pub fn assemble<'a>(pieces: impl IntoIterator<Item = &'a str>, source: &str) -> 
 
 /// prettyplease packs items together; a blank line after module docs, imports and each item
 /// that closes with a brace makes the output read like hand-written code.
-pub(crate) fn separate_items(text: &str) -> String {
+fn separate_items(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     // Inside an inner attribute that prettyplease spread over several lines.
     let mut in_inner_attribute = false;
@@ -71,7 +71,7 @@ pub(crate) fn separate_items(text: &str) -> String {
 
 /// Whether a blank line goes between `line` and the `next` one; `in_inner_attribute` carries
 /// whether `line` is inside an inner attribute spread over several lines.
-pub(crate) fn blank_after(line: &str, next: &str, in_inner_attribute: &mut bool) -> bool {
+fn blank_after(line: &str, next: &str, in_inner_attribute: &mut bool) -> bool {
     // Most lines can start none of the cases below: only a line that ends in `;` or `}`, or
     // that is (or is inside) module docs or an inner attribute, can.
     if !*in_inner_attribute && !line.ends_with([';', '}']) {

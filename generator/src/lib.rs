@@ -3,8 +3,8 @@
 //! Data flows one way through one module per stage: [`load`] (YAML into `openapiv3`, after
 //! [`normalize`] has made composition typeable),
 //! [`resolve`] (`$ref`s and resource versions) and [`lower`] (into the plain-data [`ir`], names
-//! from [`names`]), then [`emit`] (syntax trees, and text for the models) and [`format`](mod@format)
-//! (prettyplease). This crate does no IO:
+//! from [`names`]), then [`emit`] (syntax trees) and [`format`](mod@format) (each item printed
+//! once, by prettyplease). This crate does no IO:
 //! reading the spec and writing files is `xtask`'s job.
 
 pub mod diag;
@@ -17,10 +17,12 @@ pub mod load;
 pub mod lower;
 pub mod names;
 pub mod normalize;
+pub mod pointer;
 pub mod resolve;
 pub mod source_map;
 
 pub use diag::{Diagnostic, Diagnostics};
+pub use resolve::is_release;
 
 /// One spec to generate from.
 #[derive(Debug, Clone, Copy)]
@@ -93,13 +95,12 @@ pub fn emit_files(api: &ir::Api) -> Vec<GeneratedFile> {
                         emit::Emitted::Rust { tokens, .. } => {
                             panic!("generator bug: emitted tokens of {path} do not parse as Rust ({error}):\n{tokens}")
                         }
-                        emit::Emitted::Text { .. } | emit::Emitted::Syntax { .. } | emit::Emitted::Printed { .. } => {
+                        emit::Emitted::Text { .. } | emit::Emitted::Syntax { .. } => {
                             unreachable!("a job emits the same kind of file each time")
                         }
                     },
                 },
                 emit::Emitted::Syntax { path, file } => (path, Piece::Rust(format::print(&file))),
-                emit::Emitted::Printed { path, text } => (path, Piece::Rust(text)),
                 emit::Emitted::Text { path, text } => (path, Piece::Text(text)),
             };
             finished.push((index, path, piece));
@@ -151,10 +152,4 @@ pub fn release_of(input: &Input<'_>) -> Result<String, Diagnostics> {
             ),
         }])),
     }
-}
-
-/// Whether `text` has the form of an Atlas API release or resource version: `YYYY-MM-DD`.
-pub fn is_release(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.len() == 10 && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
 }

@@ -9,7 +9,8 @@
 
 use openapiv3::OpenAPI;
 
-use crate::diag::{Diagnostic, Diagnostics, escape_token};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::pointer::escape_token;
 use crate::source_map::SourceMap;
 
 /// Parses `text` (named `file` in messages) as an OpenAPI 3.0 document.

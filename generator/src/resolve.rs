@@ -3,7 +3,8 @@
 use indexmap::IndexMap;
 use openapiv3::{MediaType, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
 
-use crate::diag::{Sink, join};
+use crate::diag::Sink;
+use crate::pointer::join;
 
 const SCHEMAS: &str = "#/components/schemas/";
 
@@ -164,7 +165,7 @@ pub fn is_json(media_type: &str) -> bool {
 pub fn media_type_version(media_type: &str) -> Option<&str> {
     let rest = media_type.strip_prefix("application/vnd.atlas.")?;
     let (version, _suffix) = rest.split_once('+')?;
-    crate::is_release(version).then_some(version)
+    is_release(version).then_some(version)
 }
 
 /// The newest resource version, among all the content maps of one operation, that is not later
@@ -203,6 +204,12 @@ pub fn pick_media_type<'c>(
         .max_by_key(|(key, _)| (media_type_version(key), is_json(key)))
         .or_else(|| content.iter().find(|(key, _)| essence(key) == "application/json"))
         .or_else(|| if version.is_none() { content.iter().next() } else { None })
+}
+
+/// Whether `text` has the form of an Atlas API release or resource version: `YYYY-MM-DD`.
+pub fn is_release(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 10 && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
 }
 
 #[cfg(test)]

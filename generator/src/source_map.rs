@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::diag::escape_token;
+use crate::pointer::escape_token;
 
 /// The source text of one spec and a lazily built index of where each node starts.
 #[derive(Debug)]

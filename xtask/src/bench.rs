@@ -85,7 +85,6 @@ pub fn one(spec: &Path, runs: usize) -> Result<(), String> {
                 generator::emit::Emitted::Rust { tokens, .. } => generator::format::format_file(tokens, &api.source).len(),
                 generator::emit::Emitted::Syntax { file, .. } => generator::format::print(&file).len(),
                 generator::emit::Emitted::Text { text, .. } => text.len(),
-                generator::emit::Emitted::Printed { text, .. } => text.len(),
             };
         }
         let formatted_at = Instant::now();

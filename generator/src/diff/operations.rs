@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::types::View;
 use super::{Change, Class, change};
-use crate::diag::join;
 use crate::ir::{self, Method, Operation, ResponseBody};
+use crate::pointer::join;
 
 const EXHAUSTIVE_QUERY: &str = "`Query` is exhaustive: a struct literal without `..Default::default()` no longer compiles";
 

@@ -192,7 +192,7 @@ fn diff_struct(
     item: &str,
     changes: &mut Vec<Change>,
 ) {
-    let properties = |pointer: &str, wire: &str| format!("{}/properties/{}", pointer, crate::diag::escape_token(wire));
+    let properties = |pointer: &str, wire: &str| format!("{}/properties/{}", pointer, crate::pointer::escape_token(wire));
     for field in &after.fields {
         let at = properties(&after.pointer, &field.wire_name);
         let field_item = format!("{item}::{}", field.name);

@@ -5,20 +5,14 @@ use proc_macro2::{Literal, Span};
 use quote::quote;
 use syn::Expr;
 
-use std::fmt::Write as _;
-
-use super::operations::{deprecation_attr, deprecation_note, fn_args, fn_args_text, success_ty, success_ty_text};
-use super::syntax::{call, field, method_call, variable};
+use super::signature::{deprecation_attr, fn_args, success_ty};
+use super::syntax::{self, Paths, call, doc_literal, field, ident, method_call, variable};
 use super::template::{self, Fill, fill_impl_item};
-use super::{Paths, doc_literal, ident, syntax, text};
-use crate::docs::doc_lines;
 use crate::ir::{Api, Operation, Paging, Ty};
 
-/// The `impl Client` block as a syntax tree (what [`methods_text`] prints), for the tests; with
-/// one async method per operation (named after its
+/// The `impl Client` block with one async method per operation (named after its
 /// `operationId`), and a stream method for each paginated one. Each method's docs and body are
 /// built from templates parsed once per thread (see `template`), the stream methods too.
-#[cfg(test)]
 pub fn methods(api: &Api, operations: &[&Operation]) -> syn::Item {
     TEMPLATE.with(|template| {
         let mut block = template.block.clone();
@@ -31,93 +25,6 @@ pub fn methods(api: &Api, operations: &[&Operation]) -> syn::Item {
         syn::Item::Impl(block)
     })
 }
-
-/// [`methods`] printed: each method written as text where its lines fit (see `text`), a
-/// stream method, and a method whose signature or call would need more breaking than `text`
-/// does, printed from its tree.
-pub fn methods_text(api: &Api, operations: &[&Operation]) -> String {
-    let mut out = String::from("impl crate::Client {\n");
-    TEMPLATE.with(|template| {
-        for operation in operations {
-            if !method_text(api, operation, &mut out) {
-                out.push_str(&inside_impl(template, emit_method(api, operation, template)));
-            }
-            if let Some(paging) = &operation.paging {
-                out.push_str(&inside_impl(template, emit_stream(api, operation, paging, &template.stream)));
-            }
-        }
-    });
-    out.push_str("}\n");
-    out
-}
-
-/// A method printed as prettyplease prints it inside `impl crate::Client`.
-fn inside_impl(template: &MethodTemplate, method: syn::ImplItem) -> String {
-    let mut block = template.block.clone();
-    block.items.push(method);
-    text::inside(syn::Item::Impl(block))
-}
-
-/// One method as [`emit_method`]'s tree prints, written as text; `false` (and nothing
-/// written) where its signature or its call to `request` would need more than one level of
-/// breaking.
-fn method_text(api: &Api, operation: &Operation, out: &mut String) -> bool {
-    let start = out.len();
-    let mut spec_doc = operation.summary.clone();
-    if let Some(description) = &operation.doc {
-        spec_doc.push_str("\n\n");
-        spec_doc.push_str(description);
-    }
-    text::doc_lines(INDENT, &doc_lines(&spec_doc), out);
-    text::doc_line(INDENT, "", out);
-    text::doc_line(
-        INDENT,
-        &format!(
-            "Sends `{} {}` with resource version {}; [`crate::operations::{}`] builds the same request without a client.",
-            operation.method.as_str(),
-            operation.path,
-            operation.api_version,
-            operation.module
-        ),
-        out,
-    );
-    if let Some(note) = &operation.method_note {
-        text::doc_line(INDENT, "", out);
-        text::doc_line(INDENT, note, out);
-    }
-    if let Some(note) = deprecation_note(operation) {
-        text::list_attr(INDENT, "deprecated", &[&format!("note = {}", text::string_literal(&note))], false, out);
-        out.push_str("    #[allow(deprecated)]\n");
-    }
-    let mut args = vec!["&self".to_owned()];
-    args.extend(fn_args_text(api, operation));
-    let returns = format!(") -> Result<{}, crate::Error> {{", success_ty_text(api, operation).flat_string());
-    let head = format!("    pub async fn {}(", operation.fn_name);
-    if !text::call_lines(&head, &args, &returns, out) {
-        out.truncate(start);
-        return false;
-    }
-    let _ = writeln!(out, "        use crate::operations::{} as operation;", operation.module);
-    let mut call = vec!["self.base_url()".to_owned()];
-    call.extend(
-        operation
-            .path_params
-            .iter()
-            .map(|param| param.name.clone())
-            .chain(operation.body.as_ref().map(|_| "body".to_owned()))
-            .chain((!operation.query_params.is_empty()).then(|| "query".to_owned())),
-    );
-    if !text::call_lines("        let request = operation::request(", &call, ")?;", out) {
-        out.truncate(start);
-        return false;
-    }
-    out.push_str("        let response = self.execute(request, &operation::INFO).await?;\n");
-    out.push_str("        operation::response(response)\n    }\n");
-    true
-}
-
-/// The indentation of a method in `impl crate::Client`.
-const INDENT: &str = "    ";
 
 thread_local! {
     /// Parsed once per thread (syntax trees cannot cross threads).
@@ -159,7 +66,7 @@ fn method_doc(operation: &Operation) -> Vec<syn::Attribute> {
 /// The body every method has: the operation's module and the arguments after the base URL
 /// are placeholders.
 fn body_template() -> Vec<syn::Stmt> {
-    super::requests::statements(quote! {
+    template::statements(quote! {
         use crate::operations::__module as operation;
         let request = operation::request(self.base_url(), __arguments)?;
         let response = self.execute(request, &operation::INFO).await?;
@@ -254,12 +161,6 @@ fn stream_template() -> StreamTemplate {
 
 /// `<method>_stream`: the items of every page in turn, one page in memory at a time.
 fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &StreamTemplate) -> syn::ImplItem {
-    let filled = |statement: &syn::Stmt, fills: &mut [(&str, Fill)]| {
-        let mut statement = statement.clone();
-        template::fill_stmt(&mut statement, fills);
-        statement
-    };
-    let name_fill = |name: &str| [("__name", Fill::Ident(ident(name)))];
     // The stream outlives the call: it keeps its own copies of the arguments.
     let owned = operation
         .path_params
@@ -277,6 +178,50 @@ fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &Str
         .chain(["query"])
         .map(|name| syntax::reference_expr(variable(name)))
         .collect();
+    let items = field(variable("page"), &paging.results);
+    let items = if paging.results_optional { method_call(items, "unwrap_or_default", Vec::new()) } else { items };
+    let mut method = template.method.clone();
+    fill_impl_item(
+        &mut method,
+        &mut [
+            ("__name", Fill::Ident(ident(&paging.stream_fn))),
+            ("__Item", Fill::Type(syntax::ty(api, &paging.item, Paths::Qualified))),
+            ("__owned", Fill::Stmts(owned)),
+            ("__defaults", Fill::Stmts(query_defaults(paging, template))),
+            ("__items_per_page", Fill::Ident(ident(&paging.items_per_page))),
+            ("__page_num", Fill::Ident(ident(&paging.page_num))),
+            ("__clones", Fill::Stmts(clones)),
+            ("__PageNumber", Fill::Type(syntax::ty(api, &paging.page_num_ty, Paths::Qualified))),
+            ("__method", Fill::Ident(ident(&operation.fn_name))),
+            ("__call", Fill::Exprs(arguments)),
+            ("__has_next", Fill::Expr(has_next(paging, template))),
+            ("__items", Fill::Expr(items)),
+        ],
+    );
+    let syn::ImplItem::Fn(function) = &mut method else { unreachable!("the stream template is a method") };
+    function.sig.inputs.extend(fn_args(api, operation));
+    function.attrs = stream_doc(operation, paging);
+    function.attrs.extend(deprecation_attr(operation));
+    if operation.deprecated {
+        function.attrs.push(syntax::list_attr("allow", quote!(deprecated)));
+    }
+    method
+}
+
+/// A copy of a statement template with `fills` filled in.
+fn filled(statement: &syn::Stmt, fills: &mut [(&str, Fill)]) -> syn::Stmt {
+    let mut statement = statement.clone();
+    template::fill_stmt(&mut statement, fills);
+    statement
+}
+
+fn name_fill(name: &str) -> [(&'static str, Fill); 1] {
+    [("__name", Fill::Ident(ident(name)))]
+}
+
+/// What the stream sets in its copy of the query unless the caller did: no counts, and the
+/// spec's default page size.
+fn query_defaults(paging: &Paging, template: &StreamTemplate) -> Vec<syn::Stmt> {
     let default = |field: &str, value: Expr| {
         filled(&template.default, &mut [("__field", Fill::Ident(ident(field))), ("__value", Fill::Expr(value))])
     };
@@ -287,59 +232,36 @@ fn emit_stream(api: &Api, operation: &Operation, paging: &Paging, template: &Str
     if let Some(size) = paging.default_items_per_page {
         defaults.push(default(&paging.items_per_page, syntax::lit_expr(syn::Lit::new(Literal::i64_unsuffixed(size)))));
     }
-    let page = || variable("page");
-    let items = field(page(), &paging.results);
-    let items = if paging.results_optional { method_call(items, "unwrap_or_default", Vec::new()) } else { items };
-    let has_next = match &paging.next_link {
-        Some(link) => {
-            let links = field(page(), &link.links);
-            let links = if link.links_optional {
-                method_call(links, "as_deref", Vec::new())
-            } else {
-                call(&["Some"], [method_call(links, "as_slice", Vec::new())])
-            };
-            let rel = field(variable("link"), &link.rel);
-            let rel = if link.rel_optional {
-                method_call(rel, "as_deref", Vec::new())
-            } else {
-                call(&["Some"], [method_call(rel, "as_str", Vec::new())])
-            };
-            let mut has_next = template.has_next.clone();
-            template::fill_expr(&mut has_next, &mut [("__links", Fill::Expr(links)), ("__rel", Fill::Expr(rel))]);
-            has_next
-        }
-        None => variable("None"),
+    defaults
+}
+
+/// Whether a page links to a next one (`None`, unknown, for a page without links).
+fn has_next(paging: &Paging, template: &StreamTemplate) -> Expr {
+    let Some(link) = &paging.next_link else { return variable("None") };
+    let links = field(variable("page"), &link.links);
+    let links = if link.links_optional {
+        method_call(links, "as_deref", Vec::new())
+    } else {
+        call(&["Some"], [method_call(links, "as_slice", Vec::new())])
     };
-    let mut method = template.method.clone();
-    fill_impl_item(
-        &mut method,
-        &mut [
-            ("__name", Fill::Ident(ident(&paging.stream_fn))),
-            ("__Item", Fill::Type(syntax::ty(api, &paging.item, Paths::Qualified))),
-            ("__owned", Fill::Stmts(owned)),
-            ("__defaults", Fill::Stmts(defaults)),
-            ("__items_per_page", Fill::Ident(ident(&paging.items_per_page))),
-            ("__page_num", Fill::Ident(ident(&paging.page_num))),
-            ("__clones", Fill::Stmts(clones)),
-            ("__PageNumber", Fill::Type(syntax::ty(api, &paging.page_num_ty, Paths::Qualified))),
-            ("__method", Fill::Ident(ident(&operation.fn_name))),
-            ("__call", Fill::Exprs(arguments)),
-            ("__has_next", Fill::Expr(has_next)),
-            ("__items", Fill::Expr(items)),
-        ],
-    );
-    let syn::ImplItem::Fn(function) = &mut method else { unreachable!("the stream template is a method") };
-    function.sig.inputs.extend(fn_args(api, operation));
+    let rel = field(variable("link"), &link.rel);
+    let rel = if link.rel_optional {
+        method_call(rel, "as_deref", Vec::new())
+    } else {
+        call(&["Some"], [method_call(rel, "as_str", Vec::new())])
+    };
+    let mut has_next = template.has_next.clone();
+    template::fill_expr(&mut has_next, &mut [("__links", Fill::Expr(links)), ("__rel", Fill::Expr(rel))]);
+    has_next
+}
+
+/// The docs of a stream method: how it pages, ends and starts.
+fn stream_doc(operation: &Operation, paging: &Paging) -> Vec<syn::Attribute> {
     let doc = format!(
         "Every item of [`Client::{method}`](crate::Client::{method}), page after page: a stream that asks for the next page when the current one is used up, holds one page at a time, ends after the last page (one without a `next` link, or a short page when the server sends no links) and ends at the first error, or with `Error::Paging` on a page that repeats the one before it or past `ClientBuilder::max_pages`.\n\nThe query's `{page_num}` says where to start (default: the first page) and its `{items_per_page}` how many items a page holds (at most the spec's maximum); counts are not asked for (`includeCount=false`) unless the query sets them.",
         method = operation.fn_name.trim_start_matches("r#"),
         page_num = paging.page_num,
         items_per_page = paging.items_per_page,
     );
-    function.attrs = doc.lines().map(|line| syntax::doc_attr(doc_literal(line))).collect();
-    function.attrs.extend(deprecation_attr(operation));
-    if operation.deprecated {
-        function.attrs.push(syntax::list_attr("allow", quote!(deprecated)));
-    }
-    method
+    doc.lines().map(|line| syntax::doc_attr(doc_literal(line))).collect()
 }

@@ -2,14 +2,11 @@
 //! `KNOWN` and `as_str` (built as syntax trees: some Atlas enums have a thousand values), and
 //! the runtime's `wire_enum!` for `Display`, `FromStr` and serde.
 
-use proc_macro2::Literal;
 use quote::quote;
 
+use super::syntax::{self, doc_literal, gate_attr, ident};
 use super::template::{self, Fill, fill_item};
-use std::fmt::Write as _;
-
-use super::{doc_literal, gate_attr, gate_text, ident, syntax, text};
-use crate::docs::{code_span, doc_lines};
+use crate::docs::code_span;
 use crate::ir::{Api, Enum};
 
 /// A string enum: the enum (a variant per value, and the catch-all) and `KNOWN` and `as_str`
@@ -22,7 +19,7 @@ pub(super) fn emit(api: &Api, e: &Enum, items: &mut Vec<syn::Item>) {
     let mut variants: syn::punctuated::Punctuated<syn::Variant, syn::Token![,]> = e
         .variants
         .iter()
-        .map(|v| syntax::variant(Literal::string(&format!(" {}", code_span(&v.wire))), &v.name, syn::Fields::Unit))
+        .map(|v| syntax::variant(syntax::string_literal(&format!(" {}", code_span(&v.wire))), &v.name, syn::Fields::Unit))
         .collect();
     variants.push(syntax::variant(
         doc_literal("A value this version of the crate does not know, kept as it was sent."),
@@ -56,58 +53,6 @@ pub(super) fn emit(api: &Api, e: &Enum, items: &mut Vec<syn::Item>) {
         item_attrs(item).splice(0..0, gate_attr(api, &e.name));
     }
     items.extend(tail);
-}
-
-/// The enum as [`emit`]'s trees print (blank lines in, as `format::separate_items` puts
-/// them), written as text (see `super::text`); `None` where its
-/// `#[cfg]` or macro call would need breaking.
-pub(super) fn emit_text(api: &Api, e: &Enum) -> Option<String> {
-    let mut out = String::with_capacity(400 + 120 * e.variants.len());
-    let doc = match &e.doc {
-        Some(doc) => doc_lines(doc),
-        None => doc_lines(&format!("The values of `{}`.", e.name)),
-    };
-    text::doc_lines("", &doc, &mut out);
-    let gate = match gate_text(api, &e.name) {
-        Some(condition) => {
-            let attr = format!("#[cfg({condition})]\n");
-            if !text::fits("", attr.trim_end()) {
-                return None;
-            }
-            attr
-        }
-        None => String::new(),
-    };
-    let mac = format!("crate::runtime::wire_enum!({}, {});", e.name, e.catch_all);
-    if !text::fits("", &mac) {
-        return None;
-    }
-    out.push_str(&gate);
-    out.push_str("#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]\n");
-    let _ = writeln!(out, "pub enum {} {{", e.name);
-    for v in &e.variants {
-        text::doc_line("    ", &code_span(&v.wire), &mut out);
-        let _ = writeln!(out, "    {},", v.name);
-    }
-    text::doc_line("    ", "A value this version of the crate does not know, kept as it was sent.", &mut out);
-    // The blank lines `format::separate_items` puts after an item and a constant.
-    let _ = writeln!(out, "    {}(String),\n}}\n", e.catch_all);
-    out.push_str(&gate);
-    let _ = writeln!(out, "impl {} {{", e.name);
-    text::doc_line("    ", "Every value the spec lists, in its order.", &mut out);
-    let known: Vec<String> = e.variants.iter().map(|v| format!("Self::{}", v.name)).collect();
-    text::array_line("    ", "pub const KNOWN: &'static [Self] = &", &known, ";", &mut out);
-    out.push('\n');
-    text::doc_line("    ", "The value as it appears on the wire.", &mut out);
-    out.push_str("    pub fn as_str(&self) -> &str {\n        match self {\n");
-    for v in &e.variants {
-        text::arm("            ", &format!("Self::{}", v.name), &text::string_literal(&v.wire), &mut out);
-    }
-    let _ = writeln!(out, "            Self::{}(value) => value,\n        }}\n    }}\n}}\n", e.catch_all);
-    out.push_str(&gate);
-    out.push_str(&mac);
-    out.push('\n');
-    Some(out)
 }
 
 thread_local! {

@@ -3,107 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_literal, docs, ident, module_preamble};
+use super::syntax::{doc_literal, docs, ident, module_preamble};
 use crate::ir::{Api, IdType};
-
-/// `ids.rs`, printed (as `format::print` prints): the module docs and import printed from
-/// tokens, each ID type written as text ([`id_text`]), or from its tokens when its name is too
-/// long for every line to fit as written.
-pub fn emit_text(api: &Api) -> String {
-    let file: syn::File = syn::parse2(preamble(api)).expect("the module preamble parses");
-    let mut raw = prettyplease::unparse(&file);
-    for id in api.ids.values() {
-        match id_text(id) {
-            Some(text) => raw.push_str(&text),
-            None => {
-                let file: syn::File = syn::parse2(emit_id(id)).expect("an ID type parses");
-                raw.push_str(&prettyplease::unparse(&file));
-            }
-        }
-    }
-    crate::format::separate_items(&raw)
-}
-
-/// The module docs and the import.
-fn preamble(api: &Api) -> TokenStream {
-    let module_doc = module_preamble(
-        "Identifier types: 24 lowercase hexadecimal characters, checked when parsed or decoded.\n\nA value that does not match is refused before any request is built, so nothing a caller passes can change a request's path.",
-    );
-    let import = (!api.ids.is_empty()).then(|| {
-        quote!(
-            use crate::ParseIdError;
-        )
-    });
-    quote!(#module_doc #import)
-}
-
-/// An ID type as its tokens print (`emit_id`), written as text; `None` for a name so long that
-/// a line holding it would pass prettyplease's margin.
-pub(crate) fn id_text(id: &IdType) -> Option<String> {
-    use std::fmt::Write as _;
-    // The longest line holding the name is `        {name}::try_from(value).map_err(..)`:
-    // 59 bytes besides it.
-    if id.name.len() + 59 > 89 || id.name.starts_with("r#") {
-        return None;
-    }
-    let (name, example) = (&id.name, &id.example);
-    let mut out = String::new();
-    super::text::doc_lines("", &crate::docs::doc_lines(id.doc.trim()), &mut out);
-    for line in example_doc(name, example).lines() {
-        super::text::doc_line("", line, &mut out);
-    }
-    let quoted = super::text::string_literal(name);
-    let _ = write!(
-        out,
-        "#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct {name}(String);
-impl {name} {{
-    /// The identifier as it appears in paths and bodies.
-    pub fn as_str(&self) -> &str {{
-        &self.0
-    }}
-}}
-impl std::str::FromStr for {name} {{
-    type Err = ParseIdError;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {{
-        crate::runtime::check_hex24({quoted}, value)?;
-        Ok({name}(value.to_owned()))
-    }}
-}}
-impl TryFrom<String> for {name} {{
-    type Error = ParseIdError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {{
-        crate::runtime::check_hex24({quoted}, &value)?;
-        Ok({name}(value))
-    }}
-}}
-impl std::fmt::Display for {name} {{
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{
-        f.write_str(&self.0)
-    }}
-}}
-impl AsRef<str> for {name} {{
-    fn as_ref(&self) -> &str {{
-        &self.0
-    }}
-}}
-impl serde::Serialize for {name} {{
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {{
-        serializer.serialize_str(&self.0)
-    }}
-}}
-impl<'de> serde::Deserialize<'de> for {name} {{
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {{
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        {name}::try_from(value).map_err(serde::de::Error::custom)
-    }}
-}}
-"
-    );
-    Some(out)
-}
 
 /// The doc example of an ID type: authored, and a doc test, so never through `docs`, which
 /// makes spec code blocks `text`.
@@ -113,7 +14,8 @@ fn example_doc(type_name: &str, example: &str) -> String {
     )
 }
 
-#[cfg(test)]
+/// `ids.rs`: the module docs, the import, and one newtype per ID type with its parsing,
+/// display and serde impls.
 pub fn emit(api: &Api) -> TokenStream {
     let module_doc = module_preamble(
         "Identifier types: 24 lowercase hexadecimal characters, checked when parsed or decoded.\n\nA value that does not match is refused before any request is built, so nothing a caller passes can change a request's path.",

@@ -5,44 +5,36 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ident, module_preamble};
+use super::syntax::{ident, module_preamble};
 use crate::ir::Api;
 
-/// The `Client` methods that the hand-written `membership` module (`src/membership/`, copied
-/// like the runtime) calls, and the models and ID types it names. A spec that lacks one gets no
-/// `mod membership`: the folder is then never compiled, so it cannot break that spec's crate.
-const MEMBERSHIP_METHODS: &[&str] = &[
-    "list_group_invites",
-    "delete_group_invite",
-    "list_org_invites",
-    "delete_org_invite",
-    "list_group_users_stream",
-    "add_group_users",
-    "add_group_user_role",
-    "remove_group_user_role",
-    "list_org_users_stream",
-    "create_org_user",
-    "update_org_user",
-];
-const MEMBERSHIP_TYPES: &[&str] = &[
-    "GroupId",
-    "OrgId",
-    "UserId",
-    "InvitationId",
-    "OrgRole",
-    "ProjectRole",
-    "GroupInvitation",
-    "OrganizationInvitation",
-    "GroupRole",
-    "GroupUserRequest",
-    "GroupUserResponse",
-    "AddOrRemoveGroupRole",
-    "OrgUserRequest",
-    "OrgUserResponse",
-    "OrgUserRolesRequest",
-    "OrgUserUpdateRequest",
-    "GroupRoleAssignment",
-];
+/// What the hand-written `membership` module (`src/membership/`, copied like the runtime)
+/// uses from the generated crate, declared beside it: `method <name>` and `type <name>` lines.
+const MEMBERSHIP_USES: &str = include_str!("../../../generated/src/membership/uses.txt");
+
+/// The `Client` methods and the types [`MEMBERSHIP_USES`] declares.
+struct MembershipUses {
+    methods: Vec<&'static str>,
+    types: Vec<&'static str>,
+}
+
+/// [`MEMBERSHIP_USES`] read: every line that is not blank or a `#` comment is `method <name>`
+/// or `type <name>`.
+fn membership_uses() -> Result<MembershipUses, String> {
+    let mut uses = MembershipUses { methods: Vec::new(), types: Vec::new() };
+    for (index, line) in MEMBERSHIP_USES.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        match line.split_once(' ') {
+            Some(("method", name)) => uses.methods.push(name.trim()),
+            Some(("type", name)) => uses.types.push(name.trim()),
+            _ => return Err(format!("line {}: `{line}` is neither `method <name>` nor `type <name>`", index + 1)),
+        }
+    }
+    Ok(uses)
+}
 
 pub fn emit(api: &Api) -> TokenStream {
     let crate_doc = module_preamble(&format!(
@@ -134,19 +126,76 @@ fn nullable_reexport(api: &Api) -> Option<TokenStream> {
 /// `pub mod membership;` under the features of the operations it calls, when the spec has all
 /// of them (by method name, and with their paging) and every type the module names.
 fn membership_module(api: &Api) -> Option<TokenStream> {
+    let uses = membership_uses().unwrap_or_else(|error| panic!("generator bug: generated/src/membership/uses.txt, {error}"));
     let mut features = BTreeSet::new();
-    for method in MEMBERSHIP_METHODS {
+    for method in &uses.methods {
         let operation = match method.strip_suffix("_stream") {
             Some(paged) => api.operations.iter().find(|op| op.fn_name == paged && op.paging.is_some()),
             None => api.operations.iter().find(|op| op.fn_name == *method),
         }?;
         features.insert(api.tags[operation.tag].feature.as_str());
     }
-    if !MEMBERSHIP_TYPES.iter().all(|name| api.types.contains_key(*name) || api.ids.contains_key(*name)) {
+    if !uses.types.iter().all(|name| api.types.contains_key(*name) || api.ids.contains_key(*name)) {
         return None;
     }
     Some(quote! {
         #[cfg(all(#(feature = #features),*))]
         pub mod membership;
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    /// What the module's code uses is what `uses.txt` declares: the models, roles and ID types
+    /// it names through `crate::models`, `crate::roles` and `crate::ids`, and the methods it
+    /// calls that are the fragment's `Client` methods; and the fragment's crate, which has
+    /// all of them, declares the module.
+    #[test]
+    fn membership_uses_is_what_the_module_uses() {
+        let uses = super::membership_uses().expect("uses.txt reads");
+        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/../generated/src/membership");
+        let mut code = String::new();
+        for entry in std::fs::read_dir(folder).expect("the membership folder is in the repository") {
+            let path = entry.expect("a directory entry").path();
+            if path.extension().is_some_and(|extension| extension == "rs") {
+                code.push_str(&std::fs::read_to_string(&path).expect("a module file reads"));
+            }
+        }
+        let mut named = BTreeSet::new();
+        for module in ["crate::ids::", "crate::models::", "crate::roles::"] {
+            for (at, _) in code.match_indices(module) {
+                let rest = &code[at + module.len()..];
+                let names = match rest.strip_prefix('{') {
+                    Some(group) => &group[..group.find('}').expect("a closed use group")],
+                    None => &rest[..rest.find(|c: char| !c.is_alphanumeric() && c != '_').unwrap_or(rest.len())],
+                };
+                named.extend(names.split(',').map(str::trim).filter(|name| !name.is_empty()));
+            }
+        }
+        assert_eq!(named, uses.types.iter().copied().collect::<BTreeSet<_>>(), "types named by the module against uses.txt");
+
+        let input = crate::Input {
+            file: "spec/2025-03-12/invites.yaml",
+            text: include_str!("../../../spec/2025-03-12/invites.yaml"),
+            release: None,
+        };
+        let api = crate::to_ir(&input).expect("the fragment lowers");
+        let client_methods: BTreeSet<String> = api
+            .operations
+            .iter()
+            .flat_map(|op| std::iter::once(op.fn_name.clone()).chain(op.paging.as_ref().map(|paging| paging.stream_fn.clone())))
+            .collect();
+        let called: BTreeSet<&str> = code
+            .match_indices('.')
+            .filter_map(|(at, _)| {
+                let rest = &code[at + 1..];
+                let end = rest.find(|c: char| !c.is_alphanumeric() && c != '_')?;
+                (rest[end..].starts_with('(') && client_methods.contains(&rest[..end])).then(|| &rest[..end])
+            })
+            .collect();
+        assert_eq!(called, uses.methods.iter().copied().collect::<BTreeSet<_>>(), "Client methods called against uses.txt");
+        assert!(super::membership_module(&api).is_some(), "the fragment has everything membership uses");
+    }
 }

@@ -1,11 +1,10 @@
 //! Emit: the IR as Rust syntax, one `Job` per file or part of `models.rs` (and the crate
 //! manifest as text).
 //!
-//! Emission reads only the IR; every name in it is final. Model structs and string enums are
-//! written as text (`text`), byte for byte what prettyplease prints for their trees; the rest
-//! of what a spec has many of is built as `syn` trees (`syntax`) or filled into templates
-//! (`template`); the small files are `quote!` tokens that syn parses. Jobs come in a fixed
-//! order.
+//! Emission reads only the IR; every name in it is final. What a spec has many of is built as
+//! `syn` trees (`syntax`) or filled into templates parsed once (`template`); the small files
+//! are `quote!` tokens that syn parses. Every Rust item is printed once, by prettyplease
+//! (`format`). Jobs come in a fixed order.
 
 mod client;
 mod enums;
@@ -15,16 +14,14 @@ mod manifest;
 mod models;
 mod operations;
 mod requests;
+mod signature;
 mod syntax;
 mod template;
-mod text;
 mod unions;
 
-use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::quote;
+use proc_macro2::TokenStream;
 
-use crate::docs::doc_lines;
-use crate::ir::{Api, Module, TypeDef};
+use crate::ir::{Api, Module};
 
 /// One file of the generated crate, before formatting.
 pub enum Emitted {
@@ -32,8 +29,6 @@ pub enum Emitted {
     Rust { path: String, tokens: TokenStream },
     /// A Rust module (or part of one) built as a syntax tree, ready to print.
     Syntax { path: String, file: syn::File },
-    /// A part of a Rust module, printed (as `format::print` prints).
-    Printed { path: String, text: String },
     /// Any other file, complete.
     Text { path: String, text: String },
 }
@@ -75,17 +70,15 @@ impl Job {
         match self {
             Job::Manifest => Emitted::Text { path: "Cargo.toml".to_owned(), text: manifest::emit(api) },
             Job::Lib => rust("src/lib.rs", lib_rs::emit(api)),
-            Job::Ids => Emitted::Printed { path: "src/ids.rs".to_owned(), text: ids::emit_text(api) },
+            Job::Ids => rust("src/ids.rs", ids::emit(api)),
             Job::Models { first, end } => {
-                Emitted::Printed { path: "src/models.rs".to_owned(), text: models::emit_part(api, Module::Models, first..end) }
+                Emitted::Syntax { path: "src/models.rs".to_owned(), file: models::emit_part(api, Module::Models, first..end) }
             }
-            Job::Roles => Emitted::Printed { path: "src/roles.rs".to_owned(), text: models::emit(api, Module::Roles) },
-            Job::Operations => {
-                Emitted::Printed { path: "src/operations/mod.rs".to_owned(), text: operations::emit_index_text(api) }
-            }
-            Job::Tag(tag) => Emitted::Printed {
+            Job::Roles => Emitted::Syntax { path: "src/roles.rs".to_owned(), file: models::emit(api, Module::Roles) },
+            Job::Operations => rust("src/operations/mod.rs", operations::emit_index(api)),
+            Job::Tag(tag) => Emitted::Syntax {
                 path: format!("src/operations/{}.rs", api.tags[tag].module),
-                text: operations::emit_tag(api, tag),
+                file: operations::emit_tag(api, tag),
             },
         }
     }
@@ -122,107 +115,10 @@ pub fn emit(api: &Api) -> Vec<Emitted> {
     jobs(api).into_iter().map(|job| job.run(api)).collect()
 }
 
-/// `#[cfg(feature = "...")]` (or `any` of several) for a type that only some tags reach;
-/// nothing for the rest.
-pub(crate) fn gate(api: &Api, type_name: &str) -> TokenStream {
-    match gate_condition(api, type_name) {
-        Some(condition) => quote!(#[cfg(#condition)]),
-        None => quote!(),
-    }
-}
-
-/// The `#[cfg]` of [`gate`] as an attribute, for items built as syntax trees.
-pub(crate) fn gate_attr(api: &Api, type_name: &str) -> Option<syn::Attribute> {
-    gate_condition(api, type_name).map(|condition| syntax::list_attr("cfg", condition))
-}
-
-/// What goes inside the `#[cfg(...)]` of a type only some tags reach.
-fn gate_condition(api: &Api, type_name: &str) -> Option<TokenStream> {
-    let features = gate_features(api, type_name)?;
-    Some(match features.as_slice() {
-        [one] => quote!(feature = #one),
-        _ => quote!(any(#(feature = #features),*)),
-    })
-}
-
-/// [`gate_condition`] as prettyplease prints it on one line.
-pub(crate) fn gate_text(api: &Api, type_name: &str) -> Option<String> {
-    let features = gate_features(api, type_name)?;
-    let condition = |feature: &str| format!("feature = {}", text::string_literal(feature));
-    Some(match features.as_slice() {
-        [one] => condition(one),
-        _ => format!("any({})", features.iter().map(|feature| condition(feature)).collect::<Vec<_>>().join(", ")),
-    })
-}
-
-/// The features that compile a type only some tags reach.
-fn gate_features<'a>(api: &'a Api, type_name: &str) -> Option<Vec<&'a str>> {
-    let tags = api.gates.get(type_name)?;
-    Some(tags.iter().map(|tag| api.tags[*tag].feature.as_str()).collect())
-}
-
-/// An identifier, raw (`r#type`) when the name says so.
-pub(crate) fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
-
-/// `#[doc]` attributes for `text`, one per line.
-pub(crate) fn docs(text: &str) -> TokenStream {
-    let lines = doc_lines(text).into_iter().map(|line| doc_literal(&line));
-    quote! { #( #[doc = #lines] )* }
-}
-
-/// The start of every generated module: its `//!` documentation, and an attribute that keeps
-/// `cargo fmt` away, since prettyplease, not rustfmt, decides the layout of generated code.
-pub(crate) fn module_preamble(text: &str) -> TokenStream {
-    let lines = doc_lines(text).into_iter().map(|line| doc_literal(&line));
-    quote! {
-        #( #![doc = #lines] )*
-        #![cfg_attr(rustfmt, rustfmt::skip)]
-    }
-}
-
-/// The string literal of one doc line: a space, then `line` (nothing for an empty line).
-///
-/// A raw string (`r"..."`, with as many `#` as the line needs) holds the line as it is, so
-/// neither making the literal nor reading it back in the formatter escapes or unescapes it
-/// character by character; prettyplease prints the same `///` line either way. A line a raw
-/// string cannot hold (a carriage return) falls back to an ordinary literal.
-pub(crate) fn doc_literal(line: &str) -> Literal {
-    if line.is_empty() {
-        return Literal::string("");
-    }
-    // One more `#` than the longest run of them after a quote in the line.
-    let mut hashes = 0;
-    for (index, _) in line.match_indices('"') {
-        let run = line[index + 1..].bytes().take_while(|&byte| byte == b'#').count();
-        hashes = hashes.max(run + 1);
-    }
-    let fence = "#".repeat(hashes);
-    format!("r{fence}\" {line}\"{fence}").parse().unwrap_or_else(|_| Literal::string(&format!(" {line}")))
-}
-
-/// The module a named type lives in.
-fn module_of(api: &Api, name: &str) -> Module {
-    match api.types.get(name) {
-        Some(TypeDef::Enum(e)) => e.module,
-        _ => Module::Models,
-    }
-}
-
-/// How types are written: bare inside the model modules, by full path elsewhere.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Paths {
-    Bare,
-    Qualified,
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{Module, doc_literal, models};
+    use super::{Module, models};
+    use crate::emit::syntax::doc_literal;
     use crate::format;
 
     /// `models.rs` printed type by type and joined is the file printed whole, and is what
@@ -235,83 +131,15 @@ mod tests {
             release: None,
         };
         let api = crate::to_ir(&input).expect("the fragment lowers");
-        let whole = format::assemble([models::emit(&api, Module::Models).as_str()], &api.source);
+        let whole = format::assemble([format::print(&models::emit(&api, Module::Models)).as_str()], &api.source);
         let count =
             api.types.values().filter(|def| !matches!(def, crate::ir::TypeDef::Enum(e) if e.module == Module::Roles)).count();
         assert!(count > 20, "the fragment has many model types ({count})");
-        let pieces: Vec<String> = (0..count).map(|index| models::emit_part(&api, Module::Models, index..index + 1)).collect();
+        let pieces: Vec<String> =
+            (0..count).map(|index| format::print(&models::emit_part(&api, Module::Models, index..index + 1))).collect();
         assert_eq!(format::assemble(pieces.iter().map(String::as_str), &api.source), whole);
         let written = crate::emit_files(&api).into_iter().find(|file| file.path == "src/models.rs").expect("models.rs");
         assert_eq!(written.contents, whole);
-    }
-
-    /// Every struct, enum and `Client` method that `text` writes is byte for byte what
-    /// prettyplease prints for its syntax tree, over the fragment and both full upstream specs
-    /// (thousands of models and a thousand methods, hundreds of them with attributes, types,
-    /// arrays, arms, signatures and calls broken at the margin); the ones it declines are
-    /// printed from the tree.
-    #[test]
-    fn text_is_what_prettyplease_prints() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-        let mut written = 0;
-        let mut declined = 0;
-        for file in [
-            "spec/2025-03-12/invites.yaml",
-            "spec/upstream/atlas-api-2025-06-30.yaml",
-            "spec/upstream/atlas-api-transformed-2026-08.yaml",
-        ] {
-            let text = std::fs::read_to_string(format!("{root}/{file}")).expect("the spec is in the repository");
-            // As `cargo xtask codegen --spec` does: a spec outside a release folder targets the fragment's.
-            let release = file.contains("upstream").then_some("2025-03-12");
-            let api = crate::to_ir(&crate::Input { file, text: &text, release }).expect("the spec lowers");
-            for def in api.types.values() {
-                let (text, mut items) = match def {
-                    crate::ir::TypeDef::Struct(s) => (models::struct_text(&api, s), vec![models::emit_struct(&api, s)]),
-                    crate::ir::TypeDef::Enum(e) => {
-                        let mut items = Vec::new();
-                        super::enums::emit(&api, e, &mut items);
-                        (super::enums::emit_text(&api, e), items)
-                    }
-                    crate::ir::TypeDef::Union(_) => continue,
-                };
-                let Some(text) = text else {
-                    declined += 1;
-                    continue;
-                };
-                let tree = syn::File { shebang: None, attrs: Vec::new(), items: std::mem::take(&mut items) };
-                assert_eq!(text, format::print(&tree), "{file}: {}", def.name());
-                written += 1;
-            }
-            let (differ, text) = super::operations::text_against_trees(&api);
-            assert!(differ.is_empty(), "{file}: {}", differ.join("\n\n"));
-            written += text;
-            // `operations/mod.rs`, its table written as text.
-            assert_eq!(
-                super::operations::emit_index_text(&api),
-                format::unparse(super::operations::emit_index(&api)).expect("operations/mod.rs parses"),
-                "{file}: operations/mod.rs"
-            );
-            // `ids.rs`, its ID types written as text.
-            assert_eq!(
-                super::ids::emit_text(&api),
-                format::unparse(super::ids::emit(&api)).expect("ids.rs parses"),
-                "{file}: ids.rs"
-            );
-            written += api.ids.len();
-            // The `Client` methods of each tag, written as text where they fit.
-            for tag in 0..api.tags.len() {
-                let operations: Vec<&crate::ir::Operation> = api.operations.iter().filter(|op| op.tag == tag).collect();
-                let tree = syn::File { shebang: None, attrs: Vec::new(), items: vec![super::client::methods(&api, &operations)] };
-                assert_eq!(
-                    super::client::methods_text(&api, &operations),
-                    prettyplease::unparse(&tree),
-                    "{file}: {}",
-                    api.tags[tag].name
-                );
-            }
-        }
-        assert!(written > 1500, "{written} models written as text");
-        assert!(declined > 0 && declined * 20 < written, "{declined} declined, {written} written");
     }
 
     /// The literal reads back as the line behind one space, whatever quotes and `#` it holds.
@@ -372,7 +200,7 @@ mod tests {
         let api = crate::to_ir(&input).expect("the fragment lowers");
         let mut bindings = Bindings(Default::default());
         for tag in 0..api.tags.len() {
-            bindings.visit_file_mut(&mut super::operations::emit_tag_trees(&api, tag));
+            bindings.visit_file_mut(&mut super::operations::emit_tag(&api, tag));
         }
         // The stream methods rebind their arguments (`let group_id = group_id.clone();`).
         let arguments: std::collections::BTreeSet<&str> =

@@ -2,55 +2,15 @@
 //! `operations/<tag>.rs`: per operation of the tag, sans-IO request building and response
 //! decoding, and its `Client` methods.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Literal, Span, TokenStream};
 use quote::quote;
 use syn::{Expr, Lit};
 
+use super::requests;
+use super::signature::{deprecation_attr, fn_args, success_ty};
+use super::syntax::{self, Paths, ident, module_preamble};
 use super::template::{self, Fill};
-use std::fmt::Write as _;
-
-use super::{Paths, ident, module_preamble, requests, syntax, text};
-use crate::docs::doc_lines;
 use crate::ir::{Api, BodyEncoding, Operation, ResponseBody, StatusBody};
-
-/// `operations/mod.rs`, printed: `OperationInfo` from tokens, the `OPERATIONS` table and the
-/// tag modules written as text (one entry per line: the table always passes the margin when
-/// it has an operation and is long; a short one is printed from its tokens whole).
-pub fn emit_index_text(api: &Api) -> String {
-    // The table on one line, as long as it could print: one that might fit goes by tokens.
-    let flat: usize = api
-        .operations
-        .iter()
-        .map(|op| {
-            let tag = &api.tags[op.tag];
-            "#[cfg(feature = )] ::::INFO, ".len() + text::string_literal(&tag.feature).len() + tag.module.len() + op.module.len()
-        })
-        .sum::<usize>()
-        + "pub static OPERATIONS: &[OperationInfo] = &[];".len();
-    if api.operations.is_empty() || flat <= 100 {
-        return crate::format::unparse(emit_index(api)).expect("operations/mod.rs parses");
-    }
-    let fixed = index_fixed();
-    let file: syn::File = syn::parse2(quote!(#fixed)).expect("operations/mod.rs parses");
-    let mut raw = prettyplease::unparse(&file);
-    text::doc_line("", "Every operation of the spec whose tag's feature is on, sorted by path, then method.", &mut raw);
-    raw.push_str("pub static OPERATIONS: &[OperationInfo] = &[\n");
-    for operation in &api.operations {
-        let tag = &api.tags[operation.tag];
-        let feature = format!("feature = {}", text::string_literal(&tag.feature));
-        text::list_attr("    ", "cfg", &[&feature], false, &mut raw);
-        let _ = writeln!(raw, "    {}::{}::INFO,", tag.module, operation.module);
-    }
-    raw.push_str("];\n");
-    for tag in &api.tags {
-        let feature = format!("feature = {}", text::string_literal(&tag.feature));
-        text::list_attr("", "cfg", &[&feature], false, &mut raw);
-        let _ = writeln!(raw, "pub mod {};", tag.module);
-        text::list_attr("", "cfg", &[&feature], false, &mut raw);
-        let _ = writeln!(raw, "pub use {}::*;", tag.module);
-    }
-    crate::format::separate_items(&raw)
-}
 
 /// The module docs and `OperationInfo`.
 fn index_fixed() -> TokenStream {
@@ -82,7 +42,7 @@ fn index_fixed() -> TokenStream {
     }
 }
 
-/// `operations/mod.rs` as tokens: what [`emit_index_text`] prints.
+/// `operations/mod.rs`: `OperationInfo`, the `OPERATIONS` table and the tag modules.
 pub fn emit_index(api: &Api) -> TokenStream {
     let fixed = index_fixed();
     let table = api.operations.iter().map(|operation| {
@@ -110,84 +70,20 @@ pub fn emit_index(api: &Api) -> TokenStream {
     }
 }
 
-/// `operations/<tag>.rs`, printed (as `format::print` prints): the module docs, the `Client`
-/// methods (`client::methods_text`) and one module per operation (`module_text`).
-pub fn emit_tag(api: &Api, tag: usize) -> String {
-    let (module_doc, operations) = tag_parts(api, tag);
-    let file: syn::File = syn::parse2(module_doc).expect("a tag's module docs parse");
-    let mut raw = prettyplease::unparse(&file);
-    raw.push_str(&super::client::methods_text(api, &operations));
-    TEMPLATES.with(|templates| {
-        for operation in &operations {
-            module_text(api, operation, templates, &mut raw);
-        }
-    });
-    crate::format::separate_items(&raw)
-}
-
-/// Each `Query` struct, `request` and `response` function that `text` writes, against its tree printed
-/// in the operation's module: the pairs that differ (none, when the text is right), and how
-/// many were written as text.
-#[cfg(test)]
-pub(crate) fn text_against_trees(api: &Api) -> (Vec<String>, usize) {
-    let mut differ = Vec::new();
-    let mut written = 0;
-    TEMPLATES.with(|templates| {
-        for operation in &api.operations {
-            let inside = |item: syn::Item| {
-                let mut wrapper = templates.wrapper.clone();
-                let syn::Item::Mod(module) = &mut wrapper else { unreachable!("the wrapper is a module") };
-                module.content.as_mut().expect("the wrapper has a body").1 = vec![item];
-                text::inside(wrapper)
-            };
-            let query = (!operation.query_params.is_empty()).then(|| requests::query_struct_text(api, operation)).flatten();
-            let pairs: [(Option<String>, &dyn Fn() -> String); 3] = [
-                (query, &|| inside(requests::query_struct(api, operation))),
-                (requests::request_text(api, operation), &|| inside(request_item(api, operation, templates))),
-                (response_text(api, operation), &|| inside(response_items(api, operation, templates).1)),
-            ];
-            for (text, tree) in pairs {
-                if let Some(text) = text {
-                    written += 1;
-                    let tree = tree();
-                    if text != tree {
-                        differ.push(format!("{}:\n{text}\n---\n{tree}", operation.operation_id));
-                    }
-                }
-            }
-        }
-    });
-    (differ, written)
-}
-
-/// The syntax trees of a tag's file: the `Client` methods, and each operation's functions in a
-/// module of its own (its constants, written only as text, left out), for the tests that
-/// read the generated functions.
-#[cfg(test)]
-pub(crate) fn emit_tag_trees(api: &Api, tag: usize) -> syn::File {
-    let (_, operations) = tag_parts(api, tag);
-    let mut file = syn::File { shebang: None, attrs: Vec::new(), items: vec![super::client::methods(api, &operations)] };
-    TEMPLATES.with(|templates| {
-        for operation in &operations {
-            let mut wrapper = templates.wrapper.clone();
-            let syn::Item::Mod(module) = &mut wrapper else { unreachable!("the wrapper is a module") };
-            module.content.as_mut().expect("the wrapper has a body").1 = functions(api, operation, templates);
-            file.items.push(wrapper);
-        }
-    });
-    file
-}
-
-/// A tag's module docs, and its operations in file order.
-fn tag_parts(api: &Api, tag: usize) -> (TokenStream, Vec<&Operation>) {
+/// `operations/<tag>.rs`: the module docs, the tag's `Client` methods (`client::methods`) and
+/// one module per operation.
+pub fn emit_tag(api: &Api, tag: usize) -> syn::File {
     let info = &api.tags[tag];
     let mut doc = format!("The operations tagged {} (cargo feature `{}`).", crate::docs::code_span(&info.name), info.feature);
     if let Some(description) = &info.doc {
         doc.push_str("\n\n");
         doc.push_str(description);
     }
-    let operations = api.operations.iter().filter(|operation| operation.tag == tag).collect();
-    (module_preamble(&doc), operations)
+    let operations: Vec<&Operation> = api.operations.iter().filter(|operation| operation.tag == tag).collect();
+    let mut file: syn::File = syn::parse2(module_preamble(&doc)).expect("a tag's module docs parse");
+    file.items.push(super::client::methods(api, &operations));
+    TEMPLATES.with(|templates| file.items.extend(operations.iter().map(|operation| operation_module(api, operation, templates))));
+    file
 }
 
 thread_local! {
@@ -195,43 +91,14 @@ thread_local! {
     static TEMPLATES: Templates = Templates::new();
 }
 
-/// The `#[deprecated]` attribute for a deprecated operation, naming the sunset and replacement.
-pub(crate) fn deprecation_attr(operation: &Operation) -> Option<syn::Attribute> {
-    let note = deprecation_note(operation)?;
-    Some(syntax::list_attr("deprecated", quote!(note = #note)))
-}
-
-/// The note of [`deprecation_attr`].
-pub(crate) fn deprecation_note(operation: &Operation) -> Option<String> {
-    if !operation.deprecated {
-        return None;
-    }
-    let mut note = String::from("Atlas deprecated this operation");
-    if let Some(sunset) = &operation.sunset {
-        note.push_str(&format!(" (sunset {sunset})"));
-    }
-    match &operation.replacement {
-        Some(replacement) => {
-            let title = match &replacement.api {
-                Some(api) => format!("`{}` in the {api} API", replacement.title),
-                None => format!("`{}`", replacement.title),
-            };
-            match &replacement.fn_name {
-                Some(fn_name) => note.push_str(&format!("; use `Client::{fn_name}` ({title}) instead")),
-                None => note.push_str(&format!("; use {title} instead")),
-            }
-        }
-        None => note.push('.'),
-    }
-    Some(note)
-}
-
 /// The parts of an operation's module that every operation has in the same shape, parsed once
 /// per thread (see `template`) and filled in per operation.
 struct Templates {
     requests: requests::Fixed,
-    /// An empty module, to print an operation's functions in (`text::inside`).
-    wrapper: syn::Item,
+    /// `pub mod __module { use ..; INFO; ACCEPT }`.
+    module: syn::Item,
+    /// `CONTENT_TYPE`, for an operation with a body.
+    content_type: syn::Item,
     /// `request`'s signature, before its arguments.
     request: syn::ItemFn,
     /// The call that builds the request: `build_request(http::Method::__http_method, .., __body)`.
@@ -254,9 +121,29 @@ impl Templates {
         };
         Templates {
             requests: requests::Fixed::new(),
-            wrapper: template::parse(quote!(
-                mod wrapper {}
-            )),
+            module: template::parse(quote! {
+                pub mod __module {
+                    use crate::operations::OperationInfo;
+
+                    /// What the spec says about this operation.
+                    pub const INFO: OperationInfo = OperationInfo {
+                        operation_id: __operation_id,
+                        method: __method,
+                        path: __path,
+                        api_version: __api_version,
+                        deprecated: __deprecated,
+                        sunset: __sunset,
+                        summary: __summary,
+                    };
+
+                    #[doc = __accept_doc]
+                    pub const ACCEPT: &str = __accept;
+                }
+            }),
+            content_type: template::parse(quote! {
+                /// The media type of the request body.
+                pub const CONTENT_TYPE: &str = __content_type;
+            }),
             request: template::parse(quote! {
                 pub fn request(base_url: &str) -> Result<http::Request<Vec<u8>>, crate::Error> {}
             }),
@@ -265,64 +152,6 @@ impl Templates {
             response: [response(quote!(AsRef<[u8]>)), response(quote!(AsRef<[u8]> + Into<Vec<u8>>))],
         }
     }
-}
-
-/// The arguments of `request` and the `Client` method (after `base_url` or `&self`): the path
-/// parameters, then the body, then the query.
-pub(crate) fn fn_args(api: &Api, operation: &Operation) -> impl Iterator<Item = syn::FnArg> {
-    let path = operation.path_params.iter().map(|param| syntax::fn_arg(&param.name, syntax::borrowed_ty(api, &param.ty)));
-    let body = operation.body.as_ref().map(|body| {
-        let ty = match body.encoding {
-            BodyEncoding::Bytes => syntax::reference(syntax::slice(syntax::plain(&["u8"]))),
-            BodyEncoding::Text => syntax::reference(syntax::plain(&["str"])),
-            BodyEncoding::Json | BodyEncoding::Form => syntax::borrowed_ty(api, &body.ty),
-        };
-        syntax::fn_arg("body", ty)
-    });
-    let query = (!operation.query_params.is_empty()).then(|| {
-        let query = syntax::plain(&["crate", "operations", &operation.module, "Query"]);
-        syntax::fn_arg("query", syntax::reference(query))
-    });
-    path.chain(body).chain(query)
-}
-
-/// The arguments of [`fn_args`] as text: `name: &Type`.
-pub(crate) fn fn_args_text(api: &Api, operation: &Operation) -> Vec<String> {
-    let borrowed = |ty: &crate::ir::Ty| match ty {
-        crate::ir::Ty::String => "&str".to_owned(),
-        crate::ir::Ty::Vec(inner) => format!("&[{}]", syntax::ty_text(api, inner, Paths::Qualified).flat_string()),
-        other => format!("&{}", syntax::ty_text(api, other, Paths::Qualified).flat_string()),
-    };
-    let path = operation.path_params.iter().map(|param| format!("{}: {}", param.name, borrowed(&param.ty)));
-    let body = operation.body.as_ref().map(|body| match body.encoding {
-        BodyEncoding::Bytes => "body: &[u8]".to_owned(),
-        BodyEncoding::Text => "body: &str".to_owned(),
-        BodyEncoding::Json | BodyEncoding::Form => format!("body: {}", borrowed(&body.ty)),
-    });
-    let query = (!operation.query_params.is_empty()).then(|| format!("query: &crate::operations::{}::Query", operation.module));
-    path.chain(body).chain(query).collect()
-}
-
-/// [`success_ty`] as text.
-pub(crate) fn success_ty_text(api: &Api, operation: &Operation) -> text::Type {
-    let ty = match &operation.success.body {
-        ResponseBody::Json(ty) => syntax::ty_text(api, ty, Paths::Qualified),
-        ResponseBody::Bytes => text::Type::generic("Vec", vec![text::Type::plain("u8")]),
-        ResponseBody::Empty => return text::Type::plain("()"),
-        ResponseBody::ByStatus(_) => return text::Type::plain(format!("crate::operations::{}::Response", operation.module)),
-    };
-    if operation.success.empty_allowed { text::Type::generic("Option", vec![ty]) } else { ty }
-}
-
-/// The type a successful call returns.
-pub(crate) fn success_ty(api: &Api, operation: &Operation) -> syn::Type {
-    let ty = match &operation.success.body {
-        ResponseBody::Json(ty) => syntax::ty(api, ty, Paths::Qualified),
-        ResponseBody::Bytes => syntax::generic(&["Vec"], [syntax::plain(&["u8"])]),
-        ResponseBody::Empty => return syntax::unit(),
-        ResponseBody::ByStatus(_) => return syntax::plain(&["crate", "operations", &operation.module, "Response"]),
-    };
-    if operation.success.empty_allowed { syntax::generic(&["Option"], [ty]) } else { ty }
 }
 
 /// The statuses `response` accepts: the declared ones as numbers (so any 2xx is matched
@@ -431,83 +260,46 @@ fn by_status(api: &Api, operation: &Operation, bodies: &[StatusBody]) -> (syn::I
     (enum_item, response)
 }
 
-/// An operation's module, printed: its docs and constants written as text (nothing there ever
-/// breaks: prettyplease keeps the `INFO` literal one field per line and a constant's value on
-/// its line), its functions printed from their trees.
-fn module_text(api: &Api, operation: &Operation, templates: &Templates, out: &mut String) {
+/// An operation's module: its docs, `INFO`, the media types, then its functions.
+fn operation_module(api: &Api, operation: &Operation, templates: &Templates) -> syn::Item {
     let Operation { operation_id, path, api_version, summary, accept, .. } = operation;
-    let lit = |value: &str| text::string_literal(value);
-    text::doc_lines("", &doc_lines(&format!("{}: {}", crate::docs::code_span(operation_id), summary)), out);
-    let _ = writeln!(out, "pub mod {} {{", operation.module);
-    out.push_str("    use crate::operations::OperationInfo;\n");
-    text::doc_line("    ", "What the spec says about this operation.", out);
-    out.push_str("    pub const INFO: OperationInfo = OperationInfo {\n");
-    let _ = writeln!(out, "        operation_id: {},", lit(operation_id));
-    let _ = writeln!(out, "        method: {},", lit(operation.method.as_str()));
-    let _ = writeln!(out, "        path: {},", lit(path));
-    let _ = writeln!(out, "        api_version: {},", lit(api_version));
-    let _ = writeln!(out, "        deprecated: {},", operation.deprecated);
-    match &operation.sunset {
-        Some(sunset) => _ = writeln!(out, "        sunset: Some({}),", lit(sunset)),
-        None => out.push_str("        sunset: None,\n"),
-    }
-    let _ = writeln!(out, "        summary: {},\n    }};", lit(summary));
-    text::doc_line("    ", &format!("The media type asked for in `Accept`: resource version {api_version}."), out);
-    let _ = writeln!(out, "    pub const ACCEPT: &str = {};", lit(accept));
+    let sunset = match &operation.sunset {
+        Some(sunset) => syntax::call(&["Some"], [syntax::str_expr(sunset)]),
+        None => Expr::Path(syntax::path_expr(&["None"])),
+    };
+    let mut module = templates.module.clone();
+    template::fill_item(
+        &mut module,
+        &mut [
+            ("__module", Fill::Ident(ident(&operation.module))),
+            ("__operation_id", Fill::Expr(syntax::str_expr(operation_id))),
+            ("__method", Fill::Expr(syntax::str_expr(operation.method.as_str()))),
+            ("__path", Fill::Expr(syntax::str_expr(path))),
+            ("__api_version", Fill::Expr(syntax::str_expr(api_version))),
+            ("__deprecated", Fill::Expr(syntax::lit_expr(Lit::Bool(syn::LitBool::new(operation.deprecated, Span::call_site()))))),
+            ("__sunset", Fill::Expr(sunset)),
+            ("__summary", Fill::Expr(syntax::str_expr(summary))),
+            (
+                "__accept_doc",
+                Fill::Expr(syntax::str_expr(&format!(" The media type asked for in `Accept`: resource version {api_version}."))),
+            ),
+            ("__accept", Fill::Expr(syntax::str_expr(accept))),
+        ],
+    );
+    let syn::Item::Mod(module_item) = &mut module else { unreachable!("the module template is a module") };
+    syntax::doc_attrs(&format!("{}: {}", crate::docs::code_span(operation_id), summary), &mut module_item.attrs);
+    let items = &mut module_item.content.as_mut().expect("the module has a body").1;
     if let Some(body) = &operation.body {
-        text::doc_line("    ", "The media type of the request body.", out);
-        let _ = writeln!(out, "    pub const CONTENT_TYPE: &str = {};", lit(&body.content_type));
+        let mut content_type = templates.content_type.clone();
+        template::fill_item(&mut content_type, &mut [("__content_type", Fill::Expr(syntax::str_expr(&body.content_type)))]);
+        items.push(content_type);
     }
-    // The functions, each written as text where it can be, the rest printed from trees in
-    // their order.
-    let mut trees: Vec<syn::Item> = Vec::new();
-    let flush = |trees: &mut Vec<syn::Item>, out: &mut String| {
-        if !trees.is_empty() {
-            let mut wrapper = templates.wrapper.clone();
-            let syn::Item::Mod(module) = &mut wrapper else { unreachable!("the wrapper is a module") };
-            module.content.as_mut().expect("the wrapper has a body").1 = std::mem::take(trees);
-            out.push_str(&text::inside(wrapper));
-        }
-    };
-    if !operation.query_params.is_empty() {
-        match requests::query_struct_text(api, operation) {
-            Some(query) => out.push_str(&query),
-            None => trees.push(requests::query_struct(api, operation)),
-        }
-    }
-    let response = response_text(api, operation);
-    let by_status = match &response {
-        Some(_) => None,
-        None => Some(response_items(api, operation, templates)),
-    };
-    let (by_status, response_tree) = match by_status {
-        Some((by_status, response)) => (by_status, Some(response)),
-        None => (None, None),
-    };
-    trees.extend(by_status);
-    match requests::request_text(api, operation) {
-        Some(request) => {
-            flush(&mut trees, out);
-            out.push_str(&request);
-        }
-        None => trees.push(request_item(api, operation, templates)),
-    }
-    match response {
-        Some(response) => {
-            flush(&mut trees, out);
-            out.push_str(&response);
-        }
-        None => {
-            trees.extend(response_tree);
-            flush(&mut trees, out);
-        }
-    }
-    out.push_str("}\n");
+    items.extend(functions(api, operation, templates));
+    module
 }
 
 /// The items of an operation's module after its constants: the `Query` struct, the
 /// `Response` enum, `request` and `response`.
-#[cfg(test)]
 fn functions(api: &Api, operation: &Operation, templates: &Templates) -> Vec<syn::Item> {
     let (by_status, response) = response_items(api, operation, templates);
     let mut items: Vec<syn::Item> =
@@ -542,7 +334,7 @@ fn request_item(api: &Api, operation: &Operation, templates: &Templates) -> syn:
     if set_headers.is_empty() {
         body.push(syn::Stmt::Expr(build, None));
     } else {
-        body.extend(requests::statements(quote! {
+        body.extend(template::statements(quote! {
             let mut request = #build?;
             #(#set_headers)*
             Ok(request)
@@ -574,40 +366,8 @@ fn response_items(api: &Api, operation: &Operation, templates: &Templates) -> (O
     (by_status, response)
 }
 
-/// The `response` function as [`single_response`]'s tree prints (with its docs), written as
-/// text; `None` for bodies by status, or where a line would need more than one level of
-/// breaking.
-fn response_text(api: &Api, operation: &Operation) -> Option<String> {
-    let decode = match (&operation.success.body, operation.success.empty_allowed) {
-        (ResponseBody::ByStatus(_), _) => return None,
-        (ResponseBody::Json(_), false) => "decode_json",
-        (ResponseBody::Json(_), true) => "decode_optional_json",
-        (ResponseBody::Bytes, _) => "expect_bytes",
-        (ResponseBody::Empty, _) => "expect_empty",
-    };
-    let mut out = String::new();
-    text::doc_lines("    ", &doc_lines(&response_doc(operation)), &mut out);
-    let bound = if operation.success.body == ResponseBody::Bytes { "AsRef<[u8]> + Into<Vec<u8>>" } else { "AsRef<[u8]>" };
-    let head = format!("    pub fn response<B: {bound}>(");
-    let returns = format!(") -> Result<{}, crate::Error> {{", success_ty_text(api, operation).flat_string());
-    if !text::call_lines(&head, &["response: http::Response<B>".to_owned()], &returns, &mut out) {
-        return None;
-    }
-    let statuses = if operation.success.any_2xx {
-        "crate::runtime::ANY_2XX".to_owned()
-    } else {
-        format!("&[{}]", operation.success.statuses.iter().map(u16::to_string).collect::<Vec<_>>().join(", "))
-    };
-    let head = format!("        crate::runtime::{decode}(");
-    if !text::call_lines(&head, &["response".to_owned(), statuses], ")", &mut out) {
-        return None;
-    }
-    out.push_str("    }\n");
-    Some(out)
-}
-
 /// The docs of `request`; `checked` when it checks parameters' bounds first.
-pub(crate) fn request_doc(operation: &Operation, checked: bool) -> String {
+fn request_doc(operation: &Operation, checked: bool) -> String {
     format!(
         "Builds the `{} {}` request for {}, against `base_url` (`https://cloud.mongodb.com` for Atlas).\n\nFails with `Error::InvalidArgument` when {}the body cannot be serialized or the URL is invalid.",
         operation.method.as_str(),

@@ -7,17 +7,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use syn::{Expr, Stmt};
 
-use super::syntax::{self, method_call, variable};
-use super::{Paths, ident};
-use crate::ir::{Api, BodyEncoding, Limit, Operation, ParamLocation, PathSegment, QueryParam, QueryStyle, Ty, TypeDef};
-
-/// Statements parsed from `tokens`.
-pub(crate) fn statements(tokens: TokenStream) -> Vec<Stmt> {
-    match syn::parse::Parser::parse2(syn::Block::parse_within, tokens.clone()) {
-        Ok(statements) => statements,
-        Err(error) => panic!("generator bug: emitted tokens do not parse as statements ({error}):\n{tokens}"),
-    }
-}
+use super::syntax::{self, Paths, ident, method_call, variable};
+use super::template;
+use crate::ir::{Api, Limit, Operation, ParamLocation, PathSegment, QueryParam, QueryStyle, Ty, TypeDef};
 
 /// The statements every `request` with a path (and every one with a query) starts with,
 /// parsed once per thread (with the other templates of `operations`) and cloned into each.
@@ -29,8 +21,8 @@ pub(crate) struct Fixed {
 impl Fixed {
     pub(crate) fn new() -> Fixed {
         Fixed {
-            url: statements(quote!(let mut url = crate::runtime::base_url(base_url);)),
-            writer: statements(quote!(let mut writer = crate::runtime::QueryWriter::new(&mut url);)),
+            url: template::statements(quote!(let mut url = crate::runtime::base_url(base_url);)),
+            writer: template::statements(quote!(let mut writer = crate::runtime::QueryWriter::new(&mut url);)),
         }
     }
 
@@ -38,126 +30,6 @@ impl Fixed {
     pub(crate) fn url(&self) -> Vec<Stmt> {
         self.url.clone()
     }
-}
-
-/// [`query_struct`] as its tree prints inside the operation's module, written as text; `None`
-/// where a field's type would need more than one level of breaking.
-pub(crate) fn query_struct_text(api: &Api, operation: &Operation) -> Option<String> {
-    use super::text;
-    let defaultable = operation.query_params.iter().all(|param| !param.required);
-    let mut out = String::new();
-    if defaultable {
-        text::doc_line("    ", "The query parameters; `Default` leaves every optional one out.", &mut out);
-        out.push_str("    #[derive(Debug, Clone, Default, PartialEq)]\n");
-    } else {
-        text::doc_line("    ", "The query parameters; the required ones have no default.", &mut out);
-        out.push_str("    #[derive(Debug, Clone, PartialEq)]\n");
-    }
-    out.push_str("    pub struct Query {\n");
-    for param in &operation.query_params {
-        let (doc, sent) = param_doc(param);
-        text::doc_lines("        ", &crate::docs::doc_lines(&doc), &mut out);
-        if let Some(sent) = sent {
-            text::doc_line("        ", "", &mut out);
-            text::doc_line("        ", &sent, &mut out);
-        }
-        let ty = syntax::ty_text(api, &param.ty, Paths::Qualified);
-        let ty = if param.required { ty } else { text::Type::generic("Option", vec![ty]) };
-        if !text::typed_line("        ", &format!("pub {}: ", param.name), &ty, ",", &mut out) {
-            return None;
-        }
-    }
-    out.push_str("    }\n");
-    Some(out)
-}
-
-/// The operation's `request` function as its tree prints, written as text for the common
-/// shapes: bounds checks, the path, scalar query parameters and the body; `None` (the tree is
-/// printed) for an operation with array, object or date-time query parameters, headers or
-/// cookies, or a line that would need more than one level of breaking.
-pub(crate) fn request_text(api: &Api, operation: &Operation) -> Option<String> {
-    use super::text;
-    if operation.query_params.iter().any(|param| param.location != ParamLocation::Query || !is_scalar_text(api, &param.ty)) {
-        return None;
-    }
-    let mut body = String::new();
-    let indent = "        ";
-    let fits = |line: &str, body: &mut String| {
-        if !text::fits(indent, line) {
-            return false;
-        }
-        body.push_str(indent);
-        body.push_str(line);
-        body.push('\n');
-        true
-    };
-    // The bounds checks.
-    let checks = check_calls(operation);
-    for (function, args) in &checks {
-        if !text::call_lines(&format!("{indent}crate::runtime::{function}("), args, ")?;", &mut body) {
-            return None;
-        }
-    }
-    let checked = !checks.is_empty();
-    body.push_str("        let mut url = crate::runtime::base_url(base_url);\n");
-    for segment in &operation.path_segments {
-        let line = match segment {
-            PathSegment::Literal(text) => format!("url.push_str({});", text::string_literal(text)),
-            PathSegment::Param(index) => {
-                let param = &operation.path_params[*index];
-                match &param.ty {
-                    Ty::Id(_) => format!("url.push_str({}.as_str());", param.name),
-                    Ty::String => format!("crate::runtime::push_path_segment(&mut url, {})?;", param.name),
-                    _ => format!("crate::runtime::push_path_segment(&mut url, &{}.to_string())?;", param.name),
-                }
-            }
-        };
-        if !fits(&line, &mut body) {
-            return None;
-        }
-    }
-    if !operation.query_params.is_empty() {
-        body.push_str("        let mut writer = crate::runtime::QueryWriter::new(&mut url);\n");
-        for param in &operation.query_params {
-            let value =
-                if param.required { format!("Some(&query.{})", param.name) } else { format!("query.{}.as_ref()", param.name) };
-            if !fits(&format!("writer.push_opt_display({}, {value});", text::string_literal(&param.wire_name)), &mut body) {
-                return None;
-            }
-        }
-    }
-    let request_body = match operation.body.as_ref().map(|body| body.encoding) {
-        Some(BodyEncoding::Json) => "Some((CONTENT_TYPE, crate::runtime::json_body(body)?))",
-        Some(BodyEncoding::Form) => "Some((CONTENT_TYPE, crate::runtime::form_body(body)?))",
-        Some(BodyEncoding::Text) => "Some((CONTENT_TYPE, body.as_bytes().to_vec()))",
-        Some(BodyEncoding::Bytes) => "Some((CONTENT_TYPE, body.to_vec()))",
-        None => "None",
-    };
-    let args =
-        [format!("http::Method::{}", operation.method.as_str()), "&url".to_owned(), "ACCEPT".to_owned(), request_body.to_owned()];
-    if !text::call_lines(&format!("{indent}crate::runtime::build_request("), &args, ")", &mut body) {
-        return None;
-    }
-
-    let mut out = String::new();
-    text::doc_lines("    ", &crate::docs::doc_lines(&super::operations::request_doc(operation, checked)), &mut out);
-    if let Some(note) = super::operations::deprecation_note(operation) {
-        text::list_attr("    ", "deprecated", &[&format!("note = {}", text::string_literal(&note))], false, &mut out);
-    }
-    let mut args = vec!["base_url: &str".to_owned()];
-    args.extend(super::operations::fn_args_text(api, operation));
-    if !text::call_lines("    pub fn request(", &args, ") -> Result<http::Request<Vec<u8>>, crate::Error> {", &mut out) {
-        return None;
-    }
-    out.push_str(&body);
-    out.push_str("    }\n");
-    Some(out)
-}
-
-/// Whether a query parameter of type `ty` is written with one `push_opt_display` (not an
-/// array, an object or a date-time).
-fn is_scalar_text(api: &Api, ty: &Ty) -> bool {
-    !matches!(ty, Ty::Vec(_) | Ty::DateTime) && !is_object(api, ty)
 }
 
 /// The docs of a `Query` field: the parameter's description (or what it is), and, for a
@@ -179,8 +51,8 @@ pub(crate) fn query_struct(api: &Api, operation: &Operation) -> syn::Item {
         let mut attrs = Vec::new();
         syntax::doc_attrs(&doc, &mut attrs);
         if let Some(sent) = sent {
-            attrs.push(syntax::doc_attr(Literal::string("")));
-            attrs.push(syntax::doc_attr(Literal::string(&format!(" {sent}"))));
+            attrs.push(syntax::doc_attr(syntax::string_literal("")));
+            attrs.push(syntax::doc_attr(syntax::string_literal(&format!(" {sent}"))));
         }
         let ty = syntax::ty(api, &param.ty, Paths::Qualified);
         let ty = if param.required { ty } else { syntax::generic(&["Option"], [ty]) };
@@ -195,7 +67,7 @@ pub(crate) fn query_struct(api: &Api, operation: &Operation) -> syn::Item {
         (quote!(Debug, Clone, PartialEq), " The query parameters; the required ones have no default.")
     };
     syn::Item::Struct(syn::ItemStruct {
-        attrs: vec![syntax::doc_attr(Literal::string(doc)), syntax::list_attr("derive", derive)],
+        attrs: vec![syntax::doc_attr(syntax::string_literal(doc)), syntax::list_attr("derive", derive)],
         vis: syn::Visibility::Public(Default::default()),
         struct_token: Default::default(),
         ident: ident("Query"),
@@ -208,7 +80,7 @@ pub(crate) fn query_struct(api: &Api, operation: &Operation) -> syn::Item {
 /// The checks of every bound the spec declares for a parameter (`minimum`, `maximum`, their
 /// exclusive forms, `minLength`, `maxLength`, `minItems`, `maxItems`), each failing with
 /// `Error::InvalidArgument` before anything is sent: the calls of [`check_calls`], parsed
-/// (few parameters have bounds). `request_text` writes the same calls.
+/// (few parameters have bounds).
 pub(crate) fn checks(operation: &Operation) -> Vec<Stmt> {
     let calls: String = check_calls(operation)
         .iter()
@@ -217,7 +89,7 @@ pub(crate) fn checks(operation: &Operation) -> Vec<Stmt> {
     if calls.is_empty() {
         return Vec::new();
     }
-    statements(calls.parse().expect("the checks are Rust tokens"))
+    template::statements(calls.parse().expect("the checks are Rust tokens"))
 }
 
 /// The check calls of [`checks`], in order: the runtime function and its arguments as Rust
@@ -244,7 +116,7 @@ fn check_calls(operation: &Operation) -> Vec<(&'static str, Vec<String>)> {
         if bounds.is_empty() {
             continue;
         }
-        let wire = super::text::string_literal(wire);
+        let wire = syntax::string_literal(wire).to_string();
         let limit = |limit: &Limit| -> Option<(String, bool)> {
             match (ty, limit) {
                 (Ty::I32, Limit::Integer(value)) => i32::try_from(*value).ok().map(|value| (value.to_string(), false)),
@@ -329,7 +201,7 @@ pub(crate) fn push_query(api: &Api, operation: &Operation, fixed: &Fixed, body: 
                 let value = value_tokens(param);
                 let date_time = **item == Ty::DateTime;
                 let item = if date_time { rfc3339(quote!(value)) } else { quote!(value) };
-                body.extend(statements(match delimiter(param) {
+                body.extend(template::statements(match delimiter(param) {
                     None => quote! {
                         for value in #value.into_iter().flatten() {
                             writer.push_opt_display(#wire, Some(#item));
@@ -347,7 +219,7 @@ pub(crate) fn push_query(api: &Api, operation: &Operation, fixed: &Fixed, body: 
             }
             ty if is_object(api, ty) => {
                 let value = value_tokens(param);
-                body.extend(statements(match (param.style, delimiter(param)) {
+                body.extend(template::statements(match (param.style, delimiter(param)) {
                     (QueryStyle::DeepObject, _) => quote!(writer.push_deep_object(#wire, #value)?;),
                     (_, None) => quote!(writer.push_object_exploded(#wire, #value)?;),
                     (_, Some(delimiter)) => quote!(writer.push_object_joined(#wire, #value, #delimiter)?;),

@@ -1,21 +1,110 @@
 //! Syntax trees built directly, for what varies item by item in the items a spec has
 //! thousands of (model structs, their fields, enum variants and the arms that name them,
-//! argument lists, the expressions filled into templates).
+//! argument lists, the expressions filled into templates); and the conventions every emit
+//! module shares: identifiers, doc literals, module preambles, feature gates, type paths.
 //!
 //! Parsing tokens was most of the generator's time, so these are built as the `syn` trees
 //! the parse would give, and prettyplease prints them the same, byte for byte (the snapshot
 //! tests and the full-spec output prove it).
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
 use syn::punctuated::Punctuated;
 use syn::{
     AttrStyle, Attribute, Expr, ExprLit, ExprPath, Field, FieldMutability, Fields, GenericArgument, Lit, MacroDelimiter, Meta,
     MetaList, MetaNameValue, Path, PathArguments, PathSegment, Type, TypePath, Visibility,
 };
 
-use super::{Paths, doc_literal, ident, module_of};
 use crate::docs::doc_lines;
-use crate::ir::{Api, Module, Ty};
+use crate::ir::{Api, Module, Ty, TypeDef};
+
+/// `#[cfg(feature = "...")]` (or `any` of several) for a type that only some tags reach;
+/// nothing for the rest.
+pub(crate) fn gate(api: &Api, type_name: &str) -> TokenStream {
+    match gate_condition(api, type_name) {
+        Some(condition) => quote!(#[cfg(#condition)]),
+        None => quote!(),
+    }
+}
+
+/// The `#[cfg]` of [`gate`] as an attribute, for items built as syntax trees.
+pub(crate) fn gate_attr(api: &Api, type_name: &str) -> Option<syn::Attribute> {
+    gate_condition(api, type_name).map(|condition| list_attr("cfg", condition))
+}
+
+/// What goes inside the `#[cfg(...)]` of a type only some tags reach.
+fn gate_condition(api: &Api, type_name: &str) -> Option<TokenStream> {
+    let features = gate_features(api, type_name)?;
+    Some(match features.as_slice() {
+        [one] => quote!(feature = #one),
+        _ => quote!(any(#(feature = #features),*)),
+    })
+}
+
+/// The features that compile a type only some tags reach.
+fn gate_features<'a>(api: &'a Api, type_name: &str) -> Option<Vec<&'a str>> {
+    let tags = api.gates.get(type_name)?;
+    Some(tags.iter().map(|tag| api.tags[*tag].feature.as_str()).collect())
+}
+
+/// An identifier, raw (`r#type`) when the name says so.
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// `#[doc]` attributes for `text`, one per line.
+pub(crate) fn docs(text: &str) -> TokenStream {
+    let lines = doc_lines(text).into_iter().map(|line| doc_literal(&line));
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// The start of every generated module: its `//!` documentation, and an attribute that keeps
+/// `cargo fmt` away, since prettyplease, not rustfmt, decides the layout of generated code.
+pub(crate) fn module_preamble(text: &str) -> TokenStream {
+    let lines = doc_lines(text).into_iter().map(|line| doc_literal(&line));
+    quote! {
+        #( #![doc = #lines] )*
+        #![cfg_attr(rustfmt, rustfmt::skip)]
+    }
+}
+
+/// The string literal of one doc line: a space, then `line` (nothing for an empty line).
+///
+/// A raw string (`r"..."`, with as many `#` as the line needs) holds the line as it is, so
+/// neither making the literal nor reading it back in the formatter escapes or unescapes it
+/// character by character; prettyplease prints the same `///` line either way. A line a raw
+/// string cannot hold (a carriage return) falls back to an ordinary literal.
+pub(crate) fn doc_literal(line: &str) -> Literal {
+    if line.is_empty() {
+        return Literal::string("");
+    }
+    // One more `#` than the longest run of them after a quote in the line.
+    let mut hashes = 0;
+    for (index, _) in line.match_indices('"') {
+        let run = line[index + 1..].bytes().take_while(|&byte| byte == b'#').count();
+        hashes = hashes.max(run + 1);
+    }
+    let fence = "#".repeat(hashes);
+    format!("r{fence}\" {line}\"{fence}").parse().unwrap_or_else(|_| Literal::string(&format!(" {line}")))
+}
+
+/// The module a named type lives in.
+pub(crate) fn module_of(api: &Api, name: &str) -> Module {
+    match api.types.get(name) {
+        Some(TypeDef::Enum(e)) => e.module,
+        _ => Module::Models,
+    }
+}
+
+/// How types are written: bare inside the model modules, by full path elsewhere.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Paths {
+    Bare,
+    Qualified,
+}
 
 /// `a::b::c` from its segments (each may be raw: `r#type`).
 pub(crate) fn path(segments: &[&str]) -> Path {
@@ -32,9 +121,21 @@ pub(crate) fn self_path(variant: &str) -> ExprPath {
     path_expr(&["Self", variant])
 }
 
+/// A string literal, as `Literal::string` makes it. A value of printable ASCII without `"` or
+/// `\` needs no escaping, so its literal is read from the quoted value, at a fraction of the
+/// cost of escaping it character by character.
+pub(crate) fn string_literal(value: &str) -> Literal {
+    if value.bytes().all(|byte| (0x20..0x7f).contains(&byte) && byte != b'"' && byte != b'\\') {
+        if let Ok(literal) = format!("\"{value}\"").parse() {
+            return literal;
+        }
+    }
+    Literal::string(value)
+}
+
 /// A string literal expression, as `quote!` writes a `&str`.
 pub(crate) fn str_expr(value: &str) -> Expr {
-    Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::new(Literal::string(value)) })
+    Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::new(string_literal(value)) })
 }
 
 /// `#[doc = <literal>]`.
@@ -46,7 +147,7 @@ pub(crate) fn doc_attr(literal: Literal) -> Attribute {
     }))
 }
 
-/// The `#[doc]` attributes for spec text, as `super::docs` emits them.
+/// The `#[doc]` attributes for spec text, as [`docs`] emits them.
 pub(crate) fn doc_attrs(text: &str, attrs: &mut Vec<Attribute>) {
     attrs.extend(doc_lines(text).iter().map(|line| doc_attr(doc_literal(line))));
 }
@@ -151,34 +252,6 @@ pub(crate) fn ty(api: &Api, ty: &Ty, paths: Paths) -> Type {
     }
 }
 
-/// The Rust type of `ty`, as text (what prettyplease prints for [`ty`]'s tree).
-pub(crate) fn ty_text(api: &Api, ty: &Ty, paths: Paths) -> super::text::Type {
-    use super::text::Type;
-    match ty {
-        Ty::String => Type::plain("String"),
-        Ty::Bool => Type::plain("bool"),
-        Ty::I32 => Type::plain("i32"),
-        Ty::I64 => Type::plain("i64"),
-        Ty::F64 => Type::plain("f64"),
-        Ty::DateTime => Type::generic("chrono::DateTime", vec![Type::plain("chrono::Utc")]),
-        Ty::Json => Type::plain("serde_json::Value"),
-        Ty::Id(name) => match paths {
-            Paths::Bare => Type::plain(name.as_str()),
-            Paths::Qualified => Type::plain(format!("crate::ids::{name}")),
-        },
-        Ty::Named(id) => match (paths, api.type_name(*id)) {
-            (Paths::Bare, name) => Type::plain(name),
-            (Paths::Qualified, name) => match module_of(api, name) {
-                Module::Models => Type::plain(format!("crate::models::{name}")),
-                Module::Roles => Type::plain(format!("crate::roles::{name}")),
-            },
-        },
-        Ty::Vec(inner) => Type::generic("Vec", vec![ty_text(api, inner, paths)]),
-        Ty::Map(inner) => Type::generic("std::collections::BTreeMap", vec![Type::plain("String"), ty_text(api, inner, paths)]),
-        Ty::Option(inner) => Type::generic("Option", vec![ty_text(api, inner, paths)]),
-    }
-}
-
 /// The type `&ty`.
 pub(crate) fn reference(ty: Type) -> Type {
     Type::Reference(syn::TypeReference { and_token: Default::default(), lifetime: None, mutability: None, elem: Box::new(ty) })
@@ -271,4 +344,18 @@ pub(crate) fn method_call(receiver: Expr, method: &str, args: Vec<Expr>) -> Expr
         paren_token: Default::default(),
         args: args.into_iter().collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::Literal;
+
+    /// `string_literal` writes what `Literal::string` writes, for values it reads straight and
+    /// for values that need escaping.
+    #[test]
+    fn string_literals_are_what_literal_string_makes() {
+        for value in ["", "plain", "it's", "a \"quote\"", "back\\slash", "tab\there", "new\nline", "é ü", "nul\0", "{id}/~1"] {
+            assert_eq!(super::string_literal(value).to_string(), Literal::string(value).to_string(), "{value:?}");
+        }
+    }
 }

@@ -10,9 +10,11 @@
 //! comes out is the tree that parsing the filled-in tokens would give, so prettyplease prints
 //! it the same, byte for byte.
 //!
-//! A value may be filled into a tree that is filled again (a union's arms, then its name): no
-//! name `names.rs` makes starts with two underscores (`names::tests`), so a value is never
-//! taken for a placeholder.
+//! A run (arguments, statements, arms) is spliced in after the template around it is filled,
+//! and is not walked: its own placeholders are filled before, when it is built. A value may
+//! be filled into a tree that is filled again (a union's arms, then its name): no name
+//! `names.rs` makes starts with two underscores (`names::tests`), so a value is never taken
+//! for a placeholder.
 
 use proc_macro2::{Ident, TokenStream};
 use syn::visit_mut::VisitMut;
@@ -37,6 +39,14 @@ pub(crate) fn parse<T: syn::parse::Parse>(tokens: TokenStream) -> T {
     match syn::parse2(tokens.clone()) {
         Ok(tree) => tree,
         Err(error) => panic!("generator bug: a template does not parse ({error}):\n{tokens}"),
+    }
+}
+
+/// Statements parsed from `tokens`.
+pub(crate) fn statements(tokens: TokenStream) -> Vec<syn::Stmt> {
+    match syn::parse::Parser::parse2(syn::Block::parse_within, tokens.clone()) {
+        Ok(statements) => statements,
+        Err(error) => panic!("generator bug: emitted tokens do not parse as statements ({error}):\n{tokens}"),
     }
 }
 
@@ -173,13 +183,15 @@ impl Filler<'_, '_> {
 
 impl VisitMut for Filler<'_, '_> {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        match expr {
-            Expr::Path(_) => {
-                if let Some(Fill::Expr(value)) = self.find_expr(expr) {
-                    *expr = value.clone();
-                    return;
-                }
+        if let Expr::Path(_) = expr {
+            if let Some(Fill::Expr(value)) = self.find_expr(expr) {
+                *expr = value.clone();
+                return;
             }
+        }
+        // The template's own parts first; the runs spliced in after are values, not walked.
+        syn::visit_mut::visit_expr_mut(self, expr);
+        match expr {
             Expr::Call(call) => self.splice_args(&mut call.args),
             Expr::MethodCall(call) => self.splice_args(&mut call.args),
             Expr::Array(array) => self.splice_args(&mut array.elems),
@@ -203,10 +215,10 @@ impl VisitMut for Filler<'_, '_> {
             }
             _ => {}
         }
-        syn::visit_mut::visit_expr_mut(self, expr);
     }
 
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        syn::visit_mut::visit_block_mut(self, block);
         let is_placeholder = |stmt: &syn::Stmt| match stmt {
             syn::Stmt::Expr(expr, Some(_)) => matches!(self.find_expr(expr), Some(Fill::Stmts(_))),
             _ => false,
@@ -228,7 +240,6 @@ impl VisitMut for Filler<'_, '_> {
                 })
                 .collect();
         }
-        syn::visit_mut::visit_block_mut(self, block);
     }
 
     fn visit_type_mut(&mut self, ty: &mut Type) {
@@ -290,7 +301,7 @@ mod tests {
     use quote::quote;
 
     use super::{Fill, fill_item, parse};
-    use crate::emit::{ident, syntax};
+    use crate::emit::syntax::{self, ident};
 
     /// A filled template is the tree the filled-in tokens parse to.
     #[test]
@@ -309,7 +320,7 @@ mod tests {
                 ("__Ty", Fill::Type(syntax::generic(&["Vec"], [syntax::plain(&["u8"])]))),
                 ("__extra", Fill::Expr(syntax::str_expr("extra"))),
                 ("__more", Fill::Exprs(vec![syntax::variable("a"), syntax::variable("b")])),
-                ("__before", Fill::Stmts(crate::emit::requests::statements(quote!(let a = 1; let b = a;)))),
+                ("__before", Fill::Stmts(super::statements(quote!(let a = 1; let b = a;)))),
             ],
         );
         let parsed: syn::Item = parse(quote! {
@@ -373,8 +384,8 @@ mod tests {
         assert!(placeholders_left(&mut filled).is_empty());
         assert_eq!(placeholders_left(&mut template.clone()), ["__known", "__arms", "__Name", "__Name"]);
 
-        let mut run = crate::emit::requests::statements(quote!(let a = 1; __more; a));
-        fill_stmts(&mut run, &mut [("__more", Fill::Stmts(crate::emit::requests::statements(quote!(let b = a;))))]);
+        let mut run = super::statements(quote!(let a = 1; __more; a));
+        fill_stmts(&mut run, &mut [("__more", Fill::Stmts(super::statements(quote!(let b = a;))))]);
         assert_eq!(quote!(#(#run)*).to_string(), quote!(let a = 1; let b = a; a).to_string());
     }
 }

@@ -5,13 +5,11 @@
 //! thread (see `template`), with each per-variant part (a match arm, a decoding attempt) cloned from
 //! the template's one instance of it.
 
-use proc_macro2::Literal;
 use quote::quote;
 use syn::{Arm, Expr, ImplItem, Item, Stmt};
 
-use super::syntax::{self, call, field, method_call, reference, reference_expr, variable};
+use super::syntax::{self, Paths, call, field, gate_attr, ident, method_call, reference, reference_expr, variable};
 use super::template::{self, Fill, fill_arm, fill_expr, fill_impl_item, fill_item, fill_stmts};
-use super::{Paths, gate_attr, ident};
 use crate::ir::{Api, SharedField, Ty, TypeDef, Union, UnionVariant};
 
 /// The parts of a union's items that do not depend on the union. What repeats per variant is
@@ -24,6 +22,18 @@ struct Templates {
     serialize_arm: Arm,
     /// `impl Deserialize`: the value read, then the decoding statements.
     deserialize: Item,
+    /// The statements of `deserialize` after the value is read.
+    decode: DecodeTemplates,
+    /// `impl __Name {}`, for the accessors.
+    accessors: Item,
+    /// An accessor: a match of the variants' arms and the catch-all's.
+    accessor: ImplItem,
+    /// The arm of an accessor for a variant.
+    accessor_arm: Arm,
+}
+
+/// The ways a union decodes, each with what repeats per variant.
+struct DecodeTemplates {
     /// Decoding by the discriminator: a match of the variants' arms and the fallback.
     by_tag: Vec<Stmt>,
     /// The arm of `by_tag` for a variant, selected by its tags (`__tags`).
@@ -44,12 +54,6 @@ struct Templates {
     /// What a value no variant takes becomes: the catch-all's struct, or the JSON value.
     unknown_struct: Expr,
     unknown_json: Expr,
-    /// `impl __Name {}`, for the accessors.
-    accessors: Item,
-    /// An accessor: a match of the variants' arms and the catch-all's.
-    accessor: ImplItem,
-    /// The arm of an accessor for a variant.
-    accessor_arm: Arm,
 }
 
 impl Templates {
@@ -74,7 +78,25 @@ impl Templates {
                     }
                 }
             }),
-            by_tag: super::requests::statements(quote! {
+            decode: DecodeTemplates::new(),
+            accessors: template::parse(quote!(impl __Name {})),
+            accessor: template::parse(quote! {
+                pub fn __method(&self) -> __Ret {
+                    match self {
+                        __arms => unreachable!(),
+                        __Name::__CatchAll(inner) => __read,
+                    }
+                }
+            }),
+            accessor_arm: template::parse(quote!(__Name::__Variant(inner) => __read,)),
+        }
+    }
+}
+
+impl DecodeTemplates {
+    fn new() -> DecodeTemplates {
+        DecodeTemplates {
+            by_tag: template::statements(quote! {
                 let decoded = match value.get(__property).and_then(serde_json::Value::as_str) {
                     __arms => unreachable!(),
                     _ => return __unknown,
@@ -84,7 +106,7 @@ impl Templates {
             by_tag_arm: template::parse(
                 quote!(Some(__tags) => serde_json::from_value(value).map(|inner| __Name::__Variant(__held)),),
             ),
-            scored: super::requests::statements(quote! {
+            scored: template::statements(quote! {
                 let keys: Vec<&str> = value.as_object().map(|object| object.keys().map(String::as_str).collect()).unwrap_or_default();
                 __fits;
                 let mut best: Option<(usize, __Name)> = None;
@@ -104,7 +126,7 @@ impl Templates {
             }),
             // A variant is ruled out when one of its enum properties holds a value it does not
             // list: its own catch-all would take what another variant names.
-            fits: super::requests::statements(quote! {
+            fits: template::statements(quote! {
                 let fits = |enums: &[(&str, &[&str])]| {
                     enums.iter().all(|(key, allowed)| {
                         value.get(key).and_then(serde_json::Value::as_str).is_none_or(|held| allowed.contains(&held))
@@ -117,7 +139,7 @@ impl Templates {
                     __attempt;
                 }
             }),
-            first: super::requests::statements(quote! {
+            first: template::statements(quote! {
                 __attempts;
                 __unknown
             }),
@@ -132,16 +154,6 @@ impl Templates {
                     .map_err(serde::de::Error::custom)
             }),
             unknown_json: template::parse(quote!(Ok(__Name::__CatchAll(value)))),
-            accessors: template::parse(quote!(impl __Name {})),
-            accessor: template::parse(quote! {
-                pub fn __method(&self) -> __Ret {
-                    match self {
-                        __arms => unreachable!(),
-                        __Name::__CatchAll(inner) => __read,
-                    }
-                }
-            }),
-            accessor_arm: template::parse(quote!(__Name::__Variant(inner) => __read,)),
         }
     }
 }
@@ -183,7 +195,7 @@ fn emit_with(api: &Api, u: &Union, templates: &Templates, items: &mut Vec<Item>)
     items.push(serialize);
 
     let mut deserialize = templates.deserialize.clone();
-    fill_item(&mut deserialize, &mut [("__decode", Fill::Stmts(decode(api, u, templates)))]);
+    fill_item(&mut deserialize, &mut [("__decode", Fill::Stmts(decode(api, u, &templates.decode)))]);
     fill_item(&mut deserialize, &mut name_fills());
     with_gate(&mut deserialize, gate);
     items.push(deserialize);
@@ -193,12 +205,12 @@ fn emit_with(api: &Api, u: &Union, templates: &Templates, items: &mut Vec<Item>)
 fn enum_item(api: &Api, u: &Union, gate: Option<syn::Attribute>) -> Item {
     let mut attrs = Vec::new();
     syntax::doc_attrs(u.doc.as_deref().unwrap_or(&format!("One of the schemas `{}` can be.", u.name)), &mut attrs);
-    attrs.push(syntax::doc_attr(Literal::string("")));
-    attrs.push(syntax::doc_attr(Literal::string(&how(api, u))));
+    attrs.push(syntax::doc_attr(syntax::string_literal("")));
+    attrs.push(syntax::doc_attr(syntax::string_literal(&how(api, u))));
     attrs.extend(gate);
     attrs.push(syntax::list_attr("derive", quote!(Debug, Clone, PartialEq)));
     let variant =
-        |doc: &str, name: &str, held: syn::Type| syntax::variant(Literal::string(doc), name, syntax::tuple_fields(held));
+        |doc: &str, name: &str, held: syn::Type| syntax::variant(syntax::string_literal(doc), name, syntax::tuple_fields(held));
     let mut variants: syn::punctuated::Punctuated<syn::Variant, syn::Token![,]> = u
         .variants
         .iter()
@@ -337,7 +349,7 @@ fn how(api: &Api, u: &Union) -> String {
 /// The statements of `deserialize` after the value is read, with `__Name` and `__CatchAll`
 /// still to fill. Untagged variants are tried against the borrowed value: nothing is cloned
 /// per attempt.
-fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
+fn decode(api: &Api, u: &Union, templates: &DecodeTemplates) -> Vec<Stmt> {
     let unknown = match &u.catch_all_struct {
         Some(unknown) => {
             let mut expr = templates.unknown_struct.clone();
@@ -346,101 +358,98 @@ fn decode(api: &Api, u: &Union, templates: &Templates) -> Vec<Stmt> {
         }
         None => templates.unknown_json.clone(),
     };
-    // What a variant holds: `Box::new(inner)` for a named type, else `inner`.
-    let held = |v: &UnionVariant| {
-        if matches!(v.ty, Ty::Named(_)) { call(&["Box", "new"], [variable("inner")]) } else { variable("inner") }
-    };
-    let shapes = shapes(api, u);
     let mut statements = match &u.discriminator {
-        Some(property) => {
-            let mut statements = templates.by_tag.clone();
-            let arms: Vec<Arm> = u
-                .variants
-                .iter()
-                .filter(|v| !v.tags.is_empty())
-                .map(|v| {
-                    let mut tags: Vec<syn::Pat> = v
-                        .tags
-                        .iter()
-                        .map(|tag| syn::Pat::Lit(syn::ExprLit { attrs: Vec::new(), lit: syn::Lit::new(Literal::string(tag)) }))
-                        .collect();
-                    let tags = if tags.len() == 1 {
-                        tags.remove(0)
-                    } else {
-                        syn::Pat::Or(syn::PatOr { attrs: Vec::new(), leading_vert: None, cases: tags.into_iter().collect() })
-                    };
-                    filled_arm(
-                        &templates.by_tag_arm,
-                        &mut [
-                            ("__tags", Fill::Pat(tags)),
-                            ("__Variant", Fill::Ident(ident(&v.name))),
-                            ("__held", Fill::Expr(held(v))),
-                        ],
-                    )
-                })
-                .collect();
-            fill_stmts(
-                &mut statements,
-                &mut [("__arms", Fill::Arms(arms)), ("__property", Fill::Expr(syntax::str_expr(property)))],
-            );
-            statements
-        }
-        None => {
-            let scored = shapes.iter().any(Option::is_some);
-            // Structs ignore fields they do not know, so several may accept one object: the
-            // variant that knows the most of its keys is the better reading.
-            let (mut statements, attempt) = if scored {
-                (templates.scored.clone(), &templates.scored_attempt)
-            } else {
-                (templates.first.clone(), &templates.first_attempt)
-            };
-            let attempts: Vec<Stmt> = u
-                .variants
-                .iter()
-                .zip(&shapes)
-                .map(|(v, shape)| {
-                    let (keys, enums) = match shape {
-                        Some(shape) => (shape.keys.as_slice(), shape.enums.as_slice()),
-                        None => (&[][..], &[][..]),
-                    };
-                    let fields = array(keys.iter().map(|key| syntax::str_expr(key)));
-                    let mut attempt = attempt.clone();
-                    template::fill_stmt(
-                        &mut attempt,
-                        &mut [
-                            ("__Ty", Fill::Type(syntax::ty(api, &v.ty, Paths::Bare))),
-                            ("__Variant", Fill::Ident(ident(&v.name))),
-                            ("__held", Fill::Expr(held(v))),
-                            ("__fields", Fill::Expr(fields)),
-                        ],
-                    );
-                    if enums.is_empty() {
-                        return attempt;
-                    }
-                    let enums = array(enums.iter().map(|(key, allowed)| {
-                        let allowed = reference_expr(array(allowed.iter().map(|value| syntax::str_expr(value))));
-                        Expr::Tuple(syn::ExprTuple {
-                            attrs: Vec::new(),
-                            paren_token: Default::default(),
-                            elems: [syntax::str_expr(key), allowed].into_iter().collect(),
-                        })
-                    }));
-                    let mut fitting = templates.fitting.clone();
-                    template::fill_stmt(
-                        &mut fitting,
-                        &mut [("__enums", Fill::Expr(enums)), ("__attempt", Fill::Stmts(vec![attempt]))],
-                    );
-                    fitting
-                })
-                .collect();
-            let fits =
-                if shapes.iter().flatten().any(|shape| !shape.enums.is_empty()) { templates.fits.clone() } else { Vec::new() };
-            fill_stmts(&mut statements, &mut [("__attempts", Fill::Stmts(attempts)), ("__fits", Fill::Stmts(fits))]);
-            statements
-        }
+        Some(property) => by_tag(u, property, templates),
+        None => untagged(api, u, templates),
     };
     fill_stmts(&mut statements, &mut [("__unknown", Fill::Expr(unknown))]);
     statements
+}
+
+/// What a variant holds: `Box::new(inner)` for a named type, else `inner`.
+fn held(v: &UnionVariant) -> Expr {
+    if matches!(v.ty, Ty::Named(_)) { call(&["Box", "new"], [variable("inner")]) } else { variable("inner") }
+}
+
+/// Decoding by the discriminator `property`: one arm per tagged variant, matching its tags.
+fn by_tag(u: &Union, property: &str, templates: &DecodeTemplates) -> Vec<Stmt> {
+    let mut statements = templates.by_tag.clone();
+    let arms: Vec<Arm> = u
+        .variants
+        .iter()
+        .filter(|v| !v.tags.is_empty())
+        .map(|v| {
+            let mut tags: Vec<syn::Pat> = v
+                .tags
+                .iter()
+                .map(|tag| syn::Pat::Lit(syn::ExprLit { attrs: Vec::new(), lit: syn::Lit::new(syntax::string_literal(tag)) }))
+                .collect();
+            let tags = if tags.len() == 1 {
+                tags.remove(0)
+            } else {
+                syn::Pat::Or(syn::PatOr { attrs: Vec::new(), leading_vert: None, cases: tags.into_iter().collect() })
+            };
+            filled_arm(
+                &templates.by_tag_arm,
+                &mut [("__tags", Fill::Pat(tags)), ("__Variant", Fill::Ident(ident(&v.name))), ("__held", Fill::Expr(held(v)))],
+            )
+        })
+        .collect();
+    fill_stmts(&mut statements, &mut [("__arms", Fill::Arms(arms)), ("__property", Fill::Expr(syntax::str_expr(property)))]);
+    statements
+}
+
+/// Decoding without a discriminator: each variant attempted in turn, the first that accepts
+/// taken, or, when some variant's shape is known, the one that knows the most of the keys.
+fn untagged(api: &Api, u: &Union, templates: &DecodeTemplates) -> Vec<Stmt> {
+    let shapes = shapes(api, u);
+    let scored = shapes.iter().any(Option::is_some);
+    // Structs ignore fields they do not know, so several may accept one object: the
+    // variant that knows the most of its keys is the better reading.
+    let (mut statements, attempt) = if scored {
+        (templates.scored.clone(), &templates.scored_attempt)
+    } else {
+        (templates.first.clone(), &templates.first_attempt)
+    };
+    let attempts: Vec<Stmt> =
+        u.variants.iter().zip(&shapes).map(|(v, shape)| variant_attempt(api, v, shape.as_ref(), attempt, templates)).collect();
+    let fits = if shapes.iter().flatten().any(|shape| !shape.enums.is_empty()) { templates.fits.clone() } else { Vec::new() };
+    fill_stmts(&mut statements, &mut [("__attempts", Fill::Stmts(attempts)), ("__fits", Fill::Stmts(fits))]);
+    statements
+}
+
+/// One variant's attempt (`attempt` filled in), made only when its enum properties hold
+/// values they list when it has any.
+fn variant_attempt(api: &Api, v: &UnionVariant, shape: Option<&Shape>, attempt: &Stmt, templates: &DecodeTemplates) -> Stmt {
+    let (keys, enums) = match shape {
+        Some(shape) => (shape.keys.as_slice(), shape.enums.as_slice()),
+        None => (&[][..], &[][..]),
+    };
+    let fields = array(keys.iter().map(|key| syntax::str_expr(key)));
+    let mut attempt = attempt.clone();
+    template::fill_stmt(
+        &mut attempt,
+        &mut [
+            ("__Ty", Fill::Type(syntax::ty(api, &v.ty, Paths::Bare))),
+            ("__Variant", Fill::Ident(ident(&v.name))),
+            ("__held", Fill::Expr(held(v))),
+            ("__fields", Fill::Expr(fields)),
+        ],
+    );
+    if enums.is_empty() {
+        return attempt;
+    }
+    let enums = array(enums.iter().map(|(key, allowed)| {
+        let allowed = reference_expr(array(allowed.iter().map(|value| syntax::str_expr(value))));
+        Expr::Tuple(syn::ExprTuple {
+            attrs: Vec::new(),
+            paren_token: Default::default(),
+            elems: [syntax::str_expr(key), allowed].into_iter().collect(),
+        })
+    }));
+    let mut fitting = templates.fitting.clone();
+    template::fill_stmt(&mut fitting, &mut [("__enums", Fill::Expr(enums)), ("__attempt", Fill::Stmts(vec![attempt]))]);
+    fitting
 }
 
 /// `[a, b, ...]`

@@ -4,10 +4,11 @@ use openapiv3::{
     Operation as SpecOperation, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, StatusCode, Type,
 };
 
-use super::{Lowerer, methods, path_item};
-use crate::diag::{Sink, join};
+use super::state::{Lowerer, methods, path_item};
+use crate::diag::Sink;
 use crate::ir::{IdType, Method};
 use crate::names;
+use crate::pointer::join;
 use crate::resolve::schema_key;
 
 /// The only pattern that makes a string an ID type: what Atlas uses for every 24-hex identifier.

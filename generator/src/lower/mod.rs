@@ -14,6 +14,7 @@
 
 mod access;
 mod check;
+mod composition;
 mod cycles;
 mod ids;
 mod naming;
@@ -21,36 +22,22 @@ mod operations;
 mod paging;
 mod parameters;
 mod schemas;
+mod state;
 mod tags;
 mod types;
 mod unions;
 
-use std::collections::{BTreeMap, HashMap};
-
-use openapiv3::{OpenAPI, Operation as SpecOperation, ReferenceOr};
+use openapiv3::OpenAPI;
 
 pub use ids::HEX24_PATTERN;
 
 use crate::diag::Sink;
-use crate::ir::TypeId;
-use crate::ir::{Api, IdType, Method};
-use crate::resolve::Resolver;
-use types::{Kind, TypeSpace};
+use crate::ir::Api;
+use state::Lowerer;
 
 /// Lowers `spec` for API release `release`, or reports every problem found.
 pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -> Option<Api> {
-    let mut lowerer = Lowerer {
-        resolve: Resolver::new(spec),
-        spec,
-        space: TypeSpace::default(),
-        component_ids: BTreeMap::new(),
-        enums_by_values: BTreeMap::new(),
-        ids: BTreeMap::new(),
-        id_fields: BTreeMap::new(),
-        hoisted: HashMap::new(),
-        field_names: HashMap::new(),
-        aliases_followed: Vec::new(),
-    };
+    let mut lowerer = Lowerer::new(spec);
     lowerer.reserve_components();
     lowerer.collect_ids(sink);
     lowerer.lower_components(sink);
@@ -102,52 +89,6 @@ fn base_url(servers: &[openapiv3::Server]) -> Option<String> {
     }
     let url = url.trim_end_matches('/');
     (url.starts_with("https://") || url.starts_with("http://")).then(|| url.to_owned())
-}
-
-/// The state of lowering one spec: the type space being built and what ID inference found.
-struct Lowerer<'a> {
-    spec: &'a OpenAPI,
-    resolve: Resolver<'a>,
-    space: TypeSpace,
-    /// Component schema key -> its type, for schemas that become types.
-    component_ids: BTreeMap<String, TypeId>,
-    /// Enum value sets (sorted) -> the one type that holds them.
-    enums_by_values: BTreeMap<Vec<String>, TypeId>,
-    /// Path parameter wire name (`groupId`) -> its ID type.
-    ids: BTreeMap<String, IdType>,
-    /// Component schema key -> the ID type of its `id` property.
-    id_fields: BTreeMap<String, String>,
-    /// The shape of a hoisted inline schema (`types::shape`) -> its type. Only looked up,
-    /// never walked, so a hash map keeps the output deterministic.
-    hoisted: HashMap<Kind, TypeId>,
-    /// `names::value_name` of each property name met so far: the same names recur in
-    /// hundreds of schemas.
-    field_names: HashMap<String, String>,
-    /// The alias components whose schema is being typed, innermost last: a reference to one
-    /// of them is a recursion (`schemas::ty_of_ref`).
-    aliases_followed: Vec<String>,
-}
-
-fn methods(item: &openapiv3::PathItem) -> impl Iterator<Item = (Method, &SpecOperation)> {
-    [
-        (Method::Get, &item.get),
-        (Method::Put, &item.put),
-        (Method::Post, &item.post),
-        (Method::Delete, &item.delete),
-        (Method::Options, &item.options),
-        (Method::Head, &item.head),
-        (Method::Patch, &item.patch),
-        (Method::Trace, &item.trace),
-    ]
-    .into_iter()
-    .filter_map(|(method, operation)| operation.as_ref().map(|operation| (method, operation)))
-}
-
-fn path_item(item: &ReferenceOr<openapiv3::PathItem>) -> Option<&openapiv3::PathItem> {
-    match item {
-        ReferenceOr::Item(item) => Some(item),
-        ReferenceOr::Reference { .. } => None,
-    }
 }
 
 #[cfg(test)]

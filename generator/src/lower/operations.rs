@@ -3,14 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use openapiv3::{Operation as SpecOperation, PathItem, StatusCode};
+use openapiv3::{Operation as SpecOperation, StatusCode};
 
 use super::schemas::Context;
+use super::state::{Lowerer, Site, methods, path_item};
 use super::types::Parent;
-use super::{Lowerer, methods, path_item};
-use crate::diag::{Sink, join};
+use crate::diag::Sink;
 use crate::ir::{Body, BodyEncoding, Method, PathParam, PathSegment, QueryParam, Ty};
 use crate::names;
+use crate::pointer::join;
 use crate::resolve::{essence, is_json, media_type_version, pick_media_type, pick_version};
 
 /// An operation as the lowering builds it: `ir::Operation` with its types by id and its
@@ -81,18 +82,6 @@ pub(super) enum ResponseBody {
     /// Statuses whose bodies differ: each status (`None`: the rest of a `2XX` range, or a
     /// `default`) with its own, never `ByStatus` again.
     ByStatus(Vec<(Option<u16>, ResponseBody)>),
-}
-
-/// One operation of the spec being lowered, and where it is.
-pub(super) struct Site<'a, 'r> {
-    pub(super) path: &'a str,
-    method: Method,
-    pub(super) item: &'a PathItem,
-    pub(super) operation: &'a SpecOperation,
-    /// Its `operationId`, or the one [`UnnamedOperations`] gave it.
-    operation_id: String,
-    pub(super) pointer: String,
-    release: &'r str,
 }
 
 impl<'a> Lowerer<'a> {

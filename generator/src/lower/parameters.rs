@@ -4,13 +4,13 @@
 
 use openapiv3::{Parameter, ParameterSchemaOrContent};
 
-use super::Lowerer;
-use super::operations::Site;
 use super::schemas::Context;
+use super::state::{Lowerer, Site};
 use super::types::{Kind, Parent};
-use crate::diag::{Sink, join};
+use crate::diag::Sink;
 use crate::ir::{self, ParamLocation, PathParam, PathSegment, QueryParam, QueryStyle, Ty};
 use crate::names;
+use crate::pointer::join;
 
 impl<'a> Lowerer<'a> {
     /// The path item's parameters, overridden by the operation's of the same name and place.

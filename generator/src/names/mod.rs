@@ -7,7 +7,7 @@ mod scope;
 
 use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 
-pub use scope::{CLIENT_RESERVED, FEATURES_RESERVED, LOCALS_RESERVED, Scope};
+pub use scope::{CLIENT_RESERVED, FEATURES_RESERVED, LOCALS_RESERVED, Scope, numbered};
 
 /// Words that cannot be identifiers (strict and reserved keywords of edition 2024).
 const KEYWORDS: &[&str] = &[
@@ -126,21 +126,6 @@ pub fn status_variant(status: Option<u16>) -> String {
         Some(status) => return format!("Status{status}"),
     };
     phrase.to_owned()
-}
-
-/// `name`, or `name_2`, `name_3`, ... (`Name2` for type-like names) while `taken` says the
-/// candidate is in use.
-pub fn numbered(name: String, taken: impl Fn(&str) -> bool) -> String {
-    if !taken(&name) {
-        return name;
-    }
-    let snake = name.starts_with(|c: char| c.is_ascii_lowercase()) || name.starts_with("r#");
-    // `self_` numbered is `self_2`: a doubled underscore would fail the snake-case lint.
-    let base = name.trim_start_matches("r#").trim_end_matches('_');
-    (2..)
-        .map(|n| if snake || base.ends_with(|c: char| c.is_ascii_digit()) { format!("{base}_{n}") } else { format!("{base}{n}") })
-        .find(|candidate| !taken(candidate))
-        .expect("some number is free")
 }
 
 /// The field of a union's catch-all struct that keeps the properties no shared field holds:

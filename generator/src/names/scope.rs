@@ -80,9 +80,9 @@ impl Scope {
         Scope { taken: reserved.iter().map(|name| (*name).to_owned()).collect() }
     }
 
-    /// `wanted` (a Rust name), or `super::numbered(wanted)`: now taken.
+    /// `wanted` (a Rust name), or `numbered(wanted)`: now taken.
     pub fn claim(&mut self, wanted: String) -> String {
-        let name = super::numbered(wanted, |candidate| self.taken.contains(candidate));
+        let name = numbered(wanted, |candidate| self.taken.contains(candidate));
         self.taken.insert(name.clone());
         name
     }
@@ -97,6 +97,21 @@ impl Scope {
         self.taken.insert(name.clone());
         name
     }
+}
+
+/// `name`, or `name_2`, `name_3`, ... (`Name2` for type-like names) while `taken` says the
+/// candidate is in use.
+pub fn numbered(name: String, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(&name) {
+        return name;
+    }
+    let snake = name.starts_with(|c: char| c.is_ascii_lowercase()) || name.starts_with("r#");
+    // `self_` numbered is `self_2`: a doubled underscore would fail the snake-case lint.
+    let base = name.trim_start_matches("r#").trim_end_matches('_');
+    (2..)
+        .map(|n| if snake || base.ends_with(|c: char| c.is_ascii_digit()) { format!("{base}_{n}") } else { format!("{base}{n}") })
+        .find(|candidate| !taken(candidate))
+        .expect("some number is free")
 }
 
 #[cfg(test)]
