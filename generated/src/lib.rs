@@ -52,3 +52,6 @@ pub use runtime::test_util;
 /// your own.
 #[doc(no_inline)]
 pub use http;
+
+/// Where a [`Client`] sends its requests unless [`ClientBuilder::base_url`] says otherwise: the spec's first server.
+pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";

@@ -21,7 +21,6 @@ use super::secret::Secret;
 use super::sender::Sender;
 use super::service_account::DEFAULT_TOKEN_RETRY_DELAY;
 
-const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
@@ -34,7 +33,7 @@ const USER_AGENT_PREFIX: &str = concat!("atlas-admin/", env!("CARGO_PKG_VERSION"
 ///
 /// | setting | default |
 /// | --- | --- |
-/// | [`base_url`](Self::base_url) | `https://cloud.mongodb.com` |
+/// | [`base_url`](Self::base_url) | [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL): the spec's first server (`https://cloud.mongodb.com` for Atlas) |
 /// | credentials: [`bearer_token`](Self::bearer_token), [`service_account`](Self::service_account) or [`digest`](Self::digest) | none |
 /// | [`max_retries`](Self::max_retries) | 3 retries after the first attempt |
 /// | [`max_retry_delay`](Self::max_retry_delay) | 60 s of waiting between the attempts of one call |
@@ -91,7 +90,7 @@ pub struct ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            base_url: crate::DEFAULT_BASE_URL.to_owned(),
             credentials: Credentials::None,
             retry: RetryPolicy::default(),
             transient_retries: true,
@@ -149,9 +148,10 @@ impl Client {
 }
 
 impl ClientBuilder {
-    /// Sends requests to `base_url` instead of `https://cloud.mongodb.com`, e.g. for
-    /// Atlas for Government or a mock server. It must be an `http` or `https` URL
-    /// without credentials, query or fragment; a trailing slash is ignored.
+    /// Sends requests to `base_url` instead of [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL)
+    /// (`https://cloud.mongodb.com` for Atlas), e.g. for Atlas for Government or a mock
+    /// server. It must be an `http` or `https` URL without credentials, query or fragment; a
+    /// trailing slash is ignored, and its path is kept: each operation's path follows it.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = base_url.into();
         self
@@ -477,7 +477,7 @@ mod tests {
             assert!(!builder_debug.contains(TOKEN), "{builder_debug}");
             assert!(builder_debug.contains("[redacted]"), "{builder_debug}");
             let client = builder.build().unwrap();
-            let expected = format!(r#"Client {{ base_url: "https://cloud.mongodb.com", credentials: "{kind}", .. }}"#);
+            let expected = format!(r#"Client {{ base_url: "{}", credentials: "{kind}", .. }}"#, crate::DEFAULT_BASE_URL);
             assert_eq!(format!("{client:?}"), expected);
         }
         let anonymous = Client::builder().build().unwrap();

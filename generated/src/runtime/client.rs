@@ -35,7 +35,7 @@ use crate::operations::OperationInfo;
 /// let client = atlas_admin::Client::builder()
 ///     .bearer_token("my-access-token")
 ///     .build()?;
-/// assert_eq!(client.base_url(), "https://cloud.mongodb.com");
+/// assert_eq!(client.base_url(), atlas_admin::DEFAULT_BASE_URL);
 /// assert!(!format!("{client:?}").contains("my-access-token"));
 /// # Ok::<(), atlas_admin::Error>(())
 /// ```

@@ -117,6 +117,12 @@ pub fn diff(old: &ir::Api, new: &ir::Api) -> ApiDiff {
     operations::diff(&old_view, &new_view, &mut changes);
     types::diff(&old_view, &new_view, &mut changes);
     types::diff_ids(old, new, &mut changes);
+    if old.base_url != new.base_url {
+        let shown = |url: &Option<String>| url.clone().unwrap_or_else(|| "none (Atlas)".to_owned());
+        let what = format!("`{}` -> `{}`", shown(&old.base_url), shown(&new.base_url));
+        let reason = "no signature changes, but a client without `base_url` sends its requests elsewhere";
+        changes.push(change(Class::None, "Shared types", "DEFAULT_BASE_URL".to_owned(), what, reason, "/servers"));
+    }
     changes.sort_by(|a, b| (&a.group, a.class, &a.item, &a.change).cmp(&(&b.group, b.class, &b.item, &b.change)));
     changes.dedup();
     ApiDiff { changes }

@@ -342,7 +342,7 @@ fn request_item(api: &Api, operation: &Operation, templates: &Templates) -> syn:
     }
 
     let mut request = templates.request.clone();
-    syntax::doc_attrs(&request_doc(operation, checked), &mut request.attrs);
+    syntax::doc_attrs(&request_doc(operation, checked, super::lib_rs::default_base_url(api)), &mut request.attrs);
     request.attrs.extend(deprecation_attr(operation));
     request.sig.inputs.extend(fn_args(api, operation));
     request.block.stmts = body;
@@ -366,10 +366,16 @@ fn response_items(api: &Api, operation: &Operation, templates: &Templates) -> (O
     (by_status, response)
 }
 
-/// The docs of `request`; `checked` when it checks parameters' bounds first.
-fn request_doc(operation: &Operation, checked: bool) -> String {
+/// The docs of `request`; `checked` when it checks parameters' bounds first. `base_url` is
+/// the crate's default, named as Atlas's or as the spec's server.
+fn request_doc(operation: &Operation, checked: bool, base_url: &str) -> String {
+    let default = if base_url == super::lib_rs::ATLAS {
+        format!("`{base_url}` for Atlas")
+    } else {
+        format!("`{base_url}`, the spec's server")
+    };
     format!(
-        "Builds the `{} {}` request for {}, against `base_url` (`https://cloud.mongodb.com` for Atlas).\n\nFails with `Error::InvalidArgument` when {}the body cannot be serialized or the URL is invalid.",
+        "Builds the `{} {}` request for {}, against `base_url` ({default}).\n\nFails with `Error::InvalidArgument` when {}the body cannot be serialized or the URL is invalid.",
         operation.method.as_str(),
         operation.path,
         crate::docs::code_span(&operation.operation_id),
