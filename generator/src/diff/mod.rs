@@ -117,6 +117,7 @@ pub fn diff(old: &ir::Api, new: &ir::Api) -> ApiDiff {
     operations::diff(&old_view, &new_view, &mut changes);
     types::diff(&old_view, &new_view, &mut changes);
     types::diff_ids(old, new, &mut changes);
+    diff_features(old, new, &mut changes);
     if old.base_url != new.base_url {
         let shown = |url: &Option<String>| url.clone().unwrap_or_else(|| "none (Atlas)".to_owned());
         let what = format!("`{}` -> `{}`", shown(&old.base_url), shown(&new.base_url));
@@ -126,6 +127,30 @@ pub fn diff(old: &ir::Api, new: &ir::Api) -> ApiDiff {
     changes.sort_by(|a, b| (&a.group, a.class, &a.item, &a.change).cmp(&(&b.group, b.class, &b.item, &b.change)));
     changes.dedup();
     ApiDiff { changes }
+}
+
+/// Each tag is a cargo feature and a module of `operations`: matched by the spec's tag name.
+fn diff_features(old: &ir::Api, new: &ir::Api, changes: &mut Vec<Change>) {
+    let pointer = |tag: &ir::Tag| format!("/tags/{}", crate::pointer::escape_token(&tag.name));
+    for tag in &new.tags {
+        let item = format!("feature {}", tag.feature);
+        match old.tags.iter().find(|before| before.name == tag.name) {
+            None => {
+                let reason = "a new feature, on by default; nothing that compiled selects it";
+                changes.push(change(Class::Additive, &tag.name, item, "added", reason, &pointer(tag)));
+            }
+            Some(before) if before.feature != tag.feature || before.module != tag.module => {
+                let what = format!("renamed from feature `{}` (module `{}`)", before.feature, before.module);
+                let reason = "a manifest that selects the old feature, or code that names the old module, no longer builds";
+                changes.push(change(Class::Breaking, &tag.name, item, what, reason, &pointer(tag)));
+            }
+            Some(_) => {}
+        }
+    }
+    for gone in old.tags.iter().filter(|gone| !new.tags.iter().any(|tag| tag.name == gone.name)) {
+        let reason = "a manifest that selects the feature no longer builds";
+        changes.push(change(Class::Breaking, &gone.name, format!("feature {}", gone.feature), "removed", reason, &pointer(gone)));
+    }
 }
 
 fn change(class: Class, group: &str, item: String, change: impl Into<String>, reason: &str, location: &str) -> Change {
