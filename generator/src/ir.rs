@@ -263,6 +263,9 @@ pub struct Operation {
     pub api_version: String,
     pub success: Success,
     pub deprecated: bool,
+    /// Sending it twice does what sending it once does: by method, or the spec's
+    /// `x-idempotent`. The client retries it after a failure that may have reached the server.
+    pub idempotent: bool,
     pub sunset: Option<String>,
     /// What to use instead, when the spec names it.
     pub replacement: Option<Replacement>,

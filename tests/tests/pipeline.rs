@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use atlas_admin::http::{self, HeaderValue, header};
 use atlas_admin::models::GroupInvitationRequest;
-use atlas_admin::operations::{OperationInfo, get_group_invite};
+use atlas_admin::operations::{OperationInfo, create_group_invite, delete_group_invite, get_group_invite};
 use atlas_admin::test_util::VirtualClock;
 use atlas_admin::transport::{CallInfo, CallSettings, Interceptor, TokenFuture, TokenProvider};
 use atlas_admin::{Client, Error, GroupId, InvitationId, ResponseInfo};
@@ -191,6 +191,29 @@ async fn per_call_settings_decide_idempotency_retries_and_the_timeout() {
         .expect("the call's own timeout ends it")
         .unwrap_err();
     assert!(matches!(error, Error::Timeout(_)), "{error:?}");
+}
+
+#[tokio::test]
+async fn the_operation_not_the_method_says_whether_a_request_is_sent_again() {
+    let server = Server::start(|_, _| Reply::Reset).await;
+    let client =
+        Client::builder().base_url(server.uri()).bearer_token("t").max_retries(2).clock(VirtualClock::new()).build().unwrap();
+    let by_method = (delete_group_invite::INFO.idempotent, create_group_invite::INFO.idempotent);
+    assert_eq!(by_method, (true, false), "by method, from the generator");
+
+    // A POST naming an idempotent operation is sent again after a reset; a GET naming one
+    // that is not is sent once. (Mismatched on purpose: only the operation can decide.)
+    let mut post = http::Request::post(INVITES).body(Vec::new()).unwrap();
+    post.extensions_mut().insert(delete_group_invite::INFO);
+    client.send(post).await.unwrap_err();
+    assert_eq!(server.requests_to(INVITES), 3, "an idempotent operation: the first attempt and two retries");
+    let mut get = http::Request::get(BY_ID).body(Vec::new()).unwrap();
+    get.extensions_mut().insert(create_group_invite::INFO);
+    client.send(get).await.unwrap_err();
+    assert_eq!(server.requests_to(BY_ID), 1, "an operation that is not idempotent is not sent again");
+    // Without an operation, the method decides.
+    client.send(http::Request::get(BY_ID).body(Vec::new()).unwrap()).await.unwrap_err();
+    assert_eq!(server.requests_to(BY_ID), 4);
 }
 
 /// A token another part of the program replaces.

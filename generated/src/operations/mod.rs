@@ -22,6 +22,10 @@ pub struct OperationInfo {
     pub api_version: &'static str,
     /// Whether Atlas has deprecated the operation.
     pub deprecated: bool,
+    /// Whether sending it twice does what sending it once does (by method, or as
+    /// the spec declares), so that the client may retry it after a failure that may
+    /// have reached the server.
+    pub idempotent: bool,
     /// The date after which Atlas may remove the operation.
     pub sunset: Option<&'static str>,
     /// The spec's one-line summary.

@@ -441,6 +441,7 @@ pub mod list_group_users {
         path: "/api/atlas/v2/groups/{groupId}/users",
         api_version: "2025-02-19",
         deprecated: false,
+        idempotent: true,
         sunset: None,
         summary: "Return All MongoDB Cloud Users in One Project",
     };
@@ -527,6 +528,7 @@ pub mod add_group_users {
         path: "/api/atlas/v2/groups/{groupId}/users",
         api_version: "2025-02-19",
         deprecated: false,
+        idempotent: false,
         sunset: None,
         summary: "Add One MongoDB Cloud User to One Project",
     };
@@ -576,6 +578,7 @@ pub mod get_group_user {
         path: "/api/atlas/v2/groups/{groupId}/users/{userId}",
         api_version: "2025-02-19",
         deprecated: false,
+        idempotent: true,
         sunset: None,
         summary: "Return One MongoDB Cloud User in One Project",
     };
@@ -636,6 +639,7 @@ pub mod remove_group_user {
         path: "/api/atlas/v2/groups/{groupId}/users/{userId}",
         api_version: "2025-02-19",
         deprecated: false,
+        idempotent: true,
         sunset: None,
         summary: "Remove One MongoDB Cloud User from One Project",
     };
@@ -678,6 +682,7 @@ pub mod add_group_user_role {
         path: "/api/atlas/v2/groups/{groupId}/users/{userId}:addRole",
         api_version: "2025-02-19",
         deprecated: false,
+        idempotent: false,
         sunset: None,
         summary: "Add One Project Role to One MongoDB Cloud User",
     };
@@ -730,6 +735,7 @@ pub mod remove_group_user_role {
         path: "/api/atlas/v2/groups/{groupId}/users/{userId}:removeRole",
         api_version: "2025-02-19",
         deprecated: false,
+        idempotent: false,
         sunset: None,
         summary: "Remove One Project Role from One MongoDB Cloud User",
     };
@@ -782,6 +788,7 @@ pub mod list_org_team_users {
         path: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users",
         api_version: "2025-02-19",
         deprecated: false,
+        idempotent: true,
         sunset: None,
         summary: "Return All MongoDB Cloud Users Assigned to One Team",
     };
@@ -865,6 +872,7 @@ pub mod add_org_team_user {
         path: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}:addUser",
         api_version: "2025-02-19",
         deprecated: false,
+        idempotent: false,
         sunset: None,
         summary: "Add One MongoDB Cloud User to One Team",
     };
@@ -917,6 +925,7 @@ pub mod remove_org_team_user {
         path: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}:removeUser",
         api_version: "2025-02-19",
         deprecated: false,
+        idempotent: false,
         sunset: None,
         summary: "Remove One MongoDB Cloud User from One Team",
     };
@@ -969,6 +978,7 @@ pub mod list_org_users {
         path: "/api/atlas/v2/orgs/{orgId}/users",
         api_version: "2025-02-19",
         deprecated: false,
+        idempotent: true,
         sunset: None,
         summary: "Return All MongoDB Cloud Users in One Organization",
     };
@@ -1049,6 +1059,7 @@ pub mod create_org_user {
         path: "/api/atlas/v2/orgs/{orgId}/users",
         api_version: "2025-02-19",
         deprecated: false,
+        idempotent: false,
         sunset: None,
         summary: "Add One MongoDB Cloud User to One Organization",
     };
@@ -1098,6 +1109,7 @@ pub mod get_org_user {
         path: "/api/atlas/v2/orgs/{orgId}/users/{userId}",
         api_version: "2025-02-19",
         deprecated: false,
+        idempotent: true,
         sunset: None,
         summary: "Return One MongoDB Cloud User in One Organization",
     };
@@ -1158,6 +1170,7 @@ pub mod remove_org_user {
         path: "/api/atlas/v2/orgs/{orgId}/users/{userId}",
         api_version: "2025-02-19",
         deprecated: false,
+        idempotent: true,
         sunset: None,
         summary: "Remove One MongoDB Cloud User from One Organization",
     };
@@ -1200,6 +1213,7 @@ pub mod update_org_user {
         path: "/api/atlas/v2/orgs/{orgId}/users/{userId}",
         api_version: "2025-02-19",
         deprecated: false,
+        idempotent: false,
         sunset: None,
         summary: "Update One MongoDB Cloud User in One Organization",
     };
@@ -1251,6 +1265,7 @@ pub mod add_org_user_role {
         path: "/api/atlas/v2/orgs/{orgId}/users/{userId}:addRole",
         api_version: "2025-02-19",
         deprecated: false,
+        idempotent: false,
         sunset: None,
         summary: "Add One Organization Role to One MongoDB Cloud User",
     };
@@ -1303,6 +1318,7 @@ pub mod remove_org_user_role {
         path: "/api/atlas/v2/orgs/{orgId}/users/{userId}:removeRole",
         api_version: "2025-02-19",
         deprecated: false,
+        idempotent: false,
         sunset: None,
         summary: "Remove One Organization Role from One MongoDB Cloud User",
     };

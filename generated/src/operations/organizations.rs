@@ -146,6 +146,7 @@ pub mod list_org_invites {
         path: "/api/atlas/v2/orgs/{orgId}/invites",
         api_version: "2023-01-01",
         deprecated: true,
+        idempotent: true,
         sunset: Some("2027-07-01"),
         summary: "Return All Invitations in One Organization",
     };
@@ -199,6 +200,7 @@ pub mod create_org_invite {
         path: "/api/atlas/v2/orgs/{orgId}/invites",
         api_version: "2023-01-01",
         deprecated: true,
+        idempotent: false,
         sunset: Some("2027-07-01"),
         summary: "Create Invitation for One MongoDB Cloud User in One Organization",
     };
@@ -251,6 +253,7 @@ pub mod update_org_invites {
         path: "/api/atlas/v2/orgs/{orgId}/invites",
         api_version: "2023-01-01",
         deprecated: true,
+        idempotent: false,
         sunset: Some("2027-07-01"),
         summary: "Update One Invitation in One Organization",
     };
@@ -303,6 +306,7 @@ pub mod get_org_invite {
         path: "/api/atlas/v2/orgs/{orgId}/invites/{invitationId}",
         api_version: "2023-01-01",
         deprecated: true,
+        idempotent: true,
         sunset: Some("2027-07-01"),
         summary: "Return One Invitation in One Organization by Invitation ID",
     };
@@ -348,6 +352,7 @@ pub mod delete_org_invite {
         path: "/api/atlas/v2/orgs/{orgId}/invites/{invitationId}",
         api_version: "2023-01-01",
         deprecated: true,
+        idempotent: true,
         sunset: Some("2027-07-01"),
         summary: "Remove One Invitation from One Organization",
     };
@@ -393,6 +398,7 @@ pub mod update_org_invite_by_id {
         path: "/api/atlas/v2/orgs/{orgId}/invites/{invitationId}",
         api_version: "2023-01-01",
         deprecated: true,
+        idempotent: false,
         sunset: Some("2027-07-01"),
         summary: "Update One Invitation in One Organization by Invitation ID",
     };

@@ -151,6 +151,7 @@ pub mod list_group_invites {
         path: "/api/atlas/v2/groups/{groupId}/invites",
         api_version: "2023-01-01",
         deprecated: true,
+        idempotent: true,
         sunset: Some("2027-07-01"),
         summary: "Return All Invitations in One Project",
     };
@@ -204,6 +205,7 @@ pub mod create_group_invite {
         path: "/api/atlas/v2/groups/{groupId}/invites",
         api_version: "2023-01-01",
         deprecated: true,
+        idempotent: false,
         sunset: Some("2027-07-01"),
         summary: "Create Invitation for One MongoDB Cloud User in One Project",
     };
@@ -256,6 +258,7 @@ pub mod update_group_invites {
         path: "/api/atlas/v2/groups/{groupId}/invites",
         api_version: "2023-01-01",
         deprecated: true,
+        idempotent: false,
         sunset: Some("2027-07-01"),
         summary: "Update One Invitation in One Project",
     };
@@ -308,6 +311,7 @@ pub mod get_group_invite {
         path: "/api/atlas/v2/groups/{groupId}/invites/{invitationId}",
         api_version: "2023-01-01",
         deprecated: true,
+        idempotent: true,
         sunset: Some("2027-07-01"),
         summary: "Return One Invitation in One Project by Invitation ID",
     };
@@ -353,6 +357,7 @@ pub mod delete_group_invite {
         path: "/api/atlas/v2/groups/{groupId}/invites/{invitationId}",
         api_version: "2023-01-01",
         deprecated: true,
+        idempotent: true,
         sunset: Some("2027-07-01"),
         summary: "Remove One Invitation from One Project",
     };
@@ -398,6 +403,7 @@ pub mod update_group_invite_by_id {
         path: "/api/atlas/v2/groups/{groupId}/invites/{invitationId}",
         api_version: "2023-01-01",
         deprecated: true,
+        idempotent: false,
         sunset: Some("2027-07-01"),
         summary: "Update One Invitation in One Project by Invitation ID",
     };

@@ -344,6 +344,7 @@ pub mod list_group_teams {
         path: "/api/atlas/v2/groups/{groupId}/teams",
         api_version: "2023-01-01",
         deprecated: false,
+        idempotent: true,
         sunset: None,
         summary: "Return All Teams in One Project",
     };
@@ -403,6 +404,7 @@ pub mod add_group_teams {
         path: "/api/atlas/v2/groups/{groupId}/teams",
         api_version: "2023-01-01",
         deprecated: false,
+        idempotent: false,
         sunset: None,
         summary: "Add Multiple Teams to One Project",
     };
@@ -452,6 +454,7 @@ pub mod get_group_team {
         path: "/api/atlas/v2/groups/{groupId}/teams/{teamId}",
         api_version: "2023-01-01",
         deprecated: false,
+        idempotent: true,
         sunset: None,
         summary: "Return One Team in One Project",
     };
@@ -494,6 +497,7 @@ pub mod remove_group_team {
         path: "/api/atlas/v2/groups/{groupId}/teams/{teamId}",
         api_version: "2023-01-01",
         deprecated: false,
+        idempotent: true,
         sunset: None,
         summary: "Remove One Team from One Project",
     };
@@ -536,6 +540,7 @@ pub mod update_group_team {
         path: "/api/atlas/v2/groups/{groupId}/teams/{teamId}",
         api_version: "2023-01-01",
         deprecated: false,
+        idempotent: false,
         sunset: None,
         summary: "Update Team Roles in One Project",
     };
@@ -587,6 +592,7 @@ pub mod list_org_teams {
         path: "/api/atlas/v2/orgs/{orgId}/teams",
         api_version: "2023-01-01",
         deprecated: false,
+        idempotent: true,
         sunset: None,
         summary: "Return All Teams in One Organization",
     };
@@ -646,6 +652,7 @@ pub mod create_org_team {
         path: "/api/atlas/v2/orgs/{orgId}/teams",
         api_version: "2023-01-01",
         deprecated: false,
+        idempotent: false,
         sunset: None,
         summary: "Create One Team in One Organization",
     };
@@ -695,6 +702,7 @@ pub mod get_org_team_by_name {
         path: "/api/atlas/v2/orgs/{orgId}/teams/byName/{teamName}",
         api_version: "2023-01-01",
         deprecated: false,
+        idempotent: true,
         sunset: None,
         summary: "Return One Team by Name",
     };
@@ -737,6 +745,7 @@ pub mod get_org_team {
         path: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}",
         api_version: "2023-01-01",
         deprecated: false,
+        idempotent: true,
         sunset: None,
         summary: "Return One Team by ID",
     };
@@ -779,6 +788,7 @@ pub mod delete_org_team {
         path: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}",
         api_version: "2023-01-01",
         deprecated: false,
+        idempotent: true,
         sunset: None,
         summary: "Remove One Team from One Organization",
     };
@@ -821,6 +831,7 @@ pub mod rename_org_team {
         path: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}",
         api_version: "2023-01-01",
         deprecated: false,
+        idempotent: false,
         sunset: None,
         summary: "Rename One Team",
     };
@@ -872,6 +883,7 @@ pub mod add_org_team_users {
         path: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users",
         api_version: "2023-01-01",
         deprecated: true,
+        idempotent: false,
         sunset: Some("2027-07-01"),
         summary: "Assign MongoDB Cloud Users in One Organization to One Team",
     };
@@ -927,6 +939,7 @@ pub mod remove_org_team_user_from_team {
         path: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users/{userId}",
         api_version: "2023-01-01",
         deprecated: true,
+        idempotent: true,
         sunset: Some("2027-07-01"),
         summary: "Remove One MongoDB Cloud User from One Team",
     };

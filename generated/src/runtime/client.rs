@@ -253,7 +253,9 @@ impl Client {
         for interceptor in interceptors {
             interceptor.before_credentials(&CallInfo { operation: op, attempt: 0 }, &mut request)?;
         }
-        let idempotent = settings.get_idempotent().unwrap_or_else(|| request.method().is_idempotent());
+        // The call's setting, else the operation's (the generator's), else the method's.
+        let idempotent =
+            settings.get_idempotent().or(op.map(|op| op.idempotent)).unwrap_or_else(|| request.method().is_idempotent());
         let policy = RetryPolicy { max_retries: settings.get_max_retries().unwrap_or(retry.max_retries), ..*retry };
         let timeout = settings.get_timeout().unwrap_or(sender.timeout);
         let budget = Budget::new(policy.max_total_delay);

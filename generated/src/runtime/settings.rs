@@ -15,7 +15,7 @@ use std::time::Duration;
 ///
 /// let settings = CallSettings::new().timeout(Duration::from_secs(5)).max_retries(0).idempotent(true);
 /// assert_eq!(settings.get_max_retries(), Some(0));
-/// assert_eq!(CallSettings::new().get_idempotent(), None, "by default the method decides");
+/// assert_eq!(CallSettings::new().get_idempotent(), None, "by default the operation (its `OperationInfo::idempotent`), else the method, decides");
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]

@@ -105,6 +105,14 @@ fn diff_operation(old: &View<'_>, new: &View<'_>, before: &Operation, after: &Op
         }
         _ => {}
     }
+    if before.idempotent != after.idempotent {
+        let what = if after.idempotent { "now idempotent" } else { "no longer idempotent" };
+        push(
+            Class::None,
+            what.to_owned(),
+            "only whether the client retries it after a failure that may have reached the server changes",
+        );
+    }
     if before.api_version != after.api_version {
         let what = format!("resource version {} -> {}", before.api_version, after.api_version);
         push(Class::None, what, "the request asks for another version; the type changes, if any, are listed beside it");

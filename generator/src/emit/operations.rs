@@ -34,6 +34,10 @@ fn index_fixed() -> TokenStream {
             pub api_version: &'static str,
             /// Whether Atlas has deprecated the operation.
             pub deprecated: bool,
+            /// Whether sending it twice does what sending it once does (by method, or as
+            /// the spec declares), so that the client may retry it after a failure that may
+            /// have reached the server.
+            pub idempotent: bool,
             /// The date after which Atlas may remove the operation.
             pub sunset: Option<&'static str>,
             /// The spec's one-line summary.
@@ -132,6 +136,7 @@ impl Templates {
                         path: __path,
                         api_version: __api_version,
                         deprecated: __deprecated,
+                        idempotent: __idempotent,
                         sunset: __sunset,
                         summary: __summary,
                     };
@@ -277,6 +282,7 @@ fn operation_module(api: &Api, operation: &Operation, templates: &Templates) -> 
             ("__path", Fill::Expr(syntax::str_expr(path))),
             ("__api_version", Fill::Expr(syntax::str_expr(api_version))),
             ("__deprecated", Fill::Expr(syntax::lit_expr(Lit::Bool(syn::LitBool::new(operation.deprecated, Span::call_site()))))),
+            ("__idempotent", Fill::Expr(syntax::lit_expr(Lit::Bool(syn::LitBool::new(operation.idempotent, Span::call_site()))))),
             ("__sunset", Fill::Expr(sunset)),
             ("__summary", Fill::Expr(syntax::str_expr(summary))),
             (

@@ -303,6 +303,7 @@ fn operation_def(op: Operation, named: OperationNames) -> ir::Operation {
         accept: op.accept,
         api_version: op.api_version,
         deprecated: op.deprecated,
+        idempotent: op.idempotent,
         sunset: op.sunset,
         replacement: named.replacement,
         paging: named.paging,

@@ -32,6 +32,8 @@ pub(super) struct Operation {
     pub(super) api_version: String,
     pub(super) success: Success,
     pub(super) deprecated: bool,
+    /// Whether sending it twice does what sending it once does (see [`idempotent`]).
+    pub(super) idempotent: bool,
     pub(super) sunset: Option<String>,
     pub(super) replacement: Option<Replacement>,
     /// The operation's first tag in the spec (every Atlas operation has exactly one).
@@ -185,6 +187,7 @@ impl<'a> Lowerer<'a> {
             api_version: version.unwrap_or_default(),
             success,
             deprecated: operation.deprecated,
+            idempotent: idempotent(site.method, operation),
             sunset: operation.extensions.get("x-sunset").and_then(|value| value.as_str()).map(str::to_owned),
             replacement: self.replacement(site, sink),
             tag: operation.tags.first().cloned().unwrap_or_default(),
@@ -387,6 +390,17 @@ impl<'a> Lowerer<'a> {
             },
             None => ResponseBody::Empty,
         }
+    }
+}
+
+/// Whether the operation may be sent again after a failure that leaves unknown whether it
+/// acted: the spec's `x-idempotent: true|false` where it says so (Atlas's `POST .../{id}:addRole`
+/// is a POST that a spec may declare idempotent), else RFC 9110's rule by method (GET, HEAD,
+/// PUT, DELETE, OPTIONS and TRACE are; POST and PATCH are not).
+fn idempotent(method: Method, operation: &SpecOperation) -> bool {
+    match operation.extensions.get("x-idempotent").and_then(serde_json::Value::as_bool) {
+        Some(declared) => declared,
+        None => !matches!(method, Method::Post | Method::Patch),
     }
 }
 
