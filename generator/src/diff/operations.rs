@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::model::{Change, Class, change};
 use super::types::View;
-use super::{Change, Class, change};
 use crate::ir::{self, Method, Operation, ResponseBody};
 use crate::pointer::join;
 

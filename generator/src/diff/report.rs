@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{ApiDiff, Change, Class};
+use super::model::{ApiDiff, Change, Class};
 
 const CLASSES: [Class; 3] = [Class::Breaking, Class::Additive, Class::None];
 

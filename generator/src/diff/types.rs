@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Change, Class, change};
+use super::model::{Change, Class, change};
 use crate::ir::{self, Ty, TypeDef, TypeId};
 
 /// A media type's resource version in a pointer: an inline schema of an operation keeps its
