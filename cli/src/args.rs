@@ -6,8 +6,8 @@ use std::fmt;
 use atlas_admin::models::{GroupRoleAssignment, OrgUserRolesRequest, OrganizationInvitationGroupRoleAssignmentsRequest};
 use atlas_admin::roles::{OrgRole, ProjectRole};
 use atlas_admin::{GroupId, InvitationId, OrgId, UserId};
-use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::Args;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 
 use crate::profile::Defaults;
 

@@ -57,11 +57,10 @@ impl MembersFile {
     pub fn read(path: &Path) -> Result<MembersFile, Box<dyn Error>> {
         let text = std::fs::read_to_string(path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
         let file: MembersFile = serde_yaml::from_str(&text).map_err(|err| format!("{}: {err}", path.display()))?;
-        let project_roles = file
-            .projects
-            .iter()
-            .flat_map(|project| project.members.iter().flat_map(|member| &member.roles))
-            .chain(file.orgs.iter().flat_map(|org| org.members.iter().flat_map(|member| member.project_roles.values().flatten())));
+        let project_roles =
+            file.projects.iter().flat_map(|project| project.members.iter().flat_map(|member| &member.roles)).chain(
+                file.orgs.iter().flat_map(|org| org.members.iter().flat_map(|member| member.project_roles.values().flatten())),
+            );
         if let Some(role) = project_roles.into_iter().find(|role| !ProjectRole::KNOWN.contains(role)) {
             return Err(format!("{}: unknown project role {role}", path.display()).into());
         }

@@ -67,7 +67,8 @@ impl Connection {
         let profile = self.profile()?;
         let defaults = profile.as_ref().map(Loaded::defaults).transpose()?.unwrap_or_default();
         let base_url = self.base_url.as_deref().or(defaults.base_url.as_deref()).unwrap_or(ATLAS);
-        let mut builder = Client::builder().base_url(base_url).user_agent_suffix(concat!("atlas-members/", env!("CARGO_PKG_VERSION")));
+        let mut builder =
+            Client::builder().base_url(base_url).user_agent_suffix(concat!("atlas-members/", env!("CARGO_PKG_VERSION")));
         if let Some(path) = &self.ca_cert {
             let pem = std::fs::read(path).map_err(|err| format!("cannot read --ca-cert {}: {err}", path.display()))?;
             builder = builder.add_root_certificate(pem);

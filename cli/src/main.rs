@@ -39,11 +39,15 @@ use crate::output::Output;
 /// flags. Exit status: 0 done, 1 something failed or was left in place, 2 a command line
 /// that does not parse or names too little.
 #[derive(Debug, Parser)]
-#[command(name = "atlas-members", version, after_help = "Examples:\n  \
+#[command(
+    name = "atlas-members",
+    version,
+    after_help = "Examples:\n  \
 atlas-members migrate project --group 32b6e34b3d91647abb20e7b8 --dry-run\n  \
 atlas-members --profile prod migrate org --json > report.json\n  \
 atlas-members users project ensure --group 32b6e34b3d91647abb20e7b8 --username jane@example.com --role GROUP_OWNER\n  \
-atlas-members apply --file members.yaml --prune")]
+atlas-members apply --file members.yaml --prune"
+)]
 pub struct Cli {
     #[command(flatten)]
     connection: Connection,
@@ -123,5 +127,25 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         super::Cli::command().debug_assert();
+    }
+
+    /// Every command a user runs shows, after its options, an example that runs it.
+    #[test]
+    fn every_command_has_an_example_in_its_help() {
+        fn leaves(command: &clap::Command, path: String, found: &mut Vec<(String, String)>) {
+            let path = if path.is_empty() { "atlas-members".to_owned() } else { format!("{path} {}", command.get_name()) };
+            if !command.has_subcommands() {
+                found.push((path.clone(), command.get_after_help().map(|help| help.to_string()).unwrap_or_default()));
+            }
+            for sub in command.get_subcommands().filter(|sub| sub.get_name() != "help") {
+                leaves(sub, path.clone(), found);
+            }
+        }
+        let mut found = Vec::new();
+        leaves(&super::Cli::command(), String::new(), &mut found);
+        assert_eq!(found.len(), 29, "the commands: {found:?}");
+        for (path, help) in found {
+            assert!(help.contains(&format!("\n  {path} ")), "`{path} --help` has no example running it: {help:?}");
+        }
     }
 }

@@ -87,7 +87,8 @@ fn table(value: &Value) -> String {
                     }
                 }
             }
-            let rows: Vec<Vec<String>> = items.iter().map(|item| columns.iter().map(|key| cell(item.get(*key))).collect()).collect();
+            let rows: Vec<Vec<String>> =
+                items.iter().map(|item| columns.iter().map(|key| cell(item.get(*key))).collect()).collect();
             let widths: Vec<usize> = columns
                 .iter()
                 .enumerate()
@@ -121,10 +122,7 @@ mod tests {
             { "id": "a1", "username": "ana@example.com" },
             { "id": "b22", "roles": ["GROUP_OWNER"], "username": "bo@example.com" },
         ]));
-        assert_eq!(
-            shown,
-            "ID   USERNAME         ROLES\na1   ana@example.com\nb22  bo@example.com   [\"GROUP_OWNER\"]\n"
-        );
+        assert_eq!(shown, "ID   USERNAME         ROLES\na1   ana@example.com\nb22  bo@example.com   [\"GROUP_OWNER\"]\n");
     }
 
     #[test]

@@ -50,8 +50,14 @@ pub struct Defaults {
 pub enum ProfileCredentials {
     None,
     AccessToken(String),
-    ServiceAccount { client_id: String, client_secret: String },
-    ApiKey { public_key: String, private_key: String },
+    ServiceAccount {
+        client_id: String,
+        client_secret: String,
+    },
+    ApiKey {
+        public_key: String,
+        private_key: String,
+    },
     /// The profile names credentials whose secret is elsewhere (the keychain): what to say.
     Unreadable(String),
 }
@@ -125,7 +131,10 @@ impl Loaded {
         };
         match (present(&profile.client_id), present(&profile.client_secret)) {
             (Some(client_id), Some(client_secret)) => {
-                return ProfileCredentials::ServiceAccount { client_id: client_id.to_owned(), client_secret: client_secret.to_owned() };
+                return ProfileCredentials::ServiceAccount {
+                    client_id: client_id.to_owned(),
+                    client_secret: client_secret.to_owned(),
+                };
             }
             (Some(_), None) => return keychain("a service account", "MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET"),
             _ => {}

@@ -118,7 +118,9 @@ pub fn plan_json(migration: &Migration) -> Value {
         .map(|step| {
             let action = match &step.action {
                 Action::Create => json!({ "action": "create" }),
-                Action::AddToMember { user, missing, .. } => json!({ "action": "addToMember", "userId": user, "missing": missing }),
+                Action::AddToMember { user, missing, .. } => {
+                    json!({ "action": "addToMember", "userId": user, "missing": missing })
+                }
                 other => json!({ "action": format!("{other:?}") }),
             };
             merged(json!({ "invitationId": step.invitation, "username": step.username, "grants": step.grants }), action)

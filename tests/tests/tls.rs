@@ -63,5 +63,4 @@ async fn company_networks_certificates_and_proxies() {
     assert_eq!(proxy.requests(), 2);
     let debug = format!("{:?}", Client::builder().proxy("http://user:pw@proxy.example:3128"));
     assert!(debug.contains(r#"proxy: Some("http://[redacted]@proxy.example:3128/")"#) && !debug.contains("pw"), "{debug}");
-
 }

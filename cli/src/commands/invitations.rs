@@ -27,7 +27,9 @@ pub enum ProjectAction {
         username: Option<String>,
     },
     /// Show one pending invitation.
-    #[command(after_help = "Example:\n  atlas-members project get --group 32b6e34b3d91647abb20e7b8 --invitation 67d1548a0f3c2b1e4d5a6978")]
+    #[command(
+        after_help = "Example:\n  atlas-members project get --group 32b6e34b3d91647abb20e7b8 --invitation 67d1548a0f3c2b1e4d5a6978"
+    )]
     Get {
         #[command(flatten)]
         project: Project,
@@ -85,7 +87,9 @@ pub enum OrgAction {
         username: Option<String>,
     },
     /// Show one pending invitation.
-    #[command(after_help = "Example:\n  atlas-members org get --org 4888442a3354817a7320eb61 --invitation 67d1548a0f3c2b1e4d5a6979")]
+    #[command(
+        after_help = "Example:\n  atlas-members org get --org 4888442a3354817a7320eb61 --invitation 67d1548a0f3c2b1e4d5a6979"
+    )]
     Get {
         #[command(flatten)]
         org: Org,
@@ -119,7 +123,9 @@ pub enum OrgAction {
         grants: OrgGrants,
     },
     /// Cancel a pending invitation.
-    #[command(after_help = "Example:\n  atlas-members org cancel --org 4888442a3354817a7320eb61 --invitation 67d1548a0f3c2b1e4d5a6979")]
+    #[command(
+        after_help = "Example:\n  atlas-members org cancel --org 4888442a3354817a7320eb61 --invitation 67d1548a0f3c2b1e4d5a6979"
+    )]
     Cancel {
         #[command(flatten)]
         org: Org,

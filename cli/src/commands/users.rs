@@ -4,17 +4,19 @@
 
 use std::error::Error;
 
+use atlas_admin::GroupId;
 use atlas_admin::membership::{Scope, ensure_org_user, ensure_project_user};
 use atlas_admin::models::{AddOrRemoveGroupRole, AddOrRemoveOrgRole, GroupUserRequest, OrgUserRequest, OrgUserUpdateRequest};
 use atlas_admin::operations::{list_group_users, list_org_users};
 use atlas_admin::roles::{OrgRole, ProjectRole};
-use atlas_admin::GroupId;
 use clap::{Args, Subcommand};
 use futures::TryStreamExt;
 use serde_json::json;
 
 use super::Context;
-use crate::args::{Org, Project, ProjectRoles, User, non_empty, org_role, org_user_roles, project_role, project_role_assignment, unique};
+use crate::args::{
+    Org, Project, ProjectRoles, User, non_empty, org_role, org_user_roles, project_role, project_role_assignment, unique,
+};
 use crate::bulk::org_grants;
 use crate::reports::{describe_ensured, ensured_json};
 
@@ -61,7 +63,9 @@ pub enum ProjectUserAction {
         filter: UserFilter,
     },
     /// Show one user of the project.
-    #[command(after_help = "Example:\n  atlas-members users project show --group 32b6e34b3d91647abb20e7b8 --user 67d1548a0f3c2b1e4d5a6a01")]
+    #[command(
+        after_help = "Example:\n  atlas-members users project show --group 32b6e34b3d91647abb20e7b8 --user 67d1548a0f3c2b1e4d5a6a01"
+    )]
     Show {
         #[command(flatten)]
         project: Project,
@@ -109,7 +113,9 @@ pub enum ProjectUserAction {
         role: ProjectRole,
     },
     /// Remove a user, pending or active, from the project.
-    #[command(after_help = "Example:\n  atlas-members users project remove --group 32b6e34b3d91647abb20e7b8 --user 67d1548a0f3c2b1e4d5a6a01")]
+    #[command(
+        after_help = "Example:\n  atlas-members users project remove --group 32b6e34b3d91647abb20e7b8 --user 67d1548a0f3c2b1e4d5a6a01"
+    )]
     Remove {
         #[command(flatten)]
         project: Project,
@@ -134,7 +140,9 @@ pub enum OrgUserAction {
         filter: UserFilter,
     },
     /// Show one user of the organization.
-    #[command(after_help = "Example:\n  atlas-members users org show --org 4888442a3354817a7320eb61 --user 67d1548a0f3c2b1e4d5a6a02")]
+    #[command(
+        after_help = "Example:\n  atlas-members users org show --org 4888442a3354817a7320eb61 --user 67d1548a0f3c2b1e4d5a6a02"
+    )]
     Show {
         #[command(flatten)]
         org: Org,
@@ -200,7 +208,9 @@ pub enum OrgUserAction {
         role: OrgRole,
     },
     /// Remove a user, pending or active, from the organization.
-    #[command(after_help = "Example:\n  atlas-members users org remove --org 4888442a3354817a7320eb61 --user 67d1548a0f3c2b1e4d5a6a02")]
+    #[command(
+        after_help = "Example:\n  atlas-members users org remove --org 4888442a3354817a7320eb61 --user 67d1548a0f3c2b1e4d5a6a02"
+    )]
     Remove {
         #[command(flatten)]
         org: Org,
