@@ -14,7 +14,7 @@ const ATLAS: &str = "https://cloud.mongodb.com";
 
 #[derive(Debug, Args)]
 pub struct Connection {
-    /// The Atlas Administration API to call [default: the profile's, else https://cloud.mongodb.com].
+    /// The Atlas Administration API to call [default: the profile's, else Atlas's own, cloud.mongodb.com].
     #[arg(long, global = true, env = "MONGODB_ATLAS_BASE_URL")]
     base_url: Option<String>,
 

@@ -92,18 +92,18 @@ enum Command {
 }
 
 async fn run(cli: Cli) -> Result<(), Box<dyn Error>> {
-    if let Command::Completions(shell) = &cli.command {
-        return Ok(completions::run(shell)?);
-    }
-    let (client, defaults) = cli.connection.client()?;
-    let ctx = Context { client, defaults, out: Output::new(cli.json) };
+    // Only the commands that talk to Atlas need credentials.
+    let connect = || -> Result<Context, Box<dyn Error>> {
+        let (client, defaults) = cli.connection.client()?;
+        Ok(Context { client, defaults, out: Output::new(cli.json) })
+    };
     match cli.command {
-        Command::Users { scope } => users::run(&ctx, scope).await,
-        Command::Project { action } => invitations::run_project(&ctx, action).await,
-        Command::Org { action } => invitations::run_org(&ctx, action).await,
-        Command::Migrate { scope } => migrate::run(&ctx, scope).await,
-        Command::Apply(apply) => apply::run(&ctx, apply).await,
-        Command::Completions(_) => unreachable!("answered above"),
+        Command::Users { scope } => users::run(&connect()?, scope).await,
+        Command::Project { action } => invitations::run_project(&connect()?, action).await,
+        Command::Org { action } => invitations::run_org(&connect()?, action).await,
+        Command::Migrate { scope } => migrate::run(&connect()?, scope).await,
+        Command::Apply(apply) => apply::run(&connect()?, apply).await,
+        Command::Completions(shell) => Ok(completions::run(&shell)?),
     }
 }
 

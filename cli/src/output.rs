@@ -53,9 +53,14 @@ impl Output {
         bar
     }
 
+    /// Whether a question can be asked: stdin is a terminal.
+    pub fn can_ask(&self) -> bool {
+        std::io::stdin().is_terminal()
+    }
+
     /// Asks `question` on a terminal; `None` when stdin is not one (the caller then needs `--yes`).
     pub fn confirm(&self, question: &str) -> std::io::Result<Option<bool>> {
-        if !std::io::stdin().is_terminal() {
+        if !self.can_ask() {
             return Ok(None);
         }
         eprint!("{question} [y/N] ");

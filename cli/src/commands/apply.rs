@@ -38,7 +38,7 @@ pub struct Apply {
 pub async fn run(ctx: &Context, apply: Apply) -> Result<(), Box<dyn Error>> {
     let removing = apply.prune && !apply.dry_run;
     let file = MembersFile::read(&apply.file)?;
-    if removing && !apply.yes && !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+    if removing && !apply.yes && !ctx.out.can_ask() {
         return Err(UsageError("apply --prune removes roles and teams: off a terminal it needs --yes to do so".to_owned()).into());
     }
     let plans = file.plan(&ctx.client, apply.prune).await?;
