@@ -9,7 +9,6 @@ mod teams;
 pub use teams::Team;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
@@ -382,32 +381,4 @@ fn project_roles_of(roles: &Value) -> BTreeMap<String, Vec<String>> {
         .flatten()
         .filter_map(|assignment| Some((assignment["groupId"].as_str()?.to_owned(), strings(&assignment["groupRoles"]))))
         .collect()
-}
-
-/// The `invites` example's executable: `ATLAS_INVITES_CLI` when `cargo xtask test` built it,
-/// else built here with `$CARGO` once per test process (the path cargo reports, so
-/// `CARGO_TARGET_DIR` is honoured).
-pub fn invites_cli() -> PathBuf {
-    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BUILT.get_or_init(build_invites_cli).clone()
-}
-
-fn build_invites_cli() -> PathBuf {
-    if let Some(path) = std::env::var_os("ATLAS_INVITES_CLI") {
-        return PathBuf::from(path);
-    }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = std::process::Command::new(cargo)
-        .args(["build", "--package", "atlas-admin", "--example", "invites", "--message-format=json-render-diagnostics"])
-        .current_dir(crate::workspace_root())
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .expect("cargo runs");
-    assert!(output.status.success(), "building the invites example failed");
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .find(|message| message["reason"] == "compiler-artifact" && message["target"]["name"] == "invites")
-        .and_then(|message| message["executable"].as_str().map(PathBuf::from))
-        .expect("cargo reports the invites executable")
 }

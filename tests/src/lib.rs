@@ -1,5 +1,6 @@
 //! Shared helpers for the integration tests: where the workspace, the fragment and the
-//! upstream Atlas specs are, a scriptable loopback HTTP server (`loopback`), a stateful fake of
+//! upstream Atlas specs are, a scriptable loopback HTTP server (`loopback`), an HTTPS one whose
+//! CA the test makes (`https`), a stateful fake of
 //! the invitation and Cloud Users endpoints (`fake_atlas`), race-free `tracing` capture
 //! (`capture`), the Prism contract oracle (`prism`), and the IDs the mock tests share (`sample`).
 
@@ -7,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 pub mod capture;
 pub mod fake_atlas;
+pub mod https;
 pub mod loopback;
 pub mod prism;
 pub mod sample;

@@ -58,8 +58,7 @@ commands:
       the report calls breaking.
   test
       Run the whole test suite (cargo test --workspace), contract tests included: installs
-      Prism with `npm ci` in tests/ when needed (Node.js 18+ and npm required) and builds
-      the examples first.";
+      Prism with `npm ci` in tests/ when needed (Node.js 18+ and npm required) first.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -171,10 +170,9 @@ fn diff_judge(args: &[String]) -> Result<(), String> {
     if disagreements.is_empty() { Ok(()) } else { Err(format!("the judges disagree:\n{}", disagreements.join("\n"))) }
 }
 
-/// What `cargo xtask test` sets to switch on `tests/tests/contract_prism.rs`: the absolute
-/// path of the Prism executable, and of the built `invites` example that those tests run.
+/// What `cargo xtask test` sets to switch on the contract tests (`tests/tests/contract_prism.rs`,
+/// `cli/tests/contract_prism.rs`): the absolute path of the Prism executable.
 const PRISM_ENV: &str = "ATLAS_PRISM";
-const INVITES_CLI_ENV: &str = "ATLAS_INVITES_CLI";
 
 /// The oldest Node.js major version that the pinned Prism (tests/package.json) supports.
 const MIN_NODE_MAJOR: u32 = 18;
@@ -182,8 +180,8 @@ const MIN_NODE_MAJOR: u32 = 18;
 /// Runs the suite, streaming cargo's output, and ends with one line that sums up every test
 /// binary's `test result:` line, so the total is not lost among per-binary results.
 ///
-/// First installs Prism (see `ensure_prism`) and builds the examples, so that the contract
-/// tests run rather than skip.
+/// First installs Prism (see `ensure_prism`), so that the contract tests run rather than skip
+/// (the `atlas-members` contract test runs the binary cargo builds for its own tests).
 fn run_tests() -> Result<(), String> {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
@@ -191,13 +189,11 @@ fn run_tests() -> Result<(), String> {
     let root = codegen::workspace_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let prism = ensure_prism(&root.join("tests"))?;
-    let invites_cli = build_invites_example(&cargo, &root)?;
 
     let mut child = Command::new(&cargo)
         .args(["test", "--workspace"])
         .current_dir(&root)
         .env(PRISM_ENV, &prism)
-        .env(INVITES_CLI_ENV, &invites_cli)
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|error| format!("could not run cargo: {error}"))?;
@@ -267,38 +263,6 @@ fn node_hint() -> String {
     )
 }
 
-/// Builds the examples and returns the path of the `invites` executable, as cargo reports
-/// it (so `CARGO_TARGET_DIR` and the like are honoured).
-fn build_invites_example(cargo: &str, root: &Path) -> Result<PathBuf, String> {
-    println!("xtask: building the atlas-admin examples for the contract tests");
-    let output = std::process::Command::new(cargo)
-        .args(["build", "--package", "atlas-admin", "--examples", "--message-format=json-render-diagnostics"])
-        .current_dir(root)
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|error| format!("could not run cargo: {error}"))?;
-    if !output.status.success() {
-        return Err(format!("building the atlas-admin examples failed ({})", output.status));
-    }
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .find_map(|line| example_executable(line, "invites"))
-        .ok_or_else(|| "cargo built the atlas-admin examples but reported no `invites` executable".to_owned())
-}
-
-/// The `executable` of a cargo `compiler-artifact` message for the example `name`.
-///
-/// xtask keeps to few dependencies, so this reads the one field it needs from cargo's
-/// one-line JSON rather than parsing it; a path with a `"` in it is not supported.
-fn example_executable(message: &str, name: &str) -> Option<PathBuf> {
-    let is_it = message.contains(r#""reason":"compiler-artifact""#)
-        && message.contains(r#""kind":["example"]"#)
-        && message.contains(&format!(r#""name":"{name}""#));
-    let start = message.find(r#""executable":""#)? + r#""executable":""#.len();
-    let end = start + message[start..].find('"')?;
-    is_it.then(|| PathBuf::from(message[start..end].replace(r"\\", r"\")))
-}
-
 /// `test result: ok. 12 passed; 1 failed; ...` -> (12, 1).
 fn parse_result_line(line: &str) -> Option<(u64, u64)> {
     let rest = line.strip_prefix("test result: ")?;
@@ -308,25 +272,4 @@ fn parse_result_line(line: &str) -> Option<(u64, u64)> {
         })
     };
     Some((count(" passed")?, count(" failed")?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn example_executable_reads_cargos_artifact_message() {
-        let artifact = |kind: &str, name: &str| {
-            format!(
-                r#"{{"reason":"compiler-artifact","package_id":"path+file:///w/generated#atlas-admin@0.1.0","target":{{"kind":["{kind}"],"crate_types":["bin"],"name":"{name}","src_path":"/w/generated/examples/{name}.rs"}},"filenames":["/t/debug/examples/{name}"],"executable":"/t/debug/examples/{name}","fresh":true}}"#
-            )
-        };
-        assert_eq!(
-            example_executable(&artifact("example", "invites"), "invites"),
-            Some(PathBuf::from("/t/debug/examples/invites"))
-        );
-        assert_eq!(example_executable(&artifact("example", "other"), "invites"), None);
-        assert_eq!(example_executable(&artifact("bin", "invites"), "invites"), None);
-        assert_eq!(example_executable(r#"{"reason":"build-finished","success":true}"#, "invites"), None);
-    }
 }

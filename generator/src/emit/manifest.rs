@@ -50,10 +50,8 @@ tokio = {{ version = "1", features = ["sync", "time"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"] }}
 
 [dev-dependencies]
-clap = {{ version = "4", features = ["derive", "env"] }}
 # `futures::TryStreamExt` in the README, the examples and the doc tests, as a user writes it.
 futures = "0.3"
-serde_yaml = "0.9"
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "test-util"] }}
 
 # One feature per tag of the spec: its operations, their `Client` methods and the models only

@@ -1,37 +1,36 @@
-//! The `invites` example's membership commands (`migrate`, `users ... ensure`, `apply`), the
-//! built binary run against the stateful fake on 127.0.0.1: outputs, exit codes, and the
-//! writes each run makes. Run with `--nocapture` to see the outputs.
+//! The membership commands (`migrate`, `users ... ensure`, `apply`), the built binary run
+//! against the stateful fake on 127.0.0.1: outputs, exit codes, and the writes each run makes.
+//! Run with `--nocapture` to see the outputs.
+
+mod common;
 
 use std::io::Write as _;
 use std::process::Output;
 
+use common::atlas_members;
 use serde_json::Value;
-use tests::fake_atlas::{FakeAtlas, GROUP, ORG, OTHER_GROUP, invites_cli};
+use tests::fake_atlas::{FakeAtlas, GROUP, ORG, OTHER_GROUP};
 
-/// Runs the example with `args` against `fake`, writes unspaced (`INVITES_WRITES_PER_MINUTE=0`).
+/// Runs the tool with `args` against `fake`, writes unspaced (`INVITES_WRITES_PER_MINUTE=0`),
+/// stdin, stdout and stderr not terminals.
 async fn invites(fake: &FakeAtlas, args: &[&str]) -> Output {
-    let binary = invites_cli();
     let args: Vec<String> = args.iter().map(|arg| arg.to_string()).collect();
     let shown = args.join(" ");
     let base_url = fake.uri();
     let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(binary)
+        let home = tempfile::tempdir().unwrap();
+        atlas_members(home.path())
             .args(&args)
-            .env_remove("MONGODB_ATLAS_CLIENT_ID")
-            .env_remove("MONGODB_ATLAS_CLIENT_SECRET")
-            .env_remove("MONGODB_ATLAS_PUBLIC_API_KEY")
-            .env_remove("MONGODB_ATLAS_PRIVATE_API_KEY")
-            .env_remove("INVITES_CONCURRENCY")
             .env("MONGODB_ATLAS_ACCESS_TOKEN", "test-token")
             .env("MONGODB_ATLAS_BASE_URL", base_url)
             .env("INVITES_WRITES_PER_MINUTE", "0")
             .output()
-            .expect("the invites example runs")
+            .expect("atlas-members runs")
     })
     .await
     .unwrap();
     println!(
-        "$ invites {}\n{}{}(exit {:?})\n",
+        "$ atlas-members {}\n{}{}(exit {:?})\n",
         shown,
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr),
@@ -240,7 +239,11 @@ async fn apply_adds_without_prune_and_removes_only_with_it() {
     assert!(stdout(&pruned_plan).contains("remove GROUP_READ_ONLY"), "{}", stdout(&pruned_plan));
     assert!(stdout(&pruned_plan).contains("remove ORG_READ_ONLY"), "{}", stdout(&pruned_plan));
     assert_eq!(fake.writes().len(), writes);
-    let pruned = invites(&fake, &["apply", "--file", &path, "--prune"]).await;
+    let refused = invites(&fake, &["apply", "--file", &path, "--prune"]).await;
+    assert_eq!(refused.status.code(), Some(2), "off a terminal, --prune needs --yes");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--yes"), "{}", String::from_utf8_lossy(&refused.stderr));
+    assert_eq!(fake.writes().len(), writes, "a refused --prune writes nothing");
+    let pruned = invites(&fake, &["apply", "--file", &path, "--prune", "--yes"]).await;
     assert_eq!(pruned.status.code(), Some(0));
     assert_eq!(fake.member("ana@example.com").unwrap().project_roles[GROUP], ["GROUP_OWNER"]);
     assert_eq!(fake.member("lee@example.com").unwrap().org_roles, ["ORG_MEMBER"]);
@@ -259,7 +262,7 @@ async fn apply_refuses_an_unknown_role() {
 
 /// Measures, not checks: 100 project invitations migrated at the default pace (one write a
 /// second, so about 200 s). Ignored by default; run it with
-/// `cargo test -p tests --test invites_membership_cli -- --ignored --nocapture`.
+/// `cargo test -p atlas-members --test membership -- --ignored --nocapture`.
 #[tokio::test]
 #[ignore = "takes over three minutes of real time at the default pace"]
 async fn a_hundred_invitations_at_the_default_pace() {
@@ -267,14 +270,12 @@ async fn a_hundred_invitations_at_the_default_pace() {
     for n in 0..100 {
         fake.invite_to_project(GROUP, &format!("user{n:03}@example.com"), &["GROUP_READ_ONLY"]);
     }
-    let binary = invites_cli();
     let base_url = fake.uri();
     let start = std::time::Instant::now();
     let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(binary)
+        let home = tempfile::tempdir().unwrap();
+        atlas_members(home.path())
             .args(["migrate", "project", "--group", GROUP])
-            .env_remove("INVITES_WRITES_PER_MINUTE")
-            .env_remove("INVITES_CONCURRENCY")
             .env("MONGODB_ATLAS_ACCESS_TOKEN", "test-token")
             .env("MONGODB_ATLAS_BASE_URL", base_url)
             .output()
