@@ -19,6 +19,8 @@ pub struct Api {
     /// (`https://cloud.mongodb.com`, `https://api.example.com/base/v1`); `None` when the spec
     /// names none, or only a relative one.
     pub base_url: Option<String>,
+    /// The generated crate's version: the spec's `info.x-crate-version`, else 0.1.0.
+    pub crate_version: String,
     /// Validated identifier newtypes, keyed by type name.
     pub ids: BTreeMap<String, IdType>,
     /// Models and enums, keyed by type name.

@@ -148,7 +148,7 @@ fn the_command_compares_two_specs_and_fails_on_request() {
 }
 
 #[test]
-fn codegen_says_in_one_line_what_the_spec_change_does_to_the_api() {
+fn codegen_says_what_the_spec_change_does_and_raises_the_crate_version() {
     let repo = tempfile::tempdir().unwrap();
     let git = |args: &[&str]| {
         let status = std::process::Command::new("git")
@@ -159,18 +159,45 @@ fn codegen_says_in_one_line_what_the_spec_change_does_to_the_api() {
             .unwrap();
         assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
     };
+    let info = "info: {title: The base of the API diff's pairs; each test changes one thing in it, version: \"2.0\"}\n";
+    let versioned = base().replacen(info, "info:\n  title: Things\n  version: \"2.0\"\n  x-crate-version: \"0.3.1\"\n", 1);
+    assert_ne!(versioned, base(), "the base has its info on one line");
     std::fs::create_dir_all(repo.path().join("spec")).unwrap();
-    std::fs::write(repo.path().join("spec/api.yaml"), base()).unwrap();
+    std::fs::write(repo.path().join("spec/api.yaml"), &versioned).unwrap();
     git(&["init", "-q"]);
     git(&["add", "."]);
     git(&["commit", "-q", "-m", "base"]);
-    let input = |text: &'static str| Input { file: "spec/api.yaml", text, release: Some(RELEASE) };
-    let unchanged: &'static str = base().leak();
-    assert_eq!(xtask::codegen::api_change(repo.path(), &input(unchanged), &ir(unchanged)), None, "the spec as committed");
-    let renamed: &'static str = base().replace("operationId: deleteThing", "operationId: removeThing").leak();
-    let line = xtask::codegen::api_change(repo.path(), &input(renamed), &ir(renamed)).expect("the spec changed");
-    assert_eq!(
-        line,
-        "public API: breaking: 0.1.0 -> 0.2.0 (1 breaking, 0 additive, 0 none); the whole report: cargo xtask diff --against HEAD"
+    let change = |text: &str| {
+        let input = Input { file: "spec/api.yaml", text, release: Some(RELEASE) };
+        xtask::codegen::api_change(repo.path(), &input, &ir(text))
+    };
+    assert_eq!(change(&versioned), None, "the spec as committed");
+
+    let renamed = versioned.replace("operationId: deleteThing", "operationId: removeThing");
+    let breaking = change(&renamed).expect("the spec changed");
+    assert!(
+        breaking.summary.starts_with(
+            "public API: breaking: 0.3.1 -> 0.4.0 (1 breaking, 0 additive, 0 none); the whole report: cargo xtask diff --against HEAD\ncrate version 0.3.1 -> 0.4.0"
+        ),
+        "{}",
+        breaking.summary
+    );
+    let raised = breaking.raised.expect("the spec's version is raised");
+    assert_eq!(raised, renamed.replace("x-crate-version: \"0.3.1\"", "x-crate-version: \"0.4.0\""));
+    assert_eq!(ir(&raised).crate_version, "0.4.0", "the manifest follows the spec's version");
+    assert_eq!(change(&raised).expect("still changed").raised, None, "raised once, not again on the next run");
+
+    let deprecated =
+        versioned.replace("      operationId: deleteThing\n", "      operationId: deleteThing\n      deprecated: true\n");
+    assert_eq!(change(&deprecated).expect("the spec changed").raised, None, "no signature change, no new version");
+
+    std::fs::write(repo.path().join("spec/api.yaml"), base()).unwrap();
+    git(&["commit", "-q", "-am", "no version"]);
+    let unversioned = change(&base().replace("operationId: deleteThing", "operationId: removeThing")).expect("changed");
+    assert_eq!(unversioned.raised, None);
+    assert!(
+        unversioned.summary.ends_with("add `x-crate-version: \"0.2.0\"` under `info:` in spec/api.yaml"),
+        "{}",
+        unversioned.summary
     );
 }

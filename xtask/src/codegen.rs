@@ -61,8 +61,18 @@ pub fn run(options: &Options) -> Result<(), String> {
     let text = fs::read_to_string(&spec).map_err(|error| format!("error: cannot read {}: {error}", spec.display()))?;
     let shown = shown_path(&root, &spec);
     let release = release_for(&root, &spec, options.api_version.as_deref())?;
-    let input = generator::Input { file: &shown, text: &text, release: release.as_deref() };
-    let api = generator::to_ir(&input).map_err(|diagnostics| diagnostics.to_string())?;
+    let mut input = generator::Input { file: &shown, text: &text, release: release.as_deref() };
+    let mut api = generator::to_ir(&input).map_err(|diagnostics| diagnostics.to_string())?;
+    // Writing generated/ from a spec that changed since HEAD: say what it does to the public
+    // API, and raise the crate's version (in the spec, its input) as far as the change needs.
+    let change = (options.out.is_none() && !options.check).then(|| api_change(&root, &input, &api)).flatten();
+    let raised_text;
+    if let Some(raised) = change.as_ref().and_then(|change| change.raised.as_ref()) {
+        fs::write(&spec, raised).map_err(|error| format!("error: cannot write {}: {error}", spec.display()))?;
+        raised_text = raised.clone();
+        input.text = &raised_text;
+        api = generator::to_ir(&input).map_err(|diagnostics| diagnostics.to_string())?;
+    }
     let files = generator::emit_files(&api);
 
     let crate_dir = root.join("generated");
@@ -86,25 +96,75 @@ pub fn run(options: &Options) -> Result<(), String> {
         return check(&target, &files);
     }
     let changed = write_all(&target, &files, &extra)?;
-    if changed > 0 && options.out.is_none() {
-        if let Some(line) = api_change(&root, &input, &api) {
-            println!("{line}");
-        }
+    if let Some(change) = change.filter(|_| changed > 0) {
+        println!("{}", change.summary);
     }
     Ok(())
 }
 
-/// What the spec's change since git's `HEAD` does to the public API, in one line with the
-/// command for the whole report; `None` when the spec is as committed (or git cannot say).
-pub fn api_change(root: &Path, input: &generator::Input<'_>, api: &generator::ir::Api) -> Option<String> {
+/// What the spec's change since git's `HEAD` does to the public API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiChange {
+    /// One line: the counts per class, the version bump, the command for the whole report.
+    pub summary: String,
+    /// The spec with its `info.x-crate-version` raised to the version the change needs, when
+    /// it declares a lower one.
+    pub raised: Option<String>,
+}
+
+/// The change to the public API since the spec at git's `HEAD`, and the spec with its crate
+/// version raised as the change needs (from `HEAD`'s version, Cargo's SemVer rules); `None`
+/// when the spec is as committed (or git cannot say).
+pub fn api_change(root: &Path, input: &generator::Input<'_>, api: &generator::ir::Api) -> Option<ApiChange> {
     let committed = crate::diff::spec_at(root, "HEAD", input.file).ok()?;
     if committed == input.text {
         return None;
     }
     let old = generator::to_ir(&generator::Input { text: &committed, ..*input }).ok()?;
     let diff = generator::diff::diff(&old, api);
-    let version = crate::diff::crate_version(root);
-    Some(format!("{}; the whole report: cargo xtask diff --against HEAD", diff.summary(&version)))
+    let needed = diff.next_version(&old.crate_version)?;
+    let mut summary = format!("{}; the whole report: cargo xtask diff --against HEAD", diff.summary(&old.crate_version));
+    let raised = if semver(&needed) > semver(&api.crate_version) {
+        let raised = with_crate_version(input.text, &needed);
+        summary.push_str(&match &raised {
+            Some(_) => format!("\ncrate version {} -> {needed} (info.x-crate-version in {})", api.crate_version, input.file),
+            None => {
+                format!("\nthe crate needs version {needed}: add `x-crate-version: \"{needed}\"` under `info:` in {}", input.file)
+            }
+        });
+        raised
+    } else {
+        None
+    };
+    Some(ApiChange { summary, raised })
+}
+
+fn semver(version: &str) -> Vec<u64> {
+    version.split('.').map(|part| part.parse().unwrap_or(0)).collect()
+}
+
+/// `text` with the value of its `x-crate-version:` line set to `version`; `None` without one.
+fn with_crate_version(text: &str, version: &str) -> Option<String> {
+    let mut found = false;
+    let lines: Vec<String> = text
+        .split_inclusive('\n')
+        .map(|line| match line.trim_start().strip_prefix("x-crate-version:") {
+            Some(_) if !found => {
+                found = true;
+                let indent = &line[..line.len() - line.trim_start().len()];
+                let ending = if line.ends_with("\r\n") {
+                    "\r\n"
+                } else if line.ends_with('\n') {
+                    "\n"
+                } else {
+                    ""
+                };
+                format!("{indent}x-crate-version: \"{version}\"{ending}")
+            }
+            _ => line.to_owned(),
+        })
+        .collect();
+    found.then(|| lines.concat())
 }
 
 /// The newest `spec/YYYY-MM-DD/` folder.

@@ -55,6 +55,7 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
     let paging = paging::detect(&operations, &space);
     let replaced_by = operations::replacements(&operations, sink);
 
+    let crate_version = crate_version(&spec.info, sink);
     check::runtime_contract(&space, api_error, sink);
     if sink.has_errors() {
         return None;
@@ -69,6 +70,7 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
         release: release.to_owned(),
         title: spec.info.title.clone(),
         base_url: base_url(&spec.servers),
+        crate_version,
         ids: ids.into_values().map(|id| (id.name.clone(), id)).collect(),
         operations,
         types,
@@ -77,6 +79,24 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
         gates,
     };
     Some(api)
+}
+
+/// The version of the crate generated from the spec: its `info.x-crate-version`
+/// (`MAJOR.MINOR.PATCH`), which `cargo xtask codegen` moves as the public API changes; 0.1.0
+/// when the spec has none.
+fn crate_version(info: &openapiv3::Info, sink: &mut Sink<'_>) -> String {
+    let Some(value) = info.extensions.get("x-crate-version") else { return "0.1.0".to_owned() };
+    let text = value.as_str().unwrap_or_default();
+    let parts: Vec<&str> = text.split('.').collect();
+    if parts.len() == 3 && parts.iter().all(|part| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit())) {
+        return text.to_owned();
+    }
+    sink.error(
+        "/info/x-crate-version",
+        format!("`x-crate-version` is {value}, not a version MAJOR.MINOR.PATCH"),
+        Some("write it as a quoted string, like \"0.2.0\"".to_owned()),
+    );
+    "0.1.0".to_owned()
 }
 
 /// The first server's URL with its variables at their defaults and no trailing `/`, when it
