@@ -2,7 +2,7 @@
 //! item by item, each change classed by what it does to code built on the crate.
 //!
 //! Two IRs in, a [`ApiDiff`] out; like every stage it does no IO. Operations are matched by
-//! method and path, types by where they come from in the spec ([`types::origins`]), ID types by
+//! method and path, types by where they come from in the spec (`types::View`), ID types by
 //! name (they are named after the parameters they type); a Rust name alone never matches two
 //! items. The classes follow Rust's SemVer rules for the code the generator emits: models,
 //! `Query` structs and enums are exhaustive, so a field or variant added to one is breaking
