@@ -26,7 +26,7 @@ const UNKNOWN: u64 = u64::MAX;
 ///
 /// ```
 /// use std::time::Duration;
-/// use atlas_admin::membership::Pacing;
+/// use atlas_admin::transport::Pacing;
 ///
 /// let default = Pacing::default();
 /// assert_eq!((default.writes_per_minute(), default.concurrency()), (Some(60), 1));
@@ -53,7 +53,7 @@ impl Pacing {
     /// down as `RateLimit-Remaining` falls, still apply).
     ///
     /// ```
-    /// assert_eq!(atlas_admin::membership::Pacing::unlimited().writes_per_minute(), None);
+    /// assert_eq!(atlas_admin::transport::Pacing::unlimited().writes_per_minute(), None);
     /// ```
     pub fn unlimited() -> Self {
         Self { writes_per_minute: None, ..Self::default() }
@@ -62,7 +62,7 @@ impl Pacing {
     /// At most `writes` writes a minute (at least one).
     ///
     /// ```
-    /// use atlas_admin::membership::Pacing;
+    /// use atlas_admin::transport::Pacing;
     /// assert_eq!(Pacing::default().with_writes_per_minute(0).writes_per_minute(), Some(1));
     /// ```
     #[must_use]
@@ -75,7 +75,7 @@ impl Pacing {
     /// members) at once (at least one).
     ///
     /// ```
-    /// use atlas_admin::membership::Pacing;
+    /// use atlas_admin::transport::Pacing;
     /// assert_eq!(Pacing::default().with_concurrency(8).concurrency(), 8);
     /// ```
     #[must_use]
@@ -101,7 +101,7 @@ impl Pacing {
     /// The writes a minute, or `None` when writes are not spaced.
     ///
     /// ```
-    /// assert_eq!(atlas_admin::membership::Pacing::default().writes_per_minute(), Some(60));
+    /// assert_eq!(atlas_admin::transport::Pacing::default().writes_per_minute(), Some(60));
     /// ```
     pub fn writes_per_minute(&self) -> Option<u32> {
         self.writes_per_minute
@@ -110,7 +110,7 @@ impl Pacing {
     /// How many writes (or invitations, or members) are worked on at once.
     ///
     /// ```
-    /// assert_eq!(atlas_admin::membership::Pacing::default().concurrency(), 1);
+    /// assert_eq!(atlas_admin::transport::Pacing::default().concurrency(), 1);
     /// ```
     pub fn concurrency(&self) -> usize {
         self.concurrency
@@ -129,7 +129,7 @@ impl Pacing {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use atlas_admin::membership::Pacing;
+    /// use atlas_admin::transport::Pacing;
     /// assert_eq!(Pacing::default().with_writes_per_minute(120).interval(), Some(Duration::from_millis(500)));
     /// ```
     pub fn interval(&self) -> Option<Duration> {
@@ -146,7 +146,7 @@ impl Pacing {
 /// default), so on paused time a test sees the schedule without waiting.
 ///
 /// ```
-/// use atlas_admin::membership::{Pacer, Pacing};
+/// use atlas_admin::transport::{Pacer, Pacing};
 ///
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
 /// # async fn main() {
@@ -191,7 +191,7 @@ impl Pacer {
     /// A schedule for `pacing`, on tokio's clock.
     ///
     /// ```
-    /// use atlas_admin::membership::{Pacer, Pacing};
+    /// use atlas_admin::transport::{Pacer, Pacing};
     /// assert_eq!(Pacer::new(&Pacing::unlimited()).pacing(), &Pacing::unlimited());
     /// ```
     pub fn new(pacing: &Pacing) -> Self {
@@ -221,7 +221,7 @@ impl Pacer {
     /// The pacing this schedule follows.
     ///
     /// ```
-    /// use atlas_admin::membership::{Pacer, Pacing};
+    /// use atlas_admin::transport::{Pacer, Pacing};
     /// assert_eq!(Pacer::new(&Pacing::default()).pacing().writes_per_minute(), Some(60));
     /// ```
     pub fn pacing(&self) -> &Pacing {
@@ -233,7 +233,7 @@ impl Pacer {
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// use atlas_admin::membership::{Pacer, Pacing};
+    /// use atlas_admin::transport::{Pacer, Pacing};
     /// let pacer = Pacer::new(&Pacing::unlimited());
     /// pacer.clone().wait().await;
     /// assert_eq!(pacer.writes(), 1);
@@ -249,7 +249,7 @@ impl Pacer {
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// use atlas_admin::membership::{Pacer, Pacing};
+    /// use atlas_admin::transport::{Pacer, Pacing};
     /// Pacer::new(&Pacing::unlimited()).wait().await; // never waits
     /// # }
     /// ```
