@@ -12,6 +12,47 @@ impl crate::Client {
     /// Lists the teams that have access to the given project, with the project roles each team holds, one page at a time; every member of a team has the team's roles. The calling Service Account or API key needs the Project Read Only role.
     ///
     /// Sends `GET /api/atlas/v2/groups/{groupId}/teams` with resource version 2023-01-01; [`crate::operations::list_group_teams`] builds the same request without a client.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "test-util")]
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// #     unsafe {
+    /// #         std::env::set_var(
+    /// #             "MONGODB_ATLAS_CLIENT_ID",
+    /// #             "mdb_sa_id_1234567890abcdef12345678",
+    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
+    /// #     }
+    /// #     let answer: atlas_admin::models::PaginatedTeamRole = atlas_admin::models::PaginatedTeamRole::default();
+    /// #     let rule = atlas_admin::test_util::Rule::new("listGroupTeams").json(200, &answer);
+    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// #     let client = mock.client();
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let result = client.list_group_teams(&group_id, &Default::default()).await?;
+    /// println!("{result:?}");
+    /// #     assert!(mock.unmatched().is_empty());
+    /// #     Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "test-util"))]
+    /// # fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    ///
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     pub async fn list_group_teams(
         &self,
         group_id: &crate::ids::GroupId,
@@ -75,6 +116,50 @@ impl crate::Client {
     /// Gives one or more teams of the project's organization access to the given project, each with its own project roles. A project has at most 100 teams, an organization at most 250. The calling Service Account or API key needs the Project Access Manager role.
     ///
     /// Sends `POST /api/atlas/v2/groups/{groupId}/teams` with resource version 2023-01-01; [`crate::operations::add_group_teams`] builds the same request without a client.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "test-util")]
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// #     unsafe {
+    /// #         std::env::set_var(
+    /// #             "MONGODB_ATLAS_CLIENT_ID",
+    /// #             "mdb_sa_id_1234567890abcdef12345678",
+    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
+    /// #     }
+    /// #     let answer: atlas_admin::models::PaginatedTeamRole = atlas_admin::models::PaginatedTeamRole::default();
+    /// #     let rule = atlas_admin::test_util::Rule::new("addGroupTeams").json(200, &answer);
+    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// #     let client = mock.client();
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let body = Vec::from([atlas_admin::models::TeamRole::default()]);
+    /// let result = client.add_group_teams(&group_id, &body).await?;
+    /// println!("{result:?}");
+    /// #     assert!(mock.unmatched().is_empty());
+    /// #     Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "test-util"))]
+    /// # fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    ///
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '[{}]'
+    /// ```
     pub async fn add_group_teams(
         &self,
         group_id: &crate::ids::GroupId,
@@ -92,6 +177,48 @@ impl crate::Client {
     /// Reads the project roles one team holds in the given project. The calling Service Account or API key needs the Project Read Only role.
     ///
     /// Sends `GET /api/atlas/v2/groups/{groupId}/teams/{teamId}` with resource version 2023-01-01; [`crate::operations::get_group_team`] builds the same request without a client.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "test-util")]
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// #     unsafe {
+    /// #         std::env::set_var(
+    /// #             "MONGODB_ATLAS_CLIENT_ID",
+    /// #             "mdb_sa_id_1234567890abcdef12345678",
+    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
+    /// #     }
+    /// #     let answer: atlas_admin::models::TeamRole = atlas_admin::models::TeamRole::default();
+    /// #     let rule = atlas_admin::test_util::Rule::new("getGroupTeam").json(200, &answer);
+    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// #     let client = mock.client();
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+    /// let result = client.get_group_team(&group_id, &team_id).await?;
+    /// println!("{result:?}");
+    /// #     assert!(mock.unmatched().is_empty());
+    /// #     Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "test-util"))]
+    /// # fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    ///
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams/6a1b2c3d4e5f60718293a4b5" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     pub async fn get_group_team(
         &self,
         group_id: &crate::ids::GroupId,
@@ -109,6 +236,46 @@ impl crate::Client {
     /// Takes one team's access to the given project away; the team itself and its members stay in the organization. The calling Service Account or API key needs the Project Access Manager role.
     ///
     /// Sends `DELETE /api/atlas/v2/groups/{groupId}/teams/{teamId}` with resource version 2023-01-01; [`crate::operations::remove_group_team`] builds the same request without a client.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "test-util")]
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// #     unsafe {
+    /// #         std::env::set_var(
+    /// #             "MONGODB_ATLAS_CLIENT_ID",
+    /// #             "mdb_sa_id_1234567890abcdef12345678",
+    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
+    /// #     }
+    /// #     let rule = atlas_admin::test_util::Rule::new("removeGroupTeam").status(204);
+    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// #     let client = mock.client();
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+    /// client.remove_group_team(&group_id, &team_id).await?;
+    /// #     assert!(mock.unmatched().is_empty());
+    /// #     Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "test-util"))]
+    /// # fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    ///
+    /// ```text
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams/6a1b2c3d4e5f60718293a4b5" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     pub async fn remove_group_team(
         &self,
         group_id: &crate::ids::GroupId,
@@ -126,6 +293,51 @@ impl crate::Client {
     /// Replaces the project roles one team holds in the given project; every member of the team gets the new roles. The calling Service Account or API key needs the Project Access Manager role.
     ///
     /// Sends `PATCH /api/atlas/v2/groups/{groupId}/teams/{teamId}` with resource version 2023-01-01; [`crate::operations::update_group_team`] builds the same request without a client.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "test-util")]
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// #     unsafe {
+    /// #         std::env::set_var(
+    /// #             "MONGODB_ATLAS_CLIENT_ID",
+    /// #             "mdb_sa_id_1234567890abcdef12345678",
+    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
+    /// #     }
+    /// #     let answer: atlas_admin::models::PaginatedTeamRole = atlas_admin::models::PaginatedTeamRole::default();
+    /// #     let rule = atlas_admin::test_util::Rule::new("updateGroupTeam").json(200, &answer);
+    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// #     let client = mock.client();
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+    /// let body = atlas_admin::models::TeamRole::default();
+    /// let result = client.update_group_team(&group_id, &team_id, &body).await?;
+    /// println!("{result:?}");
+    /// #     assert!(mock.unmatched().is_empty());
+    /// #     Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "test-util"))]
+    /// # fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    ///
+    /// ```text
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams/6a1b2c3d4e5f60718293a4b5" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '{}'
+    /// ```
     pub async fn update_group_team(
         &self,
         group_id: &crate::ids::GroupId,
@@ -144,6 +356,47 @@ impl crate::Client {
     /// Lists the teams of the given organization, one page at a time. The calling Service Account or API key needs the Organization Member role.
     ///
     /// Sends `GET /api/atlas/v2/orgs/{orgId}/teams` with resource version 2023-01-01; [`crate::operations::list_org_teams`] builds the same request without a client.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "test-util")]
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// #     unsafe {
+    /// #         std::env::set_var(
+    /// #             "MONGODB_ATLAS_CLIENT_ID",
+    /// #             "mdb_sa_id_1234567890abcdef12345678",
+    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
+    /// #     }
+    /// #     let answer: atlas_admin::models::PaginatedTeam = atlas_admin::models::PaginatedTeam::default();
+    /// #     let rule = atlas_admin::test_util::Rule::new("listOrgTeams").json(200, &answer);
+    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// #     let client = mock.client();
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let result = client.list_org_teams(&org_id, &Default::default()).await?;
+    /// println!("{result:?}");
+    /// #     assert!(mock.unmatched().is_empty());
+    /// #     Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "test-util"))]
+    /// # fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    ///
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     pub async fn list_org_teams(
         &self,
         org_id: &crate::ids::OrgId,
@@ -207,6 +460,61 @@ impl crate::Client {
     /// Creates a team in the given organization with its first members: Atlas refuses a team without members, and each member must already belong to the organization, active or pending. A team name is unique in its organization, and an organization has at most 250 teams. The calling Service Account or API key needs the Organization Owner role.
     ///
     /// Sends `POST /api/atlas/v2/orgs/{orgId}/teams` with resource version 2023-01-01; [`crate::operations::create_org_team`] builds the same request without a client.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "test-util")]
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// #     unsafe {
+    /// #         std::env::set_var(
+    /// #             "MONGODB_ATLAS_CLIENT_ID",
+    /// #             "mdb_sa_id_1234567890abcdef12345678",
+    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
+    /// #     }
+    /// #     let answer: atlas_admin::models::Team = atlas_admin::models::Team {
+    /// #         name: "string".to_owned(),
+    /// #         usernames: Vec::from(["string".to_owned()]),
+    /// #         id: None,
+    /// #         links: None,
+    /// #     };
+    /// #     let rule = atlas_admin::test_util::Rule::new("createOrgTeam").json(200, &answer);
+    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// #     let client = mock.client();
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let body = atlas_admin::models::Team {
+    ///     name: "string".to_owned(),
+    ///     usernames: Vec::from(["string".to_owned()]),
+    ///     id: None,
+    ///     links: None,
+    /// };
+    ///
+    /// let result = client.create_org_team(&org_id, &body).await?;
+    /// println!("{result:?}");
+    /// #     assert!(mock.unmatched().is_empty());
+    /// #     Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "test-util"))]
+    /// # fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    ///
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '{"name":"string","usernames":["string"]}'
+    /// ```
     pub async fn create_org_team(
         &self,
         org_id: &crate::ids::OrgId,
@@ -224,6 +532,48 @@ impl crate::Client {
     /// Reads one team of the given organization by its name. The calling Service Account or API key needs the Organization Member role.
     ///
     /// Sends `GET /api/atlas/v2/orgs/{orgId}/teams/byName/{teamName}` with resource version 2023-01-01; [`crate::operations::get_org_team_by_name`] builds the same request without a client.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "test-util")]
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// #     unsafe {
+    /// #         std::env::set_var(
+    /// #             "MONGODB_ATLAS_CLIENT_ID",
+    /// #             "mdb_sa_id_1234567890abcdef12345678",
+    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
+    /// #     }
+    /// #     let answer: atlas_admin::models::TeamResponse = atlas_admin::models::TeamResponse::default();
+    /// #     let rule = atlas_admin::test_util::Rule::new("getOrgTeamByName").json(200, &answer);
+    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// #     let client = mock.client();
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let team_name = "teamName";
+    /// let result = client.get_org_team_by_name(&org_id, &team_name).await?;
+    /// println!("{result:?}");
+    /// #     assert!(mock.unmatched().is_empty());
+    /// #     Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "test-util"))]
+    /// # fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    ///
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/byName/teamName" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     pub async fn get_org_team_by_name(
         &self,
         org_id: &crate::ids::OrgId,
@@ -241,6 +591,48 @@ impl crate::Client {
     /// Reads one team of the given organization. The calling Service Account or API key needs the Organization Member role.
     ///
     /// Sends `GET /api/atlas/v2/orgs/{orgId}/teams/{teamId}` with resource version 2023-01-01; [`crate::operations::get_org_team`] builds the same request without a client.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "test-util")]
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// #     unsafe {
+    /// #         std::env::set_var(
+    /// #             "MONGODB_ATLAS_CLIENT_ID",
+    /// #             "mdb_sa_id_1234567890abcdef12345678",
+    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
+    /// #     }
+    /// #     let answer: atlas_admin::models::TeamResponse = atlas_admin::models::TeamResponse::default();
+    /// #     let rule = atlas_admin::test_util::Rule::new("getOrgTeam").json(200, &answer);
+    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// #     let client = mock.client();
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+    /// let result = client.get_org_team(&org_id, &team_id).await?;
+    /// println!("{result:?}");
+    /// #     assert!(mock.unmatched().is_empty());
+    /// #     Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "test-util"))]
+    /// # fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    ///
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     pub async fn get_org_team(
         &self,
         org_id: &crate::ids::OrgId,
@@ -258,6 +650,46 @@ impl crate::Client {
     /// Deletes one team of the given organization; its members stay in the organization and lose only what the team gave them. The calling Service Account or API key needs the Organization Owner role.
     ///
     /// Sends `DELETE /api/atlas/v2/orgs/{orgId}/teams/{teamId}` with resource version 2023-01-01; [`crate::operations::delete_org_team`] builds the same request without a client.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "test-util")]
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// #     unsafe {
+    /// #         std::env::set_var(
+    /// #             "MONGODB_ATLAS_CLIENT_ID",
+    /// #             "mdb_sa_id_1234567890abcdef12345678",
+    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
+    /// #     }
+    /// #     let rule = atlas_admin::test_util::Rule::new("deleteOrgTeam").status(204);
+    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// #     let client = mock.client();
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+    /// client.delete_org_team(&org_id, &team_id).await?;
+    /// #     assert!(mock.unmatched().is_empty());
+    /// #     Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "test-util"))]
+    /// # fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    ///
+    /// ```text
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     pub async fn delete_org_team(
         &self,
         org_id: &crate::ids::OrgId,
@@ -275,6 +707,55 @@ impl crate::Client {
     /// Gives one team of the given organization a new name, which no other team of the organization may have. The calling Service Account or API key needs the Organization Owner role.
     ///
     /// Sends `PATCH /api/atlas/v2/orgs/{orgId}/teams/{teamId}` with resource version 2023-01-01; [`crate::operations::rename_org_team`] builds the same request without a client.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "test-util")]
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// #     unsafe {
+    /// #         std::env::set_var(
+    /// #             "MONGODB_ATLAS_CLIENT_ID",
+    /// #             "mdb_sa_id_1234567890abcdef12345678",
+    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
+    /// #     }
+    /// #     let answer: atlas_admin::models::TeamResponse = atlas_admin::models::TeamResponse::default();
+    /// #     let rule = atlas_admin::test_util::Rule::new("renameOrgTeam").json(200, &answer);
+    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// #     let client = mock.client();
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+    /// let body = atlas_admin::models::TeamUpdate {
+    ///     name: "string".to_owned(),
+    ///     links: None,
+    /// };
+    ///
+    /// let result = client.rename_org_team(&org_id, &team_id, &body).await?;
+    /// println!("{result:?}");
+    /// #     assert!(mock.unmatched().is_empty());
+    /// #     Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "test-util"))]
+    /// # fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    ///
+    /// ```text
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '{"name":"string"}'
+    /// ```
     pub async fn rename_org_team(
         &self,
         org_id: &crate::ids::OrgId,
@@ -293,6 +774,55 @@ impl crate::Client {
     /// Adds one or more active users of the given organization to one team; a team holds at most 250 users. The calling Service Account or API key needs the Organization Owner role. Deprecated: add each user, active or pending, through the MongoDB Cloud Users API instead.
     ///
     /// Sends `POST /api/atlas/v2/orgs/{orgId}/teams/{teamId}/users` with resource version 2023-01-01; [`crate::operations::add_org_team_users`] builds the same request without a client.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "test-util")]
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// #     unsafe {
+    /// #         std::env::set_var(
+    /// #             "MONGODB_ATLAS_CLIENT_ID",
+    /// #             "mdb_sa_id_1234567890abcdef12345678",
+    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
+    /// #     }
+    /// #     let answer: atlas_admin::models::PaginatedApiAppUser = atlas_admin::models::PaginatedApiAppUser::default();
+    /// #     let rule = atlas_admin::test_util::Rule::new("addOrgTeamUsers").json(200, &answer);
+    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// #     let client = mock.client();
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+    /// let body = Vec::from([
+    ///     atlas_admin::models::AddUserToTeam {
+    ///         id: "string".to_owned(),
+    ///     },
+    /// ]);
+    /// let result = client.add_org_team_users(&org_id, &team_id, &body).await?;
+    /// println!("{result:?}");
+    /// #     assert!(mock.unmatched().is_empty());
+    /// #     Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "test-util"))]
+    /// # fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    ///
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5/users" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '[{"id":"string"}]'
+    /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::add_org_team_user` (`Add One MongoDB Cloud User to One Team` in the MongoDB Cloud Users API) instead"
     )]
@@ -315,6 +845,48 @@ impl crate::Client {
     /// Takes one active user out of one team of the given organization; the user stays in the organization. The calling Service Account or API key needs the Organization Owner role. Deprecated: remove the user, active or pending, through the MongoDB Cloud Users API instead.
     ///
     /// Sends `DELETE /api/atlas/v2/orgs/{orgId}/teams/{teamId}/users/{userId}` with resource version 2023-01-01; [`crate::operations::remove_org_team_user_from_team`] builds the same request without a client.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "test-util")]
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// #     unsafe {
+    /// #         std::env::set_var(
+    /// #             "MONGODB_ATLAS_CLIENT_ID",
+    /// #             "mdb_sa_id_1234567890abcdef12345678",
+    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
+    /// #     }
+    /// #     let rule = atlas_admin::test_util::Rule::new("removeOrgTeamUserFromTeam")
+    /// #         .status(204);
+    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// #     let client = mock.client();
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// client.remove_org_team_user_from_team(&org_id, &team_id, &user_id).await?;
+    /// #     assert!(mock.unmatched().is_empty());
+    /// #     Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "test-util"))]
+    /// # fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    ///
+    /// ```text
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5/users/32b6e34b3d91647abb20e7b8" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::remove_org_team_user` (`Remove One MongoDB Cloud User from One Team` in the MongoDB Cloud Users API) instead"
     )]
