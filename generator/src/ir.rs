@@ -518,8 +518,8 @@ pub enum SampleValue {
     Variant { ty: TypeId, variant: String, wire: String },
     /// A union's variant holding `value`, boxed when it holds a named type.
     Union { ty: TypeId, variant: String, boxed: bool, value: Box<SampleValue> },
-    /// A struct: its required fields with values; the others `None` (or the struct's
-    /// `Default` when every field is optional).
+    /// A struct: its required fields and the optional ones its example sets, with values; the
+    /// others `None` (or the struct's `Default` when every field is optional).
     Struct { ty: TypeId, fields: Vec<SampleField>, omitted: Vec<String>, defaulted: bool, rest: Option<String> },
     Vec(Vec<SampleValue>),
     /// An empty map.
@@ -534,5 +534,7 @@ pub struct SampleField {
     pub name: String,
     pub wire_name: String,
     pub boxed: bool,
+    /// An `Option` field: the value is written `Some(value)`.
+    pub optional: bool,
     pub value: SampleValue,
 }

@@ -26,7 +26,53 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::PaginatedGroupUser = atlas_admin::models::PaginatedGroupUser::default();
+    /// #     let answer: atlas_admin::models::PaginatedGroupUser = atlas_admin::models::PaginatedGroupUser {
+    /// #         links: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::Link {
+    /// #                     href: Some(
+    /// #                         "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users?pageNum=1&itemsPerPage=100"
+    /// #                             .to_owned(),
+    /// #                     ),
+    /// #                     rel: Some("self".to_owned()),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         results: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::GroupUserResponse::Pending(
+    /// #                     Box::new(atlas_admin::models::GroupPendingUserResponse {
+    /// #                         id: "67d1548a0f3c2b1e4d5a6a01".parse()?,
+    /// #                         org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
+    /// #                         roles: Vec::from([
+    /// #                             atlas_admin::roles::ProjectRole::GroupReadOnly,
+    /// #                         ]),
+    /// #                         username: "jane@example.com".to_owned(),
+    /// #                         invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
+    /// #                         invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
+    /// #                         inviter_username: "owner@example.com".to_owned(),
+    /// #                     }),
+    /// #                 ),
+    /// #                 atlas_admin::models::GroupUserResponse::Active(
+    /// #                     Box::new(atlas_admin::models::GroupActiveUserResponse {
+    /// #                         id: "5f2a3b4c5d6e7f8091a2b3c4".parse()?,
+    /// #                         org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Active,
+    /// #                         roles: Vec::from([atlas_admin::roles::ProjectRole::GroupOwner]),
+    /// #                         username: "sam@example.com".to_owned(),
+    /// #                         created_at: "2024-11-05T14:20:00Z".parse()?,
+    /// #                         first_name: "Sam".to_owned(),
+    /// #                         last_name: "Rivera".to_owned(),
+    /// #                         country: None,
+    /// #                         last_auth: None,
+    /// #                         mobile_number: None,
+    /// #                     }),
+    /// #                 ),
+    /// #             ]),
+    /// #         ),
+    /// #         total_count: Some(2),
+    /// #         ..Default::default()
+    /// #     };
     /// #     let rule = atlas_admin::test_util::Rule::new("listGroupUsers").json(200, &answer);
     /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
     /// let client = atlas_admin::Client::builder()
@@ -132,13 +178,16 @@ impl crate::Client {
     /// #     }
     /// #     let answer: atlas_admin::models::GroupUserResponse = atlas_admin::models::GroupUserResponse::Pending(
     /// #         Box::new(atlas_admin::models::GroupPendingUserResponse {
-    /// #             id: "32b6e34b3d91647abb20e7b8".parse()?,
+    /// #             id: "67d1548a0f3c2b1e4d5a6a01".parse()?,
     /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: Vec::from([atlas_admin::roles::ProjectRole::GroupBackupManager]),
-    /// #             username: "string".to_owned(),
-    /// #             invitation_created_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             inviter_username: "string".to_owned(),
+    /// #             roles: Vec::from([
+    /// #                 atlas_admin::roles::ProjectRole::GroupReadOnly,
+    /// #                 atlas_admin::roles::ProjectRole::GroupDataAccessReadWrite,
+    /// #             ]),
+    /// #             username: "jane@example.com".to_owned(),
+    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
+    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
+    /// #             inviter_username: "owner@example.com".to_owned(),
     /// #         }),
     /// #     );
     /// #     let rule = atlas_admin::test_util::Rule::new("addGroupUsers").json(201, &answer);
@@ -152,8 +201,8 @@ impl crate::Client {
     /// #     let client = mock.client();
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let body = atlas_admin::models::GroupUserRequest {
-    ///     roles: Vec::from([atlas_admin::roles::ProjectRole::GroupBackupManager]),
-    ///     username: "string".to_owned(),
+    ///     roles: Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly]),
+    ///     username: "jane@example.com".to_owned(),
     /// };
     ///
     /// let result = client.add_group_users(&group_id, &body).await?;
@@ -172,7 +221,7 @@ impl crate::Client {
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
-    ///   --data '{"roles":["GROUP_BACKUP_MANAGER"],"username":"string"}'
+    ///   --data '{"roles":["GROUP_READ_ONLY"],"username":"jane@example.com"}'
     /// ```
     pub async fn add_group_users(
         &self,
@@ -207,13 +256,16 @@ impl crate::Client {
     /// #     }
     /// #     let answer: atlas_admin::models::GroupUserResponse = atlas_admin::models::GroupUserResponse::Pending(
     /// #         Box::new(atlas_admin::models::GroupPendingUserResponse {
-    /// #             id: "32b6e34b3d91647abb20e7b8".parse()?,
+    /// #             id: "67d1548a0f3c2b1e4d5a6a01".parse()?,
     /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: Vec::from([atlas_admin::roles::ProjectRole::GroupBackupManager]),
-    /// #             username: "string".to_owned(),
-    /// #             invitation_created_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             inviter_username: "string".to_owned(),
+    /// #             roles: Vec::from([
+    /// #                 atlas_admin::roles::ProjectRole::GroupReadOnly,
+    /// #                 atlas_admin::roles::ProjectRole::GroupDataAccessReadWrite,
+    /// #             ]),
+    /// #             username: "jane@example.com".to_owned(),
+    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
+    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
+    /// #             inviter_username: "owner@example.com".to_owned(),
     /// #         }),
     /// #     );
     /// #     let rule = atlas_admin::test_util::Rule::new("getGroupUser").json(200, &answer);
@@ -334,13 +386,16 @@ impl crate::Client {
     /// #     }
     /// #     let answer: atlas_admin::models::GroupUserResponse = atlas_admin::models::GroupUserResponse::Pending(
     /// #         Box::new(atlas_admin::models::GroupPendingUserResponse {
-    /// #             id: "32b6e34b3d91647abb20e7b8".parse()?,
+    /// #             id: "67d1548a0f3c2b1e4d5a6a01".parse()?,
     /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: Vec::from([atlas_admin::roles::ProjectRole::GroupBackupManager]),
-    /// #             username: "string".to_owned(),
-    /// #             invitation_created_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             inviter_username: "string".to_owned(),
+    /// #             roles: Vec::from([
+    /// #                 atlas_admin::roles::ProjectRole::GroupReadOnly,
+    /// #                 atlas_admin::roles::ProjectRole::GroupDataAccessReadWrite,
+    /// #             ]),
+    /// #             username: "jane@example.com".to_owned(),
+    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
+    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
+    /// #             inviter_username: "owner@example.com".to_owned(),
     /// #         }),
     /// #     );
     /// #     let rule = atlas_admin::test_util::Rule::new("addGroupUserRole").json(200, &answer);
@@ -355,7 +410,7 @@ impl crate::Client {
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveGroupRole {
-    ///     group_role: atlas_admin::roles::ProjectRole::GroupBackupManager,
+    ///     group_role: atlas_admin::roles::ProjectRole::GroupClusterManager,
     /// };
     ///
     /// let result = client.add_group_user_role(&group_id, &user_id, &body).await?;
@@ -374,7 +429,7 @@ impl crate::Client {
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
-    ///   --data '{"groupRole":"GROUP_BACKUP_MANAGER"}'
+    ///   --data '{"groupRole":"GROUP_CLUSTER_MANAGER"}'
     /// ```
     pub async fn add_group_user_role(
         &self,
@@ -410,13 +465,16 @@ impl crate::Client {
     /// #     }
     /// #     let answer: atlas_admin::models::GroupUserResponse = atlas_admin::models::GroupUserResponse::Pending(
     /// #         Box::new(atlas_admin::models::GroupPendingUserResponse {
-    /// #             id: "32b6e34b3d91647abb20e7b8".parse()?,
+    /// #             id: "67d1548a0f3c2b1e4d5a6a01".parse()?,
     /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: Vec::from([atlas_admin::roles::ProjectRole::GroupBackupManager]),
-    /// #             username: "string".to_owned(),
-    /// #             invitation_created_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             inviter_username: "string".to_owned(),
+    /// #             roles: Vec::from([
+    /// #                 atlas_admin::roles::ProjectRole::GroupReadOnly,
+    /// #                 atlas_admin::roles::ProjectRole::GroupDataAccessReadWrite,
+    /// #             ]),
+    /// #             username: "jane@example.com".to_owned(),
+    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
+    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
+    /// #             inviter_username: "owner@example.com".to_owned(),
     /// #         }),
     /// #     );
     /// #     let rule = atlas_admin::test_util::Rule::new("removeGroupUserRole")
@@ -432,7 +490,7 @@ impl crate::Client {
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveGroupRole {
-    ///     group_role: atlas_admin::roles::ProjectRole::GroupBackupManager,
+    ///     group_role: atlas_admin::roles::ProjectRole::GroupClusterManager,
     /// };
     ///
     /// let result = client.remove_group_user_role(&group_id, &user_id, &body).await?;
@@ -451,7 +509,7 @@ impl crate::Client {
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
-    ///   --data '{"groupRole":"GROUP_BACKUP_MANAGER"}'
+    ///   --data '{"groupRole":"GROUP_CLUSTER_MANAGER"}'
     /// ```
     pub async fn remove_group_user_role(
         &self,
@@ -485,7 +543,63 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::PaginatedOrgUser = atlas_admin::models::PaginatedOrgUser::default();
+    /// #     let answer: atlas_admin::models::PaginatedOrgUser = atlas_admin::models::PaginatedOrgUser {
+    /// #         links: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::Link {
+    /// #                     href: Some(
+    /// #                         "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users?pageNum=1&itemsPerPage=100"
+    /// #                             .to_owned(),
+    /// #                     ),
+    /// #                     rel: Some("self".to_owned()),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         results: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::OrgUserResponse::Pending(
+    /// #                     Box::new(atlas_admin::models::OrgPendingUserResponse {
+    /// #                         id: "67d1548a0f3c2b1e4d5a6a02".parse()?,
+    /// #                         org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
+    /// #                         roles: atlas_admin::models::OrgUserRolesResponse {
+    /// #                             org_roles: Some(
+    /// #                                 Vec::from([atlas_admin::roles::OrgRole::OrgMember]),
+    /// #                             ),
+    /// #                             ..Default::default()
+    /// #                         },
+    /// #                         username: "jane@example.com".to_owned(),
+    /// #                         invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
+    /// #                         invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
+    /// #                         inviter_username: "owner@example.com".to_owned(),
+    /// #                         team_ids: None,
+    /// #                     }),
+    /// #                 ),
+    /// #                 atlas_admin::models::OrgUserResponse::Active(
+    /// #                     Box::new(atlas_admin::models::OrgActiveUserResponse {
+    /// #                         id: "5f2a3b4c5d6e7f8091a2b3c4".parse()?,
+    /// #                         org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Active,
+    /// #                         roles: atlas_admin::models::OrgUserRolesResponse {
+    /// #                             org_roles: Some(
+    /// #                                 Vec::from([atlas_admin::roles::OrgRole::OrgOwner]),
+    /// #                             ),
+    /// #                             ..Default::default()
+    /// #                         },
+    /// #                         username: "sam@example.com".to_owned(),
+    /// #                         created_at: "2024-11-05T14:20:00Z".parse()?,
+    /// #                         first_name: "Sam".to_owned(),
+    /// #                         last_name: "Rivera".to_owned(),
+    /// #                         team_ids: None,
+    /// #                         country: None,
+    /// #                         last_auth: None,
+    /// #                         mobile_number: None,
+    /// #                     }),
+    /// #                 ),
+    /// #             ]),
+    /// #         ),
+    /// #         total_count: Some(2),
+    /// #         ..Default::default()
+    /// #     };
     /// #     let rule = atlas_admin::test_util::Rule::new("listOrgTeamUsers").json(200, &answer);
     /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
     /// let client = atlas_admin::Client::builder()
@@ -597,14 +711,17 @@ impl crate::Client {
     /// #     }
     /// #     let answer: atlas_admin::models::OrgUserResponse = atlas_admin::models::OrgUserResponse::Pending(
     /// #         Box::new(atlas_admin::models::OrgPendingUserResponse {
-    /// #             id: "32b6e34b3d91647abb20e7b8".parse()?,
+    /// #             id: "67d1548a0f3c2b1e4d5a6a02".parse()?,
     /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: atlas_admin::models::OrgUserRolesResponse::default(),
-    /// #             username: "string".to_owned(),
-    /// #             invitation_created_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             inviter_username: "string".to_owned(),
-    /// #             team_ids: None,
+    /// #             roles: atlas_admin::models::OrgUserRolesResponse {
+    /// #                 org_roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
+    /// #                 ..Default::default()
+    /// #             },
+    /// #             team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    /// #             username: "jane@example.com".to_owned(),
+    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
+    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
+    /// #             inviter_username: "owner@example.com".to_owned(),
     /// #         }),
     /// #     );
     /// #     let rule = atlas_admin::test_util::Rule::new("addOrgTeamUser").json(200, &answer);
@@ -619,7 +736,7 @@ impl crate::Client {
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveUserFromTeam {
-    ///     id: "string".to_owned(),
+    ///     id: "67d1548a0f3c2b1e4d5a6a02".to_owned(),
     /// };
     ///
     /// let result = client.add_org_team_user(&org_id, &team_id, &body).await?;
@@ -638,7 +755,7 @@ impl crate::Client {
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
-    ///   --data '{"id":"string"}'
+    ///   --data '{"id":"67d1548a0f3c2b1e4d5a6a02"}'
     /// ```
     pub async fn add_org_team_user(
         &self,
@@ -674,14 +791,17 @@ impl crate::Client {
     /// #     }
     /// #     let answer: atlas_admin::models::OrgUserResponse = atlas_admin::models::OrgUserResponse::Pending(
     /// #         Box::new(atlas_admin::models::OrgPendingUserResponse {
-    /// #             id: "32b6e34b3d91647abb20e7b8".parse()?,
+    /// #             id: "67d1548a0f3c2b1e4d5a6a02".parse()?,
     /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: atlas_admin::models::OrgUserRolesResponse::default(),
-    /// #             username: "string".to_owned(),
-    /// #             invitation_created_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             inviter_username: "string".to_owned(),
-    /// #             team_ids: None,
+    /// #             roles: atlas_admin::models::OrgUserRolesResponse {
+    /// #                 org_roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
+    /// #                 ..Default::default()
+    /// #             },
+    /// #             team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    /// #             username: "jane@example.com".to_owned(),
+    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
+    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
+    /// #             inviter_username: "owner@example.com".to_owned(),
     /// #         }),
     /// #     );
     /// #     let rule = atlas_admin::test_util::Rule::new("removeOrgTeamUser").json(200, &answer);
@@ -696,7 +816,7 @@ impl crate::Client {
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveUserFromTeam {
-    ///     id: "string".to_owned(),
+    ///     id: "67d1548a0f3c2b1e4d5a6a02".to_owned(),
     /// };
     ///
     /// let result = client.remove_org_team_user(&org_id, &team_id, &body).await?;
@@ -715,7 +835,7 @@ impl crate::Client {
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
-    ///   --data '{"id":"string"}'
+    ///   --data '{"id":"67d1548a0f3c2b1e4d5a6a02"}'
     /// ```
     pub async fn remove_org_team_user(
         &self,
@@ -749,7 +869,63 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::PaginatedOrgUser = atlas_admin::models::PaginatedOrgUser::default();
+    /// #     let answer: atlas_admin::models::PaginatedOrgUser = atlas_admin::models::PaginatedOrgUser {
+    /// #         links: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::Link {
+    /// #                     href: Some(
+    /// #                         "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users?pageNum=1&itemsPerPage=100"
+    /// #                             .to_owned(),
+    /// #                     ),
+    /// #                     rel: Some("self".to_owned()),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         results: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::OrgUserResponse::Pending(
+    /// #                     Box::new(atlas_admin::models::OrgPendingUserResponse {
+    /// #                         id: "67d1548a0f3c2b1e4d5a6a02".parse()?,
+    /// #                         org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
+    /// #                         roles: atlas_admin::models::OrgUserRolesResponse {
+    /// #                             org_roles: Some(
+    /// #                                 Vec::from([atlas_admin::roles::OrgRole::OrgMember]),
+    /// #                             ),
+    /// #                             ..Default::default()
+    /// #                         },
+    /// #                         username: "jane@example.com".to_owned(),
+    /// #                         invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
+    /// #                         invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
+    /// #                         inviter_username: "owner@example.com".to_owned(),
+    /// #                         team_ids: None,
+    /// #                     }),
+    /// #                 ),
+    /// #                 atlas_admin::models::OrgUserResponse::Active(
+    /// #                     Box::new(atlas_admin::models::OrgActiveUserResponse {
+    /// #                         id: "5f2a3b4c5d6e7f8091a2b3c4".parse()?,
+    /// #                         org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Active,
+    /// #                         roles: atlas_admin::models::OrgUserRolesResponse {
+    /// #                             org_roles: Some(
+    /// #                                 Vec::from([atlas_admin::roles::OrgRole::OrgOwner]),
+    /// #                             ),
+    /// #                             ..Default::default()
+    /// #                         },
+    /// #                         username: "sam@example.com".to_owned(),
+    /// #                         created_at: "2024-11-05T14:20:00Z".parse()?,
+    /// #                         first_name: "Sam".to_owned(),
+    /// #                         last_name: "Rivera".to_owned(),
+    /// #                         team_ids: None,
+    /// #                         country: None,
+    /// #                         last_auth: None,
+    /// #                         mobile_number: None,
+    /// #                     }),
+    /// #                 ),
+    /// #             ]),
+    /// #         ),
+    /// #         total_count: Some(2),
+    /// #         ..Default::default()
+    /// #     };
     /// #     let rule = atlas_admin::test_util::Rule::new("listOrgUsers").json(200, &answer);
     /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
     /// let client = atlas_admin::Client::builder()
@@ -855,14 +1031,17 @@ impl crate::Client {
     /// #     }
     /// #     let answer: atlas_admin::models::OrgUserResponse = atlas_admin::models::OrgUserResponse::Pending(
     /// #         Box::new(atlas_admin::models::OrgPendingUserResponse {
-    /// #             id: "32b6e34b3d91647abb20e7b8".parse()?,
+    /// #             id: "67d1548a0f3c2b1e4d5a6a02".parse()?,
     /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: atlas_admin::models::OrgUserRolesResponse::default(),
-    /// #             username: "string".to_owned(),
-    /// #             invitation_created_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             inviter_username: "string".to_owned(),
-    /// #             team_ids: None,
+    /// #             roles: atlas_admin::models::OrgUserRolesResponse {
+    /// #                 org_roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
+    /// #                 ..Default::default()
+    /// #             },
+    /// #             team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    /// #             username: "jane@example.com".to_owned(),
+    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
+    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
+    /// #             inviter_username: "owner@example.com".to_owned(),
     /// #         }),
     /// #     );
     /// #     let rule = atlas_admin::test_util::Rule::new("createOrgUser").json(201, &answer);
@@ -877,11 +1056,21 @@ impl crate::Client {
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let body = atlas_admin::models::OrgUserRequest {
     ///     roles: atlas_admin::models::OrgUserRolesRequest {
-    ///         org_roles: Vec::from([atlas_admin::roles::OrgRole::OrgOwner]),
-    ///         group_role_assignments: None,
+    ///         group_role_assignments: Some(
+    ///             Vec::from([
+    ///                 atlas_admin::models::GroupRoleAssignment {
+    ///                     group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    ///                     group_roles: Some(
+    ///                         Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly]),
+    ///                     ),
+    ///                     ..Default::default()
+    ///                 },
+    ///             ]),
+    ///         ),
+    ///         org_roles: Vec::from([atlas_admin::roles::OrgRole::OrgMember]),
     ///     },
-    ///     username: "string".to_owned(),
-    ///     team_ids: None,
+    ///     team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    ///     username: "jane@example.com".to_owned(),
     /// };
     ///
     /// let result = client.create_org_user(&org_id, &body).await?;
@@ -900,7 +1089,7 @@ impl crate::Client {
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
-    ///   --data '{"roles":{"orgRoles":["ORG_OWNER"]},"username":"string"}'
+    ///   --data '{"roles":{"groupRoleAssignments":[{"groupId":"32b6e34b3d91647abb20e7b8","groupRoles":["GROUP_READ_ONLY"]}],"orgRoles":["ORG_MEMBER"]},"teamIds":["6a1b2c3d4e5f60718293a4b5"],"username":"jane@example.com"}'
     /// ```
     pub async fn create_org_user(
         &self,
@@ -935,14 +1124,17 @@ impl crate::Client {
     /// #     }
     /// #     let answer: atlas_admin::models::OrgUserResponse = atlas_admin::models::OrgUserResponse::Pending(
     /// #         Box::new(atlas_admin::models::OrgPendingUserResponse {
-    /// #             id: "32b6e34b3d91647abb20e7b8".parse()?,
+    /// #             id: "67d1548a0f3c2b1e4d5a6a02".parse()?,
     /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: atlas_admin::models::OrgUserRolesResponse::default(),
-    /// #             username: "string".to_owned(),
-    /// #             invitation_created_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             inviter_username: "string".to_owned(),
-    /// #             team_ids: None,
+    /// #             roles: atlas_admin::models::OrgUserRolesResponse {
+    /// #                 org_roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
+    /// #                 ..Default::default()
+    /// #             },
+    /// #             team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    /// #             username: "jane@example.com".to_owned(),
+    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
+    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
+    /// #             inviter_username: "owner@example.com".to_owned(),
     /// #         }),
     /// #     );
     /// #     let rule = atlas_admin::test_util::Rule::new("getOrgUser").json(200, &answer);
@@ -1063,14 +1255,17 @@ impl crate::Client {
     /// #     }
     /// #     let answer: atlas_admin::models::OrgUserResponse = atlas_admin::models::OrgUserResponse::Pending(
     /// #         Box::new(atlas_admin::models::OrgPendingUserResponse {
-    /// #             id: "32b6e34b3d91647abb20e7b8".parse()?,
+    /// #             id: "67d1548a0f3c2b1e4d5a6a02".parse()?,
     /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: atlas_admin::models::OrgUserRolesResponse::default(),
-    /// #             username: "string".to_owned(),
-    /// #             invitation_created_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             inviter_username: "string".to_owned(),
-    /// #             team_ids: None,
+    /// #             roles: atlas_admin::models::OrgUserRolesResponse {
+    /// #                 org_roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
+    /// #                 ..Default::default()
+    /// #             },
+    /// #             team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    /// #             username: "jane@example.com".to_owned(),
+    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
+    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
+    /// #             inviter_username: "owner@example.com".to_owned(),
     /// #         }),
     /// #     );
     /// #     let rule = atlas_admin::test_util::Rule::new("updateOrgUser").json(200, &answer);
@@ -1084,7 +1279,28 @@ impl crate::Client {
     /// #     let client = mock.client();
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// let body = atlas_admin::models::OrgUserUpdateRequest::default();
+    /// let body = atlas_admin::models::OrgUserUpdateRequest {
+    ///     roles: Some(atlas_admin::models::OrgUserRolesRequest {
+    ///         group_role_assignments: Some(
+    ///             Vec::from([
+    ///                 atlas_admin::models::GroupRoleAssignment {
+    ///                     group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    ///                     group_roles: Some(
+    ///                         Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly]),
+    ///                     ),
+    ///                     ..Default::default()
+    ///                 },
+    ///             ]),
+    ///         ),
+    ///         org_roles: Vec::from([
+    ///             atlas_admin::roles::OrgRole::OrgMember,
+    ///             atlas_admin::roles::OrgRole::OrgBillingReadOnly,
+    ///         ]),
+    ///     }),
+    ///     team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    ///     ..Default::default()
+    /// };
+    ///
     /// let result = client.update_org_user(&org_id, &user_id, &body).await?;
     /// println!("{result:?}");
     /// #     assert!(mock.unmatched().is_empty());
@@ -1101,7 +1317,7 @@ impl crate::Client {
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
-    ///   --data '{}'
+    ///   --data '{"roles":{"groupRoleAssignments":[{"groupId":"32b6e34b3d91647abb20e7b8","groupRoles":["GROUP_READ_ONLY"]}],"orgRoles":["ORG_MEMBER","ORG_BILLING_READ_ONLY"]},"teamIds":["6a1b2c3d4e5f60718293a4b5"]}'
     /// ```
     pub async fn update_org_user(
         &self,
@@ -1137,14 +1353,17 @@ impl crate::Client {
     /// #     }
     /// #     let answer: atlas_admin::models::OrgUserResponse = atlas_admin::models::OrgUserResponse::Pending(
     /// #         Box::new(atlas_admin::models::OrgPendingUserResponse {
-    /// #             id: "32b6e34b3d91647abb20e7b8".parse()?,
+    /// #             id: "67d1548a0f3c2b1e4d5a6a02".parse()?,
     /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: atlas_admin::models::OrgUserRolesResponse::default(),
-    /// #             username: "string".to_owned(),
-    /// #             invitation_created_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             inviter_username: "string".to_owned(),
-    /// #             team_ids: None,
+    /// #             roles: atlas_admin::models::OrgUserRolesResponse {
+    /// #                 org_roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
+    /// #                 ..Default::default()
+    /// #             },
+    /// #             team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    /// #             username: "jane@example.com".to_owned(),
+    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
+    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
+    /// #             inviter_username: "owner@example.com".to_owned(),
     /// #         }),
     /// #     );
     /// #     let rule = atlas_admin::test_util::Rule::new("addOrgUserRole").json(200, &answer);
@@ -1159,7 +1378,7 @@ impl crate::Client {
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveOrgRole {
-    ///     org_role: atlas_admin::roles::OrgRole::OrgOwner,
+    ///     org_role: atlas_admin::roles::OrgRole::OrgBillingReadOnly,
     /// };
     ///
     /// let result = client.add_org_user_role(&org_id, &user_id, &body).await?;
@@ -1178,7 +1397,7 @@ impl crate::Client {
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
-    ///   --data '{"orgRole":"ORG_OWNER"}'
+    ///   --data '{"orgRole":"ORG_BILLING_READ_ONLY"}'
     /// ```
     pub async fn add_org_user_role(
         &self,
@@ -1214,14 +1433,17 @@ impl crate::Client {
     /// #     }
     /// #     let answer: atlas_admin::models::OrgUserResponse = atlas_admin::models::OrgUserResponse::Pending(
     /// #         Box::new(atlas_admin::models::OrgPendingUserResponse {
-    /// #             id: "32b6e34b3d91647abb20e7b8".parse()?,
+    /// #             id: "67d1548a0f3c2b1e4d5a6a02".parse()?,
     /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: atlas_admin::models::OrgUserRolesResponse::default(),
-    /// #             username: "string".to_owned(),
-    /// #             invitation_created_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-01-01T00:00:00Z".parse()?,
-    /// #             inviter_username: "string".to_owned(),
-    /// #             team_ids: None,
+    /// #             roles: atlas_admin::models::OrgUserRolesResponse {
+    /// #                 org_roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
+    /// #                 ..Default::default()
+    /// #             },
+    /// #             team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    /// #             username: "jane@example.com".to_owned(),
+    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
+    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
+    /// #             inviter_username: "owner@example.com".to_owned(),
     /// #         }),
     /// #     );
     /// #     let rule = atlas_admin::test_util::Rule::new("removeOrgUserRole").json(200, &answer);
@@ -1236,7 +1458,7 @@ impl crate::Client {
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveOrgRole {
-    ///     org_role: atlas_admin::roles::OrgRole::OrgOwner,
+    ///     org_role: atlas_admin::roles::OrgRole::OrgBillingReadOnly,
     /// };
     ///
     /// let result = client.remove_org_user_role(&org_id, &user_id, &body).await?;
@@ -1255,7 +1477,7 @@ impl crate::Client {
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
-    ///   --data '{"orgRole":"ORG_OWNER"}'
+    ///   --data '{"orgRole":"ORG_BILLING_READ_ONLY"}'
     /// ```
     pub async fn remove_org_user_role(
         &self,

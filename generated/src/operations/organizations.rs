@@ -28,17 +28,36 @@ impl crate::Client {
     /// #     }
     /// #     let answer: Vec<atlas_admin::models::OrganizationInvitation> = Vec::from([
     /// #         atlas_admin::models::OrganizationInvitation {
-    /// #             org_name: "string".to_owned(),
-    /// #             created_at: None,
-    /// #             expires_at: None,
-    /// #             group_role_assignments: None,
-    /// #             id: None,
-    /// #             inviter_username: None,
-    /// #             links: None,
-    /// #             org_id: None,
-    /// #             roles: None,
-    /// #             team_ids: None,
-    /// #             username: None,
+    /// #             created_at: Some("2025-03-12T09:30:00Z".parse()?),
+    /// #             expires_at: Some("2025-04-11T09:30:00Z".parse()?),
+    /// #             group_role_assignments: Some(
+    /// #                 Vec::from([
+    /// #                     atlas_admin::models::GroupRole {
+    /// #                         group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    /// #                         group_role: Some(atlas_admin::roles::ProjectRole::GroupReadOnly),
+    /// #                         ..Default::default()
+    /// #                     },
+    /// #                 ]),
+    /// #             ),
+    /// #             id: Some("67d1548a0f3c2b1e4d5a6979".parse()?),
+    /// #             inviter_username: Some("owner@example.com".to_owned()),
+    /// #             links: Some(
+    /// #                 Vec::from([
+    /// #                     atlas_admin::models::Link {
+    /// #                         href: Some(
+    /// #                             "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/67d1548a0f3c2b1e4d5a6979"
+    /// #                                 .to_owned(),
+    /// #                         ),
+    /// #                         rel: Some("self".to_owned()),
+    /// #                         ..Default::default()
+    /// #                     },
+    /// #                 ]),
+    /// #             ),
+    /// #             org_id: Some("4888442a3354817a7320eb61".parse()?),
+    /// #             org_name: "Example-Corp".to_owned(),
+    /// #             roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
+    /// #             team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    /// #             username: Some("jane@example.com".to_owned()),
     /// #         },
     /// #     ]);
     /// #     let rule = atlas_admin::test_util::Rule::new("listOrgInvites").json(200, &answer);
@@ -103,17 +122,36 @@ impl crate::Client {
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     let answer: atlas_admin::models::OrganizationInvitation = atlas_admin::models::OrganizationInvitation {
-    /// #         org_name: "string".to_owned(),
-    /// #         created_at: None,
-    /// #         expires_at: None,
-    /// #         group_role_assignments: None,
-    /// #         id: None,
-    /// #         inviter_username: None,
-    /// #         links: None,
-    /// #         org_id: None,
-    /// #         roles: None,
-    /// #         team_ids: None,
-    /// #         username: None,
+    /// #         created_at: Some("2025-03-12T09:30:00Z".parse()?),
+    /// #         expires_at: Some("2025-04-11T09:30:00Z".parse()?),
+    /// #         group_role_assignments: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::GroupRole {
+    /// #                     group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    /// #                     group_role: Some(atlas_admin::roles::ProjectRole::GroupReadOnly),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         id: Some("67d1548a0f3c2b1e4d5a6979".parse()?),
+    /// #         inviter_username: Some("owner@example.com".to_owned()),
+    /// #         links: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::Link {
+    /// #                     href: Some(
+    /// #                         "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/67d1548a0f3c2b1e4d5a6979"
+    /// #                             .to_owned(),
+    /// #                     ),
+    /// #                     rel: Some("self".to_owned()),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         org_id: Some("4888442a3354817a7320eb61".parse()?),
+    /// #         org_name: "Example-Corp".to_owned(),
+    /// #         roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
+    /// #         team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    /// #         username: Some("jane@example.com".to_owned()),
     /// #     };
     /// #     let rule = atlas_admin::test_util::Rule::new("createOrgInvite").json(200, &answer);
     /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
@@ -125,7 +163,24 @@ impl crate::Client {
     ///     .build()?;
     /// #     let client = mock.client();
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
-    /// let body = atlas_admin::models::OrganizationInvitationRequest::default();
+    /// let body = atlas_admin::models::OrganizationInvitationRequest {
+    ///     group_role_assignments: Some(
+    ///         Vec::from([
+    ///             atlas_admin::models::OrganizationInvitationGroupRoleAssignmentsRequest {
+    ///                 group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    ///                 roles: Some(
+    ///                     Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly]),
+    ///                 ),
+    ///                 ..Default::default()
+    ///             },
+    ///         ]),
+    ///     ),
+    ///     roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
+    ///     team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    ///     username: Some("jane@example.com".to_owned()),
+    ///     ..Default::default()
+    /// };
+    ///
     /// let result = client.create_org_invite(&org_id, &body).await?;
     /// println!("{result:?}");
     /// #     assert!(mock.unmatched().is_empty());
@@ -142,7 +197,7 @@ impl crate::Client {
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
-    ///   --data '{}'
+    ///   --data '{"groupRoleAssignments":[{"groupId":"32b6e34b3d91647abb20e7b8","roles":["GROUP_READ_ONLY"]}],"roles":["ORG_MEMBER"],"teamIds":["6a1b2c3d4e5f60718293a4b5"],"username":"jane@example.com"}'
     /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::create_org_user` (`Add One MongoDB Cloud User to One Organization` in the MongoDB Cloud Users API) instead"
@@ -180,17 +235,36 @@ impl crate::Client {
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     let answer: atlas_admin::models::OrganizationInvitation = atlas_admin::models::OrganizationInvitation {
-    /// #         org_name: "string".to_owned(),
-    /// #         created_at: None,
-    /// #         expires_at: None,
-    /// #         group_role_assignments: None,
-    /// #         id: None,
-    /// #         inviter_username: None,
-    /// #         links: None,
-    /// #         org_id: None,
-    /// #         roles: None,
-    /// #         team_ids: None,
-    /// #         username: None,
+    /// #         created_at: Some("2025-03-12T09:30:00Z".parse()?),
+    /// #         expires_at: Some("2025-04-11T09:30:00Z".parse()?),
+    /// #         group_role_assignments: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::GroupRole {
+    /// #                     group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    /// #                     group_role: Some(atlas_admin::roles::ProjectRole::GroupReadOnly),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         id: Some("67d1548a0f3c2b1e4d5a6979".parse()?),
+    /// #         inviter_username: Some("owner@example.com".to_owned()),
+    /// #         links: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::Link {
+    /// #                     href: Some(
+    /// #                         "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/67d1548a0f3c2b1e4d5a6979"
+    /// #                             .to_owned(),
+    /// #                     ),
+    /// #                     rel: Some("self".to_owned()),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         org_id: Some("4888442a3354817a7320eb61".parse()?),
+    /// #         org_name: "Example-Corp".to_owned(),
+    /// #         roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
+    /// #         team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    /// #         username: Some("jane@example.com".to_owned()),
     /// #     };
     /// #     let rule = atlas_admin::test_util::Rule::new("updateOrgInvites").json(200, &answer);
     /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
@@ -202,7 +276,24 @@ impl crate::Client {
     ///     .build()?;
     /// #     let client = mock.client();
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
-    /// let body = atlas_admin::models::OrganizationInvitationRequest::default();
+    /// let body = atlas_admin::models::OrganizationInvitationRequest {
+    ///     group_role_assignments: Some(
+    ///         Vec::from([
+    ///             atlas_admin::models::OrganizationInvitationGroupRoleAssignmentsRequest {
+    ///                 group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    ///                 roles: Some(
+    ///                     Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly]),
+    ///                 ),
+    ///                 ..Default::default()
+    ///             },
+    ///         ]),
+    ///     ),
+    ///     roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
+    ///     team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    ///     username: Some("jane@example.com".to_owned()),
+    ///     ..Default::default()
+    /// };
+    ///
     /// let result = client.update_org_invites(&org_id, &body).await?;
     /// println!("{result:?}");
     /// #     assert!(mock.unmatched().is_empty());
@@ -219,7 +310,7 @@ impl crate::Client {
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
-    ///   --data '{}'
+    ///   --data '{"groupRoleAssignments":[{"groupId":"32b6e34b3d91647abb20e7b8","roles":["GROUP_READ_ONLY"]}],"roles":["ORG_MEMBER"],"teamIds":["6a1b2c3d4e5f60718293a4b5"],"username":"jane@example.com"}'
     /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::update_org_user` (`Update One MongoDB Cloud User in One Organization` in the MongoDB Cloud Users API) instead"
@@ -257,17 +348,36 @@ impl crate::Client {
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     let answer: atlas_admin::models::OrganizationInvitation = atlas_admin::models::OrganizationInvitation {
-    /// #         org_name: "string".to_owned(),
-    /// #         created_at: None,
-    /// #         expires_at: None,
-    /// #         group_role_assignments: None,
-    /// #         id: None,
-    /// #         inviter_username: None,
-    /// #         links: None,
-    /// #         org_id: None,
-    /// #         roles: None,
-    /// #         team_ids: None,
-    /// #         username: None,
+    /// #         created_at: Some("2025-03-12T09:30:00Z".parse()?),
+    /// #         expires_at: Some("2025-04-11T09:30:00Z".parse()?),
+    /// #         group_role_assignments: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::GroupRole {
+    /// #                     group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    /// #                     group_role: Some(atlas_admin::roles::ProjectRole::GroupReadOnly),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         id: Some("67d1548a0f3c2b1e4d5a6979".parse()?),
+    /// #         inviter_username: Some("owner@example.com".to_owned()),
+    /// #         links: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::Link {
+    /// #                     href: Some(
+    /// #                         "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/67d1548a0f3c2b1e4d5a6979"
+    /// #                             .to_owned(),
+    /// #                     ),
+    /// #                     rel: Some("self".to_owned()),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         org_id: Some("4888442a3354817a7320eb61".parse()?),
+    /// #         org_name: "Example-Corp".to_owned(),
+    /// #         roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
+    /// #         team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    /// #         username: Some("jane@example.com".to_owned()),
     /// #     };
     /// #     let rule = atlas_admin::test_util::Rule::new("getOrgInvite").json(200, &answer);
     /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
@@ -395,17 +505,36 @@ impl crate::Client {
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     let answer: atlas_admin::models::OrganizationInvitation = atlas_admin::models::OrganizationInvitation {
-    /// #         org_name: "string".to_owned(),
-    /// #         created_at: None,
-    /// #         expires_at: None,
-    /// #         group_role_assignments: None,
-    /// #         id: None,
-    /// #         inviter_username: None,
-    /// #         links: None,
-    /// #         org_id: None,
-    /// #         roles: None,
-    /// #         team_ids: None,
-    /// #         username: None,
+    /// #         created_at: Some("2025-03-12T09:30:00Z".parse()?),
+    /// #         expires_at: Some("2025-04-11T09:30:00Z".parse()?),
+    /// #         group_role_assignments: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::GroupRole {
+    /// #                     group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    /// #                     group_role: Some(atlas_admin::roles::ProjectRole::GroupReadOnly),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         id: Some("67d1548a0f3c2b1e4d5a6979".parse()?),
+    /// #         inviter_username: Some("owner@example.com".to_owned()),
+    /// #         links: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::Link {
+    /// #                     href: Some(
+    /// #                         "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/67d1548a0f3c2b1e4d5a6979"
+    /// #                             .to_owned(),
+    /// #                     ),
+    /// #                     rel: Some("self".to_owned()),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         org_id: Some("4888442a3354817a7320eb61".parse()?),
+    /// #         org_name: "Example-Corp".to_owned(),
+    /// #         roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
+    /// #         team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    /// #         username: Some("jane@example.com".to_owned()),
     /// #     };
     /// #     let rule = atlas_admin::test_util::Rule::new("updateOrgInviteById")
     /// #         .json(200, &answer);
@@ -420,7 +549,31 @@ impl crate::Client {
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
     ///     .parse()?;
-    /// let body = atlas_admin::models::OrganizationInvitationUpdateRequest::default();
+    /// let body = atlas_admin::models::OrganizationInvitationUpdateRequest {
+    ///     group_role_assignments: Some(
+    ///         Vec::from([
+    ///             atlas_admin::models::OrganizationInvitationGroupRoleAssignmentsRequest {
+    ///                 group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    ///                 roles: Some(
+    ///                     Vec::from([
+    ///                         atlas_admin::roles::ProjectRole::GroupDataAccessReadWrite,
+    ///                         atlas_admin::roles::ProjectRole::GroupSearchIndexEditor,
+    ///                     ]),
+    ///                 ),
+    ///                 ..Default::default()
+    ///             },
+    ///         ]),
+    ///     ),
+    ///     roles: Some(
+    ///         Vec::from([
+    ///             atlas_admin::roles::OrgRole::OrgMember,
+    ///             atlas_admin::roles::OrgRole::OrgBillingReadOnly,
+    ///         ]),
+    ///     ),
+    ///     team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    ///     ..Default::default()
+    /// };
+    ///
     /// let result = client.update_org_invite_by_id(&org_id, &invitation_id, &body).await?;
     /// println!("{result:?}");
     /// #     assert!(mock.unmatched().is_empty());
@@ -437,7 +590,7 @@ impl crate::Client {
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
-    ///   --data '{}'
+    ///   --data '{"groupRoleAssignments":[{"groupId":"32b6e34b3d91647abb20e7b8","roles":["GROUP_DATA_ACCESS_READ_WRITE","GROUP_SEARCH_INDEX_EDITOR"]}],"roles":["ORG_MEMBER","ORG_BILLING_READ_ONLY"],"teamIds":["6a1b2c3d4e5f60718293a4b5"]}'
     /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::update_org_user` (`Update One MongoDB Cloud User in One Organization` in the MongoDB Cloud Users API) instead"

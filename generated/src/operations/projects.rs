@@ -27,7 +27,34 @@ impl crate::Client {
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     let answer: Vec<atlas_admin::models::GroupInvitation> = Vec::from([
-    /// #         atlas_admin::models::GroupInvitation::default(),
+    /// #         atlas_admin::models::GroupInvitation {
+    /// #             created_at: Some("2025-03-12T09:30:00Z".parse()?),
+    /// #             expires_at: Some("2025-04-11T09:30:00Z".parse()?),
+    /// #             group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    /// #             group_name: Some("payments-staging".to_owned()),
+    /// #             id: Some("67d1548a0f3c2b1e4d5a6978".parse()?),
+    /// #             inviter_username: Some("owner@example.com".to_owned()),
+    /// #             links: Some(
+    /// #                 Vec::from([
+    /// #                     atlas_admin::models::Link {
+    /// #                         href: Some(
+    /// #                             "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/67d1548a0f3c2b1e4d5a6978"
+    /// #                                 .to_owned(),
+    /// #                         ),
+    /// #                         rel: Some("self".to_owned()),
+    /// #                         ..Default::default()
+    /// #                     },
+    /// #                 ]),
+    /// #             ),
+    /// #             roles: Some(
+    /// #                 Vec::from([
+    /// #                     atlas_admin::roles::ProjectRole::GroupReadOnly,
+    /// #                     atlas_admin::roles::ProjectRole::GroupDataAccessReadWrite,
+    /// #                 ]),
+    /// #             ),
+    /// #             username: Some("jane@example.com".to_owned()),
+    /// #             ..Default::default()
+    /// #         },
     /// #     ]);
     /// #     let rule = atlas_admin::test_util::Rule::new("listGroupInvites").json(200, &answer);
     /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
@@ -90,7 +117,34 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::GroupInvitation = atlas_admin::models::GroupInvitation::default();
+    /// #     let answer: atlas_admin::models::GroupInvitation = atlas_admin::models::GroupInvitation {
+    /// #         created_at: Some("2025-03-12T09:30:00Z".parse()?),
+    /// #         expires_at: Some("2025-04-11T09:30:00Z".parse()?),
+    /// #         group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    /// #         group_name: Some("payments-staging".to_owned()),
+    /// #         id: Some("67d1548a0f3c2b1e4d5a6978".parse()?),
+    /// #         inviter_username: Some("owner@example.com".to_owned()),
+    /// #         links: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::Link {
+    /// #                     href: Some(
+    /// #                         "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/67d1548a0f3c2b1e4d5a6978"
+    /// #                             .to_owned(),
+    /// #                     ),
+    /// #                     rel: Some("self".to_owned()),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         roles: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::roles::ProjectRole::GroupReadOnly,
+    /// #                 atlas_admin::roles::ProjectRole::GroupDataAccessReadWrite,
+    /// #             ]),
+    /// #         ),
+    /// #         username: Some("jane@example.com".to_owned()),
+    /// #         ..Default::default()
+    /// #     };
     /// #     let rule = atlas_admin::test_util::Rule::new("createGroupInvite").json(200, &answer);
     /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
     /// let client = atlas_admin::Client::builder()
@@ -101,7 +155,12 @@ impl crate::Client {
     ///     .build()?;
     /// #     let client = mock.client();
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// let body = atlas_admin::models::GroupInvitationRequest::default();
+    /// let body = atlas_admin::models::GroupInvitationRequest {
+    ///     roles: Some(Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly])),
+    ///     username: Some("jane@example.com".to_owned()),
+    ///     ..Default::default()
+    /// };
+    ///
     /// let result = client.create_group_invite(&group_id, &body).await?;
     /// println!("{result:?}");
     /// #     assert!(mock.unmatched().is_empty());
@@ -118,7 +177,7 @@ impl crate::Client {
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
-    ///   --data '{}'
+    ///   --data '{"roles":["GROUP_READ_ONLY"],"username":"jane@example.com"}'
     /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::add_group_users` (`Add One MongoDB Cloud User to One Project` in the MongoDB Cloud Users API) instead"
@@ -155,7 +214,34 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::GroupInvitation = atlas_admin::models::GroupInvitation::default();
+    /// #     let answer: atlas_admin::models::GroupInvitation = atlas_admin::models::GroupInvitation {
+    /// #         created_at: Some("2025-03-12T09:30:00Z".parse()?),
+    /// #         expires_at: Some("2025-04-11T09:30:00Z".parse()?),
+    /// #         group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    /// #         group_name: Some("payments-staging".to_owned()),
+    /// #         id: Some("67d1548a0f3c2b1e4d5a6978".parse()?),
+    /// #         inviter_username: Some("owner@example.com".to_owned()),
+    /// #         links: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::Link {
+    /// #                     href: Some(
+    /// #                         "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/67d1548a0f3c2b1e4d5a6978"
+    /// #                             .to_owned(),
+    /// #                     ),
+    /// #                     rel: Some("self".to_owned()),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         roles: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::roles::ProjectRole::GroupReadOnly,
+    /// #                 atlas_admin::roles::ProjectRole::GroupDataAccessReadWrite,
+    /// #             ]),
+    /// #         ),
+    /// #         username: Some("jane@example.com".to_owned()),
+    /// #         ..Default::default()
+    /// #     };
     /// #     let rule = atlas_admin::test_util::Rule::new("updateGroupInvites")
     /// #         .json(200, &answer);
     /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
@@ -167,7 +253,12 @@ impl crate::Client {
     ///     .build()?;
     /// #     let client = mock.client();
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// let body = atlas_admin::models::GroupInvitationRequest::default();
+    /// let body = atlas_admin::models::GroupInvitationRequest {
+    ///     roles: Some(Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly])),
+    ///     username: Some("jane@example.com".to_owned()),
+    ///     ..Default::default()
+    /// };
+    ///
     /// let result = client.update_group_invites(&group_id, &body).await?;
     /// println!("{result:?}");
     /// #     assert!(mock.unmatched().is_empty());
@@ -184,7 +275,7 @@ impl crate::Client {
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
-    ///   --data '{}'
+    ///   --data '{"roles":["GROUP_READ_ONLY"],"username":"jane@example.com"}'
     /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::add_group_user_role` (`Add One Project Role to One MongoDB Cloud User` in the MongoDB Cloud Users API) instead"
@@ -221,7 +312,34 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::GroupInvitation = atlas_admin::models::GroupInvitation::default();
+    /// #     let answer: atlas_admin::models::GroupInvitation = atlas_admin::models::GroupInvitation {
+    /// #         created_at: Some("2025-03-12T09:30:00Z".parse()?),
+    /// #         expires_at: Some("2025-04-11T09:30:00Z".parse()?),
+    /// #         group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    /// #         group_name: Some("payments-staging".to_owned()),
+    /// #         id: Some("67d1548a0f3c2b1e4d5a6978".parse()?),
+    /// #         inviter_username: Some("owner@example.com".to_owned()),
+    /// #         links: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::Link {
+    /// #                     href: Some(
+    /// #                         "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/67d1548a0f3c2b1e4d5a6978"
+    /// #                             .to_owned(),
+    /// #                     ),
+    /// #                     rel: Some("self".to_owned()),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         roles: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::roles::ProjectRole::GroupReadOnly,
+    /// #                 atlas_admin::roles::ProjectRole::GroupDataAccessReadWrite,
+    /// #             ]),
+    /// #         ),
+    /// #         username: Some("jane@example.com".to_owned()),
+    /// #         ..Default::default()
+    /// #     };
     /// #     let rule = atlas_admin::test_util::Rule::new("getGroupInvite").json(200, &answer);
     /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
     /// let client = atlas_admin::Client::builder()
@@ -347,7 +465,34 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::GroupInvitation = atlas_admin::models::GroupInvitation::default();
+    /// #     let answer: atlas_admin::models::GroupInvitation = atlas_admin::models::GroupInvitation {
+    /// #         created_at: Some("2025-03-12T09:30:00Z".parse()?),
+    /// #         expires_at: Some("2025-04-11T09:30:00Z".parse()?),
+    /// #         group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    /// #         group_name: Some("payments-staging".to_owned()),
+    /// #         id: Some("67d1548a0f3c2b1e4d5a6978".parse()?),
+    /// #         inviter_username: Some("owner@example.com".to_owned()),
+    /// #         links: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::Link {
+    /// #                     href: Some(
+    /// #                         "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/67d1548a0f3c2b1e4d5a6978"
+    /// #                             .to_owned(),
+    /// #                     ),
+    /// #                     rel: Some("self".to_owned()),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         roles: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::roles::ProjectRole::GroupReadOnly,
+    /// #                 atlas_admin::roles::ProjectRole::GroupDataAccessReadWrite,
+    /// #             ]),
+    /// #         ),
+    /// #         username: Some("jane@example.com".to_owned()),
+    /// #         ..Default::default()
+    /// #     };
     /// #     let rule = atlas_admin::test_util::Rule::new("updateGroupInviteById")
     /// #         .json(200, &answer);
     /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
@@ -361,7 +506,16 @@ impl crate::Client {
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
     ///     .parse()?;
-    /// let body = atlas_admin::models::GroupInvitationUpdateRequest::default();
+    /// let body = atlas_admin::models::GroupInvitationUpdateRequest {
+    ///     roles: Some(
+    ///         Vec::from([
+    ///             atlas_admin::roles::ProjectRole::GroupClusterManager,
+    ///             atlas_admin::roles::ProjectRole::GroupDataAccessReadOnly,
+    ///         ]),
+    ///     ),
+    ///     ..Default::default()
+    /// };
+    ///
     /// let result = client
     ///     .update_group_invite_by_id(&group_id, &invitation_id, &body)
     ///     .await?;
@@ -380,7 +534,7 @@ impl crate::Client {
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
-    ///   --data '{}'
+    ///   --data '{"roles":["GROUP_CLUSTER_MANAGER","GROUP_DATA_ACCESS_READ_ONLY"]}'
     /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::add_group_user_role` (`Add One Project Role to One MongoDB Cloud User` in the MongoDB Cloud Users API) instead"

@@ -26,7 +26,36 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::PaginatedTeamRole = atlas_admin::models::PaginatedTeamRole::default();
+    /// #     let answer: atlas_admin::models::PaginatedTeamRole = atlas_admin::models::PaginatedTeamRole {
+    /// #         links: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::Link {
+    /// #                     href: Some(
+    /// #                         "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams?pageNum=1&itemsPerPage=100"
+    /// #                             .to_owned(),
+    /// #                     ),
+    /// #                     rel: Some("self".to_owned()),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         results: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::TeamRole {
+    /// #                     role_names: Some(
+    /// #                         Vec::from([
+    /// #                             atlas_admin::roles::ProjectRole::GroupReadOnly,
+    /// #                             atlas_admin::roles::ProjectRole::GroupDataAccessReadOnly,
+    /// #                         ]),
+    /// #                     ),
+    /// #                     team_id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         total_count: Some(1),
+    /// #         ..Default::default()
+    /// #     };
     /// #     let rule = atlas_admin::test_util::Rule::new("listGroupTeams").json(200, &answer);
     /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
     /// let client = atlas_admin::Client::builder()
@@ -130,7 +159,36 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::PaginatedTeamRole = atlas_admin::models::PaginatedTeamRole::default();
+    /// #     let answer: atlas_admin::models::PaginatedTeamRole = atlas_admin::models::PaginatedTeamRole {
+    /// #         links: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::Link {
+    /// #                     href: Some(
+    /// #                         "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams?pageNum=1&itemsPerPage=100"
+    /// #                             .to_owned(),
+    /// #                     ),
+    /// #                     rel: Some("self".to_owned()),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         results: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::TeamRole {
+    /// #                     role_names: Some(
+    /// #                         Vec::from([
+    /// #                             atlas_admin::roles::ProjectRole::GroupReadOnly,
+    /// #                             atlas_admin::roles::ProjectRole::GroupDataAccessReadOnly,
+    /// #                         ]),
+    /// #                     ),
+    /// #                     team_id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         total_count: Some(1),
+    /// #         ..Default::default()
+    /// #     };
     /// #     let rule = atlas_admin::test_util::Rule::new("addGroupTeams").json(200, &answer);
     /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
     /// let client = atlas_admin::Client::builder()
@@ -141,7 +199,18 @@ impl crate::Client {
     ///     .build()?;
     /// #     let client = mock.client();
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// let body = Vec::from([atlas_admin::models::TeamRole::default()]);
+    /// let body = Vec::from([
+    ///     atlas_admin::models::TeamRole {
+    ///         role_names: Some(
+    ///             Vec::from([
+    ///                 atlas_admin::roles::ProjectRole::GroupReadOnly,
+    ///                 atlas_admin::roles::ProjectRole::GroupDataAccessReadOnly,
+    ///             ]),
+    ///         ),
+    ///         team_id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
+    ///         ..Default::default()
+    ///     },
+    /// ]);
     /// let result = client.add_group_teams(&group_id, &body).await?;
     /// println!("{result:?}");
     /// #     assert!(mock.unmatched().is_empty());
@@ -158,7 +227,7 @@ impl crate::Client {
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
-    ///   --data '[{}]'
+    ///   --data '[{"roleNames":["GROUP_READ_ONLY","GROUP_DATA_ACCESS_READ_ONLY"],"teamId":"6a1b2c3d4e5f60718293a4b5"}]'
     /// ```
     pub async fn add_group_teams(
         &self,
@@ -191,7 +260,16 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::TeamRole = atlas_admin::models::TeamRole::default();
+    /// #     let answer: atlas_admin::models::TeamRole = atlas_admin::models::TeamRole {
+    /// #         role_names: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::roles::ProjectRole::GroupReadOnly,
+    /// #                 atlas_admin::roles::ProjectRole::GroupDataAccessReadOnly,
+    /// #             ]),
+    /// #         ),
+    /// #         team_id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
+    /// #         ..Default::default()
+    /// #     };
     /// #     let rule = atlas_admin::test_util::Rule::new("getGroupTeam").json(200, &answer);
     /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
     /// let client = atlas_admin::Client::builder()
@@ -307,7 +385,36 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::PaginatedTeamRole = atlas_admin::models::PaginatedTeamRole::default();
+    /// #     let answer: atlas_admin::models::PaginatedTeamRole = atlas_admin::models::PaginatedTeamRole {
+    /// #         links: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::Link {
+    /// #                     href: Some(
+    /// #                         "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams?pageNum=1&itemsPerPage=100"
+    /// #                             .to_owned(),
+    /// #                     ),
+    /// #                     rel: Some("self".to_owned()),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         results: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::TeamRole {
+    /// #                     role_names: Some(
+    /// #                         Vec::from([
+    /// #                             atlas_admin::roles::ProjectRole::GroupReadOnly,
+    /// #                             atlas_admin::roles::ProjectRole::GroupDataAccessReadOnly,
+    /// #                         ]),
+    /// #                     ),
+    /// #                     team_id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         total_count: Some(1),
+    /// #         ..Default::default()
+    /// #     };
     /// #     let rule = atlas_admin::test_util::Rule::new("updateGroupTeam").json(200, &answer);
     /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
     /// let client = atlas_admin::Client::builder()
@@ -319,7 +426,17 @@ impl crate::Client {
     /// #     let client = mock.client();
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
-    /// let body = atlas_admin::models::TeamRole::default();
+    /// let body = atlas_admin::models::TeamRole {
+    ///     role_names: Some(
+    ///         Vec::from([
+    ///             atlas_admin::roles::ProjectRole::GroupReadOnly,
+    ///             atlas_admin::roles::ProjectRole::GroupDataAccessReadOnly,
+    ///         ]),
+    ///     ),
+    ///     team_id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
+    ///     ..Default::default()
+    /// };
+    ///
     /// let result = client.update_group_team(&group_id, &team_id, &body).await?;
     /// println!("{result:?}");
     /// #     assert!(mock.unmatched().is_empty());
@@ -336,7 +453,7 @@ impl crate::Client {
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
-    ///   --data '{}'
+    ///   --data '{"roleNames":["GROUP_READ_ONLY","GROUP_DATA_ACCESS_READ_ONLY"],"teamId":"6a1b2c3d4e5f60718293a4b5"}'
     /// ```
     pub async fn update_group_team(
         &self,
@@ -370,7 +487,31 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::PaginatedTeam = atlas_admin::models::PaginatedTeam::default();
+    /// #     let answer: atlas_admin::models::PaginatedTeam = atlas_admin::models::PaginatedTeam {
+    /// #         links: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::Link {
+    /// #                     href: Some(
+    /// #                         "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams?pageNum=1&itemsPerPage=100"
+    /// #                             .to_owned(),
+    /// #                     ),
+    /// #                     rel: Some("self".to_owned()),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         results: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::TeamResponse {
+    /// #                     id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
+    /// #                     name: Some("Platform".to_owned()),
+    /// #                     ..Default::default()
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         total_count: Some(1),
+    /// #         ..Default::default()
+    /// #     };
     /// #     let rule = atlas_admin::test_util::Rule::new("listOrgTeams").json(200, &answer);
     /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
     /// let client = atlas_admin::Client::builder()
@@ -475,9 +616,12 @@ impl crate::Client {
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     let answer: atlas_admin::models::Team = atlas_admin::models::Team {
-    /// #         name: "string".to_owned(),
-    /// #         usernames: Vec::from(["string".to_owned()]),
-    /// #         id: None,
+    /// #         id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
+    /// #         name: "Platform".to_owned(),
+    /// #         usernames: Vec::from([
+    /// #             "jane@example.com".to_owned(),
+    /// #             "sam@example.com".to_owned(),
+    /// #         ]),
     /// #         links: None,
     /// #     };
     /// #     let rule = atlas_admin::test_util::Rule::new("createOrgTeam").json(200, &answer);
@@ -491,8 +635,11 @@ impl crate::Client {
     /// #     let client = mock.client();
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let body = atlas_admin::models::Team {
-    ///     name: "string".to_owned(),
-    ///     usernames: Vec::from(["string".to_owned()]),
+    ///     name: "Platform".to_owned(),
+    ///     usernames: Vec::from([
+    ///         "jane@example.com".to_owned(),
+    ///         "sam@example.com".to_owned(),
+    ///     ]),
     ///     id: None,
     ///     links: None,
     /// };
@@ -513,7 +660,7 @@ impl crate::Client {
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
-    ///   --data '{"name":"string","usernames":["string"]}'
+    ///   --data '{"name":"Platform","usernames":["jane@example.com","sam@example.com"]}'
     /// ```
     pub async fn create_org_team(
         &self,
@@ -546,7 +693,11 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::TeamResponse = atlas_admin::models::TeamResponse::default();
+    /// #     let answer: atlas_admin::models::TeamResponse = atlas_admin::models::TeamResponse {
+    /// #         id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
+    /// #         name: Some("Platform".to_owned()),
+    /// #         ..Default::default()
+    /// #     };
     /// #     let rule = atlas_admin::test_util::Rule::new("getOrgTeamByName").json(200, &answer);
     /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
     /// let client = atlas_admin::Client::builder()
@@ -605,7 +756,11 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::TeamResponse = atlas_admin::models::TeamResponse::default();
+    /// #     let answer: atlas_admin::models::TeamResponse = atlas_admin::models::TeamResponse {
+    /// #         id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
+    /// #         name: Some("Platform".to_owned()),
+    /// #         ..Default::default()
+    /// #     };
     /// #     let rule = atlas_admin::test_util::Rule::new("getOrgTeam").json(200, &answer);
     /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
     /// let client = atlas_admin::Client::builder()
@@ -721,7 +876,11 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::TeamResponse = atlas_admin::models::TeamResponse::default();
+    /// #     let answer: atlas_admin::models::TeamResponse = atlas_admin::models::TeamResponse {
+    /// #         id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
+    /// #         name: Some("Platform".to_owned()),
+    /// #         ..Default::default()
+    /// #     };
     /// #     let rule = atlas_admin::test_util::Rule::new("renameOrgTeam").json(200, &answer);
     /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
     /// let client = atlas_admin::Client::builder()
@@ -734,7 +893,7 @@ impl crate::Client {
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let body = atlas_admin::models::TeamUpdate {
-    ///     name: "string".to_owned(),
+    ///     name: "Platform Engineering".to_owned(),
     ///     links: None,
     /// };
     ///
@@ -754,7 +913,7 @@ impl crate::Client {
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
-    ///   --data '{"name":"string"}'
+    ///   --data '{"name":"Platform Engineering"}'
     /// ```
     pub async fn rename_org_team(
         &self,
@@ -788,7 +947,39 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::PaginatedApiAppUser = atlas_admin::models::PaginatedApiAppUser::default();
+    /// #     let answer: atlas_admin::models::PaginatedApiAppUser = atlas_admin::models::PaginatedApiAppUser {
+    /// #         results: Some(
+    /// #             Vec::from([
+    /// #                 atlas_admin::models::CloudAppUser {
+    /// #                     country: "US".to_owned(),
+    /// #                     created_at: Some("2024-11-05T14:20:00Z".parse()?),
+    /// #                     email_address: "sam@example.com".to_owned(),
+    /// #                     first_name: "Sam".to_owned(),
+    /// #                     id: Some("5f2a3b4c5d6e7f8091a2b3c4".to_owned()),
+    /// #                     last_name: "Rivera".to_owned(),
+    /// #                     mobile_number: "212\\555\\0123".to_owned(),
+    /// #                     password: "correct-horse-battery".to_owned(),
+    /// #                     roles: Some(
+    /// #                         Vec::from([
+    /// #                             atlas_admin::models::CloudAccessRoleAssignment {
+    /// #                                 org_id: Some("4888442a3354817a7320eb61".parse()?),
+    /// #                                 role_name: Some(
+    /// #                                     atlas_admin::roles::CloudAccessRoleAssignmentRoleName::OrgMember,
+    /// #                                 ),
+    /// #                                 ..Default::default()
+    /// #                             },
+    /// #                         ]),
+    /// #                     ),
+    /// #                     team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    /// #                     username: "sam@example.com".to_owned(),
+    /// #                     last_auth: None,
+    /// #                     links: None,
+    /// #                 },
+    /// #             ]),
+    /// #         ),
+    /// #         total_count: Some(1),
+    /// #         ..Default::default()
+    /// #     };
     /// #     let rule = atlas_admin::test_util::Rule::new("addOrgTeamUsers").json(200, &answer);
     /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
     /// let client = atlas_admin::Client::builder()
@@ -802,7 +993,7 @@ impl crate::Client {
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let body = Vec::from([
     ///     atlas_admin::models::AddUserToTeam {
-    ///         id: "string".to_owned(),
+    ///         id: "5f2a3b4c5d6e7f8091a2b3c4".to_owned(),
     ///     },
     /// ]);
     /// let result = client.add_org_team_users(&org_id, &team_id, &body).await?;
@@ -821,7 +1012,7 @@ impl crate::Client {
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
-    ///   --data '[{"id":"string"}]'
+    ///   --data '[{"id":"5f2a3b4c5d6e7f8091a2b3c4"}]'
     /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::add_org_team_user` (`Add One MongoDB Cloud User to One Team` in the MongoDB Cloud Users API) instead"

@@ -173,7 +173,8 @@ fn expr(api: &Api, value: &SampleValue) -> TokenStream {
             let ty = named(*ty);
             let set = fields.iter().map(|field| {
                 let (name, value) = (ident(&field.name), expr(api, &field.value));
-                if field.boxed { quote!(#name: Box::new(#value)) } else { quote!(#name: #value) }
+                let value = if field.boxed { quote!(Box::new(#value)) } else { value };
+                if field.optional { quote!(#name: Some(#value)) } else { quote!(#name: #value) }
             });
             if *defaulted {
                 if fields.is_empty() {

@@ -79,7 +79,7 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
         samples: Default::default(),
     };
     // Samples are built from the named types, so they are decided last.
-    api.samples = samples::decide(&api);
+    api.samples = samples::decide(&api, spec);
     Some(api)
 }
 
