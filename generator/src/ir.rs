@@ -524,6 +524,8 @@ pub enum SampleValue {
     Vec(Vec<SampleValue>),
     /// An empty map.
     Map,
+    /// `None`: a required field that may be `null` and has no example.
+    Null,
     /// `Some(value)`, where the type is an `Option`.
     Some(Box<SampleValue>),
 }

@@ -26,55 +26,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::PaginatedGroupUser = atlas_admin::models::PaginatedGroupUser {
-    /// #         links: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::Link {
-    /// #                     href: Some(
-    /// #                         "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users?pageNum=1&itemsPerPage=100"
-    /// #                             .to_owned(),
-    /// #                     ),
-    /// #                     rel: Some("self".to_owned()),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         results: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::GroupUserResponse::Pending(
-    /// #                     Box::new(atlas_admin::models::GroupPendingUserResponse {
-    /// #                         id: "67d1548a0f3c2b1e4d5a6a01".parse()?,
-    /// #                         org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #                         roles: Vec::from([
-    /// #                             atlas_admin::roles::ProjectRole::GroupReadOnly,
-    /// #                         ]),
-    /// #                         username: "jane@example.com".to_owned(),
-    /// #                         invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
-    /// #                         invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
-    /// #                         inviter_username: "owner@example.com".to_owned(),
-    /// #                     }),
-    /// #                 ),
-    /// #                 atlas_admin::models::GroupUserResponse::Active(
-    /// #                     Box::new(atlas_admin::models::GroupActiveUserResponse {
-    /// #                         id: "5f2a3b4c5d6e7f8091a2b3c4".parse()?,
-    /// #                         org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Active,
-    /// #                         roles: Vec::from([atlas_admin::roles::ProjectRole::GroupOwner]),
-    /// #                         username: "sam@example.com".to_owned(),
-    /// #                         created_at: "2024-11-05T14:20:00Z".parse()?,
-    /// #                         first_name: "Sam".to_owned(),
-    /// #                         last_name: "Rivera".to_owned(),
-    /// #                         country: None,
-    /// #                         last_auth: None,
-    /// #                         mobile_number: None,
-    /// #                     }),
-    /// #                 ),
-    /// #             ]),
-    /// #         ),
-    /// #         total_count: Some(2),
-    /// #         ..Default::default()
-    /// #     };
-    /// #     let rule = atlas_admin::test_util::Rule::new("listGroupUsers").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -82,6 +35,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users?pageNum=1&itemsPerPage=100\",\"rel\":\"self\"}],\"results\":[{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"},{\"id\":\"5f2a3b4c5d6e7f8091a2b3c4\",\"orgMembershipStatus\":\"ACTIVE\",\"roles\":[\"GROUP_OWNER\"],\"username\":\"sam@example.com\",\"createdAt\":\"2024-11-05T14:20:00Z\",\"firstName\":\"Sam\",\"lastName\":\"Rivera\"}],\"totalCount\":2}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("listGroupUsers").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let result = client.list_group_users(&group_id, &Default::default()).await?;
     /// println!("{result:?}");
@@ -176,22 +133,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::GroupUserResponse = atlas_admin::models::GroupUserResponse::Pending(
-    /// #         Box::new(atlas_admin::models::GroupPendingUserResponse {
-    /// #             id: "67d1548a0f3c2b1e4d5a6a01".parse()?,
-    /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: Vec::from([
-    /// #                 atlas_admin::roles::ProjectRole::GroupReadOnly,
-    /// #                 atlas_admin::roles::ProjectRole::GroupDataAccessReadWrite,
-    /// #             ]),
-    /// #             username: "jane@example.com".to_owned(),
-    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
-    /// #             inviter_username: "owner@example.com".to_owned(),
-    /// #         }),
-    /// #     );
-    /// #     let rule = atlas_admin::test_util::Rule::new("addGroupUsers").json(201, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -199,6 +142,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("addGroupUsers").json(201, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let body = atlas_admin::models::GroupUserRequest {
     ///     roles: Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly]),
@@ -254,22 +201,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::GroupUserResponse = atlas_admin::models::GroupUserResponse::Pending(
-    /// #         Box::new(atlas_admin::models::GroupPendingUserResponse {
-    /// #             id: "67d1548a0f3c2b1e4d5a6a01".parse()?,
-    /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: Vec::from([
-    /// #                 atlas_admin::roles::ProjectRole::GroupReadOnly,
-    /// #                 atlas_admin::roles::ProjectRole::GroupDataAccessReadWrite,
-    /// #             ]),
-    /// #             username: "jane@example.com".to_owned(),
-    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
-    /// #             inviter_username: "owner@example.com".to_owned(),
-    /// #         }),
-    /// #     );
-    /// #     let rule = atlas_admin::test_util::Rule::new("getGroupUser").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -277,6 +210,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("getGroupUser").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let result = client.get_group_user(&group_id, &user_id, &Default::default()).await?;
@@ -327,8 +264,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let rule = atlas_admin::test_util::Rule::new("removeGroupUser").status(204);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -336,6 +273,7 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     mock.add(Rule::new("removeGroupUser").status(204));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// client.remove_group_user(&group_id, &user_id).await?;
@@ -384,22 +322,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::GroupUserResponse = atlas_admin::models::GroupUserResponse::Pending(
-    /// #         Box::new(atlas_admin::models::GroupPendingUserResponse {
-    /// #             id: "67d1548a0f3c2b1e4d5a6a01".parse()?,
-    /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: Vec::from([
-    /// #                 atlas_admin::roles::ProjectRole::GroupReadOnly,
-    /// #                 atlas_admin::roles::ProjectRole::GroupDataAccessReadWrite,
-    /// #             ]),
-    /// #             username: "jane@example.com".to_owned(),
-    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
-    /// #             inviter_username: "owner@example.com".to_owned(),
-    /// #         }),
-    /// #     );
-    /// #     let rule = atlas_admin::test_util::Rule::new("addGroupUserRole").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -407,6 +331,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("addGroupUserRole").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveGroupRole {
@@ -463,23 +391,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::GroupUserResponse = atlas_admin::models::GroupUserResponse::Pending(
-    /// #         Box::new(atlas_admin::models::GroupPendingUserResponse {
-    /// #             id: "67d1548a0f3c2b1e4d5a6a01".parse()?,
-    /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: Vec::from([
-    /// #                 atlas_admin::roles::ProjectRole::GroupReadOnly,
-    /// #                 atlas_admin::roles::ProjectRole::GroupDataAccessReadWrite,
-    /// #             ]),
-    /// #             username: "jane@example.com".to_owned(),
-    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
-    /// #             inviter_username: "owner@example.com".to_owned(),
-    /// #         }),
-    /// #     );
-    /// #     let rule = atlas_admin::test_util::Rule::new("removeGroupUserRole")
-    /// #         .json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -487,6 +400,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("removeGroupUserRole").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveGroupRole {
@@ -543,65 +460,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::PaginatedOrgUser = atlas_admin::models::PaginatedOrgUser {
-    /// #         links: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::Link {
-    /// #                     href: Some(
-    /// #                         "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users?pageNum=1&itemsPerPage=100"
-    /// #                             .to_owned(),
-    /// #                     ),
-    /// #                     rel: Some("self".to_owned()),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         results: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::OrgUserResponse::Pending(
-    /// #                     Box::new(atlas_admin::models::OrgPendingUserResponse {
-    /// #                         id: "67d1548a0f3c2b1e4d5a6a02".parse()?,
-    /// #                         org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #                         roles: atlas_admin::models::OrgUserRolesResponse {
-    /// #                             org_roles: Some(
-    /// #                                 Vec::from([atlas_admin::roles::OrgRole::OrgMember]),
-    /// #                             ),
-    /// #                             ..Default::default()
-    /// #                         },
-    /// #                         username: "jane@example.com".to_owned(),
-    /// #                         invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
-    /// #                         invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
-    /// #                         inviter_username: "owner@example.com".to_owned(),
-    /// #                         team_ids: None,
-    /// #                     }),
-    /// #                 ),
-    /// #                 atlas_admin::models::OrgUserResponse::Active(
-    /// #                     Box::new(atlas_admin::models::OrgActiveUserResponse {
-    /// #                         id: "5f2a3b4c5d6e7f8091a2b3c4".parse()?,
-    /// #                         org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Active,
-    /// #                         roles: atlas_admin::models::OrgUserRolesResponse {
-    /// #                             org_roles: Some(
-    /// #                                 Vec::from([atlas_admin::roles::OrgRole::OrgOwner]),
-    /// #                             ),
-    /// #                             ..Default::default()
-    /// #                         },
-    /// #                         username: "sam@example.com".to_owned(),
-    /// #                         created_at: "2024-11-05T14:20:00Z".parse()?,
-    /// #                         first_name: "Sam".to_owned(),
-    /// #                         last_name: "Rivera".to_owned(),
-    /// #                         team_ids: None,
-    /// #                         country: None,
-    /// #                         last_auth: None,
-    /// #                         mobile_number: None,
-    /// #                     }),
-    /// #                 ),
-    /// #             ]),
-    /// #         ),
-    /// #         total_count: Some(2),
-    /// #         ..Default::default()
-    /// #     };
-    /// #     let rule = atlas_admin::test_util::Rule::new("listOrgTeamUsers").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -609,6 +469,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users?pageNum=1&itemsPerPage=100\",\"rel\":\"self\"}],\"results\":[{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{\"orgRoles\":[\"ORG_MEMBER\"]},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"},{\"id\":\"5f2a3b4c5d6e7f8091a2b3c4\",\"orgMembershipStatus\":\"ACTIVE\",\"roles\":{\"orgRoles\":[\"ORG_OWNER\"]},\"username\":\"sam@example.com\",\"createdAt\":\"2024-11-05T14:20:00Z\",\"firstName\":\"Sam\",\"lastName\":\"Rivera\"}],\"totalCount\":2}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("listOrgTeamUsers").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let result = client
@@ -709,23 +573,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::OrgUserResponse = atlas_admin::models::OrgUserResponse::Pending(
-    /// #         Box::new(atlas_admin::models::OrgPendingUserResponse {
-    /// #             id: "67d1548a0f3c2b1e4d5a6a02".parse()?,
-    /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: atlas_admin::models::OrgUserRolesResponse {
-    /// #                 org_roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
-    /// #                 ..Default::default()
-    /// #             },
-    /// #             team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
-    /// #             username: "jane@example.com".to_owned(),
-    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
-    /// #             inviter_username: "owner@example.com".to_owned(),
-    /// #         }),
-    /// #     );
-    /// #     let rule = atlas_admin::test_util::Rule::new("addOrgTeamUser").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -733,6 +582,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{\"orgRoles\":[\"ORG_MEMBER\"]},\"teamIds\":[\"6a1b2c3d4e5f60718293a4b5\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("addOrgTeamUser").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveUserFromTeam {
@@ -789,23 +642,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::OrgUserResponse = atlas_admin::models::OrgUserResponse::Pending(
-    /// #         Box::new(atlas_admin::models::OrgPendingUserResponse {
-    /// #             id: "67d1548a0f3c2b1e4d5a6a02".parse()?,
-    /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: atlas_admin::models::OrgUserRolesResponse {
-    /// #                 org_roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
-    /// #                 ..Default::default()
-    /// #             },
-    /// #             team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
-    /// #             username: "jane@example.com".to_owned(),
-    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
-    /// #             inviter_username: "owner@example.com".to_owned(),
-    /// #         }),
-    /// #     );
-    /// #     let rule = atlas_admin::test_util::Rule::new("removeOrgTeamUser").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -813,6 +651,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{\"orgRoles\":[\"ORG_MEMBER\"]},\"teamIds\":[\"6a1b2c3d4e5f60718293a4b5\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("removeOrgTeamUser").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveUserFromTeam {
@@ -869,65 +711,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::PaginatedOrgUser = atlas_admin::models::PaginatedOrgUser {
-    /// #         links: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::Link {
-    /// #                     href: Some(
-    /// #                         "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users?pageNum=1&itemsPerPage=100"
-    /// #                             .to_owned(),
-    /// #                     ),
-    /// #                     rel: Some("self".to_owned()),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         results: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::OrgUserResponse::Pending(
-    /// #                     Box::new(atlas_admin::models::OrgPendingUserResponse {
-    /// #                         id: "67d1548a0f3c2b1e4d5a6a02".parse()?,
-    /// #                         org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #                         roles: atlas_admin::models::OrgUserRolesResponse {
-    /// #                             org_roles: Some(
-    /// #                                 Vec::from([atlas_admin::roles::OrgRole::OrgMember]),
-    /// #                             ),
-    /// #                             ..Default::default()
-    /// #                         },
-    /// #                         username: "jane@example.com".to_owned(),
-    /// #                         invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
-    /// #                         invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
-    /// #                         inviter_username: "owner@example.com".to_owned(),
-    /// #                         team_ids: None,
-    /// #                     }),
-    /// #                 ),
-    /// #                 atlas_admin::models::OrgUserResponse::Active(
-    /// #                     Box::new(atlas_admin::models::OrgActiveUserResponse {
-    /// #                         id: "5f2a3b4c5d6e7f8091a2b3c4".parse()?,
-    /// #                         org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Active,
-    /// #                         roles: atlas_admin::models::OrgUserRolesResponse {
-    /// #                             org_roles: Some(
-    /// #                                 Vec::from([atlas_admin::roles::OrgRole::OrgOwner]),
-    /// #                             ),
-    /// #                             ..Default::default()
-    /// #                         },
-    /// #                         username: "sam@example.com".to_owned(),
-    /// #                         created_at: "2024-11-05T14:20:00Z".parse()?,
-    /// #                         first_name: "Sam".to_owned(),
-    /// #                         last_name: "Rivera".to_owned(),
-    /// #                         team_ids: None,
-    /// #                         country: None,
-    /// #                         last_auth: None,
-    /// #                         mobile_number: None,
-    /// #                     }),
-    /// #                 ),
-    /// #             ]),
-    /// #         ),
-    /// #         total_count: Some(2),
-    /// #         ..Default::default()
-    /// #     };
-    /// #     let rule = atlas_admin::test_util::Rule::new("listOrgUsers").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -935,6 +720,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users?pageNum=1&itemsPerPage=100\",\"rel\":\"self\"}],\"results\":[{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{\"orgRoles\":[\"ORG_MEMBER\"]},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"},{\"id\":\"5f2a3b4c5d6e7f8091a2b3c4\",\"orgMembershipStatus\":\"ACTIVE\",\"roles\":{\"orgRoles\":[\"ORG_OWNER\"]},\"username\":\"sam@example.com\",\"createdAt\":\"2024-11-05T14:20:00Z\",\"firstName\":\"Sam\",\"lastName\":\"Rivera\"}],\"totalCount\":2}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("listOrgUsers").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let result = client.list_org_users(&org_id, &Default::default()).await?;
     /// println!("{result:?}");
@@ -1029,23 +818,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::OrgUserResponse = atlas_admin::models::OrgUserResponse::Pending(
-    /// #         Box::new(atlas_admin::models::OrgPendingUserResponse {
-    /// #             id: "67d1548a0f3c2b1e4d5a6a02".parse()?,
-    /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: atlas_admin::models::OrgUserRolesResponse {
-    /// #                 org_roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
-    /// #                 ..Default::default()
-    /// #             },
-    /// #             team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
-    /// #             username: "jane@example.com".to_owned(),
-    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
-    /// #             inviter_username: "owner@example.com".to_owned(),
-    /// #         }),
-    /// #     );
-    /// #     let rule = atlas_admin::test_util::Rule::new("createOrgUser").json(201, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -1053,6 +827,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{\"orgRoles\":[\"ORG_MEMBER\"]},\"teamIds\":[\"6a1b2c3d4e5f60718293a4b5\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("createOrgUser").json(201, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let body = atlas_admin::models::OrgUserRequest {
     ///     roles: atlas_admin::models::OrgUserRolesRequest {
@@ -1122,23 +900,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::OrgUserResponse = atlas_admin::models::OrgUserResponse::Pending(
-    /// #         Box::new(atlas_admin::models::OrgPendingUserResponse {
-    /// #             id: "67d1548a0f3c2b1e4d5a6a02".parse()?,
-    /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: atlas_admin::models::OrgUserRolesResponse {
-    /// #                 org_roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
-    /// #                 ..Default::default()
-    /// #             },
-    /// #             team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
-    /// #             username: "jane@example.com".to_owned(),
-    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
-    /// #             inviter_username: "owner@example.com".to_owned(),
-    /// #         }),
-    /// #     );
-    /// #     let rule = atlas_admin::test_util::Rule::new("getOrgUser").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -1146,6 +909,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{\"orgRoles\":[\"ORG_MEMBER\"]},\"teamIds\":[\"6a1b2c3d4e5f60718293a4b5\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("getOrgUser").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let result = client.get_org_user(&org_id, &user_id, &Default::default()).await?;
@@ -1196,8 +963,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let rule = atlas_admin::test_util::Rule::new("removeOrgUser").status(204);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -1205,6 +972,7 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     mock.add(Rule::new("removeOrgUser").status(204));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// client.remove_org_user(&org_id, &user_id).await?;
@@ -1253,23 +1021,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::OrgUserResponse = atlas_admin::models::OrgUserResponse::Pending(
-    /// #         Box::new(atlas_admin::models::OrgPendingUserResponse {
-    /// #             id: "67d1548a0f3c2b1e4d5a6a02".parse()?,
-    /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: atlas_admin::models::OrgUserRolesResponse {
-    /// #                 org_roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
-    /// #                 ..Default::default()
-    /// #             },
-    /// #             team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
-    /// #             username: "jane@example.com".to_owned(),
-    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
-    /// #             inviter_username: "owner@example.com".to_owned(),
-    /// #         }),
-    /// #     );
-    /// #     let rule = atlas_admin::test_util::Rule::new("updateOrgUser").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -1277,6 +1030,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{\"orgRoles\":[\"ORG_MEMBER\"]},\"teamIds\":[\"6a1b2c3d4e5f60718293a4b5\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("updateOrgUser").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let body = atlas_admin::models::OrgUserUpdateRequest {
@@ -1351,23 +1108,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::OrgUserResponse = atlas_admin::models::OrgUserResponse::Pending(
-    /// #         Box::new(atlas_admin::models::OrgPendingUserResponse {
-    /// #             id: "67d1548a0f3c2b1e4d5a6a02".parse()?,
-    /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: atlas_admin::models::OrgUserRolesResponse {
-    /// #                 org_roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
-    /// #                 ..Default::default()
-    /// #             },
-    /// #             team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
-    /// #             username: "jane@example.com".to_owned(),
-    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
-    /// #             inviter_username: "owner@example.com".to_owned(),
-    /// #         }),
-    /// #     );
-    /// #     let rule = atlas_admin::test_util::Rule::new("addOrgUserRole").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -1375,6 +1117,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{\"orgRoles\":[\"ORG_MEMBER\"]},\"teamIds\":[\"6a1b2c3d4e5f60718293a4b5\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("addOrgUserRole").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveOrgRole {
@@ -1431,23 +1177,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::OrgUserResponse = atlas_admin::models::OrgUserResponse::Pending(
-    /// #         Box::new(atlas_admin::models::OrgPendingUserResponse {
-    /// #             id: "67d1548a0f3c2b1e4d5a6a02".parse()?,
-    /// #             org_membership_status: atlas_admin::models::GroupUserResponseOrgMembershipStatus::Pending,
-    /// #             roles: atlas_admin::models::OrgUserRolesResponse {
-    /// #                 org_roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
-    /// #                 ..Default::default()
-    /// #             },
-    /// #             team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
-    /// #             username: "jane@example.com".to_owned(),
-    /// #             invitation_created_at: "2025-03-12T09:30:00Z".parse()?,
-    /// #             invitation_expires_at: "2025-04-11T09:30:00Z".parse()?,
-    /// #             inviter_username: "owner@example.com".to_owned(),
-    /// #         }),
-    /// #     );
-    /// #     let rule = atlas_admin::test_util::Rule::new("removeOrgUserRole").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -1455,6 +1186,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{\"orgRoles\":[\"ORG_MEMBER\"]},\"teamIds\":[\"6a1b2c3d4e5f60718293a4b5\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("removeOrgUserRole").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveOrgRole {

@@ -26,42 +26,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: Vec<atlas_admin::models::OrganizationInvitation> = Vec::from([
-    /// #         atlas_admin::models::OrganizationInvitation {
-    /// #             created_at: Some("2025-03-12T09:30:00Z".parse()?),
-    /// #             expires_at: Some("2025-04-11T09:30:00Z".parse()?),
-    /// #             group_role_assignments: Some(
-    /// #                 Vec::from([
-    /// #                     atlas_admin::models::GroupRole {
-    /// #                         group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
-    /// #                         group_role: Some(atlas_admin::roles::ProjectRole::GroupReadOnly),
-    /// #                         ..Default::default()
-    /// #                     },
-    /// #                 ]),
-    /// #             ),
-    /// #             id: Some("67d1548a0f3c2b1e4d5a6979".parse()?),
-    /// #             inviter_username: Some("owner@example.com".to_owned()),
-    /// #             links: Some(
-    /// #                 Vec::from([
-    /// #                     atlas_admin::models::Link {
-    /// #                         href: Some(
-    /// #                             "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/67d1548a0f3c2b1e4d5a6979"
-    /// #                                 .to_owned(),
-    /// #                         ),
-    /// #                         rel: Some("self".to_owned()),
-    /// #                         ..Default::default()
-    /// #                     },
-    /// #                 ]),
-    /// #             ),
-    /// #             org_id: Some("4888442a3354817a7320eb61".parse()?),
-    /// #             org_name: "Example-Corp".to_owned(),
-    /// #             roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
-    /// #             team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
-    /// #             username: Some("jane@example.com".to_owned()),
-    /// #         },
-    /// #     ]);
-    /// #     let rule = atlas_admin::test_util::Rule::new("listOrgInvites").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -69,6 +35,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "[{\"createdAt\":\"2025-03-12T09:30:00Z\",\"expiresAt\":\"2025-04-11T09:30:00Z\",\"groupRoleAssignments\":[{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"groupRole\":\"GROUP_READ_ONLY\"}],\"id\":\"67d1548a0f3c2b1e4d5a6979\",\"inviterUsername\":\"owner@example.com\",\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/67d1548a0f3c2b1e4d5a6979\",\"rel\":\"self\"}],\"orgId\":\"4888442a3354817a7320eb61\",\"orgName\":\"Example-Corp\",\"roles\":[\"ORG_MEMBER\"],\"teamIds\":[\"6a1b2c3d4e5f60718293a4b5\"],\"username\":\"jane@example.com\"}]",
+    /// #     )?;
+    /// #     mock.add(Rule::new("listOrgInvites").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let result = client.list_org_invites(&org_id, &Default::default()).await?;
     /// println!("{result:?}");
@@ -121,40 +91,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::OrganizationInvitation = atlas_admin::models::OrganizationInvitation {
-    /// #         created_at: Some("2025-03-12T09:30:00Z".parse()?),
-    /// #         expires_at: Some("2025-04-11T09:30:00Z".parse()?),
-    /// #         group_role_assignments: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::GroupRole {
-    /// #                     group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
-    /// #                     group_role: Some(atlas_admin::roles::ProjectRole::GroupReadOnly),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         id: Some("67d1548a0f3c2b1e4d5a6979".parse()?),
-    /// #         inviter_username: Some("owner@example.com".to_owned()),
-    /// #         links: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::Link {
-    /// #                     href: Some(
-    /// #                         "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/67d1548a0f3c2b1e4d5a6979"
-    /// #                             .to_owned(),
-    /// #                     ),
-    /// #                     rel: Some("self".to_owned()),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         org_id: Some("4888442a3354817a7320eb61".parse()?),
-    /// #         org_name: "Example-Corp".to_owned(),
-    /// #         roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
-    /// #         team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
-    /// #         username: Some("jane@example.com".to_owned()),
-    /// #     };
-    /// #     let rule = atlas_admin::test_util::Rule::new("createOrgInvite").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -162,6 +100,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"createdAt\":\"2025-03-12T09:30:00Z\",\"expiresAt\":\"2025-04-11T09:30:00Z\",\"groupRoleAssignments\":[{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"groupRole\":\"GROUP_READ_ONLY\"}],\"id\":\"67d1548a0f3c2b1e4d5a6979\",\"inviterUsername\":\"owner@example.com\",\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/67d1548a0f3c2b1e4d5a6979\",\"rel\":\"self\"}],\"orgId\":\"4888442a3354817a7320eb61\",\"orgName\":\"Example-Corp\",\"roles\":[\"ORG_MEMBER\"],\"teamIds\":[\"6a1b2c3d4e5f60718293a4b5\"],\"username\":\"jane@example.com\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("createOrgInvite").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let body = atlas_admin::models::OrganizationInvitationRequest {
     ///     group_role_assignments: Some(
@@ -234,40 +176,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::OrganizationInvitation = atlas_admin::models::OrganizationInvitation {
-    /// #         created_at: Some("2025-03-12T09:30:00Z".parse()?),
-    /// #         expires_at: Some("2025-04-11T09:30:00Z".parse()?),
-    /// #         group_role_assignments: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::GroupRole {
-    /// #                     group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
-    /// #                     group_role: Some(atlas_admin::roles::ProjectRole::GroupReadOnly),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         id: Some("67d1548a0f3c2b1e4d5a6979".parse()?),
-    /// #         inviter_username: Some("owner@example.com".to_owned()),
-    /// #         links: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::Link {
-    /// #                     href: Some(
-    /// #                         "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/67d1548a0f3c2b1e4d5a6979"
-    /// #                             .to_owned(),
-    /// #                     ),
-    /// #                     rel: Some("self".to_owned()),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         org_id: Some("4888442a3354817a7320eb61".parse()?),
-    /// #         org_name: "Example-Corp".to_owned(),
-    /// #         roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
-    /// #         team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
-    /// #         username: Some("jane@example.com".to_owned()),
-    /// #     };
-    /// #     let rule = atlas_admin::test_util::Rule::new("updateOrgInvites").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -275,6 +185,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"createdAt\":\"2025-03-12T09:30:00Z\",\"expiresAt\":\"2025-04-11T09:30:00Z\",\"groupRoleAssignments\":[{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"groupRole\":\"GROUP_READ_ONLY\"}],\"id\":\"67d1548a0f3c2b1e4d5a6979\",\"inviterUsername\":\"owner@example.com\",\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/67d1548a0f3c2b1e4d5a6979\",\"rel\":\"self\"}],\"orgId\":\"4888442a3354817a7320eb61\",\"orgName\":\"Example-Corp\",\"roles\":[\"ORG_MEMBER\"],\"teamIds\":[\"6a1b2c3d4e5f60718293a4b5\"],\"username\":\"jane@example.com\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("updateOrgInvites").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let body = atlas_admin::models::OrganizationInvitationRequest {
     ///     group_role_assignments: Some(
@@ -347,40 +261,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::OrganizationInvitation = atlas_admin::models::OrganizationInvitation {
-    /// #         created_at: Some("2025-03-12T09:30:00Z".parse()?),
-    /// #         expires_at: Some("2025-04-11T09:30:00Z".parse()?),
-    /// #         group_role_assignments: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::GroupRole {
-    /// #                     group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
-    /// #                     group_role: Some(atlas_admin::roles::ProjectRole::GroupReadOnly),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         id: Some("67d1548a0f3c2b1e4d5a6979".parse()?),
-    /// #         inviter_username: Some("owner@example.com".to_owned()),
-    /// #         links: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::Link {
-    /// #                     href: Some(
-    /// #                         "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/67d1548a0f3c2b1e4d5a6979"
-    /// #                             .to_owned(),
-    /// #                     ),
-    /// #                     rel: Some("self".to_owned()),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         org_id: Some("4888442a3354817a7320eb61".parse()?),
-    /// #         org_name: "Example-Corp".to_owned(),
-    /// #         roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
-    /// #         team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
-    /// #         username: Some("jane@example.com".to_owned()),
-    /// #     };
-    /// #     let rule = atlas_admin::test_util::Rule::new("getOrgInvite").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -388,6 +270,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"createdAt\":\"2025-03-12T09:30:00Z\",\"expiresAt\":\"2025-04-11T09:30:00Z\",\"groupRoleAssignments\":[{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"groupRole\":\"GROUP_READ_ONLY\"}],\"id\":\"67d1548a0f3c2b1e4d5a6979\",\"inviterUsername\":\"owner@example.com\",\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/67d1548a0f3c2b1e4d5a6979\",\"rel\":\"self\"}],\"orgId\":\"4888442a3354817a7320eb61\",\"orgName\":\"Example-Corp\",\"roles\":[\"ORG_MEMBER\"],\"teamIds\":[\"6a1b2c3d4e5f60718293a4b5\"],\"username\":\"jane@example.com\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("getOrgInvite").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
     ///     .parse()?;
@@ -442,8 +328,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let rule = atlas_admin::test_util::Rule::new("deleteOrgInvite").status(204);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -451,6 +337,7 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     mock.add(Rule::new("deleteOrgInvite").status(204));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
     ///     .parse()?;
@@ -504,41 +391,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::OrganizationInvitation = atlas_admin::models::OrganizationInvitation {
-    /// #         created_at: Some("2025-03-12T09:30:00Z".parse()?),
-    /// #         expires_at: Some("2025-04-11T09:30:00Z".parse()?),
-    /// #         group_role_assignments: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::GroupRole {
-    /// #                     group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
-    /// #                     group_role: Some(atlas_admin::roles::ProjectRole::GroupReadOnly),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         id: Some("67d1548a0f3c2b1e4d5a6979".parse()?),
-    /// #         inviter_username: Some("owner@example.com".to_owned()),
-    /// #         links: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::Link {
-    /// #                     href: Some(
-    /// #                         "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/67d1548a0f3c2b1e4d5a6979"
-    /// #                             .to_owned(),
-    /// #                     ),
-    /// #                     rel: Some("self".to_owned()),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         org_id: Some("4888442a3354817a7320eb61".parse()?),
-    /// #         org_name: "Example-Corp".to_owned(),
-    /// #         roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
-    /// #         team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
-    /// #         username: Some("jane@example.com".to_owned()),
-    /// #     };
-    /// #     let rule = atlas_admin::test_util::Rule::new("updateOrgInviteById")
-    /// #         .json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -546,6 +400,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"createdAt\":\"2025-03-12T09:30:00Z\",\"expiresAt\":\"2025-04-11T09:30:00Z\",\"groupRoleAssignments\":[{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"groupRole\":\"GROUP_READ_ONLY\"}],\"id\":\"67d1548a0f3c2b1e4d5a6979\",\"inviterUsername\":\"owner@example.com\",\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/67d1548a0f3c2b1e4d5a6979\",\"rel\":\"self\"}],\"orgId\":\"4888442a3354817a7320eb61\",\"orgName\":\"Example-Corp\",\"roles\":[\"ORG_MEMBER\"],\"teamIds\":[\"6a1b2c3d4e5f60718293a4b5\"],\"username\":\"jane@example.com\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("updateOrgInviteById").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
     ///     .parse()?;

@@ -26,38 +26,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: Vec<atlas_admin::models::GroupInvitation> = Vec::from([
-    /// #         atlas_admin::models::GroupInvitation {
-    /// #             created_at: Some("2025-03-12T09:30:00Z".parse()?),
-    /// #             expires_at: Some("2025-04-11T09:30:00Z".parse()?),
-    /// #             group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
-    /// #             group_name: Some("payments-staging".to_owned()),
-    /// #             id: Some("67d1548a0f3c2b1e4d5a6978".parse()?),
-    /// #             inviter_username: Some("owner@example.com".to_owned()),
-    /// #             links: Some(
-    /// #                 Vec::from([
-    /// #                     atlas_admin::models::Link {
-    /// #                         href: Some(
-    /// #                             "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/67d1548a0f3c2b1e4d5a6978"
-    /// #                                 .to_owned(),
-    /// #                         ),
-    /// #                         rel: Some("self".to_owned()),
-    /// #                         ..Default::default()
-    /// #                     },
-    /// #                 ]),
-    /// #             ),
-    /// #             roles: Some(
-    /// #                 Vec::from([
-    /// #                     atlas_admin::roles::ProjectRole::GroupReadOnly,
-    /// #                     atlas_admin::roles::ProjectRole::GroupDataAccessReadWrite,
-    /// #                 ]),
-    /// #             ),
-    /// #             username: Some("jane@example.com".to_owned()),
-    /// #             ..Default::default()
-    /// #         },
-    /// #     ]);
-    /// #     let rule = atlas_admin::test_util::Rule::new("listGroupInvites").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -65,6 +35,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "[{\"createdAt\":\"2025-03-12T09:30:00Z\",\"expiresAt\":\"2025-04-11T09:30:00Z\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"groupName\":\"payments-staging\",\"id\":\"67d1548a0f3c2b1e4d5a6978\",\"inviterUsername\":\"owner@example.com\",\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/67d1548a0f3c2b1e4d5a6978\",\"rel\":\"self\"}],\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\"}]",
+    /// #     )?;
+    /// #     mock.add(Rule::new("listGroupInvites").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let result = client.list_group_invites(&group_id, &Default::default()).await?;
     /// println!("{result:?}");
@@ -117,36 +91,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::GroupInvitation = atlas_admin::models::GroupInvitation {
-    /// #         created_at: Some("2025-03-12T09:30:00Z".parse()?),
-    /// #         expires_at: Some("2025-04-11T09:30:00Z".parse()?),
-    /// #         group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
-    /// #         group_name: Some("payments-staging".to_owned()),
-    /// #         id: Some("67d1548a0f3c2b1e4d5a6978".parse()?),
-    /// #         inviter_username: Some("owner@example.com".to_owned()),
-    /// #         links: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::Link {
-    /// #                     href: Some(
-    /// #                         "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/67d1548a0f3c2b1e4d5a6978"
-    /// #                             .to_owned(),
-    /// #                     ),
-    /// #                     rel: Some("self".to_owned()),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         roles: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::roles::ProjectRole::GroupReadOnly,
-    /// #                 atlas_admin::roles::ProjectRole::GroupDataAccessReadWrite,
-    /// #             ]),
-    /// #         ),
-    /// #         username: Some("jane@example.com".to_owned()),
-    /// #         ..Default::default()
-    /// #     };
-    /// #     let rule = atlas_admin::test_util::Rule::new("createGroupInvite").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -154,6 +100,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"createdAt\":\"2025-03-12T09:30:00Z\",\"expiresAt\":\"2025-04-11T09:30:00Z\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"groupName\":\"payments-staging\",\"id\":\"67d1548a0f3c2b1e4d5a6978\",\"inviterUsername\":\"owner@example.com\",\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/67d1548a0f3c2b1e4d5a6978\",\"rel\":\"self\"}],\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("createGroupInvite").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let body = atlas_admin::models::GroupInvitationRequest {
     ///     roles: Some(Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly])),
@@ -214,37 +164,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::GroupInvitation = atlas_admin::models::GroupInvitation {
-    /// #         created_at: Some("2025-03-12T09:30:00Z".parse()?),
-    /// #         expires_at: Some("2025-04-11T09:30:00Z".parse()?),
-    /// #         group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
-    /// #         group_name: Some("payments-staging".to_owned()),
-    /// #         id: Some("67d1548a0f3c2b1e4d5a6978".parse()?),
-    /// #         inviter_username: Some("owner@example.com".to_owned()),
-    /// #         links: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::Link {
-    /// #                     href: Some(
-    /// #                         "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/67d1548a0f3c2b1e4d5a6978"
-    /// #                             .to_owned(),
-    /// #                     ),
-    /// #                     rel: Some("self".to_owned()),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         roles: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::roles::ProjectRole::GroupReadOnly,
-    /// #                 atlas_admin::roles::ProjectRole::GroupDataAccessReadWrite,
-    /// #             ]),
-    /// #         ),
-    /// #         username: Some("jane@example.com".to_owned()),
-    /// #         ..Default::default()
-    /// #     };
-    /// #     let rule = atlas_admin::test_util::Rule::new("updateGroupInvites")
-    /// #         .json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -252,6 +173,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"createdAt\":\"2025-03-12T09:30:00Z\",\"expiresAt\":\"2025-04-11T09:30:00Z\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"groupName\":\"payments-staging\",\"id\":\"67d1548a0f3c2b1e4d5a6978\",\"inviterUsername\":\"owner@example.com\",\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/67d1548a0f3c2b1e4d5a6978\",\"rel\":\"self\"}],\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("updateGroupInvites").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let body = atlas_admin::models::GroupInvitationRequest {
     ///     roles: Some(Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly])),
@@ -312,36 +237,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::GroupInvitation = atlas_admin::models::GroupInvitation {
-    /// #         created_at: Some("2025-03-12T09:30:00Z".parse()?),
-    /// #         expires_at: Some("2025-04-11T09:30:00Z".parse()?),
-    /// #         group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
-    /// #         group_name: Some("payments-staging".to_owned()),
-    /// #         id: Some("67d1548a0f3c2b1e4d5a6978".parse()?),
-    /// #         inviter_username: Some("owner@example.com".to_owned()),
-    /// #         links: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::Link {
-    /// #                     href: Some(
-    /// #                         "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/67d1548a0f3c2b1e4d5a6978"
-    /// #                             .to_owned(),
-    /// #                     ),
-    /// #                     rel: Some("self".to_owned()),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         roles: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::roles::ProjectRole::GroupReadOnly,
-    /// #                 atlas_admin::roles::ProjectRole::GroupDataAccessReadWrite,
-    /// #             ]),
-    /// #         ),
-    /// #         username: Some("jane@example.com".to_owned()),
-    /// #         ..Default::default()
-    /// #     };
-    /// #     let rule = atlas_admin::test_util::Rule::new("getGroupInvite").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -349,6 +246,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"createdAt\":\"2025-03-12T09:30:00Z\",\"expiresAt\":\"2025-04-11T09:30:00Z\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"groupName\":\"payments-staging\",\"id\":\"67d1548a0f3c2b1e4d5a6978\",\"inviterUsername\":\"owner@example.com\",\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/67d1548a0f3c2b1e4d5a6978\",\"rel\":\"self\"}],\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("getGroupInvite").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
     ///     .parse()?;
@@ -403,8 +304,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let rule = atlas_admin::test_util::Rule::new("deleteGroupInvite").status(204);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -412,6 +313,7 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     mock.add(Rule::new("deleteGroupInvite").status(204));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
     ///     .parse()?;
@@ -465,37 +367,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::GroupInvitation = atlas_admin::models::GroupInvitation {
-    /// #         created_at: Some("2025-03-12T09:30:00Z".parse()?),
-    /// #         expires_at: Some("2025-04-11T09:30:00Z".parse()?),
-    /// #         group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
-    /// #         group_name: Some("payments-staging".to_owned()),
-    /// #         id: Some("67d1548a0f3c2b1e4d5a6978".parse()?),
-    /// #         inviter_username: Some("owner@example.com".to_owned()),
-    /// #         links: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::Link {
-    /// #                     href: Some(
-    /// #                         "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/67d1548a0f3c2b1e4d5a6978"
-    /// #                             .to_owned(),
-    /// #                     ),
-    /// #                     rel: Some("self".to_owned()),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         roles: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::roles::ProjectRole::GroupReadOnly,
-    /// #                 atlas_admin::roles::ProjectRole::GroupDataAccessReadWrite,
-    /// #             ]),
-    /// #         ),
-    /// #         username: Some("jane@example.com".to_owned()),
-    /// #         ..Default::default()
-    /// #     };
-    /// #     let rule = atlas_admin::test_util::Rule::new("updateGroupInviteById")
-    /// #         .json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -503,6 +376,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"createdAt\":\"2025-03-12T09:30:00Z\",\"expiresAt\":\"2025-04-11T09:30:00Z\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"groupName\":\"payments-staging\",\"id\":\"67d1548a0f3c2b1e4d5a6978\",\"inviterUsername\":\"owner@example.com\",\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/67d1548a0f3c2b1e4d5a6978\",\"rel\":\"self\"}],\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("updateGroupInviteById").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
     ///     .parse()?;

@@ -26,38 +26,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::PaginatedTeamRole = atlas_admin::models::PaginatedTeamRole {
-    /// #         links: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::Link {
-    /// #                     href: Some(
-    /// #                         "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams?pageNum=1&itemsPerPage=100"
-    /// #                             .to_owned(),
-    /// #                     ),
-    /// #                     rel: Some("self".to_owned()),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         results: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::TeamRole {
-    /// #                     role_names: Some(
-    /// #                         Vec::from([
-    /// #                             atlas_admin::roles::ProjectRole::GroupReadOnly,
-    /// #                             atlas_admin::roles::ProjectRole::GroupDataAccessReadOnly,
-    /// #                         ]),
-    /// #                     ),
-    /// #                     team_id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         total_count: Some(1),
-    /// #         ..Default::default()
-    /// #     };
-    /// #     let rule = atlas_admin::test_util::Rule::new("listGroupTeams").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -65,6 +35,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams?pageNum=1&itemsPerPage=100\",\"rel\":\"self\"}],\"results\":[{\"roleNames\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_ONLY\"],\"teamId\":\"6a1b2c3d4e5f60718293a4b5\"}],\"totalCount\":1}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("listGroupTeams").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let result = client.list_group_teams(&group_id, &Default::default()).await?;
     /// println!("{result:?}");
@@ -159,38 +133,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::PaginatedTeamRole = atlas_admin::models::PaginatedTeamRole {
-    /// #         links: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::Link {
-    /// #                     href: Some(
-    /// #                         "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams?pageNum=1&itemsPerPage=100"
-    /// #                             .to_owned(),
-    /// #                     ),
-    /// #                     rel: Some("self".to_owned()),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         results: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::TeamRole {
-    /// #                     role_names: Some(
-    /// #                         Vec::from([
-    /// #                             atlas_admin::roles::ProjectRole::GroupReadOnly,
-    /// #                             atlas_admin::roles::ProjectRole::GroupDataAccessReadOnly,
-    /// #                         ]),
-    /// #                     ),
-    /// #                     team_id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         total_count: Some(1),
-    /// #         ..Default::default()
-    /// #     };
-    /// #     let rule = atlas_admin::test_util::Rule::new("addGroupTeams").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -198,6 +142,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams?pageNum=1&itemsPerPage=100\",\"rel\":\"self\"}],\"results\":[{\"roleNames\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_ONLY\"],\"teamId\":\"6a1b2c3d4e5f60718293a4b5\"}],\"totalCount\":1}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("addGroupTeams").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let body = Vec::from([
     ///     atlas_admin::models::TeamRole {
@@ -260,18 +208,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::TeamRole = atlas_admin::models::TeamRole {
-    /// #         role_names: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::roles::ProjectRole::GroupReadOnly,
-    /// #                 atlas_admin::roles::ProjectRole::GroupDataAccessReadOnly,
-    /// #             ]),
-    /// #         ),
-    /// #         team_id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
-    /// #         ..Default::default()
-    /// #     };
-    /// #     let rule = atlas_admin::test_util::Rule::new("getGroupTeam").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -279,6 +217,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"roleNames\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_ONLY\"],\"teamId\":\"6a1b2c3d4e5f60718293a4b5\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("getGroupTeam").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let result = client.get_group_team(&group_id, &team_id).await?;
@@ -328,8 +270,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let rule = atlas_admin::test_util::Rule::new("removeGroupTeam").status(204);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -337,6 +279,7 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     mock.add(Rule::new("removeGroupTeam").status(204));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// client.remove_group_team(&group_id, &team_id).await?;
@@ -385,38 +328,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::PaginatedTeamRole = atlas_admin::models::PaginatedTeamRole {
-    /// #         links: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::Link {
-    /// #                     href: Some(
-    /// #                         "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams?pageNum=1&itemsPerPage=100"
-    /// #                             .to_owned(),
-    /// #                     ),
-    /// #                     rel: Some("self".to_owned()),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         results: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::TeamRole {
-    /// #                     role_names: Some(
-    /// #                         Vec::from([
-    /// #                             atlas_admin::roles::ProjectRole::GroupReadOnly,
-    /// #                             atlas_admin::roles::ProjectRole::GroupDataAccessReadOnly,
-    /// #                         ]),
-    /// #                     ),
-    /// #                     team_id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         total_count: Some(1),
-    /// #         ..Default::default()
-    /// #     };
-    /// #     let rule = atlas_admin::test_util::Rule::new("updateGroupTeam").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -424,6 +337,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams?pageNum=1&itemsPerPage=100\",\"rel\":\"self\"}],\"results\":[{\"roleNames\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_ONLY\"],\"teamId\":\"6a1b2c3d4e5f60718293a4b5\"}],\"totalCount\":1}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("updateGroupTeam").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let body = atlas_admin::models::TeamRole {
@@ -487,33 +404,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::PaginatedTeam = atlas_admin::models::PaginatedTeam {
-    /// #         links: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::Link {
-    /// #                     href: Some(
-    /// #                         "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams?pageNum=1&itemsPerPage=100"
-    /// #                             .to_owned(),
-    /// #                     ),
-    /// #                     rel: Some("self".to_owned()),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         results: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::TeamResponse {
-    /// #                     id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
-    /// #                     name: Some("Platform".to_owned()),
-    /// #                     ..Default::default()
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         total_count: Some(1),
-    /// #         ..Default::default()
-    /// #     };
-    /// #     let rule = atlas_admin::test_util::Rule::new("listOrgTeams").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -521,6 +413,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams?pageNum=1&itemsPerPage=100\",\"rel\":\"self\"}],\"results\":[{\"id\":\"6a1b2c3d4e5f60718293a4b5\",\"name\":\"Platform\"}],\"totalCount\":1}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("listOrgTeams").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let result = client.list_org_teams(&org_id, &Default::default()).await?;
     /// println!("{result:?}");
@@ -615,17 +511,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::Team = atlas_admin::models::Team {
-    /// #         id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
-    /// #         name: "Platform".to_owned(),
-    /// #         usernames: Vec::from([
-    /// #             "jane@example.com".to_owned(),
-    /// #             "sam@example.com".to_owned(),
-    /// #         ]),
-    /// #         links: None,
-    /// #     };
-    /// #     let rule = atlas_admin::test_util::Rule::new("createOrgTeam").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -633,6 +520,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"id\":\"6a1b2c3d4e5f60718293a4b5\",\"name\":\"Platform\",\"usernames\":[\"jane@example.com\",\"sam@example.com\"]}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("createOrgTeam").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let body = atlas_admin::models::Team {
     ///     name: "Platform".to_owned(),
@@ -693,13 +584,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::TeamResponse = atlas_admin::models::TeamResponse {
-    /// #         id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
-    /// #         name: Some("Platform".to_owned()),
-    /// #         ..Default::default()
-    /// #     };
-    /// #     let rule = atlas_admin::test_util::Rule::new("getOrgTeamByName").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -707,6 +593,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"id\":\"6a1b2c3d4e5f60718293a4b5\",\"name\":\"Platform\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("getOrgTeamByName").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_name = "teamName";
     /// let result = client.get_org_team_by_name(&org_id, &team_name).await?;
@@ -756,13 +646,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::TeamResponse = atlas_admin::models::TeamResponse {
-    /// #         id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
-    /// #         name: Some("Platform".to_owned()),
-    /// #         ..Default::default()
-    /// #     };
-    /// #     let rule = atlas_admin::test_util::Rule::new("getOrgTeam").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -770,6 +655,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"id\":\"6a1b2c3d4e5f60718293a4b5\",\"name\":\"Platform\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("getOrgTeam").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let result = client.get_org_team(&org_id, &team_id).await?;
@@ -819,8 +708,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let rule = atlas_admin::test_util::Rule::new("deleteOrgTeam").status(204);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -828,6 +717,7 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     mock.add(Rule::new("deleteOrgTeam").status(204));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// client.delete_org_team(&org_id, &team_id).await?;
@@ -876,13 +766,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::TeamResponse = atlas_admin::models::TeamResponse {
-    /// #         id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
-    /// #         name: Some("Platform".to_owned()),
-    /// #         ..Default::default()
-    /// #     };
-    /// #     let rule = atlas_admin::test_util::Rule::new("renameOrgTeam").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -890,6 +775,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"id\":\"6a1b2c3d4e5f60718293a4b5\",\"name\":\"Platform\"}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("renameOrgTeam").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let body = atlas_admin::models::TeamUpdate {
@@ -947,41 +836,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let answer: atlas_admin::models::PaginatedApiAppUser = atlas_admin::models::PaginatedApiAppUser {
-    /// #         results: Some(
-    /// #             Vec::from([
-    /// #                 atlas_admin::models::CloudAppUser {
-    /// #                     country: "US".to_owned(),
-    /// #                     created_at: Some("2024-11-05T14:20:00Z".parse()?),
-    /// #                     email_address: "sam@example.com".to_owned(),
-    /// #                     first_name: "Sam".to_owned(),
-    /// #                     id: Some("5f2a3b4c5d6e7f8091a2b3c4".to_owned()),
-    /// #                     last_name: "Rivera".to_owned(),
-    /// #                     mobile_number: "212\\555\\0123".to_owned(),
-    /// #                     password: "correct-horse-battery".to_owned(),
-    /// #                     roles: Some(
-    /// #                         Vec::from([
-    /// #                             atlas_admin::models::CloudAccessRoleAssignment {
-    /// #                                 org_id: Some("4888442a3354817a7320eb61".parse()?),
-    /// #                                 role_name: Some(
-    /// #                                     atlas_admin::roles::CloudAccessRoleAssignmentRoleName::OrgMember,
-    /// #                                 ),
-    /// #                                 ..Default::default()
-    /// #                             },
-    /// #                         ]),
-    /// #                     ),
-    /// #                     team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
-    /// #                     username: "sam@example.com".to_owned(),
-    /// #                     last_auth: None,
-    /// #                     links: None,
-    /// #                 },
-    /// #             ]),
-    /// #         ),
-    /// #         total_count: Some(1),
-    /// #         ..Default::default()
-    /// #     };
-    /// #     let rule = atlas_admin::test_util::Rule::new("addOrgTeamUsers").json(200, &answer);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -989,6 +845,10 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     let answer: serde_json::Value = serde_json::from_str(
+    /// #         "{\"results\":[{\"country\":\"US\",\"createdAt\":\"2024-11-05T14:20:00Z\",\"emailAddress\":\"sam@example.com\",\"firstName\":\"Sam\",\"id\":\"5f2a3b4c5d6e7f8091a2b3c4\",\"lastName\":\"Rivera\",\"mobileNumber\":\"212\\\\555\\\\0123\",\"password\":\"correct-horse-battery\",\"roles\":[{\"orgId\":\"4888442a3354817a7320eb61\",\"roleName\":\"ORG_MEMBER\"}],\"teamIds\":[\"6a1b2c3d4e5f60718293a4b5\"],\"username\":\"sam@example.com\"}],\"totalCount\":1}",
+    /// #     )?;
+    /// #     mock.add(Rule::new("addOrgTeamUsers").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let body = Vec::from([
@@ -1050,9 +910,8 @@ impl crate::Client {
     /// #         );
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
-    /// #     let rule = atlas_admin::test_util::Rule::new("removeOrgTeamUserFromTeam")
-    /// #         .status(204);
-    /// #     let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+    /// #     use atlas_admin::test_util::{MockTransport, Rule};
+    /// #     let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -1060,6 +919,7 @@ impl crate::Client {
     ///     )
     ///     .build()?;
     /// #     let client = mock.client();
+    /// #     mock.add(Rule::new("removeOrgTeamUserFromTeam").status(204));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;

@@ -2,11 +2,13 @@
 //! environment, builds the arguments from the operation's `Sample` and calls the method, with
 //! hidden lines that answer it from the `test-util` mock; and the same request as curl sends it.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Literal, Span};
 use quote::quote;
-use syn::visit_mut::VisitMut;
+use syn::Expr;
+use syn::punctuated::Punctuated;
 
-use super::syntax::{self, Paths, ident};
+use super::syntax::{self, ident};
+use super::template::{self, Fill};
 use crate::ir::{Api, Method, Operation, PathSegment, ResponseBody, Sample, SampleValue, Ty};
 
 /// The crate the doc tests call, as a path's first segment.
@@ -27,87 +29,148 @@ pub(super) fn lines(api: &Api, operation: &Operation) -> Vec<String> {
     lines
 }
 
-/// The doc test, printed once: `__hidden!()` and `__shown!()` mark where the lines rustdoc
-/// hides begin and end, and are dropped.
+/// The doc test. Its frame (the hidden `main`, the environment, the mock, the client) is the
+/// same for every operation: printed once per thread. What varies (the mock's answer, the
+/// arguments, the call) fills a template parsed once per thread, and is printed per operation.
+/// `__hidden!()` and `__shown!()` mark where the lines rustdoc hides begin and end, and are
+/// dropped; `__call!()` is where the call goes in the frame.
 fn doc_test(api: &Api, operation: &Operation, sample: &Sample) -> Vec<String> {
-    let operation_id = &operation.operation_id;
-    let status = Literal::u16_unsuffixed(sample.status);
-    let answer_rule = match (&sample.answer, &operation.success.body) {
-        (Some(answer), ResponseBody::Json(ty)) => {
-            let ty = in_crate(syntax::ty(api, ty, Paths::Qualified));
-            let answer = expr(api, answer);
-            quote!(let answer: #ty = #answer; let rule = atlas_admin::test_util::Rule::new(#operation_id).json(#status, &answer);)
-        }
-        (Some(answer), _) => {
-            let answer = expr(api, answer);
-            quote!(let answer = #answer; let rule = atlas_admin::test_util::Rule::new(#operation_id).json(#status, &answer);)
-        }
-        (None, _) => quote!(let rule = atlas_admin::test_util::Rule::new(#operation_id).status(#status);),
+    let (call, frame) = TEMPLATE.with(|template| (fill(api, operation, sample, template), template.frame.clone()));
+    let printed = crate::format::print(&syn::File { shebang: None, attrs: Vec::new(), items: vec![call] });
+    let body = printed.lines().skip(1).take_while(|line| *line != "}").collect::<Vec<_>>().join("\n");
+    let (head, tail) = frame;
+    let mut lines = head;
+    lines.extend(mark_hidden(&body, false));
+    lines.extend(tail);
+    lines
+}
+
+/// The function whose body is the varying part of the doc test.
+fn fill(api: &Api, operation: &Operation, sample: &Sample, template: &SampleTemplate) -> syn::Item {
+    let operation_id = Fill::Expr(syntax::str_expr(&operation.operation_id));
+    let status = Fill::Expr(syntax::lit_expr(syn::Lit::new(Literal::u16_unsuffixed(sample.status))));
+    let (mut answer, mut fills) = match &sample.answer {
+        Some(answer) => (template.json_answer.clone(), vec![("__json", Fill::Expr(syntax::str_expr(&json(answer))))]),
+        None => (template.status_answer.clone(), Vec::new()),
     };
+    fills.extend([("__operation", operation_id), ("__status", status)]);
+    template::fill_stmts(&mut answer, &mut fills);
     let mut arguments = Vec::new();
     let mut setup = Vec::new();
     for (param, example) in operation.path_params.iter().zip(&sample.path_args) {
-        let name = ident(&param.name);
+        let mut fills = vec![("__name", Fill::Ident(ident(&param.name))), ("__example", Fill::Expr(syntax::str_expr(example)))];
         setup.push(match &param.ty {
             Ty::Id(id) => {
-                let id = syntax::path(&[CRATE, "ids", id]);
-                quote!(let #name: #id = #example.parse()?;)
+                fills.push(("__Id", Fill::Type(syntax::plain(&[CRATE, "ids", id]))));
+                filled(&template.id_argument, &mut fills)
             }
-            _ => quote!(let #name = #example;),
+            _ => filled(&template.str_argument, &mut fills),
         });
-        arguments.push(quote!(&#name));
+        arguments.push(syntax::reference_expr(syntax::variable(&param.name)));
     }
     if let Some(body) = &sample.body {
-        let body = expr(api, body);
-        setup.push(quote!(let body = #body;));
-        arguments.push(quote!(&body));
+        setup.push(filled(&template.body, &mut [("__body", Fill::Expr(expr(api, body)))]));
+        arguments.push(syntax::reference_expr(syntax::variable("body")));
     }
     if !operation.query_params.is_empty() {
-        arguments.push(quote!(&Default::default()));
+        arguments.push(syntax::reference_expr(syntax::call(&["Default", "default"], [])));
     }
-    let method = ident(&operation.fn_name);
-    let call = quote!(client.#method(#(#arguments),*).await?);
-    let result = match operation.success.body {
-        ResponseBody::Empty => quote!(#call;),
-        _ => quote!(let result = #call; println!("{result:?}");),
+    let mut result = match operation.success.body {
+        ResponseBody::Empty => template.call.clone(),
+        _ => template.call_and_print.clone(),
     };
+    template::fill_stmts(
+        &mut result,
+        &mut [("__method", Fill::Ident(ident(&operation.fn_name))), ("__arguments", Fill::Exprs(arguments))],
+    );
+    let mut item = template.function.clone();
+    template::fill_item(
+        &mut item,
+        &mut [("__answer", Fill::Stmts(answer)), ("__setup", Fill::Stmts(setup)), ("__result", Fill::Stmts(result))],
+    );
+    item
+}
+
+fn filled(statement: &syn::Stmt, fills: &mut [(&str, Fill)]) -> syn::Stmt {
+    let mut statement = statement.clone();
+    template::fill_stmt(&mut statement, fills);
+    statement
+}
+
+/// The frame's lines before the call and after it, and the templates of what varies.
+struct SampleTemplate {
+    frame: (Vec<String>, Vec<String>),
+    function: syn::Item,
+    json_answer: Vec<syn::Stmt>,
+    status_answer: Vec<syn::Stmt>,
+    id_argument: syn::Stmt,
+    str_argument: syn::Stmt,
+    body: syn::Stmt,
+    call: Vec<syn::Stmt>,
+    call_and_print: Vec<syn::Stmt>,
+}
+
+thread_local! {
+    /// Parsed (and the frame printed) once per thread.
+    static TEMPLATE: SampleTemplate = SampleTemplate {
+        frame: frame(),
+        function: template::parse(quote! {
+            fn call() {
+                __hidden!();
+                __answer;
+                __shown!();
+                __setup;
+                __result;
+            }
+        }),
+        json_answer: template::statements(quote! {
+            let answer: serde_json::Value = serde_json::from_str(__json)?;
+            mock.add(Rule::new(__operation).json(__status, &answer));
+        }),
+        status_answer: template::statements(quote!(mock.add(Rule::new(__operation).status(__status));)),
+        id_argument: template::parse(quote!(let __name: __Id = __example.parse()?;)),
+        str_argument: template::parse(quote!(let __name = __example;)),
+        body: template::parse(quote!(let body = __body;)),
+        call: template::statements(quote!(client.__method(__arguments).await?;)),
+        call_and_print: template::statements(quote! {
+            let result = client.__method(__arguments).await?;
+            println!("{result:?}");
+        }),
+    };
+}
+
+fn frame() -> (Vec<String>, Vec<String>) {
     let tokens = quote! {
         #[cfg(feature = "test-util")]
         #[tokio::main(flavor = "current_thread")]
         async fn main() -> Result<(), Box<dyn std::error::Error>> {
             unsafe {
-                std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_1234567890abcdef12345678");
+                std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
                 std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
             }
-            #answer_rule
-            let mock = atlas_admin::test_util::MockTransport::new().with(rule);
+            use atlas_admin::test_util::{MockTransport, Rule};
+            let mock = MockTransport::new();
             __shown!();
             let client = atlas_admin::Client::builder()
                 .service_account(std::env::var("MONGODB_ATLAS_CLIENT_ID")?, std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?)
                 .build()?;
             __hidden!();
             let client = mock.client();
-            __shown!();
-            #(#setup)*
-            #result
-            __hidden!();
+            __call!();
             assert!(mock.unmatched().is_empty());
             Ok(())
         }
         #[cfg(not(feature = "test-util"))]
         fn main() {}
     };
-    let printed = match crate::format::unparse(tokens.clone()) {
-        Ok(printed) => printed,
-        Err(error) => panic!("generator bug: a sample does not parse ({error}): {tokens}"),
-    };
-    mark_hidden(&printed)
+    let printed = crate::format::unparse(tokens).expect("the sample's frame parses");
+    let (head, tail) = printed.split_once("    __call!();\n").expect("the frame has a place for the call");
+    (mark_hidden(head, true), mark_hidden(tail, true))
 }
 
-/// The printed doc test with rustdoc's `# ` before each hidden line, the markers dropped and
-/// the shown lines out of `main`'s indentation.
-fn mark_hidden(printed: &str) -> Vec<String> {
-    let mut hidden = true;
+/// `printed` with rustdoc's `# ` before each hidden line (hidden from the start or not), the
+/// markers dropped and the shown lines out of `main`'s indentation.
+fn mark_hidden(printed: &str, mut hidden: bool) -> Vec<String> {
     let mut lines = Vec::new();
     for line in printed.lines() {
         match line.trim() {
@@ -121,82 +184,101 @@ fn mark_hidden(printed: &str) -> Vec<String> {
     lines
 }
 
-/// A type of the crate as a doc test names it: `atlas_admin::` where the crate says `crate::`.
-fn in_crate(mut ty: syn::Type) -> syn::Type {
-    struct InCrate;
-    impl VisitMut for InCrate {
-        fn visit_path_mut(&mut self, path: &mut syn::Path) {
-            if let Some(first) = path.segments.first_mut()
-                && first.ident == "crate"
-            {
-                first.ident = ident(CRATE);
-            }
-            syn::visit_mut::visit_path_mut(self, path);
-        }
-    }
-    InCrate.visit_type_mut(&mut ty);
-    ty
-}
-
 /// The expression that builds `value`.
-fn expr(api: &Api, value: &SampleValue) -> TokenStream {
-    let named = |id| {
+fn expr(api: &Api, value: &SampleValue) -> Expr {
+    let named = |id, rest: &[&str]| {
         let name = api.type_name(id);
         let module = match syntax::module_of(api, name) {
             crate::ir::Module::Models => "models",
             crate::ir::Module::Roles => "roles",
         };
-        syntax::path(&[CRATE, module, name])
+        let mut segments = vec![CRATE, module, name];
+        segments.extend_from_slice(rest);
+        segments.iter().map(|segment| segment.to_string()).collect::<Vec<_>>()
     };
+    let path = |segments: Vec<String>| syntax::path(&segments.iter().map(String::as_str).collect::<Vec<_>>());
+    let parse = |text: &str| try_expr(syntax::method_call(syntax::str_expr(text), "parse", Vec::new()));
     match value {
-        SampleValue::String(text) => quote!(#text.to_owned()),
-        SampleValue::Bool(value) => quote!(#value),
-        SampleValue::Integer(value) => {
-            let value = Literal::i64_unsuffixed(*value);
-            quote!(#value)
-        }
-        SampleValue::Number(value) => {
-            let value = Literal::f64_unsuffixed(*value);
-            quote!(#value)
-        }
-        SampleValue::DateTime(text) | SampleValue::Id(text) => quote!(#text.parse()?),
-        SampleValue::Json => quote!(serde_json::Value::Null),
-        SampleValue::Variant { ty, variant, .. } => {
-            let (ty, variant) = (named(*ty), ident(variant));
-            quote!(#ty::#variant)
-        }
+        SampleValue::String(text) => syntax::method_call(syntax::str_expr(text), "to_owned", Vec::new()),
+        SampleValue::Bool(value) => syntax::lit_expr(syn::Lit::Bool(syn::LitBool::new(*value, Span::call_site()))),
+        SampleValue::Integer(value) => syntax::lit_expr(syn::Lit::new(Literal::i64_unsuffixed(*value))),
+        SampleValue::Number(value) => syntax::lit_expr(syn::Lit::new(Literal::f64_unsuffixed(*value))),
+        SampleValue::DateTime(text) | SampleValue::Id(text) => parse(text),
+        SampleValue::Json => Expr::Path(syntax::path_expr(&["serde_json", "Value", "Null"])),
+        SampleValue::Null => syntax::variable("None"),
+        SampleValue::Variant { ty, variant, .. } => Expr::Path(path_expr(path(named(*ty, &[variant])))),
         SampleValue::Union { ty, variant, boxed, value } => {
-            let (ty, variant, value) = (named(*ty), ident(variant), expr(api, value));
-            if *boxed { quote!(#ty::#variant(Box::new(#value))) } else { quote!(#ty::#variant(#value)) }
+            let value = expr(api, value);
+            let value = if *boxed { syntax::call(&["Box", "new"], [value]) } else { value };
+            call_path(path(named(*ty, &[variant])), vec![value])
         }
         SampleValue::Struct { ty, fields, omitted, defaulted, rest } => {
-            let ty = named(*ty);
-            let set = fields.iter().map(|field| {
-                let (name, value) = (ident(&field.name), expr(api, &field.value));
-                let value = if field.boxed { quote!(Box::new(#value)) } else { value };
-                if field.optional { quote!(#name: Some(#value)) } else { quote!(#name: #value) }
-            });
-            if *defaulted {
-                if fields.is_empty() {
-                    return quote!(#ty::default());
-                }
-                return quote!(#ty { #(#set,)* ..Default::default() });
+            if *defaulted && fields.is_empty() {
+                return call_path(path(named(*ty, &["default"])), Vec::new());
             }
-            let omitted = omitted.iter().map(|name| ident(name));
-            let rest = rest.iter().map(|name| ident(name));
-            quote!(#ty { #(#set,)* #(#omitted: None,)* #(#rest: Default::default(),)* })
+            let field = |name: &str, expr: Expr| syn::FieldValue {
+                attrs: Vec::new(),
+                member: syn::Member::Named(ident(name)),
+                colon_token: Some(Default::default()),
+                expr,
+            };
+            let mut values: Punctuated<syn::FieldValue, syn::Token![,]> = fields
+                .iter()
+                .map(|sample| {
+                    let value = expr(api, &sample.value);
+                    let boxed = sample.boxed && sample.value != SampleValue::Null;
+                    let value = if boxed { syntax::call(&["Box", "new"], [value]) } else { value };
+                    let value = if sample.optional { syntax::call(&["Some"], [value]) } else { value };
+                    field(&sample.name, value)
+                })
+                .collect();
+            let default = || syntax::call(&["Default", "default"], []);
+            if !*defaulted {
+                values.extend(omitted.iter().map(|name| field(name, syntax::variable("None"))));
+                values.extend(rest.iter().map(|name| field(name, default())));
+            }
+            if !values.empty_or_trailing() {
+                values.push_punct(Default::default());
+            }
+            Expr::Struct(syn::ExprStruct {
+                attrs: Vec::new(),
+                qself: None,
+                path: path(named(*ty, &[])),
+                brace_token: Default::default(),
+                fields: values,
+                dot2_token: defaulted.then(Default::default),
+                rest: defaulted.then(|| Box::new(default())),
+            })
         }
         SampleValue::Vec(items) => {
-            let items = items.iter().map(|item| expr(api, item));
-            // prettyplease prints a macro's tokens as they are: an array call it lays out.
-            quote!(Vec::from([#(#items),*]))
+            let array = Expr::Array(syn::ExprArray {
+                attrs: Vec::new(),
+                bracket_token: Default::default(),
+                elems: items.iter().map(|item| expr(api, item)).collect(),
+            });
+            // prettyplease prints a macro's tokens as they are (`vec![]`): an array it lays out.
+            syntax::call(&["Vec", "from"], [array])
         }
-        SampleValue::Map => quote!(Default::default()),
-        SampleValue::Some(value) => {
-            let value = expr(api, value);
-            quote!(Some(#value))
-        }
+        SampleValue::Map => syntax::call(&["Default", "default"], []),
+        SampleValue::Some(value) => syntax::call(&["Some"], [expr(api, value)]),
     }
+}
+
+fn try_expr(expr: Expr) -> Expr {
+    Expr::Try(syn::ExprTry { attrs: Vec::new(), expr: Box::new(expr), question_token: Default::default() })
+}
+
+fn path_expr(path: syn::Path) -> syn::ExprPath {
+    syn::ExprPath { attrs: Vec::new(), qself: None, path }
+}
+
+fn call_path(path: syn::Path, args: Vec<Expr>) -> Expr {
+    Expr::Call(syn::ExprCall {
+        attrs: Vec::new(),
+        func: Box::new(Expr::Path(path_expr(path))),
+        paren_token: Default::default(),
+        args: args.into_iter().collect(),
+    })
 }
 
 /// The request as curl sends it: the method, the URL with the sample's path values, `Accept`
@@ -235,7 +317,7 @@ fn json(value: &SampleValue) -> String {
         SampleValue::Bool(value) => value.to_string(),
         SampleValue::Integer(value) => value.to_string(),
         SampleValue::Number(value) => value.to_string(),
-        SampleValue::Json => "null".to_owned(),
+        SampleValue::Json | SampleValue::Null => "null".to_owned(),
         SampleValue::Variant { wire, .. } => format!("{wire:?}"),
         SampleValue::Union { value, .. } | SampleValue::Some(value) => json(value),
         SampleValue::Struct { fields, .. } => {

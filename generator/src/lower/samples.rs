@@ -146,17 +146,23 @@ impl Examples<'_> {
                 Access::WriteOnly => direction == Direction::Request,
             };
             let optional = !field.required || field.nullable;
-            if (!optional || (travels && field_example.is_some())) && !field.three_state() {
-                let value = self.value(&field.ty, field_example, direction, depth + 1)?;
-                fields.push(SampleField {
+            let value = if field.three_state() || (!field.required && !(travels && field_example.is_some())) {
+                None
+            } else if field.nullable && field_example.is_none() {
+                // Required, and sent as `null`: `None` in Rust, `null` on the wire.
+                Some((false, SampleValue::Null))
+            } else {
+                Some((optional, self.value(&field.ty, field_example, direction, depth + 1)?))
+            };
+            match value {
+                Some((optional, value)) => fields.push(SampleField {
                     name: field.name.clone(),
                     wire_name: field.wire_name.clone(),
                     boxed: field.boxed,
                     optional,
                     value,
-                });
-            } else {
-                omitted.push(field.name.clone());
+                }),
+                None => omitted.push(field.name.clone()),
             }
         }
         let defaulted = s.fields.iter().all(|field| !field.required) && s.rest.is_none();
