@@ -20,10 +20,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -127,10 +124,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -195,10 +189,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -258,10 +249,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -316,10 +304,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -385,10 +370,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -454,10 +436,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -567,10 +546,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -636,10 +612,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -705,10 +678,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -812,10 +782,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -894,10 +861,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -957,10 +921,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -1015,10 +976,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -1102,10 +1060,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -1171,10 +1126,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};

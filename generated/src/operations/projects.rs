@@ -20,10 +20,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -85,10 +82,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -158,10 +152,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -231,10 +222,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -298,10 +286,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -361,10 +346,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};

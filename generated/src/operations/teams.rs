@@ -20,10 +20,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -127,10 +124,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -202,10 +196,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -264,10 +255,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -322,10 +310,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -398,10 +383,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -505,10 +487,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -578,10 +557,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -640,10 +616,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -702,10 +675,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -760,10 +730,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -830,10 +797,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
@@ -904,10 +868,7 @@ impl crate::Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// #     unsafe {
-    /// #         std::env::set_var(
-    /// #             "MONGODB_ATLAS_CLIENT_ID",
-    /// #             "mdb_sa_id_1234567890abcdef12345678",
-    /// #         );
+    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
     /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
     /// #     }
     /// #     use atlas_admin::test_util::{MockTransport, Rule};
