@@ -515,12 +515,27 @@ pub enum SampleValue {
     /// One of `Api::ids`: its example, parsed.
     Id(String),
     /// A variant of an enum: its Rust name and its wire value.
-    Variant { ty: TypeId, variant: String, wire: String },
+    Variant {
+        ty: TypeId,
+        variant: String,
+        wire: String,
+    },
     /// A union's variant holding `value`, boxed when it holds a named type.
-    Union { ty: TypeId, variant: String, boxed: bool, value: Box<SampleValue> },
+    Union {
+        ty: TypeId,
+        variant: String,
+        boxed: bool,
+        value: Box<SampleValue>,
+    },
     /// A struct: its required fields and the optional ones its example sets, with values; the
     /// others `None` (or the struct's `Default` when every field is optional).
-    Struct { ty: TypeId, fields: Vec<SampleField>, omitted: Vec<String>, defaulted: bool, rest: Option<String> },
+    Struct {
+        ty: TypeId,
+        fields: Vec<SampleField>,
+        omitted: Vec<String>,
+        defaulted: bool,
+        rest: Option<String>,
+    },
     Vec(Vec<SampleValue>),
     /// An empty map.
     Map,

@@ -14,40 +14,23 @@ impl crate::Client {
     /// Sends `GET /api/atlas/v2/groups/{groupId}/users` with resource version 2025-02-19; [`crate::operations::list_group_users`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users?pageNum=1&itemsPerPage=100\",\"rel\":\"self\"}],\"results\":[{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"},{\"id\":\"5f2a3b4c5d6e7f8091a2b3c4\",\"orgMembershipStatus\":\"ACTIVE\",\"roles\":[\"GROUP_OWNER\"],\"username\":\"sam@example.com\",\"createdAt\":\"2024-11-05T14:20:00Z\",\"firstName\":\"Sam\",\"lastName\":\"Rivera\"}],\"totalCount\":2}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("listGroupUsers").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("listGroupUsers").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let result = client.list_group_users(&group_id, &Default::default()).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -118,28 +101,16 @@ impl crate::Client {
     /// Sends `POST /api/atlas/v2/groups/{groupId}/users` with resource version 2025-02-19; [`crate::operations::add_group_users`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("addGroupUsers").json(201, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("addGroupUsers").json(201, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let body = atlas_admin::models::GroupUserRequest {
     ///     roles: Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly]),
@@ -148,15 +119,10 @@ impl crate::Client {
     ///
     /// let result = client.add_group_users(&group_id, &body).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -183,41 +149,24 @@ impl crate::Client {
     /// Sends `GET /api/atlas/v2/groups/{groupId}/users/{userId}` with resource version 2025-02-19; [`crate::operations::get_group_user`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("getGroupUser").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("getGroupUser").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let result = client.get_group_user(&group_id, &user_id, &Default::default()).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -243,37 +192,23 @@ impl crate::Client {
     /// Sends `DELETE /api/atlas/v2/groups/{groupId}/users/{userId}` with resource version 2025-02-19; [`crate::operations::remove_group_user`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     mock.add(Rule::new("removeGroupUser").status(204));
+    /// # let client = mock.client();
+    /// # mock.add(Rule::new("removeGroupUser").status(204));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// client.remove_group_user(&group_id, &user_id).await?;
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -298,28 +233,16 @@ impl crate::Client {
     /// Sends `POST /api/atlas/v2/groups/{groupId}/users/{userId}:addRole` with resource version 2025-02-19; [`crate::operations::add_group_user_role`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("addGroupUserRole").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("addGroupUserRole").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveGroupRole {
@@ -328,15 +251,10 @@ impl crate::Client {
     ///
     /// let result = client.add_group_user_role(&group_id, &user_id, &body).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8:addRole" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -364,28 +282,16 @@ impl crate::Client {
     /// Sends `POST /api/atlas/v2/groups/{groupId}/users/{userId}:removeRole` with resource version 2025-02-19; [`crate::operations::remove_group_user_role`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("removeGroupUserRole").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("removeGroupUserRole").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveGroupRole {
@@ -394,15 +300,10 @@ impl crate::Client {
     ///
     /// let result = client.remove_group_user_role(&group_id, &user_id, &body).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8:removeRole" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -430,43 +331,26 @@ impl crate::Client {
     /// Sends `GET /api/atlas/v2/orgs/{orgId}/teams/{teamId}/users` with resource version 2025-02-19; [`crate::operations::list_org_team_users`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users?pageNum=1&itemsPerPage=100\",\"rel\":\"self\"}],\"results\":[{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{\"orgRoles\":[\"ORG_MEMBER\"]},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"},{\"id\":\"5f2a3b4c5d6e7f8091a2b3c4\",\"orgMembershipStatus\":\"ACTIVE\",\"roles\":{\"orgRoles\":[\"ORG_OWNER\"]},\"username\":\"sam@example.com\",\"createdAt\":\"2024-11-05T14:20:00Z\",\"firstName\":\"Sam\",\"lastName\":\"Rivera\"}],\"totalCount\":2}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("listOrgTeamUsers").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("listOrgTeamUsers").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let result = client
     ///     .list_org_team_users(&org_id, &team_id, &Default::default())
     ///     .await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5/users" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -540,28 +424,16 @@ impl crate::Client {
     /// Sends `POST /api/atlas/v2/orgs/{orgId}/teams/{teamId}:addUser` with resource version 2025-02-19; [`crate::operations::add_org_team_user`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{\"orgRoles\":[\"ORG_MEMBER\"]},\"teamIds\":[\"6a1b2c3d4e5f60718293a4b5\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("addOrgTeamUser").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("addOrgTeamUser").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveUserFromTeam {
@@ -570,15 +442,10 @@ impl crate::Client {
     ///
     /// let result = client.add_org_team_user(&org_id, &team_id, &body).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5:addUser" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -606,28 +473,16 @@ impl crate::Client {
     /// Sends `POST /api/atlas/v2/orgs/{orgId}/teams/{teamId}:removeUser` with resource version 2025-02-19; [`crate::operations::remove_org_team_user`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{\"orgRoles\":[\"ORG_MEMBER\"]},\"teamIds\":[\"6a1b2c3d4e5f60718293a4b5\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("removeOrgTeamUser").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("removeOrgTeamUser").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveUserFromTeam {
@@ -636,15 +491,10 @@ impl crate::Client {
     ///
     /// let result = client.remove_org_team_user(&org_id, &team_id, &body).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5:removeUser" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -672,40 +522,23 @@ impl crate::Client {
     /// Sends `GET /api/atlas/v2/orgs/{orgId}/users` with resource version 2025-02-19; [`crate::operations::list_org_users`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users?pageNum=1&itemsPerPage=100\",\"rel\":\"self\"}],\"results\":[{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{\"orgRoles\":[\"ORG_MEMBER\"]},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"},{\"id\":\"5f2a3b4c5d6e7f8091a2b3c4\",\"orgMembershipStatus\":\"ACTIVE\",\"roles\":{\"orgRoles\":[\"ORG_OWNER\"]},\"username\":\"sam@example.com\",\"createdAt\":\"2024-11-05T14:20:00Z\",\"firstName\":\"Sam\",\"lastName\":\"Rivera\"}],\"totalCount\":2}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("listOrgUsers").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("listOrgUsers").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let result = client.list_org_users(&org_id, &Default::default()).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -776,28 +609,16 @@ impl crate::Client {
     /// Sends `POST /api/atlas/v2/orgs/{orgId}/users` with resource version 2025-02-19; [`crate::operations::create_org_user`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{\"orgRoles\":[\"ORG_MEMBER\"]},\"teamIds\":[\"6a1b2c3d4e5f60718293a4b5\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("createOrgUser").json(201, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("createOrgUser").json(201, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let body = atlas_admin::models::OrgUserRequest {
     ///     roles: atlas_admin::models::OrgUserRolesRequest {
@@ -820,15 +641,10 @@ impl crate::Client {
     ///
     /// let result = client.create_org_user(&org_id, &body).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -855,41 +671,24 @@ impl crate::Client {
     /// Sends `GET /api/atlas/v2/orgs/{orgId}/users/{userId}` with resource version 2025-02-19; [`crate::operations::get_org_user`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{\"orgRoles\":[\"ORG_MEMBER\"]},\"teamIds\":[\"6a1b2c3d4e5f60718293a4b5\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("getOrgUser").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("getOrgUser").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let result = client.get_org_user(&org_id, &user_id, &Default::default()).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -915,37 +714,23 @@ impl crate::Client {
     /// Sends `DELETE /api/atlas/v2/orgs/{orgId}/users/{userId}` with resource version 2025-02-19; [`crate::operations::remove_org_user`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     mock.add(Rule::new("removeOrgUser").status(204));
+    /// # let client = mock.client();
+    /// # mock.add(Rule::new("removeOrgUser").status(204));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// client.remove_org_user(&org_id, &user_id).await?;
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -970,28 +755,16 @@ impl crate::Client {
     /// Sends `PATCH /api/atlas/v2/orgs/{orgId}/users/{userId}` with resource version 2025-02-19; [`crate::operations::update_org_user`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{\"orgRoles\":[\"ORG_MEMBER\"]},\"teamIds\":[\"6a1b2c3d4e5f60718293a4b5\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("updateOrgUser").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("updateOrgUser").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let body = atlas_admin::models::OrgUserUpdateRequest {
@@ -1018,15 +791,10 @@ impl crate::Client {
     ///
     /// let result = client.update_org_user(&org_id, &user_id, &body).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -1054,28 +822,16 @@ impl crate::Client {
     /// Sends `POST /api/atlas/v2/orgs/{orgId}/users/{userId}:addRole` with resource version 2025-02-19; [`crate::operations::add_org_user_role`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{\"orgRoles\":[\"ORG_MEMBER\"]},\"teamIds\":[\"6a1b2c3d4e5f60718293a4b5\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("addOrgUserRole").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("addOrgUserRole").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveOrgRole {
@@ -1084,15 +840,10 @@ impl crate::Client {
     ///
     /// let result = client.add_org_user_role(&org_id, &user_id, &body).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8:addRole" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -1120,28 +871,16 @@ impl crate::Client {
     /// Sends `POST /api/atlas/v2/orgs/{orgId}/users/{userId}:removeRole` with resource version 2025-02-19; [`crate::operations::remove_org_user_role`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{\"orgRoles\":[\"ORG_MEMBER\"]},\"teamIds\":[\"6a1b2c3d4e5f60718293a4b5\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("removeOrgUserRole").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("removeOrgUserRole").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveOrgRole {
@@ -1150,15 +889,10 @@ impl crate::Client {
     ///
     /// let result = client.remove_org_user_role(&org_id, &user_id, &body).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8:removeRole" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \

@@ -14,40 +14,23 @@ impl crate::Client {
     /// Sends `GET /api/atlas/v2/groups/{groupId}/teams` with resource version 2023-01-01; [`crate::operations::list_group_teams`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams?pageNum=1&itemsPerPage=100\",\"rel\":\"self\"}],\"results\":[{\"roleNames\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_ONLY\"],\"teamId\":\"6a1b2c3d4e5f60718293a4b5\"}],\"totalCount\":1}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("listGroupTeams").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("listGroupTeams").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let result = client.list_group_teams(&group_id, &Default::default()).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -118,28 +101,16 @@ impl crate::Client {
     /// Sends `POST /api/atlas/v2/groups/{groupId}/teams` with resource version 2023-01-01; [`crate::operations::add_group_teams`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams?pageNum=1&itemsPerPage=100\",\"rel\":\"self\"}],\"results\":[{\"roleNames\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_ONLY\"],\"teamId\":\"6a1b2c3d4e5f60718293a4b5\"}],\"totalCount\":1}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("addGroupTeams").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("addGroupTeams").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let body = Vec::from([
     ///     atlas_admin::models::TeamRole {
@@ -155,15 +126,10 @@ impl crate::Client {
     /// ]);
     /// let result = client.add_group_teams(&group_id, &body).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -190,41 +156,24 @@ impl crate::Client {
     /// Sends `GET /api/atlas/v2/groups/{groupId}/teams/{teamId}` with resource version 2023-01-01; [`crate::operations::get_group_team`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"roleNames\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_ONLY\"],\"teamId\":\"6a1b2c3d4e5f60718293a4b5\"}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("getGroupTeam").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("getGroupTeam").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let result = client.get_group_team(&group_id, &team_id).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams/6a1b2c3d4e5f60718293a4b5" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -249,37 +198,23 @@ impl crate::Client {
     /// Sends `DELETE /api/atlas/v2/groups/{groupId}/teams/{teamId}` with resource version 2023-01-01; [`crate::operations::remove_group_team`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     mock.add(Rule::new("removeGroupTeam").status(204));
+    /// # let client = mock.client();
+    /// # mock.add(Rule::new("removeGroupTeam").status(204));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// client.remove_group_team(&group_id, &team_id).await?;
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams/6a1b2c3d4e5f60718293a4b5" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -304,28 +239,16 @@ impl crate::Client {
     /// Sends `PATCH /api/atlas/v2/groups/{groupId}/teams/{teamId}` with resource version 2023-01-01; [`crate::operations::update_group_team`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams?pageNum=1&itemsPerPage=100\",\"rel\":\"self\"}],\"results\":[{\"roleNames\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_ONLY\"],\"teamId\":\"6a1b2c3d4e5f60718293a4b5\"}],\"totalCount\":1}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("updateGroupTeam").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("updateGroupTeam").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let body = atlas_admin::models::TeamRole {
@@ -341,15 +264,10 @@ impl crate::Client {
     ///
     /// let result = client.update_group_team(&group_id, &team_id, &body).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams/6a1b2c3d4e5f60718293a4b5" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -377,40 +295,23 @@ impl crate::Client {
     /// Sends `GET /api/atlas/v2/orgs/{orgId}/teams` with resource version 2023-01-01; [`crate::operations::list_org_teams`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams?pageNum=1&itemsPerPage=100\",\"rel\":\"self\"}],\"results\":[{\"id\":\"6a1b2c3d4e5f60718293a4b5\",\"name\":\"Platform\"}],\"totalCount\":1}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("listOrgTeams").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("listOrgTeams").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let result = client.list_org_teams(&org_id, &Default::default()).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -481,28 +382,16 @@ impl crate::Client {
     /// Sends `POST /api/atlas/v2/orgs/{orgId}/teams` with resource version 2023-01-01; [`crate::operations::create_org_team`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"id\":\"6a1b2c3d4e5f60718293a4b5\",\"name\":\"Platform\",\"usernames\":[\"jane@example.com\",\"sam@example.com\"]}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("createOrgTeam").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"name\":\"Platform\",\"usernames\":[\"jane@example.com\",\"sam@example.com\"]}", )?; mock.add(Rule::new("createOrgTeam").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let body = atlas_admin::models::Team {
     ///     name: "Platform".to_owned(),
@@ -516,15 +405,10 @@ impl crate::Client {
     ///
     /// let result = client.create_org_team(&org_id, &body).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -551,41 +435,24 @@ impl crate::Client {
     /// Sends `GET /api/atlas/v2/orgs/{orgId}/teams/byName/{teamName}` with resource version 2023-01-01; [`crate::operations::get_org_team_by_name`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"id\":\"6a1b2c3d4e5f60718293a4b5\",\"name\":\"Platform\"}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("getOrgTeamByName").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("getOrgTeamByName").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_name = "teamName";
     /// let result = client.get_org_team_by_name(&org_id, &team_name).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/byName/teamName" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -610,41 +477,24 @@ impl crate::Client {
     /// Sends `GET /api/atlas/v2/orgs/{orgId}/teams/{teamId}` with resource version 2023-01-01; [`crate::operations::get_org_team`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"id\":\"6a1b2c3d4e5f60718293a4b5\",\"name\":\"Platform\"}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("getOrgTeam").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("getOrgTeam").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let result = client.get_org_team(&org_id, &team_id).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -669,37 +519,23 @@ impl crate::Client {
     /// Sends `DELETE /api/atlas/v2/orgs/{orgId}/teams/{teamId}` with resource version 2023-01-01; [`crate::operations::delete_org_team`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     mock.add(Rule::new("deleteOrgTeam").status(204));
+    /// # let client = mock.client();
+    /// # mock.add(Rule::new("deleteOrgTeam").status(204));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// client.delete_org_team(&org_id, &team_id).await?;
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -724,28 +560,16 @@ impl crate::Client {
     /// Sends `PATCH /api/atlas/v2/orgs/{orgId}/teams/{teamId}` with resource version 2023-01-01; [`crate::operations::rename_org_team`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"id\":\"6a1b2c3d4e5f60718293a4b5\",\"name\":\"Platform\"}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("renameOrgTeam").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("renameOrgTeam").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let body = atlas_admin::models::TeamUpdate {
@@ -755,15 +579,10 @@ impl crate::Client {
     ///
     /// let result = client.rename_org_team(&org_id, &team_id, &body).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -791,28 +610,16 @@ impl crate::Client {
     /// Sends `POST /api/atlas/v2/orgs/{orgId}/teams/{teamId}/users` with resource version 2023-01-01; [`crate::operations::add_org_team_users`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     let answer: serde_json::Value = serde_json::from_str(
-    /// #         "{\"results\":[{\"country\":\"US\",\"createdAt\":\"2024-11-05T14:20:00Z\",\"emailAddress\":\"sam@example.com\",\"firstName\":\"Sam\",\"id\":\"5f2a3b4c5d6e7f8091a2b3c4\",\"lastName\":\"Rivera\",\"mobileNumber\":\"212\\\\555\\\\0123\",\"password\":\"correct-horse-battery\",\"roles\":[{\"orgId\":\"4888442a3354817a7320eb61\",\"roleName\":\"ORG_MEMBER\"}],\"teamIds\":[\"6a1b2c3d4e5f60718293a4b5\"],\"username\":\"sam@example.com\"}],\"totalCount\":1}",
-    /// #     )?;
-    /// #     mock.add(Rule::new("addOrgTeamUsers").json(200, &answer));
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("addOrgTeamUsers").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let body = Vec::from([
@@ -822,15 +629,10 @@ impl crate::Client {
     /// ]);
     /// let result = client.add_org_team_users(&org_id, &team_id, &body).await?;
     /// println!("{result:?}");
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5/users" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
@@ -862,38 +664,24 @@ impl crate::Client {
     /// Sends `DELETE /api/atlas/v2/orgs/{orgId}/teams/{teamId}/users/{userId}` with resource version 2023-01-01; [`crate::operations::remove_org_team_user_from_team`] builds the same request without a client.
     ///
     /// # Examples
-    ///
     /// ```
-    /// # #[cfg(feature = "test-util")]
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// #     unsafe {
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
-    /// #         std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
-    /// #     }
-    /// #     use atlas_admin::test_util::{MockTransport, Rule};
-    /// #     let mock = MockTransport::new();
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
     ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
     ///     )
     ///     .build()?;
-    /// #     let client = mock.client();
-    /// #     mock.add(Rule::new("removeOrgTeamUserFromTeam").status(204));
+    /// # let client = mock.client();
+    /// # mock.add(Rule::new("removeOrgTeamUserFromTeam").status(204));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// client.remove_org_team_user_from_team(&org_id, &team_id, &user_id).await?;
-    /// #     assert!(mock.unmatched().is_empty());
-    /// #     Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "test-util"))]
-    /// # fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
     /// The same request with curl and a service account's access token:
-    ///
     /// ```text
     /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5/users/32b6e34b3d91647abb20e7b8" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \

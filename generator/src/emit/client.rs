@@ -62,7 +62,7 @@ fn method_doc(api: &Api, operation: &Operation) -> Vec<syn::Attribute> {
         attrs.push(syntax::doc_attr(doc_literal("")));
         attrs.push(syntax::doc_attr(doc_literal(note)));
     }
-    attrs.extend(sample::lines(api, operation).iter().map(|line| syntax::doc_attr(doc_literal(line))));
+    attrs.extend(sample::attrs(api, operation));
     attrs
 }
 

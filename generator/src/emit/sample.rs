@@ -14,36 +14,62 @@ use crate::ir::{Api, Method, Operation, PathSegment, ResponseBody, Sample, Sampl
 /// The crate the doc tests call, as a path's first segment.
 const CRATE: &str = "atlas_admin";
 
-/// The docs' `# Examples` section for `operation`, as lines, or nothing without a sample.
-pub(super) fn lines(api: &Api, operation: &Operation) -> Vec<String> {
+/// The docs' `# Examples` section for `operation`, or nothing without a sample: a doc test
+/// and the same request with curl. The doc test's frame (the hidden `main`, the environment,
+/// the mock, the client) is the same for every operation: its lines are attributes built once
+/// per thread and cloned. What varies (the mock's answer, the arguments, the call) fills a
+/// template parsed once per thread, and is printed per operation. `__hidden!()` and
+/// `__shown!()` mark where the lines rustdoc hides begin and end, and are dropped;
+/// `__call!()` is where the call goes in the frame.
+pub(super) fn attrs(api: &Api, operation: &Operation) -> Vec<syn::Attribute> {
     let Some(sample) = api.samples.get(&operation.fn_name) else { return Vec::new() };
-    let mut lines = vec![String::new(), "# Examples".to_owned(), String::new(), "```".to_owned()];
-    lines.extend(doc_test(api, operation, sample));
-    lines.push("```".to_owned());
-    lines.push(String::new());
-    lines.push("The same request with curl and a service account's access token:".to_owned());
-    lines.push(String::new());
-    lines.push("```text".to_owned());
-    lines.extend(curl(api, operation, sample));
-    lines.push("```".to_owned());
-    lines
+    let line = |line: &str| syntax::doc_attr(syntax::doc_literal(line));
+    TEMPLATE.with(|template| {
+        let call = fill(api, operation, sample, template);
+        let printed = crate::format::print(&syn::File { shebang: None, attrs: Vec::new(), items: vec![call] });
+        let body = printed.lines().skip(1).take_while(|line| *line != "}").collect::<Vec<_>>().join("\n");
+        let fixed = &template.lines;
+        let mut attrs = fixed.head.clone();
+        attrs.extend(mark_hidden(&body, false).iter().map(|text| line(text)));
+        attrs.extend(fixed.tail.iter().cloned());
+        let mut curl = curl(api, operation, sample).into_iter();
+        attrs.extend(curl.next().map(|text| line(&text)));
+        attrs.push(fixed.authorization.clone());
+        attrs.extend(curl.map(|text| line(&text)));
+        attrs.push(fixed.fence.clone());
+        attrs
+    })
 }
 
-/// The doc test. Its frame (the hidden `main`, the environment, the mock, the client) is the
-/// same for every operation: printed once per thread. What varies (the mock's answer, the
-/// arguments, the call) fills a template parsed once per thread, and is printed per operation.
-/// `__hidden!()` and `__shown!()` mark where the lines rustdoc hides begin and end, and are
-/// dropped; `__call!()` is where the call goes in the frame.
-fn doc_test(api: &Api, operation: &Operation, sample: &Sample) -> Vec<String> {
-    let (call, frame) = TEMPLATE.with(|template| (fill(api, operation, sample, template), template.frame.clone()));
-    let printed = crate::format::print(&syn::File { shebang: None, attrs: Vec::new(), items: vec![call] });
-    let body = printed.lines().skip(1).take_while(|line| *line != "}").collect::<Vec<_>>().join("\n");
-    let (head, tail) = frame;
-    let mut lines = head;
-    lines.extend(mark_hidden(&body, false));
-    lines.extend(tail);
-    lines
+/// The doc lines every sample has, before the call and after it, built once per thread.
+struct FixedLines {
+    /// From `# Examples` to where the call goes.
+    head: Vec<syn::Attribute>,
+    /// From after the call to the curl command.
+    tail: Vec<syn::Attribute>,
+    /// The curl command's `Authorization` line, and the closing fence.
+    authorization: syn::Attribute,
+    fence: syn::Attribute,
 }
+
+/// A fence may follow a heading or a paragraph without a blank line: one line less to print.
+fn fixed_lines() -> FixedLines {
+    let attrs = |lines: &[String]| lines.iter().map(|line| syntax::doc_attr(syntax::doc_literal(line))).collect::<Vec<_>>();
+    let (frame_head, frame_tail) = frame();
+    let mut head: Vec<String> = ["", "# Examples", "```"].map(str::to_owned).to_vec();
+    head.extend(frame_head);
+    let mut tail = frame_tail;
+    tail.extend(["```", "", "The same request with curl and a service account's access token:", "```text"].map(str::to_owned));
+    FixedLines {
+        head: attrs(&head),
+        tail: attrs(&tail),
+        authorization: syntax::doc_attr(syntax::doc_literal(AUTHORIZATION)),
+        fence: syntax::doc_attr(syntax::doc_literal("```")),
+    }
+}
+
+/// The curl command's second line.
+const AUTHORIZATION: &str = "  --header \"Authorization: Bearer ${ACCESS_TOKEN}\" \\";
 
 /// The function whose body is the varying part of the doc test.
 fn fill(api: &Api, operation: &Operation, sample: &Sample, template: &SampleTemplate) -> syn::Item {
@@ -83,12 +109,11 @@ fn fill(api: &Api, operation: &Operation, sample: &Sample, template: &SampleTemp
         &mut result,
         &mut [("__method", Fill::Ident(ident(&operation.fn_name))), ("__arguments", Fill::Exprs(arguments))],
     );
-    let mut item = template.function.clone();
-    template::fill_item(
-        &mut item,
-        &mut [("__answer", Fill::Stmts(answer)), ("__setup", Fill::Stmts(setup)), ("__result", Fill::Stmts(result))],
-    );
-    item
+    // `fn call() { __hidden!(); <answer> __shown!(); <setup> <result> }`
+    let mut function = template.function.clone();
+    let [hidden, shown] = template.markers.clone();
+    function.block.stmts = [hidden].into_iter().chain(answer).chain([shown]).chain(setup).chain(result).collect();
+    syn::Item::Fn(function)
 }
 
 fn filled(statement: &syn::Stmt, fills: &mut [(&str, Fill)]) -> syn::Stmt {
@@ -99,8 +124,10 @@ fn filled(statement: &syn::Stmt, fills: &mut [(&str, Fill)]) -> syn::Stmt {
 
 /// The frame's lines before the call and after it, and the templates of what varies.
 struct SampleTemplate {
-    frame: (Vec<String>, Vec<String>),
-    function: syn::Item,
+    lines: FixedLines,
+    /// The function the varying statements are printed in, and the markers between them.
+    function: syn::ItemFn,
+    markers: [syn::Stmt; 2],
     json_answer: Vec<syn::Stmt>,
     status_answer: Vec<syn::Stmt>,
     id_argument: syn::Stmt,
@@ -113,16 +140,9 @@ struct SampleTemplate {
 thread_local! {
     /// Parsed (and the frame printed) once per thread.
     static TEMPLATE: SampleTemplate = SampleTemplate {
-        frame: frame(),
-        function: template::parse(quote! {
-            fn call() {
-                __hidden!();
-                __answer;
-                __shown!();
-                __setup;
-                __result;
-            }
-        }),
+        lines: fixed_lines(),
+        function: template::parse(quote!(fn call() {})),
+        markers: [template::parse(quote!(__hidden!();)), template::parse(quote!(__shown!();))],
         json_answer: template::statements(quote! {
             let answer: serde_json::Value = serde_json::from_str(__json)?;
             mock.add(Rule::new(__operation).json(__status, &answer));
@@ -168,17 +188,31 @@ fn frame() -> (Vec<String>, Vec<String>) {
     (mark_hidden(head, true), mark_hidden(tail, true))
 }
 
-/// `printed` with rustdoc's `# ` before each hidden line (hidden from the start or not), the
-/// markers dropped and the shown lines out of `main`'s indentation.
+/// `printed` with the markers dropped, the shown lines out of `main`'s indentation, and each
+/// run of hidden lines one line behind rustdoc's `# ` (hidden from the start or not): nobody
+/// reads them on the page, and every doc line costs the printer.
 fn mark_hidden(printed: &str, mut hidden: bool) -> Vec<String> {
-    let mut lines = Vec::new();
+    let mut lines: Vec<String> = Vec::new();
+    let mut run = false;
     for line in printed.lines() {
         match line.trim() {
             "__hidden!();" => hidden = true,
             "__shown!();" => hidden = false,
             "" if hidden => {}
-            _ if hidden => lines.push(format!("# {line}")),
-            _ => lines.push(line.strip_prefix("    ").unwrap_or(line).to_owned()),
+            text if hidden => {
+                match lines.last_mut() {
+                    Some(last) if run => {
+                        last.push(' ');
+                        last.push_str(text);
+                    }
+                    _ => lines.push(format!("# {text}")),
+                }
+                run = true;
+            }
+            _ => {
+                lines.push(line.strip_prefix("    ").unwrap_or(line).to_owned());
+                run = false;
+            }
         }
     }
     lines
@@ -282,7 +316,8 @@ fn call_path(path: syn::Path, args: Vec<Expr>) -> Expr {
 }
 
 /// The request as curl sends it: the method, the URL with the sample's path values, `Accept`
-/// with the resource version, and the body as JSON.
+/// with the resource version, and the body as JSON; the `Authorization` line, the same in
+/// every sample ([`AUTHORIZATION`]), goes after the first.
 fn curl(api: &Api, operation: &Operation, sample: &Sample) -> Vec<String> {
     let mut path = String::new();
     for segment in &operation.path_segments {
@@ -296,11 +331,7 @@ fn curl(api: &Api, operation: &Operation, sample: &Sample) -> Vec<String> {
         Method::Get => String::new(),
         other => format!(" --request {}", other.as_str()),
     };
-    let mut lines = vec![
-        format!("curl{method} \"{base}{path}\" \\"),
-        "  --header \"Authorization: Bearer ${ACCESS_TOKEN}\" \\".to_owned(),
-        format!("  --header \"Accept: {}\"", operation.accept),
-    ];
+    let mut lines = vec![format!("curl{method} \"{base}{path}\" \\"), format!("  --header \"Accept: {}\"", operation.accept)];
     if let (Some(body), Some(value)) = (&operation.body, &sample.body) {
         let last = lines.len() - 1;
         lines[last].push_str(" \\");
@@ -312,19 +343,91 @@ fn curl(api: &Api, operation: &Operation, sample: &Sample) -> Vec<String> {
 
 /// `value` as JSON on the wire (wire names and values).
 fn json(value: &SampleValue) -> String {
+    let mut out = String::new();
+    write_json(value, &mut out);
+    out
+}
+
+fn write_json(value: &SampleValue, out: &mut String) {
     match value {
-        SampleValue::String(text) | SampleValue::DateTime(text) | SampleValue::Id(text) => format!("{text:?}"),
-        SampleValue::Bool(value) => value.to_string(),
-        SampleValue::Integer(value) => value.to_string(),
-        SampleValue::Number(value) => value.to_string(),
-        SampleValue::Json | SampleValue::Null => "null".to_owned(),
-        SampleValue::Variant { wire, .. } => format!("{wire:?}"),
-        SampleValue::Union { value, .. } | SampleValue::Some(value) => json(value),
+        SampleValue::String(text) | SampleValue::DateTime(text) | SampleValue::Id(text) => write_json_string(text, out),
+        SampleValue::Variant { wire, .. } => write_json_string(wire, out),
+        SampleValue::Bool(value) => out.push_str(if *value { "true" } else { "false" }),
+        SampleValue::Integer(value) => out.push_str(&value.to_string()),
+        SampleValue::Number(value) => out.push_str(&value.to_string()),
+        SampleValue::Json | SampleValue::Null => out.push_str("null"),
+        SampleValue::Union { value, .. } | SampleValue::Some(value) => write_json(value, out),
         SampleValue::Struct { fields, .. } => {
-            let fields: Vec<String> = fields.iter().map(|field| format!("{:?}:{}", field.wire_name, json(&field.value))).collect();
-            format!("{{{}}}", fields.join(","))
+            out.push('{');
+            for (index, field) in fields.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                write_json_string(&field.wire_name, out);
+                out.push(':');
+                write_json(&field.value, out);
+            }
+            out.push('}');
         }
-        SampleValue::Vec(items) => format!("[{}]", items.iter().map(json).collect::<Vec<_>>().join(",")),
-        SampleValue::Map => "{}".to_owned(),
+        SampleValue::Vec(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                write_json(item, out);
+            }
+            out.push(']');
+        }
+        SampleValue::Map => out.push_str("{}"),
+    }
+}
+
+/// A JSON string: quotes, backslashes and control characters escaped.
+fn write_json_string(text: &str, out: &mut String) {
+    out.push('"');
+    for character in text.chars() {
+        match character {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            control if (control as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", control as u32)),
+            other => out.push(other),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{SampleField, SampleValue, TypeId};
+
+    #[test]
+    fn json_is_the_wire_form_with_strings_escaped() {
+        let field = |wire_name: &str, value| SampleField {
+            name: String::new(),
+            wire_name: wire_name.to_owned(),
+            boxed: false,
+            optional: false,
+            value,
+        };
+        let value = SampleValue::Struct {
+            ty: TypeId(0),
+            fields: vec![
+                field("name", SampleValue::String("say \"hé\"\\\n".to_owned())),
+                field(
+                    "roles",
+                    SampleValue::Vec(vec![SampleValue::Variant {
+                        ty: TypeId(1),
+                        variant: "GroupOwner".to_owned(),
+                        wire: "GROUP_OWNER".to_owned(),
+                    }]),
+                ),
+                field("note", SampleValue::Null),
+            ],
+            omitted: Vec::new(),
+            defaulted: false,
+            rest: None,
+        };
+        assert_eq!(super::json(&value), r#"{"name":"say \"hé\"\\\u000a","roles":["GROUP_OWNER"],"note":null}"#);
     }
 }

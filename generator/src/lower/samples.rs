@@ -83,13 +83,16 @@ impl Examples<'_> {
             Ty::Bool => SampleValue::Bool(example.and_then(Value::as_bool).unwrap_or(true)),
             Ty::I32 | Ty::I64 => SampleValue::Integer(example.and_then(Value::as_i64).unwrap_or(1)),
             Ty::F64 => SampleValue::Number(example.and_then(Value::as_f64).unwrap_or(1.0)),
-            Ty::DateTime => SampleValue::DateTime(
-                text.filter(|text| text.len() >= 20).unwrap_or("2025-01-01T00:00:00Z").to_owned(),
-            ),
+            Ty::DateTime => {
+                SampleValue::DateTime(text.filter(|text| text.len() >= 20).unwrap_or("2025-01-01T00:00:00Z").to_owned())
+            }
             Ty::Json => SampleValue::Json,
             Ty::Id(name) => {
                 let fits = |text: &&str| text.len() == 24 && text.bytes().all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f'));
-                SampleValue::Id(text.filter(fits).map_or_else(|| api.ids.get(name).map(|id| id.example.clone()), |text| Some(text.to_owned()))?)
+                SampleValue::Id(
+                    text.filter(fits)
+                        .map_or_else(|| api.ids.get(name).map(|id| id.example.clone()), |text| Some(text.to_owned()))?,
+                )
             }
             Ty::Vec(item) => {
                 let items: Vec<&Value> = example.and_then(Value::as_array).into_iter().flatten().take(2).collect();
@@ -134,7 +137,14 @@ impl Examples<'_> {
         unknown + missing
     }
 
-    fn structure(&self, id: TypeId, s: &Struct, example: Option<&Value>, direction: Direction, depth: usize) -> Option<SampleValue> {
+    fn structure(
+        &self,
+        id: TypeId,
+        s: &Struct,
+        example: Option<&Value>,
+        direction: Direction,
+        depth: usize,
+    ) -> Option<SampleValue> {
         let example = example.filter(|example| example.is_object()).or_else(|| self.schema_example(&s.pointer));
         let mut fields = Vec::new();
         let mut omitted = Vec::new();
@@ -146,7 +156,9 @@ impl Examples<'_> {
                 Access::WriteOnly => direction == Direction::Request,
             };
             let optional = !field.required || field.nullable;
-            let value = if field.three_state() || (!field.required && !(travels && field_example.is_some())) {
+            // A request shows what its example sets; the mock's answer, hidden, only what decoding needs.
+            let shows_optional = direction == Direction::Request;
+            let value = if field.three_state() || (!field.required && !(travels && shows_optional && field_example.is_some())) {
                 None
             } else if field.nullable && field_example.is_none() {
                 // Required, and sent as `null`: `None` in Rust, `null` on the wire.
@@ -222,10 +234,12 @@ components:
         roles: { type: array, items: { type: string, enum: [GROUP_OWNER, GROUP_READ_ONLY] } }
         username: { type: string }
         note: { type: string }
+        createdBy: { type: string, readOnly: true }
       example:
         roles: [GROUP_READ_ONLY]
         username: jane@example.com
         note: Welcome.
+        createdBy: never in a request
     Invite:
       type: object
       required: [createdAt]
@@ -247,7 +261,7 @@ components:
         let Some(SampleValue::Struct { fields, omitted, defaulted, .. }) = body else { panic!("a struct body: {body:?}") };
         let names: Vec<&str> = fields.iter().map(|field| field.name.as_str()).collect();
         assert_eq!(names, ["roles", "username", "note"], "the required fields and the optional one the example sets");
-        assert!(omitted.is_empty(), "{omitted:?}");
+        assert_eq!(omitted, &["created_by"], "a request sets no read-only field, whatever its example says");
         assert!(!fields[0].optional && fields[2].optional);
         assert_eq!(fields[1].value, SampleValue::String("jane@example.com".to_owned()));
         assert!(!defaulted, "the struct has required fields, so no Default");
@@ -255,7 +269,7 @@ components:
         assert!(matches!(&roles[..], [SampleValue::Variant { wire, .. }] if wire == "GROUP_READ_ONLY"), "{roles:?}");
         let Some(SampleValue::Struct { fields, omitted, .. }) = answer else { panic!("a struct answer: {answer:?}") };
         assert!(matches!(&fields[0].value, SampleValue::DateTime(_)), "{fields:?}");
-        assert_eq!(fields.len(), 2, "the required field and the read-only one, not the write-only one: {fields:?}");
-        assert_eq!(omitted, &["comment"]);
+        assert_eq!(fields.len(), 1, "the mock's answer has only the required field: {fields:?}");
+        assert_eq!(omitted, &["id", "comment"]);
     }
 }
