@@ -158,7 +158,8 @@ impl Examples<'_> {
             let optional = !field.required || field.nullable;
             // A request shows what its example sets; the mock's answer, hidden, only what decoding needs.
             let shows_optional = direction == Direction::Request;
-            let value = if field.three_state() || (!field.required && !(travels && shows_optional && field_example.is_some())) {
+            let shown = field.required || (travels && shows_optional && field_example.is_some());
+            let value = if field.three_state() || !shown {
                 None
             } else if field.nullable && field_example.is_none() {
                 // Required, and sent as `null`: `None` in Rust, `null` on the wire.
