@@ -629,7 +629,6 @@ impl crate::Client {
     ///                     group_roles: Some(
     ///                         Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly]),
     ///                     ),
-    ///                     ..Default::default()
     ///                 },
     ///             ]),
     ///         ),
@@ -776,7 +775,6 @@ impl crate::Client {
     ///                     group_roles: Some(
     ///                         Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly]),
     ///                     ),
-    ///                     ..Default::default()
     ///                 },
     ///             ]),
     ///         ),
@@ -786,7 +784,6 @@ impl crate::Client {
     ///         ]),
     ///     }),
     ///     team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
-    ///     ..Default::default()
     /// };
     ///
     /// let result = client.update_org_user(&org_id, &user_id, &body).await?;

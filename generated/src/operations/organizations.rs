@@ -78,14 +78,12 @@ impl crate::Client {
     ///                 roles: Some(
     ///                     Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly]),
     ///                 ),
-    ///                 ..Default::default()
     ///             },
     ///         ]),
     ///     ),
     ///     roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
     ///     team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
     ///     username: Some("jane@example.com".to_owned()),
-    ///     ..Default::default()
     /// };
     ///
     /// let result = client.create_org_invite(&org_id, &body).await?;
@@ -143,14 +141,12 @@ impl crate::Client {
     ///                 roles: Some(
     ///                     Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly]),
     ///                 ),
-    ///                 ..Default::default()
     ///             },
     ///         ]),
     ///     ),
     ///     roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
     ///     team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
     ///     username: Some("jane@example.com".to_owned()),
-    ///     ..Default::default()
     /// };
     ///
     /// let result = client.update_org_invites(&org_id, &body).await?;
@@ -306,7 +302,6 @@ impl crate::Client {
     ///                         atlas_admin::roles::ProjectRole::GroupSearchIndexEditor,
     ///                     ]),
     ///                 ),
-    ///                 ..Default::default()
     ///             },
     ///         ]),
     ///     ),
@@ -317,7 +312,6 @@ impl crate::Client {
     ///         ]),
     ///     ),
     ///     team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
-    ///     ..Default::default()
     /// };
     ///
     /// let result = client.update_org_invite_by_id(&org_id, &invitation_id, &body).await?;

@@ -73,7 +73,6 @@ impl crate::Client {
     /// let body = atlas_admin::models::GroupInvitationRequest {
     ///     roles: Some(Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly])),
     ///     username: Some("jane@example.com".to_owned()),
-    ///     ..Default::default()
     /// };
     ///
     /// let result = client.create_group_invite(&group_id, &body).await?;
@@ -126,7 +125,6 @@ impl crate::Client {
     /// let body = atlas_admin::models::GroupInvitationRequest {
     ///     roles: Some(Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly])),
     ///     username: Some("jane@example.com".to_owned()),
-    ///     ..Default::default()
     /// };
     ///
     /// let result = client.update_group_invites(&group_id, &body).await?;
@@ -278,7 +276,6 @@ impl crate::Client {
     ///             atlas_admin::roles::ProjectRole::GroupDataAccessReadOnly,
     ///         ]),
     ///     ),
-    ///     ..Default::default()
     /// };
     ///
     /// let result = client

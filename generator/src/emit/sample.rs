@@ -267,6 +267,8 @@ fn expr(api: &Api, value: &SampleValue) -> Expr {
                 })
                 .collect();
             let default = || syntax::call(&["Default", "default"], []);
+            // `..Default::default()` only where it fills a field.
+            let fill_rest = *defaulted && !omitted.is_empty();
             if !*defaulted {
                 values.extend(omitted.iter().map(|name| field(name, syntax::variable("None"))));
                 values.extend(rest.iter().map(|name| field(name, default())));
@@ -280,8 +282,8 @@ fn expr(api: &Api, value: &SampleValue) -> Expr {
                 path: path(named(*ty, &[])),
                 brace_token: Default::default(),
                 fields: values,
-                dot2_token: defaulted.then(Default::default),
-                rest: defaulted.then(|| Box::new(default())),
+                dot2_token: fill_rest.then(Default::default),
+                rest: fill_rest.then(|| Box::new(default())),
             })
         }
         SampleValue::Vec(items) => {
