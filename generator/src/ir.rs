@@ -35,6 +35,9 @@ pub struct Api {
     /// Which features compile each type of `types`, by name; a type missing here is always
     /// compiled.
     pub gates: BTreeMap<String, Vec<usize>>,
+    /// The sample call in each `Client` method's docs, by the operation's `fn_name`; an
+    /// operation whose body or answer cannot be built from its types has none.
+    pub samples: BTreeMap<String, Sample>,
 }
 
 impl Api {
@@ -487,4 +490,73 @@ pub struct StatusBody {
     pub variant: String,
     /// `Empty`, `Json` or `Bytes`.
     pub body: ResponseBody,
+}
+
+/// A sample call of one operation, as its docs show it and the hidden mock answers it: the
+/// values decided from the spec's examples and the operation's types.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    /// Per path parameter, in order: the value the sample passes (an ID type's example).
+    pub path_args: Vec<String>,
+    /// The request body the sample builds, for a JSON or form body.
+    pub body: Option<SampleValue>,
+    /// What the mock answers the call with: the first success status, and its body.
+    pub status: u16,
+    pub answer: Option<SampleValue>,
+}
+
+/// A value of a type of the crate, as a sample writes it: every required field set, the
+/// others left out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SampleValue {
+    String(String),
+    Bool(bool),
+    Integer(i64),
+    Number(f64),
+    /// An RFC 3339 timestamp.
+    DateTime(String),
+    /// `null` as a JSON value.
+    Json,
+    /// One of `Api::ids`: its example, parsed.
+    Id(String),
+    /// A variant of an enum: its Rust name and its wire value.
+    Variant {
+        ty: TypeId,
+        variant: String,
+        wire: String,
+    },
+    /// A union's variant holding `value`, boxed when it holds a named type.
+    Union {
+        ty: TypeId,
+        variant: String,
+        boxed: bool,
+        value: Box<SampleValue>,
+    },
+    /// A struct: its required fields and the optional ones its example sets, with values; the
+    /// others `None` (or the struct's `Default` when every field is optional).
+    Struct {
+        ty: TypeId,
+        fields: Vec<SampleField>,
+        omitted: Vec<String>,
+        defaulted: bool,
+        rest: Option<String>,
+    },
+    Vec(Vec<SampleValue>),
+    /// An empty map.
+    Map,
+    /// `None`: a required field that may be `null` and has no example.
+    Null,
+    /// `Some(value)`, where the type is an `Option`.
+    Some(Box<SampleValue>),
+}
+
+/// A field a sample struct sets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampleField {
+    pub name: String,
+    pub wire_name: String,
+    pub boxed: bool,
+    /// An `Option` field: the value is written `Some(value)`.
+    pub optional: bool,
+    pub value: SampleValue,
 }

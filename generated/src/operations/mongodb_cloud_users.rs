@@ -12,6 +12,30 @@ impl crate::Client {
     /// Lists the MongoDB Cloud users of the given project, both those who have joined (active) and those who have not yet accepted their invitation (pending), one page at a time. Users invited through the deprecated invitation endpoints do not appear. The calling Service Account or API key needs the Project Read Only role.
     ///
     /// Sends `GET /api/atlas/v2/groups/{groupId}/users` with resource version 2025-02-19; [`crate::operations::list_group_users`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("listGroupUsers").json(200, &answer));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let result = client.list_group_users(&group_id, &Default::default()).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
+    /// ```
     pub async fn list_group_users(
         &self,
         group_id: &crate::ids::GroupId,
@@ -75,6 +99,37 @@ impl crate::Client {
     /// Gives one MongoDB Cloud user access to the given project. A user already active in the project's organization gets the project roles at once; a user with a pending invitation to the organization has that invitation extended to the project; anyone else is sent a new invitation to the organization and the project, and is a pending user until they accept it. An earlier expired or rejected invitation for the same email address is replaced; an existing pending or active user is a conflict. The calling Service Account or API key needs the Project Access Manager role.
     ///
     /// Sends `POST /api/atlas/v2/groups/{groupId}/users` with resource version 2025-02-19; [`crate::operations::add_group_users`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("addGroupUsers").json(201, &answer));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let body = atlas_admin::models::GroupUserRequest {
+    ///     roles: Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly]),
+    ///     username: "jane@example.com".to_owned(),
+    /// };
+    ///
+    /// let result = client.add_group_users(&group_id, &body).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
+    ///   --data '{"roles":["GROUP_READ_ONLY"],"username":"jane@example.com"}'
+    /// ```
     pub async fn add_group_users(
         &self,
         group_id: &crate::ids::GroupId,
@@ -92,6 +147,31 @@ impl crate::Client {
     /// Reads one human MongoDB Cloud user, active or pending, as a member of the given project (API keys are read through the API key endpoints). Pending users invited through the deprecated invitation endpoints are not found here. The calling Service Account or API key needs the Project Read Only role.
     ///
     /// Sends `GET /api/atlas/v2/groups/{groupId}/users/{userId}` with resource version 2025-02-19; [`crate::operations::get_group_user`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("getGroupUser").json(200, &answer));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let result = client.get_group_user(&group_id, &user_id, &Default::default()).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
+    /// ```
     pub async fn get_group_user(
         &self,
         group_id: &crate::ids::GroupId,
@@ -110,6 +190,30 @@ impl crate::Client {
     /// Takes one user, active or still pending, out of the given project. Pending users invited through the deprecated invitation endpoints cannot be removed this way. The calling Service Account or API key needs the Project Access Manager role.
     ///
     /// Sends `DELETE /api/atlas/v2/groups/{groupId}/users/{userId}` with resource version 2025-02-19; [`crate::operations::remove_group_user`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # mock.add(Rule::new("removeGroupUser").status(204));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// client.remove_group_user(&group_id, &user_id).await?;
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
+    /// ```
     pub async fn remove_group_user(
         &self,
         group_id: &crate::ids::GroupId,
@@ -127,6 +231,37 @@ impl crate::Client {
     /// Grants one more project role to one user of the given project, whether active or still pending. Pending users invited through the deprecated invitation endpoints cannot be changed this way. The calling Service Account or API key needs the Project Access Manager role.
     ///
     /// Sends `POST /api/atlas/v2/groups/{groupId}/users/{userId}:addRole` with resource version 2025-02-19; [`crate::operations::add_group_user_role`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("addGroupUserRole").json(200, &answer));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let body = atlas_admin::models::AddOrRemoveGroupRole {
+    ///     group_role: atlas_admin::roles::ProjectRole::GroupClusterManager,
+    /// };
+    ///
+    /// let result = client.add_group_user_role(&group_id, &user_id, &body).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8:addRole" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
+    ///   --data '{"groupRole":"GROUP_CLUSTER_MANAGER"}'
+    /// ```
     pub async fn add_group_user_role(
         &self,
         group_id: &crate::ids::GroupId,
@@ -145,6 +280,37 @@ impl crate::Client {
     /// Takes one project role away from one user of the given project, whether active or still pending. A user keeps at least one role at all times, so to swap a user's only role, add the new one first. Pending users invited through the deprecated invitation endpoints cannot be changed this way. The calling Service Account or API key needs the Project Access Manager role.
     ///
     /// Sends `POST /api/atlas/v2/groups/{groupId}/users/{userId}:removeRole` with resource version 2025-02-19; [`crate::operations::remove_group_user_role`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("removeGroupUserRole").json(200, &answer));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let body = atlas_admin::models::AddOrRemoveGroupRole {
+    ///     group_role: atlas_admin::roles::ProjectRole::GroupClusterManager,
+    /// };
+    ///
+    /// let result = client.remove_group_user_role(&group_id, &user_id, &body).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8:removeRole" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
+    ///   --data '{"groupRole":"GROUP_CLUSTER_MANAGER"}'
+    /// ```
     pub async fn remove_group_user_role(
         &self,
         group_id: &crate::ids::GroupId,
@@ -163,6 +329,33 @@ impl crate::Client {
     /// Lists the members of one team of the given organization, active and pending, one page at a time. Users invited through the deprecated invitation endpoints do not appear. The calling Service Account or API key needs the Organization Member role.
     ///
     /// Sends `GET /api/atlas/v2/orgs/{orgId}/teams/{teamId}/users` with resource version 2025-02-19; [`crate::operations::list_org_team_users`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("listOrgTeamUsers").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+    /// let result = client
+    ///     .list_org_team_users(&org_id, &team_id, &Default::default())
+    ///     .await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5/users" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
+    /// ```
     pub async fn list_org_team_users(
         &self,
         org_id: &crate::ids::OrgId,
@@ -229,6 +422,37 @@ impl crate::Client {
     /// Adds one user of the given organization, active or still pending, to one team. The calling Service Account or API key needs the Organization Owner role.
     ///
     /// Sends `POST /api/atlas/v2/orgs/{orgId}/teams/{teamId}:addUser` with resource version 2025-02-19; [`crate::operations::add_org_team_user`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("addOrgTeamUser").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+    /// let body = atlas_admin::models::AddOrRemoveUserFromTeam {
+    ///     id: "67d1548a0f3c2b1e4d5a6a02".to_owned(),
+    /// };
+    ///
+    /// let result = client.add_org_team_user(&org_id, &team_id, &body).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5:addUser" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
+    ///   --data '{"id":"67d1548a0f3c2b1e4d5a6a02"}'
+    /// ```
     pub async fn add_org_team_user(
         &self,
         org_id: &crate::ids::OrgId,
@@ -247,6 +471,37 @@ impl crate::Client {
     /// Takes one user of the given organization, active or still pending, out of one team; the user stays in the organization. The calling Service Account or API key needs the Organization Owner role.
     ///
     /// Sends `POST /api/atlas/v2/orgs/{orgId}/teams/{teamId}:removeUser` with resource version 2025-02-19; [`crate::operations::remove_org_team_user`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("removeOrgTeamUser").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+    /// let body = atlas_admin::models::AddOrRemoveUserFromTeam {
+    ///     id: "67d1548a0f3c2b1e4d5a6a02".to_owned(),
+    /// };
+    ///
+    /// let result = client.remove_org_team_user(&org_id, &team_id, &body).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5:removeUser" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
+    ///   --data '{"id":"67d1548a0f3c2b1e4d5a6a02"}'
+    /// ```
     pub async fn remove_org_team_user(
         &self,
         org_id: &crate::ids::OrgId,
@@ -265,6 +520,30 @@ impl crate::Client {
     /// Lists the MongoDB Cloud users of the given organization, active and pending, one page at a time. Users invited through the deprecated invitation endpoints do not appear. The calling Service Account or API key needs the Organization Member role.
     ///
     /// Sends `GET /api/atlas/v2/orgs/{orgId}/users` with resource version 2025-02-19; [`crate::operations::list_org_users`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("listOrgUsers").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let result = client.list_org_users(&org_id, &Default::default()).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
+    /// ```
     pub async fn list_org_users(
         &self,
         org_id: &crate::ids::OrgId,
@@ -328,6 +607,50 @@ impl crate::Client {
     /// Invites one MongoDB Cloud user, new or existing, to the given organization; the invitation goes to the given email address and lapses after 30 days. Someone without a MongoDB Cloud account sets one up when accepting. An earlier expired or rejected invitation for the same email address is replaced; an existing pending or active user is a conflict. The calling Service Account or API key needs the Organization Owner role.
     ///
     /// Sends `POST /api/atlas/v2/orgs/{orgId}/users` with resource version 2025-02-19; [`crate::operations::create_org_user`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("createOrgUser").json(201, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let body = atlas_admin::models::OrgUserRequest {
+    ///     roles: atlas_admin::models::OrgUserRolesRequest {
+    ///         group_role_assignments: Some(
+    ///             Vec::from([
+    ///                 atlas_admin::models::GroupRoleAssignment {
+    ///                     group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    ///                     group_roles: Some(
+    ///                         Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly]),
+    ///                     ),
+    ///                 },
+    ///             ]),
+    ///         ),
+    ///         org_roles: Vec::from([atlas_admin::roles::OrgRole::OrgMember]),
+    ///     },
+    ///     team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    ///     username: "jane@example.com".to_owned(),
+    /// };
+    ///
+    /// let result = client.create_org_user(&org_id, &body).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
+    ///   --data '{"roles":{"groupRoleAssignments":[{"groupId":"32b6e34b3d91647abb20e7b8","groupRoles":["GROUP_READ_ONLY"]}],"orgRoles":["ORG_MEMBER"]},"teamIds":["6a1b2c3d4e5f60718293a4b5"],"username":"jane@example.com"}'
+    /// ```
     pub async fn create_org_user(
         &self,
         org_id: &crate::ids::OrgId,
@@ -345,6 +668,31 @@ impl crate::Client {
     /// Reads one human MongoDB Cloud user, active or pending, as a member of the given organization (API keys are read through the API key endpoints). Pending users invited through the deprecated invitation endpoints are not found here. The calling Service Account or API key needs the Organization Member role.
     ///
     /// Sends `GET /api/atlas/v2/orgs/{orgId}/users/{userId}` with resource version 2025-02-19; [`crate::operations::get_org_user`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("getOrgUser").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let result = client.get_org_user(&org_id, &user_id, &Default::default()).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
+    /// ```
     pub async fn get_org_user(
         &self,
         org_id: &crate::ids::OrgId,
@@ -363,6 +711,30 @@ impl crate::Client {
     /// Takes one user, active or still pending, out of the given organization. Pending users invited through the deprecated invitation endpoints cannot be removed this way. The calling Service Account or API key needs the Organization Owner role.
     ///
     /// Sends `DELETE /api/atlas/v2/orgs/{orgId}/users/{userId}` with resource version 2025-02-19; [`crate::operations::remove_org_user`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # mock.add(Rule::new("removeOrgUser").status(204));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// client.remove_org_user(&org_id, &user_id).await?;
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
+    /// ```
     pub async fn remove_org_user(
         &self,
         org_id: &crate::ids::OrgId,
@@ -380,6 +752,53 @@ impl crate::Client {
     /// Changes the roles and teams of one user of the given organization, whether active or still pending. Send only the fields to change: a field sent empty is cleared. Pending users invited through the deprecated invitation endpoints cannot be changed this way. The calling Service Account or API key needs the Organization Owner role.
     ///
     /// Sends `PATCH /api/atlas/v2/orgs/{orgId}/users/{userId}` with resource version 2025-02-19; [`crate::operations::update_org_user`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("updateOrgUser").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let body = atlas_admin::models::OrgUserUpdateRequest {
+    ///     roles: Some(atlas_admin::models::OrgUserRolesRequest {
+    ///         group_role_assignments: Some(
+    ///             Vec::from([
+    ///                 atlas_admin::models::GroupRoleAssignment {
+    ///                     group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    ///                     group_roles: Some(
+    ///                         Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly]),
+    ///                     ),
+    ///                 },
+    ///             ]),
+    ///         ),
+    ///         org_roles: Vec::from([
+    ///             atlas_admin::roles::OrgRole::OrgMember,
+    ///             atlas_admin::roles::OrgRole::OrgBillingReadOnly,
+    ///         ]),
+    ///     }),
+    ///     team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    /// };
+    ///
+    /// let result = client.update_org_user(&org_id, &user_id, &body).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
+    ///   --data '{"roles":{"groupRoleAssignments":[{"groupId":"32b6e34b3d91647abb20e7b8","groupRoles":["GROUP_READ_ONLY"]}],"orgRoles":["ORG_MEMBER","ORG_BILLING_READ_ONLY"]},"teamIds":["6a1b2c3d4e5f60718293a4b5"]}'
+    /// ```
     pub async fn update_org_user(
         &self,
         org_id: &crate::ids::OrgId,
@@ -398,6 +817,37 @@ impl crate::Client {
     /// Grants one more organization role to one user of the given organization, whether active or still pending, in one atomic step. Pending users invited through the deprecated invitation endpoints cannot be changed this way. The calling Service Account or API key needs the Organization Owner role.
     ///
     /// Sends `POST /api/atlas/v2/orgs/{orgId}/users/{userId}:addRole` with resource version 2025-02-19; [`crate::operations::add_org_user_role`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("addOrgUserRole").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let body = atlas_admin::models::AddOrRemoveOrgRole {
+    ///     org_role: atlas_admin::roles::OrgRole::OrgBillingReadOnly,
+    /// };
+    ///
+    /// let result = client.add_org_user_role(&org_id, &user_id, &body).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8:addRole" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
+    ///   --data '{"orgRole":"ORG_BILLING_READ_ONLY"}'
+    /// ```
     pub async fn add_org_user_role(
         &self,
         org_id: &crate::ids::OrgId,
@@ -416,6 +866,37 @@ impl crate::Client {
     /// Takes one organization role away from one user of the given organization, whether active or still pending, in one atomic step. A user keeps at least one role at all times, so to swap a user's only role, add the new one first. Pending users invited through the deprecated invitation endpoints cannot be changed this way. The calling Service Account or API key needs the Organization Owner role.
     ///
     /// Sends `POST /api/atlas/v2/orgs/{orgId}/users/{userId}:removeRole` with resource version 2025-02-19; [`crate::operations::remove_org_user_role`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("removeOrgUserRole").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let body = atlas_admin::models::AddOrRemoveOrgRole {
+    ///     org_role: atlas_admin::roles::OrgRole::OrgBillingReadOnly,
+    /// };
+    ///
+    /// let result = client.remove_org_user_role(&org_id, &user_id, &body).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8:removeRole" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
+    ///   --data '{"orgRole":"ORG_BILLING_READ_ONLY"}'
+    /// ```
     pub async fn remove_org_user_role(
         &self,
         org_id: &crate::ids::OrgId,

@@ -12,6 +12,30 @@ impl crate::Client {
     /// Lists the invitations to the given organization that have not been accepted yet, or only the one for a given email address. The calling Service Account or API key needs the Organization Owner role. Deprecated: list the organization's users through the MongoDB Cloud Users API instead and filter on `orgMembershipStatus` to keep the pending ones.
     ///
     /// Sends `GET /api/atlas/v2/orgs/{orgId}/invites` with resource version 2023-01-01; [`crate::operations::list_org_invites`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "[{\"orgName\":\"Example-Corp\"}]", )?; mock.add(Rule::new("listOrgInvites").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let result = client.list_org_invites(&org_id, &Default::default()).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::list_org_users` (`Return All MongoDB Cloud Users in One Organization` in the MongoDB Cloud Users API) instead"
     )]
@@ -33,6 +57,48 @@ impl crate::Client {
     /// Sends one MongoDB Cloud user an invitation to join the given organization; the user sees nothing in the organization until they accept it. The calling Service Account or API key needs the Organization Owner role. Deprecated: add the user to the organization through the MongoDB Cloud Users API instead.
     ///
     /// Sends `POST /api/atlas/v2/orgs/{orgId}/invites` with resource version 2023-01-01; [`crate::operations::create_org_invite`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"orgName\":\"Example-Corp\"}", )?; mock.add(Rule::new("createOrgInvite").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let body = atlas_admin::models::OrganizationInvitationRequest {
+    ///     group_role_assignments: Some(
+    ///         Vec::from([
+    ///             atlas_admin::models::OrganizationInvitationGroupRoleAssignmentsRequest {
+    ///                 group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    ///                 roles: Some(
+    ///                     Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly]),
+    ///                 ),
+    ///             },
+    ///         ]),
+    ///     ),
+    ///     roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
+    ///     team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    ///     username: Some("jane@example.com".to_owned()),
+    /// };
+    ///
+    /// let result = client.create_org_invite(&org_id, &body).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '{"groupRoleAssignments":[{"groupId":"32b6e34b3d91647abb20e7b8","roles":["GROUP_READ_ONLY"]}],"roles":["ORG_MEMBER"],"teamIds":["6a1b2c3d4e5f60718293a4b5"],"username":"jane@example.com"}'
+    /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::create_org_user` (`Add One MongoDB Cloud User to One Organization` in the MongoDB Cloud Users API) instead"
     )]
@@ -54,6 +120,48 @@ impl crate::Client {
     /// Changes a pending invitation to the given organization, picked by the email address of the invited user. The calling Service Account or API key needs the Organization Owner role. Deprecated: update the pending user through the MongoDB Cloud Users API instead.
     ///
     /// Sends `PATCH /api/atlas/v2/orgs/{orgId}/invites` with resource version 2023-01-01; [`crate::operations::update_org_invites`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"orgName\":\"Example-Corp\"}", )?; mock.add(Rule::new("updateOrgInvites").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let body = atlas_admin::models::OrganizationInvitationRequest {
+    ///     group_role_assignments: Some(
+    ///         Vec::from([
+    ///             atlas_admin::models::OrganizationInvitationGroupRoleAssignmentsRequest {
+    ///                 group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    ///                 roles: Some(
+    ///                     Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly]),
+    ///                 ),
+    ///             },
+    ///         ]),
+    ///     ),
+    ///     roles: Some(Vec::from([atlas_admin::roles::OrgRole::OrgMember])),
+    ///     team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    ///     username: Some("jane@example.com".to_owned()),
+    /// };
+    ///
+    /// let result = client.update_org_invites(&org_id, &body).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '{"groupRoleAssignments":[{"groupId":"32b6e34b3d91647abb20e7b8","roles":["GROUP_READ_ONLY"]}],"roles":["ORG_MEMBER"],"teamIds":["6a1b2c3d4e5f60718293a4b5"],"username":"jane@example.com"}'
+    /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::update_org_user` (`Update One MongoDB Cloud User in One Organization` in the MongoDB Cloud Users API) instead"
     )]
@@ -75,6 +183,32 @@ impl crate::Client {
     /// Reads one pending invitation to the given organization. The calling Service Account or API key needs the Organization Owner role. Deprecated: read the pending user through the MongoDB Cloud Users API instead.
     ///
     /// Sends `GET /api/atlas/v2/orgs/{orgId}/invites/{invitationId}` with resource version 2023-01-01; [`crate::operations::get_org_invite`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"orgName\":\"Example-Corp\"}", )?; mock.add(Rule::new("getOrgInvite").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
+    ///     .parse()?;
+    /// let result = client.get_org_invite(&org_id, &invitation_id).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/32b6e34b3d91647abb20e7b8" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::get_org_user` (`Return One MongoDB Cloud User in One Organization` in the MongoDB Cloud Users API) instead"
     )]
@@ -96,6 +230,31 @@ impl crate::Client {
     /// Withdraws one pending invitation to the given organization. An invitation the user has already accepted cannot be withdrawn. The calling Service Account or API key needs the Organization Owner role. Deprecated: remove the pending user from the organization through the MongoDB Cloud Users API instead.
     ///
     /// Sends `DELETE /api/atlas/v2/orgs/{orgId}/invites/{invitationId}` with resource version 2023-01-01; [`crate::operations::delete_org_invite`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # mock.add(Rule::new("deleteOrgInvite").status(204));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
+    ///     .parse()?;
+    /// client.delete_org_invite(&org_id, &invitation_id).await?;
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/32b6e34b3d91647abb20e7b8" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::remove_org_user` (`Remove One MongoDB Cloud User from One Organization` in the MongoDB Cloud Users API) instead"
     )]
@@ -117,6 +276,57 @@ impl crate::Client {
     /// Changes one pending invitation to the given organization, picked by its invitation ID (list the organization's invitations to find the IDs). The calling Service Account or API key needs the Organization Owner role. Deprecated: update the pending user through the MongoDB Cloud Users API instead.
     ///
     /// Sends `PATCH /api/atlas/v2/orgs/{orgId}/invites/{invitationId}` with resource version 2023-01-01; [`crate::operations::update_org_invite_by_id`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"orgName\":\"Example-Corp\"}", )?; mock.add(Rule::new("updateOrgInviteById").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
+    ///     .parse()?;
+    /// let body = atlas_admin::models::OrganizationInvitationUpdateRequest {
+    ///     group_role_assignments: Some(
+    ///         Vec::from([
+    ///             atlas_admin::models::OrganizationInvitationGroupRoleAssignmentsRequest {
+    ///                 group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    ///                 roles: Some(
+    ///                     Vec::from([
+    ///                         atlas_admin::roles::ProjectRole::GroupDataAccessReadWrite,
+    ///                         atlas_admin::roles::ProjectRole::GroupSearchIndexEditor,
+    ///                     ]),
+    ///                 ),
+    ///             },
+    ///         ]),
+    ///     ),
+    ///     roles: Some(
+    ///         Vec::from([
+    ///             atlas_admin::roles::OrgRole::OrgMember,
+    ///             atlas_admin::roles::OrgRole::OrgBillingReadOnly,
+    ///         ]),
+    ///     ),
+    ///     team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    /// };
+    ///
+    /// let result = client.update_org_invite_by_id(&org_id, &invitation_id, &body).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/32b6e34b3d91647abb20e7b8" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '{"groupRoleAssignments":[{"groupId":"32b6e34b3d91647abb20e7b8","roles":["GROUP_DATA_ACCESS_READ_WRITE","GROUP_SEARCH_INDEX_EDITOR"]}],"roles":["ORG_MEMBER","ORG_BILLING_READ_ONLY"],"teamIds":["6a1b2c3d4e5f60718293a4b5"]}'
+    /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::update_org_user` (`Update One MongoDB Cloud User in One Organization` in the MongoDB Cloud Users API) instead"
     )]

@@ -12,6 +12,30 @@ impl crate::Client {
     /// Lists the invitations to the given project that have not been accepted yet. The calling Service Account or API key needs the Project Owner role. Deprecated: list the project's users through the MongoDB Cloud Users API instead and keep those whose membership is still pending.
     ///
     /// Sends `GET /api/atlas/v2/groups/{groupId}/invites` with resource version 2023-01-01; [`crate::operations::list_group_invites`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("[{}]")?; mock.add(Rule::new("listGroupInvites").json(200, &answer));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let result = client.list_group_invites(&group_id, &Default::default()).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::list_group_users` (`Return All MongoDB Cloud Users in One Project` in the MongoDB Cloud Users API) instead"
     )]
@@ -33,6 +57,37 @@ impl crate::Client {
     /// Sends one MongoDB Cloud user an invitation to join the given project; the user sees nothing in the project until they accept it. The calling Service Account or API key needs the Project Owner role. Deprecated: add the user to the project through the MongoDB Cloud Users API instead.
     ///
     /// Sends `POST /api/atlas/v2/groups/{groupId}/invites` with resource version 2023-01-01; [`crate::operations::create_group_invite`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("createGroupInvite").json(200, &answer));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let body = atlas_admin::models::GroupInvitationRequest {
+    ///     roles: Some(Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly])),
+    ///     username: Some("jane@example.com".to_owned()),
+    /// };
+    ///
+    /// let result = client.create_group_invite(&group_id, &body).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '{"roles":["GROUP_READ_ONLY"],"username":"jane@example.com"}'
+    /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::add_group_users` (`Add One MongoDB Cloud User to One Project` in the MongoDB Cloud Users API) instead"
     )]
@@ -54,6 +109,37 @@ impl crate::Client {
     /// Changes a pending invitation to the given project, picked by the email address of the invited user. The calling Service Account or API key needs the Project Owner role. Deprecated: change the roles of a pending project user through the MongoDB Cloud Users API instead (add or remove one project role).
     ///
     /// Sends `PATCH /api/atlas/v2/groups/{groupId}/invites` with resource version 2023-01-01; [`crate::operations::update_group_invites`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("updateGroupInvites").json(200, &answer));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let body = atlas_admin::models::GroupInvitationRequest {
+    ///     roles: Some(Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly])),
+    ///     username: Some("jane@example.com".to_owned()),
+    /// };
+    ///
+    /// let result = client.update_group_invites(&group_id, &body).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '{"roles":["GROUP_READ_ONLY"],"username":"jane@example.com"}'
+    /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::add_group_user_role` (`Add One Project Role to One MongoDB Cloud User` in the MongoDB Cloud Users API) instead"
     )]
@@ -75,6 +161,32 @@ impl crate::Client {
     /// Reads one pending invitation to the given project. The calling Service Account or API key needs the Project Owner role. Deprecated: read the pending user through the MongoDB Cloud Users API instead.
     ///
     /// Sends `GET /api/atlas/v2/groups/{groupId}/invites/{invitationId}` with resource version 2023-01-01; [`crate::operations::get_group_invite`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("getGroupInvite").json(200, &answer));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
+    ///     .parse()?;
+    /// let result = client.get_group_invite(&group_id, &invitation_id).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/32b6e34b3d91647abb20e7b8" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::get_group_user` (`Return One MongoDB Cloud User in One Project` in the MongoDB Cloud Users API) instead"
     )]
@@ -96,6 +208,31 @@ impl crate::Client {
     /// Withdraws one pending invitation to the given project. An invitation the user has already accepted cannot be withdrawn, and withdrawing a project invitation leaves any organization invitation created with it in place. The calling Service Account or API key needs the Project Owner role. Deprecated: remove the pending user from the project through the MongoDB Cloud Users API instead.
     ///
     /// Sends `DELETE /api/atlas/v2/groups/{groupId}/invites/{invitationId}` with resource version 2023-01-01; [`crate::operations::delete_group_invite`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # mock.add(Rule::new("deleteGroupInvite").status(204));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
+    ///     .parse()?;
+    /// client.delete_group_invite(&group_id, &invitation_id).await?;
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/32b6e34b3d91647abb20e7b8" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::remove_group_user` (`Remove One MongoDB Cloud User from One Project` in the MongoDB Cloud Users API) instead"
     )]
@@ -117,6 +254,45 @@ impl crate::Client {
     /// Changes one pending invitation to the given project, picked by its invitation ID (list the project's invitations to find the IDs). The calling Service Account or API key needs the Project Owner role. Deprecated: change the roles of a pending project user through the MongoDB Cloud Users API instead (add or remove one project role).
     ///
     /// Sends `PATCH /api/atlas/v2/groups/{groupId}/invites/{invitationId}` with resource version 2023-01-01; [`crate::operations::update_group_invite_by_id`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("updateGroupInviteById").json(200, &answer));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
+    ///     .parse()?;
+    /// let body = atlas_admin::models::GroupInvitationUpdateRequest {
+    ///     roles: Some(
+    ///         Vec::from([
+    ///             atlas_admin::roles::ProjectRole::GroupClusterManager,
+    ///             atlas_admin::roles::ProjectRole::GroupDataAccessReadOnly,
+    ///         ]),
+    ///     ),
+    /// };
+    ///
+    /// let result = client
+    ///     .update_group_invite_by_id(&group_id, &invitation_id, &body)
+    ///     .await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/32b6e34b3d91647abb20e7b8" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '{"roles":["GROUP_CLUSTER_MANAGER","GROUP_DATA_ACCESS_READ_ONLY"]}'
+    /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::add_group_user_role` (`Add One Project Role to One MongoDB Cloud User` in the MongoDB Cloud Users API) instead"
     )]

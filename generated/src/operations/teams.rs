@@ -12,6 +12,30 @@ impl crate::Client {
     /// Lists the teams that have access to the given project, with the project roles each team holds, one page at a time; every member of a team has the team's roles. The calling Service Account or API key needs the Project Read Only role.
     ///
     /// Sends `GET /api/atlas/v2/groups/{groupId}/teams` with resource version 2023-01-01; [`crate::operations::list_group_teams`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("listGroupTeams").json(200, &answer));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let result = client.list_group_teams(&group_id, &Default::default()).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     pub async fn list_group_teams(
         &self,
         group_id: &crate::ids::GroupId,
@@ -75,6 +99,44 @@ impl crate::Client {
     /// Gives one or more teams of the project's organization access to the given project, each with its own project roles. A project has at most 100 teams, an organization at most 250. The calling Service Account or API key needs the Project Access Manager role.
     ///
     /// Sends `POST /api/atlas/v2/groups/{groupId}/teams` with resource version 2023-01-01; [`crate::operations::add_group_teams`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("addGroupTeams").json(200, &answer));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let body = Vec::from([
+    ///     atlas_admin::models::TeamRole {
+    ///         role_names: Some(
+    ///             Vec::from([
+    ///                 atlas_admin::roles::ProjectRole::GroupReadOnly,
+    ///                 atlas_admin::roles::ProjectRole::GroupDataAccessReadOnly,
+    ///             ]),
+    ///         ),
+    ///         team_id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
+    ///         ..Default::default()
+    ///     },
+    /// ]);
+    /// let result = client.add_group_teams(&group_id, &body).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '[{"roleNames":["GROUP_READ_ONLY","GROUP_DATA_ACCESS_READ_ONLY"],"teamId":"6a1b2c3d4e5f60718293a4b5"}]'
+    /// ```
     pub async fn add_group_teams(
         &self,
         group_id: &crate::ids::GroupId,
@@ -92,6 +154,31 @@ impl crate::Client {
     /// Reads the project roles one team holds in the given project. The calling Service Account or API key needs the Project Read Only role.
     ///
     /// Sends `GET /api/atlas/v2/groups/{groupId}/teams/{teamId}` with resource version 2023-01-01; [`crate::operations::get_group_team`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("getGroupTeam").json(200, &answer));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+    /// let result = client.get_group_team(&group_id, &team_id).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams/6a1b2c3d4e5f60718293a4b5" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     pub async fn get_group_team(
         &self,
         group_id: &crate::ids::GroupId,
@@ -109,6 +196,30 @@ impl crate::Client {
     /// Takes one team's access to the given project away; the team itself and its members stay in the organization. The calling Service Account or API key needs the Project Access Manager role.
     ///
     /// Sends `DELETE /api/atlas/v2/groups/{groupId}/teams/{teamId}` with resource version 2023-01-01; [`crate::operations::remove_group_team`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # mock.add(Rule::new("removeGroupTeam").status(204));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+    /// client.remove_group_team(&group_id, &team_id).await?;
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams/6a1b2c3d4e5f60718293a4b5" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     pub async fn remove_group_team(
         &self,
         group_id: &crate::ids::GroupId,
@@ -126,6 +237,44 @@ impl crate::Client {
     /// Replaces the project roles one team holds in the given project; every member of the team gets the new roles. The calling Service Account or API key needs the Project Access Manager role.
     ///
     /// Sends `PATCH /api/atlas/v2/groups/{groupId}/teams/{teamId}` with resource version 2023-01-01; [`crate::operations::update_group_team`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("updateGroupTeam").json(200, &answer));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+    /// let body = atlas_admin::models::TeamRole {
+    ///     role_names: Some(
+    ///         Vec::from([
+    ///             atlas_admin::roles::ProjectRole::GroupReadOnly,
+    ///             atlas_admin::roles::ProjectRole::GroupDataAccessReadOnly,
+    ///         ]),
+    ///     ),
+    ///     team_id: Some("6a1b2c3d4e5f60718293a4b5".parse()?),
+    ///     ..Default::default()
+    /// };
+    ///
+    /// let result = client.update_group_team(&group_id, &team_id, &body).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams/6a1b2c3d4e5f60718293a4b5" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '{"roleNames":["GROUP_READ_ONLY","GROUP_DATA_ACCESS_READ_ONLY"],"teamId":"6a1b2c3d4e5f60718293a4b5"}'
+    /// ```
     pub async fn update_group_team(
         &self,
         group_id: &crate::ids::GroupId,
@@ -144,6 +293,30 @@ impl crate::Client {
     /// Lists the teams of the given organization, one page at a time. The calling Service Account or API key needs the Organization Member role.
     ///
     /// Sends `GET /api/atlas/v2/orgs/{orgId}/teams` with resource version 2023-01-01; [`crate::operations::list_org_teams`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("listOrgTeams").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let result = client.list_org_teams(&org_id, &Default::default()).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     pub async fn list_org_teams(
         &self,
         org_id: &crate::ids::OrgId,
@@ -207,6 +380,42 @@ impl crate::Client {
     /// Creates a team in the given organization with its first members: Atlas refuses a team without members, and each member must already belong to the organization, active or pending. A team name is unique in its organization, and an organization has at most 250 teams. The calling Service Account or API key needs the Organization Owner role.
     ///
     /// Sends `POST /api/atlas/v2/orgs/{orgId}/teams` with resource version 2023-01-01; [`crate::operations::create_org_team`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"name\":\"Platform\",\"usernames\":[\"jane@example.com\",\"sam@example.com\"]}", )?; mock.add(Rule::new("createOrgTeam").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let body = atlas_admin::models::Team {
+    ///     name: "Platform".to_owned(),
+    ///     usernames: Vec::from([
+    ///         "jane@example.com".to_owned(),
+    ///         "sam@example.com".to_owned(),
+    ///     ]),
+    ///     id: None,
+    ///     links: None,
+    /// };
+    ///
+    /// let result = client.create_org_team(&org_id, &body).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '{"name":"Platform","usernames":["jane@example.com","sam@example.com"]}'
+    /// ```
     pub async fn create_org_team(
         &self,
         org_id: &crate::ids::OrgId,
@@ -224,6 +433,31 @@ impl crate::Client {
     /// Reads one team of the given organization by its name. The calling Service Account or API key needs the Organization Member role.
     ///
     /// Sends `GET /api/atlas/v2/orgs/{orgId}/teams/byName/{teamName}` with resource version 2023-01-01; [`crate::operations::get_org_team_by_name`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("getOrgTeamByName").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let team_name = "teamName";
+    /// let result = client.get_org_team_by_name(&org_id, &team_name).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/byName/teamName" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     pub async fn get_org_team_by_name(
         &self,
         org_id: &crate::ids::OrgId,
@@ -241,6 +475,31 @@ impl crate::Client {
     /// Reads one team of the given organization. The calling Service Account or API key needs the Organization Member role.
     ///
     /// Sends `GET /api/atlas/v2/orgs/{orgId}/teams/{teamId}` with resource version 2023-01-01; [`crate::operations::get_org_team`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("getOrgTeam").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+    /// let result = client.get_org_team(&org_id, &team_id).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     pub async fn get_org_team(
         &self,
         org_id: &crate::ids::OrgId,
@@ -258,6 +517,30 @@ impl crate::Client {
     /// Deletes one team of the given organization; its members stay in the organization and lose only what the team gave them. The calling Service Account or API key needs the Organization Owner role.
     ///
     /// Sends `DELETE /api/atlas/v2/orgs/{orgId}/teams/{teamId}` with resource version 2023-01-01; [`crate::operations::delete_org_team`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # mock.add(Rule::new("deleteOrgTeam").status(204));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+    /// client.delete_org_team(&org_id, &team_id).await?;
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     pub async fn delete_org_team(
         &self,
         org_id: &crate::ids::OrgId,
@@ -275,6 +558,38 @@ impl crate::Client {
     /// Gives one team of the given organization a new name, which no other team of the organization may have. The calling Service Account or API key needs the Organization Owner role.
     ///
     /// Sends `PATCH /api/atlas/v2/orgs/{orgId}/teams/{teamId}` with resource version 2023-01-01; [`crate::operations::rename_org_team`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("renameOrgTeam").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+    /// let body = atlas_admin::models::TeamUpdate {
+    ///     name: "Platform Engineering".to_owned(),
+    ///     links: None,
+    /// };
+    ///
+    /// let result = client.rename_org_team(&org_id, &team_id, &body).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '{"name":"Platform Engineering"}'
+    /// ```
     pub async fn rename_org_team(
         &self,
         org_id: &crate::ids::OrgId,
@@ -293,6 +608,38 @@ impl crate::Client {
     /// Adds one or more active users of the given organization to one team; a team holds at most 250 users. The calling Service Account or API key needs the Organization Owner role. Deprecated: add each user, active or pending, through the MongoDB Cloud Users API instead.
     ///
     /// Sends `POST /api/atlas/v2/orgs/{orgId}/teams/{teamId}/users` with resource version 2023-01-01; [`crate::operations::add_org_team_users`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("addOrgTeamUsers").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+    /// let body = Vec::from([
+    ///     atlas_admin::models::AddUserToTeam {
+    ///         id: "5f2a3b4c5d6e7f8091a2b3c4".to_owned(),
+    ///     },
+    /// ]);
+    /// let result = client.add_org_team_users(&org_id, &team_id, &body).await?;
+    /// println!("{result:?}");
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5/users" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '[{"id":"5f2a3b4c5d6e7f8091a2b3c4"}]'
+    /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::add_org_team_user` (`Add One MongoDB Cloud User to One Team` in the MongoDB Cloud Users API) instead"
     )]
@@ -315,6 +662,31 @@ impl crate::Client {
     /// Takes one active user out of one team of the given organization; the user stays in the organization. The calling Service Account or API key needs the Organization Owner role. Deprecated: remove the user, active or pending, through the MongoDB Cloud Users API instead.
     ///
     /// Sends `DELETE /api/atlas/v2/orgs/{orgId}/teams/{teamId}/users/{userId}` with resource version 2023-01-01; [`crate::operations::remove_org_team_user_from_team`] builds the same request without a client.
+    ///
+    /// # Examples
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # mock.add(Rule::new("removeOrgTeamUserFromTeam").status(204));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// client.remove_org_team_user_from_team(&org_id, &team_id, &user_id).await?;
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same request with curl and a service account's access token:
+    /// ```text
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5/users/32b6e34b3d91647abb20e7b8" \
+    ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
     #[deprecated(
         note = "Atlas deprecated this operation (sunset 2027-07-01); use `Client::remove_org_team_user` (`Remove One MongoDB Cloud User from One Team` in the MongoDB Cloud Users API) instead"
     )]

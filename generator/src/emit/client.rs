@@ -5,6 +5,7 @@ use proc_macro2::{Literal, Span};
 use quote::quote;
 use syn::Expr;
 
+use super::sample;
 use super::signature::{deprecation_attr, fn_args, success_ty};
 use super::syntax::{self, Paths, call, doc_literal, field, ident, method_call, variable};
 use super::template::{self, Fill, fill_impl_item};
@@ -38,8 +39,9 @@ thread_local! {
     };
 }
 
-/// The docs of an operation's method: its summary and description, then what it sends.
-fn method_doc(operation: &Operation) -> Vec<syn::Attribute> {
+/// The docs of an operation's method: its summary and description, what it sends, and its
+/// sample.
+fn method_doc(api: &Api, operation: &Operation) -> Vec<syn::Attribute> {
     let mut spec_doc = operation.summary.clone();
     if let Some(description) = &operation.doc {
         spec_doc.push_str("\n\n");
@@ -60,6 +62,7 @@ fn method_doc(operation: &Operation) -> Vec<syn::Attribute> {
         attrs.push(syntax::doc_attr(doc_literal("")));
         attrs.push(syntax::doc_attr(doc_literal(note)));
     }
+    attrs.extend(sample::attrs(api, operation));
     attrs
 }
 
@@ -89,7 +92,7 @@ fn emit_method(api: &Api, operation: &Operation, template: &MethodTemplate) -> s
     fill_impl_item(&mut item, &mut [("__name", Fill::Ident(name)), ("__Success", Fill::Type(success_ty(api, operation)))]);
     let syn::ImplItem::Fn(mut method) = item else { unreachable!("the template is a method") };
     method.sig.inputs.extend(fn_args(api, operation));
-    method.attrs = method_doc(operation);
+    method.attrs = method_doc(api, operation);
     method.attrs.extend(deprecation_attr(operation));
     if operation.deprecated {
         method.attrs.push(syntax::list_attr("allow", quote!(deprecated)));

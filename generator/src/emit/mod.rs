@@ -14,6 +14,7 @@ mod manifest;
 mod models;
 mod operations;
 mod requests;
+mod sample;
 mod signature;
 mod syntax;
 mod template;

@@ -21,6 +21,7 @@ mod naming;
 mod operations;
 mod paging;
 mod parameters;
+mod samples;
 mod schemas;
 mod state;
 mod tags;
@@ -65,7 +66,7 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
     let gates = gates.into_iter().map(|(id, gate)| (names.of(id), gate)).collect();
     let operations = naming::operations(operations, &tags, naming::Decided { tag_of, paging, replaced_by });
     let types = naming::types(space, &names);
-    let api = Api {
+    let mut api = Api {
         source: source.to_owned(),
         release: release.to_owned(),
         title: spec.info.title.clone(),
@@ -77,7 +78,10 @@ pub fn lower(spec: &OpenAPI, source: &str, release: &str, sink: &mut Sink<'_>) -
         type_names: names.into_table(),
         tags,
         gates,
+        samples: Default::default(),
     };
+    // Samples are built from the named types, so they are decided last.
+    api.samples = samples::decide(&api, spec);
     Some(api)
 }
 

@@ -1,0 +1,435 @@
+//! The sample in each `Client` method's docs: a doc test that reads credentials from the
+//! environment, builds the arguments from the operation's `Sample` and calls the method, with
+//! hidden lines that answer it from the `test-util` mock; and the same request as curl sends it.
+
+use proc_macro2::{Literal, Span};
+use quote::quote;
+use syn::Expr;
+use syn::punctuated::Punctuated;
+
+use super::syntax::{self, ident};
+use super::template::{self, Fill};
+use crate::ir::{Api, Method, Operation, PathSegment, ResponseBody, Sample, SampleValue, Ty};
+
+/// The crate the doc tests call, as a path's first segment.
+const CRATE: &str = "atlas_admin";
+
+/// The docs' `# Examples` section for `operation`, or nothing without a sample: a doc test
+/// and the same request with curl. The doc test's frame (the hidden `main`, the environment,
+/// the mock, the client) is the same for every operation: its lines are attributes built once
+/// per thread and cloned. What varies (the mock's answer, the arguments, the call) fills a
+/// template parsed once per thread, and is printed per operation. `__hidden!()` and
+/// `__shown!()` mark where the lines rustdoc hides begin and end, and are dropped;
+/// `__call!()` is where the call goes in the frame.
+pub(super) fn attrs(api: &Api, operation: &Operation) -> Vec<syn::Attribute> {
+    let Some(sample) = api.samples.get(&operation.fn_name) else { return Vec::new() };
+    let line = |line: &str| syntax::doc_attr(syntax::doc_literal(line));
+    TEMPLATE.with(|template| {
+        let call = fill(api, operation, sample, template);
+        let printed = crate::format::print(&syn::File { shebang: None, attrs: Vec::new(), items: vec![call] });
+        let body = printed.lines().skip(1).take_while(|line| *line != "}").collect::<Vec<_>>().join("\n");
+        let fixed = &template.lines;
+        let mut attrs = fixed.head.clone();
+        attrs.extend(mark_hidden(&body, false).iter().map(|text| line(text)));
+        attrs.extend(fixed.tail.iter().cloned());
+        let mut curl = curl(api, operation, sample).into_iter();
+        attrs.extend(curl.next().map(|text| line(&text)));
+        attrs.push(fixed.authorization.clone());
+        attrs.extend(curl.map(|text| line(&text)));
+        attrs.push(fixed.fence.clone());
+        attrs
+    })
+}
+
+/// The doc lines every sample has, before the call and after it, built once per thread.
+struct FixedLines {
+    /// From `# Examples` to where the call goes.
+    head: Vec<syn::Attribute>,
+    /// From after the call to the curl command.
+    tail: Vec<syn::Attribute>,
+    /// The curl command's `Authorization` line, and the closing fence.
+    authorization: syn::Attribute,
+    fence: syn::Attribute,
+}
+
+/// A fence may follow a heading or a paragraph without a blank line: one line less to print.
+fn fixed_lines() -> FixedLines {
+    let attrs = |lines: &[String]| lines.iter().map(|line| syntax::doc_attr(syntax::doc_literal(line))).collect::<Vec<_>>();
+    let (frame_head, frame_tail) = frame();
+    let mut head: Vec<String> = ["", "# Examples", "```"].map(str::to_owned).to_vec();
+    head.extend(frame_head);
+    let mut tail = frame_tail;
+    tail.extend(["```", "", "The same request with curl and a service account's access token:", "```text"].map(str::to_owned));
+    FixedLines {
+        head: attrs(&head),
+        tail: attrs(&tail),
+        authorization: syntax::doc_attr(syntax::doc_literal(AUTHORIZATION)),
+        fence: syntax::doc_attr(syntax::doc_literal("```")),
+    }
+}
+
+/// The curl command's second line.
+const AUTHORIZATION: &str = "  --header \"Authorization: Bearer ${ACCESS_TOKEN}\" \\";
+
+/// The function whose body is the varying part of the doc test.
+fn fill(api: &Api, operation: &Operation, sample: &Sample, template: &SampleTemplate) -> syn::Item {
+    let operation_id = Fill::Expr(syntax::str_expr(&operation.operation_id));
+    let status = Fill::Expr(syntax::lit_expr(syn::Lit::new(Literal::u16_unsuffixed(sample.status))));
+    let (mut answer, mut fills) = match &sample.answer {
+        Some(answer) => (template.json_answer.clone(), vec![("__json", Fill::Expr(syntax::str_expr(&json(answer))))]),
+        None => (template.status_answer.clone(), Vec::new()),
+    };
+    fills.extend([("__operation", operation_id), ("__status", status)]);
+    template::fill_stmts(&mut answer, &mut fills);
+    let mut arguments = Vec::new();
+    let mut setup = Vec::new();
+    for (param, example) in operation.path_params.iter().zip(&sample.path_args) {
+        let mut fills = vec![("__name", Fill::Ident(ident(&param.name))), ("__example", Fill::Expr(syntax::str_expr(example)))];
+        setup.push(match &param.ty {
+            Ty::Id(id) => {
+                fills.push(("__Id", Fill::Type(syntax::plain(&[CRATE, "ids", id]))));
+                filled(&template.id_argument, &mut fills)
+            }
+            _ => filled(&template.str_argument, &mut fills),
+        });
+        arguments.push(syntax::reference_expr(syntax::variable(&param.name)));
+    }
+    if let Some(body) = &sample.body {
+        setup.push(filled(&template.body, &mut [("__body", Fill::Expr(expr(api, body)))]));
+        arguments.push(syntax::reference_expr(syntax::variable("body")));
+    }
+    if !operation.query_params.is_empty() {
+        arguments.push(syntax::reference_expr(syntax::call(&["Default", "default"], [])));
+    }
+    let mut result = match operation.success.body {
+        ResponseBody::Empty => template.call.clone(),
+        _ => template.call_and_print.clone(),
+    };
+    template::fill_stmts(
+        &mut result,
+        &mut [("__method", Fill::Ident(ident(&operation.fn_name))), ("__arguments", Fill::Exprs(arguments))],
+    );
+    // `fn call() { __hidden!(); <answer> __shown!(); <setup> <result> }`
+    let mut function = template.function.clone();
+    let [hidden, shown] = template.markers.clone();
+    function.block.stmts = [hidden].into_iter().chain(answer).chain([shown]).chain(setup).chain(result).collect();
+    syn::Item::Fn(function)
+}
+
+fn filled(statement: &syn::Stmt, fills: &mut [(&str, Fill)]) -> syn::Stmt {
+    let mut statement = statement.clone();
+    template::fill_stmt(&mut statement, fills);
+    statement
+}
+
+/// The frame's lines before the call and after it, and the templates of what varies.
+struct SampleTemplate {
+    lines: FixedLines,
+    /// The function the varying statements are printed in, and the markers between them.
+    function: syn::ItemFn,
+    markers: [syn::Stmt; 2],
+    json_answer: Vec<syn::Stmt>,
+    status_answer: Vec<syn::Stmt>,
+    id_argument: syn::Stmt,
+    str_argument: syn::Stmt,
+    body: syn::Stmt,
+    call: Vec<syn::Stmt>,
+    call_and_print: Vec<syn::Stmt>,
+}
+
+thread_local! {
+    /// Parsed (and the frame printed) once per thread.
+    static TEMPLATE: SampleTemplate = SampleTemplate {
+        lines: fixed_lines(),
+        function: template::parse(quote!(fn call() {})),
+        markers: [template::parse(quote!(__hidden!();)), template::parse(quote!(__shown!();))],
+        json_answer: template::statements(quote! {
+            let answer: serde_json::Value = serde_json::from_str(__json)?;
+            mock.add(Rule::new(__operation).json(__status, &answer));
+        }),
+        status_answer: template::statements(quote!(mock.add(Rule::new(__operation).status(__status));)),
+        id_argument: template::parse(quote!(let __name: __Id = __example.parse()?;)),
+        str_argument: template::parse(quote!(let __name = __example;)),
+        body: template::parse(quote!(let body = __body;)),
+        call: template::statements(quote!(client.__method(__arguments).await?;)),
+        call_and_print: template::statements(quote! {
+            let result = client.__method(__arguments).await?;
+            println!("{result:?}");
+        }),
+    };
+}
+
+fn frame() -> (Vec<String>, Vec<String>) {
+    let tokens = quote! {
+        #[cfg(feature = "test-util")]
+        #[tokio::main(flavor = "current_thread")]
+        async fn main() -> Result<(), Box<dyn std::error::Error>> {
+            unsafe {
+                std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example");
+                std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example");
+            }
+            use atlas_admin::test_util::{MockTransport, Rule};
+            let mock = MockTransport::new();
+            __shown!();
+            let client = atlas_admin::Client::builder()
+                .service_account(std::env::var("MONGODB_ATLAS_CLIENT_ID")?, std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?)
+                .build()?;
+            __hidden!();
+            let client = mock.client();
+            __call!();
+            assert!(mock.unmatched().is_empty());
+            Ok(())
+        }
+        #[cfg(not(feature = "test-util"))]
+        fn main() {}
+    };
+    let printed = crate::format::unparse(tokens).expect("the sample's frame parses");
+    let (head, tail) = printed.split_once("    __call!();\n").expect("the frame has a place for the call");
+    (mark_hidden(head, true), mark_hidden(tail, true))
+}
+
+/// `printed` with the markers dropped, the shown lines out of `main`'s indentation, and each
+/// run of hidden lines one line behind rustdoc's `# ` (hidden from the start or not): nobody
+/// reads them on the page, and every doc line costs the printer.
+fn mark_hidden(printed: &str, mut hidden: bool) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut run = false;
+    for line in printed.lines() {
+        match line.trim() {
+            "__hidden!();" => hidden = true,
+            "__shown!();" => hidden = false,
+            "" if hidden => {}
+            text if hidden => {
+                match lines.last_mut() {
+                    Some(last) if run => {
+                        last.push(' ');
+                        last.push_str(text);
+                    }
+                    _ => lines.push(format!("# {text}")),
+                }
+                run = true;
+            }
+            _ => {
+                lines.push(line.strip_prefix("    ").unwrap_or(line).to_owned());
+                run = false;
+            }
+        }
+    }
+    lines
+}
+
+/// The expression that builds `value`.
+fn expr(api: &Api, value: &SampleValue) -> Expr {
+    let named = |id, rest: &[&str]| {
+        let name = api.type_name(id);
+        let module = match syntax::module_of(api, name) {
+            crate::ir::Module::Models => "models",
+            crate::ir::Module::Roles => "roles",
+        };
+        let mut segments = vec![CRATE, module, name];
+        segments.extend_from_slice(rest);
+        segments.iter().map(|segment| segment.to_string()).collect::<Vec<_>>()
+    };
+    let path = |segments: Vec<String>| syntax::path(&segments.iter().map(String::as_str).collect::<Vec<_>>());
+    let parse = |text: &str| try_expr(syntax::method_call(syntax::str_expr(text), "parse", Vec::new()));
+    match value {
+        SampleValue::String(text) => syntax::method_call(syntax::str_expr(text), "to_owned", Vec::new()),
+        SampleValue::Bool(value) => syntax::lit_expr(syn::Lit::Bool(syn::LitBool::new(*value, Span::call_site()))),
+        SampleValue::Integer(value) => syntax::lit_expr(syn::Lit::new(Literal::i64_unsuffixed(*value))),
+        SampleValue::Number(value) => syntax::lit_expr(syn::Lit::new(Literal::f64_unsuffixed(*value))),
+        SampleValue::DateTime(text) | SampleValue::Id(text) => parse(text),
+        SampleValue::Json => Expr::Path(syntax::path_expr(&["serde_json", "Value", "Null"])),
+        SampleValue::Null => syntax::variable("None"),
+        SampleValue::Variant { ty, variant, .. } => Expr::Path(path_expr(path(named(*ty, &[variant])))),
+        SampleValue::Union { ty, variant, boxed, value } => {
+            let value = expr(api, value);
+            let value = if *boxed { syntax::call(&["Box", "new"], [value]) } else { value };
+            call_path(path(named(*ty, &[variant])), vec![value])
+        }
+        SampleValue::Struct { ty, fields, omitted, defaulted, rest } => {
+            if *defaulted && fields.is_empty() {
+                return call_path(path(named(*ty, &["default"])), Vec::new());
+            }
+            let field = |name: &str, expr: Expr| syn::FieldValue {
+                attrs: Vec::new(),
+                member: syn::Member::Named(ident(name)),
+                colon_token: Some(Default::default()),
+                expr,
+            };
+            let mut values: Punctuated<syn::FieldValue, syn::Token![,]> = fields
+                .iter()
+                .map(|sample| {
+                    let value = expr(api, &sample.value);
+                    let boxed = sample.boxed && sample.value != SampleValue::Null;
+                    let value = if boxed { syntax::call(&["Box", "new"], [value]) } else { value };
+                    let value = if sample.optional { syntax::call(&["Some"], [value]) } else { value };
+                    field(&sample.name, value)
+                })
+                .collect();
+            let default = || syntax::call(&["Default", "default"], []);
+            // `..Default::default()` only where it fills a field.
+            let fill_rest = *defaulted && !omitted.is_empty();
+            if !*defaulted {
+                values.extend(omitted.iter().map(|name| field(name, syntax::variable("None"))));
+                values.extend(rest.iter().map(|name| field(name, default())));
+            }
+            if !values.empty_or_trailing() {
+                values.push_punct(Default::default());
+            }
+            Expr::Struct(syn::ExprStruct {
+                attrs: Vec::new(),
+                qself: None,
+                path: path(named(*ty, &[])),
+                brace_token: Default::default(),
+                fields: values,
+                dot2_token: fill_rest.then(Default::default),
+                rest: fill_rest.then(|| Box::new(default())),
+            })
+        }
+        SampleValue::Vec(items) => {
+            let array = Expr::Array(syn::ExprArray {
+                attrs: Vec::new(),
+                bracket_token: Default::default(),
+                elems: items.iter().map(|item| expr(api, item)).collect(),
+            });
+            // prettyplease prints a macro's tokens as they are (`vec![]`): an array it lays out.
+            syntax::call(&["Vec", "from"], [array])
+        }
+        SampleValue::Map => syntax::call(&["Default", "default"], []),
+        SampleValue::Some(value) => syntax::call(&["Some"], [expr(api, value)]),
+    }
+}
+
+fn try_expr(expr: Expr) -> Expr {
+    Expr::Try(syn::ExprTry { attrs: Vec::new(), expr: Box::new(expr), question_token: Default::default() })
+}
+
+fn path_expr(path: syn::Path) -> syn::ExprPath {
+    syn::ExprPath { attrs: Vec::new(), qself: None, path }
+}
+
+fn call_path(path: syn::Path, args: Vec<Expr>) -> Expr {
+    Expr::Call(syn::ExprCall {
+        attrs: Vec::new(),
+        func: Box::new(Expr::Path(path_expr(path))),
+        paren_token: Default::default(),
+        args: args.into_iter().collect(),
+    })
+}
+
+/// The request as curl sends it: the method, the URL with the sample's path values, `Accept`
+/// with the resource version, and the body as JSON; the `Authorization` line, the same in
+/// every sample ([`AUTHORIZATION`]), goes after the first.
+fn curl(api: &Api, operation: &Operation, sample: &Sample) -> Vec<String> {
+    let mut path = String::new();
+    for segment in &operation.path_segments {
+        match segment {
+            PathSegment::Literal(text) => path.push_str(text),
+            PathSegment::Param(index) => path.push_str(sample.path_args.get(*index).map_or("", String::as_str)),
+        }
+    }
+    let base = api.base_url.as_deref().unwrap_or("${BASE_URL}");
+    let method = match operation.method {
+        Method::Get => String::new(),
+        other => format!(" --request {}", other.as_str()),
+    };
+    let mut lines = vec![format!("curl{method} \"{base}{path}\" \\"), format!("  --header \"Accept: {}\"", operation.accept)];
+    if let (Some(body), Some(value)) = (&operation.body, &sample.body) {
+        let last = lines.len() - 1;
+        lines[last].push_str(" \\");
+        lines.push(format!("  --header \"Content-Type: {}\" \\", body.content_type));
+        lines.push(format!("  --data '{}'", json(value)));
+    }
+    lines
+}
+
+/// `value` as JSON on the wire (wire names and values).
+fn json(value: &SampleValue) -> String {
+    let mut out = String::new();
+    write_json(value, &mut out);
+    out
+}
+
+fn write_json(value: &SampleValue, out: &mut String) {
+    match value {
+        SampleValue::String(text) | SampleValue::DateTime(text) | SampleValue::Id(text) => write_json_string(text, out),
+        SampleValue::Variant { wire, .. } => write_json_string(wire, out),
+        SampleValue::Bool(value) => out.push_str(if *value { "true" } else { "false" }),
+        SampleValue::Integer(value) => out.push_str(&value.to_string()),
+        SampleValue::Number(value) => out.push_str(&value.to_string()),
+        SampleValue::Json | SampleValue::Null => out.push_str("null"),
+        SampleValue::Union { value, .. } | SampleValue::Some(value) => write_json(value, out),
+        SampleValue::Struct { fields, .. } => {
+            out.push('{');
+            for (index, field) in fields.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                write_json_string(&field.wire_name, out);
+                out.push(':');
+                write_json(&field.value, out);
+            }
+            out.push('}');
+        }
+        SampleValue::Vec(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                write_json(item, out);
+            }
+            out.push(']');
+        }
+        SampleValue::Map => out.push_str("{}"),
+    }
+}
+
+/// A JSON string: quotes, backslashes and control characters escaped.
+fn write_json_string(text: &str, out: &mut String) {
+    out.push('"');
+    for character in text.chars() {
+        match character {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            control if (control as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", control as u32)),
+            other => out.push(other),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{SampleField, SampleValue, TypeId};
+
+    #[test]
+    fn json_is_the_wire_form_with_strings_escaped() {
+        let field = |wire_name: &str, value| SampleField {
+            name: String::new(),
+            wire_name: wire_name.to_owned(),
+            boxed: false,
+            optional: false,
+            value,
+        };
+        let value = SampleValue::Struct {
+            ty: TypeId(0),
+            fields: vec![
+                field("name", SampleValue::String("say \"hé\"\\\n".to_owned())),
+                field(
+                    "roles",
+                    SampleValue::Vec(vec![SampleValue::Variant {
+                        ty: TypeId(1),
+                        variant: "GroupOwner".to_owned(),
+                        wire: "GROUP_OWNER".to_owned(),
+                    }]),
+                ),
+                field("note", SampleValue::Null),
+            ],
+            omitted: Vec::new(),
+            defaulted: false,
+            rest: None,
+        };
+        assert_eq!(super::json(&value), r#"{"name":"say \"hé\"\\\u000a","roles":["GROUP_OWNER"],"note":null}"#);
+    }
+}
