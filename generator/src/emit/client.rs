@@ -49,11 +49,16 @@ fn method_doc(api: &Api, operation: &Operation) -> Vec<syn::Attribute> {
     }
     let mut attrs = Vec::new();
     syntax::doc_attrs(&spec_doc, &mut attrs);
+    // A spec without Atlas's versioned media types has no resource version to name.
+    let version = if operation.api_version.is_empty() {
+        String::new()
+    } else {
+        format!(" with resource version {}", operation.api_version)
+    };
     let sends = format!(
-        "\nSends `{} {}` with resource version {}; [`crate::operations::{}`] builds the same request without a client.",
+        "\nSends `{} {}`{version}; [`crate::operations::{}`] builds the same request without a client.",
         operation.method.as_str(),
         operation.path,
-        operation.api_version,
         operation.module
     );
     // Authored text: no escaping, so the intra-doc link works.

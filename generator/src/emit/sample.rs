@@ -328,7 +328,8 @@ fn curl(api: &Api, operation: &Operation, sample: &Sample) -> Vec<String> {
             PathSegment::Param(index) => path.push_str(sample.path_args.get(*index).map_or("", String::as_str)),
         }
     }
-    let base = api.base_url.as_deref().unwrap_or("${BASE_URL}");
+    // The crate's default: the spec's server, else Atlas.
+    let base = super::lib_rs::default_base_url(api);
     let method = match operation.method {
         Method::Get => String::new(),
         other => format!(" --request {}", other.as_str()),
