@@ -8,7 +8,7 @@ use std::path::Path;
 
 use atlas_admin::membership::{EnsurePlan, Ensured, Grants, Pacer, Pacing};
 use atlas_admin::roles::{OrgRole, ProjectRole};
-use atlas_admin::{Client, GroupId, OrgId};
+use atlas_admin::{Client, GroupId, OrgId, TeamId};
 
 /// The `apply` file: projects and organizations, each with the members it should have.
 #[derive(Debug, serde::Deserialize)]
@@ -49,7 +49,7 @@ struct OrgMember {
     #[serde(default, rename = "projectRoles")]
     project_roles: BTreeMap<GroupId, Vec<ProjectRole>>,
     #[serde(default)]
-    teams: Vec<String>,
+    teams: Vec<TeamId>,
 }
 
 impl MembersFile {
@@ -96,11 +96,11 @@ impl MembersFile {
 pub fn org_grants<'a>(
     roles: &[OrgRole],
     project_roles: impl IntoIterator<Item = (&'a GroupId, &'a ProjectRole)>,
-    teams: &[String],
+    teams: &[TeamId],
 ) -> Grants {
     let grants = roles.iter().fold(Grants::new(), |grants, role| grants.with_org_role(role.clone()));
     let grants = project_roles.into_iter().fold(grants, |grants, (group, role)| grants.with_project_role(group, role.clone()));
-    teams.iter().fold(grants, |grants, team| grants.with_team(team.clone()))
+    teams.iter().fold(grants, |grants, team| grants.with_team(team))
 }
 
 /// Whether executing the plan takes anything away.

@@ -280,6 +280,10 @@ fn route(state: &mut State, method: &str, path: &str, body: &Value, username: Op
             (200, Some(page(users)))
         }
         ("GET", ["orgs", _, "users"]) => (200, Some(page(state.members.iter().filter(matches_name).map(org_user).collect()))),
+        ("GET", ["orgs", _, "users", id]) => match state.members.iter().find(|member| member.id == *id) {
+            Some(member) => (200, Some(org_user(member))),
+            None => api_error(404, "USER_NOT_FOUND", "no such user"),
+        },
         ("POST", ["groups", group, "users"]) => {
             let name = body["username"].as_str().unwrap_or_default().to_owned();
             if state.refused.contains(&name) {

@@ -3,8 +3,9 @@
 //! hold exactly the roles you want ([`ensure_project_user`], [`ensure_org_user`]).
 //!
 //! Hand-written, like the runtime; the generated `lib.rs` declares this module only when the
-//! spec has every operation it calls, and it compiles only with the features of those
-//! operations (`projects`, `organizations` and `mongodb-cloud-users` for the fragment).
+//! spec has every operation it calls, and only with the features every workflow needs
+//! (`mongodb-cloud-users` for the fragment); each workflow needs its own on top:
+//! [`Migration`] `projects` and `organizations`.
 //!
 //! Every write waits for a [`Pacer`] (one write a second, one at a time, by default), the
 //! runtime's, which any code can share; and the client's retry classifier still waits out
@@ -29,12 +30,17 @@
 
 mod ensure;
 mod grants;
+#[cfg(all(feature = "organizations", feature = "projects"))]
+mod invited;
+#[cfg(all(feature = "organizations", feature = "projects"))]
 mod migrate;
+mod scope;
 
 /// The runtime's pacer (also [`atlas_admin::transport::Pacer`](crate::transport::Pacer)).
 pub use crate::transport::{Pacer, Pacing};
 pub use ensure::{Change, EnsurePlan, Ensured, ensure_org_user, ensure_project_user};
 pub use grants::{Grants, Scope};
+#[cfg(all(feature = "organizations", feature = "projects"))]
 pub use migrate::{Action, Entry, Migration, Outcome, Progress, Report, Stage, Step};
 
 use crate::{Client, Error};
