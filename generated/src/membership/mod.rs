@@ -1,11 +1,12 @@
 //! Membership workflows over the MongoDB Cloud Users API: moving a project's or an
-//! organization's legacy invitations onto pending users ([`Migration`]), and making one member
-//! hold exactly the roles you want ([`ensure_project_user`], [`ensure_org_user`]).
+//! organization's legacy invitations onto pending users ([`Migration`]), making one member
+//! hold exactly the roles you want ([`ensure_project_user`], [`ensure_org_user`]), and one team
+//! exactly its members and project roles ([`ensure_team`]).
 //!
 //! Hand-written, like the runtime; the generated `lib.rs` declares this module only when the
 //! spec has every operation it calls, and only with the features every workflow needs
 //! (`mongodb-cloud-users` for the fragment); each workflow needs its own on top:
-//! [`Migration`] `projects` and `organizations`.
+//! [`Migration`] `projects` and `organizations`, [`ensure_team`] `teams`.
 //!
 //! Every write waits for a [`Pacer`] (one write a second, one at a time, by default), the
 //! runtime's, which any code can share; and the client's retry classifier still waits out
@@ -35,6 +36,8 @@ mod invited;
 #[cfg(all(feature = "organizations", feature = "projects"))]
 mod migrate;
 mod scope;
+#[cfg(feature = "teams")]
+mod team;
 
 /// The runtime's pacer (also [`atlas_admin::transport::Pacer`](crate::transport::Pacer)).
 pub use crate::transport::{Pacer, Pacing};
@@ -42,6 +45,8 @@ pub use ensure::{Change, EnsurePlan, Ensured, ensure_org_user, ensure_project_us
 pub use grants::{Grants, Scope};
 #[cfg(all(feature = "organizations", feature = "projects"))]
 pub use migrate::{Action, Entry, Migration, Outcome, Progress, Report, Stage, Step};
+#[cfg(feature = "teams")]
+pub use team::{TeamEnsured, TeamPlan, TeamRef, TeamState, TeamWrite, ensure_team};
 
 use crate::{Client, Error};
 

@@ -196,9 +196,13 @@ fn membership_module(api: &Api) -> Option<TokenStream> {
     if !uses.all_types().all(|name| api.types.contains_key(*name) || api.ids.contains_key(*name)) {
         return None;
     }
-    let features = features_of(api, &uses.methods)?;
+    let features: Vec<&str> = features_of(api, &uses.methods)?.into_iter().collect();
+    let gate = match features.as_slice() {
+        [one] => quote!(feature = #one),
+        _ => quote!(all(#(feature = #features),*)),
+    };
     Some(quote! {
-        #[cfg(all(#(feature = #features),*))]
+        #[cfg(#gate)]
         pub mod membership;
     })
 }

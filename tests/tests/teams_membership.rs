@@ -1,0 +1,211 @@
+//! `atlas_admin::membership::ensure_team` and `TeamPlan` against the stateful fake on
+//! 127.0.0.1, which keeps Atlas's team rules (`tests::fake_atlas`'s `teams`): creation with
+//! members, pending members, the last member, a name taken, a user not in the organization,
+//! the order of writes, and that the deprecated team endpoints are never called.
+
+use atlas_admin::membership::{Grants, Pacer, Pacing, TeamPlan, TeamRef, TeamState, TeamWrite, ensure_org_user, ensure_team};
+use atlas_admin::roles::{OrgRole, ProjectRole};
+use atlas_admin::{Client, GroupId, OrgId};
+use tests::fake_atlas::{FakeAtlas, GROUP, ORG, OTHER_GROUP, Write};
+
+fn client(fake: &FakeAtlas) -> Client {
+    Client::builder().base_url(fake.uri()).bearer_token("test-token").build().expect("valid configuration")
+}
+
+fn group() -> GroupId {
+    GROUP.parse().unwrap()
+}
+
+fn org() -> OrgId {
+    ORG.parse().unwrap()
+}
+
+fn platform() -> TeamRef {
+    TeamRef::Name("platform".into())
+}
+
+/// The writes Atlas took, as `METHOD path` with the team's ID as `TEAM`.
+fn taken(writes: &[Write], team: &str) -> Vec<String> {
+    writes
+        .iter()
+        .filter(|write| write.status < 300)
+        .map(|write| format!("{} {}", write.method, write.path.replace(team, "TEAM")))
+        .collect()
+}
+
+/// No write went to the deprecated `POST .../teams/{id}/users` or `DELETE .../users/{id}`.
+fn assert_no_deprecated_call(writes: &[Write]) {
+    for write in writes {
+        let deprecated = write.path.contains("/teams/") && write.path.contains("/users");
+        assert!(!deprecated, "a deprecated team endpoint was called: {} {}", write.method, write.path);
+    }
+}
+
+#[tokio::test]
+async fn a_team_is_created_with_its_members_pending_included_then_a_second_run_writes_nothing() {
+    let fake = FakeAtlas::start().await;
+    fake.add_member("ana@example.com", &["ORG_MEMBER"], &[], &[]);
+    let client = client(&fake);
+    // A pending user, made through the Cloud Users API.
+    let pending = Grants::new().with_org_role(OrgRole::OrgMember);
+    ensure_org_user(&client, &org(), "pen@example.com", &pending).await.unwrap();
+    assert!(!fake.member("pen@example.com").unwrap().active);
+    let before = fake.writes().len();
+
+    let wanted = TeamState::new()
+        .with_member("ana@example.com")
+        .with_member("pen@example.com")
+        .with_project_role(&group(), ProjectRole::GroupReadOnly);
+    let plan = TeamPlan::new(&client, &org(), &platform(), &wanted, true).await.unwrap();
+    assert_eq!(fake.writes().len(), before, "planning only reads");
+    assert_eq!(
+        plan.writes(),
+        [
+            TeamWrite::Create { name: "platform".into(), members: vec!["ana@example.com".into(), "pen@example.com".into()] },
+            TeamWrite::AssignProject { group: group(), roles: vec![ProjectRole::GroupReadOnly] },
+        ]
+    );
+    let ensured = plan.execute(&client, &Pacer::new(&Pacing::unlimited())).await.unwrap();
+    let team = fake.team("platform").expect("created");
+    assert_eq!(ensured.team.as_str(), team.id);
+    assert_eq!(fake.team_members(&team.id), ["ana@example.com", "pen@example.com"]);
+    assert_eq!(team.project_roles[GROUP], ["GROUP_READ_ONLY"]);
+    assert_eq!(
+        taken(&fake.writes()[before..], &team.id),
+        [format!("POST /orgs/{ORG}/teams"), format!("POST /groups/{GROUP}/teams")]
+    );
+
+    let writes = fake.writes().len();
+    let again = ensure_team(&client, &org(), &platform(), &wanted).await.unwrap();
+    assert!(again.written.is_empty(), "{again:?}");
+    assert_eq!(fake.writes().len(), writes, "the second run wrote nothing");
+    let by_id = ensure_team(&client, &org(), &TeamRef::Id(ensured.team.clone()), &wanted).await.unwrap();
+    assert!(by_id.written.is_empty());
+    assert_eq!(fake.writes().len(), writes, "named by ID, the same team, still nothing to write");
+}
+
+#[tokio::test]
+async fn members_are_added_before_they_are_removed_so_the_last_one_can_be_replaced() {
+    let fake = FakeAtlas::start().await;
+    fake.add_member("ana@example.com", &["ORG_MEMBER"], &[], &[]);
+    let bo = fake.add_member("bo@example.com", &["ORG_MEMBER"], &[], &[]);
+    let team = fake.add_team("platform", &["ana@example.com"]);
+    let ana = fake.member("ana@example.com").unwrap().id;
+    let client = client(&fake);
+
+    // Ana is the only member: Atlas refuses to take her out unless Bo is in first.
+    let wanted = TeamState::new().with_member("bo@example.com");
+    let without_prune = TeamPlan::new(&client, &org(), &platform(), &wanted, false).await.unwrap();
+    assert_eq!(without_prune.writes(), [TeamWrite::AddMember { username: "bo@example.com".into() }], "no removal without prune");
+    let ensured = ensure_team(&client, &org(), &platform(), &wanted).await.unwrap();
+    assert_eq!(
+        ensured.written,
+        [
+            TeamWrite::AddMember { username: "bo@example.com".into() },
+            TeamWrite::RemoveMember { username: "ana@example.com".into() }
+        ]
+    );
+    assert_eq!(fake.team_members(&team), ["bo@example.com"]);
+    let writes = fake.writes();
+    assert_eq!(
+        taken(&writes, &team),
+        [format!("POST /orgs/{ORG}/teams/TEAM:addUser"), format!("POST /orgs/{ORG}/teams/TEAM:removeUser")]
+    );
+    assert_eq!((writes[0].body["id"].as_str(), writes[1].body["id"].as_str()), (Some(bo.as_str()), Some(ana.as_str())));
+    assert_no_deprecated_call(&writes);
+
+    let refused = ensure_team(&client, &org(), &platform(), &TeamState::new()).await.unwrap_err();
+    assert!(refused.to_string().contains("at least one member"), "{refused}");
+    assert_eq!(fake.writes().len(), 2, "an empty team is refused before anything is written");
+}
+
+#[tokio::test]
+async fn project_roles_are_assigned_updated_and_removed_only_where_the_state_names_the_project() {
+    let fake = FakeAtlas::start().await;
+    fake.add_member("ana@example.com", &["ORG_MEMBER"], &[], &[]);
+    let team = fake.add_team("platform", &["ana@example.com"]);
+    let client = client(&fake);
+    let other: GroupId = OTHER_GROUP.parse().unwrap();
+    let first = TeamState::new()
+        .with_member("ana@example.com")
+        .with_project_role(&group(), ProjectRole::GroupReadOnly)
+        .with_project_role(&other, ProjectRole::GroupOwner);
+    ensure_team(&client, &org(), &platform(), &first).await.unwrap();
+
+    let second = TeamState::new()
+        .with_member("ana@example.com")
+        .with_project_role(&group(), ProjectRole::GroupDataAccessReadOnly)
+        .without_project(&other);
+    let added = TeamPlan::new(&client, &org(), &platform(), &second, false).await.unwrap();
+    assert_eq!(
+        added.writes(),
+        [TeamWrite::UpdateProject {
+            group: group(),
+            roles: vec![ProjectRole::GroupDataAccessReadOnly, ProjectRole::GroupReadOnly]
+        }],
+        "without prune, roles are only added"
+    );
+    let ensured = ensure_team(&client, &org(), &platform(), &second).await.unwrap();
+    assert_eq!(
+        ensured.written,
+        [
+            TeamWrite::UpdateProject { group: group(), roles: vec![ProjectRole::GroupDataAccessReadOnly] },
+            TeamWrite::RemoveProject { group: other.clone() },
+        ]
+    );
+    let held = fake.team("platform").unwrap();
+    assert_eq!(held.project_roles.get(GROUP).unwrap(), &["GROUP_DATA_ACCESS_READ_ONLY"]);
+    assert!(!held.project_roles.contains_key(OTHER_GROUP));
+    assert_eq!(
+        taken(&fake.writes(), &team)[2..],
+        [format!("PATCH /groups/{GROUP}/teams/TEAM"), format!("DELETE /groups/{OTHER_GROUP}/teams/TEAM")]
+    );
+}
+
+#[tokio::test]
+async fn a_user_not_in_the_organization_is_named_before_anything_is_written() {
+    let fake = FakeAtlas::start().await;
+    fake.add_member("ana@example.com", &["ORG_MEMBER"], &[], &[]);
+    let client = client(&fake);
+    let wanted = TeamState::new().with_member("ana@example.com").with_member("ghost@example.com");
+    let error = ensure_team(&client, &org(), &platform(), &wanted).await.unwrap_err();
+    assert!(error.to_string().contains("not in organization") && error.to_string().contains("ghost@example.com"), "{error}");
+    assert!(fake.writes().is_empty());
+    assert!(fake.team("platform").is_none());
+
+    fake.add_team("platform", &["ana@example.com"]);
+    let error = ensure_team(&client, &org(), &platform(), &wanted).await.unwrap_err();
+    assert!(error.to_string().contains("ghost@example.com"), "{error}");
+    assert!(fake.writes().is_empty(), "adding to an existing team is refused before writing too");
+}
+
+#[tokio::test]
+async fn a_name_taken_since_the_plan_converges_the_team_that_took_it() {
+    let fake = FakeAtlas::start().await;
+    fake.add_member("ana@example.com", &["ORG_MEMBER"], &[], &[]);
+    fake.add_member("bo@example.com", &["ORG_MEMBER"], &[], &[]);
+    let client = client(&fake);
+    let wanted = TeamState::new().with_member("ana@example.com").with_member("bo@example.com");
+    let plan = TeamPlan::new(&client, &org(), &platform(), &wanted, true).await.unwrap();
+    assert!(matches!(plan.writes()[0], TeamWrite::Create { .. }));
+    let team = fake.add_team("platform", &["ana@example.com"]);
+
+    let ensured = plan.execute(&client, &Pacer::new(&Pacing::unlimited())).await.unwrap();
+    assert_eq!(ensured.team.as_str(), team);
+    assert_eq!(ensured.written, [TeamWrite::AddMember { username: "bo@example.com".into() }]);
+    let statuses: Vec<(String, u16)> =
+        fake.writes().iter().map(|write| (write.path.replace(&team, "TEAM"), write.status)).collect();
+    assert_eq!(statuses, [(format!("/orgs/{ORG}/teams"), 409), (format!("/orgs/{ORG}/teams/TEAM:addUser"), 200)]);
+    assert_eq!(fake.state.lock().unwrap().teams.len(), 1, "no second team of that name");
+}
+
+#[tokio::test]
+async fn a_team_named_by_an_id_that_does_not_exist_is_a_clear_error() {
+    let fake = FakeAtlas::start().await;
+    fake.add_member("ana@example.com", &["ORG_MEMBER"], &[], &[]);
+    let client = client(&fake);
+    let missing = TeamRef::Id("e00000000000000000000099".parse().unwrap());
+    let error = ensure_team(&client, &org(), &missing, &TeamState::new().with_member("ana@example.com")).await.unwrap_err();
+    assert_eq!(error.to_string(), format!("invalid argument: no team e00000000000000000000099 in organization {ORG}"));
+    assert!(fake.writes().is_empty());
+}
