@@ -1,9 +1,10 @@
-//! What the membership library's plans and reports say: as lines of text, and as JSON.
-//!
-//! The JSON belongs in `atlas_admin::membership` (`Serialize` on every plan and report,
-//! issue 27 point 4); it is built by hand here until then, in the shapes scripts already read.
+//! What the membership library's plans and reports say: as lines of text, and as JSON (the
+//! library's `Serialize`, with the migration's fields scripts already read built here).
 
-use atlas_admin::membership::{Action, Change, EnsurePlan, Ensured, Grants, Migration, Outcome, Report, Scope};
+use atlas_admin::membership::{
+    Action, Applied, AppliedOutcome, ApplyPlan, Change, Ensured, Grants, Migration, Outcome, Report, Scope, Subject, TeamPlan,
+    TeamWrite,
+};
 use serde_json::{Value, json};
 
 /// Grants as one line: organization roles, then `PROJECT:ROLE,ROLE` per project (only the
@@ -96,11 +97,7 @@ pub fn report_text(report: &Report) -> String {
 }
 
 pub fn scope_json(scope: &Scope) -> Value {
-    match scope {
-        Scope::Project(group) => json!({ "project": group }),
-        Scope::Organization(org) => json!({ "org": org }),
-        _ => json!(scope.to_string()),
-    }
+    serde_json::to_value(scope).unwrap_or_else(|_| json!(scope.to_string()))
 }
 
 /// `object` with `extra`'s fields added.
@@ -158,24 +155,72 @@ pub fn report_json(report: &Report) -> Value {
     })
 }
 
-pub fn change_json(plan: &EnsurePlan) -> Value {
-    let change = match &plan.change {
-        Change::Create { grants } => json!({ "change": "create", "grants": grants }),
-        Change::Update { user, add, remove } => json!({ "change": "update", "userId": user, "add": add, "remove": remove }),
-        Change::Unchanged { user } => json!({ "change": "unchanged", "userId": user }),
-        other => json!({ "change": format!("{other:?}") }),
-    };
-    merged(json!({ "scope": scope_json(&plan.scope), "username": plan.username }), change)
+/// `{scope, username}` and the outcome's own fields.
+pub fn ensured_json(scope: &Scope, username: &str, ensured: &Ensured) -> Value {
+    let outcome = serde_json::to_value(ensured).unwrap_or_else(|err| json!({ "outcome": err.to_string() }));
+    merged(json!({ "scope": scope, "username": username }), outcome)
 }
 
-pub fn ensured_json(scope: &Scope, username: &str, ensured: &Ensured) -> Value {
-    let ensured = match ensured {
-        Ensured::Created { user, grants } => json!({ "outcome": "created", "userId": user, "grants": grants }),
-        Ensured::Changed { user, added, removed } => {
-            json!({ "outcome": "changed", "userId": user, "added": added, "removed": removed })
-        }
-        Ensured::Unchanged { user } => json!({ "outcome": "unchanged", "userId": user }),
-        other => json!({ "outcome": format!("{other:?}") }),
+/// An apply's plan: a count, then one line per user and per team.
+pub fn apply_plan_text(plan: &ApplyPlan) -> String {
+    let users = plan.users.iter().filter(|user| user.change.writes()).count();
+    let mut text = format!("plan: {users} of {} members to change", plan.users.len());
+    if !plan.teams.is_empty() {
+        let teams = plan.teams.iter().filter(|team| !team.writes().is_empty()).count();
+        text.push_str(&format!(", {teams} of {} teams", plan.teams.len()));
+    }
+    if plan.prune {
+        text.push_str(" (pruning)");
+    }
+    for user in &plan.users {
+        text.push_str(&format!("\n  {} {}: {}", user.scope, user.username, describe_change(&user.scope, &user.change)));
+    }
+    for team in &plan.teams {
+        text.push_str(&format!("\n  organization {} {}: {}", team.org, team.team, describe_team_plan(team)));
+    }
+    text
+}
+
+fn describe_team_plan(plan: &TeamPlan) -> String {
+    match plan.writes() {
+        [] => "unchanged".to_owned(),
+        writes => writes.iter().map(describe_team_write).collect::<Vec<_>>().join("; "),
+    }
+}
+
+fn describe_team_write(write: &TeamWrite) -> String {
+    let roles = |roles: &[atlas_admin::roles::ProjectRole]| roles.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+    match write {
+        TeamWrite::Create { members, .. } => format!("create with {}", members.join(", ")),
+        TeamWrite::AddMember { username } => format!("add member {username}"),
+        TeamWrite::RemoveMember { username } => format!("remove member {username}"),
+        TeamWrite::AssignProject { group, roles: held } => format!("assign {group}:{}", roles(held)),
+        TeamWrite::UpdateProject { group, roles: held } => format!("set {group}:{}", roles(held)),
+        TeamWrite::RemoveProject { group } => format!("remove from project {group}"),
+        other => format!("{other:?}"),
+    }
+}
+
+/// One line of an apply's report.
+pub fn applied_text(applied: &Applied) -> String {
+    let subject = match &applied.subject {
+        Subject::User(username) => username.clone(),
+        Subject::Team(team) => team.to_string(),
+        other => format!("{other:?}"),
     };
-    merged(json!({ "scope": scope_json(scope), "username": username }), ensured)
+    match &applied.outcome {
+        AppliedOutcome::User(ensured) => format!("{} {}", applied.scope, describe_ensured(&applied.scope, &subject, ensured)),
+        AppliedOutcome::Team(ensured) => {
+            let writes: Vec<String> = ensured.written.iter().map(describe_team_write).collect();
+            format!("{} {subject} ({}): {}", applied.scope, ensured.team, writes.join("; "))
+        }
+        AppliedOutcome::Failed(failure) => {
+            let written = match failure.written.as_slice() {
+                [] => String::new(),
+                writes => format!(" (after: {})", writes.iter().map(describe_team_write).collect::<Vec<_>>().join("; ")),
+            };
+            format!("{} {subject}: failed: {}{written}", applied.scope, failure.error)
+        }
+        other => format!("{} {subject}: {other:?}", applied.scope),
+    }
 }

@@ -6,7 +6,8 @@
 //! Hand-written, like the runtime; the generated `lib.rs` declares this module only when the
 //! spec has every operation it calls, and only with the features every workflow needs
 //! (`mongodb-cloud-users` for the fragment); each workflow needs its own on top:
-//! [`Migration`] `projects` and `organizations`, [`ensure_team`] `teams`.
+//! [`Migration`] `projects` and `organizations`, [`ensure_team`] and the bulk
+//! [`MembersFile`] (users and teams of several projects and organizations) `teams`.
 //!
 //! Every write waits for a [`Pacer`] (one write a second, one at a time, by default), the
 //! runtime's, which any code can share; and the client's retry classifier still waits out
@@ -29,6 +30,8 @@
 //! # }
 //! ```
 
+#[cfg(feature = "teams")]
+mod apply;
 mod ensure;
 mod grants;
 #[cfg(all(feature = "organizations", feature = "projects"))]
@@ -41,6 +44,11 @@ mod team;
 
 /// The runtime's pacer (also [`atlas_admin::transport::Pacer`](crate::transport::Pacer)).
 pub use crate::transport::{Pacer, Pacing};
+#[cfg(feature = "teams")]
+pub use apply::{
+    Applied, AppliedOutcome, ApplyPlan, ApplyReport, Failure, MembersFile, OrgMember, OrgMembers, ProjectMember, ProjectMembers,
+    Subject, TeamMembers,
+};
 pub use ensure::{Change, EnsurePlan, Ensured, ensure_org_user, ensure_project_user};
 pub use grants::{Grants, Scope};
 #[cfg(all(feature = "organizations", feature = "projects"))]

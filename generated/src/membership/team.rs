@@ -176,11 +176,13 @@ pub struct TeamPlan {
     members: BTreeMap<String, UserId>,
 }
 
-/// What converging a team wrote.
+/// What converging a team wrote; as JSON `{"outcome": "team", "teamId", "written"}`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "outcome", rename = "team")]
 #[non_exhaustive]
 pub struct TeamEnsured {
     /// The team.
+    #[serde(rename = "teamId")]
     pub team: TeamId,
     /// Every write made, in order (none when it was as wanted).
     pub written: Vec<TeamWrite>,
