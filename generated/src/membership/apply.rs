@@ -251,7 +251,7 @@ impl ApplyPlan {
         for plan in self.users.iter().filter(|plan| plan.change.writes()) {
             let outcome = match plan.execute(client, pacer).await {
                 Ok(ensured) => AppliedOutcome::User(ensured),
-                Err(error) => AppliedOutcome::Failed(Failure::new(error, Vec::new())),
+                Err(error) => AppliedOutcome::Failed(Failure { error, written: Vec::new() }),
             };
             let subject = Subject::User(plan.username.clone());
             entries.push(Applied { scope: plan.scope.clone(), subject, outcome });
@@ -261,7 +261,7 @@ impl ApplyPlan {
             let mut written = Vec::new();
             let outcome = match plan.write(client, pacer, &mut written).await {
                 Ok(team) => AppliedOutcome::Team(TeamEnsured { team, written }),
-                Err(error) => AppliedOutcome::Failed(Failure::new(error, written)),
+                Err(error) => AppliedOutcome::Failed(Failure { error, written }),
             };
             let scope = Scope::Organization(plan.org.clone());
             entries.push(Applied { scope, subject: Subject::Team(plan.team.clone()), outcome });
@@ -296,33 +296,18 @@ pub enum AppliedOutcome {
     Failed(Failure),
 }
 
-/// A failed change: Atlas's answer, and the writes made before it (a team's).
+/// A failed change: Atlas's answer (as JSON `error`, `status`, `errorCode`), and the writes
+/// made before it (a team's).
 #[derive(Debug, serde::Serialize)]
-#[serde(tag = "outcome", rename = "failed", rename_all = "camelCase")]
+#[serde(tag = "outcome", rename = "failed")]
 #[non_exhaustive]
 pub struct Failure {
     /// What went wrong.
-    #[serde(serialize_with = "as_text")]
+    #[serde(flatten, serialize_with = "super::error_fields")]
     pub error: Error,
-    /// Atlas's HTTP status, when it answered.
-    pub status: Option<u16>,
-    /// Atlas's `errorCode`, when it sent one.
-    pub error_code: Option<String>,
     /// The writes Atlas took before the failure.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub written: Vec<TeamWrite>,
-}
-
-impl Failure {
-    fn new(error: Error, written: Vec<TeamWrite>) -> Self {
-        let status = error.status().map(|status| status.as_u16());
-        let error_code = error.api_error().map(|api| api.error_code.clone());
-        Failure { error, status, error_code, written }
-    }
-}
-
-fn as_text<S: serde::Serializer>(error: &Error, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(error)
 }
 
 /// One user's or team's line of an [`ApplyReport`]: `scope`, `username` or `team`, and the

@@ -24,7 +24,8 @@ use crate::{Client, Error};
 /// };
 /// assert!(matches!(action, Action::AddToMember { .. }));
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "action", rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum Action {
     /// Nobody of that username is a member: create a pending user with the invitation's
@@ -34,6 +35,7 @@ pub enum Action {
     /// member already holds all of them), then delete the invitation.
     AddToMember {
         /// The member.
+        #[serde(rename = "userId")]
         user: UserId,
         /// What the member holds now.
         held: Grants,
@@ -51,16 +53,18 @@ pub enum Action {
 /// }
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Step {
     /// The legacy invitation.
+    #[serde(rename = "invitationId")]
     pub invitation: InvitationId,
     /// Who was invited.
     pub username: String,
     /// What the invitation grants.
     pub grants: Grants,
     /// What happens to it.
+    #[serde(flatten)]
     pub action: Action,
 }
 
@@ -84,6 +88,13 @@ pub enum Stage {
     DeletingInvitation,
 }
 
+/// As JSON, the words of its `Display`.
+impl serde::Serialize for Stage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 impl std::fmt::Display for Stage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
@@ -102,18 +113,21 @@ impl std::fmt::Display for Stage {
 /// let outcome = Outcome::Migrated { user: "6a1b2c3d4e5f60718293a4b5".parse().unwrap() };
 /// assert!(outcome.is_success());
 /// ```
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize)]
+#[serde(tag = "outcome", rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum Outcome {
     /// Re-created as a pending user, and the invitation deleted.
     Migrated {
         /// The new pending user.
+        #[serde(rename = "userId")]
         user: UserId,
     },
     /// Already a member: `added` were added (nothing when the member held everything), and
     /// the invitation deleted.
     AlreadyMember {
         /// The member.
+        #[serde(rename = "userId")]
         user: UserId,
         /// What was added.
         added: Grants,
@@ -124,6 +138,7 @@ pub enum Outcome {
         /// Where it stopped.
         stage: Stage,
         /// Atlas's answer, or what kept the request from being answered.
+        #[serde(flatten, serialize_with = "super::error_fields")]
         error: Error,
     },
 }
@@ -150,14 +165,16 @@ impl Outcome {
 /// }
 /// # }
 /// ```
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct Entry {
     /// The legacy invitation.
+    #[serde(rename = "invitationId")]
     pub invitation: InvitationId,
     /// Who was invited.
     pub username: String,
     /// How it ended.
+    #[serde(flatten)]
     pub outcome: Outcome,
 }
 
@@ -172,7 +189,7 @@ pub struct Entry {
 /// }
 /// # }
 /// ```
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct Report {
     /// The project or organization.
@@ -227,11 +244,12 @@ impl Report {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Migration {
     /// The project or organization.
     pub scope: Scope,
+    #[serde(rename = "invitations")]
     steps: Vec<Step>,
 }
 

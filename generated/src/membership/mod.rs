@@ -70,3 +70,14 @@ async fn pace(client: &Client, pacer: &Pacer) {
 fn is_conflict(error: &Error) -> bool {
     error.status() == Some(http::StatusCode::CONFLICT)
 }
+
+/// An error as JSON fields: `error` (its text), `status` and `errorCode` (Atlas's, when it
+/// answered), so a script can tell a refusal from a failed connection.
+fn error_fields<S: serde::Serializer>(error: &Error, serializer: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(3))?;
+    map.serialize_entry("error", &error.to_string())?;
+    map.serialize_entry("status", &error.status().map(|status| status.as_u16()))?;
+    map.serialize_entry("errorCode", &error.api_error().map(|api| api.error_code.as_str()))?;
+    map.end()
+}
