@@ -1,9 +1,12 @@
 //! `atlas_admin::membership::ensure_team` and `TeamPlan` against the stateful fake on
 //! 127.0.0.1, which keeps Atlas's team rules (`tests::fake_atlas`'s `teams`): creation with
 //! members, pending members, the last member, a name taken, a user not in the organization,
-//! the order of writes, and that the deprecated team endpoints are never called.
+//! the order of writes, and that the deprecated team endpoints are never called; and the bulk
+//! `MembersFile` apply: a team failing midway, an organization update made on fresh roles.
 
-use atlas_admin::membership::{Grants, Pacer, Pacing, TeamPlan, TeamRef, TeamState, TeamWrite, ensure_org_user, ensure_team};
+use atlas_admin::membership::{
+    AppliedOutcome, Grants, MembersFile, Pacer, Pacing, TeamPlan, TeamRef, TeamState, TeamWrite, ensure_org_user, ensure_team,
+};
 use atlas_admin::roles::{OrgRole, ProjectRole};
 use atlas_admin::{Client, GroupId, OrgId};
 use tests::fake_atlas::{FakeAtlas, GROUP, ORG, OTHER_GROUP, Write};
@@ -208,4 +211,82 @@ async fn a_team_named_by_an_id_that_does_not_exist_is_a_clear_error() {
     let error = ensure_team(&client, &org(), &missing, &TeamState::new().with_member("ana@example.com")).await.unwrap_err();
     assert_eq!(error.to_string(), format!("invalid argument: no team e00000000000000000000099 in organization {ORG}"));
     assert!(fake.writes().is_empty());
+}
+
+fn members_file(value: serde_json::Value) -> MembersFile {
+    let file: MembersFile = serde_json::from_value(value).expect("a members file");
+    file.check().expect("valid roles and teams");
+    file
+}
+
+#[tokio::test]
+async fn a_team_failing_midway_keeps_its_writes_in_the_apply_report() {
+    let fake = FakeAtlas::start().await;
+    fake.add_member("cy@example.com", &["ORG_MEMBER"], &[], &[]);
+    fake.add_member("bo@example.com", &["ORG_MEMBER"], &[], &[]);
+    let data = fake.add_team("data", &["cy@example.com"]);
+    fake.state.lock().unwrap().teams[0].project_roles.insert(GROUP.into(), vec!["GROUP_READ_ONLY".into()]);
+    let client = client(&fake);
+    let file = members_file(serde_json::json!({ "orgs": [{ "org": ORG, "teams": [{
+        "name": "data",
+        "members": ["cy@example.com", "bo@example.com"],
+        "projectRoles": { GROUP: ["GROUP_READ_ONLY", "GROUP_OWNER"] },
+    }] }] }));
+    let plan = file.plan(&client, false).await.unwrap();
+    assert_eq!(plan.changes(), 1);
+    // Someone takes the team out of the project between the plan and the writes.
+    fake.state.lock().unwrap().teams[0].project_roles.clear();
+
+    let mut heard = 0;
+    let report = plan.execute(&client, &Pacer::new(&Pacing::unlimited()), |_| heard += 1).await;
+    assert_eq!((report.failed(), heard), (1, 1));
+    let AppliedOutcome::Failed(failure) = &report.entries[0].outcome else { panic!("{report:?}") };
+    assert_eq!(failure.written, [TeamWrite::AddMember { username: "bo@example.com".into() }], "what was written is kept");
+    assert_eq!(fake.team_members(&data), ["bo@example.com", "cy@example.com"]);
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(
+        json["entries"][0],
+        serde_json::json!({
+            "scope": { "org": ORG },
+            "team": { "name": "data" },
+            "outcome": "failed",
+            "error": failure.error.to_string(),
+            "status": 404,
+            "errorCode": "TEAM_NOT_IN_GROUP",
+            "written": [{ "write": "addMember", "username": "bo@example.com" }],
+        })
+    );
+}
+
+#[tokio::test]
+async fn an_org_update_sends_the_roles_held_when_it_writes_not_when_it_planned() {
+    let fake = FakeAtlas::start().await;
+    let lee_id = fake.add_member("lee@example.com", &["ORG_MEMBER"], &[], &[]);
+    let client = client(&fake);
+    let file = members_file(serde_json::json!({ "orgs": [{ "org": ORG, "members": [{
+        "username": "lee@example.com",
+        "roles": ["ORG_MEMBER"],
+        "projectRoles": { GROUP: ["GROUP_READ_ONLY"] },
+    }] }] }));
+    let plan = file.plan(&client, false).await.unwrap();
+    // Between the plan and the write, lee gets a role in another project and joins a team.
+    {
+        let mut state = fake.state.lock().unwrap();
+        let lee = state.members.iter_mut().find(|member| member.id == lee_id).unwrap();
+        lee.project_roles.insert(OTHER_GROUP.into(), vec!["GROUP_OWNER".into()]);
+        lee.teams.push("e0000000000000000000000a".into());
+    }
+    let report = plan.execute(&client, &Pacer::new(&Pacing::unlimited()), |_| {}).await;
+    assert_eq!(report.failed(), 0, "{report:?}");
+    let patch = fake.writes().last().unwrap().clone();
+    assert_eq!(
+        patch.body,
+        serde_json::json!({
+            "roles": { "orgRoles": ["ORG_MEMBER"], "groupRoleAssignments": [
+                { "groupId": GROUP, "groupRoles": ["GROUP_READ_ONLY"] },
+                { "groupId": OTHER_GROUP, "groupRoles": ["GROUP_OWNER"] },
+            ] },
+            "teamIds": ["e0000000000000000000000a"],
+        })
+    );
 }
