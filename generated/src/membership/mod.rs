@@ -72,7 +72,9 @@ fn is_conflict(error: &Error) -> bool {
 }
 
 /// An error as JSON fields: `error` (its text), `status` and `errorCode` (Atlas's, when it
-/// answered), so a script can tell a refusal from a failed connection.
+/// answered), so a script can tell a refusal from a failed connection. The reports that hold
+/// an error are the migration's and the bulk apply's.
+#[cfg(any(all(feature = "organizations", feature = "projects"), feature = "teams"))]
 fn error_fields<S: serde::Serializer>(error: &Error, serializer: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     let mut map = serializer.serialize_map(Some(3))?;
