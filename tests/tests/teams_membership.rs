@@ -290,3 +290,40 @@ async fn an_org_update_sends_the_roles_held_when_it_writes_not_when_it_planned()
         })
     );
 }
+
+/// 150 members are two pages of 100: the decisions read both, so the one member to add and
+/// the one to take out are found on the second page, and nobody on it is added again.
+#[tokio::test]
+async fn every_page_of_members_is_read_before_a_prune() {
+    let fake = FakeAtlas::start().await;
+    let usernames: Vec<String> = (0..151).map(|n| format!("user{n:03}@example.com")).collect();
+    for username in &usernames {
+        fake.add_member(username, &["ORG_MEMBER"], &[], &[]);
+    }
+    let names: Vec<&str> = usernames[..150].iter().map(String::as_str).collect();
+    let team = fake.add_team("big", &names);
+    let client = client(&fake);
+    let query = atlas_admin::operations::list_org_team_users::Query {
+        page_num: Some(2),
+        items_per_page: Some(100),
+        ..Default::default()
+    };
+    let second = client.list_org_team_users(&org(), &team.parse().unwrap(), &query).await.unwrap();
+    assert_eq!(second.results.unwrap().len(), 50, "the fake pages by 100 (the streams' page size)");
+    let wanted = usernames
+        .iter()
+        .filter(|username| *username != "user140@example.com")
+        .fold(TeamState::new(), |state, username| state.with_member(username.clone()));
+    let plan = TeamPlan::new(&client, &org(), &TeamRef::Name("big".into()), &wanted, true).await.unwrap();
+    assert_eq!(
+        plan.writes(),
+        [
+            TeamWrite::AddMember { username: "user150@example.com".into() },
+            TeamWrite::RemoveMember { username: "user140@example.com".into() },
+        ]
+    );
+    plan.execute(&client, &Pacer::new(&Pacing::unlimited())).await.unwrap();
+    assert_eq!(fake.team_members(&team).len(), 150);
+    assert!(!fake.team_members(&team).contains(&"user140@example.com".to_owned()));
+    assert_eq!(fake.writes().len(), 2);
+}
