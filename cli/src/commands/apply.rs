@@ -54,7 +54,7 @@ pub async fn run(ctx: &Context, apply: Apply) -> Result<(), Box<dyn Error>> {
     }
     let removals = plan.removals();
     if removing && removals > 0 && !apply.yes {
-        let question = format!("take roles, teams or members away from {removals} member(s) or team(s), as planned above?");
+        let question = format!("take roles or teams away from {removals} member(s) or team(s), as planned above?");
         if ctx.out.confirm(&question)? != Some(true) {
             return Err("nothing written: the removals were not confirmed".into());
         }
