@@ -223,12 +223,26 @@ pub struct ApplyPlan {
 
 impl ApplyPlan {
     /// How many users and teams executing it changes.
+    ///
+    /// ```no_run
+    /// # fn demo(plan: atlas_admin::membership::ApplyPlan) {
+    /// println!("{} of {} to change", plan.changes(), plan.users.len() + plan.teams.len());
+    /// # }
+    /// ```
     pub fn changes(&self) -> usize {
         self.users.iter().filter(|plan| plan.change.writes()).count()
             + self.teams.iter().filter(|plan| !plan.writes().is_empty()).count()
     }
 
     /// How many users and teams executing it takes something away from.
+    ///
+    /// ```no_run
+    /// # fn demo(plan: atlas_admin::membership::ApplyPlan) {
+    /// if plan.removals() > 0 {
+    ///     eprintln!("this takes something away from {} users or teams", plan.removals());
+    /// }
+    /// # }
+    /// ```
     pub fn removals(&self) -> usize {
         let users =
             self.users.iter().filter(|plan| matches!(&plan.change, super::Change::Update { remove, .. } if !remove.is_empty()));
@@ -272,6 +286,12 @@ impl ApplyPlan {
 }
 
 /// Who a line of an [`ApplyReport`] is about; in its JSON, `username` or `team`.
+///
+/// ```
+/// use atlas_admin::membership::Subject;
+/// let subject = Subject::User("ana@example.com".into());
+/// assert_eq!(serde_json::to_value(&subject).unwrap(), serde_json::json!({ "username": "ana@example.com" }));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub enum Subject {
@@ -312,6 +332,14 @@ pub struct Failure {
 
 /// One user's or team's line of an [`ApplyReport`]: `scope`, `username` or `team`, and the
 /// outcome's fields.
+///
+/// ```
+/// use atlas_admin::membership::{Applied, AppliedOutcome};
+/// fn failed(applied: &Applied) -> bool {
+///     matches!(applied.outcome, AppliedOutcome::Failed(_))
+/// }
+/// # let _ = failed;
+/// ```
 #[derive(Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct Applied {
@@ -335,6 +363,12 @@ pub struct ApplyReport {
 
 impl ApplyReport {
     /// How many failed.
+    ///
+    /// ```no_run
+    /// # fn demo(report: atlas_admin::membership::ApplyReport) {
+    /// std::process::exit(if report.failed() == 0 { 0 } else { 1 });
+    /// # }
+    /// ```
     pub fn failed(&self) -> usize {
         self.entries.iter().filter(|entry| matches!(entry.outcome, AppliedOutcome::Failed(_))).count()
     }

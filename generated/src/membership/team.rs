@@ -61,17 +61,33 @@ pub struct TeamState {
 
 impl TeamState {
     /// No members and no projects.
+    ///
+    /// ```
+    /// assert!(atlas_admin::membership::TeamState::new().members.is_empty());
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// This state and the member `username`.
+    ///
+    /// ```
+    /// let state = atlas_admin::membership::TeamState::new().with_member("ana@example.com");
+    /// assert_eq!(state.members.len(), 1);
+    /// ```
     pub fn with_member(mut self, username: impl Into<String>) -> Self {
         self.members.insert(username.into());
         self
     }
 
     /// This state and `role` in the project `group`.
+    ///
+    /// ```
+    /// use atlas_admin::{membership::TeamState, roles::ProjectRole, GroupId};
+    /// let group: GroupId = "32b6e34b3d91647abb20e7b8".parse().unwrap();
+    /// let state = TeamState::new().with_project_role(&group, ProjectRole::GroupOwner);
+    /// assert!(state.project_roles[&group].contains(&ProjectRole::GroupOwner));
+    /// ```
     pub fn with_project_role(mut self, group: &GroupId, role: ProjectRole) -> Self {
         self.project_roles.entry(group.clone()).or_default().insert(role);
         self
@@ -79,6 +95,12 @@ impl TeamState {
 
     /// This state with the project `group` named but holding no role: a prune takes the team
     /// out of it.
+    ///
+    /// ```
+    /// use atlas_admin::{membership::TeamState, GroupId};
+    /// let group: GroupId = "32b6e34b3d91647abb20e7b8".parse().unwrap();
+    /// assert!(TeamState::new().without_project(&group).project_roles[&group].is_empty());
+    /// ```
     pub fn without_project(mut self, group: &GroupId) -> Self {
         self.project_roles.insert(group.clone(), BTreeSet::new());
         self
@@ -136,6 +158,12 @@ pub enum TeamWrite {
 
 impl TeamWrite {
     /// Whether it takes something away.
+    ///
+    /// ```
+    /// use atlas_admin::membership::TeamWrite;
+    /// assert!(TeamWrite::RemoveMember { username: "zed@example.com".into() }.removes());
+    /// assert!(!TeamWrite::AddMember { username: "ana@example.com".into() }.removes());
+    /// ```
     pub fn removes(&self) -> bool {
         matches!(self, TeamWrite::RemoveProject { .. } | TeamWrite::RemoveMember { .. })
     }
@@ -177,6 +205,14 @@ pub struct TeamPlan {
 }
 
 /// What converging a team wrote; as JSON `{"outcome": "team", "teamId", "written"}`.
+///
+/// ```
+/// # fn show(ensured: &atlas_admin::membership::TeamEnsured) {
+/// if ensured.written.is_empty() {
+///     println!("team {} unchanged", ensured.team);
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "outcome", rename = "team")]
 #[non_exhaustive]
@@ -192,6 +228,15 @@ impl TeamPlan {
     /// Reads the team `team` of `org` (by name: absent means it is to be created; by ID: it
     /// must exist), its members and its roles in each project `wanted` names, and plans the
     /// writes. `wanted` needs at least one member: Atlas keeps no team empty.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: atlas_admin::Client, org: atlas_admin::OrgId) -> Result<(), atlas_admin::Error> {
+    /// use atlas_admin::membership::{TeamPlan, TeamRef, TeamState};
+    /// let team = TeamRef::Id("6a1b2c3d4e5f60718293a4b5".parse()?);
+    /// let plan = TeamPlan::new(&client, &org, &team, &TeamState::new().with_member("ana@example.com"), false).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn new(client: &Client, org: &OrgId, team: &TeamRef, wanted: &TeamState, prune: bool) -> Result<TeamPlan, Error> {
         if wanted.members.is_empty() {
             return Err(Error::invalid_argument(format!("{team} needs at least one member: Atlas keeps no team empty")));
@@ -226,6 +271,12 @@ impl TeamPlan {
     }
 
     /// The writes, in the order [`execute`](TeamPlan::execute) makes them.
+    ///
+    /// ```no_run
+    /// # fn demo(plan: atlas_admin::membership::TeamPlan) {
+    /// let removals = plan.writes().iter().filter(|write| write.removes()).count();
+    /// # }
+    /// ```
     pub fn writes(&self) -> &[TeamWrite] {
         &self.writes
     }
@@ -271,6 +322,15 @@ impl TeamPlan {
     /// and a username that is not one of them is an error before anything is written. When
     /// creating answers 409 (a team of that name was made since the plan), that team is read
     /// and converged instead.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: atlas_admin::Client, plan: atlas_admin::membership::TeamPlan) -> Result<(), atlas_admin::Error> {
+    /// use atlas_admin::membership::{Pacer, Pacing};
+    /// let ensured = plan.execute(&client, &Pacer::new(&Pacing::default())).await?;
+    /// println!("{} writes to team {}", ensured.written.len(), ensured.team);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn execute(&self, client: &Client, pacer: &Pacer) -> Result<TeamEnsured, Error> {
         let mut written = Vec::new();
         match self.write(client, pacer, &mut written).await {
