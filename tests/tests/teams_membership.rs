@@ -8,6 +8,7 @@ use atlas_admin::membership::{
     AppliedOutcome, Grants, MembersFile, Pacer, Pacing, TeamPlan, TeamRef, TeamState, TeamWrite, ensure_org_user, ensure_team,
 };
 use atlas_admin::roles::{OrgRole, ProjectRole};
+use atlas_admin::test_util::VirtualClock;
 use atlas_admin::{Client, GroupId, OrgId};
 use tests::fake_atlas::{FakeAtlas, GROUP, ORG, OTHER_GROUP, Write};
 
@@ -326,4 +327,32 @@ async fn every_page_of_members_is_read_before_a_prune() {
     assert_eq!(fake.team_members(&team).len(), 150);
     assert!(!fake.team_members(&team).contains(&"user140@example.com".to_owned()));
     assert_eq!(fake.writes().len(), 2);
+}
+
+/// Every write of a bulk apply, users' and teams', waits for the pacer: on a `VirtualClock` at
+/// one write a second, 6 writes take 5 s of pacing, and the pacer counts 6 turns.
+#[tokio::test]
+async fn every_write_of_an_apply_waits_for_the_pacer() {
+    let fake = FakeAtlas::start().await;
+    fake.add_member("ana@example.com", &["ORG_MEMBER"], &[], &[]);
+    fake.add_member("bo@example.com", &["ORG_MEMBER"], &[], &[]);
+    fake.add_team("data", &["ana@example.com"]);
+    let client = client(&fake);
+    let file = members_file(serde_json::json!({ "orgs": [{
+        "org": ORG,
+        "members": [{ "username": "cy@example.com", "roles": ["ORG_MEMBER"] }],
+        "teams": [
+            { "name": "data", "members": ["bo@example.com", "cy@example.com"] },
+            { "name": "platform", "members": ["ana@example.com"], "projectRoles": { GROUP: ["GROUP_READ_ONLY"] } },
+        ],
+    }] }));
+    let plan = file.plan(&client, true).await.unwrap();
+    let clock = VirtualClock::new();
+    let pacer = Pacer::with_clock(&Pacing::default().with_writes_per_minute(60), clock.clone());
+    let report = plan.execute(&client, &pacer, |_| {}).await;
+    assert_eq!(report.failed(), 0, "{report:?}");
+    // cy created; data: add bo, add cy, remove ana; platform: create, assign the project.
+    assert_eq!(fake.writes().len(), 6);
+    assert_eq!(pacer.writes(), 6);
+    assert_eq!(clock.elapsed(), std::time::Duration::from_secs(5));
 }
