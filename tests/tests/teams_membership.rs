@@ -204,13 +204,17 @@ async fn a_name_taken_since_the_plan_converges_the_team_that_took_it() {
 }
 
 #[tokio::test]
-async fn a_team_named_by_an_id_that_does_not_exist_is_a_clear_error() {
+async fn a_team_named_by_an_id_or_a_name_that_does_not_exist_is_a_clear_error() {
     let fake = FakeAtlas::start().await;
     fake.add_member("ana@example.com", &["ORG_MEMBER"], &[], &[]);
     let client = client(&fake);
     let missing = TeamRef::Id("e00000000000000000000099".parse().unwrap());
     let error = ensure_team(&client, &org(), &missing, &TeamState::new().with_member("ana@example.com")).await.unwrap_err();
     assert_eq!(error.to_string(), format!("invalid argument: no team e00000000000000000000099 in organization {ORG}"));
+    let by_name = TeamRef::Name("no such team".into()).resolve(&client, &org()).await.unwrap_err();
+    assert_eq!(by_name.to_string(), format!("invalid argument: no team no such team in organization {ORG}"));
+    let team = fake.add_team("data", &["ana@example.com"]);
+    assert_eq!(TeamRef::Name("data".into()).resolve(&client, &org()).await.unwrap().as_str(), team, "found by name");
     assert!(fake.writes().is_empty());
 }
 

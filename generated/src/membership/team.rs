@@ -29,6 +29,34 @@ pub enum TeamRef {
     Id(TeamId),
 }
 
+impl TeamRef {
+    /// The team's ID, read from Atlas (`getOrgTeamByName` or `getOrgTeam`); a team that does
+    /// not exist is an error naming it and the organization.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: atlas_admin::Client, org: atlas_admin::OrgId) -> Result<(), atlas_admin::Error> {
+    /// use atlas_admin::membership::TeamRef;
+    /// let id = TeamRef::Name("platform".into()).resolve(&client, &org).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn resolve(&self, client: &Client, org: &OrgId) -> Result<TeamId, Error> {
+        self.find(client, org).await?.ok_or_else(|| Error::invalid_argument(format!("no {self} in organization {org}")))
+    }
+
+    /// The team's ID, `None` when Atlas answers 404.
+    async fn find(&self, client: &Client, org: &OrgId) -> Result<Option<TeamId>, Error> {
+        let found = match self {
+            TeamRef::Name(name) => client.get_org_team_by_name(org, name).await,
+            TeamRef::Id(id) => client.get_org_team(org, id).await,
+        };
+        match found {
+            Err(error) if error.status() == Some(http::StatusCode::NOT_FOUND) => Ok(None),
+            found => Ok(Some(found?.id.ok_or_else(|| no_id(self))?)),
+        }
+    }
+}
+
 impl std::fmt::Display for TeamRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -241,18 +269,7 @@ impl TeamPlan {
         if wanted.members.is_empty() {
             return Err(Error::invalid_argument(format!("{team} needs at least one member: Atlas keeps no team empty")));
         }
-        let found = match team {
-            TeamRef::Name(name) => match client.get_org_team_by_name(org, name).await {
-                Err(error) if error.status() == Some(http::StatusCode::NOT_FOUND) => None,
-                found => Some(found?.id.ok_or_else(|| no_id(team))?),
-            },
-            TeamRef::Id(id) => match client.get_org_team(org, id).await {
-                Err(error) if error.status() == Some(http::StatusCode::NOT_FOUND) => {
-                    return Err(Error::invalid_argument(format!("no {team} in organization {org}")));
-                }
-                found => found.map(|_| Some(id.clone()))?,
-            },
-        };
+        let found = team.find(client, org).await?;
         let mut plan = TeamPlan {
             org: org.clone(),
             team: team.clone(),
