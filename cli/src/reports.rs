@@ -163,13 +163,18 @@ fn describe_team_write(write: &TeamWrite) -> String {
     }
 }
 
-/// One line of an apply's report.
-pub fn applied_text(applied: &Applied) -> String {
-    let subject = match &applied.subject {
+/// Who a line of an apply's report is about: the username, or `team NAME`.
+pub fn subject_text(subject: &Subject) -> String {
+    match subject {
         Subject::User(username) => username.clone(),
         Subject::Team(team) => team.to_string(),
         other => format!("{other:?}"),
-    };
+    }
+}
+
+/// One line of an apply's report.
+pub fn applied_text(applied: &Applied) -> String {
+    let subject = subject_text(&applied.subject);
     match &applied.outcome {
         AppliedOutcome::User(ensured) => format!("{} {}", applied.scope, describe_ensured(&applied.scope, &subject, ensured)),
         AppliedOutcome::Team(ensured) => {

@@ -12,7 +12,7 @@ use serde_json::json;
 use super::Context;
 use crate::args::UsageError;
 use crate::bulk::pacing;
-use crate::reports::{applied_text, apply_plan_text};
+use crate::reports::{applied_text, apply_plan_text, subject_text};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Example:\n  atlas-members apply --file members.yaml --dry-run --prune\n\n\
@@ -64,6 +64,7 @@ pub async fn run(ctx: &Context, apply: Apply) -> Result<(), Box<dyn Error>> {
     let report = plan
         .execute(&ctx.client, &pacer, |applied| {
             bar.inc(1);
+            bar.set_message(subject_text(&applied.subject));
             bar.suspend(|| ctx.out.text(applied_text(applied)));
         })
         .await;
