@@ -140,3 +140,37 @@ async fn apply_five_users_and_two_teams_then_nothing_then_prune_one_team_member(
     assert_eq!(fake.team_members(&data), ["cy@example.com", "dee@example.com"]);
     assert!(fake.member("zed@example.com").is_some(), "out of the team, still in the organization");
 }
+
+/// A team whose member is not in the organization fails on its own, naming the user, before
+/// any write to it; the other team and the users are written; the exit status is 1 and the
+/// JSON report says which failed and why.
+#[tokio::test]
+async fn a_team_member_not_in_the_organization_fails_that_team_alone() {
+    let fake = FakeAtlas::start().await;
+    fake.add_member("ana@example.com", &["ORG_MEMBER"], &[], &[]);
+    let yaml = format!(
+        "orgs:\n  - org: {ORG}\n    members:\n      - username: bo@example.com\n        roles: [ORG_MEMBER]\n    teams:\n      \
+         - name: ghosts\n        members: [ana@example.com, ghost@example.com]\n      - name: platform\n        members: [ana@example.com, bo@example.com]\n"
+    );
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    file.write_all(yaml.as_bytes()).unwrap();
+    let output = run(&fake, &["apply", "--file", file.path().to_str().unwrap(), "--json"]).await;
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["failed"], 1);
+    let results = report["results"].as_array().unwrap();
+    let outcomes: Vec<(&Value, &str)> =
+        results.iter().map(|entry| (&entry["team"], entry["outcome"].as_str().unwrap())).collect();
+    assert_eq!(
+        outcomes,
+        [
+            (&Value::Null, "created"),
+            (&serde_json::json!({ "name": "ghosts" }), "failed"),
+            (&serde_json::json!({ "name": "platform" }), "team")
+        ]
+    );
+    assert!(results[1]["error"].as_str().unwrap().contains("ghost@example.com"), "{}", results[1]);
+    assert!(fake.team("ghosts").is_none(), "nothing written for the failed team");
+    assert_eq!(fake.team_members(&fake.team("platform").unwrap().id), ["ana@example.com", "bo@example.com"]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("1 of 3 members and teams could not be changed"));
+}
