@@ -1,5 +1,5 @@
 //! What the membership library's plans and reports say: as lines of text, and as JSON (the
-//! library's `Serialize`, with the migration's fields scripts already read built here).
+//! library's `Serialize` for `ensure` and `apply`; the migration's, streamed, built here).
 
 use atlas_admin::membership::{
     Action, Applied, AppliedOutcome, ApplyPlan, Change, Ensured, Grants, Migration, Outcome, Report, Scope, Subject, TeamPlan,
@@ -96,6 +96,14 @@ pub fn report_text(report: &Report) -> String {
     text
 }
 
+pub fn scope_json(scope: &Scope) -> Value {
+    match scope {
+        Scope::Project(group) => json!({ "project": group }),
+        Scope::Organization(org) => json!({ "org": org }),
+        _ => json!(scope.to_string()),
+    }
+}
+
 /// `object` with `extra`'s fields added.
 fn merged(mut object: Value, extra: Value) -> Value {
     if let (Some(object), Value::Object(extra)) = (object.as_object_mut(), extra) {
@@ -104,17 +112,51 @@ fn merged(mut object: Value, extra: Value) -> Value {
     object
 }
 
-/// A migration's plan as JSON: the library's, marked a dry run.
 pub fn plan_json(migration: &Migration) -> Value {
-    let plan = serde_json::to_value(migration).unwrap_or_else(|err| json!({ "error": err.to_string() }));
-    merged(plan, json!({ "dryRun": true }))
+    let steps: Vec<Value> = migration
+        .steps()
+        .iter()
+        .map(|step| {
+            let action = match &step.action {
+                Action::Create => json!({ "action": "create" }),
+                Action::AddToMember { user, missing, .. } => {
+                    json!({ "action": "addToMember", "userId": user, "missing": missing })
+                }
+                other => json!({ "action": format!("{other:?}") }),
+            };
+            merged(json!({ "invitationId": step.invitation, "username": step.username, "grants": step.grants }), action)
+        })
+        .collect();
+    json!({ "scope": scope_json(&migration.scope), "dryRun": true, "invitations": steps })
 }
 
-/// A migration's report as JSON: the library's, with the counts.
 pub fn report_json(report: &Report) -> Value {
+    let entries: Vec<Value> = report
+        .entries
+        .iter()
+        .map(|entry| {
+            let outcome = match &entry.outcome {
+                Outcome::Migrated { user } => json!({ "outcome": "migrated", "userId": user }),
+                Outcome::AlreadyMember { user, added } => json!({ "outcome": "alreadyMember", "userId": user, "added": added }),
+                Outcome::Failed { stage, error } => json!({
+                    "outcome": "failed",
+                    "stage": stage.to_string(),
+                    "error": error.to_string(),
+                    "status": error.status().map(|status| status.as_u16()),
+                    "errorCode": error.api_error().map(|api| api.error_code.clone()),
+                }),
+                other => json!({ "outcome": format!("{other:?}") }),
+            };
+            merged(json!({ "invitationId": entry.invitation, "username": entry.username }), outcome)
+        })
+        .collect();
     let migrated = report.entries.iter().filter(|entry| entry.outcome.is_success()).count();
-    let counts = json!({ "migrated": migrated, "failed": report.entries.len() - migrated });
-    merged(serde_json::to_value(report).unwrap_or_else(|err| json!({ "error": err.to_string() })), counts)
+    json!({
+        "scope": scope_json(&report.scope),
+        "migrated": migrated,
+        "failed": report.entries.len() - migrated,
+        "entries": entries,
+    })
 }
 
 /// `{scope, username}` and the outcome's own fields.

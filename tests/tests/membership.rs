@@ -453,33 +453,3 @@ async fn the_readme_example_migrates_a_project() {
     assert!(migrate(&client(&fake), &group()).await.unwrap());
     assert!(fake.group_invites(GROUP).is_empty());
 }
-
-/// An organization invitation's teams are part of what its migration plans and writes, and the
-/// plan serializes with the names the tool's `--json` prints.
-#[tokio::test]
-async fn an_org_invitation_keeps_its_teams_in_the_plan_its_json_and_the_new_user() {
-    let fake = FakeAtlas::start().await;
-    let invitation = fake.invite_to_org("tim@example.com", &["ORG_MEMBER"], &[], &[TEAM_A, TEAM_B]);
-    let client = client(&fake);
-    let migration = Migration::plan_org(&client, &org()).await.unwrap();
-    assert_eq!(
-        serde_json::to_value(&migration).unwrap(),
-        json!({
-            "scope": { "org": ORG },
-            "invitations": [{
-                "invitationId": invitation,
-                "username": "tim@example.com",
-                "grants": { "orgRoles": ["ORG_MEMBER"], "teams": [TEAM_A, TEAM_B] },
-                "action": "create",
-            }],
-        })
-    );
-    let report = migration.execute(&client, &unpaced(), |_| {}).await;
-    assert!(report.all_migrated(), "{report:?}");
-    assert_eq!(fake.member("tim@example.com").unwrap().teams, [TEAM_A, TEAM_B]);
-    let user = fake.member("tim@example.com").unwrap().id;
-    assert_eq!(
-        serde_json::to_value(&report).unwrap()["entries"][0],
-        json!({ "invitationId": invitation, "username": "tim@example.com", "outcome": "migrated", "userId": user })
-    );
-}

@@ -2,14 +2,17 @@
 //! 127.0.0.1, which keeps Atlas's team rules (`tests::fake_atlas`'s `teams`): creation with
 //! members, pending members, the last member, a name taken, a user not in the organization,
 //! the order of writes, and that the deprecated team endpoints are never called; and the bulk
-//! `MembersFile` apply: a team failing midway, an organization update made on fresh roles.
+//! `MembersFile` apply: a team failing midway, an organization update made on fresh roles; and
+//! an organization invitation's teams kept by its migration.
 
 use atlas_admin::membership::{
-    AppliedOutcome, Grants, MembersFile, Pacer, Pacing, TeamPlan, TeamRef, TeamState, TeamWrite, ensure_org_user, ensure_team,
+    AppliedOutcome, Grants, MembersFile, Migration, Pacer, Pacing, TeamPlan, TeamRef, TeamState, TeamWrite, ensure_org_user,
+    ensure_team,
 };
 use atlas_admin::roles::{OrgRole, ProjectRole};
 use atlas_admin::test_util::VirtualClock;
 use atlas_admin::{Client, GroupId, OrgId};
+use serde_json::json;
 use tests::fake_atlas::{FakeAtlas, GROUP, ORG, OTHER_GROUP, Write};
 
 fn client(fake: &FakeAtlas) -> Client {
@@ -23,6 +26,9 @@ fn group() -> GroupId {
 fn org() -> OrgId {
     ORG.parse().unwrap()
 }
+
+const TEAM_A: &str = "e0000000000000000000000a";
+const TEAM_B: &str = "e0000000000000000000000b";
 
 fn platform() -> TeamRef {
     TeamRef::Name("platform".into())
@@ -359,4 +365,34 @@ async fn every_write_of_an_apply_waits_for_the_pacer() {
     assert_eq!(fake.writes().len(), 6);
     assert_eq!(pacer.writes(), 6);
     assert_eq!(clock.elapsed(), std::time::Duration::from_secs(5));
+}
+
+/// An organization invitation's teams are part of what its migration plans and writes, and the
+/// plan serializes with the names the tool's `--json` prints.
+#[tokio::test]
+async fn an_org_invitation_keeps_its_teams_in_the_plan_its_json_and_the_new_user() {
+    let fake = FakeAtlas::start().await;
+    let invitation = fake.invite_to_org("tim@example.com", &["ORG_MEMBER"], &[], &[TEAM_A, TEAM_B]);
+    let client = client(&fake);
+    let migration = Migration::plan_org(&client, &org()).await.unwrap();
+    assert_eq!(
+        serde_json::to_value(&migration).unwrap(),
+        json!({
+            "scope": { "org": ORG },
+            "invitations": [{
+                "invitationId": invitation,
+                "username": "tim@example.com",
+                "grants": { "orgRoles": ["ORG_MEMBER"], "teams": [TEAM_A, TEAM_B] },
+                "action": "create",
+            }],
+        })
+    );
+    let report = migration.execute(&client, &Pacer::new(&Pacing::unlimited()), |_| {}).await;
+    assert!(report.all_migrated(), "{report:?}");
+    assert_eq!(fake.member("tim@example.com").unwrap().teams, [TEAM_A, TEAM_B]);
+    let user = fake.member("tim@example.com").unwrap().id;
+    assert_eq!(
+        serde_json::to_value(&report).unwrap()["entries"][0],
+        json!({ "invitationId": invitation, "username": "tim@example.com", "outcome": "migrated", "userId": user })
+    );
 }
