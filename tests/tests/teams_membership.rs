@@ -396,3 +396,20 @@ async fn an_org_invitation_keeps_its_teams_in_the_plan_its_json_and_the_new_user
         json!({ "invitationId": invitation, "username": "tim@example.com", "outcome": "migrated", "userId": user })
     );
 }
+
+/// What the file cannot say is refused before anything is read: a team named by both a name
+/// and an ID, an unknown role in a team's projects.
+#[test]
+fn a_members_file_names_each_team_once_and_only_known_roles() {
+    let team = |extra: serde_json::Value| {
+        let mut team = json!({ "members": ["ana@example.com"] });
+        team.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        serde_json::from_value::<MembersFile>(json!({ "orgs": [{ "org": ORG, "teams": [team] }] })).unwrap()
+    };
+    let both = team(json!({ "name": "platform", "id": "e0000000000000000000000a" })).check().unwrap_err();
+    assert!(both.to_string().contains("either `name` or `id`"), "{both}");
+    assert!(team(json!({})).check().is_err(), "a team with neither");
+    let role = team(json!({ "name": "platform", "projectRoles": { GROUP: ["GROUP_OWNR"] } })).check().unwrap_err();
+    assert_eq!(role.to_string(), "invalid argument: unknown project role GROUP_OWNR");
+    assert!(team(json!({ "name": "platform", "projectRoles": { GROUP: ["GROUP_OWNER"] } })).check().is_ok());
+}
