@@ -204,10 +204,7 @@ impl EnsurePlan {
     /// # }
     /// ```
     pub async fn execute(&self, client: &Client, pacer: &Pacer) -> Result<Ensured, Error> {
-        match &self.scope {
-            Scope::Project(group) => self.execute_in(&ProjectMembers(group), client, pacer).await,
-            Scope::Organization(org) => self.execute_in(&OrgMembers(org), client, pacer).await,
-        }
+        self.execute_in(&self.scope.members(), client, pacer).await
     }
 
     async fn execute_in(&self, members: &impl Members, client: &Client, pacer: &Pacer) -> Result<Ensured, Error> {

@@ -7,8 +7,8 @@ use futures_util::{StreamExt, TryStreamExt};
 
 use super::grants::{Grants, Scope};
 use super::is_conflict;
+use super::scope::Members;
 use crate::ids::{GroupId, InvitationId, OrgId, UserId};
-use crate::models::{AddOrRemoveGroupRole, GroupUserRequest, OrgUserRequest, OrgUserUpdateRequest};
 use crate::transport::Pacer;
 use crate::{Client, Error};
 
@@ -361,8 +361,8 @@ impl Migration {
 
     /// Creates the member or adds what it lacks; the outcome the invitation gets once deleted.
     async fn complete_member(&self, client: &Client, pacer: &Pacer, step: &Step) -> Result<Outcome, (Stage, Error)> {
-        let (user, held, missing) = match &step.action {
-            Action::AddToMember { user, held, missing } => (user.clone(), held.clone(), missing.clone()),
+        let (user, missing) = match &step.action {
+            Action::AddToMember { user, missing, .. } => (user.clone(), missing.clone()),
             Action::Create => {
                 super::pace(client, pacer).await;
                 match self.create(client, step).await {
@@ -370,80 +370,33 @@ impl Migration {
                     Err(error) if is_conflict(&error) => {
                         let (user, held) =
                             self.find_member(client, &step.username).await.map_err(|error| (Stage::FindingMember, error))?;
-                        let missing = step.grants.minus(&held);
-                        (user, held, missing)
+                        (user, step.grants.minus(&held))
                     }
                     Err(error) => return Err((Stage::CreatingUser, error)),
                 }
             }
         };
-        self.add(client, pacer, &user, &held, &missing).await.map_err(|error| (Stage::AddingRoles, error))?;
+        self.add(client, pacer, &user, &missing).await.map_err(|error| (Stage::AddingRoles, error))?;
         Ok(Outcome::AlreadyMember { user, added: missing })
     }
 
     async fn create(&self, client: &Client, step: &Step) -> Result<UserId, Error> {
-        match &self.scope {
-            Scope::Project(group) => {
-                let request = GroupUserRequest { username: step.username.clone(), roles: step.grants.roles_in(group) };
-                Ok(client.add_group_users(group, &request).await?.id().clone())
-            }
-            Scope::Organization(org) => {
-                let team_ids = step.grants.team_list();
-                let request = OrgUserRequest {
-                    username: step.username.clone(),
-                    roles: step.grants.org_roles_request(),
-                    team_ids: (!team_ids.is_empty()).then_some(team_ids),
-                };
-                Ok(client.create_org_user(org, &request).await?.id().clone())
-            }
-        }
+        self.scope.members().create(client, &step.username, &step.grants).await
     }
 
     /// The member named `username` (case-insensitively, as Atlas compares them).
     async fn find_member(&self, client: &Client, username: &str) -> Result<(UserId, Grants), Error> {
-        let wanted = username.to_lowercase();
-        let found = match &self.scope {
-            Scope::Project(group) => {
-                let query = crate::operations::list_group_users::Query { username: Some(username.into()), ..Default::default() };
-                let users: Vec<_> = client.list_group_users_stream(group, &query).try_collect().await?;
-                users
-                    .into_iter()
-                    .find(|user| user.username().to_lowercase() == wanted)
-                    .map(|user| (user.id().clone(), Grants::of_group_user(group, &user)))
-            }
-            Scope::Organization(org) => {
-                let query = crate::operations::list_org_users::Query { username: Some(username.into()), ..Default::default() };
-                let users: Vec<_> = client.list_org_users_stream(org, &query).try_collect().await?;
-                users
-                    .into_iter()
-                    .find(|user| user.username().to_lowercase() == wanted)
-                    .map(|user| (user.id().clone(), Grants::of_org_user(&user)))
-            }
-        };
+        let found = self.scope.members().find(client, username).await?;
         found.ok_or_else(|| Error::invalid_argument(format!("Atlas answered 409 for {username}, but lists no such member")))
     }
 
-    /// Adds `missing` to a member holding `held`: one `:addRole` per project role, or one
-    /// `updateOrgUser` with everything held and missing (it replaces the role set and teams).
-    async fn add(&self, client: &Client, pacer: &Pacer, user: &UserId, held: &Grants, missing: &Grants) -> Result<(), Error> {
+    /// Adds `missing` to a member: one `:addRole` per project role, or one `updateOrgUser`
+    /// with what the member holds then and `missing` (it replaces the role set and teams).
+    async fn add(&self, client: &Client, pacer: &Pacer, user: &UserId, missing: &Grants) -> Result<(), Error> {
         if missing.is_empty() {
             return Ok(());
         }
-        match &self.scope {
-            Scope::Project(group) => {
-                for role in missing.roles_in(group) {
-                    super::pace(client, pacer).await;
-                    client.add_group_user_role(group, user, &AddOrRemoveGroupRole { group_role: role }).await?;
-                }
-            }
-            Scope::Organization(org) => {
-                let wanted = held.union(missing);
-                let update = OrgUserUpdateRequest { roles: Some(wanted.org_roles_request()), team_ids: Some(wanted.team_list()) };
-                super::pace(client, pacer).await;
-                client.update_org_user(org, user, &update).await?;
-            }
-        }
-        Ok(())
+        self.scope.members().update(client, pacer, user, missing, &Grants::new()).await
     }
 
     #[allow(deprecated, reason = "deleting the invitation is the point of the migration")]

@@ -27,6 +27,52 @@ pub(crate) trait Members {
     async fn update(&self, client: &Client, pacer: &Pacer, user: &UserId, add: &Grants, remove: &Grants) -> Result<(), Error>;
 }
 
+/// The members of a scope, whichever it is: where a [`Scope`] picks its implementation.
+pub(crate) enum ScopeMembers<'a> {
+    Project(ProjectMembers<'a>),
+    Organization(OrgMembers<'a>),
+}
+
+impl Scope {
+    /// Its members.
+    pub(crate) fn members(&self) -> ScopeMembers<'_> {
+        match self {
+            Scope::Project(group) => ScopeMembers::Project(ProjectMembers(group)),
+            Scope::Organization(org) => ScopeMembers::Organization(OrgMembers(org)),
+        }
+    }
+}
+
+impl Members for ScopeMembers<'_> {
+    fn scope(&self) -> Scope {
+        match self {
+            ScopeMembers::Project(members) => members.scope(),
+            ScopeMembers::Organization(members) => members.scope(),
+        }
+    }
+
+    async fn find(&self, client: &Client, username: &str) -> Result<Option<(UserId, Grants)>, Error> {
+        match self {
+            ScopeMembers::Project(members) => members.find(client, username).await,
+            ScopeMembers::Organization(members) => members.find(client, username).await,
+        }
+    }
+
+    async fn create(&self, client: &Client, username: &str, grants: &Grants) -> Result<UserId, Error> {
+        match self {
+            ScopeMembers::Project(members) => members.create(client, username, grants).await,
+            ScopeMembers::Organization(members) => members.create(client, username, grants).await,
+        }
+    }
+
+    async fn update(&self, client: &Client, pacer: &Pacer, user: &UserId, add: &Grants, remove: &Grants) -> Result<(), Error> {
+        match self {
+            ScopeMembers::Project(members) => members.update(client, pacer, user, add, remove).await,
+            ScopeMembers::Organization(members) => members.update(client, pacer, user, add, remove).await,
+        }
+    }
+}
+
 /// The members of one project.
 pub(crate) struct ProjectMembers<'a>(pub(crate) &'a GroupId);
 
