@@ -161,7 +161,7 @@ pub struct Entry {
     pub outcome: Outcome,
 }
 
-/// What [`Migration::execute`] did, one entry per invitation in the plan's order.
+/// What [`Migration::execute`] did, one entry per invitation started, in the plan's order.
 ///
 /// ```
 /// # fn demo(report: atlas_admin::membership::Report) {
@@ -177,12 +177,28 @@ pub struct Entry {
 pub struct Report {
     /// The project or organization.
     pub scope: Scope,
-    /// One per invitation.
+    /// One per invitation started.
     pub entries: Vec<Entry>,
+    /// How many invitations the plan had: more than `entries` when the run was stopped.
+    pub planned: usize,
 }
 
 impl Report {
-    /// Whether every invitation was moved (true when there was none).
+    /// Whether every invitation of the plan was started, that is the run was not stopped
+    /// ([`Migration::execute_until`]).
+    ///
+    /// ```
+    /// # fn demo(report: atlas_admin::membership::Report) {
+    /// let untouched = report.planned - report.entries.len();
+    /// assert_eq!(untouched == 0, report.is_complete());
+    /// # }
+    /// ```
+    pub fn is_complete(&self) -> bool {
+        self.entries.len() == self.planned
+    }
+
+    /// Whether every invitation started was moved (true when there was none); see
+    /// [`is_complete`](Report::is_complete) for whether all were started.
     ///
     /// ```
     /// # fn demo(report: atlas_admin::membership::Report) {
@@ -303,7 +319,8 @@ impl Migration {
 
     /// Moves every invitation, `pacer.pacing().concurrency()` at a time, each write waiting for
     /// `pacer`; calls `progress` after each invitation. A failure stops only its own
-    /// invitation, which is then left in place.
+    /// invitation, which is then left in place. The same as
+    /// [`execute_until`](Migration::execute_until) with a `stop` that never comes.
     ///
     /// ```no_run
     /// # async fn demo(client: atlas_admin::Client, migration: atlas_admin::membership::Migration) {
@@ -312,19 +329,51 @@ impl Migration {
     /// let report = migration.execute(&client, &pacer, |_| {}).await;
     /// # }
     /// ```
-    pub async fn execute(&self, client: &Client, pacer: &Pacer, mut progress: impl FnMut(Progress<'_>)) -> Report {
+    pub async fn execute(&self, client: &Client, pacer: &Pacer, progress: impl FnMut(Progress<'_>)) -> Report {
+        self.execute_until(client, pacer, std::future::pending(), progress).await
+    }
+
+    /// [`execute`](Migration::execute), starting no further invitation once `stop` has
+    /// completed (a Ctrl-C, a deadline, a cancellation token): the invitations in flight
+    /// finish their writes, so none is left half-moved, and the report has an entry for each
+    /// invitation started, in the plan's order; [`Report::is_complete`] says whether that is
+    /// all of them. The rest are untouched and a rerun plans them again.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: atlas_admin::Client, migration: atlas_admin::membership::Migration) {
+    /// use atlas_admin::membership::{Pacer, Pacing};
+    /// // Start nothing after ten minutes; a tool would pass its Ctrl-C signal instead.
+    /// let deadline = tokio::time::sleep(std::time::Duration::from_secs(600));
+    /// let report = migration.execute_until(&client, &Pacer::new(&Pacing::default()), deadline, |_| {}).await;
+    /// if !report.is_complete() {
+    ///     eprintln!("interrupted after {} of {} invitations", report.entries.len(), report.planned);
+    /// }
+    /// # }
+    /// ```
+    pub async fn execute_until(
+        &self,
+        client: &Client,
+        pacer: &Pacer,
+        stop: impl Future<Output = ()>,
+        mut progress: impl FnMut(Progress<'_>),
+    ) -> Report {
         let total = self.steps.len();
         let mut finished: Vec<(usize, Entry)> = Vec::with_capacity(total);
-        let mut runs = futures_util::stream::iter(self.steps.iter().enumerate())
+        // `take_until` ends the steps fed to `buffer_unordered`, which still drives the ones
+        // started to their end.
+        let runs = futures_util::stream::iter(self.steps.iter().enumerate())
+            .take_until(stop)
             .map(|(index, step)| async move { (index, self.run(client, pacer, step).await) })
             .buffer_unordered(pacer.pacing().concurrency());
+        let mut runs = std::pin::pin!(runs);
         while let Some((index, entry)) = runs.next().await {
             finished.push((index, entry));
             let last = &finished.last().expect("just pushed").1;
             progress(Progress { done: finished.len(), total, last });
         }
         finished.sort_by_key(|(index, _)| *index);
-        Report { scope: self.scope.clone(), entries: finished.into_iter().map(|(_, entry)| entry).collect() }
+        let entries = finished.into_iter().map(|(_, entry)| entry).collect();
+        Report { scope: self.scope.clone(), planned: total, entries }
     }
 
     async fn run(&self, client: &Client, pacer: &Pacer, step: &Step) -> Entry {
