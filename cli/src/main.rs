@@ -22,7 +22,7 @@ use crate::args::UsageError;
 use crate::commands::apply::Apply;
 use crate::commands::completions::Completions;
 use crate::commands::invitations::{OrgAction, ProjectAction};
-use crate::commands::migrate::MigrateScope;
+use crate::commands::migrate::{Interrupted, MigrateScope};
 use crate::commands::users::UsersScope;
 use crate::commands::{Context, apply, completions, invitations, migrate, users};
 use crate::connect::Connection;
@@ -37,7 +37,8 @@ use crate::output::Output;
 /// MONGODB_ATLAS_CLIENT_SECRET, else MONGODB_ATLAS_PUBLIC_API_KEY and
 /// MONGODB_ATLAS_PRIVATE_API_KEY; MONGODB_ATLAS_ORG_ID, MONGODB_ATLAS_PROJECT_ID), then the
 /// flags. Exit status: 0 done, 1 something failed or was left in place, 2 a command line
-/// that does not parse or names too little.
+/// that does not parse or names too little, 130 a migration
+/// stopped by Ctrl-C.
 #[derive(Debug, Parser)]
 #[command(
     name = "atlas-members",
@@ -94,8 +95,9 @@ enum Command {
 async fn run(cli: Cli) -> Result<(), Box<dyn Error>> {
     // Only the commands that talk to Atlas need credentials.
     let connect = || -> Result<Context, Box<dyn Error>> {
-        let (client, defaults) = cli.connection.client()?;
-        Ok(Context { client, defaults, out: Output::new(cli.json) })
+        let out = Output::new(cli.json);
+        let (client, defaults) = cli.connection.client(out.notices())?;
+        Ok(Context { client, defaults, out })
     };
     match cli.command {
         Command::Users { scope } => users::run(&connect()?, scope).await,
@@ -117,7 +119,13 @@ async fn main() -> ExitCode {
         eprintln!("  caused by: {cause}");
         source = cause.source();
     }
-    if err.is::<UsageError>() { ExitCode::from(2) } else { ExitCode::FAILURE }
+    if err.is::<UsageError>() {
+        ExitCode::from(2)
+    } else if err.is::<Interrupted>() {
+        ExitCode::from(Interrupted::EXIT_STATUS)
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 #[cfg(test)]

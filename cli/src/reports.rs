@@ -3,7 +3,10 @@
 //! The JSON belongs in `atlas_admin::membership` (`Serialize` on every plan and report,
 //! issue 27 point 4); it is built by hand here until then, in the shapes scripts already read.
 
-use atlas_admin::membership::{Action, Change, EnsurePlan, Ensured, Grants, Migration, Outcome, Report, Scope};
+use std::collections::BTreeSet;
+
+use atlas_admin::InvitationId;
+use atlas_admin::membership::{Action, Change, EnsurePlan, Ensured, Grants, Migration, Outcome, Report, Scope, Stage, Step};
 use serde_json::{Value, json};
 
 /// Grants as one line: organization roles, then `PROJECT:ROLE,ROLE` per project (only the
@@ -72,13 +75,30 @@ pub fn plan_text(migration: &Migration) -> String {
     text
 }
 
-pub fn report_text(report: &Report) -> String {
+/// The plan's steps no entry of `report` is for: not started, because the run was stopped.
+fn not_started<'a>(migration: &'a Migration, report: &Report) -> impl Iterator<Item = &'a Step> {
+    let started: BTreeSet<&InvitationId> = report.entries.iter().map(|entry| &entry.invitation).collect();
+    migration.steps().iter().filter(move |step| !started.contains(&step.invitation))
+}
+
+/// A failure the client's retries could not outlast (Atlas still throttling, or unreachable)
+/// is no refusal: the invitation is left for a rerun.
+fn failure_text(stage: &Stage, error: &atlas_admin::Error) -> String {
+    if error.is_transient() {
+        format!("NOT YET {stage}: still throttled or unreachable after every retry, invitation left in place (rerun): {error}")
+    } else {
+        format!("FAILED {stage}, invitation left in place: {error}")
+    }
+}
+
+pub fn report_text(migration: &Migration, report: &Report) -> String {
     let migrated = report.entries.iter().filter(|entry| entry.outcome.is_success()).count();
-    let mut text = format!("{}: {migrated} of {} invitations migrated", report.scope, report.entries.len());
-    if report.entries.is_empty() {
+    let mut text = format!("{}: {migrated} of {} invitations migrated", report.scope, report.planned);
+    if report.planned == 0 {
         return text;
     }
-    let width = report.entries.iter().map(|entry| entry.username.len()).max().unwrap_or(0).max("USERNAME".len());
+    let steps = migration.steps();
+    let width = steps.iter().map(|step| step.username.len()).max().unwrap_or(0).max("USERNAME".len());
     text.push_str(&format!("\n{:24}  {:width$}  OUTCOME", "INVITATION", "USERNAME"));
     for entry in &report.entries {
         let outcome = match &entry.outcome {
@@ -87,10 +107,17 @@ pub fn report_text(report: &Report) -> String {
             Outcome::AlreadyMember { user, added } => {
                 format!("already a member (user {user}), added {}", describe(&report.scope, added))
             }
-            Outcome::Failed { stage, error } => format!("FAILED {stage}, invitation left in place: {error}"),
+            Outcome::Failed { stage, error } => failure_text(stage, error),
             other => format!("{other:?}"),
         };
         text.push_str(&format!("\n{:24}  {:width$}  {outcome}", entry.invitation.to_string(), entry.username));
+    }
+    for step in not_started(migration, report) {
+        text.push_str(&format!(
+            "\n{:24}  {:width$}  not started (interrupted), invitation untouched",
+            step.invitation.to_string(),
+            step.username
+        ));
     }
     text
 }
@@ -129,8 +156,9 @@ pub fn plan_json(migration: &Migration) -> Value {
     json!({ "scope": scope_json(&migration.scope), "dryRun": true, "invitations": steps })
 }
 
-pub fn report_json(report: &Report) -> Value {
-    let entries: Vec<Value> = report
+/// Every invitation of the plan: its outcome, or `notStarted` when the run was stopped first.
+pub fn report_json(migration: &Migration, report: &Report) -> Value {
+    let mut entries: Vec<Value> = report
         .entries
         .iter()
         .map(|entry| {
@@ -143,17 +171,27 @@ pub fn report_json(report: &Report) -> Value {
                     "error": error.to_string(),
                     "status": error.status().map(|status| status.as_u16()),
                     "errorCode": error.api_error().map(|api| api.error_code.clone()),
+                    "transient": error.is_transient(),
                 }),
                 other => json!({ "outcome": format!("{other:?}") }),
             };
             merged(json!({ "invitationId": entry.invitation, "username": entry.username }), outcome)
         })
         .collect();
+    let started = entries.len();
+    entries.extend(
+        not_started(migration, report)
+            .map(|step| json!({ "invitationId": step.invitation, "username": step.username, "outcome": "notStarted" })),
+    );
+    let untouched = entries.len() - started;
     let migrated = report.entries.iter().filter(|entry| entry.outcome.is_success()).count();
     json!({
         "scope": scope_json(&report.scope),
+        "planned": report.planned,
+        "interrupted": !report.is_complete(),
         "migrated": migrated,
         "failed": report.entries.len() - migrated,
+        "notStarted": untouched,
         "entries": entries,
     })
 }
