@@ -1,8 +1,10 @@
 //! Moving legacy invitations onto the Cloud Users API: plan (each pending invitation and what it
 //! becomes), execute (create or complete the member, then delete the invitation), report.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 
+use futures_util::future::{self, Either};
 use futures_util::{StreamExt, TryStreamExt};
 
 use super::grants::{Grants, Scope};
@@ -359,14 +361,29 @@ impl Migration {
     ) -> Report {
         let total = self.steps.len();
         let mut finished: Vec<(usize, Entry)> = Vec::with_capacity(total);
-        // `take_until` ends the steps fed to `buffer_unordered`, which still drives the ones
-        // started to their end.
+        let stopped = Cell::new(false);
+        // Ending the steps fed to `buffer_unordered` still lets it drive the started ones to
+        // their end; `stop` is polled beside them, so it is heard while they wait.
         let runs = futures_util::stream::iter(self.steps.iter().enumerate())
-            .take_until(stop)
+            .take_while(|_| std::future::ready(!stopped.get()))
             .map(|(index, step)| async move { (index, self.run(client, pacer, step).await) })
             .buffer_unordered(pacer.pacing().concurrency());
         let mut runs = std::pin::pin!(runs);
-        while let Some((index, entry)) = runs.next().await {
+        let mut stop = std::pin::pin!(stop);
+        loop {
+            let next = if stopped.get() {
+                runs.next().await
+            } else {
+                // `stop` first: once it has come, no further step is pulled.
+                match future::select(stop.as_mut(), runs.next()).await {
+                    Either::Left(((), next)) => {
+                        stopped.set(true);
+                        next.await
+                    }
+                    Either::Right((next, _)) => next,
+                }
+            };
+            let Some((index, entry)) = next else { break };
             finished.push((index, entry));
             let last = &finished.last().expect("just pushed").1;
             progress(Progress { done: finished.len(), total, last });
