@@ -23,14 +23,16 @@ use crate::commands::apply::Apply;
 use crate::commands::completions::Completions;
 use crate::commands::invitations::{OrgAction, ProjectAction};
 use crate::commands::migrate::{Interrupted, MigrateScope};
+use crate::commands::teams::TeamsAction;
 use crate::commands::users::UsersScope;
-use crate::commands::{Context, apply, completions, invitations, migrate, users};
+use crate::commands::{Context, apply, completions, invitations, migrate, teams, users};
 use crate::connect::Connection;
 use crate::output::Output;
 
-/// Invite people to MongoDB Atlas projects and organizations as users (`users`), move the
-/// invitations of the deprecated endpoints onto users (`migrate`), keep members as a file says
-/// (`apply`), and manage those invitations until their sunset (`project`, `org`).
+/// Invite people to MongoDB Atlas projects and organizations as users (`users`), manage teams
+/// (`teams`), move the invitations of the deprecated endpoints onto users (`migrate`), keep
+/// members as a file says (`apply`), and manage those invitations until their sunset
+/// (`project`, `org`).
 ///
 /// Settings come from the Atlas CLI's profile (`--profile`, its config.toml), then the
 /// environment (MONGODB_ATLAS_ACCESS_TOKEN, else MONGODB_ATLAS_CLIENT_ID and
@@ -47,6 +49,7 @@ use crate::output::Output;
 atlas-members migrate project --group 32b6e34b3d91647abb20e7b8 --dry-run\n  \
 atlas-members --profile prod migrate org --json > report.json\n  \
 atlas-members users project ensure --group 32b6e34b3d91647abb20e7b8 --username jane@example.com --role GROUP_OWNER\n  \
+atlas-members teams create --org 4888442a3354817a7320eb61 --name platform --username jane@example.com\n  \
 atlas-members apply --file members.yaml --prune"
 )]
 pub struct Cli {
@@ -69,6 +72,12 @@ enum Command {
     Users {
         #[command(subcommand)]
         scope: UsersScope,
+    },
+    /// An organization's teams: create them with members, change who is in them, give them
+    /// roles in projects.
+    Teams {
+        #[command(subcommand)]
+        action: TeamsAction,
     },
     /// Invitations to one project (deprecated endpoints, sunset 2027-07-01).
     Project {
@@ -101,6 +110,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn Error>> {
     };
     match cli.command {
         Command::Users { scope } => users::run(&connect()?, scope).await,
+        Command::Teams { action } => teams::run(&connect()?, action).await,
         Command::Project { action } => invitations::run_project(&connect()?, action).await,
         Command::Org { action } => invitations::run_org(&connect()?, action).await,
         Command::Migrate { scope } => migrate::run(&connect()?, scope).await,
@@ -151,7 +161,7 @@ mod tests {
         }
         let mut found = Vec::new();
         leaves(&super::Cli::command(), String::new(), &mut found);
-        assert_eq!(found.len(), 29, "the commands: {found:?}");
+        assert_eq!(found.len(), 41, "the commands: {found:?}");
         for (path, help) in found {
             assert!(help.contains(&format!("\n  {path} ")), "`{path} --help` has no example running it: {help:?}");
         }

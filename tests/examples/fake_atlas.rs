@@ -58,7 +58,8 @@ async fn main() -> Result<(), String> {
         fake.limit_invitations(per, window);
     }
     println!("MONGODB_ATLAS_BASE_URL={} (org {ORG}, project {GROUP})", fake.uri());
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).map_err(|err| err.to_string())?;
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).map_err(|err| err.to_string())?;
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = terminate.recv() => {}
