@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
 use serde_json::Value;
 
 pub struct Output {
@@ -58,7 +59,7 @@ impl Output {
     }
 
     /// Writes `value` as pretty JSON to `file` (`--report`), with a trailing newline.
-    pub fn write_json(&self, file: std::fs::File, value: &Value) -> std::io::Result<()> {
+    pub fn write_json(&self, file: std::fs::File, value: &impl Serialize) -> std::io::Result<()> {
         let mut writer = std::io::BufWriter::new(file);
         serde_json::to_writer_pretty(&mut writer, value)?;
         writer.write_all(b"\n")?;
@@ -83,8 +84,16 @@ impl Output {
 
     /// A workflow's report as JSON; only with `--json`.
     pub fn json(&self, value: impl FnOnce() -> Value) {
+        self.json_streamed(&value());
+    }
+
+    /// A workflow's report as JSON written as it is serialized (a long plan is never one
+    /// string); only with `--json`.
+    pub fn json_streamed(&self, value: &impl Serialize) {
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&value()).expect("a JSON value always serializes"));
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            serde_json::to_writer_pretty(&mut stdout, value).expect("a report always serializes");
+            writeln!(stdout).and_then(|()| stdout.flush()).expect("stdout takes the report");
         }
     }
 

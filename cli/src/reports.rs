@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use atlas_admin::InvitationId;
 use atlas_admin::membership::{Action, Change, EnsurePlan, Ensured, Grants, Migration, Outcome, Report, Scope, Stage, Step};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 
 /// Grants as one line: organization roles, then `PROJECT:ROLE,ROLE` per project (only the
@@ -64,15 +65,15 @@ fn describe_action(scope: &Scope, step_grants: &Grants, action: &Action) -> Stri
     }
 }
 
-pub fn plan_text(migration: &Migration) -> String {
+/// The dry run as lines, made one at a time: a header, then one per invitation.
+pub fn plan_lines(migration: &Migration) -> impl Iterator<Item = String> + '_ {
     let steps = migration.steps();
-    let mut text = format!("plan for {}: {} pending invitations (dry run, nothing written)", migration.scope, steps.len());
+    let header = format!("plan for {}: {} pending invitations (dry run, nothing written)", migration.scope, steps.len());
     let width = steps.iter().map(|step| step.username.len()).max().unwrap_or(0);
-    for step in steps {
+    std::iter::once(header).chain(steps.iter().map(move |step| {
         let action = describe_action(&migration.scope, &step.grants, &step.action);
-        text.push_str(&format!("\n  {}  {:width$}  {action}", step.invitation, step.username));
-    }
-    text
+        format!("  {}  {:width$}  {action}", step.invitation, step.username)
+    }))
 }
 
 /// The plan's steps no entry of `report` is for: not started, because the run was stopped.
@@ -138,22 +139,35 @@ fn merged(mut object: Value, extra: Value) -> Value {
     object
 }
 
-pub fn plan_json(migration: &Migration) -> Value {
-    let steps: Vec<Value> = migration
-        .steps()
-        .iter()
-        .map(|step| {
-            let action = match &step.action {
-                Action::Create => json!({ "action": "create" }),
-                Action::AddToMember { user, missing, .. } => {
-                    json!({ "action": "addToMember", "userId": user, "missing": missing })
-                }
-                other => json!({ "action": format!("{other:?}") }),
-            };
-            merged(json!({ "invitationId": step.invitation, "username": step.username, "grants": step.grants }), action)
-        })
-        .collect();
-    json!({ "scope": scope_json(&migration.scope), "dryRun": true, "invitations": steps })
+/// The dry run as JSON (`scope`, `dryRun`, `invitations`), serialized one invitation at a
+/// time: thousands of invitations are never one `Value` tree.
+pub struct PlanJson<'a>(pub &'a Migration);
+
+impl Serialize for PlanJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        struct Steps<'a>(&'a [Step]);
+        impl Serialize for Steps<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(self.0.iter().map(step_json))
+            }
+        }
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("scope", &scope_json(&self.0.scope))?;
+        map.serialize_entry("dryRun", &true)?;
+        map.serialize_entry("invitations", &Steps(self.0.steps()))?;
+        map.end()
+    }
+}
+
+fn step_json(step: &Step) -> Value {
+    let action = match &step.action {
+        Action::Create => json!({ "action": "create" }),
+        Action::AddToMember { user, missing, .. } => {
+            json!({ "action": "addToMember", "userId": user, "missing": missing })
+        }
+        other => json!({ "action": format!("{other:?}") }),
+    };
+    merged(json!({ "invitationId": step.invitation, "username": step.username, "grants": step.grants }), action)
 }
 
 /// Every invitation of the plan: its outcome, or `notStarted` when the run was stopped first.

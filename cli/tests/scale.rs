@@ -1,4 +1,4 @@
-//! Measures, not checks: the peak memory (max RSS, from wait4(2)) of `migrate org --dry-run`
+//! Measures, not checks: the peak memory (max RSS, by GNU time) of `migrate org --dry-run`
 //! over 500 and 5,000 seeded organization invitations, and over each with `--json`. Ignored by
 //! default; run it with `cargo test -p atlas-members --test scale -- --ignored --nocapture`.
 #![cfg(unix)]
@@ -10,16 +10,21 @@ use std::process::Stdio;
 use common::atlas_members;
 use tests::fake_atlas::{FakeAtlas, GROUP, ORG};
 
-/// The child's exit status and peak resident set in KiB.
-fn run_measured(mut command: std::process::Command) -> (i32, i64) {
-    let child = command.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("atlas-members starts");
-    let pid = libc::pid_t::try_from(child.id()).unwrap();
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value of that plain C struct.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: wait4 on our own child, which nothing else waits for, with valid out-pointers.
-    assert_eq!(unsafe { libc::wait4(pid, &mut status, 0, &mut usage) }, pid);
-    (libc::WEXITSTATUS(status), usage.ru_maxrss)
+/// The exit status and peak resident set in KiB of `command`, run under GNU time: the child
+/// is exec'd by that small process, so its peak is not the forked image of this big one.
+fn run_measured(command: &std::process::Command) -> (i32, u64) {
+    let mut timed = std::process::Command::new("/usr/bin/time");
+    timed.args(["-f", "%M"]).arg(command.get_program()).args(command.get_args());
+    for (name, value) in command.get_envs() {
+        match value {
+            Some(value) => timed.env(name, value),
+            None => timed.env_remove(name),
+        };
+    }
+    let output = timed.stdout(Stdio::null()).stderr(Stdio::piped()).output().expect("/usr/bin/time (GNU time) runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let max_rss = stderr.lines().last().and_then(|line| line.trim().parse().ok()).unwrap_or_else(|| panic!("{stderr}"));
+    (output.status.code().unwrap_or(-1), max_rss)
 }
 
 #[tokio::test]
@@ -38,7 +43,7 @@ async fn peak_memory_of_a_dry_run_over_500_and_5000_invitations() {
                 .args(json.then_some("--json"))
                 .env("MONGODB_ATLAS_ACCESS_TOKEN", "test-token")
                 .env("MONGODB_ATLAS_BASE_URL", fake.uri());
-            let (status, max_rss) = tokio::task::spawn_blocking(move || run_measured(command)).await.unwrap();
+            let (status, max_rss) = tokio::task::spawn_blocking(move || run_measured(&command)).await.unwrap();
             assert_eq!(status, 0);
             println!("{count} invitations, dry run{}: max RSS {max_rss} KiB", if json { " --json" } else { "" });
         }

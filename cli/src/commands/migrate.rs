@@ -13,7 +13,7 @@ use super::Context;
 use crate::args::{Org, Project};
 use crate::bulk::pacing;
 use crate::output::Notices;
-use crate::reports::{plan_json, plan_text, report_json, report_text};
+use crate::reports::{PlanJson, plan_lines, report_json, report_text};
 
 /// A run stopped by Ctrl-C: the tool exits with 130 (128 + SIGINT, as shells report it).
 #[derive(Debug)]
@@ -88,10 +88,10 @@ pub async fn run(ctx: &Context, scope: MigrateScope) -> Result<(), Box<dyn Error
         None => None,
     };
     if options.dry_run {
-        ctx.out.text(plan_text(&migration));
-        ctx.out.json(|| plan_json(&migration));
+        plan_lines(&migration).for_each(|line| ctx.out.text(line));
+        ctx.out.json_streamed(&PlanJson(&migration));
         if let Some(file) = report_file {
-            ctx.out.write_json(file, &plan_json(&migration))?;
+            ctx.out.write_json(file, &PlanJson(&migration))?;
         }
         return Ok(());
     }

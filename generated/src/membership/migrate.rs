@@ -271,11 +271,13 @@ impl Migration {
             .map_ok(|user| (user.username().to_lowercase(), (user.id().clone(), Grants::of_group_user(group, &user))))
             .try_collect()
             .await?;
+        // Atlas lists every invitation in one answer (no paging); each is dropped as soon as
+        // its step is made, so the plan is the one list held per invitation.
         let steps = invitations
-            .iter()
+            .into_iter()
             .filter_map(|invitation| {
-                let grants = Grants::of_group_invitation(group, invitation);
-                Some(step(invitation.id.clone()?, invitation.username.clone()?, grants, &members))
+                let grants = Grants::of_group_invitation(group, &invitation);
+                Some(step(invitation.id?, invitation.username?, grants, &members))
             })
             .collect();
         Ok(Migration { scope: Scope::Project(group.clone()), steps })
@@ -298,11 +300,12 @@ impl Migration {
             .map_ok(|user| (user.username().to_lowercase(), (user.id().clone(), Grants::of_org_user(&user))))
             .try_collect()
             .await?;
+        // As in `plan_project`: one answer, each invitation dropped once planned.
         let steps = invitations
-            .iter()
+            .into_iter()
             .filter_map(|invitation| {
-                let grants = Grants::of_org_invitation(invitation);
-                Some(step(invitation.id.clone()?, invitation.username.clone()?, grants, &members))
+                let grants = Grants::of_org_invitation(&invitation);
+                Some(step(invitation.id?, invitation.username?, grants, &members))
             })
             .collect();
         Ok(Migration { scope: Scope::Organization(org.clone()), steps })
