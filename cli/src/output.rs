@@ -107,6 +107,9 @@ impl Output {
         bar.set_style(
             ProgressStyle::with_template("[{bar:30}] {pos}/{len} {wide_msg}").expect("a valid template").progress_chars("#>-"),
         );
+        // Redrawn while nothing moves, so that a wait's message shows even when it came
+        // too soon after the last draw.
+        bar.enable_steady_tick(Duration::from_millis(200));
         *self.notices.bar.lock().expect("no notice panics while holding it") = Some(bar.clone());
         bar
     }
