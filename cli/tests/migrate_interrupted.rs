@@ -180,3 +180,55 @@ async fn a_killed_run_loses_nothing_and_the_rerun_finishes() {
     assert_eq!(again.len(), 1 + 2 * 2, "one deletion for dev01, then two invitations moved: {again:?}");
     assert!(again[0].starts_with("DELETE "), "{again:?}");
 }
+
+/// A second Ctrl-C quits at once, even with a write in flight: here Atlas has created the
+/// user but the tool never hears it, so the invitation stays beside its user, and the rerun
+/// only deletes it.
+#[tokio::test]
+async fn a_second_ctrl_c_quits_at_once_and_loses_nothing() {
+    let fake = FakeAtlas::start().await;
+    seed(&fake, 3);
+    let (held, release) = fake.hold_write(3);
+    let home = tempfile::tempdir().unwrap();
+    let mut child = command(&fake, home.path(), &["migrate", "project", "--group", GROUP])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = tokio::task::spawn_blocking(move || {
+        held.recv().expect("the third write arrives");
+        signal(&child, libc::SIGINT);
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut seen = String::new();
+        while !seen.contains("Ctrl-C again to quit now") {
+            assert_ne!(stderr.read_line(&mut seen).unwrap(), 0, "stderr ended early: {seen}");
+        }
+        signal(&child, libc::SIGINT);
+        let status = child.wait().unwrap();
+        drop(release);
+        status
+    })
+    .await
+    .unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(fake.member("dev01@example.com").is_some() && fake.group_invites(GROUP).len() == 2);
+    assert_eq!(nothing_lost(&fake, 3), 2);
+    rerun_finishes(&fake, 3).await;
+}
+
+/// Throttling longer than the tool waits (here Atlas asks for an hour) is not a refusal: the
+/// invitation stays, the report says to rerun, and the exit status is 1.
+#[tokio::test]
+async fn throttling_past_the_longest_wait_leaves_the_invitation_for_a_rerun() {
+    let fake = FakeAtlas::start().await;
+    seed(&fake, 2);
+    fake.limit_invitations(1, Duration::from_secs(3600));
+    let output = run(&fake, &["migrate", "project", "--group", GROUP]).await;
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("1 of 2 invitations migrated"), "{stdout}");
+    assert!(stdout.contains("NOT YET creating the user: still throttled or unreachable"), "{stdout}");
+    assert!(!stdout.contains("FAILED"), "{stdout}");
+    assert_eq!(fake.group_invites(GROUP).len(), 1);
+    assert_eq!(nothing_lost(&fake, 2), 1);
+}

@@ -5,6 +5,7 @@
 use std::error::Error;
 use std::fs::File;
 use std::path::PathBuf;
+use std::task::Poll;
 
 use atlas_admin::membership::{Migration, Pacer};
 use clap::{Args, Subcommand};
@@ -125,10 +126,18 @@ async fn ctrl_c(notices: Notices) {
         // Without a handler Ctrl-C keeps its default (the process ends), so never stop early.
         std::future::pending::<()>().await;
     }
-    notices.line("interrupted: finishing the invitations in flight, starting no other (Ctrl-C again to quit now)");
-    tokio::spawn(async {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            std::process::exit(Interrupted::EXIT_STATUS.into());
+    let mut again = Box::pin(tokio::signal::ctrl_c());
+    // Listening (a first poll registers) before saying so: a Ctrl-C right after is heard.
+    match futures::poll!(again.as_mut()) {
+        Poll::Pending => {
+            notices.line("interrupted: finishing the invitations in flight, starting no other (Ctrl-C again to quit now)");
+            tokio::spawn(async move {
+                if again.await.is_ok() {
+                    std::process::exit(Interrupted::EXIT_STATUS.into());
+                }
+            });
         }
-    });
+        Poll::Ready(Ok(())) => std::process::exit(Interrupted::EXIT_STATUS.into()),
+        Poll::Ready(Err(_)) => notices.line("interrupted: finishing the invitations in flight, starting no other"),
+    }
 }
