@@ -271,8 +271,8 @@ impl Migration {
             .map_ok(|user| (user.username().to_lowercase(), (user.id().clone(), Grants::of_group_user(group, &user))))
             .try_collect()
             .await?;
-        // Atlas lists every invitation in one answer (no paging); each is dropped as soon as
-        // its step is made, so the plan is the one list held per invitation.
+        // Atlas lists every invitation in one answer (no paging): each invitation's fields are
+        // moved into its step or freed as it is planned, never held twice.
         let steps = invitations
             .into_iter()
             .filter_map(|invitation| {
@@ -300,7 +300,7 @@ impl Migration {
             .map_ok(|user| (user.username().to_lowercase(), (user.id().clone(), Grants::of_org_user(&user))))
             .try_collect()
             .await?;
-        // As in `plan_project`: one answer, each invitation dropped once planned.
+        // As in `plan_project`: one answer, each invitation moved into its step or freed.
         let steps = invitations
             .into_iter()
             .filter_map(|invitation| {
