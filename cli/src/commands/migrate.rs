@@ -43,6 +43,9 @@ impl Error for Interrupted {}
 #[derive(Debug, Subcommand)]
 pub enum MigrateScope {
     /// Every pending invitation to one project.
+    ///
+    /// Ctrl-C starts no further invitation: the ones in flight finish, the report so far is
+    /// printed (and written to --report), and the exit status is 130; a rerun finishes the job.
     #[command(after_help = "Example:\n  atlas-members migrate project --group 32b6e34b3d91647abb20e7b8 --dry-run")]
     Project {
         #[command(flatten)]
@@ -51,6 +54,9 @@ pub enum MigrateScope {
         options: MigrateOptions,
     },
     /// Every pending invitation to one organization (with its project roles and teams).
+    ///
+    /// Ctrl-C starts no further invitation: the ones in flight finish, the report so far is
+    /// printed (and written to --report), and the exit status is 130; a rerun finishes the job.
     #[command(after_help = "Example:\n  atlas-members migrate org --org 4888442a3354817a7320eb61 --report migration.json")]
     Org {
         #[command(flatten)]
@@ -60,9 +66,7 @@ pub enum MigrateScope {
     },
 }
 
-/// Ctrl-C starts no further invitation: the ones in flight finish their writes, the report so
-/// far is printed (and written to `--report`), and the tool exits with status 130; a rerun
-/// finishes the job. A second Ctrl-C quits at once.
+/// A second Ctrl-C quits at once (the first starts no further invitation, see the commands).
 #[derive(Debug, Args)]
 pub struct MigrateOptions {
     /// Print the plan and write nothing.
