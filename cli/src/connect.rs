@@ -4,13 +4,22 @@
 
 use std::error::Error;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use atlas_admin::Client;
+use atlas_admin::http::StatusCode;
+use atlas_admin::transport::{Attempt, AttemptOutcome, DefaultRetryClassifier, RetryClassifier, RetryReason, Verdict};
 use clap::Args;
 
+use crate::output::Notices;
 use crate::profile::{self, Defaults, Loaded, ProfileCredentials};
 
 const ATLAS: &str = "https://cloud.mongodb.com";
+
+/// Atlas allows about ten invitations a minute, and a migration meets that limit again and
+/// again: a call waits out more throttling than the library's defaults (3 retries, a minute).
+const MAX_RETRIES: u32 = 10;
+const MAX_RETRY_DELAY: Duration = Duration::from_secs(10 * 60);
 
 #[derive(Debug, Args)]
 pub struct Connection {
@@ -62,13 +71,18 @@ impl Connection {
         profile::load(&path, self.profile.as_deref())
     }
 
-    /// The client, and what the profile gives as defaults for `--org` and `--group`.
-    pub fn client(&self) -> Result<(Client, Defaults), Box<dyn Error>> {
+    /// The client, and what the profile gives as defaults for `--org` and `--group`; every
+    /// wait for throttling is shown through `notices`.
+    pub fn client(&self, notices: &Notices) -> Result<(Client, Defaults), Box<dyn Error>> {
         let profile = self.profile()?;
         let defaults = profile.as_ref().map(Loaded::defaults).transpose()?.unwrap_or_default();
         let base_url = self.base_url.as_deref().or(defaults.base_url.as_deref()).unwrap_or(ATLAS);
-        let mut builder =
-            Client::builder().base_url(base_url).user_agent_suffix(concat!("atlas-members/", env!("CARGO_PKG_VERSION")));
+        let mut builder = Client::builder()
+            .base_url(base_url)
+            .user_agent_suffix(concat!("atlas-members/", env!("CARGO_PKG_VERSION")))
+            .retry_classifier(ShowingWaits { classifier: DefaultRetryClassifier::new(), notices: notices.clone() })
+            .max_retries(MAX_RETRIES)
+            .max_retry_delay(MAX_RETRY_DELAY);
         if let Some(path) = &self.ca_cert {
             let pem = std::fs::read(path).map_err(|err| format!("cannot read --ca-cert {}: {err}", path.display()))?;
             builder = builder.add_root_certificate(pem);
@@ -82,6 +96,28 @@ impl Connection {
             Credentials::ApiKey { public_key, private_key } => builder.digest(public_key, private_key),
         };
         Ok((builder.build()?, defaults))
+    }
+}
+
+/// The library's classifier, which decides every wait, telling the operator about each
+/// throttling wait it orders (a transient failure's short backoff is not worth a line).
+struct ShowingWaits {
+    classifier: DefaultRetryClassifier,
+    notices: Notices,
+}
+
+impl RetryClassifier for ShowingWaits {
+    fn classify(&self, attempt: &Attempt<'_>) -> Verdict {
+        let verdict = self.classifier.classify(attempt);
+        if let Verdict::Retry { after, reason: RetryReason::Throttled } = &verdict {
+            // Throttling answered 400 is the invitation limit (`INVITATIONS_RATE_LIMITED_IP`).
+            let why = match attempt.outcome {
+                AttemptOutcome::Response { status: StatusCode::BAD_REQUEST, .. } => "Atlas's invitation limit",
+                _ => "Atlas's rate limit",
+            };
+            self.notices.waiting(*after, why);
+        }
+        verdict
     }
 }
 

@@ -22,22 +22,25 @@ use crate::args::UsageError;
 use crate::commands::apply::Apply;
 use crate::commands::completions::Completions;
 use crate::commands::invitations::{OrgAction, ProjectAction};
-use crate::commands::migrate::MigrateScope;
+use crate::commands::migrate::{Interrupted, MigrateScope};
+use crate::commands::teams::TeamsAction;
 use crate::commands::users::UsersScope;
-use crate::commands::{Context, apply, completions, invitations, migrate, users};
+use crate::commands::{Context, apply, completions, invitations, migrate, teams, users};
 use crate::connect::Connection;
 use crate::output::Output;
 
-/// Invite people to MongoDB Atlas projects and organizations as users (`users`), move the
-/// invitations of the deprecated endpoints onto users (`migrate`), keep members as a file says
-/// (`apply`), and manage those invitations until their sunset (`project`, `org`).
+/// Invite people to MongoDB Atlas projects and organizations as users (`users`), manage teams
+/// (`teams`), move the invitations of the deprecated endpoints onto users (`migrate`), keep
+/// members as a file says (`apply`), and manage those invitations until their sunset
+/// (`project`, `org`).
 ///
 /// Settings come from the Atlas CLI's profile (`--profile`, its config.toml), then the
 /// environment (MONGODB_ATLAS_ACCESS_TOKEN, else MONGODB_ATLAS_CLIENT_ID and
 /// MONGODB_ATLAS_CLIENT_SECRET, else MONGODB_ATLAS_PUBLIC_API_KEY and
 /// MONGODB_ATLAS_PRIVATE_API_KEY; MONGODB_ATLAS_ORG_ID, MONGODB_ATLAS_PROJECT_ID), then the
 /// flags. Exit status: 0 done, 1 something failed or was left in place, 2 a command line
-/// that does not parse or names too little.
+/// that does not parse or names too little, 130 a migration
+/// stopped by Ctrl-C.
 #[derive(Debug, Parser)]
 #[command(
     name = "atlas-members",
@@ -46,6 +49,7 @@ use crate::output::Output;
 atlas-members migrate project --group 32b6e34b3d91647abb20e7b8 --dry-run\n  \
 atlas-members --profile prod migrate org --json > report.json\n  \
 atlas-members users project ensure --group 32b6e34b3d91647abb20e7b8 --username jane@example.com --role GROUP_OWNER\n  \
+atlas-members teams create --org 4888442a3354817a7320eb61 --name platform --username jane@example.com\n  \
 atlas-members apply --file members.yaml --prune"
 )]
 pub struct Cli {
@@ -68,6 +72,12 @@ enum Command {
     Users {
         #[command(subcommand)]
         scope: UsersScope,
+    },
+    /// An organization's teams: create them with members, change who is in them, give them
+    /// roles in projects.
+    Teams {
+        #[command(subcommand)]
+        action: TeamsAction,
     },
     /// Invitations to one project (deprecated endpoints, sunset 2027-07-01).
     Project {
@@ -94,11 +104,13 @@ enum Command {
 async fn run(cli: Cli) -> Result<(), Box<dyn Error>> {
     // Only the commands that talk to Atlas need credentials.
     let connect = || -> Result<Context, Box<dyn Error>> {
-        let (client, defaults) = cli.connection.client()?;
-        Ok(Context { client, defaults, out: Output::new(cli.json) })
+        let out = Output::new(cli.json);
+        let (client, defaults) = cli.connection.client(out.notices())?;
+        Ok(Context { client, defaults, out })
     };
     match cli.command {
         Command::Users { scope } => users::run(&connect()?, scope).await,
+        Command::Teams { action } => teams::run(&connect()?, action).await,
         Command::Project { action } => invitations::run_project(&connect()?, action).await,
         Command::Org { action } => invitations::run_org(&connect()?, action).await,
         Command::Migrate { scope } => migrate::run(&connect()?, scope).await,
@@ -117,7 +129,13 @@ async fn main() -> ExitCode {
         eprintln!("  caused by: {cause}");
         source = cause.source();
     }
-    if err.is::<UsageError>() { ExitCode::from(2) } else { ExitCode::FAILURE }
+    if err.is::<UsageError>() {
+        ExitCode::from(2)
+    } else if err.is::<Interrupted>() {
+        ExitCode::from(Interrupted::EXIT_STATUS)
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 #[cfg(test)]
@@ -143,7 +161,7 @@ mod tests {
         }
         let mut found = Vec::new();
         leaves(&super::Cli::command(), String::new(), &mut found);
-        assert_eq!(found.len(), 29, "the commands: {found:?}");
+        assert_eq!(found.len(), 41, "the commands: {found:?}");
         for (path, help) in found {
             assert!(help.contains(&format!("\n  {path} ")), "`{path} --help` has no example running it: {help:?}");
         }

@@ -1,21 +1,69 @@
 //! Everything the tool shows goes through here, which knows whether it writes to a terminal:
 //! Atlas's answers as a table on a terminal and as JSON in a pipe (which is what scripts have
 //! always read) or with `--json`; the workflows' reports as text, or JSON with `--json`; a
-//! progress bar and the `--prune` question only on a terminal.
+//! progress bar and the `--prune` question only on a terminal; notices (a wait for Atlas's
+//! throttling, a Ctrl-C) in the progress bar while one is drawn, else as lines on stderr.
 
 use std::io::{BufRead, IsTerminal, Write};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
 use serde_json::Value;
 
 pub struct Output {
     json: bool,
     stdout_terminal: bool,
+    notices: Notices,
+}
+
+/// Where notices go; clones share it, so the client's retry classifier (built before any
+/// command runs) shows its waits in the bar a command draws later.
+#[derive(Debug, Clone, Default)]
+pub struct Notices {
+    bar: Arc<Mutex<Option<ProgressBar>>>,
+}
+
+impl Notices {
+    /// A wait of `after` before a retry, and why: the bar's message, else a line on stderr.
+    pub fn waiting(&self, after: Duration, why: &str) {
+        let message = format!("waiting {} s: {why}", after.as_secs_f64().ceil() as u64);
+        match self.drawn() {
+            Some(bar) => bar.set_message(message),
+            None => eprintln!("{message}"),
+        }
+    }
+
+    /// A line on stderr, above the bar while one is drawn.
+    pub fn line(&self, line: &str) {
+        match self.drawn() {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    fn drawn(&self) -> Option<ProgressBar> {
+        self.bar.lock().expect("no notice panics while holding it").clone().filter(|bar| !bar.is_hidden() && !bar.is_finished())
+    }
 }
 
 impl Output {
     pub fn new(json: bool) -> Self {
-        Self { json, stdout_terminal: std::io::stdout().is_terminal() }
+        Self { json, stdout_terminal: std::io::stdout().is_terminal(), notices: Notices::default() }
+    }
+
+    /// The notices' shared place, for the client's retry classifier.
+    pub fn notices(&self) -> &Notices {
+        &self.notices
+    }
+
+    /// Writes `value` as pretty JSON to `file` (`--report`), with a trailing newline.
+    pub fn write_json(&self, file: std::fs::File, value: &impl Serialize) -> std::io::Result<()> {
+        let mut writer = std::io::BufWriter::new(file);
+        serde_json::to_writer_pretty(&mut writer, value)?;
+        writer.write_all(b"\n")?;
+        writer.into_inner().map_err(|err| err.into_error())?.sync_all()
     }
 
     /// An answer of Atlas's (a list, one item, a confirmation).
@@ -36,12 +84,21 @@ impl Output {
 
     /// A workflow's report as JSON; only with `--json`.
     pub fn json(&self, value: impl FnOnce() -> Value) {
+        self.json_streamed(&value());
+    }
+
+    /// A workflow's report as JSON written as it is serialized (a long plan is never one
+    /// string); only with `--json`.
+    pub fn json_streamed(&self, value: &impl Serialize) {
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&value()).expect("a JSON value always serializes"));
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            serde_json::to_writer_pretty(&mut stdout, value).expect("a report always serializes");
+            writeln!(stdout).and_then(|()| stdout.flush()).expect("stdout takes the report");
         }
     }
 
-    /// A progress bar over `total` steps on stderr, drawn only when stderr is a terminal.
+    /// A progress bar over `total` steps on stderr, drawn only when stderr is a terminal;
+    /// notices go to it until it is finished.
     pub fn progress(&self, total: usize) -> ProgressBar {
         if total == 0 || !std::io::stderr().is_terminal() {
             return ProgressBar::hidden();
@@ -50,6 +107,10 @@ impl Output {
         bar.set_style(
             ProgressStyle::with_template("[{bar:30}] {pos}/{len} {wide_msg}").expect("a valid template").progress_chars("#>-"),
         );
+        // Redrawn while nothing moves, so that a wait's message shows even when it came
+        // too soon after the last draw.
+        bar.enable_steady_tick(Duration::from_millis(200));
+        *self.notices.bar.lock().expect("no notice panics while holding it") = Some(bar.clone());
         bar
     }
 

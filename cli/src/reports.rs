@@ -1,10 +1,14 @@
 //! What the membership library's plans and reports say: as lines of text, and as JSON (the
 //! library's `Serialize` for `ensure` and `apply`; the migration's, streamed, built here).
 
+use std::collections::BTreeSet;
+
+use atlas_admin::InvitationId;
 use atlas_admin::membership::{
-    Action, Applied, AppliedOutcome, ApplyPlan, Change, Ensured, Grants, Migration, Outcome, Report, Scope, Subject, TeamPlan,
-    TeamWrite,
+    Action, Applied, AppliedOutcome, ApplyPlan, Change, Ensured, Grants, Migration, Outcome, Report, Scope, Stage, Step, Subject,
+    TeamPlan, TeamWrite,
 };
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 
 /// Grants as one line: organization roles, then `PROJECT:ROLE,ROLE` per project (only the
@@ -62,24 +66,41 @@ fn describe_action(scope: &Scope, step_grants: &Grants, action: &Action) -> Stri
     }
 }
 
-pub fn plan_text(migration: &Migration) -> String {
+/// The dry run as lines, made one at a time: a header, then one per invitation.
+pub fn plan_lines(migration: &Migration) -> impl Iterator<Item = String> + '_ {
     let steps = migration.steps();
-    let mut text = format!("plan for {}: {} pending invitations (dry run, nothing written)", migration.scope, steps.len());
+    let header = format!("plan for {}: {} pending invitations (dry run, nothing written)", migration.scope, steps.len());
     let width = steps.iter().map(|step| step.username.len()).max().unwrap_or(0);
-    for step in steps {
+    std::iter::once(header).chain(steps.iter().map(move |step| {
         let action = describe_action(&migration.scope, &step.grants, &step.action);
-        text.push_str(&format!("\n  {}  {:width$}  {action}", step.invitation, step.username));
-    }
-    text
+        format!("  {}  {:width$}  {action}", step.invitation, step.username)
+    }))
 }
 
-pub fn report_text(report: &Report) -> String {
+/// The plan's steps no entry of `report` is for: not started, because the run was stopped.
+fn not_started<'a>(migration: &'a Migration, report: &Report) -> impl Iterator<Item = &'a Step> {
+    let started: BTreeSet<&InvitationId> = report.entries.iter().map(|entry| &entry.invitation).collect();
+    migration.steps().iter().filter(move |step| !started.contains(&step.invitation))
+}
+
+/// A failure the client's retries could not outlast (Atlas still throttling, or unreachable)
+/// is no refusal: the invitation is left for a rerun.
+fn failure_text(stage: &Stage, error: &atlas_admin::Error) -> String {
+    if error.is_transient() {
+        format!("NOT YET {stage}: still throttled or unreachable after every retry, invitation left in place (rerun): {error}")
+    } else {
+        format!("FAILED {stage}, invitation left in place: {error}")
+    }
+}
+
+pub fn report_text(migration: &Migration, report: &Report) -> String {
     let migrated = report.entries.iter().filter(|entry| entry.outcome.is_success()).count();
-    let mut text = format!("{}: {migrated} of {} invitations migrated", report.scope, report.entries.len());
-    if report.entries.is_empty() {
+    let mut text = format!("{}: {migrated} of {} invitations migrated", report.scope, report.planned);
+    if report.planned == 0 {
         return text;
     }
-    let width = report.entries.iter().map(|entry| entry.username.len()).max().unwrap_or(0).max("USERNAME".len());
+    let steps = migration.steps();
+    let width = steps.iter().map(|step| step.username.len()).max().unwrap_or(0).max("USERNAME".len());
     text.push_str(&format!("\n{:24}  {:width$}  OUTCOME", "INVITATION", "USERNAME"));
     for entry in &report.entries {
         let outcome = match &entry.outcome {
@@ -88,10 +109,17 @@ pub fn report_text(report: &Report) -> String {
             Outcome::AlreadyMember { user, added } => {
                 format!("already a member (user {user}), added {}", describe(&report.scope, added))
             }
-            Outcome::Failed { stage, error } => format!("FAILED {stage}, invitation left in place: {error}"),
+            Outcome::Failed { stage, error } => failure_text(stage, error),
             other => format!("{other:?}"),
         };
         text.push_str(&format!("\n{:24}  {:width$}  {outcome}", entry.invitation.to_string(), entry.username));
+    }
+    for step in not_started(migration, report) {
+        text.push_str(&format!(
+            "\n{:24}  {:width$}  not started (interrupted), invitation untouched",
+            step.invitation.to_string(),
+            step.username
+        ));
     }
     text
 }
@@ -112,26 +140,40 @@ fn merged(mut object: Value, extra: Value) -> Value {
     object
 }
 
-pub fn plan_json(migration: &Migration) -> Value {
-    let steps: Vec<Value> = migration
-        .steps()
-        .iter()
-        .map(|step| {
-            let action = match &step.action {
-                Action::Create => json!({ "action": "create" }),
-                Action::AddToMember { user, missing, .. } => {
-                    json!({ "action": "addToMember", "userId": user, "missing": missing })
-                }
-                other => json!({ "action": format!("{other:?}") }),
-            };
-            merged(json!({ "invitationId": step.invitation, "username": step.username, "grants": step.grants }), action)
-        })
-        .collect();
-    json!({ "scope": scope_json(&migration.scope), "dryRun": true, "invitations": steps })
+/// The dry run as JSON (`scope`, `dryRun`, `invitations`), serialized one invitation at a
+/// time: thousands of invitations are never one `Value` tree.
+pub struct PlanJson<'a>(pub &'a Migration);
+
+impl Serialize for PlanJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        struct Steps<'a>(&'a [Step]);
+        impl Serialize for Steps<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(self.0.iter().map(step_json))
+            }
+        }
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("scope", &scope_json(&self.0.scope))?;
+        map.serialize_entry("dryRun", &true)?;
+        map.serialize_entry("invitations", &Steps(self.0.steps()))?;
+        map.end()
+    }
 }
 
-pub fn report_json(report: &Report) -> Value {
-    let entries: Vec<Value> = report
+fn step_json(step: &Step) -> Value {
+    let action = match &step.action {
+        Action::Create => json!({ "action": "create" }),
+        Action::AddToMember { user, missing, .. } => {
+            json!({ "action": "addToMember", "userId": user, "missing": missing })
+        }
+        other => json!({ "action": format!("{other:?}") }),
+    };
+    merged(json!({ "invitationId": step.invitation, "username": step.username, "grants": step.grants }), action)
+}
+
+/// Every invitation of the plan: its outcome, or `notStarted` when the run was stopped first.
+pub fn report_json(migration: &Migration, report: &Report) -> Value {
+    let mut entries: Vec<Value> = report
         .entries
         .iter()
         .map(|entry| {
@@ -144,17 +186,27 @@ pub fn report_json(report: &Report) -> Value {
                     "error": error.to_string(),
                     "status": error.status().map(|status| status.as_u16()),
                     "errorCode": error.api_error().map(|api| api.error_code.clone()),
+                    "transient": error.is_transient(),
                 }),
                 other => json!({ "outcome": format!("{other:?}") }),
             };
             merged(json!({ "invitationId": entry.invitation, "username": entry.username }), outcome)
         })
         .collect();
+    let started = entries.len();
+    entries.extend(
+        not_started(migration, report)
+            .map(|step| json!({ "invitationId": step.invitation, "username": step.username, "outcome": "notStarted" })),
+    );
+    let untouched = entries.len() - started;
     let migrated = report.entries.iter().filter(|entry| entry.outcome.is_success()).count();
     json!({
         "scope": scope_json(&report.scope),
+        "planned": report.planned,
+        "interrupted": !report.is_complete(),
         "migrated": migrated,
         "failed": report.entries.len() - migrated,
+        "notStarted": untouched,
         "entries": entries,
     })
 }

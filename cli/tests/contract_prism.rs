@@ -1,6 +1,6 @@
 //! `atlas-members` against Prism serving the fragment with request validation on (see
-//! `tests/tests/contract_prism.rs` for what Prism checks): every `project`, `org` and `users`
-//! command sends what the spec allows. `cargo xtask test` passes Prism's path in
+//! `tests/tests/contract_prism.rs` for what Prism checks): every `project`, `org`, `users` and
+//! `teams` command sends what the spec allows. `cargo xtask test` passes Prism's path in
 //! `ATLAS_PRISM`; without it the Prism test says it was skipped and passes.
 
 mod common;
@@ -186,7 +186,39 @@ fn atlas_members_runs_against_prism() {
     run(&[&users[..], &["remove-role", "--org", ORG, "--user", user, "--role", "ORG_MEMBER"]].concat());
     let removed = run(&[&users[..], &["remove", "--org", ORG, "--user", user]].concat());
     assert_eq!(removed, serde_json::json!({ "removed": true, "userId": user }));
-    prism.assert_no_violations(27);
+
+    // The teams commands: Teams, and the Cloud Users `:addUser` / `:removeUser`.
+    run(&["teams", "list", "--org", ORG]);
+    run(&["teams", "show", "--org", ORG, "--team", TEAM]);
+    run(&["teams", "show", "--org", ORG, "--name", "platform team"]);
+    let args = [
+        "teams",
+        "create",
+        "--org",
+        ORG,
+        "--name",
+        "platform",
+        "--username",
+        "jane@example.com",
+        "--username",
+        "jane@example.com",
+    ];
+    run(&args);
+    run(&["teams", "rename", "--org", ORG, "--team", TEAM, "--name", "data-platform"]);
+    let members = ["teams", "members"];
+    run(&[&members[..], &["list", "--org", ORG, "--team", TEAM]].concat());
+    run(&[&members[..], &["add", "--org", ORG, "--team", TEAM, "--user", ORG_USER_EXAMPLE_ID]].concat());
+    run(&[&members[..], &["remove", "--org", ORG, "--team", TEAM, "--user", ORG_USER_EXAMPLE_ID]].concat());
+    let projects = ["teams", "projects"];
+    run(&[&projects[..], &["list", "--group", GROUP]].concat());
+    let roles = ["--role", "GROUP_READ_ONLY", "--role", "GROUP_OWNER", "--role", "GROUP_OWNER"];
+    run(&[&projects[..], &["assign", "--group", GROUP, "--team", TEAM], &roles[..]].concat());
+    run(&[&projects[..], &["update", "--group", GROUP, "--team", TEAM], &roles[..]].concat());
+    let removed = run(&[&projects[..], &["remove", "--group", GROUP, "--team", TEAM]].concat());
+    assert_eq!(removed, serde_json::json!({ "removed": true, "teamId": TEAM }));
+    let deleted = run(&["teams", "delete", "--org", ORG, "--team", TEAM]);
+    assert_eq!(deleted, serde_json::json!({ "deleted": true, "teamId": TEAM }));
+    prism.assert_no_violations(27 + 13);
 
     // Without credentials nothing is sent, and the message names the variables to set.
     let output = run_cli(&prism.base_url, None, &["org", "list", "--org", ORG]);
@@ -221,7 +253,7 @@ fn atlas_members_runs_against_prism() {
     // Prism logs in order, so once it has logged this refusal, any request from the two
     // runs before it would show too: only the refused one reached it.
     let log = prism.wait_for_log("Request terminated with error");
-    assert_eq!(log.lines().filter(|line| line.contains("Request received")).count(), 28, "{log}");
+    assert_eq!(log.lines().filter(|line| line.contains("Request received")).count(), 27 + 13 + 1, "{log}");
 }
 
 /// What Prism cannot show: `users ... list` reads every page, and `--pending` and

@@ -146,7 +146,10 @@ async fn completions_for_bash_zsh_and_fish_name_the_commands() {
         assert_eq!(output.status.code(), Some(0), "{shell}: {}", stderr(&output));
         let script = String::from_utf8_lossy(&output.stdout);
         assert!(
-            script.contains("atlas-members") && script.contains("migrate") && script.contains("dry-run"),
+            script.contains("atlas-members")
+                && script.contains("migrate")
+                && script.contains("dry-run")
+                && script.contains("teams"),
             "{shell}: {script}"
         );
     }

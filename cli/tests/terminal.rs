@@ -1,5 +1,5 @@
 //! On a terminal (a pseudo-terminal the test opens, as stdin and stderr of the built binary):
-//! `migrate` draws a progress bar, and `apply --prune` asks before taking anything away and
+//! `migrate` draws a progress bar (with the waits for Atlas's invitation limit), and `apply --prune` asks before taking anything away and
 //! does only what the answer says.
 #![cfg(unix)]
 
@@ -73,6 +73,20 @@ async fn migrate_draws_a_progress_bar_on_a_terminal() {
     let (output, shown) = on_terminal(&fake, &["migrate", "project", "--group", GROUP], "").await;
     assert_eq!(output.status.code(), Some(0), "{shown}");
     assert!(shown.contains("/3") && shown.contains("dev"), "the bar counts the invitations: {shown:?}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("3 of 3 invitations migrated"));
+}
+
+/// A wait for Atlas's invitation limit is the bar's message, not a line of its own or a failure.
+#[tokio::test]
+async fn the_bar_shows_a_wait_for_the_invitation_limit() {
+    let fake = FakeAtlas::start().await;
+    for n in 0..3 {
+        fake.invite_to_project(GROUP, &format!("dev{n}@example.com"), &["GROUP_READ_ONLY"]);
+    }
+    fake.limit_invitations(2, std::time::Duration::from_secs(1));
+    let (output, shown) = on_terminal(&fake, &["migrate", "project", "--group", GROUP], "").await;
+    assert_eq!(output.status.code(), Some(0), "{shown}");
+    assert!(shown.contains("2/3") && shown.contains("waiting 1 s: Atlas's invitation limit"), "{shown:?}");
     assert!(String::from_utf8_lossy(&output.stdout).contains("3 of 3 invitations migrated"));
 }
 

@@ -50,7 +50,55 @@ pub struct State {
     pub writes: Vec<Write>,
     /// How many of the next writes are answered 429 with `Retry-After: 0`, doing nothing.
     pub throttle_writes: usize,
+    /// Atlas's invitation limit, when set: user creations beyond it are refused as throttled.
+    pub invitation_limit: Option<InvitationLimit>,
+    /// Holds the answer to one write (see [`FakeAtlas::hold_write`]).
+    pub hold: Option<Hold>,
     next_id: u64,
+}
+
+/// At most `per_window` user creations (`POST .../users`) per `window`; the excess is answered
+/// 400 `INVITATIONS_RATE_LIMITED_IP`, doing nothing, with `Retry-After` the whole seconds left
+/// in the window (Atlas's limit is about ten a minute; a test makes the window short).
+#[derive(Debug)]
+pub struct InvitationLimit {
+    pub per_window: usize,
+    pub window: std::time::Duration,
+    started: Option<std::time::Instant>,
+    used: usize,
+    /// How many creations were refused as throttled.
+    pub refused: usize,
+}
+
+impl InvitationLimit {
+    pub fn new(per_window: usize, window: std::time::Duration) -> Self {
+        Self { per_window, window, started: None, used: 0, refused: 0 }
+    }
+
+    /// `None` when a creation may go ahead now, else the seconds to wait.
+    fn admit(&mut self, now: std::time::Instant) -> Option<u64> {
+        let started = *self.started.get_or_insert(now);
+        let elapsed = now.duration_since(started);
+        if elapsed >= self.window {
+            self.started = Some(now);
+            self.used = 0;
+        } else if self.used >= self.per_window {
+            self.refused += 1;
+            return Some((self.window - elapsed).as_secs_f64().ceil().max(1.0) as u64);
+        }
+        self.used += 1;
+        None
+    }
+}
+
+/// The write numbered `at` (1 for the first) is applied, then its answer waits until the test
+/// sends on `release` (or drops it); `reached` is told when it gets there. Lets a test stop or
+/// kill a client at a known point with no sleep.
+#[derive(Debug)]
+pub struct Hold {
+    pub at: usize,
+    pub reached: std::sync::mpsc::Sender<()>,
+    pub release: Arc<Mutex<std::sync::mpsc::Receiver<()>>>,
 }
 
 impl State {
@@ -158,6 +206,26 @@ impl FakeAtlas {
         members
     }
 
+    /// Enforces an invitation limit from now on.
+    pub fn limit_invitations(&self, per_window: usize, window: std::time::Duration) {
+        self.state.lock().unwrap().invitation_limit = Some(InvitationLimit::new(per_window, window));
+    }
+
+    /// How many user creations the invitation limit refused.
+    pub fn invitations_throttled(&self) -> usize {
+        self.state.lock().unwrap().invitation_limit.as_ref().map_or(0, |limit| limit.refused)
+    }
+
+    /// Applies write number `at` (counting every write, refused ones too), then holds its answer
+    /// until the returned sender sends or is dropped; the returned receiver hears when the write
+    /// is held.
+    pub fn hold_write(&self, at: usize) -> (std::sync::mpsc::Receiver<()>, std::sync::mpsc::Sender<()>) {
+        let (reached, reached_rx) = std::sync::mpsc::channel();
+        let (release, release_rx) = std::sync::mpsc::channel();
+        self.state.lock().unwrap().hold = Some(Hold { at, reached, release: Arc::new(Mutex::new(release_rx)) });
+        (reached_rx, release)
+    }
+
     pub fn throttle_next_writes(&self, count: usize) {
         self.state.lock().unwrap().throttle_writes = count;
     }
@@ -186,30 +254,55 @@ impl FakeAtlas {
 struct Responder(Arc<Mutex<State>>);
 
 impl Respond for Responder {
+    /// Answers from the state; a held write's answer waits with the state unlocked, on the
+    /// server's own thread (wiremock runs each server on one).
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let mut state = self.0.lock().unwrap();
-        let method = request.method.as_str().to_owned();
-        let path = request.url.path().trim_start_matches("/api/atlas/v2").to_owned();
-        let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
-        let username = request.url.query_pairs().find(|(key, _)| key == "username").map(|(_, value)| value.into_owned());
-        if method != "GET" && state.throttle_writes > 0 {
-            state.throttle_writes -= 1;
-            state.writes.push(Write { method, path, body, status: 429 });
-            let (status, reply) = api_error(429, "RATE_LIMITED", "too many requests");
-            return ResponseTemplate::new(status).insert_header("Retry-After", "0").set_body_json(reply);
+        let template = answer(&mut state, request);
+        let held = match &state.hold {
+            Some(hold) if request.method.as_str() != "GET" && hold.at == state.writes.len() => {
+                hold.reached.send(()).ok();
+                Some(hold.release.clone())
+            }
+            _ => None,
+        };
+        drop(state);
+        if let Some(release) = held {
+            release.lock().unwrap().recv().ok();
         }
-        let (status, mut reply) = route(&mut state, &method, &path, &body, username.as_deref());
-        if let Some(reply) = reply.as_mut() {
-            paged(reply, request);
-        }
-        if method != "GET" {
-            state.writes.push(Write { method, path, body, status });
-        }
-        let template = ResponseTemplate::new(status);
-        match reply {
-            Some(reply) => template.set_body_json(reply),
-            None => template,
-        }
+        template
+    }
+}
+
+fn answer(state: &mut State, request: &Request) -> ResponseTemplate {
+    let method = request.method.as_str().to_owned();
+    let path = request.url.path().trim_start_matches("/api/atlas/v2").to_owned();
+    let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+    let username = request.url.query_pairs().find(|(key, _)| key == "username").map(|(_, value)| value.into_owned());
+    if method != "GET" && state.throttle_writes > 0 {
+        state.throttle_writes -= 1;
+        state.writes.push(Write { method, path, body, status: 429 });
+        let (status, reply) = api_error(429, "RATE_LIMITED", "too many requests");
+        return ResponseTemplate::new(status).insert_header("Retry-After", "0").set_body_json(reply);
+    }
+    let creates_user = method == "POST" && path.ends_with("/users") && !path.contains("/teams/");
+    let wait = state.invitation_limit.as_mut().filter(|_| creates_user).and_then(|limit| limit.admit(std::time::Instant::now()));
+    if let Some(seconds) = wait {
+        state.writes.push(Write { method, path, body, status: 400 });
+        let (status, reply) = api_error(400, "INVITATIONS_RATE_LIMITED_IP", "too many invitations from this address");
+        return ResponseTemplate::new(status).insert_header("Retry-After", seconds.to_string()).set_body_json(reply);
+    }
+    let (status, mut reply) = route(state, &method, &path, &body, username.as_deref());
+    if let Some(reply) = reply.as_mut() {
+        paged(reply, request);
+    }
+    if method != "GET" {
+        state.writes.push(Write { method, path, body, status });
+    }
+    let template = ResponseTemplate::new(status);
+    match reply {
+        Some(reply) => template.set_body_json(reply),
+        None => template,
     }
 }
 

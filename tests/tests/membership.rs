@@ -453,3 +453,60 @@ async fn the_readme_example_migrates_a_project() {
     assert!(migrate(&client(&fake), &group()).await.unwrap());
     assert!(fake.group_invites(GROUP).is_empty());
 }
+
+/// A stop that comes after the third invitation starts no fourth: the report has the three,
+/// says it is incomplete, and the rest are still invitations that a rerun moves.
+#[tokio::test]
+async fn a_stopped_migration_reports_what_it_started_and_the_rerun_finishes() {
+    let fake = FakeAtlas::start().await;
+    for n in 0..8 {
+        fake.invite_to_project(GROUP, &format!("dev{n}@example.com"), &["GROUP_READ_ONLY"]);
+    }
+    let client = client(&fake);
+    let migration = Migration::plan_project(&client, &group()).await.unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let mut stop = Some(stop);
+    let report = migration
+        .execute_until(
+            &client,
+            &unpaced(),
+            async {
+                stopped.await.ok();
+            },
+            |progress| {
+                if progress.done == 3 {
+                    stop.take().unwrap().send(()).unwrap();
+                }
+            },
+        )
+        .await;
+    assert_eq!((report.entries.len(), report.planned, report.is_complete()), (3, 8, false));
+    assert!(report.all_migrated());
+    assert_eq!(fake.group_invites(GROUP).len(), 5, "the five not started are untouched");
+    assert_eq!(fake.writes().len(), 6, "each started invitation finished its two writes");
+
+    let rerun = Migration::plan_project(&client, &group()).await.unwrap().execute(&client, &unpaced(), |_| {}).await;
+    assert!(rerun.is_complete() && rerun.all_migrated() && rerun.entries.len() == 5);
+    assert!(fake.group_invites(GROUP).is_empty());
+    for n in 0..8 {
+        assert!(fake.member(&format!("dev{n}@example.com")).is_some(), "dev{n} was lost");
+    }
+}
+
+/// Atlas's invitation limit (400 `INVITATIONS_RATE_LIMITED_IP`) is waited out: every
+/// invitation is migrated, none reported refused, and only the limit's refusals were retried.
+#[tokio::test]
+async fn the_invitation_limit_is_waited_out_not_reported_as_a_refusal() {
+    let fake = FakeAtlas::start().await;
+    for n in 0..4 {
+        fake.invite_to_org(&format!("dev{n}@example.com"), &["ORG_MEMBER"], &[], &[]);
+    }
+    fake.limit_invitations(2, Duration::from_secs(1));
+    let client = client(&fake);
+    let report = Migration::plan_org(&client, &org()).await.unwrap().execute(&client, &unpaced(), |_| {}).await;
+    assert!(report.all_migrated(), "{report:?}");
+    assert!(fake.invitations_throttled() >= 1, "the limit was reached");
+    assert!(fake.org_invites().is_empty());
+    let refused: Vec<_> = fake.writes().into_iter().filter(|write| write.status == 400).collect();
+    assert_eq!(refused.len(), fake.invitations_throttled());
+}

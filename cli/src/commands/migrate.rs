@@ -1,7 +1,11 @@
 //! `migrate`: every pending invitation of a project or organization re-created as a pending
-//! user with the same grants, the invitation deleted only after.
+//! user with the same grants, the invitation deleted only after; Ctrl-C starts no further
+//! invitation, and `--report` keeps every invitation's outcome for audit.
 
 use std::error::Error;
+use std::fs::File;
+use std::path::PathBuf;
+use std::task::Poll;
 
 use atlas_admin::membership::{Migration, Pacer};
 use clap::{Args, Subcommand};
@@ -9,11 +13,39 @@ use clap::{Args, Subcommand};
 use super::Context;
 use crate::args::{Org, Project};
 use crate::bulk::pacing;
-use crate::reports::{plan_json, plan_text, report_json, report_text};
+use crate::output::Notices;
+use crate::reports::{PlanJson, plan_lines, report_json, report_text};
+
+/// A run stopped by Ctrl-C: the tool exits with 130 (128 + SIGINT, as shells report it).
+#[derive(Debug)]
+pub struct Interrupted {
+    done: usize,
+    planned: usize,
+}
+
+impl Interrupted {
+    pub const EXIT_STATUS: u8 = 130;
+}
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (done, planned) = (self.done, self.planned);
+        write!(
+            f,
+            "interrupted after {done} of {planned} invitations; the other {} are untouched: rerun to finish",
+            planned - done
+        )
+    }
+}
+
+impl Error for Interrupted {}
 
 #[derive(Debug, Subcommand)]
 pub enum MigrateScope {
     /// Every pending invitation to one project.
+    ///
+    /// Ctrl-C starts no further invitation: the ones in flight finish, the report so far is
+    /// printed (and written to --report), and the exit status is 130; a rerun finishes the job.
     #[command(after_help = "Example:\n  atlas-members migrate project --group 32b6e34b3d91647abb20e7b8 --dry-run")]
     Project {
         #[command(flatten)]
@@ -22,7 +54,10 @@ pub enum MigrateScope {
         options: MigrateOptions,
     },
     /// Every pending invitation to one organization (with its project roles and teams).
-    #[command(after_help = "Example:\n  atlas-members migrate org --org 4888442a3354817a7320eb61 --json > report.json")]
+    ///
+    /// Ctrl-C starts no further invitation: the ones in flight finish, the report so far is
+    /// printed (and written to --report), and the exit status is 130; a rerun finishes the job.
+    #[command(after_help = "Example:\n  atlas-members migrate org --org 4888442a3354817a7320eb61 --report migration.json")]
     Org {
         #[command(flatten)]
         org: Org,
@@ -31,14 +66,20 @@ pub enum MigrateScope {
     },
 }
 
+/// A second Ctrl-C quits at once (the first starts no further invitation, see the commands).
 #[derive(Debug, Args)]
 pub struct MigrateOptions {
     /// Print the plan and write nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Also write the outcome of every invitation (or, with --dry-run, the plan) to FILE as
+    /// JSON, for audit; written too when the run is stopped or some invitation fails.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
 }
 
-/// Exits with 1 (through the error) when some invitation stays in place.
+/// Exits with 1 (through the error) when some invitation stays in place, with 130
+/// ([`Interrupted`]) when stopped by Ctrl-C.
 pub async fn run(ctx: &Context, scope: MigrateScope) -> Result<(), Box<dyn Error>> {
     let (migration, options) = match scope {
         MigrateScope::Project { project, options } => {
@@ -46,25 +87,61 @@ pub async fn run(ctx: &Context, scope: MigrateScope) -> Result<(), Box<dyn Error
         }
         MigrateScope::Org { org, options } => (Migration::plan_org(&ctx.client, &org.resolve(&ctx.defaults)?).await?, options),
     };
+    // Created first, so that a path that cannot be written fails before any write to Atlas.
+    let report_file = match &options.report {
+        Some(path) => Some(File::create(path).map_err(|err| format!("cannot write --report {}: {err}", path.display()))?),
+        None => None,
+    };
     if options.dry_run {
-        ctx.out.text(plan_text(&migration));
-        ctx.out.json(|| plan_json(&migration));
+        plan_lines(&migration).for_each(|line| ctx.out.text(line));
+        ctx.out.json_streamed(&PlanJson(&migration));
+        if let Some(file) = report_file {
+            ctx.out.write_json(file, &PlanJson(&migration))?;
+        }
         return Ok(());
     }
     let pacer = Pacer::new(&pacing()?);
     let bar = ctx.out.progress(migration.steps().len());
     let report = migration
-        .execute(&ctx.client, &pacer, |progress| {
+        .execute_until(&ctx.client, &pacer, ctrl_c(ctx.out.notices().clone()), |progress| {
             bar.set_position(progress.done as u64);
             bar.set_message(progress.last.username.clone());
         })
         .await;
     bar.finish_and_clear();
-    ctx.out.text(report_text(&report));
-    ctx.out.json(|| report_json(&report));
+    ctx.out.text(report_text(&migration, &report));
+    ctx.out.json(|| report_json(&migration, &report));
+    if let Some(file) = report_file {
+        ctx.out.write_json(file, &report_json(&migration, &report))?;
+    }
+    if !report.is_complete() {
+        return Err(Interrupted { done: report.entries.len(), planned: report.planned }.into());
+    }
     let failed = report.failures().count();
     if failed > 0 {
         return Err(format!("{failed} of {} invitations could not be migrated and stay in place", report.entries.len()).into());
     }
     Ok(())
+}
+
+/// Completes at the first Ctrl-C, after saying what happens next; a second one exits at once.
+async fn ctrl_c(notices: Notices) {
+    if tokio::signal::ctrl_c().await.is_err() {
+        // Without a handler Ctrl-C keeps its default (the process ends), so never stop early.
+        std::future::pending::<()>().await;
+    }
+    let mut again = Box::pin(tokio::signal::ctrl_c());
+    // Listening (a first poll registers) before saying so: a Ctrl-C right after is heard.
+    match futures::poll!(again.as_mut()) {
+        Poll::Pending => {
+            notices.line("interrupted: finishing the invitations in flight, starting no other (Ctrl-C again to quit now)");
+            tokio::spawn(async move {
+                if again.await.is_ok() {
+                    std::process::exit(Interrupted::EXIT_STATUS.into());
+                }
+            });
+        }
+        Poll::Ready(Ok(())) => std::process::exit(Interrupted::EXIT_STATUS.into()),
+        Poll::Ready(Err(_)) => notices.line("interrupted: finishing the invitations in flight, starting no other"),
+    }
 }

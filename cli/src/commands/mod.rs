@@ -4,6 +4,7 @@ pub mod apply;
 pub mod completions;
 pub mod invitations;
 pub mod migrate;
+pub mod teams;
 pub mod users;
 
 use atlas_admin::Client;

@@ -1,8 +1,10 @@
 //! Moving legacy invitations onto the Cloud Users API: plan (each pending invitation and what it
 //! becomes), execute (create or complete the member, then delete the invitation), report.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 
+use futures_util::future::{self, Either};
 use futures_util::{StreamExt, TryStreamExt};
 
 use super::grants::{Grants, Scope};
@@ -178,7 +180,7 @@ pub struct Entry {
     pub outcome: Outcome,
 }
 
-/// What [`Migration::execute`] did, one entry per invitation in the plan's order.
+/// What [`Migration::execute`] did, one entry per invitation started, in the plan's order.
 ///
 /// ```
 /// # fn demo(report: atlas_admin::membership::Report) {
@@ -194,12 +196,28 @@ pub struct Entry {
 pub struct Report {
     /// The project or organization.
     pub scope: Scope,
-    /// One per invitation.
+    /// One per invitation started.
     pub entries: Vec<Entry>,
+    /// How many invitations the plan had: more than `entries` when the run was stopped.
+    pub planned: usize,
 }
 
 impl Report {
-    /// Whether every invitation was moved (true when there was none).
+    /// Whether every invitation of the plan was started, that is the run was not stopped
+    /// ([`Migration::execute_until`]).
+    ///
+    /// ```
+    /// # fn demo(report: atlas_admin::membership::Report) {
+    /// let untouched = report.planned - report.entries.len();
+    /// assert_eq!(untouched == 0, report.is_complete());
+    /// # }
+    /// ```
+    pub fn is_complete(&self) -> bool {
+        self.entries.len() == self.planned
+    }
+
+    /// Whether every invitation started was moved (true when there was none); see
+    /// [`is_complete`](Report::is_complete) for whether all were started.
     ///
     /// ```
     /// # fn demo(report: atlas_admin::membership::Report) {
@@ -271,11 +289,13 @@ impl Migration {
             .map_ok(|user| (user.username().to_lowercase(), (user.id().clone(), Grants::of_group_user(group, &user))))
             .try_collect()
             .await?;
+        // Atlas lists every invitation in one answer (no paging): each invitation's fields are
+        // moved into its step or freed as it is planned, never held twice.
         let steps = invitations
-            .iter()
+            .into_iter()
             .filter_map(|invitation| {
-                let grants = Grants::of_group_invitation(group, invitation);
-                Some(step(invitation.id.clone()?, invitation.username.clone()?, grants, &members))
+                let grants = Grants::of_group_invitation(group, &invitation);
+                Some(step(invitation.id?, invitation.username?, grants, &members))
             })
             .collect();
         Ok(Migration { scope: Scope::Project(group.clone()), steps })
@@ -298,11 +318,12 @@ impl Migration {
             .map_ok(|user| (user.username().to_lowercase(), (user.id().clone(), Grants::of_org_user(&user))))
             .try_collect()
             .await?;
+        // As in `plan_project`: one answer, each invitation moved into its step or freed.
         let steps = invitations
-            .iter()
+            .into_iter()
             .filter_map(|invitation| {
-                let grants = Grants::of_org_invitation(invitation);
-                Some(step(invitation.id.clone()?, invitation.username.clone()?, grants, &members))
+                let grants = Grants::of_org_invitation(&invitation);
+                Some(step(invitation.id?, invitation.username?, grants, &members))
             })
             .collect();
         Ok(Migration { scope: Scope::Organization(org.clone()), steps })
@@ -321,7 +342,8 @@ impl Migration {
 
     /// Moves every invitation, `pacer.pacing().concurrency()` at a time, each write waiting for
     /// `pacer`; calls `progress` after each invitation. A failure stops only its own
-    /// invitation, which is then left in place.
+    /// invitation, which is then left in place. The same as
+    /// [`execute_until`](Migration::execute_until) with a `stop` that never comes.
     ///
     /// ```no_run
     /// # async fn demo(client: atlas_admin::Client, migration: atlas_admin::membership::Migration) {
@@ -330,19 +352,66 @@ impl Migration {
     /// let report = migration.execute(&client, &pacer, |_| {}).await;
     /// # }
     /// ```
-    pub async fn execute(&self, client: &Client, pacer: &Pacer, mut progress: impl FnMut(Progress<'_>)) -> Report {
+    pub async fn execute(&self, client: &Client, pacer: &Pacer, progress: impl FnMut(Progress<'_>)) -> Report {
+        self.execute_until(client, pacer, std::future::pending(), progress).await
+    }
+
+    /// [`execute`](Migration::execute), starting no further invitation once `stop` has
+    /// completed (a Ctrl-C, a deadline, a cancellation token): the invitations in flight
+    /// finish their writes, so none is left half-moved, and the report has an entry for each
+    /// invitation started, in the plan's order; [`Report::is_complete`] says whether that is
+    /// all of them. The rest are untouched and a rerun plans them again.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: atlas_admin::Client, migration: atlas_admin::membership::Migration) {
+    /// use atlas_admin::membership::{Pacer, Pacing};
+    /// // Start nothing after ten minutes; a tool would pass its Ctrl-C signal instead.
+    /// let deadline = tokio::time::sleep(std::time::Duration::from_secs(600));
+    /// let report = migration.execute_until(&client, &Pacer::new(&Pacing::default()), deadline, |_| {}).await;
+    /// if !report.is_complete() {
+    ///     eprintln!("interrupted after {} of {} invitations", report.entries.len(), report.planned);
+    /// }
+    /// # }
+    /// ```
+    pub async fn execute_until(
+        &self,
+        client: &Client,
+        pacer: &Pacer,
+        stop: impl Future<Output = ()>,
+        mut progress: impl FnMut(Progress<'_>),
+    ) -> Report {
         let total = self.steps.len();
         let mut finished: Vec<(usize, Entry)> = Vec::with_capacity(total);
-        let mut runs = futures_util::stream::iter(self.steps.iter().enumerate())
+        let stopped = Cell::new(false);
+        // Ending the steps fed to `buffer_unordered` still lets it drive the started ones to
+        // their end; `stop` is polled beside them, so it is heard while they wait.
+        let runs = futures_util::stream::iter(self.steps.iter().enumerate())
+            .take_while(|_| std::future::ready(!stopped.get()))
             .map(|(index, step)| async move { (index, self.run(client, pacer, step).await) })
             .buffer_unordered(pacer.pacing().concurrency());
-        while let Some((index, entry)) = runs.next().await {
+        let mut runs = std::pin::pin!(runs);
+        let mut stop = std::pin::pin!(stop);
+        loop {
+            let next = if stopped.get() {
+                runs.next().await
+            } else {
+                // `stop` first: once it has come, no further step is pulled.
+                match future::select(stop.as_mut(), runs.next()).await {
+                    Either::Left(((), next)) => {
+                        stopped.set(true);
+                        next.await
+                    }
+                    Either::Right((next, _)) => next,
+                }
+            };
+            let Some((index, entry)) = next else { break };
             finished.push((index, entry));
             let last = &finished.last().expect("just pushed").1;
             progress(Progress { done: finished.len(), total, last });
         }
         finished.sort_by_key(|(index, _)| *index);
-        Report { scope: self.scope.clone(), entries: finished.into_iter().map(|(_, entry)| entry).collect() }
+        let entries = finished.into_iter().map(|(_, entry)| entry).collect();
+        Report { scope: self.scope.clone(), planned: total, entries }
     }
 
     async fn run(&self, client: &Client, pacer: &Pacer, step: &Step) -> Entry {
