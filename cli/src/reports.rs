@@ -124,14 +124,6 @@ pub fn report_text(migration: &Migration, report: &Report) -> String {
     text
 }
 
-pub fn scope_json(scope: &Scope) -> Value {
-    match scope {
-        Scope::Project(group) => json!({ "project": group }),
-        Scope::Organization(org) => json!({ "org": org }),
-        _ => json!(scope.to_string()),
-    }
-}
-
 /// `object` with `extra`'s fields added.
 fn merged(mut object: Value, extra: Value) -> Value {
     if let (Some(object), Value::Object(extra)) = (object.as_object_mut(), extra) {
@@ -146,29 +138,12 @@ pub struct PlanJson<'a>(pub &'a Migration);
 
 impl Serialize for PlanJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        struct Steps<'a>(&'a [Step]);
-        impl Serialize for Steps<'_> {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.collect_seq(self.0.iter().map(step_json))
-            }
-        }
         let mut map = serializer.serialize_map(Some(3))?;
-        map.serialize_entry("scope", &scope_json(&self.0.scope))?;
+        map.serialize_entry("scope", &self.0.scope)?;
         map.serialize_entry("dryRun", &true)?;
-        map.serialize_entry("invitations", &Steps(self.0.steps()))?;
+        map.serialize_entry("invitations", self.0.steps())?;
         map.end()
     }
-}
-
-fn step_json(step: &Step) -> Value {
-    let action = match &step.action {
-        Action::Create => json!({ "action": "create" }),
-        Action::AddToMember { user, missing, .. } => {
-            json!({ "action": "addToMember", "userId": user, "missing": missing })
-        }
-        other => json!({ "action": format!("{other:?}") }),
-    };
-    merged(json!({ "invitationId": step.invitation, "username": step.username, "grants": step.grants }), action)
 }
 
 /// Every invitation of the plan: its outcome, or `notStarted` when the run was stopped first.
@@ -176,22 +151,7 @@ pub fn report_json(migration: &Migration, report: &Report) -> Value {
     let mut entries: Vec<Value> = report
         .entries
         .iter()
-        .map(|entry| {
-            let outcome = match &entry.outcome {
-                Outcome::Migrated { user } => json!({ "outcome": "migrated", "userId": user }),
-                Outcome::AlreadyMember { user, added } => json!({ "outcome": "alreadyMember", "userId": user, "added": added }),
-                Outcome::Failed { stage, error } => json!({
-                    "outcome": "failed",
-                    "stage": stage.to_string(),
-                    "error": error.to_string(),
-                    "status": error.status().map(|status| status.as_u16()),
-                    "errorCode": error.api_error().map(|api| api.error_code.clone()),
-                    "transient": error.is_transient(),
-                }),
-                other => json!({ "outcome": format!("{other:?}") }),
-            };
-            merged(json!({ "invitationId": entry.invitation, "username": entry.username }), outcome)
-        })
+        .map(|entry| serde_json::to_value(entry).unwrap_or_else(|err| json!({ "outcome": err.to_string() })))
         .collect();
     let started = entries.len();
     entries.extend(
@@ -201,7 +161,7 @@ pub fn report_json(migration: &Migration, report: &Report) -> Value {
     let untouched = entries.len() - started;
     let migrated = report.entries.iter().filter(|entry| entry.outcome.is_success()).count();
     json!({
-        "scope": scope_json(&report.scope),
+        "scope": report.scope,
         "planned": report.planned,
         "interrupted": !report.is_complete(),
         "migrated": migrated,

@@ -264,6 +264,7 @@ async fn a_team_failing_midway_keeps_its_writes_in_the_apply_report() {
             "error": failure.error.to_string(),
             "status": 404,
             "errorCode": "TEAM_NOT_IN_GROUP",
+            "transient": false,
             "written": [{ "write": "addMember", "username": "bo@example.com" }],
         })
     );

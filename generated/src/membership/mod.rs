@@ -72,14 +72,16 @@ fn is_conflict(error: &Error) -> bool {
 }
 
 /// An error as JSON fields: `error` (its text), `status` and `errorCode` (Atlas's, when it
-/// answered), so a script can tell a refusal from a failed connection. The reports that hold
+/// answered) and `transient` (whether a rerun may well succeed), so a script can tell a
+/// refusal from a failed connection. The reports that hold
 /// an error are the migration's and the bulk apply's.
 #[cfg(any(all(feature = "organizations", feature = "projects"), feature = "teams"))]
 fn error_fields<S: serde::Serializer>(error: &Error, serializer: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
-    let mut map = serializer.serialize_map(Some(3))?;
+    let mut map = serializer.serialize_map(Some(4))?;
     map.serialize_entry("error", &error.to_string())?;
     map.serialize_entry("status", &error.status().map(|status| status.as_u16()))?;
     map.serialize_entry("errorCode", &error.api_error().map(|api| api.error_code.as_str()))?;
+    map.serialize_entry("transient", &error.is_transient())?;
     map.end()
 }
