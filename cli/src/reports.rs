@@ -1,12 +1,13 @@
-//! What the membership library's plans and reports say: as lines of text, and as JSON.
-//!
-//! The JSON belongs in `atlas_admin::membership` (`Serialize` on every plan and report,
-//! issue 27 point 4); it is built by hand here until then, in the shapes scripts already read.
+//! What the membership library's plans and reports say: as lines of text, and as JSON (the
+//! library's `Serialize` for `ensure` and `apply`; the migration's, streamed, built here).
 
 use std::collections::BTreeSet;
 
 use atlas_admin::InvitationId;
-use atlas_admin::membership::{Action, Change, EnsurePlan, Ensured, Grants, Migration, Outcome, Report, Scope, Stage, Step};
+use atlas_admin::membership::{
+    Action, Applied, AppliedOutcome, ApplyPlan, Change, Ensured, Grants, Migration, Outcome, Report, Scope, Stage, Step, Subject,
+    TeamPlan, TeamWrite,
+};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 
@@ -123,14 +124,6 @@ pub fn report_text(migration: &Migration, report: &Report) -> String {
     text
 }
 
-pub fn scope_json(scope: &Scope) -> Value {
-    match scope {
-        Scope::Project(group) => json!({ "project": group }),
-        Scope::Organization(org) => json!({ "org": org }),
-        _ => json!(scope.to_string()),
-    }
-}
-
 /// `object` with `extra`'s fields added.
 fn merged(mut object: Value, extra: Value) -> Value {
     if let (Some(object), Value::Object(extra)) = (object.as_object_mut(), extra) {
@@ -145,29 +138,12 @@ pub struct PlanJson<'a>(pub &'a Migration);
 
 impl Serialize for PlanJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        struct Steps<'a>(&'a [Step]);
-        impl Serialize for Steps<'_> {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.collect_seq(self.0.iter().map(step_json))
-            }
-        }
         let mut map = serializer.serialize_map(Some(3))?;
-        map.serialize_entry("scope", &scope_json(&self.0.scope))?;
+        map.serialize_entry("scope", &self.0.scope)?;
         map.serialize_entry("dryRun", &true)?;
-        map.serialize_entry("invitations", &Steps(self.0.steps()))?;
+        map.serialize_entry("invitations", self.0.steps())?;
         map.end()
     }
-}
-
-fn step_json(step: &Step) -> Value {
-    let action = match &step.action {
-        Action::Create => json!({ "action": "create" }),
-        Action::AddToMember { user, missing, .. } => {
-            json!({ "action": "addToMember", "userId": user, "missing": missing })
-        }
-        other => json!({ "action": format!("{other:?}") }),
-    };
-    merged(json!({ "invitationId": step.invitation, "username": step.username, "grants": step.grants }), action)
 }
 
 /// Every invitation of the plan: its outcome, or `notStarted` when the run was stopped first.
@@ -175,22 +151,7 @@ pub fn report_json(migration: &Migration, report: &Report) -> Value {
     let mut entries: Vec<Value> = report
         .entries
         .iter()
-        .map(|entry| {
-            let outcome = match &entry.outcome {
-                Outcome::Migrated { user } => json!({ "outcome": "migrated", "userId": user }),
-                Outcome::AlreadyMember { user, added } => json!({ "outcome": "alreadyMember", "userId": user, "added": added }),
-                Outcome::Failed { stage, error } => json!({
-                    "outcome": "failed",
-                    "stage": stage.to_string(),
-                    "error": error.to_string(),
-                    "status": error.status().map(|status| status.as_u16()),
-                    "errorCode": error.api_error().map(|api| api.error_code.clone()),
-                    "transient": error.is_transient(),
-                }),
-                other => json!({ "outcome": format!("{other:?}") }),
-            };
-            merged(json!({ "invitationId": entry.invitation, "username": entry.username }), outcome)
-        })
+        .map(|entry| serde_json::to_value(entry).unwrap_or_else(|err| json!({ "outcome": err.to_string() })))
         .collect();
     let started = entries.len();
     entries.extend(
@@ -200,7 +161,7 @@ pub fn report_json(migration: &Migration, report: &Report) -> Value {
     let untouched = entries.len() - started;
     let migrated = report.entries.iter().filter(|entry| entry.outcome.is_success()).count();
     json!({
-        "scope": scope_json(&report.scope),
+        "scope": report.scope,
         "planned": report.planned,
         "interrupted": !report.is_complete(),
         "migrated": migrated,
@@ -210,24 +171,77 @@ pub fn report_json(migration: &Migration, report: &Report) -> Value {
     })
 }
 
-pub fn change_json(plan: &EnsurePlan) -> Value {
-    let change = match &plan.change {
-        Change::Create { grants } => json!({ "change": "create", "grants": grants }),
-        Change::Update { user, add, remove } => json!({ "change": "update", "userId": user, "add": add, "remove": remove }),
-        Change::Unchanged { user } => json!({ "change": "unchanged", "userId": user }),
-        other => json!({ "change": format!("{other:?}") }),
-    };
-    merged(json!({ "scope": scope_json(&plan.scope), "username": plan.username }), change)
+/// `{scope, username}` and the outcome's own fields.
+pub fn ensured_json(scope: &Scope, username: &str, ensured: &Ensured) -> Value {
+    let outcome = serde_json::to_value(ensured).unwrap_or_else(|err| json!({ "outcome": err.to_string() }));
+    merged(json!({ "scope": scope, "username": username }), outcome)
 }
 
-pub fn ensured_json(scope: &Scope, username: &str, ensured: &Ensured) -> Value {
-    let ensured = match ensured {
-        Ensured::Created { user, grants } => json!({ "outcome": "created", "userId": user, "grants": grants }),
-        Ensured::Changed { user, added, removed } => {
-            json!({ "outcome": "changed", "userId": user, "added": added, "removed": removed })
+/// An apply's plan: a count, then one line per user and per team.
+pub fn apply_plan_text(plan: &ApplyPlan) -> String {
+    let users = plan.users.iter().filter(|user| user.change.writes()).count();
+    let mut text = format!("plan: {users} of {} members to change", plan.users.len());
+    if !plan.teams.is_empty() {
+        let teams = plan.teams.iter().filter(|team| !team.writes().is_empty()).count();
+        text.push_str(&format!(", {teams} of {} teams", plan.teams.len()));
+    }
+    if plan.prune {
+        text.push_str(" (pruning)");
+    }
+    for user in &plan.users {
+        text.push_str(&format!("\n  {} {}: {}", user.scope, user.username, describe_change(&user.scope, &user.change)));
+    }
+    for team in &plan.teams {
+        text.push_str(&format!("\n  organization {} {}: {}", team.org, team.team, describe_team_plan(team)));
+    }
+    text
+}
+
+fn describe_team_plan(plan: &TeamPlan) -> String {
+    match plan.writes() {
+        [] => "unchanged".to_owned(),
+        writes => writes.iter().map(describe_team_write).collect::<Vec<_>>().join("; "),
+    }
+}
+
+fn describe_team_write(write: &TeamWrite) -> String {
+    let roles = |roles: &[atlas_admin::roles::ProjectRole]| roles.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+    match write {
+        TeamWrite::Create { members, .. } => format!("create with {}", members.join(", ")),
+        TeamWrite::AddMember { username } => format!("add member {username}"),
+        TeamWrite::RemoveMember { username } => format!("remove member {username}"),
+        TeamWrite::AssignProject { group, roles: held } => format!("assign {group}:{}", roles(held)),
+        TeamWrite::UpdateProject { group, roles: held } => format!("set {group}:{}", roles(held)),
+        TeamWrite::RemoveProject { group } => format!("remove from project {group}"),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Who a line of an apply's report is about: the username, or `team NAME`.
+pub fn subject_text(subject: &Subject) -> String {
+    match subject {
+        Subject::User(username) => username.clone(),
+        Subject::Team(team) => team.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// One line of an apply's report.
+pub fn applied_text(applied: &Applied) -> String {
+    let subject = subject_text(&applied.subject);
+    match &applied.outcome {
+        AppliedOutcome::User(ensured) => format!("{} {}", applied.scope, describe_ensured(&applied.scope, &subject, ensured)),
+        AppliedOutcome::Team(ensured) => {
+            let writes: Vec<String> = ensured.written.iter().map(describe_team_write).collect();
+            format!("{} {subject} ({}): {}", applied.scope, ensured.team, writes.join("; "))
         }
-        Ensured::Unchanged { user } => json!({ "outcome": "unchanged", "userId": user }),
-        other => json!({ "outcome": format!("{other:?}") }),
-    };
-    merged(json!({ "scope": scope_json(scope), "username": username }), ensured)
+        AppliedOutcome::Failed(failure) => {
+            let written = match failure.written.as_slice() {
+                [] => String::new(),
+                writes => format!(" (after: {})", writes.iter().map(describe_team_write).collect::<Vec<_>>().join("; ")),
+            };
+            format!("{} {subject}: failed: {}{written}", applied.scope, failure.error)
+        }
+        other => format!("{} {subject}: {other:?}", applied.scope),
+    }
 }

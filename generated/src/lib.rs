@@ -30,9 +30,7 @@ pub mod models;
 pub mod operations;
 pub mod roles;
 
-#[cfg(
-    all(feature = "mongodb-cloud-users", feature = "organizations", feature = "projects")
-)]
+#[cfg(feature = "mongodb-cloud-users")]
 pub mod membership;
 
 mod runtime;

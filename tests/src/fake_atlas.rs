@@ -2,7 +2,8 @@
 //! organization and its projects, on a wiremock server on 127.0.0.1: invitations are listed and
 //! deleted, users are created (409 when the username is already a member, 400 for a refused
 //! username), listed (by username), given and relieved of roles (never the last project role),
-//! and patched; teams are served by `teams` with Atlas's rules; every write is logged in order.
+//! and patched; teams are served by `teams` with Atlas's rules; lists come in the pages asked
+//! for; every write is logged in order.
 
 mod teams;
 
@@ -291,7 +292,10 @@ fn answer(state: &mut State, request: &Request) -> ResponseTemplate {
         let (status, reply) = api_error(400, "INVITATIONS_RATE_LIMITED_IP", "too many invitations from this address");
         return ResponseTemplate::new(status).insert_header("Retry-After", seconds.to_string()).set_body_json(reply);
     }
-    let (status, reply) = route(state, &method, &path, &body, username.as_deref());
+    let (status, mut reply) = route(state, &method, &path, &body, username.as_deref());
+    if let Some(reply) = reply.as_mut() {
+        paged(reply, request);
+    }
     if method != "GET" {
         state.writes.push(Write { method, path, body, status });
     }
@@ -331,6 +335,24 @@ fn org_user(member: &Member) -> Value {
     user["roles"] = json!({ "orgRoles": member.org_roles, "groupRoleAssignments": assignments });
     user["teamIds"] = json!(member.teams);
     user
+}
+
+/// A list reply cut to the page the request asks for (`pageNum`, `itemsPerPage`), with a
+/// `next` link when more follow, as Atlas pages; a request that names no page gets them all.
+fn paged(reply: &mut Value, request: &Request) {
+    let number =
+        |key: &str| request.url.query_pairs().find(|(name, _)| name == key).and_then(|(_, value)| value.parse::<usize>().ok());
+    let (Some(page_num), Some(per_page), Some(results)) =
+        (number("pageNum"), number("itemsPerPage"), reply.get_mut("results").and_then(Value::as_array_mut))
+    else {
+        return;
+    };
+    let start = (page_num.max(1) - 1) * per_page;
+    let more = results.len() > start + per_page;
+    *results = results.iter().skip(start).take(per_page).cloned().collect();
+    if more {
+        reply["links"] = json!([{ "rel": "next", "href": format!("{}?pageNum={}", request.url.path(), page_num + 1) }]);
+    }
 }
 
 fn page(results: Vec<Value>) -> Value {
@@ -373,6 +395,10 @@ fn route(state: &mut State, method: &str, path: &str, body: &Value, username: Op
             (200, Some(page(users)))
         }
         ("GET", ["orgs", _, "users"]) => (200, Some(page(state.members.iter().filter(matches_name).map(org_user).collect()))),
+        ("GET", ["orgs", _, "users", id]) => match state.members.iter().find(|member| member.id == *id) {
+            Some(member) => (200, Some(org_user(member))),
+            None => api_error(404, "USER_NOT_FOUND", "no such user"),
+        },
         ("POST", ["groups", group, "users"]) => {
             let name = body["username"].as_str().unwrap_or_default().to_owned();
             if state.refused.contains(&name) {

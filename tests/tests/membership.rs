@@ -12,6 +12,9 @@ use atlas_admin::{Client, GroupId, OrgId};
 use serde_json::json;
 use tests::fake_atlas::{FakeAtlas, GROUP, ORG, OTHER_GROUP, Write};
 
+const TEAM_A: &str = "e0000000000000000000000a";
+const TEAM_B: &str = "e0000000000000000000000b";
+
 fn client(fake: &FakeAtlas) -> Client {
     Client::builder().base_url(fake.uri()).bearer_token("test-token").build().expect("valid configuration")
 }
@@ -207,8 +210,8 @@ async fn org_invitations_group_their_project_roles_per_project() {
 #[tokio::test]
 async fn an_org_member_gets_the_union_of_its_grants_and_the_invitations_in_one_patch() {
     let fake = FakeAtlas::start().await;
-    let member = fake.add_member("kim@example.com", &["ORG_READ_ONLY"], &[(OTHER_GROUP, &["GROUP_OWNER"])], &["team-a"]);
-    fake.invite_to_org("kim@example.com", &["ORG_MEMBER"], &[(GROUP, "GROUP_READ_ONLY")], &["team-b"]);
+    let member = fake.add_member("kim@example.com", &["ORG_READ_ONLY"], &[(OTHER_GROUP, &["GROUP_OWNER"])], &[TEAM_A]);
+    fake.invite_to_org("kim@example.com", &["ORG_MEMBER"], &[(GROUP, "GROUP_READ_ONLY")], &[TEAM_B]);
     let client = client(&fake);
     let report = Migration::plan_org(&client, &org()).await.unwrap().execute(&client, &unpaced(), |_| {}).await;
     let Outcome::AlreadyMember { added, .. } = &report.entries[0].outcome else { panic!("{report:?}") };
@@ -217,14 +220,14 @@ async fn an_org_member_gets_the_union_of_its_grants_and_the_invitations_in_one_p
         Grants::new()
             .with_org_role(OrgRole::OrgMember)
             .with_project_role(&group(), ProjectRole::GroupReadOnly)
-            .with_team("team-b")
+            .with_team(&TEAM_B.parse().unwrap())
     );
     let kim = fake.member("kim@example.com").unwrap();
     assert_eq!(kim.id, member);
     assert_eq!(kim.org_roles, ["ORG_MEMBER", "ORG_READ_ONLY"], "nothing it held is lost");
     assert_eq!(kim.project_roles[OTHER_GROUP], ["GROUP_OWNER"]);
     assert_eq!(kim.project_roles[GROUP], ["GROUP_READ_ONLY"]);
-    assert_eq!(kim.teams, ["team-a", "team-b"]);
+    assert_eq!(kim.teams, [TEAM_A, TEAM_B], "the invitation's team is kept beside the one held");
     let methods: Vec<_> = fake.writes().iter().map(|write| write.method.clone()).collect();
     assert_eq!(methods, ["PATCH", "DELETE"]);
 }
@@ -342,12 +345,14 @@ async fn ensure_org_creates_then_patches_then_leaves_alone() {
     let second = Grants::new()
         .with_org_role(OrgRole::OrgMember)
         .with_project_role(&other_group(), ProjectRole::GroupOwner)
-        .with_team("6a1b2c3d4e5f60718293a4b5");
+        .with_team(&"6a1b2c3d4e5f60718293a4b5".parse().unwrap());
     let ensured = ensure_org_user(&client, &org(), "lee@example.com", &second).await.unwrap();
     let Ensured::Changed { added, removed, .. } = &ensured else { panic!("{ensured:?}") };
     assert_eq!(
         *added,
-        Grants::new().with_project_role(&other_group(), ProjectRole::GroupOwner).with_team("6a1b2c3d4e5f60718293a4b5")
+        Grants::new()
+            .with_project_role(&other_group(), ProjectRole::GroupOwner)
+            .with_team(&"6a1b2c3d4e5f60718293a4b5".parse().unwrap())
     );
     assert_eq!(*removed, Grants::new().with_project_role(&group(), ProjectRole::GroupReadOnly));
     let patch = fake.writes().last().unwrap().clone();

@@ -4,11 +4,11 @@
 
 use std::error::Error;
 
-use atlas_admin::GroupId;
 use atlas_admin::membership::{Scope, ensure_org_user, ensure_project_user};
 use atlas_admin::models::{AddOrRemoveGroupRole, AddOrRemoveOrgRole, GroupUserRequest, OrgUserRequest, OrgUserUpdateRequest};
 use atlas_admin::operations::{list_group_users, list_org_users};
 use atlas_admin::roles::{OrgRole, ProjectRole};
+use atlas_admin::{GroupId, TeamId};
 use clap::{Args, Subcommand};
 use futures::TryStreamExt;
 use serde_json::json;
@@ -269,7 +269,7 @@ pub struct EnsureOrg {
     project_roles: Vec<(GroupId, ProjectRole)>,
     /// The ID of a team the user is to belong to; repeat for several.
     #[arg(long = "team", value_name = "TEAM_ID")]
-    teams: Vec<String>,
+    teams: Vec<TeamId>,
 }
 
 pub async fn run(ctx: &Context, scope: UsersScope) -> Result<(), Box<dyn Error>> {

@@ -1,12 +1,10 @@
 //! Membership as desired state: one user of a project with exactly these roles, or of an
 //! organization with these organization roles, project roles and teams.
 
-use futures_util::TryStreamExt;
-
 use super::grants::{Grants, Scope};
 use super::is_conflict;
+use super::scope::{Members, OrgMembers, ProjectMembers};
 use crate::ids::{GroupId, OrgId, UserId};
-use crate::models::{AddOrRemoveGroupRole, GroupUserRequest, OrgUserRequest, OrgUserUpdateRequest};
 use crate::roles::ProjectRole;
 use crate::transport::{Pacer, Pacing};
 use crate::{Client, Error};
@@ -17,8 +15,10 @@ use crate::{Client, Error};
 /// use atlas_admin::membership::{Change, Grants};
 /// let change = Change::Create { grants: Grants::new() };
 /// assert!(change.writes());
+/// assert_eq!(serde_json::to_value(&change).unwrap(), serde_json::json!({ "change": "create", "grants": {} }));
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "change", rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum Change {
     /// Nobody of that username is a member: create a pending user with `grants`.
@@ -29,6 +29,7 @@ pub enum Change {
     /// A member to update: `add` first, then `remove`.
     Update {
         /// The member.
+        #[serde(rename = "userId")]
         user: UserId,
         /// Grants to add.
         add: Grants,
@@ -38,6 +39,7 @@ pub enum Change {
     /// The member already holds what is wanted.
     Unchanged {
         /// The member.
+        #[serde(rename = "userId")]
         user: UserId,
     },
 }
@@ -67,12 +69,14 @@ impl Change {
 /// }
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "outcome", rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum Ensured {
     /// A pending user was created.
     Created {
         /// The new user.
+        #[serde(rename = "userId")]
         user: UserId,
         /// What it holds.
         grants: Grants,
@@ -80,6 +84,7 @@ pub enum Ensured {
     /// The member was updated.
     Changed {
         /// The member.
+        #[serde(rename = "userId")]
         user: UserId,
         /// What was added.
         added: Grants,
@@ -89,6 +94,7 @@ pub enum Ensured {
     /// Nothing was written.
     Unchanged {
         /// The member.
+        #[serde(rename = "userId")]
         user: UserId,
     },
 }
@@ -108,7 +114,7 @@ pub enum Ensured {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnsurePlan {
     /// The project or organization.
@@ -116,11 +122,18 @@ pub struct EnsurePlan {
     /// The member's username.
     pub username: String,
     /// What executing it writes.
+    #[serde(flatten)]
     pub change: Change,
     /// What the member holds once it is executed.
     pub target: Grants,
+    #[serde(skip)]
     wanted: Grants,
+    #[serde(skip)]
     prune: bool,
+    /// Whether the member's teams are part of what is wanted; when not (a members file that
+    /// lists no teams for them), the teams they hold are neither added to nor pruned.
+    #[serde(skip)]
+    teams_managed: bool,
 }
 
 impl EnsurePlan {
@@ -144,14 +157,7 @@ impl EnsurePlan {
             return Err(Error::invalid_argument(format!("{username} needs at least one project role")));
         }
         let wanted = roles.iter().fold(Grants::new(), |grants, role| grants.with_project_role(group, role.clone()));
-        let lowercase = username.to_lowercase();
-        let query = crate::operations::list_group_users::Query { username: Some(username.into()), ..Default::default() };
-        let users: Vec<_> = client.list_group_users_stream(group, &query).try_collect().await?;
-        let member = users
-            .into_iter()
-            .find(|user| user.username().to_lowercase() == lowercase)
-            .map(|user| (user.id().clone(), Grants::of_group_user(group, &user)));
-        Ok(plan(Scope::Project(group.clone()), username, wanted, member, prune))
+        plan_in(&ProjectMembers(group), client, username, wanted, prune, true).await
     }
 
     /// Plans `username` in the organization `org` with `wanted`'s organization roles (at least
@@ -166,22 +172,28 @@ impl EnsurePlan {
     /// # }
     /// ```
     pub async fn org(client: &Client, org: &OrgId, username: &str, wanted: &Grants, prune: bool) -> Result<EnsurePlan, Error> {
+        Self::org_with_teams(client, org, username, wanted, prune, true).await
+    }
+
+    /// [`EnsurePlan::org`], leaving the member's teams as they are unless `teams_managed`.
+    pub(crate) async fn org_with_teams(
+        client: &Client,
+        org: &OrgId,
+        username: &str,
+        wanted: &Grants,
+        prune: bool,
+        teams_managed: bool,
+    ) -> Result<EnsurePlan, Error> {
         if wanted.org_roles.is_empty() {
             return Err(Error::invalid_argument(format!("{username} needs at least one organization role")));
         }
-        let lowercase = username.to_lowercase();
-        let query = crate::operations::list_org_users::Query { username: Some(username.into()), ..Default::default() };
-        let users: Vec<_> = client.list_org_users_stream(org, &query).try_collect().await?;
-        let member = users
-            .into_iter()
-            .find(|user| user.username().to_lowercase() == lowercase)
-            .map(|user| (user.id().clone(), Grants::of_org_user(&user)));
-        Ok(plan(Scope::Organization(org.clone()), username, wanted.clone(), member, prune))
+        plan_in(&OrgMembers(org), client, username, wanted.clone(), prune, teams_managed).await
     }
 
     /// Writes the change, each write waiting for `pacer`. A project member gets each role to
-    /// add before any role is removed, so it never holds none; an organization member gets one
-    /// `updateOrgUser` with its whole new role set and teams. When creating answers 409 (someone
+    /// add before any role is removed, so it never holds none; an organization member is read
+    /// again and gets one `updateOrgUser` with what it holds then, plus the planned additions,
+    /// minus the planned removals (its whole role set and teams). When creating answers 409 (someone
     /// made them a member since the plan), the member is read again and updated instead.
     ///
     /// ```no_run
@@ -192,107 +204,68 @@ impl EnsurePlan {
     /// # }
     /// ```
     pub async fn execute(&self, client: &Client, pacer: &Pacer) -> Result<Ensured, Error> {
-        match self.write(client, pacer).await {
+        self.execute_in(&self.scope.members(), client, pacer).await
+    }
+
+    async fn execute_in(&self, members: &impl Members, client: &Client, pacer: &Pacer) -> Result<Ensured, Error> {
+        match self.write(members, client, pacer).await {
             // Someone made them a member since the plan: converge that member instead.
             Err(error) if matches!(self.change, Change::Create { .. }) && is_conflict(&error) => {
-                let replanned = self.replan(client).await?;
+                let replanned =
+                    plan_in(members, client, &self.username, self.wanted.clone(), self.prune, self.teams_managed).await?;
                 if let Change::Create { .. } = replanned.change {
                     return Err(error);
                 }
-                replanned.write(client, pacer).await
+                replanned.write(members, client, pacer).await
             }
             written => written,
         }
     }
 
     /// Writes the planned change as it is.
-    async fn write(&self, client: &Client, pacer: &Pacer) -> Result<Ensured, Error> {
+    async fn write(&self, members: &impl Members, client: &Client, pacer: &Pacer) -> Result<Ensured, Error> {
         match &self.change {
             Change::Unchanged { user } => Ok(Ensured::Unchanged { user: user.clone() }),
-            Change::Create { grants } => self.create(client, pacer, grants).await,
-            Change::Update { user, add, remove } => self.update(client, pacer, user, add, remove).await,
-        }
-    }
-
-    async fn create(&self, client: &Client, pacer: &Pacer, grants: &Grants) -> Result<Ensured, Error> {
-        super::pace(client, pacer).await;
-        let user = match &self.scope {
-            Scope::Project(group) => {
-                let request = GroupUserRequest { username: self.username.clone(), roles: grants.roles_in(group) };
-                client.add_group_users(group, &request).await?.id().clone()
-            }
-            Scope::Organization(org) => {
-                let team_ids = grants.team_list();
-                let request = OrgUserRequest {
-                    username: self.username.clone(),
-                    roles: grants.org_roles_request(),
-                    team_ids: (!team_ids.is_empty()).then_some(team_ids),
-                };
-                client.create_org_user(org, &request).await?.id().clone()
-            }
-        };
-        Ok(Ensured::Created { user, grants: grants.clone() })
-    }
-
-    /// The same plan, read again: what the member holds now against what was wanted.
-    async fn replan(&self, client: &Client) -> Result<EnsurePlan, Error> {
-        match &self.scope {
-            Scope::Project(group) => {
-                EnsurePlan::project(client, group, &self.username, &self.wanted.roles_in(group), self.prune).await
-            }
-            Scope::Organization(org) => EnsurePlan::org(client, org, &self.username, &self.wanted, self.prune).await,
-        }
-    }
-
-    /// Adds `add`, then removes `remove` (one role at a time in a project, one PATCH with the
-    /// target in an organization).
-    async fn update(
-        &self,
-        client: &Client,
-        pacer: &Pacer,
-        user: &UserId,
-        add: &Grants,
-        remove: &Grants,
-    ) -> Result<Ensured, Error> {
-        match &self.scope {
-            Scope::Project(group) => {
-                for role in add.roles_in(group) {
-                    super::pace(client, pacer).await;
-                    client.add_group_user_role(group, user, &AddOrRemoveGroupRole { group_role: role }).await?;
-                }
-                for role in remove.roles_in(group) {
-                    super::pace(client, pacer).await;
-                    client.remove_group_user_role(group, user, &AddOrRemoveGroupRole { group_role: role }).await?;
-                }
-            }
-            Scope::Organization(org) => {
+            Change::Create { grants } => {
                 super::pace(client, pacer).await;
-                let update = OrgUserUpdateRequest {
-                    roles: Some(self.target.org_roles_request()),
-                    team_ids: Some(self.target.team_list()),
-                };
-                client.update_org_user(org, user, &update).await?;
+                let user = members.create(client, &self.username, grants).await?;
+                Ok(Ensured::Created { user, grants: grants.clone() })
+            }
+            Change::Update { user, add, remove } => {
+                members.update(client, pacer, user, add, remove).await?;
+                Ok(Ensured::Changed { user: user.clone(), added: add.clone(), removed: remove.clone() })
             }
         }
-        Ok(Ensured::Changed { user: user.clone(), added: add.clone(), removed: remove.clone() })
     }
 }
 
-fn plan(scope: Scope, username: &str, wanted: Grants, member: Option<(UserId, Grants)>, prune: bool) -> EnsurePlan {
-    let (change, target) = match member {
+/// Reads what `username` holds in `members`' scope and plans the change to `wanted`.
+async fn plan_in(
+    members: &impl Members,
+    client: &Client,
+    username: &str,
+    mut wanted: Grants,
+    prune: bool,
+    teams_managed: bool,
+) -> Result<EnsurePlan, Error> {
+    let member = members.find(client, username).await?;
+    let (change, target) = match &member {
         None => (Change::Create { grants: wanted.clone() }, wanted.clone()),
         Some((user, held)) => {
+            if !teams_managed {
+                wanted.teams = held.teams.clone();
+            }
             let target = if prune { wanted.clone() } else { held.union(&wanted) };
-            let (add, remove) = (target.minus(&held), held.minus(&target));
+            let (add, remove) = (target.minus(held), held.minus(&target));
             let change = if add.is_empty() && remove.is_empty() {
-                Change::Unchanged { user }
+                Change::Unchanged { user: user.clone() }
             } else {
-                Change::Update { user, add, remove }
+                Change::Update { user: user.clone(), add, remove }
             };
             (change, target)
         }
     };
-    EnsurePlan { scope, username: username.to_owned(), change, target, wanted, prune }
+    Ok(EnsurePlan { scope: members.scope(), username: username.to_owned(), change, target, wanted, prune, teams_managed })
 }
 
 /// Makes `username` a member of the project `group` with exactly `roles` (at least one):
@@ -330,10 +303,11 @@ pub async fn ensure_project_user(
 /// use atlas_admin::roles::{OrgRole, ProjectRole};
 ///
 /// # async fn demo(client: atlas_admin::Client, org: atlas_admin::OrgId, group: atlas_admin::GroupId) -> Result<(), atlas_admin::Error> {
+/// let team = "6a1b2c3d4e5f60718293a4b5".parse()?;
 /// let wanted = Grants::new()
 ///     .with_org_role(OrgRole::OrgMember)
 ///     .with_project_role(&group, ProjectRole::GroupReadOnly)
-///     .with_team("6a1b2c3d4e5f60718293a4b5");
+///     .with_team(&team);
 /// let ensured = ensure_org_user(&client, &org, "jane@example.com", &wanted).await?;
 /// # Ok(())
 /// # }

@@ -1,12 +1,10 @@
 //! What a member holds (or should hold): organization roles, project roles per project, and
-//! teams, as sets, with the conversions from invitations and users and into requests.
+//! teams, as sets, with the conversions from users and into requests.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ids::{GroupId, OrgId};
-use crate::models::{
-    GroupInvitation, GroupRoleAssignment, GroupUserResponse, OrgUserResponse, OrgUserRolesRequest, OrganizationInvitation,
-};
+use crate::ids::{GroupId, OrgId, TeamId};
+use crate::models::{GroupRoleAssignment, GroupUserResponse, OrgUserResponse, OrgUserRolesRequest};
 use crate::roles::{OrgRole, ProjectRole};
 
 /// Where a membership lives: one project or one organization.
@@ -17,12 +15,14 @@ use crate::roles::{OrgRole, ProjectRole};
 /// let scope = Scope::Project("32b6e34b3d91647abb20e7b8".parse().unwrap());
 /// assert_eq!(scope.to_string(), "project 32b6e34b3d91647abb20e7b8");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[non_exhaustive]
 pub enum Scope {
-    /// A project (Atlas calls it a group).
+    /// A project (Atlas calls it a group); as JSON `{"project": ID}`.
+    #[serde(rename = "project")]
     Project(GroupId),
-    /// An organization.
+    /// An organization; as JSON `{"org": ID}`.
+    #[serde(rename = "org")]
     Organization(OrgId),
 }
 
@@ -41,15 +41,17 @@ impl std::fmt::Display for Scope {
 /// ```
 /// use atlas_admin::membership::Grants;
 /// use atlas_admin::roles::{OrgRole, ProjectRole};
+/// use atlas_admin::TeamId;
 ///
 /// let group = "32b6e34b3d91647abb20e7b8".parse().unwrap();
+/// let team: TeamId = "6a1b2c3d4e5f60718293a4b5".parse().unwrap();
 /// let wanted = Grants::new()
 ///     .with_org_role(OrgRole::OrgMember)
 ///     .with_project_role(&group, ProjectRole::GroupReadOnly)
-///     .with_team("6a1b2c3d4e5f60718293a4b5");
+///     .with_team(&team);
 /// let held = Grants::new().with_org_role(OrgRole::OrgMember);
 /// let missing = wanted.minus(&held);
-/// assert_eq!(missing, Grants::new().with_project_role(&group, ProjectRole::GroupReadOnly).with_team("6a1b2c3d4e5f60718293a4b5"));
+/// assert_eq!(missing, Grants::new().with_project_role(&group, ProjectRole::GroupReadOnly).with_team(&team));
 /// assert!(held.minus(&wanted).is_empty());
 /// assert_eq!(held.union(&missing), wanted);
 /// ```
@@ -63,9 +65,9 @@ pub struct Grants {
     /// Project roles, per project; a project is never listed with no roles.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub project_roles: BTreeMap<GroupId, BTreeSet<ProjectRole>>,
-    /// Team IDs.
+    /// Teams.
     #[serde(skip_serializing_if = "BTreeSet::is_empty")]
-    pub teams: BTreeSet<String>,
+    pub teams: BTreeSet<TeamId>,
 }
 
 impl Grants {
@@ -105,11 +107,12 @@ impl Grants {
     /// These grants and membership of a team.
     ///
     /// ```
-    /// use atlas_admin::membership::Grants;
-    /// assert!(Grants::new().with_team("6a1b2c3d4e5f60718293a4b5").teams.contains("6a1b2c3d4e5f60718293a4b5"));
+    /// use atlas_admin::{membership::Grants, TeamId};
+    /// let team: TeamId = "6a1b2c3d4e5f60718293a4b5".parse().unwrap();
+    /// assert!(Grants::new().with_team(&team).teams.contains(&team));
     /// ```
-    pub fn with_team(mut self, team: impl Into<String>) -> Self {
-        self.teams.insert(team.into());
+    pub fn with_team(mut self, team: &TeamId) -> Self {
+        self.teams.insert(team.clone());
         self
     }
 
@@ -152,9 +155,10 @@ impl Grants {
     ///
     /// ```
     /// use atlas_admin::{membership::Grants, roles::OrgRole};
+    /// let team = "6a1b2c3d4e5f60718293a4b5".parse().unwrap();
     /// let a = Grants::new().with_org_role(OrgRole::OrgMember);
-    /// let b = Grants::new().with_team("6a1b2c3d4e5f60718293a4b5");
-    /// assert_eq!(a.union(&b), Grants::new().with_org_role(OrgRole::OrgMember).with_team("6a1b2c3d4e5f60718293a4b5"));
+    /// let b = Grants::new().with_team(&team);
+    /// assert_eq!(a.union(&b), Grants::new().with_org_role(OrgRole::OrgMember).with_team(&team));
     /// ```
     pub fn union(&self, other: &Grants) -> Grants {
         let mut union = self.clone();
@@ -164,28 +168,6 @@ impl Grants {
         }
         union.teams.extend(other.teams.iter().cloned());
         union
-    }
-
-    /// The grants of a project invitation: its roles, in its project.
-    pub(crate) fn of_group_invitation(group: &GroupId, invitation: &GroupInvitation) -> Grants {
-        let roles: BTreeSet<ProjectRole> = invitation.roles.iter().flatten().cloned().collect();
-        Self::in_project(group, roles)
-    }
-
-    /// The grants of an organization invitation: its organization roles, its teams, and its
-    /// `groupRoleAssignments` (one role per entry) grouped per project.
-    pub(crate) fn of_org_invitation(invitation: &OrganizationInvitation) -> Grants {
-        let mut grants = Grants {
-            org_roles: invitation.roles.iter().flatten().cloned().collect(),
-            teams: invitation.team_ids.iter().flatten().cloned().collect(),
-            ..Grants::default()
-        };
-        for assignment in invitation.group_role_assignments.iter().flatten() {
-            if let (Some(group), Some(role)) = (&assignment.group_id, &assignment.group_role) {
-                grants = grants.with_project_role(group, role.clone());
-            }
-        }
-        grants
     }
 
     /// What a project member holds in its project.
@@ -198,7 +180,7 @@ impl Grants {
         let roles = user.roles();
         let mut grants = Grants {
             org_roles: roles.org_roles.iter().flatten().cloned().collect(),
-            teams: user.team_ids().unwrap_or_default().iter().cloned().collect(),
+            teams: user.team_ids().unwrap_or_default().iter().filter_map(|team| team.parse().ok()).collect(),
             ..Grants::default()
         };
         for assignment in roles.group_role_assignments.iter().flatten() {
@@ -211,7 +193,7 @@ impl Grants {
         grants
     }
 
-    fn in_project(group: &GroupId, roles: BTreeSet<ProjectRole>) -> Grants {
+    pub(crate) fn in_project(group: &GroupId, roles: BTreeSet<ProjectRole>) -> Grants {
         let mut grants = Grants::default();
         if !roles.is_empty() {
             grants.project_roles.insert(group.clone(), roles);
@@ -241,8 +223,8 @@ impl Grants {
         }
     }
 
-    /// The team IDs, in a stable order.
+    /// The team IDs as the Cloud Users requests take them (strings), in a stable order.
     pub(crate) fn team_list(&self) -> Vec<String> {
-        self.teams.iter().cloned().collect()
+        self.teams.iter().map(ToString::to_string).collect()
     }
 }

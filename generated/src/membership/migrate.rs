@@ -9,8 +9,8 @@ use futures_util::{StreamExt, TryStreamExt};
 
 use super::grants::{Grants, Scope};
 use super::is_conflict;
+use super::scope::Members;
 use crate::ids::{GroupId, InvitationId, OrgId, UserId};
-use crate::models::{AddOrRemoveGroupRole, GroupUserRequest, OrgUserRequest, OrgUserUpdateRequest};
 use crate::transport::Pacer;
 use crate::{Client, Error};
 
@@ -26,7 +26,8 @@ use crate::{Client, Error};
 /// };
 /// assert!(matches!(action, Action::AddToMember { .. }));
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "action", rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum Action {
     /// Nobody of that username is a member: create a pending user with the invitation's
@@ -36,6 +37,7 @@ pub enum Action {
     /// member already holds all of them), then delete the invitation.
     AddToMember {
         /// The member.
+        #[serde(rename = "userId")]
         user: UserId,
         /// What the member holds now.
         held: Grants,
@@ -53,16 +55,18 @@ pub enum Action {
 /// }
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Step {
     /// The legacy invitation.
+    #[serde(rename = "invitationId")]
     pub invitation: InvitationId,
     /// Who was invited.
     pub username: String,
     /// What the invitation grants.
     pub grants: Grants,
     /// What happens to it.
+    #[serde(flatten)]
     pub action: Action,
 }
 
@@ -86,6 +90,13 @@ pub enum Stage {
     DeletingInvitation,
 }
 
+/// As JSON, the words of its `Display`.
+impl serde::Serialize for Stage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 impl std::fmt::Display for Stage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
@@ -104,18 +115,21 @@ impl std::fmt::Display for Stage {
 /// let outcome = Outcome::Migrated { user: "6a1b2c3d4e5f60718293a4b5".parse().unwrap() };
 /// assert!(outcome.is_success());
 /// ```
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize)]
+#[serde(tag = "outcome", rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum Outcome {
     /// Re-created as a pending user, and the invitation deleted.
     Migrated {
         /// The new pending user.
+        #[serde(rename = "userId")]
         user: UserId,
     },
     /// Already a member: `added` were added (nothing when the member held everything), and
     /// the invitation deleted.
     AlreadyMember {
         /// The member.
+        #[serde(rename = "userId")]
         user: UserId,
         /// What was added.
         added: Grants,
@@ -126,6 +140,7 @@ pub enum Outcome {
         /// Where it stopped.
         stage: Stage,
         /// Atlas's answer, or what kept the request from being answered.
+        #[serde(flatten, serialize_with = "super::error_fields")]
         error: Error,
     },
 }
@@ -152,14 +167,16 @@ impl Outcome {
 /// }
 /// # }
 /// ```
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct Entry {
     /// The legacy invitation.
+    #[serde(rename = "invitationId")]
     pub invitation: InvitationId,
     /// Who was invited.
     pub username: String,
     /// How it ended.
+    #[serde(flatten)]
     pub outcome: Outcome,
 }
 
@@ -174,7 +191,7 @@ pub struct Entry {
 /// }
 /// # }
 /// ```
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct Report {
     /// The project or organization.
@@ -245,11 +262,12 @@ impl Report {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Migration {
     /// The project or organization.
     pub scope: Scope,
+    #[serde(rename = "invitations")]
     steps: Vec<Step>,
 }
 
@@ -412,8 +430,8 @@ impl Migration {
 
     /// Creates the member or adds what it lacks; the outcome the invitation gets once deleted.
     async fn complete_member(&self, client: &Client, pacer: &Pacer, step: &Step) -> Result<Outcome, (Stage, Error)> {
-        let (user, held, missing) = match &step.action {
-            Action::AddToMember { user, held, missing } => (user.clone(), held.clone(), missing.clone()),
+        let (user, missing) = match &step.action {
+            Action::AddToMember { user, missing, .. } => (user.clone(), missing.clone()),
             Action::Create => {
                 super::pace(client, pacer).await;
                 match self.create(client, step).await {
@@ -421,80 +439,33 @@ impl Migration {
                     Err(error) if is_conflict(&error) => {
                         let (user, held) =
                             self.find_member(client, &step.username).await.map_err(|error| (Stage::FindingMember, error))?;
-                        let missing = step.grants.minus(&held);
-                        (user, held, missing)
+                        (user, step.grants.minus(&held))
                     }
                     Err(error) => return Err((Stage::CreatingUser, error)),
                 }
             }
         };
-        self.add(client, pacer, &user, &held, &missing).await.map_err(|error| (Stage::AddingRoles, error))?;
+        self.add(client, pacer, &user, &missing).await.map_err(|error| (Stage::AddingRoles, error))?;
         Ok(Outcome::AlreadyMember { user, added: missing })
     }
 
     async fn create(&self, client: &Client, step: &Step) -> Result<UserId, Error> {
-        match &self.scope {
-            Scope::Project(group) => {
-                let request = GroupUserRequest { username: step.username.clone(), roles: step.grants.roles_in(group) };
-                Ok(client.add_group_users(group, &request).await?.id().clone())
-            }
-            Scope::Organization(org) => {
-                let team_ids = step.grants.team_list();
-                let request = OrgUserRequest {
-                    username: step.username.clone(),
-                    roles: step.grants.org_roles_request(),
-                    team_ids: (!team_ids.is_empty()).then_some(team_ids),
-                };
-                Ok(client.create_org_user(org, &request).await?.id().clone())
-            }
-        }
+        self.scope.members().create(client, &step.username, &step.grants).await
     }
 
     /// The member named `username` (case-insensitively, as Atlas compares them).
     async fn find_member(&self, client: &Client, username: &str) -> Result<(UserId, Grants), Error> {
-        let wanted = username.to_lowercase();
-        let found = match &self.scope {
-            Scope::Project(group) => {
-                let query = crate::operations::list_group_users::Query { username: Some(username.into()), ..Default::default() };
-                let users: Vec<_> = client.list_group_users_stream(group, &query).try_collect().await?;
-                users
-                    .into_iter()
-                    .find(|user| user.username().to_lowercase() == wanted)
-                    .map(|user| (user.id().clone(), Grants::of_group_user(group, &user)))
-            }
-            Scope::Organization(org) => {
-                let query = crate::operations::list_org_users::Query { username: Some(username.into()), ..Default::default() };
-                let users: Vec<_> = client.list_org_users_stream(org, &query).try_collect().await?;
-                users
-                    .into_iter()
-                    .find(|user| user.username().to_lowercase() == wanted)
-                    .map(|user| (user.id().clone(), Grants::of_org_user(&user)))
-            }
-        };
+        let found = self.scope.members().find(client, username).await?;
         found.ok_or_else(|| Error::invalid_argument(format!("Atlas answered 409 for {username}, but lists no such member")))
     }
 
-    /// Adds `missing` to a member holding `held`: one `:addRole` per project role, or one
-    /// `updateOrgUser` with everything held and missing (it replaces the role set and teams).
-    async fn add(&self, client: &Client, pacer: &Pacer, user: &UserId, held: &Grants, missing: &Grants) -> Result<(), Error> {
+    /// Adds `missing` to a member: one `:addRole` per project role, or one `updateOrgUser`
+    /// with what the member holds then and `missing` (it replaces the role set and teams).
+    async fn add(&self, client: &Client, pacer: &Pacer, user: &UserId, missing: &Grants) -> Result<(), Error> {
         if missing.is_empty() {
             return Ok(());
         }
-        match &self.scope {
-            Scope::Project(group) => {
-                for role in missing.roles_in(group) {
-                    super::pace(client, pacer).await;
-                    client.add_group_user_role(group, user, &AddOrRemoveGroupRole { group_role: role }).await?;
-                }
-            }
-            Scope::Organization(org) => {
-                let wanted = held.union(missing);
-                let update = OrgUserUpdateRequest { roles: Some(wanted.org_roles_request()), team_ids: Some(wanted.team_list()) };
-                super::pace(client, pacer).await;
-                client.update_org_user(org, user, &update).await?;
-            }
-        }
-        Ok(())
+        self.scope.members().update(client, pacer, user, missing, &Grants::new()).await
     }
 
     #[allow(deprecated, reason = "deleting the invitation is the point of the migration")]

@@ -12,28 +12,73 @@ use crate::ir::Api;
 /// uses from the generated crate, declared beside it: `method <name>` and `type <name>` lines.
 const MEMBERSHIP_USES: &str = include_str!("../../../generated/src/membership/uses.txt");
 
-/// The `Client` methods and the types [`MEMBERSHIP_USES`] declares.
+/// The `Client` methods and the types [`MEMBERSHIP_USES`] declares: those every workflow
+/// needs, then each workflow's own.
 struct MembershipUses {
+    methods: Vec<&'static str>,
+    types: Vec<&'static str>,
+    workflows: Vec<Workflow>,
+}
+
+/// A `[module ...]` section: the modules `mod.rs` gates by the features of `methods`.
+struct Workflow {
+    #[cfg_attr(not(test), expect(dead_code, reason = "only the test holds mod.rs's gates to the sections"))]
+    modules: Vec<&'static str>,
     methods: Vec<&'static str>,
     types: Vec<&'static str>,
 }
 
-/// [`MEMBERSHIP_USES`] read: every line that is not blank or a `#` comment is `method <name>`
-/// or `type <name>`.
+impl MembershipUses {
+    fn all_methods(&self) -> impl Iterator<Item = &&'static str> {
+        self.methods.iter().chain(self.workflows.iter().flat_map(|workflow| &workflow.methods))
+    }
+
+    fn all_types(&self) -> impl Iterator<Item = &&'static str> {
+        self.types.iter().chain(self.workflows.iter().flat_map(|workflow| &workflow.types))
+    }
+}
+
+/// [`MEMBERSHIP_USES`] read: every line that is not blank or a `#` comment is `method <name>`,
+/// `type <name>`, or `[module ...]`, which starts a workflow's section.
 fn membership_uses() -> Result<MembershipUses, String> {
-    let mut uses = MembershipUses { methods: Vec::new(), types: Vec::new() };
+    let mut uses = MembershipUses { methods: Vec::new(), types: Vec::new(), workflows: Vec::new() };
     for (index, line) in MEMBERSHIP_USES.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
+        if let Some(modules) = line.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) {
+            let modules = modules.split_whitespace().collect();
+            uses.workflows.push(Workflow { modules, methods: Vec::new(), types: Vec::new() });
+            continue;
+        }
+        let (methods, types) = match uses.workflows.last_mut() {
+            Some(workflow) => (&mut workflow.methods, &mut workflow.types),
+            None => (&mut uses.methods, &mut uses.types),
+        };
         match line.split_once(' ') {
-            Some(("method", name)) => uses.methods.push(name.trim()),
-            Some(("type", name)) => uses.types.push(name.trim()),
-            _ => return Err(format!("line {}: `{line}` is neither `method <name>` nor `type <name>`", index + 1)),
+            Some(("method", name)) => methods.push(name.trim()),
+            Some(("type", name)) => types.push(name.trim()),
+            _ => {
+                return Err(format!("line {}: `{line}` is neither `method <name>`, `type <name>` nor `[module ...]`", index + 1));
+            }
         }
     }
     Ok(uses)
+}
+
+/// The features of the operations `methods` call (a `_stream` method: its paged operation),
+/// or `None` when the spec lacks one of them.
+fn features_of<'a>(api: &'a Api, methods: &[&str]) -> Option<BTreeSet<&'a str>> {
+    let mut features = BTreeSet::new();
+    for method in methods {
+        let operation = match method.strip_suffix("_stream") {
+            Some(paged) => api.operations.iter().find(|op| op.fn_name == paged && op.paging.is_some()),
+            None => api.operations.iter().find(|op| op.fn_name == *method),
+        }?;
+        features.insert(api.tags[operation.tag].feature.as_str());
+    }
+    Some(features)
 }
 
 pub fn emit(api: &Api) -> TokenStream {
@@ -142,23 +187,22 @@ fn nullable_reexport(api: &Api) -> Option<TokenStream> {
     })
 }
 
-/// `pub mod membership;` under the features of the operations it calls, when the spec has all
-/// of them (by method name, and with their paging) and every type the module names.
+/// `pub mod membership;` under the features of the operations every workflow calls, when the
+/// spec has all the operations (by method name, and with their paging) and types it uses.
 fn membership_module(api: &Api) -> Option<TokenStream> {
     let uses = membership_uses().unwrap_or_else(|error| panic!("generator bug: generated/src/membership/uses.txt, {error}"));
-    let mut features = BTreeSet::new();
-    for method in &uses.methods {
-        let operation = match method.strip_suffix("_stream") {
-            Some(paged) => api.operations.iter().find(|op| op.fn_name == paged && op.paging.is_some()),
-            None => api.operations.iter().find(|op| op.fn_name == *method),
-        }?;
-        features.insert(api.tags[operation.tag].feature.as_str());
-    }
-    if !uses.types.iter().all(|name| api.types.contains_key(*name) || api.ids.contains_key(*name)) {
+    let all: Vec<&str> = uses.all_methods().copied().collect();
+    features_of(api, &all)?;
+    if !uses.all_types().all(|name| api.types.contains_key(*name) || api.ids.contains_key(*name)) {
         return None;
     }
+    let features: Vec<&str> = features_of(api, &uses.methods)?.into_iter().collect();
+    let gate = match features.as_slice() {
+        [one] => quote!(feature = #one),
+        _ => quote!(all(#(feature = #features),*)),
+    };
     Some(quote! {
-        #[cfg(all(#(feature = #features),*))]
+        #[cfg(#gate)]
         pub mod membership;
     })
 }
@@ -193,7 +237,7 @@ mod tests {
                 named.extend(names.split(',').map(str::trim).filter(|name| !name.is_empty()));
             }
         }
-        assert_eq!(named, uses.types.iter().copied().collect::<BTreeSet<_>>(), "types named by the module against uses.txt");
+        assert_eq!(named, uses.all_types().copied().collect::<BTreeSet<_>>(), "types named by the module against uses.txt");
 
         let input = crate::Input {
             file: "spec/2025-03-12/invites.yaml",
@@ -214,7 +258,28 @@ mod tests {
                 (rest[end..].starts_with('(') && client_methods.contains(&rest[..end])).then(|| &rest[..end])
             })
             .collect();
-        assert_eq!(called, uses.methods.iter().copied().collect::<BTreeSet<_>>(), "Client methods called against uses.txt");
+        assert_eq!(called, uses.all_methods().copied().collect::<BTreeSet<_>>(), "Client methods called against uses.txt");
         assert!(super::membership_module(&api).is_some(), "the fragment has everything membership uses");
+
+        // Each workflow's modules are gated in `mod.rs` by the features its section's
+        // operations need beyond those of the whole module.
+        let mod_rs = std::fs::read_to_string(format!("{folder}/mod.rs")).expect("mod.rs reads");
+        let base = super::features_of(&api, &uses.methods).expect("the fragment has them");
+        for workflow in &uses.workflows {
+            let own = super::features_of(&api, &workflow.methods).expect("the fragment has them");
+            let features: Vec<String> = own.difference(&base).map(|feature| format!("feature = \"{feature}\"")).collect();
+            let gate = match features.as_slice() {
+                [one] => one.clone(),
+                _ => format!("all({})", features.join(", ")),
+            };
+            for module in &workflow.modules {
+                let declared = format!("#[cfg({gate})]\nmod {module};");
+                assert!(
+                    mod_rs.contains(&declared),
+                    "mod.rs declares `{declared}` (the section [{}])",
+                    workflow.modules.join(" ")
+                );
+            }
+        }
     }
 }
