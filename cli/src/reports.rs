@@ -236,10 +236,14 @@ pub fn applied_text(applied: &Applied) -> String {
             format!("{} {subject} ({}): {}", applied.scope, ensured.team, writes.join("; "))
         }
         AppliedOutcome::Failed(failure) => {
-            let written = match failure.written.as_slice() {
-                [] => String::new(),
-                writes => format!(" (after: {})", writes.iter().map(describe_team_write).collect::<Vec<_>>().join("; ")),
-            };
+            let mut writes: Vec<String> = failure.written.iter().map(describe_team_write).collect();
+            if !failure.added.is_empty() {
+                writes.push(format!("added {}", describe(&applied.scope, &failure.added)));
+            }
+            if !failure.removed.is_empty() {
+                writes.push(format!("removed {}", describe(&applied.scope, &failure.removed)));
+            }
+            let written = if writes.is_empty() { String::new() } else { format!(" (after: {})", writes.join("; ")) };
             format!("{} {subject}: failed: {}{written}", applied.scope, failure.error)
         }
         other => format!("{} {subject}: {other:?}", applied.scope),

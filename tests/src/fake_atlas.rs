@@ -47,6 +47,8 @@ pub struct State {
     pub teams: Vec<Team>,
     /// Usernames whose creation Atlas refuses (400).
     pub refused: BTreeSet<String>,
+    /// Ends of paths (`:removeRole`) whose writes Atlas refuses (403), doing nothing.
+    pub forbidden: BTreeSet<String>,
     pub writes: Vec<Write>,
     /// How many of the next writes are answered 429 with `Retry-After: 0`, doing nothing.
     pub throttle_writes: usize,
@@ -230,6 +232,11 @@ impl FakeAtlas {
         self.state.lock().unwrap().throttle_writes = count;
     }
 
+    /// Refuses (403, doing nothing) every write to a path ending with `path_end`.
+    pub fn forbid(&self, path_end: &str) {
+        self.state.lock().unwrap().forbidden.insert(path_end.into());
+    }
+
     pub fn refuse(&self, username: &str) {
         self.state.lock().unwrap().refused.insert(username.into());
     }
@@ -284,6 +291,11 @@ fn answer(state: &mut State, request: &Request) -> ResponseTemplate {
         state.writes.push(Write { method, path, body, status: 429 });
         let (status, reply) = api_error(429, "RATE_LIMITED", "too many requests");
         return ResponseTemplate::new(status).insert_header("Retry-After", "0").set_body_json(reply);
+    }
+    if method != "GET" && state.forbidden.iter().any(|end| path.ends_with(end.as_str())) {
+        state.writes.push(Write { method, path, body, status: 403 });
+        let (status, reply) = api_error(403, "USER_UNAUTHORIZED", "the key may not do this");
+        return ResponseTemplate::new(status).set_body_json(reply);
     }
     let creates_user = method == "POST" && path.ends_with("/users") && !path.contains("/teams/");
     let wait = state.invitation_limit.as_mut().filter(|_| creates_user).and_then(|limit| limit.admit(std::time::Instant::now()));

@@ -271,6 +271,30 @@ async fn a_team_failing_midway_keeps_its_writes_in_the_apply_report() {
 }
 
 #[tokio::test]
+async fn a_user_failing_midway_keeps_the_roles_already_written_in_the_apply_report() {
+    let fake = FakeAtlas::start().await;
+    fake.add_member("ana@example.com", &["ORG_MEMBER"], &[(GROUP, &["GROUP_READ_ONLY"])], &[]);
+    fake.forbid(":removeRole");
+    let client = client(&fake);
+    let file = members_file(serde_json::json!({ "projects": [{ "group": GROUP, "members": [
+        { "username": "ana@example.com", "roles": ["GROUP_OWNER"] },
+    ] }] }));
+    let plan = file.plan(&client, true).await.unwrap();
+
+    let report = plan.execute(&client, &Pacer::new(&Pacing::unlimited()), |_| {}).await;
+    assert_eq!(report.failed(), 1, "{report:?}");
+    let AppliedOutcome::Failed(failure) = &report.entries[0].outcome else { panic!("{report:?}") };
+    assert_eq!(failure.error.status(), Some(http::StatusCode::FORBIDDEN));
+    assert_eq!(failure.added, Grants::new().with_project_role(&group(), ProjectRole::GroupOwner), "the role Atlas took is kept");
+    assert!(failure.removed.is_empty(), "the refused removal is not reported as written");
+    assert_eq!(fake.member("ana@example.com").unwrap().project_roles[GROUP], ["GROUP_READ_ONLY", "GROUP_OWNER"]);
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["entries"][0]["outcome"], "failed");
+    assert_eq!(json["entries"][0]["added"], serde_json::json!({ "projectRoles": { GROUP: ["GROUP_OWNER"] } }));
+    assert!(json["entries"][0].get("removed").is_none(), "{json}");
+}
+
+#[tokio::test]
 async fn an_org_update_sends_the_roles_held_when_it_writes_not_when_it_planned() {
     let fake = FakeAtlas::start().await;
     let lee_id = fake.add_member("lee@example.com", &["ORG_MEMBER"], &[], &[]);

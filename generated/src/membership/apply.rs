@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::ensure::{EnsurePlan, Ensured};
 use super::grants::{Grants, Scope};
+use super::scope::Written;
 use super::team::{TeamEnsured, TeamPlan, TeamRef, TeamState, TeamWrite};
 use crate::ids::{GroupId, OrgId, TeamId};
 use crate::roles::{OrgRole, ProjectRole};
@@ -263,9 +264,12 @@ impl ApplyPlan {
     pub async fn execute(&self, client: &Client, pacer: &Pacer, mut progress: impl FnMut(&Applied)) -> ApplyReport {
         let mut entries = Vec::new();
         for plan in self.users.iter().filter(|plan| plan.change.writes()) {
-            let outcome = match plan.execute(client, pacer).await {
+            let mut granted = Written::default();
+            let outcome = match plan.execute_recording(client, pacer, &mut granted).await {
                 Ok(ensured) => AppliedOutcome::User(ensured),
-                Err(error) => AppliedOutcome::Failed(Failure { error, written: Vec::new() }),
+                Err(error) => {
+                    AppliedOutcome::Failed(Failure { error, written: Vec::new(), added: granted.added, removed: granted.removed })
+                }
             };
             let subject = Subject::User(plan.username.clone());
             entries.push(Applied { scope: plan.scope.clone(), subject, outcome });
@@ -275,7 +279,7 @@ impl ApplyPlan {
             let mut written = Vec::new();
             let outcome = match plan.write(client, pacer, &mut written).await {
                 Ok(team) => AppliedOutcome::Team(TeamEnsured { team, written }),
-                Err(error) => AppliedOutcome::Failed(Failure { error, written }),
+                Err(error) => AppliedOutcome::Failed(Failure { error, written, added: Grants::new(), removed: Grants::new() }),
             };
             let scope = Scope::Organization(plan.org.clone());
             entries.push(Applied { scope, subject: Subject::Team(plan.team.clone()), outcome });
@@ -316,8 +320,9 @@ pub enum AppliedOutcome {
     Failed(Failure),
 }
 
-/// A failed change: Atlas's answer (as JSON `error`, `status`, `errorCode`), and the writes
-/// made before it (a team's).
+/// A failed change: Atlas's answer (as JSON `error`, `status`, `errorCode`), and what was
+/// written before it: a team's writes, or the roles a user was given or lost (a project
+/// member's roles are written one at a time).
 #[derive(Debug, serde::Serialize)]
 #[serde(tag = "outcome", rename = "failed")]
 #[non_exhaustive]
@@ -325,9 +330,15 @@ pub struct Failure {
     /// What went wrong.
     #[serde(flatten, serialize_with = "super::error_fields")]
     pub error: Error,
-    /// The writes Atlas took before the failure.
+    /// The writes Atlas took before the failure, for a team.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub written: Vec<TeamWrite>,
+    /// What a user was given before the failure.
+    #[serde(skip_serializing_if = "Grants::is_empty")]
+    pub added: Grants,
+    /// What a user lost before the failure.
+    #[serde(skip_serializing_if = "Grants::is_empty")]
+    pub removed: Grants,
 }
 
 /// One user's or team's line of an [`ApplyReport`]: `scope`, `username` or `team`, and the

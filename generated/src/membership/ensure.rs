@@ -3,7 +3,7 @@
 
 use super::grants::{Grants, Scope};
 use super::is_conflict;
-use super::scope::{Members, OrgMembers, ProjectMembers};
+use super::scope::{Members, OrgMembers, ProjectMembers, Update, Written};
 use crate::ids::{GroupId, OrgId, UserId};
 use crate::roles::ProjectRole;
 use crate::transport::{Pacer, Pacing};
@@ -204,35 +204,51 @@ impl EnsurePlan {
     /// # }
     /// ```
     pub async fn execute(&self, client: &Client, pacer: &Pacer) -> Result<Ensured, Error> {
-        self.execute_in(&self.scope.members(), client, pacer).await
+        self.execute_recording(client, pacer, &mut Written::default()).await
     }
 
-    async fn execute_in(&self, members: &impl Members, client: &Client, pacer: &Pacer) -> Result<Ensured, Error> {
-        match self.write(members, client, pacer).await {
+    /// [`execute`](EnsurePlan::execute), with `written` gaining what each write Atlas took
+    /// changed: a project member's roles are written one at a time, and when a later one fails
+    /// the earlier ones stay written.
+    pub(crate) async fn execute_recording(
+        &self,
+        client: &Client,
+        pacer: &Pacer,
+        written: &mut Written,
+    ) -> Result<Ensured, Error> {
+        let members = self.scope.members();
+        match self.write(&members, client, pacer, written).await {
             // Someone made them a member since the plan: converge that member instead.
             Err(error) if matches!(self.change, Change::Create { .. }) && is_conflict(&error) => {
                 let replanned =
-                    plan_in(members, client, &self.username, self.wanted.clone(), self.prune, self.teams_managed).await?;
+                    plan_in(&members, client, &self.username, self.wanted.clone(), self.prune, self.teams_managed).await?;
                 if let Change::Create { .. } = replanned.change {
                     return Err(error);
                 }
-                replanned.write(members, client, pacer).await
+                replanned.write(&members, client, pacer, written).await
             }
-            written => written,
+            done => done,
         }
     }
 
     /// Writes the planned change as it is.
-    async fn write(&self, members: &impl Members, client: &Client, pacer: &Pacer) -> Result<Ensured, Error> {
+    async fn write(
+        &self,
+        members: &impl Members,
+        client: &Client,
+        pacer: &Pacer,
+        written: &mut Written,
+    ) -> Result<Ensured, Error> {
         match &self.change {
             Change::Unchanged { user } => Ok(Ensured::Unchanged { user: user.clone() }),
             Change::Create { grants } => {
                 super::pace(client, pacer).await;
                 let user = members.create(client, &self.username, grants).await?;
+                written.added = grants.clone();
                 Ok(Ensured::Created { user, grants: grants.clone() })
             }
             Change::Update { user, add, remove } => {
-                members.update(client, pacer, user, add, remove).await?;
+                members.update(client, pacer, Update { user, add, remove }, written).await?;
                 Ok(Ensured::Changed { user: user.clone(), added: add.clone(), removed: remove.clone() })
             }
         }

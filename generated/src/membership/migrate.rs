@@ -9,7 +9,7 @@ use futures_util::{StreamExt, TryStreamExt};
 
 use super::grants::{Grants, Scope};
 use super::is_conflict;
-use super::scope::Members;
+use super::scope::{Members, Update, Written};
 use crate::ids::{GroupId, InvitationId, OrgId, UserId};
 use crate::transport::Pacer;
 use crate::{Client, Error};
@@ -465,7 +465,8 @@ impl Migration {
         if missing.is_empty() {
             return Ok(());
         }
-        self.scope.members().update(client, pacer, user, missing, &Grants::new()).await
+        let change = Update { user, add: missing, remove: &Grants::new() };
+        self.scope.members().update(client, pacer, change, &mut Written::default()).await
     }
 
     #[allow(deprecated, reason = "deleting the invitation is the point of the migration")]

@@ -23,8 +23,24 @@ pub(crate) trait Members {
     /// Creates `username` as a pending user holding `grants` (one write, not paced here).
     async fn create(&self, client: &Client, username: &str, grants: &Grants) -> Result<UserId, Error>;
 
-    /// Gives `user` the grants `add`, then takes `remove` away, each write waiting for `pacer`.
-    async fn update(&self, client: &Client, pacer: &Pacer, user: &UserId, add: &Grants, remove: &Grants) -> Result<(), Error>;
+    /// Gives `user` the grants `add`, then takes `remove` away, each write waiting for `pacer`;
+    /// `written` gains what each write Atlas took changed, so a later failure keeps it.
+    async fn update(&self, client: &Client, pacer: &Pacer, change: Update<'_>, written: &mut Written) -> Result<(), Error>;
+}
+
+/// One member's change: the grants to add, then the grants to take away.
+#[derive(Clone, Copy)]
+pub(crate) struct Update<'a> {
+    pub(crate) user: &'a UserId,
+    pub(crate) add: &'a Grants,
+    pub(crate) remove: &'a Grants,
+}
+
+/// What an update has written so far, kept when a later write fails.
+#[derive(Debug, Default)]
+pub(crate) struct Written {
+    pub(crate) added: Grants,
+    pub(crate) removed: Grants,
 }
 
 /// The members of a scope, whichever it is: where a [`Scope`] picks its implementation.
@@ -65,10 +81,10 @@ impl Members for ScopeMembers<'_> {
         }
     }
 
-    async fn update(&self, client: &Client, pacer: &Pacer, user: &UserId, add: &Grants, remove: &Grants) -> Result<(), Error> {
+    async fn update(&self, client: &Client, pacer: &Pacer, change: Update<'_>, written: &mut Written) -> Result<(), Error> {
         match self {
-            ScopeMembers::Project(members) => members.update(client, pacer, user, add, remove).await,
-            ScopeMembers::Organization(members) => members.update(client, pacer, user, add, remove).await,
+            ScopeMembers::Project(members) => members.update(client, pacer, change, written).await,
+            ScopeMembers::Organization(members) => members.update(client, pacer, change, written).await,
         }
     }
 }
@@ -99,14 +115,16 @@ impl Members for ProjectMembers<'_> {
 
     /// One `:addRole` per role to add, then one `:removeRole` per role to take away, so the
     /// member never holds no role (Atlas refuses to remove the last one).
-    async fn update(&self, client: &Client, pacer: &Pacer, user: &UserId, add: &Grants, remove: &Grants) -> Result<(), Error> {
-        for role in add.roles_in(self.0) {
+    async fn update(&self, client: &Client, pacer: &Pacer, change: Update<'_>, written: &mut Written) -> Result<(), Error> {
+        for role in change.add.roles_in(self.0) {
             pace(client, pacer).await;
-            client.add_group_user_role(self.0, user, &AddOrRemoveGroupRole { group_role: role }).await?;
+            client.add_group_user_role(self.0, change.user, &AddOrRemoveGroupRole { group_role: role.clone() }).await?;
+            written.added.project_roles.entry(self.0.clone()).or_default().insert(role);
         }
-        for role in remove.roles_in(self.0) {
+        for role in change.remove.roles_in(self.0) {
             pace(client, pacer).await;
-            client.remove_group_user_role(self.0, user, &AddOrRemoveGroupRole { group_role: role }).await?;
+            client.remove_group_user_role(self.0, change.user, &AddOrRemoveGroupRole { group_role: role.clone() }).await?;
+            written.removed.project_roles.entry(self.0.clone()).or_default().insert(role);
         }
         Ok(())
     }
@@ -138,12 +156,14 @@ impl Members for OrgMembers<'_> {
     /// One `updateOrgUser`, which replaces the role set and the teams: the member is read again
     /// just before it, so what changed since the plan (a team joined, a role granted) is kept
     /// and only `add` and `remove` differ from what it holds at that moment.
-    async fn update(&self, client: &Client, pacer: &Pacer, user: &UserId, add: &Grants, remove: &Grants) -> Result<(), Error> {
-        let held = Grants::of_org_user(&client.get_org_user(self.0, user, &Default::default()).await?);
-        let target = held.union(add).minus(remove);
+    async fn update(&self, client: &Client, pacer: &Pacer, change: Update<'_>, written: &mut Written) -> Result<(), Error> {
+        let held = Grants::of_org_user(&client.get_org_user(self.0, change.user, &Default::default()).await?);
+        let target = held.union(change.add).minus(change.remove);
         let update = OrgUserUpdateRequest { roles: Some(target.org_roles_request()), team_ids: Some(target.team_list()) };
         pace(client, pacer).await;
-        client.update_org_user(self.0, user, &update).await?;
+        client.update_org_user(self.0, change.user, &update).await?;
+        written.added = change.add.clone();
+        written.removed = change.remove.clone();
         Ok(())
     }
 }
