@@ -55,12 +55,6 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
-/// `#[doc]` attributes for `text`, one per line.
-pub(crate) fn docs(text: &str) -> TokenStream {
-    let lines = doc_lines(text).into_iter().map(|line| doc_literal(&line));
-    quote! { #( #[doc = #lines] )* }
-}
-
 /// The start of every generated module: its `//!` documentation, and an attribute that keeps
 /// `cargo fmt` away, since prettyplease, not rustfmt, decides the layout of generated code.
 pub(crate) fn module_preamble(text: &str) -> TokenStream {
