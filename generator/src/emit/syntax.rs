@@ -81,8 +81,15 @@ pub(crate) fn doc_literal(line: &str) -> Literal {
         let run = line[index + 1..].bytes().take_while(|&byte| byte == b'#').count();
         hashes = hashes.max(run + 1);
     }
-    let fence = "#".repeat(hashes);
-    format!("r{fence}\" {line}\"{fence}").parse().unwrap_or_else(|_| Literal::string(&format!(" {line}")))
+    // Built by hand: `format!` costs more than the copying, on every doc line.
+    let mut raw = String::with_capacity(line.len() + 4 + 2 * hashes);
+    raw.push('r');
+    (0..hashes).for_each(|_| raw.push('#'));
+    raw.push_str("\" ");
+    raw.push_str(line);
+    raw.push('"');
+    (0..hashes).for_each(|_| raw.push('#'));
+    raw.parse().unwrap_or_else(|_| Literal::string(&format!(" {line}")))
 }
 
 /// The module a named type lives in.
@@ -120,7 +127,11 @@ pub(crate) fn self_path(variant: &str) -> ExprPath {
 /// cost of escaping it character by character.
 pub(crate) fn string_literal(value: &str) -> Literal {
     if value.bytes().all(|byte| (0x20..0x7f).contains(&byte) && byte != b'"' && byte != b'\\') {
-        if let Ok(literal) = format!("\"{value}\"").parse() {
+        let mut quoted = String::with_capacity(value.len() + 2);
+        quoted.push('"');
+        quoted.push_str(value);
+        quoted.push('"');
+        if let Ok(literal) = quoted.parse() {
             return literal;
         }
     }
