@@ -55,8 +55,17 @@ pub(super) fn attrs(api: &Api, operation: &Operation) -> Vec<syn::Attribute> {
     })
 }
 
+/// `operation`'s doc test alone, fences included, for the crate's front page: nothing
+/// without a sample.
+pub(super) fn doc_test_of(api: &Api, operation: &Operation) -> Vec<syn::Attribute> {
+    let Some(sample) = api.samples.get(&operation.fn_name) else { return Vec::new() };
+    let mut attrs = Vec::new();
+    TEMPLATE.with(|template| doc_test(api, operation, sample, template, &mut attrs));
+    attrs
+}
+
 /// The deprecated `operation`'s replacement and its sample, when both are in the spec.
-fn replacement<'a>(api: &'a Api, operation: &Operation) -> Option<(&'a Operation, &'a Sample)> {
+pub(super) fn replacement<'a>(api: &'a Api, operation: &Operation) -> Option<(&'a Operation, &'a Sample)> {
     let name = operation.replacement.as_ref()?.fn_name.as_deref()?;
     let replacement = api.operations.iter().find(|candidate| candidate.fn_name == name)?;
     Some((replacement, api.samples.get(name)?))

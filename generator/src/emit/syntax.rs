@@ -152,6 +152,20 @@ pub(crate) fn doc_attr(literal: Literal) -> Attribute {
     }))
 }
 
+/// `#![doc]` attributes for authored text, one per line, as `module_preamble` writes them.
+pub(crate) fn inner_doc_attrs(text: &str, attrs: &mut Vec<Attribute>) {
+    if text.is_empty() {
+        attrs.push(inner(doc_attr(doc_literal(""))));
+    }
+    attrs.extend(text.lines().map(|line| inner(doc_attr(doc_literal(line)))));
+}
+
+/// `attr` as an inner attribute (`#![..]`).
+pub(crate) fn inner(mut attr: Attribute) -> Attribute {
+    attr.style = AttrStyle::Inner(Default::default());
+    attr
+}
+
 /// The `#[doc]` attributes for spec text, as [`docs`] emits them.
 pub(crate) fn doc_attrs(text: &str, attrs: &mut Vec<Attribute>) {
     attrs.extend(doc_lines(text).iter().map(|line| doc_attr(doc_literal(line))));
