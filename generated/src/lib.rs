@@ -126,7 +126,7 @@
 //!
 //! # Moving off deprecated operations
 //!
-//! Each deprecated method says so when called (`#[deprecated]`), names its replacement, and shows the replacement's sample beside its own (Atlas may remove such an operation after its sunset date, 2027-07-01 for the first). `Client::list_group_invites` is replaced by `Client::list_group_users`:
+//! Each deprecated method says so where it is called (`#[deprecated]`), names its replacement, and shows the replacement's sample beside its own. A whole project or organization moves at once with `membership::Migration` (`plan_project` or `plan_org`, then `execute`: every pending invitation becomes a pending user with the same grants, as `atlas-members migrate` does), and `membership::ensure_project_user` and `ensure_org_user` make one member hold exactly the roles you name. `Client::list_group_invites`, which Atlas may remove after 2027-07-01, is replaced by `Client::list_group_users`:
 //! ```
 //! # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
 //! let client = atlas_admin::Client::builder()

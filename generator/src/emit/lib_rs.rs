@@ -68,7 +68,7 @@ pub fn emit(api: &Api) -> TokenStream {
     let mut crate_doc: Vec<syn::Attribute> =
         crate::docs::doc_lines(&intro).iter().map(|line| syntax::inner(syntax::doc_attr(syntax::doc_literal(line)))).collect();
     crate_doc.push(syntax::inner(syntax::doc_attr(syntax::doc_literal(""))));
-    crate_doc.extend(guide(api));
+    crate_doc.extend(guide(api, membership.is_some()));
     quote! {
         #(#crate_doc)*
         #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -105,7 +105,7 @@ pub fn emit(api: &Api) -> TokenStream {
 /// errors and retries, testing with the mock kit, and moving off deprecated operations. The
 /// calls are samples of the spec's own operations (`sample::doc_test_of`), so they compile and
 /// run for any spec; a section whose operation the spec lacks is left out.
-fn guide(api: &Api) -> Vec<syn::Attribute> {
+fn guide(api: &Api, with_membership: bool) -> Vec<syn::Attribute> {
     let with_sample = |operation: &&Operation| api.samples.contains_key(&operation.fn_name);
     let first = api
         .operations
@@ -150,16 +150,20 @@ fn guide(api: &Api) -> Vec<syn::Attribute> {
     let operation_id = first.map_or("listGroupUsers", |operation| operation.operation_id.as_str());
     text.push_str(&MOCK.replace("{operation_id}", operation_id));
     if let Some((deprecated, replacement)) = replaced {
-        text.push_str(&format!(
-            "\n\n# Moving off deprecated operations\n\nEach deprecated method says so when called (`#[deprecated]`), names its replacement, and shows the replacement's sample beside its own{}. `Client::{}` is replaced by `Client::{}`:",
-            deprecated.sunset.as_deref().map_or_else(String::new, |sunset| format!(" (Atlas may remove such an operation after its sunset date, {sunset} for the first)")),
-            deprecated.fn_name,
-            replacement.fn_name,
-        ));
+        text.push_str("\n\n# Moving off deprecated operations\n\nEach deprecated method says so where it is called (`#[deprecated]`), names its replacement, and shows the replacement's sample beside its own.");
+        if with_membership {
+            text.push_str(MEMBERSHIP);
+        }
+        let sunset =
+            deprecated.sunset.as_deref().map_or_else(String::new, |sunset| format!(", which Atlas may remove after {sunset},"));
+        text.push_str(&format!(" `Client::{}`{sunset} is replaced by `Client::{}`:", deprecated.fn_name, replacement.fn_name));
     }
     section(&mut text, replaced.map(|(_, replacement)| replacement));
     attrs
 }
+
+/// The `membership` module's part in moving off invitations, where the crate has it.
+const MEMBERSHIP: &str = " A whole project or organization moves at once with `membership::Migration` (`plan_project` or `plan_org`, then `execute`: every pending invitation becomes a pending user with the same grants, as `atlas-members migrate` does), and `membership::ensure_project_user` and `ensure_org_user` make one member hold exactly the roles you name.";
 
 /// How a client is made, before the first call.
 const CREDENTIALS: &str = r#"# From credentials to a first call
