@@ -297,4 +297,21 @@ components:
         assert_eq!(fields.len(), 1, "the mock's answer has only the required field: {fields:?}");
         assert_eq!(omitted, &["id", "comment"]);
     }
+
+    #[test]
+    fn a_sample_tells_apart_the_errors_the_operation_documents_and_names_its_command() {
+        let documented = SPEC.replace(
+            "        \"200\":\n          description: OK\n",
+            "        \"404\": { description: Not found }\n        \"400\": { description: Bad }\n        \"409\": { description: Taken }\n        \"200\":\n          description: OK\n",
+        );
+        let documented = documented.replace(
+            "      operationId: updateInvite\n",
+            "      operationId: updateInvite\n      x-atlas-members: \"atlas-members project update --group 32b6e34b3d91647abb20e7b8\"\n",
+        );
+        let sample = &api(&documented).samples["update_invite"];
+        assert_eq!(sample.errors, [409, 404], "the conflict first, then not found; never the 400");
+        assert_eq!(sample.command.as_deref(), Some("atlas-members project update --group 32b6e34b3d91647abb20e7b8"));
+        let plain = &api(SPEC).samples["update_invite"];
+        assert!(plain.errors.is_empty() && plain.command.is_none(), "{plain:?}");
+    }
 }
