@@ -138,9 +138,11 @@ pub(crate) fn string_literal(value: &str) -> Literal {
     Literal::string(value)
 }
 
-/// A string literal expression, as `quote!` writes a `&str`.
+/// A string literal expression, as `quote!` writes a `&str`. `LitStr::new` escapes the value
+/// into the token and is done: `Lit::new` would read the token back to classify it, and an
+/// expression's literal is printed as its token, never read (unlike a doc line's).
 pub(crate) fn str_expr(value: &str) -> Expr {
-    Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::new(string_literal(value)) })
+    Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Str(syn::LitStr::new(value, Span::call_site())) })
 }
 
 /// `#[doc = <literal>]`.
