@@ -44,10 +44,17 @@ fn outdent(line: &str) -> std::borrow::Cow<'_, str> {
 /// backticks than any run inside it, and padded with a space where it starts or ends with a
 /// backtick (`` ` `` for a backtick).
 pub fn code_span(value: &str) -> String {
-    let longest = value.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
+    let longest = if value.contains('`') { value.split(|c| c != '`').map(str::len).max().unwrap_or(0) } else { 0 };
     let pad = if value.starts_with('`') || value.ends_with('`') { " " } else { "" };
-    format!("{fence}{pad}{value}{pad}{fence}")
+    // Built by hand: `format!` costs more than the copying, and every enum value passes here.
+    let mut span = String::with_capacity(value.len() + 2 * (longest + 2));
+    let fence = |span: &mut String| (0..=longest).for_each(|_| span.push('`'));
+    fence(&mut span);
+    span.push_str(pad);
+    span.push_str(value);
+    span.push_str(pad);
+    fence(&mut span);
+    span
 }
 
 /// Escapes one line of prose outside code spans.

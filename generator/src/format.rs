@@ -74,8 +74,9 @@ fn separate_items(text: &str) -> String {
 fn blank_after(line: &str, next: &str, in_inner_attribute: &mut bool) -> bool {
     // Most lines can start none of the cases below: only a line that ends in `;` or `}`, or
     // that is (or is inside) module docs or an inner attribute, can.
+    // prettyplease indents with spaces: the first other byte says, without trimming.
     if !*in_inner_attribute && !line.ends_with([';', '}']) {
-        let start = line.trim_start();
+        let start = line.bytes().position(|byte| byte != b' ').map_or("", |indent| &line[indent..]);
         if !start.starts_with("//!") && !start.starts_with("#![") {
             return false;
         }

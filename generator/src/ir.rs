@@ -503,6 +503,11 @@ pub struct Sample {
     /// What the mock answers the call with: the first success status, and its body.
     pub status: u16,
     pub answer: Option<SampleValue>,
+    /// The error statuses the spec documents that a sample tells apart: `409` (already
+    /// there), then `404` (not found).
+    pub errors: Vec<u16>,
+    /// The `atlas-members` command that does the same, from the spec's `x-atlas-members`.
+    pub command: Option<String>,
 }
 
 /// A value of a type of the crate, as a sample writes it: every required field set, the

@@ -77,7 +77,7 @@ pub fn emit_files(api: &ir::Api) -> Vec<GeneratedFile> {
     let jobs = emit::jobs(api);
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     // Largest first: the workers then finish close together.
-    order.sort_by_key(|&index| std::cmp::Reverse(jobs[index].weight(api)));
+    order.sort_by_cached_key(|&index| std::cmp::Reverse(jobs[index].weight(api)));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let workers = std::thread::available_parallelism().map_or(2, usize::from).min(jobs.len()).max(1);
     // One worker runs on this thread, whose allocator arena is already warm from loading.

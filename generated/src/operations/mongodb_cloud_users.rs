@@ -25,15 +25,32 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("listGroupUsers").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// let result = client.list_group_users(&group_id, &Default::default()).await?;
-    /// println!("{result:?}");
+    /// use futures::TryStreamExt;
+    ///
+    /// let items: Vec<_> = client
+    ///     .list_group_users_stream(&group_id, &Default::default())
+    ///     .try_collect()
+    ///     .await?;
+    /// println!("{} items: {items:?}", items.len());
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members users project list --group 32b6e34b3d91647abb20e7b8
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
     /// ```
     pub async fn list_group_users(
@@ -117,15 +134,39 @@ impl crate::Client {
     ///     username: "jane@example.com".to_owned(),
     /// };
     ///
-    /// let result = client.add_group_users(&group_id, &body).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.add_group_users(&group_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
+    ///         println!("already there: {error}")
+    ///     }
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members users project invite --group 32b6e34b3d91647abb20e7b8 --username jane@example.com --role GROUP_READ_ONLY
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
+    ///   --data '{"roles":["GROUP_READ_ONLY"],"username":"jane@example.com"}'
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
     ///   --data '{"roles":["GROUP_READ_ONLY"],"username":"jane@example.com"}'
@@ -161,15 +202,34 @@ impl crate::Client {
     /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("getGroupUser").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// let result = client.get_group_user(&group_id, &user_id, &Default::default()).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.get_group_user(&group_id, &user_id, &Default::default()).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members users project show --group 32b6e34b3d91647abb20e7b8 --user 67d1548a0f3c2b1e4d5a6a01
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
     /// ```
     pub async fn get_group_user(
@@ -204,14 +264,34 @@ impl crate::Client {
     /// # mock.add(Rule::new("removeGroupUser").status(204));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// client.remove_group_user(&group_id, &user_id).await?;
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.remove_group_user(&group_id, &user_id).await {
+    ///     Ok(()) => println!("done"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members users project remove --group 32b6e34b3d91647abb20e7b8 --user 67d1548a0f3c2b1e4d5a6a01
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
     /// ```
     pub async fn remove_group_user(
@@ -249,15 +329,39 @@ impl crate::Client {
     ///     group_role: atlas_admin::roles::ProjectRole::GroupClusterManager,
     /// };
     ///
-    /// let result = client.add_group_user_role(&group_id, &user_id, &body).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.add_group_user_role(&group_id, &user_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
+    ///         println!("already there: {error}")
+    ///     }
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members users project add-role --group 32b6e34b3d91647abb20e7b8 --user 67d1548a0f3c2b1e4d5a6a01 --role GROUP_OWNER
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8:addRole" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
+    ///   --data '{"groupRole":"GROUP_CLUSTER_MANAGER"}'
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8:addRole" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
     ///   --data '{"groupRole":"GROUP_CLUSTER_MANAGER"}'
@@ -298,15 +402,39 @@ impl crate::Client {
     ///     group_role: atlas_admin::roles::ProjectRole::GroupClusterManager,
     /// };
     ///
-    /// let result = client.remove_group_user_role(&group_id, &user_id, &body).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.remove_group_user_role(&group_id, &user_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
+    ///         println!("already there: {error}")
+    ///     }
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members users project remove-role --group 32b6e34b3d91647abb20e7b8 --user 67d1548a0f3c2b1e4d5a6a01 --role GROUP_READ_ONLY
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8:removeRole" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
+    ///   --data '{"groupRole":"GROUP_CLUSTER_MANAGER"}'
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8:removeRole" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
     ///   --data '{"groupRole":"GROUP_CLUSTER_MANAGER"}'
@@ -343,10 +471,13 @@ impl crate::Client {
     /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("listOrgTeamUsers").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
-    /// let result = client
-    ///     .list_org_team_users(&org_id, &team_id, &Default::default())
+    /// use futures::TryStreamExt;
+    ///
+    /// let items: Vec<_> = client
+    ///     .list_org_team_users_stream(&org_id, &team_id, &Default::default())
+    ///     .try_collect()
     ///     .await?;
-    /// println!("{result:?}");
+    /// println!("{} items: {items:?}", items.len());
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
@@ -354,6 +485,13 @@ impl crate::Client {
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5/users" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5/users" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
     /// ```
     pub async fn list_org_team_users(
@@ -440,8 +578,15 @@ impl crate::Client {
     ///     id: "67d1548a0f3c2b1e4d5a6a02".to_owned(),
     /// };
     ///
-    /// let result = client.add_org_team_user(&org_id, &team_id, &body).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.add_org_team_user(&org_id, &team_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
@@ -449,6 +594,15 @@ impl crate::Client {
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5:addUser" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
+    ///   --data '{"id":"67d1548a0f3c2b1e4d5a6a02"}'
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5:addUser" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
     ///   --data '{"id":"67d1548a0f3c2b1e4d5a6a02"}'
@@ -489,8 +643,15 @@ impl crate::Client {
     ///     id: "67d1548a0f3c2b1e4d5a6a02".to_owned(),
     /// };
     ///
-    /// let result = client.remove_org_team_user(&org_id, &team_id, &body).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.remove_org_team_user(&org_id, &team_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
@@ -498,6 +659,15 @@ impl crate::Client {
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5:removeUser" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
+    ///   --data '{"id":"67d1548a0f3c2b1e4d5a6a02"}'
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5:removeUser" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
     ///   --data '{"id":"67d1548a0f3c2b1e4d5a6a02"}'
@@ -533,15 +703,32 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("listOrgUsers").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
-    /// let result = client.list_org_users(&org_id, &Default::default()).await?;
-    /// println!("{result:?}");
+    /// use futures::TryStreamExt;
+    ///
+    /// let items: Vec<_> = client
+    ///     .list_org_users_stream(&org_id, &Default::default())
+    ///     .try_collect()
+    ///     .await?;
+    /// println!("{} items: {items:?}", items.len());
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members users org list --org 4888442a3354817a7320eb61
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
     /// ```
     pub async fn list_org_users(
@@ -638,15 +825,39 @@ impl crate::Client {
     ///     username: "jane@example.com".to_owned(),
     /// };
     ///
-    /// let result = client.create_org_user(&org_id, &body).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.create_org_user(&org_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
+    ///         println!("already there: {error}")
+    ///     }
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members users org invite --org 4888442a3354817a7320eb61 --username jane@example.com --role ORG_MEMBER
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
+    ///   --data '{"roles":{"groupRoleAssignments":[{"groupId":"32b6e34b3d91647abb20e7b8","groupRoles":["GROUP_READ_ONLY"]}],"orgRoles":["ORG_MEMBER"]},"teamIds":["6a1b2c3d4e5f60718293a4b5"],"username":"jane@example.com"}'
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
     ///   --data '{"roles":{"groupRoleAssignments":[{"groupId":"32b6e34b3d91647abb20e7b8","groupRoles":["GROUP_READ_ONLY"]}],"orgRoles":["ORG_MEMBER"]},"teamIds":["6a1b2c3d4e5f60718293a4b5"],"username":"jane@example.com"}'
@@ -682,15 +893,34 @@ impl crate::Client {
     /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("getOrgUser").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// let result = client.get_org_user(&org_id, &user_id, &Default::default()).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.get_org_user(&org_id, &user_id, &Default::default()).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members users org show --org 4888442a3354817a7320eb61 --user 67d1548a0f3c2b1e4d5a6a02
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
     /// ```
     pub async fn get_org_user(
@@ -725,14 +955,34 @@ impl crate::Client {
     /// # mock.add(Rule::new("removeOrgUser").status(204));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// client.remove_org_user(&org_id, &user_id).await?;
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.remove_org_user(&org_id, &user_id).await {
+    ///     Ok(()) => println!("done"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members users org remove --org 4888442a3354817a7320eb61 --user 67d1548a0f3c2b1e4d5a6a02
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
     /// ```
     pub async fn remove_org_user(
@@ -786,15 +1036,36 @@ impl crate::Client {
     ///     team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
     /// };
     ///
-    /// let result = client.update_org_user(&org_id, &user_id, &body).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.update_org_user(&org_id, &user_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members users org update --org 4888442a3354817a7320eb61 --user 67d1548a0f3c2b1e4d5a6a02 --role ORG_MEMBER
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
+    ///   --data '{"roles":{"groupRoleAssignments":[{"groupId":"32b6e34b3d91647abb20e7b8","groupRoles":["GROUP_READ_ONLY"]}],"orgRoles":["ORG_MEMBER","ORG_BILLING_READ_ONLY"]},"teamIds":["6a1b2c3d4e5f60718293a4b5"]}'
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
     ///   --data '{"roles":{"groupRoleAssignments":[{"groupId":"32b6e34b3d91647abb20e7b8","groupRoles":["GROUP_READ_ONLY"]}],"orgRoles":["ORG_MEMBER","ORG_BILLING_READ_ONLY"]},"teamIds":["6a1b2c3d4e5f60718293a4b5"]}'
@@ -835,15 +1106,39 @@ impl crate::Client {
     ///     org_role: atlas_admin::roles::OrgRole::OrgBillingReadOnly,
     /// };
     ///
-    /// let result = client.add_org_user_role(&org_id, &user_id, &body).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.add_org_user_role(&org_id, &user_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
+    ///         println!("already there: {error}")
+    ///     }
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members users org add-role --org 4888442a3354817a7320eb61 --user 67d1548a0f3c2b1e4d5a6a02 --role ORG_BILLING_ADMIN
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8:addRole" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
+    ///   --data '{"orgRole":"ORG_BILLING_READ_ONLY"}'
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8:addRole" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
     ///   --data '{"orgRole":"ORG_BILLING_READ_ONLY"}'
@@ -884,15 +1179,36 @@ impl crate::Client {
     ///     org_role: atlas_admin::roles::OrgRole::OrgBillingReadOnly,
     /// };
     ///
-    /// let result = client.remove_org_user_role(&org_id, &user_id, &body).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.remove_org_user_role(&org_id, &user_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members users org remove-role --org 4888442a3354817a7320eb61 --user 67d1548a0f3c2b1e4d5a6a02 --role ORG_READ_ONLY
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8:removeRole" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
+    ///   --data '{"orgRole":"ORG_BILLING_READ_ONLY"}'
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8:removeRole" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
     ///   --data '{"orgRole":"ORG_BILLING_READ_ONLY"}'

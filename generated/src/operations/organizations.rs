@@ -25,15 +25,56 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str( "[{\"orgName\":\"Example-Corp\"}]", )?; mock.add(Rule::new("listOrgInvites").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
-    /// let result = client.list_org_invites(&org_id, &Default::default()).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.list_org_invites(&org_id, &Default::default()).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// Its replacement, `Client::list_org_users`, the same way:
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("listOrgUsers").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// use futures::TryStreamExt;
+    ///
+    /// let items: Vec<_> = client
+    ///     .list_org_users_stream(&org_id, &Default::default())
+    ///     .try_collect()
+    ///     .await?;
+    /// println!("{} items: {items:?}", items.len());
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members org list --org 4888442a3354817a7320eb61
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
     #[deprecated(
@@ -86,15 +127,81 @@ impl crate::Client {
     ///     username: Some("jane@example.com".to_owned()),
     /// };
     ///
-    /// let result = client.create_org_invite(&org_id, &body).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.create_org_invite(&org_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// Its replacement, `Client::create_org_user`, the same way:
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("createOrgUser").json(201, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let body = atlas_admin::models::OrgUserRequest {
+    ///     roles: atlas_admin::models::OrgUserRolesRequest {
+    ///         group_role_assignments: Some(
+    ///             Vec::from([
+    ///                 atlas_admin::models::GroupRoleAssignment {
+    ///                     group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    ///                     group_roles: Some(
+    ///                         Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly]),
+    ///                     ),
+    ///                 },
+    ///             ]),
+    ///         ),
+    ///         org_roles: Vec::from([atlas_admin::roles::OrgRole::OrgMember]),
+    ///     },
+    ///     team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    ///     username: "jane@example.com".to_owned(),
+    /// };
+    ///
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.create_org_user(&org_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
+    ///         println!("already there: {error}")
+    ///     }
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members org create --org 4888442a3354817a7320eb61 --username jane@example.com --role ORG_MEMBER
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '{"groupRoleAssignments":[{"groupId":"32b6e34b3d91647abb20e7b8","roles":["GROUP_READ_ONLY"]}],"roles":["ORG_MEMBER"],"teamIds":["6a1b2c3d4e5f60718293a4b5"],"username":"jane@example.com"}'
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
     ///   --data '{"groupRoleAssignments":[{"groupId":"32b6e34b3d91647abb20e7b8","roles":["GROUP_READ_ONLY"]}],"roles":["ORG_MEMBER"],"teamIds":["6a1b2c3d4e5f60718293a4b5"],"username":"jane@example.com"}'
@@ -149,15 +256,81 @@ impl crate::Client {
     ///     username: Some("jane@example.com".to_owned()),
     /// };
     ///
-    /// let result = client.update_org_invites(&org_id, &body).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.update_org_invites(&org_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// Its replacement, `Client::update_org_user`, the same way:
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("updateOrgUser").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let body = atlas_admin::models::OrgUserUpdateRequest {
+    ///     roles: Some(atlas_admin::models::OrgUserRolesRequest {
+    ///         group_role_assignments: Some(
+    ///             Vec::from([
+    ///                 atlas_admin::models::GroupRoleAssignment {
+    ///                     group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    ///                     group_roles: Some(
+    ///                         Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly]),
+    ///                     ),
+    ///                 },
+    ///             ]),
+    ///         ),
+    ///         org_roles: Vec::from([
+    ///             atlas_admin::roles::OrgRole::OrgMember,
+    ///             atlas_admin::roles::OrgRole::OrgBillingReadOnly,
+    ///         ]),
+    ///     }),
+    ///     team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    /// };
+    ///
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.update_org_user(&org_id, &user_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members org update --org 4888442a3354817a7320eb61 --username jane@example.com --role ORG_MEMBER
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '{"groupRoleAssignments":[{"groupId":"32b6e34b3d91647abb20e7b8","roles":["GROUP_READ_ONLY"]}],"roles":["ORG_MEMBER"],"teamIds":["6a1b2c3d4e5f60718293a4b5"],"username":"jane@example.com"}'
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
     ///   --data '{"groupRoleAssignments":[{"groupId":"32b6e34b3d91647abb20e7b8","roles":["GROUP_READ_ONLY"]}],"roles":["ORG_MEMBER"],"teamIds":["6a1b2c3d4e5f60718293a4b5"],"username":"jane@example.com"}'
@@ -198,15 +371,59 @@ impl crate::Client {
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
     ///     .parse()?;
-    /// let result = client.get_org_invite(&org_id, &invitation_id).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.get_org_invite(&org_id, &invitation_id).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// Its replacement, `Client::get_org_user`, the same way:
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("getOrgUser").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.get_org_user(&org_id, &user_id, &Default::default()).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members org get --org 4888442a3354817a7320eb61 --invitation 67d1548a0f3c2b1e4d5a6979
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/32b6e34b3d91647abb20e7b8" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/32b6e34b3d91647abb20e7b8" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
     #[deprecated(
@@ -245,14 +462,59 @@ impl crate::Client {
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
     ///     .parse()?;
-    /// client.delete_org_invite(&org_id, &invitation_id).await?;
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.delete_org_invite(&org_id, &invitation_id).await {
+    ///     Ok(()) => println!("done"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// Its replacement, `Client::remove_org_user`, the same way:
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # mock.add(Rule::new("removeOrgUser").status(204));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.remove_org_user(&org_id, &user_id).await {
+    ///     Ok(()) => println!("done"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members org cancel --org 4888442a3354817a7320eb61 --invitation 67d1548a0f3c2b1e4d5a6979
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/32b6e34b3d91647abb20e7b8" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/32b6e34b3d91647abb20e7b8" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
     #[deprecated(
@@ -314,15 +576,81 @@ impl crate::Client {
     ///     team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
     /// };
     ///
-    /// let result = client.update_org_invite_by_id(&org_id, &invitation_id, &body).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.update_org_invite_by_id(&org_id, &invitation_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// Its replacement, `Client::update_org_user`, the same way:
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("updateOrgUser").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let body = atlas_admin::models::OrgUserUpdateRequest {
+    ///     roles: Some(atlas_admin::models::OrgUserRolesRequest {
+    ///         group_role_assignments: Some(
+    ///             Vec::from([
+    ///                 atlas_admin::models::GroupRoleAssignment {
+    ///                     group_id: Some("32b6e34b3d91647abb20e7b8".parse()?),
+    ///                     group_roles: Some(
+    ///                         Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly]),
+    ///                     ),
+    ///                 },
+    ///             ]),
+    ///         ),
+    ///         org_roles: Vec::from([
+    ///             atlas_admin::roles::OrgRole::OrgMember,
+    ///             atlas_admin::roles::OrgRole::OrgBillingReadOnly,
+    ///         ]),
+    ///     }),
+    ///     team_ids: Some(Vec::from(["6a1b2c3d4e5f60718293a4b5".to_owned()])),
+    /// };
+    ///
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.update_org_user(&org_id, &user_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members org update --org 4888442a3354817a7320eb61 --invitation 67d1548a0f3c2b1e4d5a6979 --role ORG_MEMBER
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/32b6e34b3d91647abb20e7b8" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '{"groupRoleAssignments":[{"groupId":"32b6e34b3d91647abb20e7b8","roles":["GROUP_DATA_ACCESS_READ_WRITE","GROUP_SEARCH_INDEX_EDITOR"]}],"roles":["ORG_MEMBER","ORG_BILLING_READ_ONLY"],"teamIds":["6a1b2c3d4e5f60718293a4b5"]}'
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/32b6e34b3d91647abb20e7b8" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
     ///   --data '{"groupRoleAssignments":[{"groupId":"32b6e34b3d91647abb20e7b8","roles":["GROUP_DATA_ACCESS_READ_WRITE","GROUP_SEARCH_INDEX_EDITOR"]}],"roles":["ORG_MEMBER","ORG_BILLING_READ_ONLY"],"teamIds":["6a1b2c3d4e5f60718293a4b5"]}'

@@ -25,15 +25,56 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str("[{}]")?; mock.add(Rule::new("listGroupInvites").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// let result = client.list_group_invites(&group_id, &Default::default()).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.list_group_invites(&group_id, &Default::default()).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// Its replacement, `Client::list_group_users`, the same way:
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("listGroupUsers").json(200, &answer));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// use futures::TryStreamExt;
+    ///
+    /// let items: Vec<_> = client
+    ///     .list_group_users_stream(&group_id, &Default::default())
+    ///     .try_collect()
+    ///     .await?;
+    /// println!("{} items: {items:?}", items.len());
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members project list --group 32b6e34b3d91647abb20e7b8
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
     #[deprecated(
@@ -75,15 +116,68 @@ impl crate::Client {
     ///     username: Some("jane@example.com".to_owned()),
     /// };
     ///
-    /// let result = client.create_group_invite(&group_id, &body).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.create_group_invite(&group_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// Its replacement, `Client::add_group_users`, the same way:
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("addGroupUsers").json(201, &answer));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let body = atlas_admin::models::GroupUserRequest {
+    ///     roles: Vec::from([atlas_admin::roles::ProjectRole::GroupReadOnly]),
+    ///     username: "jane@example.com".to_owned(),
+    /// };
+    ///
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.add_group_users(&group_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
+    ///         println!("already there: {error}")
+    ///     }
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members project create --group 32b6e34b3d91647abb20e7b8 --username jane@example.com --role GROUP_READ_ONLY
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '{"roles":["GROUP_READ_ONLY"],"username":"jane@example.com"}'
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
     ///   --data '{"roles":["GROUP_READ_ONLY"],"username":"jane@example.com"}'
@@ -127,15 +221,68 @@ impl crate::Client {
     ///     username: Some("jane@example.com".to_owned()),
     /// };
     ///
-    /// let result = client.update_group_invites(&group_id, &body).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.update_group_invites(&group_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// Its replacement, `Client::add_group_user_role`, the same way:
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("addGroupUserRole").json(200, &answer));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let body = atlas_admin::models::AddOrRemoveGroupRole {
+    ///     group_role: atlas_admin::roles::ProjectRole::GroupClusterManager,
+    /// };
+    ///
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.add_group_user_role(&group_id, &user_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
+    ///         println!("already there: {error}")
+    ///     }
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members project update --group 32b6e34b3d91647abb20e7b8 --username jane@example.com --role GROUP_OWNER
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '{"roles":["GROUP_READ_ONLY"],"username":"jane@example.com"}'
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
     ///   --data '{"roles":["GROUP_READ_ONLY"],"username":"jane@example.com"}'
@@ -176,15 +323,59 @@ impl crate::Client {
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
     ///     .parse()?;
-    /// let result = client.get_group_invite(&group_id, &invitation_id).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.get_group_invite(&group_id, &invitation_id).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// Its replacement, `Client::get_group_user`, the same way:
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("getGroupUser").json(200, &answer));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.get_group_user(&group_id, &user_id, &Default::default()).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members project get --group 32b6e34b3d91647abb20e7b8 --invitation 67d1548a0f3c2b1e4d5a6978
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/32b6e34b3d91647abb20e7b8" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/32b6e34b3d91647abb20e7b8" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
     #[deprecated(
@@ -223,14 +414,59 @@ impl crate::Client {
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
     ///     .parse()?;
-    /// client.delete_group_invite(&group_id, &invitation_id).await?;
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.delete_group_invite(&group_id, &invitation_id).await {
+    ///     Ok(()) => println!("done"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// Its replacement, `Client::remove_group_user`, the same way:
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # mock.add(Rule::new("removeGroupUser").status(204));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.remove_group_user(&group_id, &user_id).await {
+    ///     Ok(()) => println!("done"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members project cancel --group 32b6e34b3d91647abb20e7b8 --invitation 67d1548a0f3c2b1e4d5a6978
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/32b6e34b3d91647abb20e7b8" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/32b6e34b3d91647abb20e7b8" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
     #[deprecated(
@@ -278,17 +514,68 @@ impl crate::Client {
     ///     ),
     /// };
     ///
-    /// let result = client
-    ///     .update_group_invite_by_id(&group_id, &invitation_id, &body)
-    ///     .await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.update_group_invite_by_id(&group_id, &invitation_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// Its replacement, `Client::add_group_user_role`, the same way:
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("addGroupUserRole").json(200, &answer));
+    /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let body = atlas_admin::models::AddOrRemoveGroupRole {
+    ///     group_role: atlas_admin::roles::ProjectRole::GroupClusterManager,
+    /// };
+    ///
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.add_group_user_role(&group_id, &user_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
+    ///         println!("already there: {error}")
+    ///     }
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members project update --group 32b6e34b3d91647abb20e7b8 --invitation 67d1548a0f3c2b1e4d5a6978 --role GROUP_OWNER
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/32b6e34b3d91647abb20e7b8" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '{"roles":["GROUP_CLUSTER_MANAGER","GROUP_DATA_ACCESS_READ_ONLY"]}'
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/32b6e34b3d91647abb20e7b8" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
     ///   --data '{"roles":["GROUP_CLUSTER_MANAGER","GROUP_DATA_ACCESS_READ_ONLY"]}'

@@ -25,8 +25,13 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("listGroupTeams").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// let result = client.list_group_teams(&group_id, &Default::default()).await?;
-    /// println!("{result:?}");
+    /// use futures::TryStreamExt;
+    ///
+    /// let items: Vec<_> = client
+    ///     .list_group_teams_stream(&group_id, &Default::default())
+    ///     .try_collect()
+    ///     .await?;
+    /// println!("{} items: {items:?}", items.len());
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
@@ -34,6 +39,13 @@ impl crate::Client {
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
     pub async fn list_group_teams(
@@ -124,8 +136,15 @@ impl crate::Client {
     ///         ..Default::default()
     ///     },
     /// ]);
-    /// let result = client.add_group_teams(&group_id, &body).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.add_group_teams(&group_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
@@ -133,6 +152,15 @@ impl crate::Client {
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '[{"roleNames":["GROUP_READ_ONLY","GROUP_DATA_ACCESS_READ_ONLY"],"teamId":"6a1b2c3d4e5f60718293a4b5"}]'
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
     ///   --data '[{"roleNames":["GROUP_READ_ONLY","GROUP_DATA_ACCESS_READ_ONLY"],"teamId":"6a1b2c3d4e5f60718293a4b5"}]'
@@ -168,8 +196,15 @@ impl crate::Client {
     /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("getGroupTeam").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
-    /// let result = client.get_group_team(&group_id, &team_id).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.get_group_team(&group_id, &team_id).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
@@ -177,6 +212,13 @@ impl crate::Client {
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams/6a1b2c3d4e5f60718293a4b5" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams/6a1b2c3d4e5f60718293a4b5" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
     pub async fn get_group_team(
@@ -210,7 +252,15 @@ impl crate::Client {
     /// # mock.add(Rule::new("removeGroupTeam").status(204));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
-    /// client.remove_group_team(&group_id, &team_id).await?;
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.remove_group_team(&group_id, &team_id).await {
+    ///     Ok(()) => println!("done"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
@@ -218,6 +268,13 @@ impl crate::Client {
     /// ```text
     /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams/6a1b2c3d4e5f60718293a4b5" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams/6a1b2c3d4e5f60718293a4b5" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
     pub async fn remove_group_team(
@@ -262,8 +319,15 @@ impl crate::Client {
     ///     ..Default::default()
     /// };
     ///
-    /// let result = client.update_group_team(&group_id, &team_id, &body).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.update_group_team(&group_id, &team_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
@@ -271,6 +335,15 @@ impl crate::Client {
     /// ```text
     /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams/6a1b2c3d4e5f60718293a4b5" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '{"roleNames":["GROUP_READ_ONLY","GROUP_DATA_ACCESS_READ_ONLY"],"teamId":"6a1b2c3d4e5f60718293a4b5"}'
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams/6a1b2c3d4e5f60718293a4b5" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
     ///   --data '{"roleNames":["GROUP_READ_ONLY","GROUP_DATA_ACCESS_READ_ONLY"],"teamId":"6a1b2c3d4e5f60718293a4b5"}'
@@ -306,8 +379,13 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("listOrgTeams").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
-    /// let result = client.list_org_teams(&org_id, &Default::default()).await?;
-    /// println!("{result:?}");
+    /// use futures::TryStreamExt;
+    ///
+    /// let items: Vec<_> = client
+    ///     .list_org_teams_stream(&org_id, &Default::default())
+    ///     .try_collect()
+    ///     .await?;
+    /// println!("{} items: {items:?}", items.len());
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
@@ -315,6 +393,13 @@ impl crate::Client {
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
     pub async fn list_org_teams(
@@ -403,8 +488,18 @@ impl crate::Client {
     ///     links: None,
     /// };
     ///
-    /// let result = client.create_org_team(&org_id, &body).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.create_org_team(&org_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
+    ///         println!("already there: {error}")
+    ///     }
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
@@ -412,6 +507,15 @@ impl crate::Client {
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '{"name":"Platform","usernames":["jane@example.com","sam@example.com"]}'
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
     ///   --data '{"name":"Platform","usernames":["jane@example.com","sam@example.com"]}'
@@ -447,8 +551,15 @@ impl crate::Client {
     /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("getOrgTeamByName").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_name = "teamName";
-    /// let result = client.get_org_team_by_name(&org_id, &team_name).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.get_org_team_by_name(&org_id, &team_name).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
@@ -456,6 +567,13 @@ impl crate::Client {
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/byName/teamName" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/byName/teamName" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
     pub async fn get_org_team_by_name(
@@ -489,8 +607,15 @@ impl crate::Client {
     /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("getOrgTeam").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
-    /// let result = client.get_org_team(&org_id, &team_id).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.get_org_team(&org_id, &team_id).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
@@ -498,6 +623,13 @@ impl crate::Client {
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
     pub async fn get_org_team(
@@ -531,7 +663,15 @@ impl crate::Client {
     /// # mock.add(Rule::new("deleteOrgTeam").status(204));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
-    /// client.delete_org_team(&org_id, &team_id).await?;
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.delete_org_team(&org_id, &team_id).await {
+    ///     Ok(()) => println!("done"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
@@ -539,6 +679,13 @@ impl crate::Client {
     /// ```text
     /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
     pub async fn delete_org_team(
@@ -577,8 +724,18 @@ impl crate::Client {
     ///     links: None,
     /// };
     ///
-    /// let result = client.rename_org_team(&org_id, &team_id, &body).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.rename_org_team(&org_id, &team_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
+    ///         println!("already there: {error}")
+    ///     }
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
@@ -586,6 +743,15 @@ impl crate::Client {
     /// ```text
     /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '{"name":"Platform Engineering"}'
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
     ///   --data '{"name":"Platform Engineering"}'
@@ -627,8 +793,47 @@ impl crate::Client {
     ///         id: "5f2a3b4c5d6e7f8091a2b3c4".to_owned(),
     ///     },
     /// ]);
-    /// let result = client.add_org_team_users(&org_id, &team_id, &body).await?;
-    /// println!("{result:?}");
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.add_org_team_users(&org_id, &team_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
+    ///         println!("already there: {error}")
+    ///     }
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// Its replacement, `Client::add_org_team_user`, the same way:
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("addOrgTeamUser").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+    /// let body = atlas_admin::models::AddOrRemoveUserFromTeam {
+    ///     id: "67d1548a0f3c2b1e4d5a6a02".to_owned(),
+    /// };
+    ///
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.add_org_team_user(&org_id, &team_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
@@ -636,6 +841,15 @@ impl crate::Client {
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5/users" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
+    ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
+    ///   --data '[{"id":"5f2a3b4c5d6e7f8091a2b3c4"}]'
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5/users" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
     ///   --data '[{"id":"5f2a3b4c5d6e7f8091a2b3c4"}]'
@@ -677,7 +891,44 @@ impl crate::Client {
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
     /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// client.remove_org_team_user_from_team(&org_id, &team_id, &user_id).await?;
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.remove_org_team_user_from_team(&org_id, &team_id, &user_id).await {
+    ///     Ok(()) => println!("done"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// Its replacement, `Client::remove_org_team_user`, the same way:
+    /// ```
+    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// let client = atlas_admin::Client::builder()
+    ///     .service_account(
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+    ///         std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    ///     )
+    ///     .build()?;
+    /// # let client = mock.client();
+    /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("removeOrgTeamUser").json(200, &answer));
+    /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
+    /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
+    /// let body = atlas_admin::models::AddOrRemoveUserFromTeam {
+    ///     id: "67d1548a0f3c2b1e4d5a6a02".to_owned(),
+    /// };
+    ///
+    /// use atlas_admin::http::StatusCode;
+    ///
+    /// match client.remove_org_team_user(&org_id, &team_id, &body).await {
+    ///     Ok(result) => println!("{result:?}"),
+    ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+    ///         println!("not found: {error}")
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
@@ -685,6 +936,13 @@ impl crate::Client {
     /// ```text
     /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5/users/32b6e34b3d91647abb20e7b8" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
+    ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
+    /// ```
+    ///
+    /// And with an API key's public and private keys (HTTP digest):
+    /// ```text
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5/users/32b6e34b3d91647abb20e7b8" \
+    ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
     #[deprecated(

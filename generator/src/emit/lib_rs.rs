@@ -5,8 +5,9 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::syntax::{ident, module_preamble};
-use crate::ir::Api;
+use super::sample;
+use super::syntax::{self, ident};
+use crate::ir::{Api, Method, Operation};
 
 /// What the hand-written `membership` module (`src/membership/`, copied like the runtime)
 /// uses from the generated crate, declared beside it: `method <name>` and `type <name>` lines.
@@ -82,7 +83,7 @@ fn features_of<'a>(api: &'a Api, methods: &[&str]) -> Option<BTreeSet<&'a str>> 
 }
 
 pub fn emit(api: &Api) -> TokenStream {
-    let crate_doc = module_preamble(&format!(
+    let intro = format!(
         "Typed client for the {title}, generated from `{source}` (Atlas API release {release}).\n\n\
          - `Client`: one async method per operation, over reqwest with rustls.\n\
          - `operations`: the same operations without an HTTP client (sans-IO), and `OPERATIONS`.\n\
@@ -93,7 +94,7 @@ pub fn emit(api: &Api) -> TokenStream {
         title = api.title,
         source = api.source,
         release = api.release,
-    ));
+    );
     let ids: Vec<_> = api.ids.values().map(|id| ident(&id.name)).collect();
     let reexport_ids = (!ids.is_empty()).then(|| quote!(pub use ids::{#(#ids),*};));
     // Without any tag's feature there is no operation, and the runtime is never called.
@@ -108,9 +109,15 @@ pub fn emit(api: &Api) -> TokenStream {
             None => "Atlas, the spec naming no absolute server",
         }
     );
+    // The spec's words through `docs`, then the guide as written: its examples are doc tests.
+    let mut crate_doc: Vec<syn::Attribute> =
+        crate::docs::doc_lines(&intro).iter().map(|line| syntax::inner(syntax::doc_attr(syntax::doc_literal(line)))).collect();
+    crate_doc.push(syntax::inner(syntax::doc_attr(syntax::doc_literal(""))));
+    crate_doc.extend(guide(api, membership.is_some()));
     quote! {
-        #crate_doc
-        #![deny(missing_docs)]
+        #(#crate_doc)*
+        #![cfg_attr(rustfmt, rustfmt::skip)]
+        #![warn(missing_docs)]
         #![cfg_attr(docsrs, feature(doc_cfg))]
         #![cfg_attr(not(any(#(feature = #features),*)), allow(dead_code, unused_imports))]
 
@@ -138,6 +145,145 @@ pub fn emit(api: &Api) -> TokenStream {
         pub const DEFAULT_BASE_URL: &str = #base_url;
     }
 }
+
+/// The front page's guide, as inner doc attributes: from credentials to a first call, paging,
+/// errors and retries, testing with the mock kit, and moving off deprecated operations. The
+/// calls are samples of the spec's own operations (`sample::doc_test_of`), so they compile and
+/// run for any spec; a section whose operation the spec lacks is left out.
+fn guide(api: &Api, with_membership: bool) -> Vec<syn::Attribute> {
+    let with_sample = |operation: &&Operation| api.samples.contains_key(&operation.fn_name);
+    let first = api
+        .operations
+        .iter()
+        .filter(with_sample)
+        .find(|operation| operation.method == Method::Get && operation.paging.is_none() && !operation.deprecated)
+        .or_else(|| api.operations.iter().find(with_sample));
+    let paged = api.operations.iter().filter(with_sample).find(|operation| operation.paging.is_some() && !operation.deprecated);
+    let replaced = api
+        .operations
+        .iter()
+        .filter(|operation| operation.deprecated)
+        .find_map(|operation| Some((operation, sample::replacement(api, operation)?.0)));
+    let mut text = String::from(CREDENTIALS);
+    let mut attrs = Vec::new();
+    // Each part's text, then its operation's doc test; parts apart by one blank line.
+    let mut section = |text: &mut String, operation: Option<&Operation>| {
+        let words = text.trim_start_matches('\n');
+        if !words.is_empty() {
+            if !attrs.is_empty() {
+                syntax::inner_doc_attrs("", &mut attrs);
+            }
+            syntax::inner_doc_attrs(words, &mut attrs);
+        }
+        text.clear();
+        if let Some(operation) = operation {
+            attrs.extend(sample::doc_test_of(api, operation).into_iter().map(syntax::inner));
+        }
+    };
+    if let Some(first) = first {
+        text.push_str(&format!("\n\nEvery `Client` method's docs show it called, in a doc test that runs on the mock transport (below); `Client::{}`'s:", first.fn_name));
+    }
+    section(&mut text, first);
+    if let Some(paged) = paged {
+        text.push_str(&format!(
+            "\n\n{PAGING} `Client::{}`:",
+            paged.paging.as_ref().map_or("", |paging| paging.stream_fn.as_str())
+        ));
+    }
+    section(&mut text, paged);
+    text.push_str(ERRORS);
+    let operation_id = first.map_or("listGroupUsers", |operation| operation.operation_id.as_str());
+    text.push_str(&MOCK.replace("{operation_id}", operation_id));
+    if let Some((deprecated, replacement)) = replaced {
+        text.push_str("\n\n# Moving off deprecated operations\n\nEach deprecated method says so where it is called (`#[deprecated]`), names its replacement, and shows the replacement's sample beside its own.");
+        if with_membership {
+            text.push_str(MEMBERSHIP);
+        }
+        let sunset =
+            deprecated.sunset.as_deref().map_or_else(String::new, |sunset| format!(", which Atlas may remove after {sunset},"));
+        text.push_str(&format!(" `Client::{}`{sunset} is replaced by `Client::{}`:", deprecated.fn_name, replacement.fn_name));
+    }
+    section(&mut text, replaced.map(|(_, replacement)| replacement));
+    attrs
+}
+
+/// The `membership` module's part in moving off invitations, where the crate has it.
+const MEMBERSHIP: &str = " A whole project or organization moves at once with `membership::Migration` (`plan_project` or `plan_org`, then `execute`: every pending invitation becomes a pending user with the same grants, as `atlas-members migrate` does), and `membership::ensure_project_user` and `ensure_org_user` make one member hold exactly the roles you name.";
+
+/// How a client is made, before the first call.
+const CREDENTIALS: &str = r#"# From credentials to a first call
+
+A `Client` signs its requests with a service account (`ClientBuilder::service_account`: the client ID and secret that the Atlas CLI and the Go SDK read from `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET`), an access token (`bearer_token`) or an API key (`digest`, with its public and private keys). [`ClientBuilder::build`] checks the settings and sends nothing:
+
+```no_run
+let client = atlas_admin::Client::builder()
+    .service_account(
+        std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
+        std::env::var("MONGODB_ATLAS_CLIENT_SECRET")?,
+    )
+    .build()?;
+# drop(client);
+# Ok::<(), Box<dyn std::error::Error>>(())
+```"#;
+
+/// Paging, before the stream method's name.
+const PAGING: &str = "# Paging\n\nA paginated operation's method returns one page; its `_stream` method returns every item, page after page, asking for the next page when the current one is used up and ending after the last (or with `Error::Paging` past [`ClientBuilder::max_pages`]). Collect it with `futures::TryStreamExt::try_collect`, or take items as they come. For example,";
+
+/// Errors and retries: the runtime's, the same for every spec.
+const ERRORS: &str = r#"
+
+# Errors and retries
+
+A call fails with an [`Error`]: [`Error::status`] tells Atlas's answers apart (each method's sample tells the `409` and `404` its operation documents apart), [`Error::api_error`] holds the `ApiError` Atlas sent, and [`Error::is_transient`] says whether the same call may succeed later. The client retries on its own what may succeed later: a `429` or `503` after the delay Atlas asks for, and a request that failed on the way when sending it again does no harm (a `GET`, `PUT` or `DELETE`), up to [`ClientBuilder::max_retries`] times:
+
+```
+use std::time::Duration;
+
+use atlas_admin::http::StatusCode;
+
+/// What to tell the user about a failed call.
+fn explain(error: &atlas_admin::Error) -> String {
+    match error.status() {
+        Some(StatusCode::NOT_FOUND) => "no such resource".to_owned(),
+        Some(StatusCode::CONFLICT) => "already there".to_owned(),
+        _ if error.is_transient() => format!("try again later: {error}"),
+        _ => error.to_string(),
+    }
+}
+
+let client = atlas_admin::Client::builder()
+    .bearer_token("access-token")
+    .max_retries(5)
+    .max_retry_delay(Duration::from_secs(30))
+    .build()?;
+# drop(client);
+# let _ = explain;
+# Ok::<(), atlas_admin::Error>(())
+```"#;
+
+/// Testing with the mock kit, with `{operation_id}` an operation of the spec.
+const MOCK: &str = r#"
+
+# Testing with the mock kit
+
+With the cargo feature `test-util` (in your `[dev-dependencies]`), `test_util::MockTransport` answers calls by operation ID from `test_util::Rule`s (a status, a model, an `ApiError`, a fault, in sequence), records every request, and lists those no rule answered; its `client()` is a real `Client` over it, retries and all. The hidden lines of every sample do just that, and tests of your own code can too:
+
+```
+# #[cfg(feature = "test-util")]
+# #[tokio::main(flavor = "current_thread")]
+# async fn main() {
+use atlas_admin::test_util::{MockTransport, Rule};
+
+let mock = MockTransport::new();
+mock.add(Rule::new("{operation_id}").api_error(404, "RESOURCE_NOT_FOUND", "No such resource."));
+let client = mock.client();
+// ... code under test calls `client` ...
+assert!(mock.unmatched().is_empty());
+# drop(client);
+# }
+# #[cfg(not(feature = "test-util"))]
+# fn main() {}
+```"#;
 
 /// The crate's default base URL: the spec's first server, else Atlas.
 pub(crate) fn default_base_url(api: &Api) -> &str {

@@ -71,12 +71,12 @@ impl Job {
         match self {
             Job::Manifest => Emitted::Text { path: "Cargo.toml".to_owned(), text: manifest::emit(api) },
             Job::Lib => rust("src/lib.rs", lib_rs::emit(api)),
-            Job::Ids => rust("src/ids.rs", ids::emit(api)),
+            Job::Ids => Emitted::Syntax { path: "src/ids.rs".to_owned(), file: ids::emit(api) },
             Job::Models { first, end } => {
                 Emitted::Syntax { path: "src/models.rs".to_owned(), file: models::emit_part(api, Module::Models, first..end) }
             }
             Job::Roles => Emitted::Syntax { path: "src/roles.rs".to_owned(), file: models::emit(api, Module::Roles) },
-            Job::Operations => rust("src/operations/mod.rs", operations::emit_index(api)),
+            Job::Operations => Emitted::Syntax { path: "src/operations/mod.rs".to_owned(), file: operations::emit_index(api) },
             Job::Tag(tag) => Emitted::Syntax {
                 path: format!("src/operations/{}.rs", api.tags[tag].module),
                 file: operations::emit_tag(api, tag),

@@ -47,14 +47,7 @@ fn index_fixed() -> TokenStream {
 }
 
 /// `operations/mod.rs`: `OperationInfo`, the `OPERATIONS` table and the tag modules.
-pub fn emit_index(api: &Api) -> TokenStream {
-    let fixed = index_fixed();
-    let table = api.operations.iter().map(|operation| {
-        let tag = &api.tags[operation.tag];
-        let (feature, tag) = (&tag.feature, ident(&tag.module));
-        let module = ident(&operation.module);
-        quote!(#[cfg(feature = #feature)] #tag::#module::INFO)
-    });
+pub fn emit_index(api: &Api) -> syn::File {
     let tags = api.tags.iter().map(|tag| {
         let (feature, module) = (&tag.feature, ident(&tag.module));
         quote! {
@@ -64,14 +57,35 @@ pub fn emit_index(api: &Api) -> TokenStream {
             pub use #module::*;
         }
     });
-    quote! {
+    let fixed = index_fixed();
+    let mut file: syn::File = template::parse(quote! {
         #fixed
 
         /// Every operation of the spec whose tag's feature is on, sorted by path, then method.
-        pub static OPERATIONS: &[OperationInfo] = &[#(#table),*];
+        pub static OPERATIONS: &[OperationInfo] = &[];
 
         #(#tags)*
+    });
+    // The table, one gated path per operation, is built as syntax: it is most of the file.
+    let table = api.operations.iter().map(|operation| {
+        let tag = &api.tags[operation.tag];
+        let mut info = syntax::path_expr(&[&tag.module, &operation.module, "INFO"]);
+        let feature = &tag.feature;
+        info.attrs.push(syntax::list_attr("cfg", quote!(feature = #feature)));
+        Expr::Path(info)
+    });
+    let statics = file.items.iter_mut().filter_map(|item| match item {
+        syn::Item::Static(item) => Some(item),
+        _ => None,
+    });
+    for item in statics {
+        if let Expr::Reference(reference) = &mut *item.expr {
+            if let Expr::Array(array) = &mut *reference.expr {
+                array.elems = table.clone().collect();
+            }
+        }
     }
+    file
 }
 
 /// `operations/<tag>.rs`: the module docs, the tag's `Client` methods (`client::methods`) and

@@ -97,12 +97,13 @@ pub(crate) fn checks(operation: &Operation) -> Vec<Stmt> {
 /// `maximum`, then the length of a string, then the items of an array). The value goes in as
 /// an `Option` of a copy (numbers), of a `&str` (strings) or of the number of items (arrays).
 fn check_calls(operation: &Operation) -> Vec<(&'static str, Vec<String>)> {
-    let path = operation.path_params.iter().map(|param| {
+    // Only a parameter with bounds is checked: the others cost no text.
+    let path = operation.path_params.iter().filter(|param| !param.bounds.is_empty()).map(|param| {
         let name = param.name.as_str();
         let borrowed = format!("Some({name})");
         (param.wire_name.as_str(), &param.ty, &param.bounds, format!("Some(*{name})"), borrowed.clone(), borrowed)
     });
-    let query = operation.query_params.iter().map(|param| {
+    let query = operation.query_params.iter().filter(|param| !param.bounds.is_empty()).map(|param| {
         let name = param.name.as_str();
         let (copied, text, items) = if param.required {
             (format!("Some(query.{name})"), format!("Some(query.{name}.as_str())"), format!("Some(query.{name}.len())"))
@@ -113,9 +114,6 @@ fn check_calls(operation: &Operation) -> Vec<(&'static str, Vec<String>)> {
     });
     let mut calls = Vec::new();
     for (wire, ty, bounds, copied, text, items) in path.chain(query) {
-        if bounds.is_empty() {
-            continue;
-        }
         let wire = syntax::string_literal(wire).to_string();
         let limit = |limit: &Limit| -> Option<(String, bool)> {
             match (ty, limit) {

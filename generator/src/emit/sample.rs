@@ -2,6 +2,8 @@
 //! environment, builds the arguments from the operation's `Sample` and calls the method, with
 //! hidden lines that answer it from the `test-util` mock; and the same request as curl sends it.
 
+use std::collections::BTreeMap;
+
 use proc_macro2::{Literal, Span};
 use quote::quote;
 use syn::Expr;
@@ -14,62 +16,119 @@ use crate::ir::{Api, Method, Operation, PathSegment, ResponseBody, Sample, Sampl
 /// The crate the doc tests call, as a path's first segment.
 const CRATE: &str = "atlas_admin";
 
-/// The docs' `# Examples` section for `operation`, or nothing without a sample: a doc test
-/// and the same request with curl. The doc test's frame (the hidden `main`, the environment,
-/// the mock, the client) is the same for every operation: its lines are attributes built once
-/// per thread and cloned. What varies (the mock's answer, the arguments, the call) fills a
-/// template parsed once per thread, and is printed per operation. `__hidden!()` and
-/// `__shown!()` mark where the lines rustdoc hides begin and end, and are dropped;
-/// `__call!()` is where the call goes in the frame.
+/// The docs' `# Examples` section for `operation`, or nothing without a sample: a doc test,
+/// its replacement's doc test for a deprecated operation whose replacement is in the spec, the
+/// `atlas-members` command where the spec names one, and the same request with curl, with a
+/// service account's token and with an API key's digest. The doc test's frame (the hidden
+/// `main`, the environment, the mock, the client) is the same for every operation: its lines
+/// are attributes built once per thread and cloned. What varies (the mock's answer, the
+/// arguments, the call and what is done with its result) fills a template parsed once per
+/// thread, and is printed per operation. `__hidden!()` and `__shown!()` mark where the lines
+/// rustdoc hides begin and end, and are dropped; `__call!()` is where the call goes in the
+/// frame.
 pub(super) fn attrs(api: &Api, operation: &Operation) -> Vec<syn::Attribute> {
     let Some(sample) = api.samples.get(&operation.fn_name) else { return Vec::new() };
     let line = |line: &str| syntax::doc_attr(syntax::doc_literal(line));
     TEMPLATE.with(|template| {
-        let call = fill(api, operation, sample, template);
-        let printed = crate::format::print(&syn::File { shebang: None, attrs: Vec::new(), items: vec![call] });
-        let body = printed.lines().skip(1).take_while(|line| *line != "}").collect::<Vec<_>>().join("\n");
         let fixed = &template.lines;
-        let mut attrs = fixed.head.clone();
-        attrs.extend(mark_hidden(&body, false).iter().map(|text| line(text)));
-        attrs.extend(fixed.tail.iter().cloned());
-        let mut curl = curl(api, operation, sample).into_iter();
-        attrs.extend(curl.next().map(|text| line(&text)));
-        attrs.push(fixed.authorization.clone());
-        attrs.extend(curl.map(|text| line(&text)));
-        attrs.push(fixed.fence.clone());
+        let mut attrs = fixed.examples.clone();
+        doc_test(api, operation, sample, template, &mut attrs);
+        if let Some((replacement, replacement_sample)) = replacement(api, operation) {
+            attrs.push(fixed.blank.clone());
+            attrs.push(line(&format!("Its replacement, `Client::{}`, the same way:", replacement.fn_name)));
+            doc_test(api, replacement, replacement_sample, template, &mut attrs);
+        }
+        if let Some(command) = &sample.command {
+            attrs.extend(fixed.command.iter().cloned());
+            attrs.push(line(command));
+            attrs.push(fixed.fence.clone());
+        }
+        let curl: Vec<syn::Attribute> = curl(api, operation, sample).iter().map(|text| line(text)).collect();
+        for (intro, credentials) in [(&fixed.token, &fixed.authorization), (&fixed.digest, &fixed.digest_user)] {
+            attrs.extend(intro.iter().cloned());
+            attrs.extend(curl.first().cloned());
+            attrs.push(credentials.clone());
+            attrs.extend(curl[1..].iter().cloned());
+            attrs.push(fixed.fence.clone());
+        }
         attrs
     })
 }
 
-/// The doc lines every sample has, before the call and after it, built once per thread.
+/// `operation`'s doc test alone, fences included, for the crate's front page: nothing
+/// without a sample.
+pub(super) fn doc_test_of(api: &Api, operation: &Operation) -> Vec<syn::Attribute> {
+    let Some(sample) = api.samples.get(&operation.fn_name) else { return Vec::new() };
+    let mut attrs = Vec::new();
+    TEMPLATE.with(|template| doc_test(api, operation, sample, template, &mut attrs));
+    attrs
+}
+
+/// The deprecated `operation`'s replacement and its sample, when both are in the spec.
+pub(super) fn replacement<'a>(api: &'a Api, operation: &Operation) -> Option<(&'a Operation, &'a Sample)> {
+    let name = operation.replacement.as_ref()?.fn_name.as_deref()?;
+    let replacement = api.operations.iter().find(|candidate| candidate.fn_name == name)?;
+    Some((replacement, api.samples.get(name)?))
+}
+
+/// `operation`'s doc test, fences included: the frame's lines around the printed call.
+fn doc_test(api: &Api, operation: &Operation, sample: &Sample, template: &SampleTemplate, attrs: &mut Vec<syn::Attribute>) {
+    let call = fill(api, operation, sample, template);
+    let printed = crate::format::print(&syn::File { shebang: None, attrs: Vec::new(), items: vec![call] });
+    let body = printed.lines().skip(1).take_while(|line| *line != "}").collect::<Vec<_>>().join("\n");
+    attrs.extend(template.lines.head.iter().cloned());
+    attrs.extend(mark_hidden(&body, false).iter().map(|text| syntax::doc_attr(syntax::doc_literal(text))));
+    attrs.extend(template.lines.tail.iter().cloned());
+}
+
+/// The doc lines every sample has, built once per thread.
 struct FixedLines {
-    /// From `# Examples` to where the call goes.
+    /// `# Examples`, after a blank line.
+    examples: Vec<syn::Attribute>,
+    /// A doc test's fence and the frame to where the call goes.
     head: Vec<syn::Attribute>,
-    /// From after the call to the curl command.
+    /// From after the call to the closing fence.
     tail: Vec<syn::Attribute>,
-    /// The curl command's `Authorization` line, and the closing fence.
+    /// What introduces the `atlas-members` command, up to its fence.
+    command: Vec<syn::Attribute>,
+    /// What introduces each curl command, up to its fence.
+    token: Vec<syn::Attribute>,
+    digest: Vec<syn::Attribute>,
+    /// The curl command's credentials line: a service account's token, an API key's digest.
     authorization: syn::Attribute,
+    digest_user: syn::Attribute,
+    blank: syn::Attribute,
     fence: syn::Attribute,
 }
 
 /// A fence may follow a heading or a paragraph without a blank line: one line less to print.
 fn fixed_lines() -> FixedLines {
-    let attrs = |lines: &[String]| lines.iter().map(|line| syntax::doc_attr(syntax::doc_literal(line))).collect::<Vec<_>>();
+    let attr = |line: &str| syntax::doc_attr(syntax::doc_literal(line));
+    let attrs = |lines: &[&str]| lines.iter().map(|line| attr(line)).collect::<Vec<_>>();
     let (frame_head, frame_tail) = frame();
-    let mut head: Vec<String> = ["", "# Examples", "```"].map(str::to_owned).to_vec();
-    head.extend(frame_head);
-    let mut tail = frame_tail;
-    tail.extend(["```", "", "The same request with curl and a service account's access token:", "```text"].map(str::to_owned));
+    let mut head = vec![attr("```")];
+    head.extend(frame_head.iter().map(|line| attr(line)));
+    let mut tail: Vec<syn::Attribute> = frame_tail.iter().map(|line| attr(line)).collect();
+    tail.push(attr("```"));
     FixedLines {
-        head: attrs(&head),
-        tail: attrs(&tail),
-        authorization: syntax::doc_attr(syntax::doc_literal(AUTHORIZATION)),
-        fence: syntax::doc_attr(syntax::doc_literal("```")),
+        examples: attrs(&["", "# Examples"]),
+        head,
+        tail,
+        command: attrs(&["", "The same with the `atlas-members` tool:", "```text"]),
+        token: attrs(&["", "The same request with curl and a service account's access token:", "```text"]),
+        digest: attrs(&["", "And with an API key's public and private keys (HTTP digest):", "```text"]),
+        authorization: attr(AUTHORIZATION),
+        digest_user: attr(DIGEST_USER),
+        blank: attr(""),
+        fence: attr("```"),
     }
 }
 
-/// The curl command's second line.
+/// The curl command's second line, with a service account's token.
 const AUTHORIZATION: &str = "  --header \"Authorization: Bearer ${ACCESS_TOKEN}\" \\";
+
+/// The curl command's second line, with an API key.
+const DIGEST_USER: &str = "  --digest --user \"${PUBLIC_KEY}:${PRIVATE_KEY}\" \\";
 
 /// The function whose body is the varying part of the doc test.
 fn fill(api: &Api, operation: &Operation, sample: &Sample, template: &SampleTemplate) -> syn::Item {
@@ -101,19 +160,47 @@ fn fill(api: &Api, operation: &Operation, sample: &Sample, template: &SampleTemp
     if !operation.query_params.is_empty() {
         arguments.push(syntax::reference_expr(syntax::call(&["Default", "default"], [])));
     }
-    let mut result = match operation.success.body {
-        ResponseBody::Empty => template.call.clone(),
-        _ => template.call_and_print.clone(),
-    };
-    template::fill_stmts(
-        &mut result,
-        &mut [("__method", Fill::Ident(ident(&operation.fn_name))), ("__arguments", Fill::Exprs(arguments))],
-    );
+    let result = result(operation, sample, template, arguments);
     // `fn call() { __hidden!(); <answer> __shown!(); <setup> <result> }`
     let mut function = template.function.clone();
     let [hidden, shown] = template.markers.clone();
     function.block.stmts = [hidden].into_iter().chain(answer).chain([shown]).chain(setup).chain(result).collect();
     syn::Item::Fn(function)
+}
+
+/// The call and what is done with its result: the stream of a paginated operation collected,
+/// a `Response` matched by status, the documented errors told apart, or the result printed.
+fn result(operation: &Operation, sample: &Sample, template: &SampleTemplate, arguments: Vec<Expr>) -> Vec<syn::Stmt> {
+    let mut method = operation.fn_name.as_str();
+    let mut arms = Vec::new();
+    let mut result = match (&operation.paging, &operation.success.body) {
+        (Some(paging), _) => {
+            method = &paging.stream_fn;
+            template.stream.clone()
+        }
+        (None, ResponseBody::ByStatus(bodies)) => {
+            for body in bodies {
+                let mut fills =
+                    [("__module", Fill::Ident(ident(&operation.module))), ("__Variant", Fill::Ident(ident(&body.variant)))];
+                let arm = if body.body == ResponseBody::Empty { &template.unit_arm } else { &template.body_arm };
+                let mut arm = arm.clone();
+                template::fill_arm(&mut arm, &mut fills);
+                arms.push(arm);
+            }
+            template.by_status.clone()
+        }
+        (None, body) if !sample.errors.is_empty() => {
+            arms.extend(sample.errors.iter().filter_map(|status| template.error_arms.get(status).cloned()));
+            if *body == ResponseBody::Empty { template.told_apart_empty.clone() } else { template.told_apart.clone() }
+        }
+        (None, ResponseBody::Empty) => template.call.clone(),
+        (None, _) => template.call_and_print.clone(),
+    };
+    template::fill_stmts(
+        &mut result,
+        &mut [("__method", Fill::Ident(ident(method))), ("__arguments", Fill::Exprs(arguments)), ("__arms", Fill::Arms(arms))],
+    );
+    result
 }
 
 fn filled(statement: &syn::Stmt, fills: &mut [(&str, Fill)]) -> syn::Stmt {
@@ -135,6 +222,16 @@ struct SampleTemplate {
     body: syn::Stmt,
     call: Vec<syn::Stmt>,
     call_and_print: Vec<syn::Stmt>,
+    /// Every item of a paginated operation, page after page.
+    stream: Vec<syn::Stmt>,
+    /// A `Response` matched, an arm per status (`body_arm`, `unit_arm`).
+    by_status: Vec<syn::Stmt>,
+    body_arm: syn::Arm,
+    unit_arm: syn::Arm,
+    /// The result matched, an arm per documented error status (`error_arms`) before the rest.
+    told_apart: Vec<syn::Stmt>,
+    told_apart_empty: Vec<syn::Stmt>,
+    error_arms: BTreeMap<u16, syn::Arm>,
 }
 
 thread_local! {
@@ -156,6 +253,42 @@ thread_local! {
             let result = client.__method(__arguments).await?;
             println!("{result:?}");
         }),
+        stream: template::statements(quote! {
+            use futures::TryStreamExt;
+            let items: Vec<_> = client.__method(__arguments).try_collect().await?;
+            println!("{} items: {items:?}", items.len());
+        }),
+        by_status: template::statements(quote! {
+            match client.__method(__arguments).await? {
+                __arms => unreachable!(),
+            }
+        }),
+        body_arm: template::parse_arm(quote!(atlas_admin::operations::__module::Response::__Variant(body) => println!("{body:?}"),)),
+        unit_arm: template::parse_arm(quote!(atlas_admin::operations::__module::Response::__Variant => println!("no body"),)),
+        told_apart: template::statements(quote! {
+            use atlas_admin::http::StatusCode;
+            match client.__method(__arguments).await {
+                Ok(result) => println!("{result:?}"),
+                __arms => unreachable!(),
+                Err(error) => return Err(error.into()),
+            }
+        }),
+        told_apart_empty: template::statements(quote! {
+            use atlas_admin::http::StatusCode;
+            match client.__method(__arguments).await {
+                Ok(()) => println!("done"),
+                __arms => unreachable!(),
+                Err(error) => return Err(error.into()),
+            }
+        }),
+        error_arms: BTreeMap::from([
+            (409, template::parse_arm(quote! {
+                Err(error) if error.status() == Some(StatusCode::CONFLICT) => println!("already there: {error}"),
+            })),
+            (404, template::parse_arm(quote! {
+                Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => println!("not found: {error}"),
+            })),
+        ]),
     };
 }
 

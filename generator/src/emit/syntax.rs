@@ -55,12 +55,6 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
-/// `#[doc]` attributes for `text`, one per line.
-pub(crate) fn docs(text: &str) -> TokenStream {
-    let lines = doc_lines(text).into_iter().map(|line| doc_literal(&line));
-    quote! { #( #[doc = #lines] )* }
-}
-
 /// The start of every generated module: its `//!` documentation, and an attribute that keeps
 /// `cargo fmt` away, since prettyplease, not rustfmt, decides the layout of generated code.
 pub(crate) fn module_preamble(text: &str) -> TokenStream {
@@ -87,8 +81,15 @@ pub(crate) fn doc_literal(line: &str) -> Literal {
         let run = line[index + 1..].bytes().take_while(|&byte| byte == b'#').count();
         hashes = hashes.max(run + 1);
     }
-    let fence = "#".repeat(hashes);
-    format!("r{fence}\" {line}\"{fence}").parse().unwrap_or_else(|_| Literal::string(&format!(" {line}")))
+    // Built by hand: `format!` costs more than the copying, on every doc line.
+    let mut raw = String::with_capacity(line.len() + 4 + 2 * hashes);
+    raw.push('r');
+    (0..hashes).for_each(|_| raw.push('#'));
+    raw.push_str("\" ");
+    raw.push_str(line);
+    raw.push('"');
+    (0..hashes).for_each(|_| raw.push('#'));
+    raw.parse().unwrap_or_else(|_| Literal::string(&format!(" {line}")))
 }
 
 /// The module a named type lives in.
@@ -126,16 +127,22 @@ pub(crate) fn self_path(variant: &str) -> ExprPath {
 /// cost of escaping it character by character.
 pub(crate) fn string_literal(value: &str) -> Literal {
     if value.bytes().all(|byte| (0x20..0x7f).contains(&byte) && byte != b'"' && byte != b'\\') {
-        if let Ok(literal) = format!("\"{value}\"").parse() {
+        let mut quoted = String::with_capacity(value.len() + 2);
+        quoted.push('"');
+        quoted.push_str(value);
+        quoted.push('"');
+        if let Ok(literal) = quoted.parse() {
             return literal;
         }
     }
     Literal::string(value)
 }
 
-/// A string literal expression, as `quote!` writes a `&str`.
+/// A string literal expression, as `quote!` writes a `&str`. `LitStr::new` escapes the value
+/// into the token and is done: `Lit::new` would read the token back to classify it, and an
+/// expression's literal is printed as its token, never read (unlike a doc line's).
 pub(crate) fn str_expr(value: &str) -> Expr {
-    Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::new(string_literal(value)) })
+    Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::Str(syn::LitStr::new(value, Span::call_site())) })
 }
 
 /// `#[doc = <literal>]`.
@@ -145,6 +152,20 @@ pub(crate) fn doc_attr(literal: Literal) -> Attribute {
         eq_token: Default::default(),
         value: Expr::Lit(ExprLit { attrs: Vec::new(), lit: Lit::new(literal) }),
     }))
+}
+
+/// `#![doc]` attributes for authored text, one per line, as `module_preamble` writes them.
+pub(crate) fn inner_doc_attrs(text: &str, attrs: &mut Vec<Attribute>) {
+    if text.is_empty() {
+        attrs.push(inner(doc_attr(doc_literal(""))));
+    }
+    attrs.extend(text.lines().map(|line| inner(doc_attr(doc_literal(line)))));
+}
+
+/// `attr` as an inner attribute (`#![..]`).
+pub(crate) fn inner(mut attr: Attribute) -> Attribute {
+    attr.style = AttrStyle::Inner(Default::default());
+    attr
 }
 
 /// The `#[doc]` attributes for spec text, as [`docs`] emits them.

@@ -42,6 +42,12 @@ pub(crate) fn parse<T: syn::parse::Parse>(tokens: TokenStream) -> T {
     }
 }
 
+/// A match arm parsed from `tokens` (syn parses an arm only inside a `match`).
+pub(crate) fn parse_arm(tokens: TokenStream) -> syn::Arm {
+    let by: syn::ExprMatch = parse(quote::quote!(match () { #tokens }));
+    by.arms.into_iter().next().expect("the template is one arm")
+}
+
 /// Statements parsed from `tokens`.
 pub(crate) fn statements(tokens: TokenStream) -> Vec<syn::Stmt> {
     match syn::parse::Parser::parse2(syn::Block::parse_within, tokens.clone()) {

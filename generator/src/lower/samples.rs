@@ -7,12 +7,16 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::Value;
 
 use crate::ir::{
-    Access, Api, BodyEncoding, Operation, ResponseBody, Sample, SampleField, SampleValue, Struct, Ty, TypeDef, TypeId,
+    Access, Api, BodyEncoding, Method, Operation, ResponseBody, Sample, SampleField, SampleValue, Struct, Ty, TypeDef, TypeId,
 };
 
 /// How deep a sample value nests before the type is given up on: only a required field that
 /// contains its own struct again comes near it.
 const MAX_DEPTH: usize = 12;
+
+/// The error statuses a sample tells apart where the operation documents them, in the order
+/// its arms test them: the resource is already there, or is not.
+const TOLD_APART: [u16; 2] = [409, 404];
 
 /// The sample of every operation whose body and answer can be built, by `fn_name`.
 pub(super) fn decide(api: &Api, spec: &OpenAPI) -> BTreeMap<String, Sample> {
@@ -57,7 +61,27 @@ impl Examples<'_> {
             ResponseBody::Json(ty) => Some(self.value(ty, None, Direction::Response, 0)?),
             _ => None,
         };
-        Some(Sample { path_args, body, status, answer })
+        let (errors, command) = self.spec_operation(operation).map_or_else(Default::default, |spec| {
+            let documented = |code: &u16| spec.responses.responses.contains_key(&openapiv3::StatusCode::Code(*code));
+            let command = spec.extensions.get("x-atlas-members").and_then(Value::as_str).map(str::to_owned);
+            (TOLD_APART.iter().copied().filter(documented).collect(), command)
+        });
+        Some(Sample { path_args, body, status, answer, errors, command })
+    }
+
+    /// The operation as the spec declares it, by path and method.
+    fn spec_operation(&self, operation: &Operation) -> Option<&openapiv3::Operation> {
+        let ReferenceOr::Item(item) = self.spec.paths.paths.get(&operation.path)? else { return None };
+        match operation.method {
+            Method::Get => item.get.as_ref(),
+            Method::Put => item.put.as_ref(),
+            Method::Post => item.post.as_ref(),
+            Method::Delete => item.delete.as_ref(),
+            Method::Options => item.options.as_ref(),
+            Method::Head => item.head.as_ref(),
+            Method::Patch => item.patch.as_ref(),
+            Method::Trace => item.trace.as_ref(),
+        }
     }
 
     /// The example the spec gives the component schema at `pointer`.
@@ -256,7 +280,7 @@ components:
     #[test]
     fn a_sample_sets_the_required_fields_and_the_path_examples() {
         let api = api(SPEC);
-        let Sample { path_args, body, status, answer } = &api.samples["update_invite"];
+        let Sample { path_args, body, status, answer, .. } = &api.samples["update_invite"];
         assert_eq!(path_args, &["32b6e34b3d91647abb20e7b8"]);
         assert_eq!(*status, 200);
         let Some(SampleValue::Struct { fields, omitted, defaulted, .. }) = body else { panic!("a struct body: {body:?}") };
@@ -272,5 +296,22 @@ components:
         assert!(matches!(&fields[0].value, SampleValue::DateTime(_)), "{fields:?}");
         assert_eq!(fields.len(), 1, "the mock's answer has only the required field: {fields:?}");
         assert_eq!(omitted, &["id", "comment"]);
+    }
+
+    #[test]
+    fn a_sample_tells_apart_the_errors_the_operation_documents_and_names_its_command() {
+        let documented = SPEC.replace(
+            "        \"200\":\n          description: OK\n",
+            "        \"404\": { description: Not found }\n        \"400\": { description: Bad }\n        \"409\": { description: Taken }\n        \"200\":\n          description: OK\n",
+        );
+        let documented = documented.replace(
+            "      operationId: updateInvite\n",
+            "      operationId: updateInvite\n      x-atlas-members: \"atlas-members project update --group 32b6e34b3d91647abb20e7b8\"\n",
+        );
+        let sample = &api(&documented).samples["update_invite"];
+        assert_eq!(sample.errors, [409, 404], "the conflict first, then not found; never the 400");
+        assert_eq!(sample.command.as_deref(), Some("atlas-members project update --group 32b6e34b3d91647abb20e7b8"));
+        let plain = &api(SPEC).samples["update_invite"];
+        assert!(plain.errors.is_empty() && plain.command.is_none(), "{plain:?}");
     }
 }
