@@ -481,6 +481,11 @@ impl crate::Client {
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members teams members list --org 4888442a3354817a7320eb61 --team 6a1b2c3d4e5f60718293a4b5
+    /// ```
+    ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5/users" \
@@ -590,6 +595,11 @@ impl crate::Client {
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members teams members add --org 4888442a3354817a7320eb61 --team 6a1b2c3d4e5f60718293a4b5 --user 67d1548a0f3c2b1e4d5a6a01
+    /// ```
+    ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5:addUser" \
@@ -653,6 +663,11 @@ impl crate::Client {
     ///     Err(error) => return Err(error.into()),
     /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members teams members remove --org 4888442a3354817a7320eb61 --team 6a1b2c3d4e5f60718293a4b5 --user 67d1548a0f3c2b1e4d5a6a01
     /// ```
     ///
     /// The same request with curl and a service account's access token:

@@ -35,6 +35,11 @@ impl crate::Client {
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members teams projects list --group 32b6e34b3d91647abb20e7b8
+    /// ```
+    ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams" \
@@ -146,6 +151,11 @@ impl crate::Client {
     ///     Err(error) => return Err(error.into()),
     /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members teams projects assign --group 32b6e34b3d91647abb20e7b8 --team 6a1b2c3d4e5f60718293a4b5 --role GROUP_READ_ONLY
     /// ```
     ///
     /// The same request with curl and a service account's access token:
@@ -264,6 +274,11 @@ impl crate::Client {
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members teams projects remove --group 32b6e34b3d91647abb20e7b8 --team 6a1b2c3d4e5f60718293a4b5
+    /// ```
+    ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams/6a1b2c3d4e5f60718293a4b5" \
@@ -331,6 +346,11 @@ impl crate::Client {
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members teams projects update --group 32b6e34b3d91647abb20e7b8 --team 6a1b2c3d4e5f60718293a4b5 --role GROUP_OWNER
+    /// ```
+    ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/teams/6a1b2c3d4e5f60718293a4b5" \
@@ -387,6 +407,11 @@ impl crate::Client {
     ///     .await?;
     /// println!("{} items: {items:?}", items.len());
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members teams list --org 4888442a3354817a7320eb61
     /// ```
     ///
     /// The same request with curl and a service account's access token:
@@ -503,6 +528,11 @@ impl crate::Client {
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members teams create --org 4888442a3354817a7320eb61 --name platform --username jane@example.com
+    /// ```
+    ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams" \
@@ -563,6 +593,11 @@ impl crate::Client {
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members teams show --org 4888442a3354817a7320eb61 --name platform
+    /// ```
+    ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/byName/teamName" \
@@ -619,6 +654,11 @@ impl crate::Client {
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members teams show --org 4888442a3354817a7320eb61 --team 6a1b2c3d4e5f60718293a4b5
+    /// ```
+    ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5" \
@@ -673,6 +713,11 @@ impl crate::Client {
     ///     Err(error) => return Err(error.into()),
     /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members teams delete --org 4888442a3354817a7320eb61 --team 6a1b2c3d4e5f60718293a4b5
     /// ```
     ///
     /// The same request with curl and a service account's access token:
@@ -737,6 +782,11 @@ impl crate::Client {
     ///     Err(error) => return Err(error.into()),
     /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members teams rename --org 4888442a3354817a7320eb61 --team 6a1b2c3d4e5f60718293a4b5 --name data-platform
     /// ```
     ///
     /// The same request with curl and a service account's access token:
@@ -837,6 +887,11 @@ impl crate::Client {
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
     /// ```
     ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members teams members add --org 4888442a3354817a7320eb61 --team 6a1b2c3d4e5f60718293a4b5 --user 67d1548a0f3c2b1e4d5a6a01
+    /// ```
+    ///
     /// The same request with curl and a service account's access token:
     /// ```text
     /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5/users" \
@@ -930,6 +985,11 @@ impl crate::Client {
     ///     Err(error) => return Err(error.into()),
     /// }
     /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// ```
+    ///
+    /// The same with the `atlas-members` tool:
+    /// ```text
+    /// atlas-members teams members remove --org 4888442a3354817a7320eb61 --team 6a1b2c3d4e5f60718293a4b5 --user 67d1548a0f3c2b1e4d5a6a01
     /// ```
     ///
     /// The same request with curl and a service account's access token:
