@@ -85,6 +85,25 @@ async fn project_invitations_become_pending_users_and_are_deleted_after() {
 }
 
 #[tokio::test]
+async fn the_plan_finds_an_invited_member_on_any_page_whatever_the_case() {
+    let fake = FakeAtlas::start().await;
+    for n in 0..150 {
+        fake.add_member(&format!("member{n:03}@example.com"), &["ORG_MEMBER"], &[], &[]);
+    }
+    let late = fake.add_member("Late@Example.com", &["ORG_MEMBER"], &[], &[]);
+    fake.invite_to_org("late@example.COM", &["ORG_MEMBER"], &[(GROUP, "GROUP_OWNER")], &[]);
+    fake.invite_to_org("new@example.com", &["ORG_MEMBER"], &[], &[]);
+    let migration = Migration::plan_org(&client(&fake), &org()).await.unwrap();
+    let actions: Vec<_> = migration.steps().iter().map(|step| (step.username.as_str(), &step.action)).collect();
+    assert_eq!(actions.len(), 2);
+    assert_eq!(actions[1], ("new@example.com", &Action::Create));
+    let Action::AddToMember { user, held, missing } = actions[0].1 else { panic!("{actions:?}") };
+    assert_eq!(user.as_str(), late, "found past the first page of members, whatever the case");
+    assert_eq!(*held, Grants::new().with_org_role(OrgRole::OrgMember));
+    assert_eq!(*missing, Grants::new().with_project_role(&group(), ProjectRole::GroupOwner));
+}
+
+#[tokio::test]
 async fn a_409_finds_the_member_by_username_and_adds_only_the_missing_roles() {
     let fake = FakeAtlas::start().await;
     fake.invite_to_project(GROUP, "Late@Example.com", &["GROUP_READ_ONLY", "GROUP_OWNER"]);

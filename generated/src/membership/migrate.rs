@@ -2,7 +2,7 @@
 //! becomes), execute (create or complete the member, then delete the invitation), report.
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use futures_util::future::{self, Either};
 use futures_util::{StreamExt, TryStreamExt};
@@ -284,9 +284,13 @@ impl Migration {
     #[allow(deprecated, reason = "reading the invitations is the point of the migration")]
     pub async fn plan_project(client: &Client, group: &GroupId) -> Result<Migration, Error> {
         let invitations = client.list_group_invites(group, &Default::default()).await?;
+        let invited = usernames(invitations.iter().filter_map(|invitation| invitation.username.as_deref()));
         let members: BTreeMap<String, (UserId, Grants)> = client
             .list_group_users_stream(group, &Default::default())
-            .map_ok(|user| (user.username().to_lowercase(), (user.id().clone(), Grants::of_group_user(group, &user))))
+            .try_filter_map(|user| {
+                let member = keep_invited(&invited, user.username(), || (user.id().clone(), Grants::of_group_user(group, &user)));
+                std::future::ready(Ok(member))
+            })
             .try_collect()
             .await?;
         // Atlas lists every invitation in one answer (no paging): each invitation's fields are
@@ -313,9 +317,13 @@ impl Migration {
     #[allow(deprecated, reason = "reading the invitations is the point of the migration")]
     pub async fn plan_org(client: &Client, org: &OrgId) -> Result<Migration, Error> {
         let invitations = client.list_org_invites(org, &Default::default()).await?;
+        let invited = usernames(invitations.iter().filter_map(|invitation| invitation.username.as_deref()));
         let members: BTreeMap<String, (UserId, Grants)> = client
             .list_org_users_stream(org, &Default::default())
-            .map_ok(|user| (user.username().to_lowercase(), (user.id().clone(), Grants::of_org_user(&user))))
+            .try_filter_map(|user| {
+                let member = keep_invited(&invited, user.username(), || (user.id().clone(), Grants::of_org_user(&user)));
+                std::future::ready(Ok(member))
+            })
             .try_collect()
             .await?;
         // As in `plan_project`: one answer, each invitation moved into its step or freed.
@@ -476,6 +484,18 @@ impl Migration {
             Scope::Organization(org) => client.delete_org_invite(org, invitation).await,
         }
     }
+}
+
+/// The invited usernames, lowercase as Atlas compares them.
+fn usernames<'a>(invited: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
+    invited.map(str::to_lowercase).collect()
+}
+
+/// A member worth keeping while the members are read page by page: only one someone invited,
+/// so the plan holds the invitations and their members, never the whole organization.
+fn keep_invited<T>(invited: &BTreeSet<String>, username: &str, member: impl FnOnce() -> T) -> Option<(String, T)> {
+    let key = username.to_lowercase();
+    invited.contains(&key).then(|| (key, member()))
 }
 
 /// What to do with one invitation, given the members by lowercase username.
