@@ -27,7 +27,7 @@
 //!
 //! Every `Client` method's docs show it called, in a doc test that runs on the mock transport (below); `Client::get_group_team`'s:
 //! ```
-//! # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+//! # #[cfg(all(feature = "test-util", feature = "teams"))] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
 //! let client = atlas_admin::Client::builder()
 //!     .service_account(
 //!         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -47,14 +47,14 @@
 //!     }
 //!     Err(error) => return Err(error.into()),
 //! }
-//! # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+//! # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(all(feature = "test-util", feature = "teams")))] fn main() {}
 //! ```
 //!
 //! # Paging
 //!
 //! A paginated operation's method returns one page; its `_stream` method returns every item, page after page, asking for the next page when the current one is used up and ending after the last (or with `Error::Paging` past [`ClientBuilder::max_pages`]). Collect it with `futures::TryStreamExt::try_collect`, or take items as they come. For example, `Client::list_group_teams_stream`:
 //! ```
-//! # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+//! # #[cfg(all(feature = "test-util", feature = "teams"))] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
 //! let client = atlas_admin::Client::builder()
 //!     .service_account(
 //!         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -71,7 +71,7 @@
 //!     .try_collect()
 //!     .await?;
 //! println!("{} items: {items:?}", items.len());
-//! # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+//! # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(all(feature = "test-util", feature = "teams")))] fn main() {}
 //! ```
 //!
 //! # Errors and retries
@@ -128,7 +128,7 @@
 //!
 //! Each deprecated method says so where it is called (`#[deprecated]`), names its replacement, and shows the replacement's sample beside its own. A whole project or organization moves at once with `membership::Migration` (`plan_project` or `plan_org`, then `execute`: every pending invitation becomes a pending user with the same grants, as `atlas-members migrate` does), and `membership::ensure_project_user` and `ensure_org_user` make one member hold exactly the roles you name. `Client::list_group_invites`, which Atlas may remove after 2027-07-01, is replaced by `Client::list_group_users`:
 //! ```
-//! # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+//! # #[cfg(all(feature = "test-util", feature = "mongodb-cloud-users"))] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
 //! let client = atlas_admin::Client::builder()
 //!     .service_account(
 //!         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -145,7 +145,7 @@
 //!     .try_collect()
 //!     .await?;
 //! println!("{} items: {items:?}", items.len());
-//! # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+//! # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(all(feature = "test-util", feature = "mongodb-cloud-users")))] fn main() {}
 //! ```
 
 #![cfg_attr(rustfmt, rustfmt::skip)]

@@ -39,7 +39,7 @@ impl crate::Client {
     ///
     /// Its replacement, `Client::list_org_users`, the same way:
     /// ```
-    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// # #[cfg(all(feature = "test-util", feature = "mongodb-cloud-users"))] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -56,7 +56,7 @@ impl crate::Client {
     ///     .try_collect()
     ///     .await?;
     /// println!("{} items: {items:?}", items.len());
-    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(all(feature = "test-util", feature = "mongodb-cloud-users")))] fn main() {}
     /// ```
     ///
     /// The same with the `atlas-members` tool:
@@ -141,7 +141,7 @@ impl crate::Client {
     ///
     /// Its replacement, `Client::create_org_user`, the same way:
     /// ```
-    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// # #[cfg(all(feature = "test-util", feature = "mongodb-cloud-users"))] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -181,7 +181,7 @@ impl crate::Client {
     ///     }
     ///     Err(error) => return Err(error.into()),
     /// }
-    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(all(feature = "test-util", feature = "mongodb-cloud-users")))] fn main() {}
     /// ```
     ///
     /// The same with the `atlas-members` tool:
@@ -270,7 +270,7 @@ impl crate::Client {
     ///
     /// Its replacement, `Client::update_org_user`, the same way:
     /// ```
-    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// # #[cfg(all(feature = "test-util", feature = "mongodb-cloud-users"))] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -310,7 +310,7 @@ impl crate::Client {
     ///     }
     ///     Err(error) => return Err(error.into()),
     /// }
-    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(all(feature = "test-util", feature = "mongodb-cloud-users")))] fn main() {}
     /// ```
     ///
     /// The same with the `atlas-members` tool:
@@ -385,7 +385,7 @@ impl crate::Client {
     ///
     /// Its replacement, `Client::get_org_user`, the same way:
     /// ```
-    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// # #[cfg(all(feature = "test-util", feature = "mongodb-cloud-users"))] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -405,7 +405,7 @@ impl crate::Client {
     ///     }
     ///     Err(error) => return Err(error.into()),
     /// }
-    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(all(feature = "test-util", feature = "mongodb-cloud-users")))] fn main() {}
     /// ```
     ///
     /// The same with the `atlas-members` tool:
@@ -476,7 +476,7 @@ impl crate::Client {
     ///
     /// Its replacement, `Client::remove_org_user`, the same way:
     /// ```
-    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// # #[cfg(all(feature = "test-util", feature = "mongodb-cloud-users"))] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -496,7 +496,7 @@ impl crate::Client {
     ///     }
     ///     Err(error) => return Err(error.into()),
     /// }
-    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(all(feature = "test-util", feature = "mongodb-cloud-users")))] fn main() {}
     /// ```
     ///
     /// The same with the `atlas-members` tool:
@@ -590,7 +590,7 @@ impl crate::Client {
     ///
     /// Its replacement, `Client::update_org_user`, the same way:
     /// ```
-    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// # #[cfg(all(feature = "test-util", feature = "mongodb-cloud-users"))] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -630,7 +630,7 @@ impl crate::Client {
     ///     }
     ///     Err(error) => return Err(error.into()),
     /// }
-    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(all(feature = "test-util", feature = "mongodb-cloud-users")))] fn main() {}
     /// ```
     ///
     /// The same with the `atlas-members` tool:

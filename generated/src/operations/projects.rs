@@ -39,7 +39,7 @@ impl crate::Client {
     ///
     /// Its replacement, `Client::list_group_users`, the same way:
     /// ```
-    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// # #[cfg(all(feature = "test-util", feature = "mongodb-cloud-users"))] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -56,7 +56,7 @@ impl crate::Client {
     ///     .try_collect()
     ///     .await?;
     /// println!("{} items: {items:?}", items.len());
-    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(all(feature = "test-util", feature = "mongodb-cloud-users")))] fn main() {}
     /// ```
     ///
     /// The same with the `atlas-members` tool:
@@ -130,7 +130,7 @@ impl crate::Client {
     ///
     /// Its replacement, `Client::add_group_users`, the same way:
     /// ```
-    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// # #[cfg(all(feature = "test-util", feature = "mongodb-cloud-users"))] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -157,7 +157,7 @@ impl crate::Client {
     ///     }
     ///     Err(error) => return Err(error.into()),
     /// }
-    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(all(feature = "test-util", feature = "mongodb-cloud-users")))] fn main() {}
     /// ```
     ///
     /// The same with the `atlas-members` tool:
@@ -235,7 +235,7 @@ impl crate::Client {
     ///
     /// Its replacement, `Client::add_group_user_role`, the same way:
     /// ```
-    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// # #[cfg(all(feature = "test-util", feature = "mongodb-cloud-users"))] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -262,7 +262,7 @@ impl crate::Client {
     ///     }
     ///     Err(error) => return Err(error.into()),
     /// }
-    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(all(feature = "test-util", feature = "mongodb-cloud-users")))] fn main() {}
     /// ```
     ///
     /// The same with the `atlas-members` tool:
@@ -337,7 +337,7 @@ impl crate::Client {
     ///
     /// Its replacement, `Client::get_group_user`, the same way:
     /// ```
-    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// # #[cfg(all(feature = "test-util", feature = "mongodb-cloud-users"))] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -357,7 +357,7 @@ impl crate::Client {
     ///     }
     ///     Err(error) => return Err(error.into()),
     /// }
-    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(all(feature = "test-util", feature = "mongodb-cloud-users")))] fn main() {}
     /// ```
     ///
     /// The same with the `atlas-members` tool:
@@ -428,7 +428,7 @@ impl crate::Client {
     ///
     /// Its replacement, `Client::remove_group_user`, the same way:
     /// ```
-    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// # #[cfg(all(feature = "test-util", feature = "mongodb-cloud-users"))] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -448,7 +448,7 @@ impl crate::Client {
     ///     }
     ///     Err(error) => return Err(error.into()),
     /// }
-    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(all(feature = "test-util", feature = "mongodb-cloud-users")))] fn main() {}
     /// ```
     ///
     /// The same with the `atlas-members` tool:
@@ -528,7 +528,7 @@ impl crate::Client {
     ///
     /// Its replacement, `Client::add_group_user_role`, the same way:
     /// ```
-    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// # #[cfg(all(feature = "test-util", feature = "mongodb-cloud-users"))] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -555,7 +555,7 @@ impl crate::Client {
     ///     }
     ///     Err(error) => return Err(error.into()),
     /// }
-    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(all(feature = "test-util", feature = "mongodb-cloud-users")))] fn main() {}
     /// ```
     ///
     /// The same with the `atlas-members` tool:

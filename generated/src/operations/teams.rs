@@ -860,7 +860,7 @@ impl crate::Client {
     ///
     /// Its replacement, `Client::add_org_team_user`, the same way:
     /// ```
-    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// # #[cfg(all(feature = "test-util", feature = "mongodb-cloud-users"))] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -884,7 +884,7 @@ impl crate::Client {
     ///     }
     ///     Err(error) => return Err(error.into()),
     /// }
-    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(all(feature = "test-util", feature = "mongodb-cloud-users")))] fn main() {}
     /// ```
     ///
     /// The same with the `atlas-members` tool:
@@ -960,7 +960,7 @@ impl crate::Client {
     ///
     /// Its replacement, `Client::remove_org_team_user`, the same way:
     /// ```
-    /// # #[cfg(feature = "test-util")] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
+    /// # #[cfg(all(feature = "test-util", feature = "mongodb-cloud-users"))] #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> { unsafe { std::env::set_var("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_example"); std::env::set_var("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_example"); } use atlas_admin::test_util::{MockTransport, Rule}; let mock = MockTransport::new();
     /// let client = atlas_admin::Client::builder()
     ///     .service_account(
     ///         std::env::var("MONGODB_ATLAS_CLIENT_ID")?,
@@ -984,7 +984,7 @@ impl crate::Client {
     ///     }
     ///     Err(error) => return Err(error.into()),
     /// }
-    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(feature = "test-util"))] fn main() {}
+    /// # assert!(mock.unmatched().is_empty()); Ok(()) } #[cfg(not(all(feature = "test-util", feature = "mongodb-cloud-users")))] fn main() {}
     /// ```
     ///
     /// The same with the `atlas-members` tool:

@@ -32,11 +32,14 @@ pub(super) fn attrs(api: &Api, operation: &Operation) -> Vec<syn::Attribute> {
     TEMPLATE.with(|template| {
         let fixed = &template.lines;
         let mut attrs = fixed.examples.clone();
-        doc_test(api, operation, sample, template, &mut attrs);
+        doc_test(api, operation, sample, template, None, &mut attrs);
         if let Some((replacement, replacement_sample)) = replacement(api, operation) {
             attrs.push(fixed.blank.clone());
             attrs.push(line(&format!("Its replacement, `Client::{}`, the same way:", replacement.fn_name)));
-            doc_test(api, replacement, replacement_sample, template, &mut attrs);
+            // The method's docs exist only with its own tag's feature; the replacement's doc
+            // test also needs the replacement's.
+            let needs = (replacement.tag != operation.tag).then(|| api.tags[replacement.tag].feature.as_str());
+            doc_test(api, replacement, replacement_sample, template, needs, &mut attrs);
         }
         if let Some(command) = &sample.command {
             attrs.extend(fixed.command.iter().cloned());
@@ -55,12 +58,13 @@ pub(super) fn attrs(api: &Api, operation: &Operation) -> Vec<syn::Attribute> {
     })
 }
 
-/// `operation`'s doc test alone, fences included, for the crate's front page: nothing
-/// without a sample.
+/// `operation`'s doc test alone, fences included, for the crate's front page (compiled with
+/// any feature, so the doc test runs only with its operation's): nothing without a sample.
 pub(super) fn doc_test_of(api: &Api, operation: &Operation) -> Vec<syn::Attribute> {
     let Some(sample) = api.samples.get(&operation.fn_name) else { return Vec::new() };
     let mut attrs = Vec::new();
-    TEMPLATE.with(|template| doc_test(api, operation, sample, template, &mut attrs));
+    let needs = Some(api.tags[operation.tag].feature.as_str());
+    TEMPLATE.with(|template| doc_test(api, operation, sample, template, needs, &mut attrs));
     attrs
 }
 
@@ -71,14 +75,34 @@ pub(super) fn replacement<'a>(api: &'a Api, operation: &Operation) -> Option<(&'
     Some((replacement, api.samples.get(name)?))
 }
 
-/// `operation`'s doc test, fences included: the frame's lines around the printed call.
-fn doc_test(api: &Api, operation: &Operation, sample: &Sample, template: &SampleTemplate, attrs: &mut Vec<syn::Attribute>) {
+/// `operation`'s doc test, fences included: the frame's lines around the printed call. With
+/// `needs`, the doc test runs only with that cargo feature on too (the frame's `cfg`s name it).
+fn doc_test(
+    api: &Api,
+    operation: &Operation,
+    sample: &Sample,
+    template: &SampleTemplate,
+    needs: Option<&str>,
+    attrs: &mut Vec<syn::Attribute>,
+) {
     let call = fill(api, operation, sample, template);
     let printed = crate::format::print(&syn::File { shebang: None, attrs: Vec::new(), items: vec![call] });
     let body = printed.lines().skip(1).take_while(|line| *line != "}").collect::<Vec<_>>().join("\n");
-    attrs.extend(template.lines.head.iter().cloned());
+    let lines = &template.lines;
+    let (head, tail) = match needs {
+        None => (lines.head.clone(), lines.tail.clone()),
+        Some(feature) => (gated(&lines.head_text, feature), gated(&lines.tail_text, feature)),
+    };
+    attrs.extend(head);
     attrs.extend(mark_hidden(&body, false).iter().map(|text| syntax::doc_attr(syntax::doc_literal(text))));
-    attrs.extend(template.lines.tail.iter().cloned());
+    attrs.extend(tail);
+}
+
+/// The frame's lines `text` as doc lines, with its `cfg`s on `test-util` also naming `feature`.
+fn gated(text: &[String], feature: &str) -> Vec<syn::Attribute> {
+    let both = format!("all(feature = \"test-util\", feature = \"{feature}\")");
+    let line = |line: &String| line.replace("feature = \"test-util\"", &both);
+    text.iter().map(|text| syntax::doc_attr(syntax::doc_literal(&line(text)))).collect()
 }
 
 /// The doc lines every sample has, built once per thread.
@@ -89,6 +113,9 @@ struct FixedLines {
     head: Vec<syn::Attribute>,
     /// From after the call to the closing fence.
     tail: Vec<syn::Attribute>,
+    /// `head` and `tail` as text.
+    head_text: Vec<String>,
+    tail_text: Vec<String>,
     /// What introduces the `atlas-members` command, up to its fence.
     command: Vec<syn::Attribute>,
     /// What introduces each curl command, up to its fence.
@@ -106,14 +133,16 @@ fn fixed_lines() -> FixedLines {
     let attr = |line: &str| syntax::doc_attr(syntax::doc_literal(line));
     let attrs = |lines: &[&str]| lines.iter().map(|line| attr(line)).collect::<Vec<_>>();
     let (frame_head, frame_tail) = frame();
-    let mut head = vec![attr("```")];
-    head.extend(frame_head.iter().map(|line| attr(line)));
-    let mut tail: Vec<syn::Attribute> = frame_tail.iter().map(|line| attr(line)).collect();
-    tail.push(attr("```"));
+    let mut head_text = vec!["```".to_owned()];
+    head_text.extend(frame_head);
+    let mut tail_text = frame_tail;
+    tail_text.push("```".to_owned());
     FixedLines {
         examples: attrs(&["", "# Examples"]),
-        head,
-        tail,
+        head: head_text.iter().map(|line| attr(line)).collect(),
+        tail: tail_text.iter().map(|line| attr(line)).collect(),
+        head_text,
+        tail_text,
         command: attrs(&["", "The same with the `atlas-members` tool:", "```text"]),
         token: attrs(&["", "The same request with curl and a service account's access token:", "```text"]),
         digest: attrs(&["", "And with an API key's public and private keys (HTTP digest):", "```text"]),
