@@ -14,29 +14,7 @@ use tests::fake_atlas::{FakeAtlas, GROUP, ORG, OTHER_GROUP};
 /// Runs the tool with `args` against `fake`, writes unspaced (`INVITES_WRITES_PER_MINUTE=0`),
 /// stdin, stdout and stderr not terminals.
 async fn invites(fake: &FakeAtlas, args: &[&str]) -> Output {
-    let args: Vec<String> = args.iter().map(|arg| arg.to_string()).collect();
-    let shown = args.join(" ");
-    let base_url = fake.uri();
-    let output = tokio::task::spawn_blocking(move || {
-        let home = tempfile::tempdir().unwrap();
-        atlas_members(home.path())
-            .args(&args)
-            .env("MONGODB_ATLAS_ACCESS_TOKEN", "test-token")
-            .env("MONGODB_ATLAS_BASE_URL", base_url)
-            .env("INVITES_WRITES_PER_MINUTE", "0")
-            .output()
-            .expect("atlas-members runs")
-    })
-    .await
-    .unwrap();
-    println!(
-        "$ atlas-members {}\n{}{}(exit {:?})\n",
-        shown,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr),
-        output.status.code()
-    );
-    output
+    common::run_against(fake, args, &[("INVITES_WRITES_PER_MINUTE", "0")]).await
 }
 
 fn stdout(output: &Output) -> String {

@@ -7,34 +7,12 @@ mod common;
 
 use std::process::Output;
 
-use common::atlas_members;
 use serde_json::Value;
 use tests::fake_atlas::{FakeAtlas, GROUP, ORG};
 
 /// Runs the tool with `args` against `fake`; stdout is not a terminal, so answers are JSON.
 async fn teams(fake: &FakeAtlas, args: &[&str]) -> Output {
-    let args: Vec<String> = args.iter().map(|arg| arg.to_string()).collect();
-    let shown = args.join(" ");
-    let base_url = fake.uri();
-    let output = tokio::task::spawn_blocking(move || {
-        let home = tempfile::tempdir().unwrap();
-        atlas_members(home.path())
-            .args(&args)
-            .env("MONGODB_ATLAS_ACCESS_TOKEN", "test-token")
-            .env("MONGODB_ATLAS_BASE_URL", base_url)
-            .env("MONGODB_ATLAS_ORG_ID", ORG)
-            .output()
-            .expect("atlas-members runs")
-    })
-    .await
-    .unwrap();
-    println!(
-        "$ atlas-members {shown}\n{}{}(exit {:?})\n",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr),
-        output.status.code()
-    );
-    output
+    common::run_against(fake, args, &[("MONGODB_ATLAS_ORG_ID", ORG)]).await
 }
 
 /// The JSON answer of a run that succeeded.
