@@ -101,7 +101,7 @@ pub fn emit(api: &Api) -> TokenStream {
     let features = api.tags.iter().map(|tag| tag.feature.as_str());
     let membership = membership_module(api);
     let nullable = nullable_reexport(api);
-    let base_url = default_base_url(api);
+    let base_url = super::wire::default_base_url(api);
     let base_url_doc = format!(
         " Where a [`Client`] sends its requests unless [`ClientBuilder::base_url`] says otherwise: {}.",
         match &api.base_url {
@@ -284,14 +284,6 @@ assert!(mock.unmatched().is_empty());
 # #[cfg(not(feature = "test-util"))]
 # fn main() {}
 ```"#;
-
-/// The crate's default base URL: the spec's first server, else Atlas.
-pub(crate) fn default_base_url(api: &Api) -> &str {
-    api.base_url.as_deref().unwrap_or(ATLAS)
-}
-
-/// Atlas's base URL, the default of a spec that names no absolute server.
-pub(crate) const ATLAS: &str = "https://cloud.mongodb.com";
 
 /// `pub use runtime::Nullable;`, with an example its doc tests run, when a model has a field
 /// that is absent, `null` or a value (optional and nullable); the runtime always has it.

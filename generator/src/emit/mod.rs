@@ -19,6 +19,7 @@ mod signature;
 mod syntax;
 mod template;
 mod unions;
+mod wire;
 
 use proc_macro2::TokenStream;
 

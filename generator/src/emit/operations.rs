@@ -362,7 +362,7 @@ fn request_item(api: &Api, operation: &Operation, templates: &Templates) -> syn:
     }
 
     let mut request = templates.request.clone();
-    syntax::doc_attrs(&request_doc(operation, checked, super::lib_rs::default_base_url(api)), &mut request.attrs);
+    syntax::doc_attrs(&request_doc(operation, checked, super::wire::default_base_url(api)), &mut request.attrs);
     request.attrs.extend(deprecation_attr(operation));
     request.sig.inputs.extend(fn_args(api, operation));
     request.block.stmts = body;
@@ -389,7 +389,7 @@ fn response_items(api: &Api, operation: &Operation, templates: &Templates) -> (O
 /// The docs of `request`; `checked` when it checks parameters' bounds first. `base_url` is
 /// the crate's default, named as Atlas's or as the spec's server.
 fn request_doc(operation: &Operation, checked: bool, base_url: &str) -> String {
-    let default = if base_url == super::lib_rs::ATLAS {
+    let default = if base_url == super::wire::ATLAS {
         format!("`{base_url}` for Atlas")
     } else {
         format!("`{base_url}`, the spec's server")

@@ -11,7 +11,8 @@ use syn::punctuated::Punctuated;
 
 use super::syntax::{self, ident};
 use super::template::{self, Fill};
-use crate::ir::{Api, Method, Operation, PathSegment, ResponseBody, Sample, SampleValue, Ty};
+use super::wire;
+use crate::ir::{Api, Operation, ResponseBody, Sample, SampleValue, Ty};
 
 /// The crate the doc tests call, as a path's first segment.
 const CRATE: &str = "atlas_admin";
@@ -46,7 +47,7 @@ pub(super) fn attrs(api: &Api, operation: &Operation) -> Vec<syn::Attribute> {
             attrs.push(line(command));
             attrs.push(fixed.fence.clone());
         }
-        let curl: Vec<syn::Attribute> = curl(api, operation, sample).iter().map(|text| line(text)).collect();
+        let curl: Vec<syn::Attribute> = wire::curl(api, operation, sample).iter().map(|text| line(text)).collect();
         for (intro, credentials) in [(&fixed.token, &fixed.authorization), (&fixed.digest, &fixed.digest_user)] {
             attrs.extend(intro.iter().cloned());
             attrs.extend(curl.first().cloned());
@@ -146,25 +147,19 @@ fn fixed_lines() -> FixedLines {
         command: attrs(&["", "The same with the `atlas-members` tool:", "```text"]),
         token: attrs(&["", "The same request with curl and a service account's access token:", "```text"]),
         digest: attrs(&["", "And with an API key's public and private keys (HTTP digest):", "```text"]),
-        authorization: attr(AUTHORIZATION),
-        digest_user: attr(DIGEST_USER),
+        authorization: attr(wire::AUTHORIZATION),
+        digest_user: attr(wire::DIGEST_USER),
         blank: attr(""),
         fence: attr("```"),
     }
 }
-
-/// The curl command's second line, with a service account's token.
-const AUTHORIZATION: &str = "  --header \"Authorization: Bearer ${ACCESS_TOKEN}\" \\";
-
-/// The curl command's second line, with an API key.
-const DIGEST_USER: &str = "  --digest --user \"${PUBLIC_KEY}:${PRIVATE_KEY}\" \\";
 
 /// The function whose body is the varying part of the doc test.
 fn fill(api: &Api, operation: &Operation, sample: &Sample, template: &SampleTemplate) -> syn::Item {
     let operation_id = Fill::Expr(syntax::str_expr(&operation.operation_id));
     let status = Fill::Expr(syntax::lit_expr(syn::Lit::new(Literal::u16_unsuffixed(sample.status))));
     let (mut answer, mut fills) = match &sample.answer {
-        Some(answer) => (template.json_answer.clone(), vec![("__json", Fill::Expr(syntax::str_expr(&json(answer))))]),
+        Some(answer) => (template.json_answer.clone(), vec![("__json", Fill::Expr(syntax::str_expr(&wire::json(answer))))]),
         None => (template.status_answer.clone(), Vec::new()),
     };
     fills.extend([("__operation", operation_id), ("__status", status)]);
@@ -479,89 +474,6 @@ fn call_path(path: syn::Path, args: Vec<Expr>) -> Expr {
     })
 }
 
-/// The request as curl sends it: the method, the URL with the sample's path values, `Accept`
-/// with the resource version, and the body as JSON; the `Authorization` line, the same in
-/// every sample ([`AUTHORIZATION`]), goes after the first.
-fn curl(api: &Api, operation: &Operation, sample: &Sample) -> Vec<String> {
-    let mut path = String::new();
-    for segment in &operation.path_segments {
-        match segment {
-            PathSegment::Literal(text) => path.push_str(text),
-            PathSegment::Param(index) => path.push_str(sample.path_args.get(*index).map_or("", String::as_str)),
-        }
-    }
-    // The crate's default: the spec's server, else Atlas.
-    let base = super::lib_rs::default_base_url(api);
-    let method = match operation.method {
-        Method::Get => String::new(),
-        other => format!(" --request {}", other.as_str()),
-    };
-    let mut lines = vec![format!("curl{method} \"{base}{path}\" \\"), format!("  --header \"Accept: {}\"", operation.accept)];
-    if let (Some(body), Some(value)) = (&operation.body, &sample.body) {
-        let last = lines.len() - 1;
-        lines[last].push_str(" \\");
-        lines.push(format!("  --header \"Content-Type: {}\" \\", body.content_type));
-        lines.push(format!("  --data '{}'", json(value)));
-    }
-    lines
-}
-
-/// `value` as JSON on the wire (wire names and values).
-fn json(value: &SampleValue) -> String {
-    let mut out = String::new();
-    write_json(value, &mut out);
-    out
-}
-
-fn write_json(value: &SampleValue, out: &mut String) {
-    match value {
-        SampleValue::String(text) | SampleValue::DateTime(text) | SampleValue::Id(text) => write_json_string(text, out),
-        SampleValue::Variant { wire, .. } => write_json_string(wire, out),
-        SampleValue::Bool(value) => out.push_str(if *value { "true" } else { "false" }),
-        SampleValue::Integer(value) => out.push_str(&value.to_string()),
-        SampleValue::Number(value) => out.push_str(&value.to_string()),
-        SampleValue::Json | SampleValue::Null => out.push_str("null"),
-        SampleValue::Union { value, .. } | SampleValue::Some(value) => write_json(value, out),
-        SampleValue::Struct { fields, .. } => {
-            out.push('{');
-            for (index, field) in fields.iter().enumerate() {
-                if index > 0 {
-                    out.push(',');
-                }
-                write_json_string(&field.wire_name, out);
-                out.push(':');
-                write_json(&field.value, out);
-            }
-            out.push('}');
-        }
-        SampleValue::Vec(items) => {
-            out.push('[');
-            for (index, item) in items.iter().enumerate() {
-                if index > 0 {
-                    out.push(',');
-                }
-                write_json(item, out);
-            }
-            out.push(']');
-        }
-        SampleValue::Map => out.push_str("{}"),
-    }
-}
-
-/// A JSON string: quotes, backslashes and control characters escaped.
-fn write_json_string(text: &str, out: &mut String) {
-    out.push('"');
-    for character in text.chars() {
-        match character {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            control if (control as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", control as u32)),
-            other => out.push(other),
-        }
-    }
-    out.push('"');
-}
-
 #[cfg(test)]
 mod tests {
     use crate::ir::{SampleField, SampleValue, TypeId};
@@ -593,6 +505,6 @@ mod tests {
             defaulted: false,
             rest: None,
         };
-        assert_eq!(super::json(&value), r#"{"name":"say \"hé\"\\\u000a","roles":["GROUP_OWNER"],"note":null}"#);
+        assert_eq!(super::wire::json(&value), r#"{"name":"say \"hé\"\\\u000a","roles":["GROUP_OWNER"],"note":null}"#);
     }
 }
