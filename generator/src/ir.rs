@@ -508,6 +508,16 @@ pub struct Sample {
     pub errors: Vec<u16>,
     /// The `atlas-members` command that does the same, from the spec's `x-atlas-members`.
     pub command: Option<String>,
+    /// The result's `id` the sample reads, when the result has one.
+    pub read: Option<SampleRead>,
+}
+
+/// How a sample reads the result's `id`: a struct's field, or a union's shared field through
+/// its method.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SampleRead {
+    Field(String),
+    Method(String),
 }
 
 /// A value of a type of the crate, as a sample writes it: every required field set, the

@@ -137,7 +137,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.add_group_users(&group_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id();
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
     ///         println!("already there: {error}")
     ///     }
@@ -205,7 +208,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.get_group_user(&group_id, &user_id, &Default::default()).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id();
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }
@@ -332,7 +338,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.add_group_user_role(&group_id, &user_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id();
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
     ///         println!("already there: {error}")
     ///     }
@@ -405,7 +414,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.remove_group_user_role(&group_id, &user_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id();
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
     ///         println!("already there: {error}")
     ///     }
@@ -586,7 +598,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.add_org_team_user(&org_id, &team_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id();
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }
@@ -656,7 +671,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.remove_org_team_user(&org_id, &team_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id();
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }
@@ -843,7 +861,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.create_org_user(&org_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id();
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
     ///         println!("already there: {error}")
     ///     }
@@ -911,7 +932,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.get_org_user(&org_id, &user_id, &Default::default()).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id();
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }
@@ -1054,7 +1078,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.update_org_user(&org_id, &user_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id();
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }
@@ -1124,7 +1151,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.add_org_user_role(&org_id, &user_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id();
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
     ///         println!("already there: {error}")
     ///     }
@@ -1197,7 +1227,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.remove_org_user_role(&org_id, &user_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id();
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }

@@ -130,7 +130,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.create_org_invite(&org_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id;
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }
@@ -172,7 +175,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.create_org_user(&org_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id();
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
     ///         println!("already there: {error}")
     ///     }
@@ -259,7 +265,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.update_org_invites(&org_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id;
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }
@@ -304,7 +313,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.update_org_user(&org_id, &user_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id();
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }
@@ -374,7 +386,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.get_org_invite(&org_id, &invitation_id).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id;
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }
@@ -399,7 +414,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.get_org_user(&org_id, &user_id, &Default::default()).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id();
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }
@@ -579,7 +597,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.update_org_invite_by_id(&org_id, &invitation_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id;
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }
@@ -624,7 +645,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.update_org_user(&org_id, &user_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id();
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }

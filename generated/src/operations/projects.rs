@@ -119,7 +119,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.create_group_invite(&group_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id;
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }
@@ -148,7 +151,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.add_group_users(&group_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id();
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
     ///         println!("already there: {error}")
     ///     }
@@ -224,7 +230,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.update_group_invites(&group_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id;
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }
@@ -253,7 +262,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.add_group_user_role(&group_id, &user_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id();
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
     ///         println!("already there: {error}")
     ///     }
@@ -326,7 +338,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.get_group_invite(&group_id, &invitation_id).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id;
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }
@@ -351,7 +366,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.get_group_user(&group_id, &user_id, &Default::default()).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id();
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }
@@ -517,7 +535,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.update_group_invite_by_id(&group_id, &invitation_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id;
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }
@@ -546,7 +567,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.add_group_user_role(&group_id, &user_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id();
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
     ///         println!("already there: {error}")
     ///     }

@@ -516,7 +516,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.create_org_team(&org_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id;
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
     ///         println!("already there: {error}")
     ///     }
@@ -584,7 +587,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.get_org_team_by_name(&org_id, &team_name).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id;
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }
@@ -645,7 +651,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.get_org_team(&org_id, &team_id).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id;
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }
@@ -772,7 +781,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.rename_org_team(&org_id, &team_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id;
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::CONFLICT) => {
     ///         println!("already there: {error}")
     ///     }
@@ -878,7 +890,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.add_org_team_user(&org_id, &team_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id();
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }
@@ -978,7 +993,10 @@ impl crate::Client {
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.remove_org_team_user(&org_id, &team_id, &body).await {
-    ///     Ok(result) => println!("{result:?}"),
+    ///     Ok(result) => {
+    ///         let id = result.id();
+    ///         println!("id: {id:?}")
+    ///     }
     ///     Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
     ///         println!("not found: {error}")
     ///     }

@@ -12,7 +12,7 @@ use syn::punctuated::Punctuated;
 use super::syntax::{self, ident};
 use super::template::{self, Fill};
 use super::wire;
-use crate::ir::{Api, Operation, ResponseBody, Sample, SampleValue, Ty};
+use crate::ir::{Api, Operation, ResponseBody, Sample, SampleRead, SampleValue, Ty};
 
 /// The crate the doc tests call, as a path's first segment.
 const CRATE: &str = "atlas_admin";
@@ -213,18 +213,53 @@ fn result(operation: &Operation, sample: &Sample, template: &SampleTemplate, arg
             }
             template.by_status.clone()
         }
-        (None, body) if !sample.errors.is_empty() => {
+        (None, ResponseBody::Empty) if !sample.errors.is_empty() => {
             arms.extend(sample.errors.iter().filter_map(|status| template.error_arms.get(status).cloned()));
-            if *body == ResponseBody::Empty { template.told_apart_empty.clone() } else { template.told_apart.clone() }
+            template.told_apart_empty.clone()
+        }
+        (None, _) if !sample.errors.is_empty() => {
+            arms.push(match &sample.read {
+                Some(read) => {
+                    let mut arm = template.ok_read.clone();
+                    template::fill_arm(&mut arm, &mut [("__read", Fill::Expr(read_expr(read)))]);
+                    arm
+                }
+                None => template.ok_print.clone(),
+            });
+            arms.extend(sample.errors.iter().filter_map(|status| template.error_arms.get(status).cloned()));
+            template.told_apart.clone()
         }
         (None, ResponseBody::Empty) => template.call.clone(),
+        (None, _) if sample.read.is_some() => template.call_and_read.clone(),
         (None, _) => template.call_and_print.clone(),
     };
-    template::fill_stmts(
-        &mut result,
-        &mut [("__method", Fill::Ident(ident(method))), ("__arguments", Fill::Exprs(arguments)), ("__arms", Fill::Arms(arms))],
-    );
+    let mut fills =
+        vec![("__method", Fill::Ident(ident(method))), ("__arguments", Fill::Exprs(arguments)), ("__arms", Fill::Arms(arms))];
+    fills.extend(sample.read.as_ref().map(|read| ("__read", Fill::Expr(read_expr(read)))));
+    template::fill_stmts(&mut result, &mut fills);
     result
+}
+
+/// `result.id` or `result.id()`: how the sample reads the result's `id`.
+fn read_expr(read: &SampleRead) -> Expr {
+    let result = Box::new(syntax::variable("result"));
+    match read {
+        SampleRead::Field(name) => Expr::Field(syn::ExprField {
+            attrs: Vec::new(),
+            base: result,
+            dot_token: Default::default(),
+            member: syn::Member::Named(ident(name)),
+        }),
+        SampleRead::Method(name) => Expr::MethodCall(syn::ExprMethodCall {
+            attrs: Vec::new(),
+            receiver: result,
+            dot_token: Default::default(),
+            method: ident(name),
+            turbofish: None,
+            paren_token: Default::default(),
+            args: Punctuated::new(),
+        }),
+    }
 }
 
 fn filled(statement: &syn::Stmt, fills: &mut [(&str, Fill)]) -> syn::Stmt {
@@ -246,6 +281,8 @@ struct SampleTemplate {
     body: syn::Stmt,
     call: Vec<syn::Stmt>,
     call_and_print: Vec<syn::Stmt>,
+    /// The call, then the result's `id` (`__read`).
+    call_and_read: Vec<syn::Stmt>,
     /// Every item of a paginated operation, page after page.
     stream: Vec<syn::Stmt>,
     /// A `Response` matched, an arm per status (`body_arm`, `unit_arm`).
@@ -255,6 +292,9 @@ struct SampleTemplate {
     /// The result matched, an arm per documented error status (`error_arms`) before the rest.
     told_apart: Vec<syn::Stmt>,
     told_apart_empty: Vec<syn::Stmt>,
+    /// `told_apart`'s first arm: the result printed, or its `id` read.
+    ok_print: syn::Arm,
+    ok_read: syn::Arm,
     error_arms: BTreeMap<u16, syn::Arm>,
 }
 
@@ -277,6 +317,11 @@ thread_local! {
             let result = client.__method(__arguments).await?;
             println!("{result:?}");
         }),
+        call_and_read: template::statements(quote! {
+            let result = client.__method(__arguments).await?;
+            let id = __read;
+            println!("id: {id:?}");
+        }),
         stream: template::statements(quote! {
             use futures::TryStreamExt;
             let items: Vec<_> = client.__method(__arguments).try_collect().await?;
@@ -292,9 +337,15 @@ thread_local! {
         told_apart: template::statements(quote! {
             use atlas_admin::http::StatusCode;
             match client.__method(__arguments).await {
-                Ok(result) => println!("{result:?}"),
                 __arms => unreachable!(),
                 Err(error) => return Err(error.into()),
+            }
+        }),
+        ok_print: template::parse_arm(quote!(Ok(result) => println!("{result:?}"),)),
+        ok_read: template::parse_arm(quote! {
+            Ok(result) => {
+                let id = __read;
+                println!("id: {id:?}")
             }
         }),
         told_apart_empty: template::statements(quote! {

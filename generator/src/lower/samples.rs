@@ -7,7 +7,8 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::Value;
 
 use crate::ir::{
-    Access, Api, BodyEncoding, Method, Operation, ResponseBody, Sample, SampleField, SampleValue, Struct, Ty, TypeDef, TypeId,
+    Access, Api, BodyEncoding, Method, Operation, ResponseBody, Sample, SampleField, SampleRead, SampleValue, Struct, Ty,
+    TypeDef, TypeId,
 };
 
 /// How deep a sample value nests before the type is given up on: only a required field that
@@ -22,6 +23,19 @@ const TOLD_APART: [u16; 2] = [409, 404];
 pub(super) fn decide(api: &Api, spec: &OpenAPI) -> BTreeMap<String, Sample> {
     let examples = Examples { api, spec };
     api.operations.iter().filter_map(|operation| Some((operation.fn_name.clone(), examples.sample(operation)?))).collect()
+}
+
+/// How a result of type `id` gives its `id`, when it has one: what the sample reads.
+fn id_read(api: &Api, id: TypeId) -> Option<SampleRead> {
+    match api.type_def(id)? {
+        TypeDef::Struct(model) => {
+            model.fields.iter().find(|field| field.wire_name == "id").map(|field| SampleRead::Field(field.name.clone()))
+        }
+        TypeDef::Union(union) => {
+            union.shared.iter().find(|field| field.name == "id").map(|field| SampleRead::Method(field.name.clone()))
+        }
+        TypeDef::Enum(_) => None,
+    }
 }
 
 /// The named types and the spec's examples of its component schemas.
@@ -66,7 +80,11 @@ impl Examples<'_> {
             let command = spec.extensions.get("x-atlas-members").and_then(Value::as_str).map(str::to_owned);
             (TOLD_APART.iter().copied().filter(documented).collect(), command)
         });
-        Some(Sample { path_args, body, status, answer, errors, command })
+        let read = match &operation.success.body {
+            ResponseBody::Json(Ty::Named(id)) => id_read(api, *id),
+            _ => None,
+        };
+        Some(Sample { path_args, body, status, answer, errors, command, read })
     }
 
     /// The operation as the spec declares it, by path and method.
@@ -216,7 +234,7 @@ enum Direction {
 
 #[cfg(test)]
 mod tests {
-    use crate::ir::{Sample, SampleValue};
+    use crate::ir::{Sample, SampleRead, SampleValue};
 
     fn api(spec: &str) -> crate::ir::Api {
         let input = crate::Input { file: "spec/2025-03-12/t.yaml", text: spec, release: None };
@@ -280,7 +298,8 @@ components:
     #[test]
     fn a_sample_sets_the_required_fields_and_the_path_examples() {
         let api = api(SPEC);
-        let Sample { path_args, body, status, answer, .. } = &api.samples["update_invite"];
+        let Sample { path_args, body, status, answer, read, .. } = &api.samples["update_invite"];
+        assert_eq!(read, &Some(SampleRead::Field("id".to_owned())), "the sample reads the result's id");
         assert_eq!(path_args, &["32b6e34b3d91647abb20e7b8"]);
         assert_eq!(*status, 200);
         let Some(SampleValue::Struct { fields, omitted, defaulted, .. }) = body else { panic!("a struct body: {body:?}") };
