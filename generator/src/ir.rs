@@ -497,7 +497,7 @@ pub struct StatusBody {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sample {
     /// Per path parameter, in order: the value the sample passes (an ID type's example).
-    pub path_args: Vec<String>,
+    pub path_args: Vec<SampleValue>,
     /// The request body the sample builds, for a JSON or form body.
     pub body: Option<SampleValue>,
     /// What the mock answers the call with: the first success status, and its body.

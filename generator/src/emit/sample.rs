@@ -166,14 +166,22 @@ fn fill(api: &Api, operation: &Operation, sample: &Sample, template: &SampleTemp
     template::fill_stmts(&mut answer, &mut fills);
     let mut arguments = Vec::new();
     let mut setup = Vec::new();
-    for (param, example) in operation.path_params.iter().zip(&sample.path_args) {
-        let mut fills = vec![("__name", Fill::Ident(ident(&param.name))), ("__example", Fill::Expr(syntax::str_expr(example)))];
-        setup.push(match &param.ty {
-            Ty::Id(id) => {
+    for (param, value) in operation.path_params.iter().zip(&sample.path_args) {
+        let mut fills = vec![("__name", Fill::Ident(ident(&param.name)))];
+        setup.push(match (&param.ty, value) {
+            (Ty::Id(id), SampleValue::Id(example)) => {
+                fills.push(("__example", Fill::Expr(syntax::str_expr(example))));
                 fills.push(("__Id", Fill::Type(syntax::plain(&[CRATE, "ids", id]))));
                 filled(&template.id_argument, &mut fills)
             }
-            _ => filled(&template.str_argument, &mut fills),
+            _ => {
+                let example = match value {
+                    SampleValue::String(text) => syntax::str_expr(text),
+                    other => expr(api, other),
+                };
+                fills.push(("__example", Fill::Expr(example)));
+                filled(&template.str_argument, &mut fills)
+            }
         });
         arguments.push(syntax::reference_expr(syntax::variable(&param.name)));
     }

@@ -25,7 +25,7 @@ pub(super) fn curl(api: &Api, operation: &Operation, sample: &Sample) -> Vec<Str
     for segment in &operation.path_segments {
         match segment {
             PathSegment::Literal(text) => path.push_str(text),
-            PathSegment::Param(index) => path.push_str(sample.path_args.get(*index).map_or("", String::as_str)),
+            PathSegment::Param(index) => path.push_str(&sample.path_args.get(*index).map_or_else(String::new, path_text)),
         }
     }
     // The crate's default: the spec's server, else Atlas.
@@ -42,6 +42,15 @@ pub(super) fn curl(api: &Api, operation: &Operation, sample: &Sample) -> Vec<Str
         lines.push(format!("  --data '{}'", json(value)));
     }
     lines
+}
+
+/// A path parameter's value as the path has it: its JSON without a string's quotes.
+fn path_text(value: &SampleValue) -> String {
+    match value {
+        SampleValue::String(text) | SampleValue::DateTime(text) | SampleValue::Id(text) => text.clone(),
+        SampleValue::Variant { wire, .. } => wire.clone(),
+        other => json(other),
+    }
 }
 
 /// `value` as JSON on the wire (wire names and values).

@@ -51,10 +51,12 @@ impl Examples<'_> {
             .path_params
             .iter()
             .map(|param| match &param.ty {
-                Ty::Id(name) => api.ids.get(name).map_or_else(String::new, |id| id.example.clone()),
-                _ => param.wire_name.clone(),
+                Ty::Id(name) => Some(SampleValue::Id(api.ids.get(name).map_or_else(String::new, |id| id.example.clone()))),
+                Ty::String => Some(SampleValue::String(param.wire_name.clone())),
+                // An enum's value, a number: typed as the argument is.
+                ty => self.value(ty, None, Direction::Request, 0),
             })
-            .collect();
+            .collect::<Option<Vec<_>>>()?;
         let body = match &operation.body {
             Some(body) if matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form) => {
                 Some(self.value(&body.ty, None, Direction::Request, 0)?)
@@ -301,7 +303,7 @@ components:
         let api = api(SPEC);
         let Sample { path_args, body, status, answer, read, .. } = &api.samples["update_invite"];
         assert_eq!(read, &Some(SampleRead::Field("id".to_owned())), "the sample reads the result's id");
-        assert_eq!(path_args, &["32b6e34b3d91647abb20e7b8"]);
+        assert_eq!(path_args, &[SampleValue::Id("32b6e34b3d91647abb20e7b8".to_owned())]);
         assert_eq!(*status, 200);
         let Some(SampleValue::Struct { fields, omitted, defaulted, .. }) = body else { panic!("a struct body: {body:?}") };
         let names: Vec<&str> = fields.iter().map(|field| field.name.as_str()).collect();
