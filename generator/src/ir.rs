@@ -508,6 +508,9 @@ pub struct Sample {
     pub errors: Vec<u16>,
     /// The `atlas-members` command that does the same, from the spec's `x-atlas-members`.
     pub command: Option<String>,
+    /// Per query parameter, in order, when one is required (the `Query` then has no
+    /// `Default`): a required one's value, `None` for the others. Empty otherwise.
+    pub query: Vec<Option<SampleValue>>,
     /// The result's `id` the sample reads, when the result has one.
     pub read: Option<SampleRead>,
 }

@@ -189,7 +189,10 @@ fn fill(api: &Api, operation: &Operation, sample: &Sample, template: &SampleTemp
         setup.push(filled(&template.body, &mut [("__body", Fill::Expr(expr(api, body)))]));
         arguments.push(syntax::reference_expr(syntax::variable("body")));
     }
-    if !operation.query_params.is_empty() {
+    if !sample.query.is_empty() {
+        setup.push(filled(&template.query, &mut [("__query", Fill::Expr(query_expr(api, operation, sample)))]));
+        arguments.push(syntax::reference_expr(syntax::variable("query")));
+    } else if !operation.query_params.is_empty() {
         arguments.push(syntax::reference_expr(syntax::call(&["Default", "default"], [])));
     }
     let result = result(operation, sample, template, arguments);
@@ -248,6 +251,26 @@ fn result(operation: &Operation, sample: &Sample, template: &SampleTemplate, arg
     result
 }
 
+/// The operation's `Query` with its required parameters' values and the others `None`: it has
+/// no `Default`.
+fn query_expr(api: &Api, operation: &Operation, sample: &Sample) -> Expr {
+    let fields = operation.query_params.iter().zip(&sample.query).map(|(param, value)| syn::FieldValue {
+        attrs: Vec::new(),
+        member: syn::Member::Named(ident(&param.name)),
+        colon_token: Some(Default::default()),
+        expr: value.as_ref().map_or_else(|| syntax::variable("None"), |value| expr(api, value)),
+    });
+    Expr::Struct(syn::ExprStruct {
+        attrs: Vec::new(),
+        qself: None,
+        path: syntax::path(&[CRATE, "operations", &operation.module, "Query"]),
+        brace_token: Default::default(),
+        fields: fields.collect(),
+        dot2_token: None,
+        rest: None,
+    })
+}
+
 /// `result.id` or `result.id()`: how the sample reads the result's `id`.
 fn read_expr(read: &SampleRead) -> Expr {
     let result = Box::new(syntax::variable("result"));
@@ -287,6 +310,8 @@ struct SampleTemplate {
     id_argument: syn::Stmt,
     str_argument: syn::Stmt,
     body: syn::Stmt,
+    /// A `Query` without `Default`, built.
+    query: syn::Stmt,
     call: Vec<syn::Stmt>,
     call_and_print: Vec<syn::Stmt>,
     /// The call, then the result's `id` (`__read`).
@@ -320,6 +345,7 @@ thread_local! {
         id_argument: template::parse(quote!(let __name: __Id = __example.parse()?;)),
         str_argument: template::parse(quote!(let __name = __example;)),
         body: template::parse(quote!(let body = __body;)),
+        query: template::parse(quote!(let query = __query;)),
         call: template::statements(quote!(client.__method(__arguments).await?;)),
         call_and_print: template::statements(quote! {
             let result = client.__method(__arguments).await?;

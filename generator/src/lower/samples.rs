@@ -87,7 +87,15 @@ impl Examples<'_> {
             ResponseBody::Json(Ty::Named(id)) if !operation.success.empty_allowed => id_read(api, *id),
             _ => None,
         };
-        Some(Sample { path_args, body, status, answer, errors, command, read })
+        let query = if operation.query_params.iter().any(|param| param.required) {
+            let value = |ty| self.value(ty, None, Direction::Request, 0);
+            let values =
+                operation.query_params.iter().map(|param| if param.required { value(&param.ty).map(Some) } else { Some(None) });
+            values.collect::<Option<Vec<_>>>()?
+        } else {
+            Vec::new()
+        };
+        Some(Sample { path_args, body, status, answer, errors, command, query, read })
     }
 
     /// The operation as the spec declares it, by path and method.
