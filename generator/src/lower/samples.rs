@@ -7,7 +7,7 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::Value;
 
 use crate::ir::{
-    Access, Api, BodyEncoding, Method, Operation, ResponseBody, Sample, SampleField, SampleRead, SampleValue, Struct, Ty,
+    Access, Api, BodyEncoding, Bounds, Method, Operation, ResponseBody, Sample, SampleField, SampleRead, SampleValue, Struct, Ty,
     TypeDef, TypeId,
 };
 
@@ -38,6 +38,17 @@ fn id_read(api: &Api, id: TypeId) -> Option<SampleRead> {
     }
 }
 
+/// A string path parameter's sample, its name, as long as its bounds allow: cut at
+/// `maxLength`, padded with `x` to `minLength` (the client refuses anything else).
+fn fit(name: &str, bounds: &Bounds) -> String {
+    let max = bounds.max_length.map_or(usize::MAX, |max| usize::try_from(max).unwrap_or(usize::MAX));
+    let mut text: String = name.chars().take(max).collect();
+    let min = bounds.min_length.map_or(0, |min| usize::try_from(min).unwrap_or(usize::MAX)).min(4096);
+    let missing = min.saturating_sub(text.chars().count());
+    text.extend(std::iter::repeat_n('x', missing));
+    text
+}
+
 /// The named types and the spec's examples of its component schemas.
 struct Examples<'a> {
     api: &'a Api,
@@ -52,7 +63,7 @@ impl Examples<'_> {
             .iter()
             .map(|param| match &param.ty {
                 Ty::Id(name) => Some(SampleValue::Id(api.ids.get(name).map_or_else(String::new, |id| id.example.clone()))),
-                Ty::String => Some(SampleValue::String(param.wire_name.clone())),
+                Ty::String => Some(SampleValue::String(fit(&param.wire_name, &param.bounds))),
                 // An enum's value, a number: typed as the argument is.
                 ty => self.value(ty, None, Direction::Request, 0),
             })
@@ -246,6 +257,14 @@ enum Direction {
 #[cfg(test)]
 mod tests {
     use crate::ir::{Sample, SampleRead, SampleValue};
+
+    #[test]
+    fn a_string_path_parameter_fits_its_bounds() {
+        let bounds = |min_length, max_length| crate::ir::Bounds { min_length, max_length, ..Default::default() };
+        assert_eq!(super::fit("code", &bounds(None, Some(3))), "cod");
+        assert_eq!(super::fit("token", &bounds(Some(8), None)), "tokenxxx");
+        assert_eq!(super::fit("name", &bounds(Some(2), Some(6))), "name");
+    }
 
     fn api(spec: &str) -> crate::ir::Api {
         let input = crate::Input { file: "spec/2025-03-12/t.yaml", text: spec, release: None };
