@@ -401,4 +401,73 @@ components:
         assert_eq!(first.doc.as_deref(), Some("The first."), "the type keeps where it first appears");
         assert!(!api.types.contains_key("GetBResponse"));
     }
+
+    /// Two tags; `Orphan` is a schema no operation reaches, and it holds `Shared`, which only
+    /// the `Alpha` tag's operation reaches (upstream 2025-06-30's `AlertView` and its
+    /// `AlertViewStatus`, gated by `alerts`, left the crate without `alerts` uncompilable).
+    const ORPHAN_HOLDS_A_TAGS_TYPE: &str = r##"
+openapi: 3.0.1
+info: { title: t, version: "1" }
+tags: [{ name: Alpha }, { name: Beta }]
+paths:
+  /alpha:
+    get:
+      operationId: getAlpha
+      tags: [Alpha]
+      responses:
+        "200":
+          description: ok
+          content: { application/json: { schema: { $ref: "#/components/schemas/Shared" } } }
+  /alpha/only:
+    get:
+      operationId: getAlphaOnly
+      tags: [Alpha]
+      responses:
+        "200":
+          description: ok
+          content: { application/json: { schema: { $ref: "#/components/schemas/AlphaOnly" } } }
+  /beta:
+    get:
+      operationId: getBeta
+      tags: [Beta]
+      responses:
+        "204": { description: none }
+components:
+  schemas:
+    Orphan:
+      type: object
+      properties:
+        shared: { $ref: "#/components/schemas/Shared" }
+    Shared:
+      type: object
+      properties:
+        status: { type: string, enum: [OPEN, CLOSED] }
+    AlphaOnly:
+      type: object
+      properties:
+        name: { type: string }
+    ApiError:
+      type: object
+      properties:
+        error: { type: integer }
+        errorCode: { type: string }
+        detail: { type: string }
+        reason: { type: string }
+"##;
+
+    #[test]
+    fn what_an_ungated_type_holds_is_ungated_too() {
+        let input = crate::Input { file: "spec/2025-03-12/t.yaml", text: ORPHAN_HOLDS_A_TAGS_TYPE, release: None };
+        let api = crate::to_ir(&input).expect("the spec lowers");
+        let features = |name: &str| {
+            api.gates.get(name).map(|tags| tags.iter().map(|tag| api.tags[*tag].feature.clone()).collect::<Vec<_>>())
+        };
+        assert_eq!(features("Orphan"), None, "no operation reaches it: always compiled");
+        assert_eq!(features("Shared"), None, "the always compiled Orphan holds it");
+        assert!(api.types.keys().any(|name| name.starts_with("SharedStatus")), "{:?}", api.types.keys());
+        for name in api.types.keys().filter(|name| name.starts_with("Shared")) {
+            assert_eq!(features(name), None, "{name}: Orphan holds it through Shared");
+        }
+        assert_eq!(features("AlphaOnly"), Some(vec!["alpha".to_owned()]), "only Alpha's operation reaches it");
+    }
 }

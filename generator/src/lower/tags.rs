@@ -33,8 +33,9 @@ pub(super) fn assign(spec_tags: &[openapiv3::Tag], operation_tags: &[&str]) -> (
 
 /// For each type that only some tags' operations reach, the indices of those tags
 /// (`tag_of`: each operation's). Types the runtime needs (`api_error`, the spec's `ApiError`,
-/// and what it holds), types every tag reaches and types no operation reaches are always
-/// compiled and have no entry. Reachability is the type space's, by id.
+/// and what it holds), types every tag reaches, types no operation reaches, and what those
+/// hold, are always compiled and have no entry: an ungated type never names a gated one.
+/// Reachability is the type space's, by id.
 pub(super) fn gates(
     space: &TypeSpace,
     operations: &[Operation],
@@ -42,7 +43,6 @@ pub(super) fn gates(
     tags: usize,
     api_error: Option<TypeId>,
 ) -> BTreeMap<TypeId, Vec<usize>> {
-    let always = space.reachable(api_error.map(Ty::Named));
     let mut by_type: BTreeMap<TypeId, BTreeSet<usize>> = BTreeMap::new();
     for tag in 0..tags {
         let roots = operations.iter().zip(tag_of).filter(|(_, of)| **of == tag).flat_map(|(op, _)| operation_types(op));
@@ -50,6 +50,8 @@ pub(super) fn gates(
             by_type.entry(id).or_default().insert(tag);
         }
     }
+    let unreached = space.defs.keys().filter(|id| !by_type.contains_key(id)).map(|id| Ty::Named(*id));
+    let always = space.reachable(api_error.map(Ty::Named).into_iter().chain(unreached));
     by_type
         .into_iter()
         .filter(|(id, reached)| !always.contains(id) && reached.len() < tags)
