@@ -14,6 +14,7 @@
 //! ```
 //! use atlas_admin::test_util::{MockTransport, Rule};
 //!
+//! # #[cfg(feature = "mongodb-cloud-users")] // the tag of `list_group_users`
 //! # #[tokio::main(flavor = "current_thread", start_paused = true)]
 //! # async fn main() {
 //! let group = "32b6e34b3d91647abb20e7b8".parse().unwrap();
@@ -28,6 +29,8 @@
 //! assert_eq!(page.total_count, Some(0));
 //! assert_eq!(mock.requests().len(), 2, "the 429, then the retry");
 //! # }
+//! # #[cfg(not(feature = "mongodb-cloud-users"))]
+//! # fn main() {}
 //! ```
 
 use std::fmt;
