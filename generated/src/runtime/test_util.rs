@@ -11,26 +11,29 @@
 //!
 //! # Examples
 //!
+//! The crate's front page and every `Client` method's docs show calls answered by rules; this
+//! one is the same in every crate this generator writes, so it sends its own request.
+//!
 //! ```
 //! use atlas_admin::test_util::{MockTransport, Rule};
 //!
-//! # #[cfg(feature = "mongodb-cloud-users")] // the tag of `list_group_users`
 //! # #[tokio::main(flavor = "current_thread", start_paused = true)]
 //! # async fn main() {
-//! let group = "32b6e34b3d91647abb20e7b8".parse().unwrap();
+//! // The token endpoint refuses once (retried after its Retry-After), then grants a token.
 //! let mock = MockTransport::new().with(
-//!     Rule::new("listGroupUsers")
+//!     Rule::token_request()
 //!         .api_error(429, "RATE_LIMITED", "Slow down.")
 //!         .header("Retry-After", "1")
-//!         .ok(&serde_json::json!({"results": [], "totalCount": 0})),
+//!         .ok(&serde_json::json!({"access_token": "t", "expires_in": 3600})),
 //! );
-//! let client = mock.client();
-//! let page = client.list_group_users(&group, &Default::default()).await.unwrap();
-//! assert_eq!(page.total_count, Some(0));
-//! assert_eq!(mock.requests().len(), 2, "the 429, then the retry");
+//! let client = mock.builder().service_account("mdb_sa_id_example", "mdb_sa_sk_example").build().unwrap();
+//! // No rule answers this request: its call fails, saying so.
+//! let request = atlas_admin::http::Request::get("/api/atlas/v2/groups").body(Vec::new()).unwrap();
+//! let error = client.send(request).await.unwrap_err();
+//! assert!(error.to_string().contains("no rule"), "{error}");
+//! assert_eq!(mock.requests().len(), 3, "the refused token request, its retry, the request");
+//! assert_eq!(mock.unmatched().len(), 1);
 //! # }
-//! # #[cfg(not(feature = "mongodb-cloud-users"))]
-//! # fn main() {}
 //! ```
 
 use std::fmt;
