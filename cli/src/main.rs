@@ -9,6 +9,7 @@ mod args;
 mod bulk;
 mod commands;
 mod connect;
+mod interrupt;
 mod output;
 mod profile;
 mod reports;
@@ -22,11 +23,12 @@ use crate::args::UsageError;
 use crate::commands::apply::Apply;
 use crate::commands::completions::Completions;
 use crate::commands::invitations::{OrgAction, ProjectAction};
-use crate::commands::migrate::{Interrupted, MigrateScope};
+use crate::commands::migrate::MigrateScope;
 use crate::commands::teams::TeamsAction;
 use crate::commands::users::UsersScope;
 use crate::commands::{Context, apply, completions, invitations, migrate, teams, users};
 use crate::connect::Connection;
+use crate::interrupt::Interrupted;
 use crate::output::Output;
 
 /// Invite people to MongoDB Atlas projects and organizations as users (`users`), manage teams
@@ -96,6 +98,9 @@ enum Command {
         scope: MigrateScope,
     },
     /// Converge the members of several projects and organizations to a YAML file.
+    ///
+    /// Ctrl-C starts no further member or team: the one in flight finishes, the report so far
+    /// is printed (and written to --report), and the exit status is 130; a rerun finishes the job.
     Apply(Apply),
     /// Print a shell's completion script.
     Completions(Completions),

@@ -438,3 +438,43 @@ fn a_members_file_names_each_team_once_and_only_known_roles() {
     assert_eq!(role.to_string(), "invalid argument: unknown project role GROUP_OWNR");
     assert!(team(json!({ "name": "platform", "projectRoles": { GROUP: ["GROUP_OWNER"] } })).check().is_ok());
 }
+
+/// A stop heard while the first user's creation is in flight: that user is finished, no other
+/// starts, the report says so, and the rerun's plan holds only the other two.
+#[tokio::test]
+async fn an_apply_stopped_midway_finishes_the_write_in_flight_and_starts_no_other() {
+    let fake = FakeAtlas::start().await;
+    let client = client(&fake);
+    let members: Vec<_> = ["ana", "bo", "cy"]
+        .iter()
+        .map(|name| json!({ "username": format!("{name}@example.com"), "roles": ["GROUP_READ_ONLY"] }))
+        .collect();
+    let file = members_file(json!({ "projects": [{ "group": GROUP, "members": members }] }));
+    let plan = file.plan(&client, false).await.unwrap();
+    assert_eq!(plan.changes(), 3);
+    let (held, release) = fake.hold_write(1);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let signal = std::thread::spawn(move || {
+        held.recv().expect("the first write arrives");
+        stop.send(()).unwrap();
+        release.send(()).unwrap();
+    });
+
+    let mut heard = Vec::new();
+    let pacer = Pacer::new(&Pacing::unlimited());
+    let report = plan
+        .execute_until(&client, &pacer, async { stopped.await.unwrap() }, |applied| heard.push(applied.subject.clone()))
+        .await;
+    signal.join().unwrap();
+    assert_eq!((report.entries.len(), report.planned, report.is_complete()), (1, 3, false), "{report:?}");
+    assert_eq!((report.failed(), heard.len()), (0, 1));
+    assert_eq!(fake.writes().len(), 1, "no second write started: {:?}", fake.writes());
+    assert!(fake.member("ana@example.com").is_some(), "the write in flight finished");
+    assert_eq!(serde_json::to_value(&report).unwrap()["planned"], 3);
+
+    let rerun = file.plan(&client, false).await.unwrap();
+    assert_eq!(rerun.changes(), 2, "only the two not started");
+    let report = rerun.execute(&client, &pacer, |_| {}).await;
+    assert!(report.is_complete() && report.failed() == 0, "{report:?}");
+    assert!(["bo", "cy"].iter().all(|name| fake.member(&format!("{name}@example.com")).is_some()));
+}

@@ -3,15 +3,17 @@
 //! and report.
 
 use std::error::Error;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use atlas_admin::membership::{MembersFile, Pacer};
+use atlas_admin::membership::{ApplyPlan, ApplyReport, MembersFile, Pacer};
 use clap::Args;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::Context;
 use crate::args::UsageError;
 use crate::bulk::pacing;
+use crate::interrupt::{Interrupted, ctrl_c};
 use crate::reports::{applied_text, apply_plan_text, subject_text};
 
 #[derive(Debug, Args)]
@@ -36,20 +38,35 @@ pub struct Apply {
     /// Remove without asking (with --prune).
     #[arg(long, requires = "prune")]
     yes: bool,
+    /// Also write the plan and every member's and team's outcome to FILE as JSON (what --json
+    /// prints), for audit; written too when the run is stopped or some change fails.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
 }
 
-/// Exits with 1 (through the error) when some member or team could not be changed.
+/// Exits with 1 (through the error) when some member or team could not be changed, with 130
+/// ([`Interrupted`]) when stopped by Ctrl-C: the member or team in flight finishes, no other
+/// starts, and the report so far is printed (and written to --report).
 pub async fn run(ctx: &Context, apply: Apply) -> Result<(), Box<dyn Error>> {
     let removing = apply.prune && !apply.dry_run;
     let file = read(&apply.file)?;
     if removing && !apply.yes && !ctx.out.can_ask() {
         return Err(UsageError("apply --prune removes roles and teams: off a terminal it needs --yes to do so".to_owned()).into());
     }
+    // Created first, so that a path that cannot be written fails before anything is read or written.
+    let report_file = match &apply.report {
+        Some(path) => Some(File::create(path).map_err(|err| format!("cannot write --report {}: {err}", path.display()))?),
+        None => None,
+    };
     let plan = file.plan(&ctx.client, apply.prune).await?;
     let changes = plan.changes();
     ctx.out.text(apply_plan_text(&plan));
     if apply.dry_run || changes == 0 {
-        ctx.out.json(|| json!({ "dryRun": apply.dry_run, "plan": plan.users, "teams": plan.teams, "results": [], "failed": 0 }));
+        let json = report_json(&plan, None, apply.dry_run);
+        ctx.out.json(|| json.clone());
+        if let Some(file) = report_file {
+            ctx.out.write_json(file, &json)?;
+        }
         return Ok(());
     }
     let removals = plan.removals();
@@ -61,22 +78,41 @@ pub async fn run(ctx: &Context, apply: Apply) -> Result<(), Box<dyn Error>> {
     }
     let pacer = Pacer::new(&pacing()?);
     let bar = ctx.out.progress(changes);
+    let stop = ctrl_c(ctx.out.notices().clone(), "the member or team in flight");
     let report = plan
-        .execute(&ctx.client, &pacer, |applied| {
+        .execute_until(&ctx.client, &pacer, stop, |applied| {
             bar.inc(1);
             bar.set_message(subject_text(&applied.subject));
             bar.suspend(|| ctx.out.text(applied_text(applied)));
         })
         .await;
     bar.finish_and_clear();
+    let json = report_json(&plan, Some(&report), false);
+    ctx.out.json(|| json.clone());
+    if let Some(file) = report_file {
+        ctx.out.write_json(file, &json)?;
+    }
+    if !report.is_complete() {
+        return Err(Interrupted { done: report.entries.len(), planned: changes, what: "members and teams" }.into());
+    }
     let failed = report.failed();
-    ctx.out.json(
-        || json!({ "dryRun": false, "plan": plan.users, "teams": plan.teams, "results": report.entries, "failed": failed }),
-    );
     if failed > 0 {
         return Err(format!("{failed} of {changes} members and teams could not be changed").into());
     }
     Ok(())
+}
+
+/// What `--json` prints and `--report` writes: the plan, and what executing it did.
+fn report_json(plan: &ApplyPlan, report: Option<&ApplyReport>, dry_run: bool) -> Value {
+    let (results, failed, not_started) = match report {
+        Some(report) => (json!(report.entries), report.failed(), report.planned - report.entries.len()),
+        None => (json!([]), 0, 0),
+    };
+    let interrupted = not_started > 0;
+    json!({
+        "dryRun": dry_run, "plan": plan.users, "teams": plan.teams, "results": results, "failed": failed,
+        "interrupted": interrupted, "notStarted": not_started,
+    })
 }
 
 /// The file, parsed as YAML into the library's model (which checks its roles when planning).

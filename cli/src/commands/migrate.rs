@@ -5,7 +5,6 @@
 use std::error::Error;
 use std::fs::File;
 use std::path::PathBuf;
-use std::task::Poll;
 
 use atlas_admin::membership::{Migration, Pacer};
 use clap::{Args, Subcommand};
@@ -13,32 +12,8 @@ use clap::{Args, Subcommand};
 use super::Context;
 use crate::args::{Org, Project};
 use crate::bulk::pacing;
-use crate::output::Notices;
+use crate::interrupt::{Interrupted, ctrl_c};
 use crate::reports::{PlanJson, plan_lines, report_json, report_text};
-
-/// A run stopped by Ctrl-C: the tool exits with 130 (128 + SIGINT, as shells report it).
-#[derive(Debug)]
-pub struct Interrupted {
-    done: usize,
-    planned: usize,
-}
-
-impl Interrupted {
-    pub const EXIT_STATUS: u8 = 130;
-}
-
-impl std::fmt::Display for Interrupted {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (done, planned) = (self.done, self.planned);
-        write!(
-            f,
-            "interrupted after {done} of {planned} invitations; the other {} are untouched: rerun to finish",
-            planned - done
-        )
-    }
-}
-
-impl Error for Interrupted {}
 
 #[derive(Debug, Subcommand)]
 pub enum MigrateScope {
@@ -103,7 +78,7 @@ pub async fn run(ctx: &Context, scope: MigrateScope) -> Result<(), Box<dyn Error
     let pacer = Pacer::new(&pacing()?);
     let bar = ctx.out.progress(migration.steps().len());
     let report = migration
-        .execute_until(&ctx.client, &pacer, ctrl_c(ctx.out.notices().clone()), |progress| {
+        .execute_until(&ctx.client, &pacer, ctrl_c(ctx.out.notices().clone(), "the invitations in flight"), |progress| {
             bar.set_position(progress.done as u64);
             bar.set_message(progress.last.username.clone());
         })
@@ -115,33 +90,11 @@ pub async fn run(ctx: &Context, scope: MigrateScope) -> Result<(), Box<dyn Error
         ctx.out.write_json(file, &report_json(&migration, &report))?;
     }
     if !report.is_complete() {
-        return Err(Interrupted { done: report.entries.len(), planned: report.planned }.into());
+        return Err(Interrupted { done: report.entries.len(), planned: report.planned, what: "invitations" }.into());
     }
     let failed = report.failures().count();
     if failed > 0 {
         return Err(format!("{failed} of {} invitations could not be migrated and stay in place", report.entries.len()).into());
     }
     Ok(())
-}
-
-/// Completes at the first Ctrl-C, after saying what happens next; a second one exits at once.
-async fn ctrl_c(notices: Notices) {
-    if tokio::signal::ctrl_c().await.is_err() {
-        // Without a handler Ctrl-C keeps its default (the process ends), so never stop early.
-        std::future::pending::<()>().await;
-    }
-    let mut again = Box::pin(tokio::signal::ctrl_c());
-    // Listening (a first poll registers) before saying so: a Ctrl-C right after is heard.
-    match futures::poll!(again.as_mut()) {
-        Poll::Pending => {
-            notices.line("interrupted: finishing the invitations in flight, starting no other (Ctrl-C again to quit now)");
-            tokio::spawn(async move {
-                if again.await.is_ok() {
-                    std::process::exit(Interrupted::EXIT_STATUS.into());
-                }
-            });
-        }
-        Poll::Ready(Ok(())) => std::process::exit(Interrupted::EXIT_STATUS.into()),
-        Poll::Ready(Err(_)) => notices.line("interrupted: finishing the invitations in flight, starting no other"),
-    }
 }

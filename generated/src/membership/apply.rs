@@ -2,6 +2,8 @@
 //! planned before anything is written, then written in order with one report.
 
 use std::collections::BTreeMap;
+use std::pin::Pin;
+use std::task::Context;
 
 use super::ensure::{EnsurePlan, Ensured};
 use super::grants::{Grants, Scope};
@@ -252,7 +254,8 @@ impl ApplyPlan {
 
     /// Writes every change, in order: users first (a team's new members must be users of its
     /// organization), then teams; each write waits for `pacer`. A failure stops only its own
-    /// user or team; `progress` hears of each as it ends.
+    /// user or team; `progress` hears of each as it ends. The same as
+    /// [`execute_until`](ApplyPlan::execute_until) with a `stop` that never comes.
     ///
     /// ```no_run
     /// # async fn demo(client: atlas_admin::Client, plan: atlas_admin::membership::ApplyPlan) {
@@ -261,11 +264,42 @@ impl ApplyPlan {
     /// std::process::exit(if report.failed() == 0 { 0 } else { 1 });
     /// # }
     /// ```
-    pub async fn execute(&self, client: &Client, pacer: &Pacer, mut progress: impl FnMut(&Applied)) -> ApplyReport {
-        let mut entries = Vec::new();
+    pub async fn execute(&self, client: &Client, pacer: &Pacer, progress: impl FnMut(&Applied)) -> ApplyReport {
+        self.execute_until(client, pacer, std::future::pending(), progress).await
+    }
+
+    /// [`execute`](ApplyPlan::execute), starting no further user or team once `stop` has
+    /// completed (a Ctrl-C, a deadline, a cancellation token): the one in flight finishes its
+    /// writes, and the report has an entry for each one started; [`ApplyReport::is_complete`]
+    /// says whether that is all of them. A rerun plans the rest again.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: atlas_admin::Client, plan: atlas_admin::membership::ApplyPlan) {
+    /// use atlas_admin::membership::{Pacer, Pacing};
+    /// // Start nothing after ten minutes; a tool would pass its Ctrl-C signal instead.
+    /// let deadline = tokio::time::sleep(std::time::Duration::from_secs(600));
+    /// let report = plan.execute_until(&client, &Pacer::new(&Pacing::default()), deadline, |_| {}).await;
+    /// if !report.is_complete() {
+    ///     eprintln!("stopped after {} of {} members and teams", report.entries.len(), report.planned);
+    /// }
+    /// # }
+    /// ```
+    pub async fn execute_until(
+        &self,
+        client: &Client,
+        pacer: &Pacer,
+        stop: impl Future<Output = ()>,
+        mut progress: impl FnMut(&Applied),
+    ) -> ApplyReport {
+        let planned = self.changes();
+        let mut entries = Vec::with_capacity(planned);
+        let mut stop = Stop { signal: std::pin::pin!(stop), heard: false };
         for plan in self.users.iter().filter(|plan| plan.change.writes()) {
+            if stop.heard_now() {
+                return ApplyReport { entries, planned };
+            }
             let mut granted = Written::default();
-            let outcome = match plan.execute_recording(client, pacer, &mut granted).await {
+            let outcome = match stop.beside(plan.execute_recording(client, pacer, &mut granted)).await {
                 Ok(ensured) => AppliedOutcome::User(ensured),
                 Err(error) => {
                     AppliedOutcome::Failed(Failure { error, written: Vec::new(), added: granted.added, removed: granted.removed })
@@ -276,8 +310,11 @@ impl ApplyPlan {
             progress(entries.last().expect("just pushed"));
         }
         for plan in self.teams.iter().filter(|plan| !plan.writes().is_empty()) {
+            if stop.heard_now() {
+                return ApplyReport { entries, planned };
+            }
             let mut written = Vec::new();
-            let outcome = match plan.write(client, pacer, &mut written).await {
+            let outcome = match stop.beside(plan.write(client, pacer, &mut written)).await {
                 Ok(team) => AppliedOutcome::Team(TeamEnsured { team, written }),
                 Err(error) => AppliedOutcome::Failed(Failure { error, written, added: Grants::new(), removed: Grants::new() }),
             };
@@ -285,7 +322,36 @@ impl ApplyPlan {
             entries.push(Applied { scope, subject: Subject::Team(plan.team.clone()), outcome });
             progress(entries.last().expect("just pushed"));
         }
-        ApplyReport { entries }
+        ApplyReport { entries, planned }
+    }
+}
+
+/// The `stop` of [`ApplyPlan::execute_until`], polled beside each write so that it is heard
+/// (and its own work, such as a tool saying so, done) while the write runs, and never polled
+/// again once it has completed.
+struct Stop<'a, S> {
+    signal: Pin<&'a mut S>,
+    heard: bool,
+}
+
+impl<S: Future<Output = ()>> Stop<'_, S> {
+    /// Whether `stop` has completed, by now.
+    fn heard_now(&mut self) -> bool {
+        let waker = std::task::Waker::noop();
+        self.heard = self.heard || self.signal.as_mut().poll(&mut Context::from_waker(waker)).is_ready();
+        self.heard
+    }
+
+    /// Runs `work` to its end, whatever `stop` does meanwhile.
+    async fn beside<T>(&mut self, work: impl Future<Output = T>) -> T {
+        let mut work = std::pin::pin!(work);
+        std::future::poll_fn(|cx| {
+            if !self.heard && self.signal.as_mut().poll(cx).is_ready() {
+                self.heard = true;
+            }
+            work.as_mut().poll(cx)
+        })
+        .await
     }
 }
 
@@ -370,9 +436,23 @@ pub struct Applied {
 pub struct ApplyReport {
     /// One per user or team changed.
     pub entries: Vec<Applied>,
+    /// How many users and teams the plan changes ([`ApplyPlan::changes`]): more than
+    /// `entries` when the run was stopped ([`ApplyPlan::execute_until`]).
+    pub planned: usize,
 }
 
 impl ApplyReport {
+    /// Whether every change of the plan was started, that is the run was not stopped.
+    ///
+    /// ```no_run
+    /// # fn demo(report: atlas_admin::membership::ApplyReport) {
+    /// assert_eq!(report.is_complete(), report.entries.len() == report.planned);
+    /// # }
+    /// ```
+    pub fn is_complete(&self) -> bool {
+        self.entries.len() == self.planned
+    }
+
     /// How many failed.
     ///
     /// ```no_run

@@ -1,8 +1,9 @@
-//! `migrate` when things go wrong at scale, the built binary against the stateful fake on
-//! 127.0.0.1: Atlas's invitation limit waited out (never a refusal), Ctrl-C (SIGINT) stopping
-//! after the invitation in flight with the report so far, a killed process (SIGKILL) between a
-//! user's creation and its invitation's deletion; after each, the rerun finishes the job and no
-//! invitation is lost. A held write (`FakeAtlas::hold_write`) says when to signal: no sleep.
+//! `migrate` and `apply` when things go wrong at scale, the built binary against the stateful
+//! fake on 127.0.0.1: Atlas's invitation limit waited out (never a refusal), Ctrl-C (SIGINT)
+//! stopping after the invitation (or member) in flight with the report so far, a killed process
+//! (SIGKILL) between a user's creation and its invitation's deletion; after each, the rerun
+//! finishes the job and no invitation is lost. A held write (`FakeAtlas::hold_write`) says when
+//! to signal: no sleep.
 
 mod common;
 
@@ -231,4 +232,57 @@ async fn throttling_past_the_longest_wait_leaves_the_invitation_for_a_rerun() {
     assert!(!stdout.contains("FAILED"), "{stdout}");
     assert_eq!(fake.group_invites(GROUP).len(), 1);
     assert_eq!(nothing_lost(&fake, 2), 1);
+}
+
+/// `apply`: Ctrl-C while the second member's creation is held: that member is added, no third
+/// starts, the report so far is printed and written, and the exit status is 130; the rerun adds
+/// the other two and writes nothing else.
+#[tokio::test]
+async fn ctrl_c_stops_an_apply_after_the_member_in_flight_and_the_rerun_finishes() {
+    let fake = FakeAtlas::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("members.yaml");
+    let members: String =
+        (0..4).map(|n| format!("      - username: dev{n:02}@example.com\n        roles: [GROUP_READ_ONLY]\n")).collect();
+    std::fs::write(&file, format!("projects:\n  - group: {GROUP}\n    members:\n{members}")).unwrap();
+    let file = file.to_str().unwrap();
+    let report = dir.path().join("report.json");
+    let (held, release) = fake.hold_write(2);
+    let home = tempfile::tempdir().unwrap();
+    let args = ["apply", "--file", file, "--json", "--report", report.to_str().unwrap()];
+    let mut child = command(&fake, home.path(), &args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let output = tokio::task::spawn_blocking(move || {
+        held.recv().expect("the second write arrives");
+        signal(&child, libc::SIGINT);
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut seen = String::new();
+        while !seen.contains("interrupted: finishing the member or team in flight") {
+            assert_ne!(stderr.read_line(&mut seen).unwrap(), 0, "stderr ended before the interruption was noticed: {seen}");
+        }
+        release.send(()).unwrap();
+        let mut output = child.wait_with_output().unwrap();
+        std::io::Read::read_to_end(&mut stderr, &mut output.stderr).unwrap();
+        output.stderr = [seen.into_bytes(), output.stderr].concat();
+        output
+    })
+    .await
+    .unwrap();
+    println!("{}{}(exit {:?})", text(&output.stdout), text(&output.stderr), output.status.code());
+    assert_eq!(output.status.code(), Some(130));
+    assert!(text(&output.stderr).contains("interrupted after 2 of 4 members and teams"), "{}", text(&output.stderr));
+    let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let written: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(printed, written, "the report file says what was printed");
+    assert_eq!(
+        (written["interrupted"].as_bool(), written["results"].as_array().map(Vec::len), written["notStarted"].as_u64()),
+        (Some(true), Some(2), Some(2))
+    );
+    assert_eq!(fake.writes().len(), 2, "the second member finished, no third started");
+    let members = |names: &[&str]| names.iter().filter(|name| fake.member(&format!("{name}@example.com")).is_some()).count();
+    assert_eq!((members(&["dev00", "dev01"]), members(&["dev02", "dev03"])), (2, 0));
+
+    let rerun = run(&fake, &["apply", "--file", file]).await;
+    assert_eq!(rerun.status.code(), Some(0), "{}", text(&rerun.stderr));
+    assert_eq!(fake.writes().len(), 4, "only the two not started: {:?}", fake.writes());
+    assert_eq!(members(&["dev00", "dev01", "dev02", "dev03"]), 4);
 }
