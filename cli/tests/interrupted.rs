@@ -71,6 +71,37 @@ fn nothing_lost(fake: &FakeAtlas, count: usize) -> usize {
     members
 }
 
+/// Runs the tool with `args` until the held write arrives, sends Ctrl-C, waits for the tool to
+/// say `notice` (so it is heard while the write is held), then lets the write finish; returns
+/// the whole output.
+async fn ctrl_c_while_held(
+    fake: &FakeAtlas,
+    args: &[&str],
+    (held, release): (std::sync::mpsc::Receiver<()>, std::sync::mpsc::Sender<()>),
+    notice: &'static str,
+) -> Output {
+    let home = tempfile::tempdir().unwrap();
+    let mut child = command(fake, home.path(), args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let output = tokio::task::spawn_blocking(move || {
+        held.recv().expect("the held write arrives");
+        signal(&child, libc::SIGINT);
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut seen = String::new();
+        while !seen.contains(notice) {
+            assert_ne!(stderr.read_line(&mut seen).unwrap(), 0, "stderr ended before the interruption was noticed: {seen}");
+        }
+        release.send(()).unwrap();
+        let mut output = child.wait_with_output().unwrap();
+        std::io::Read::read_to_end(&mut stderr, &mut output.stderr).unwrap();
+        output.stderr = [seen.into_bytes(), output.stderr].concat();
+        output
+    })
+    .await
+    .unwrap();
+    println!("{}{}(exit {:?})", text(&output.stdout), text(&output.stderr), output.status.code());
+    output
+}
+
 /// The rerun after an interruption moves the rest and leaves nothing behind.
 async fn rerun_finishes(fake: &FakeAtlas, count: usize) {
     let rerun = run(fake, &["migrate", "project", "--group", GROUP]).await;
@@ -109,28 +140,10 @@ async fn ctrl_c_stops_after_the_invitation_in_flight_and_the_rerun_finishes() {
     let fake = FakeAtlas::start().await;
     seed(&fake, 8);
     // Writes: create, delete per invitation; the fifth is the third invitation's creation.
-    let (held, release) = fake.hold_write(5);
-    let home = tempfile::tempdir().unwrap();
+    let held = fake.hold_write(5);
     let report = tempfile::NamedTempFile::new().unwrap();
     let args = ["migrate", "project", "--group", GROUP, "--json", "--report", report.path().to_str().unwrap()];
-    let mut child = command(&fake, home.path(), &args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let output = tokio::task::spawn_blocking(move || {
-        held.recv().expect("the fifth write arrives");
-        signal(&child, libc::SIGINT);
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut seen = String::new();
-        while !seen.contains("interrupted: finishing") {
-            assert_ne!(stderr.read_line(&mut seen).unwrap(), 0, "stderr ended before the interruption was noticed: {seen}");
-        }
-        release.send(()).unwrap();
-        let mut output = child.wait_with_output().unwrap();
-        std::io::Read::read_to_end(&mut stderr, &mut output.stderr).unwrap();
-        output.stderr = [seen.into_bytes(), output.stderr].concat();
-        output
-    })
-    .await
-    .unwrap();
-    println!("{}{}(exit {:?})", text(&output.stdout), text(&output.stderr), output.status.code());
+    let output = ctrl_c_while_held(&fake, &args, held, "interrupted: finishing the invitations in flight").await;
     assert_eq!(output.status.code(), Some(130));
     assert!(text(&output.stderr).contains("interrupted after 3 of 8 invitations"), "{}", text(&output.stderr));
     let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -247,27 +260,9 @@ async fn ctrl_c_stops_an_apply_after_the_member_in_flight_and_the_rerun_finishes
     std::fs::write(&file, format!("projects:\n  - group: {GROUP}\n    members:\n{members}")).unwrap();
     let file = file.to_str().unwrap();
     let report = dir.path().join("report.json");
-    let (held, release) = fake.hold_write(2);
-    let home = tempfile::tempdir().unwrap();
+    let held = fake.hold_write(2);
     let args = ["apply", "--file", file, "--json", "--report", report.to_str().unwrap()];
-    let mut child = command(&fake, home.path(), &args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let output = tokio::task::spawn_blocking(move || {
-        held.recv().expect("the second write arrives");
-        signal(&child, libc::SIGINT);
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut seen = String::new();
-        while !seen.contains("interrupted: finishing the member or team in flight") {
-            assert_ne!(stderr.read_line(&mut seen).unwrap(), 0, "stderr ended before the interruption was noticed: {seen}");
-        }
-        release.send(()).unwrap();
-        let mut output = child.wait_with_output().unwrap();
-        std::io::Read::read_to_end(&mut stderr, &mut output.stderr).unwrap();
-        output.stderr = [seen.into_bytes(), output.stderr].concat();
-        output
-    })
-    .await
-    .unwrap();
-    println!("{}{}(exit {:?})", text(&output.stdout), text(&output.stderr), output.status.code());
+    let output = ctrl_c_while_held(&fake, &args, held, "interrupted: finishing the member or team in flight").await;
     assert_eq!(output.status.code(), Some(130));
     assert!(text(&output.stderr).contains("interrupted after 2 of 4 members and teams"), "{}", text(&output.stderr));
     let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
