@@ -1,6 +1,7 @@
-//! The IDs and the Cloud Users member that the mock-transport tests share.
+//! The IDs and the Cloud Users member that the mock-transport tests share, and a client of
+//! the stateful fake for the membership tests.
 
-use atlas_admin::{GroupId, UserId};
+use atlas_admin::{Client, GroupId, OrgId, UserId};
 use serde_json::json;
 
 /// A project ID.
@@ -11,6 +12,16 @@ pub const USER: &str = "0123456789abcdef01234567";
 /// [`GROUP`], parsed.
 pub fn group() -> GroupId {
     GROUP.parse().expect("GROUP is 24 hex digits")
+}
+
+/// The fake's organization ([`crate::fake_atlas::ORG`]), parsed.
+pub fn org() -> OrgId {
+    crate::fake_atlas::ORG.parse().expect("ORG is 24 hex digits")
+}
+
+/// A client of `fake`, with a bearer token.
+pub fn client(fake: &crate::fake_atlas::FakeAtlas) -> Client {
+    Client::builder().base_url(fake.uri()).bearer_token("test-token").build().expect("valid configuration")
 }
 
 /// [`USER`], parsed.

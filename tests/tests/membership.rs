@@ -4,28 +4,17 @@
 
 use std::time::Duration;
 
+use atlas_admin::GroupId;
 use atlas_admin::membership::{
     Action, Change, EnsurePlan, Ensured, Grants, Migration, Outcome, Pacer, Pacing, Stage, ensure_org_user, ensure_project_user,
 };
 use atlas_admin::roles::{OrgRole, ProjectRole};
-use atlas_admin::{Client, GroupId, OrgId};
 use serde_json::json;
 use tests::fake_atlas::{FakeAtlas, GROUP, ORG, OTHER_GROUP, Write};
+use tests::sample::{client, group, org};
 
 const TEAM_A: &str = "e0000000000000000000000a";
 const TEAM_B: &str = "e0000000000000000000000b";
-
-fn client(fake: &FakeAtlas) -> Client {
-    Client::builder().base_url(fake.uri()).bearer_token("test-token").build().expect("valid configuration")
-}
-
-fn group() -> GroupId {
-    GROUP.parse().unwrap()
-}
-
-fn org() -> OrgId {
-    ORG.parse().unwrap()
-}
 
 fn unpaced() -> Pacer {
     Pacer::new(&Pacing::unlimited())

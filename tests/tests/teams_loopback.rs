@@ -8,17 +8,10 @@ use atlas_admin::models::{
     AddOrRemoveUserFromTeam, AddUserToTeam, OrgUserRequest, OrgUserRolesRequest, Team, TeamRole, TeamUpdate,
 };
 use atlas_admin::roles::{OrgRole, ProjectRole};
-use atlas_admin::{Client, Error, GroupId, OrgId, TeamId, UserId};
+use atlas_admin::{Client, Error, GroupId, TeamId, UserId};
 use futures::TryStreamExt;
-use tests::fake_atlas::{FakeAtlas, GROUP, ORG};
-
-fn client(fake: &FakeAtlas) -> Client {
-    Client::builder().base_url(fake.uri()).bearer_token("test-token").build().expect("valid configuration")
-}
-
-fn org() -> OrgId {
-    ORG.parse().unwrap()
-}
+use tests::fake_atlas::{FakeAtlas, GROUP};
+use tests::sample::{client, org};
 
 /// The status and Atlas error code of a refused call.
 fn refusal<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {

@@ -5,27 +5,16 @@
 //! `MembersFile` apply: a team failing midway, an organization update made on fresh roles; and
 //! an organization invitation's teams kept by its migration.
 
+use atlas_admin::GroupId;
 use atlas_admin::membership::{
     AppliedOutcome, Grants, MembersFile, Migration, Pacer, Pacing, TeamPlan, TeamRef, TeamState, TeamWrite, ensure_org_user,
     ensure_team,
 };
 use atlas_admin::roles::{OrgRole, ProjectRole};
 use atlas_admin::test_util::VirtualClock;
-use atlas_admin::{Client, GroupId, OrgId};
 use serde_json::json;
 use tests::fake_atlas::{FakeAtlas, GROUP, ORG, OTHER_GROUP, Write};
-
-fn client(fake: &FakeAtlas) -> Client {
-    Client::builder().base_url(fake.uri()).bearer_token("test-token").build().expect("valid configuration")
-}
-
-fn group() -> GroupId {
-    GROUP.parse().unwrap()
-}
-
-fn org() -> OrgId {
-    ORG.parse().unwrap()
-}
+use tests::sample::{client, group, org};
 
 const TEAM_A: &str = "e0000000000000000000000a";
 const TEAM_B: &str = "e0000000000000000000000b";
