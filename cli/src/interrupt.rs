@@ -22,7 +22,7 @@ impl Interrupted {
 impl std::fmt::Display for Interrupted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let Self { done, planned, what } = self;
-        write!(f, "interrupted after {done} of {planned} {what}; the other {} are untouched: rerun to finish", planned - done)
+        write!(f, "interrupted after {done} of {planned} {what}; {} not started: rerun to finish", planned - done)
     }
 }
 
