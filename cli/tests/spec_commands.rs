@@ -37,3 +37,48 @@ fn a_command_the_tool_does_not_have_fails() {
         assert!(!output.status.success(), "{args:?} parses");
     }
 }
+
+/// The 24-hex-digit IDs `line` names after `--flag ` (`--user 32b6…` gives `("user", "32b6…")`).
+fn flag_ids(line: &str) -> Vec<(&str, &str)> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let hex24 = |word: &str| word.len() == 24 && word.bytes().all(|byte| byte.is_ascii_hexdigit());
+    words.windows(2).filter_map(|pair| Some((pair[0].strip_prefix("--")?, pair[1])).filter(|(_, id)| hex24(id))).collect()
+}
+
+/// In a `Client` method's docs, the command line names the same IDs as the Rust sample above
+/// it (`--user X` where the sample parses `let user_id: ... = "X"`), so both do the same.
+#[test]
+fn every_id_a_command_names_is_the_one_its_rust_sample_parses() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../generated/src/operations");
+    let (mut checked, mut wrong) = (0, Vec::new());
+    for entry in std::fs::read_dir(dir).expect("the generated operations are beside the tool") {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let mut parsed: Vec<(String, String)> = Vec::new();
+        for line in text.lines().map(str::trim) {
+            let Some(doc) = line.strip_prefix("///") else {
+                parsed.clear(); // the end of one method's docs
+                continue;
+            };
+            let doc = doc.trim();
+            if let Some(rest) = doc.strip_prefix("let ").filter(|rest| rest.contains(": atlas_admin::ids::")) {
+                let var = rest.split(':').next().unwrap().to_owned();
+                if let Some(id) = rest.split('"').nth(1) {
+                    parsed.push((var, id.to_owned()));
+                }
+            }
+            if doc.starts_with("atlas-members ") {
+                for (flag, id) in flag_ids(doc) {
+                    let var = format!("{}_id", flag.replace('-', "_"));
+                    if let Some((_, sample)) = parsed.iter().rev().find(|(name, _)| *name == var) {
+                        checked += 1;
+                        if sample != id {
+                            wrong.push(format!("`{doc}`: --{flag} {id}, the sample's {var} is {sample}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked >= 50, "IDs were compared: {checked}");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -75,9 +75,9 @@ impl<'de> serde::Deserialize<'de> for GroupId {
 /// # Examples
 ///
 /// ```rust
-/// let id: atlas_admin::InvitationId = "32b6e34b3d91647abb20e7b8".parse()?;
-/// assert_eq!(id.as_str(), "32b6e34b3d91647abb20e7b8");
-/// assert!("../32b6e34b3d91647abb20e7b8".parse::<atlas_admin::InvitationId>().is_err());
+/// let id: atlas_admin::InvitationId = "fe553984028ee90d15d27afc".parse()?;
+/// assert_eq!(id.as_str(), "fe553984028ee90d15d27afc");
+/// assert!("../fe553984028ee90d15d27afc".parse::<atlas_admin::InvitationId>().is_err());
 /// # Ok::<(), atlas_admin::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -261,9 +261,9 @@ impl<'de> serde::Deserialize<'de> for TeamId {
 /// # Examples
 ///
 /// ```rust
-/// let id: atlas_admin::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
-/// assert_eq!(id.as_str(), "32b6e34b3d91647abb20e7b8");
-/// assert!("../32b6e34b3d91647abb20e7b8".parse::<atlas_admin::UserId>().is_err());
+/// let id: atlas_admin::UserId = "e3bb0d1ef1f4f941cb9607c6".parse()?;
+/// assert_eq!(id.as_str(), "e3bb0d1ef1f4f941cb9607c6");
+/// assert!("../e3bb0d1ef1f4f941cb9607c6".parse::<atlas_admin::UserId>().is_err());
 /// # Ok::<(), atlas_admin::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

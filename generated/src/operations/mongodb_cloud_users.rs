@@ -204,7 +204,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("getGroupUser").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "e3bb0d1ef1f4f941cb9607c6".parse()?;
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.get_group_user(&group_id, &user_id, &Default::default()).await {
@@ -222,19 +222,19 @@ impl crate::Client {
     ///
     /// The same with the `atlas-members` tool:
     /// ```text
-    /// atlas-members users project show --group 32b6e34b3d91647abb20e7b8 --user 67d1548a0f3c2b1e4d5a6a01
+    /// atlas-members users project show --group 32b6e34b3d91647abb20e7b8 --user e3bb0d1ef1f4f941cb9607c6
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
-    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8" \
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/e3bb0d1ef1f4f941cb9607c6" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
     /// ```
     ///
     /// And with an API key's public and private keys (HTTP digest):
     /// ```text
-    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8" \
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/e3bb0d1ef1f4f941cb9607c6" \
     ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
     /// ```
@@ -269,7 +269,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # mock.add(Rule::new("removeGroupUser").status(204));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "e3bb0d1ef1f4f941cb9607c6".parse()?;
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.remove_group_user(&group_id, &user_id).await {
@@ -284,19 +284,19 @@ impl crate::Client {
     ///
     /// The same with the `atlas-members` tool:
     /// ```text
-    /// atlas-members users project remove --group 32b6e34b3d91647abb20e7b8 --user 67d1548a0f3c2b1e4d5a6a01
+    /// atlas-members users project remove --group 32b6e34b3d91647abb20e7b8 --user e3bb0d1ef1f4f941cb9607c6
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
-    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8" \
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/e3bb0d1ef1f4f941cb9607c6" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
     /// ```
     ///
     /// And with an API key's public and private keys (HTTP digest):
     /// ```text
-    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8" \
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/e3bb0d1ef1f4f941cb9607c6" \
     ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
     /// ```
@@ -330,7 +330,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("addGroupUserRole").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "e3bb0d1ef1f4f941cb9607c6".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveGroupRole {
     ///     group_role: atlas_admin::roles::ProjectRole::GroupClusterManager,
     /// };
@@ -355,12 +355,12 @@ impl crate::Client {
     ///
     /// The same with the `atlas-members` tool:
     /// ```text
-    /// atlas-members users project add-role --group 32b6e34b3d91647abb20e7b8 --user 67d1548a0f3c2b1e4d5a6a01 --role GROUP_OWNER
+    /// atlas-members users project add-role --group 32b6e34b3d91647abb20e7b8 --user e3bb0d1ef1f4f941cb9607c6 --role GROUP_OWNER
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
-    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8:addRole" \
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/e3bb0d1ef1f4f941cb9607c6:addRole" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
@@ -369,7 +369,7 @@ impl crate::Client {
     ///
     /// And with an API key's public and private keys (HTTP digest):
     /// ```text
-    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8:addRole" \
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/e3bb0d1ef1f4f941cb9607c6:addRole" \
     ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
@@ -406,7 +406,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("removeGroupUserRole").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "e3bb0d1ef1f4f941cb9607c6".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveGroupRole {
     ///     group_role: atlas_admin::roles::ProjectRole::GroupClusterManager,
     /// };
@@ -431,12 +431,12 @@ impl crate::Client {
     ///
     /// The same with the `atlas-members` tool:
     /// ```text
-    /// atlas-members users project remove-role --group 32b6e34b3d91647abb20e7b8 --user 67d1548a0f3c2b1e4d5a6a01 --role GROUP_READ_ONLY
+    /// atlas-members users project remove-role --group 32b6e34b3d91647abb20e7b8 --user e3bb0d1ef1f4f941cb9607c6 --role GROUP_READ_ONLY
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
-    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8:removeRole" \
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/e3bb0d1ef1f4f941cb9607c6:removeRole" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
@@ -445,7 +445,7 @@ impl crate::Client {
     ///
     /// And with an API key's public and private keys (HTTP digest):
     /// ```text
-    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/32b6e34b3d91647abb20e7b8:removeRole" \
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/users/e3bb0d1ef1f4f941cb9607c6:removeRole" \
     ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
@@ -685,7 +685,7 @@ impl crate::Client {
     ///
     /// The same with the `atlas-members` tool:
     /// ```text
-    /// atlas-members teams members remove --org 4888442a3354817a7320eb61 --team 6a1b2c3d4e5f60718293a4b5 --user 67d1548a0f3c2b1e4d5a6a01
+    /// atlas-members teams members remove --org 4888442a3354817a7320eb61 --team 6a1b2c3d4e5f60718293a4b5 --user e3bb0d1ef1f4f941cb9607c6
     /// ```
     ///
     /// The same request with curl and a service account's access token:
@@ -928,7 +928,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("getOrgUser").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
-    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "e3bb0d1ef1f4f941cb9607c6".parse()?;
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.get_org_user(&org_id, &user_id, &Default::default()).await {
@@ -946,19 +946,19 @@ impl crate::Client {
     ///
     /// The same with the `atlas-members` tool:
     /// ```text
-    /// atlas-members users org show --org 4888442a3354817a7320eb61 --user 67d1548a0f3c2b1e4d5a6a02
+    /// atlas-members users org show --org 4888442a3354817a7320eb61 --user e3bb0d1ef1f4f941cb9607c6
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
-    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8" \
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/e3bb0d1ef1f4f941cb9607c6" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
     /// ```
     ///
     /// And with an API key's public and private keys (HTTP digest):
     /// ```text
-    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8" \
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/e3bb0d1ef1f4f941cb9607c6" \
     ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
     /// ```
@@ -993,7 +993,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # mock.add(Rule::new("removeOrgUser").status(204));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
-    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "e3bb0d1ef1f4f941cb9607c6".parse()?;
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.remove_org_user(&org_id, &user_id).await {
@@ -1008,19 +1008,19 @@ impl crate::Client {
     ///
     /// The same with the `atlas-members` tool:
     /// ```text
-    /// atlas-members users org remove --org 4888442a3354817a7320eb61 --user 67d1548a0f3c2b1e4d5a6a02
+    /// atlas-members users org remove --org 4888442a3354817a7320eb61 --user e3bb0d1ef1f4f941cb9607c6
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
-    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8" \
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/e3bb0d1ef1f4f941cb9607c6" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
     /// ```
     ///
     /// And with an API key's public and private keys (HTTP digest):
     /// ```text
-    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8" \
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/e3bb0d1ef1f4f941cb9607c6" \
     ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json"
     /// ```
@@ -1054,7 +1054,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("updateOrgUser").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
-    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "e3bb0d1ef1f4f941cb9607c6".parse()?;
     /// let body = atlas_admin::models::OrgUserUpdateRequest {
     ///     roles: Some(atlas_admin::models::OrgUserRolesRequest {
     ///         group_role_assignments: Some(
@@ -1092,12 +1092,12 @@ impl crate::Client {
     ///
     /// The same with the `atlas-members` tool:
     /// ```text
-    /// atlas-members users org update --org 4888442a3354817a7320eb61 --user 67d1548a0f3c2b1e4d5a6a02 --role ORG_MEMBER
+    /// atlas-members users org update --org 4888442a3354817a7320eb61 --user e3bb0d1ef1f4f941cb9607c6 --role ORG_MEMBER
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
-    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8" \
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/e3bb0d1ef1f4f941cb9607c6" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
@@ -1106,7 +1106,7 @@ impl crate::Client {
     ///
     /// And with an API key's public and private keys (HTTP digest):
     /// ```text
-    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8" \
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/e3bb0d1ef1f4f941cb9607c6" \
     ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
@@ -1143,7 +1143,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("addOrgUserRole").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
-    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "e3bb0d1ef1f4f941cb9607c6".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveOrgRole {
     ///     org_role: atlas_admin::roles::OrgRole::OrgBillingReadOnly,
     /// };
@@ -1168,12 +1168,12 @@ impl crate::Client {
     ///
     /// The same with the `atlas-members` tool:
     /// ```text
-    /// atlas-members users org add-role --org 4888442a3354817a7320eb61 --user 67d1548a0f3c2b1e4d5a6a02 --role ORG_BILLING_ADMIN
+    /// atlas-members users org add-role --org 4888442a3354817a7320eb61 --user e3bb0d1ef1f4f941cb9607c6 --role ORG_BILLING_ADMIN
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
-    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8:addRole" \
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/e3bb0d1ef1f4f941cb9607c6:addRole" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
@@ -1182,7 +1182,7 @@ impl crate::Client {
     ///
     /// And with an API key's public and private keys (HTTP digest):
     /// ```text
-    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8:addRole" \
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/e3bb0d1ef1f4f941cb9607c6:addRole" \
     ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
@@ -1219,7 +1219,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("removeOrgUserRole").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
-    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "e3bb0d1ef1f4f941cb9607c6".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveOrgRole {
     ///     org_role: atlas_admin::roles::OrgRole::OrgBillingReadOnly,
     /// };
@@ -1241,12 +1241,12 @@ impl crate::Client {
     ///
     /// The same with the `atlas-members` tool:
     /// ```text
-    /// atlas-members users org remove-role --org 4888442a3354817a7320eb61 --user 67d1548a0f3c2b1e4d5a6a02 --role ORG_READ_ONLY
+    /// atlas-members users org remove-role --org 4888442a3354817a7320eb61 --user e3bb0d1ef1f4f941cb9607c6 --role ORG_READ_ONLY
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
-    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8:removeRole" \
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/e3bb0d1ef1f4f941cb9607c6:removeRole" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \
@@ -1255,7 +1255,7 @@ impl crate::Client {
     ///
     /// And with an API key's public and private keys (HTTP digest):
     /// ```text
-    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/32b6e34b3d91647abb20e7b8:removeRole" \
+    /// curl --request POST "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/users/e3bb0d1ef1f4f941cb9607c6:removeRole" \
     ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2025-02-19+json" \
     ///   --header "Content-Type: application/vnd.atlas.2025-02-19+json" \

@@ -289,7 +289,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("updateOrgUser").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
-    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "e3bb0d1ef1f4f941cb9607c6".parse()?;
     /// let body = atlas_admin::models::OrgUserUpdateRequest {
     ///     roles: Some(atlas_admin::models::OrgUserRolesRequest {
     ///         group_role_assignments: Some(
@@ -381,7 +381,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str( "{\"orgName\":\"Example-Corp\"}", )?; mock.add(Rule::new("getOrgInvite").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
-    /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
+    /// let invitation_id: atlas_admin::ids::InvitationId = "fe553984028ee90d15d27afc"
     ///     .parse()?;
     /// use atlas_admin::http::StatusCode;
     ///
@@ -410,7 +410,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("getOrgUser").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
-    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "e3bb0d1ef1f4f941cb9607c6".parse()?;
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.get_org_user(&org_id, &user_id, &Default::default()).await {
@@ -428,19 +428,19 @@ impl crate::Client {
     ///
     /// The same with the `atlas-members` tool:
     /// ```text
-    /// atlas-members org get --org 4888442a3354817a7320eb61 --invitation 67d1548a0f3c2b1e4d5a6979
+    /// atlas-members org get --org 4888442a3354817a7320eb61 --invitation fe553984028ee90d15d27afc
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
-    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/32b6e34b3d91647abb20e7b8" \
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/fe553984028ee90d15d27afc" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
     ///
     /// And with an API key's public and private keys (HTTP digest):
     /// ```text
-    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/32b6e34b3d91647abb20e7b8" \
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/fe553984028ee90d15d27afc" \
     ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
@@ -478,7 +478,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # mock.add(Rule::new("deleteOrgInvite").status(204));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
-    /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
+    /// let invitation_id: atlas_admin::ids::InvitationId = "fe553984028ee90d15d27afc"
     ///     .parse()?;
     /// use atlas_admin::http::StatusCode;
     ///
@@ -504,7 +504,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # mock.add(Rule::new("removeOrgUser").status(204));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
-    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "e3bb0d1ef1f4f941cb9607c6".parse()?;
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.remove_org_user(&org_id, &user_id).await {
@@ -519,19 +519,19 @@ impl crate::Client {
     ///
     /// The same with the `atlas-members` tool:
     /// ```text
-    /// atlas-members org cancel --org 4888442a3354817a7320eb61 --invitation 67d1548a0f3c2b1e4d5a6979
+    /// atlas-members org cancel --org 4888442a3354817a7320eb61 --invitation fe553984028ee90d15d27afc
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
-    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/32b6e34b3d91647abb20e7b8" \
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/fe553984028ee90d15d27afc" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
     ///
     /// And with an API key's public and private keys (HTTP digest):
     /// ```text
-    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/32b6e34b3d91647abb20e7b8" \
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/fe553984028ee90d15d27afc" \
     ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
@@ -569,7 +569,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str( "{\"orgName\":\"Example-Corp\"}", )?; mock.add(Rule::new("updateOrgInviteById").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
-    /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
+    /// let invitation_id: atlas_admin::ids::InvitationId = "fe553984028ee90d15d27afc"
     ///     .parse()?;
     /// let body = atlas_admin::models::OrganizationInvitationUpdateRequest {
     ///     group_role_assignments: Some(
@@ -621,7 +621,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a02\",\"orgMembershipStatus\":\"PENDING\",\"roles\":{},\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("updateOrgUser").json(200, &answer));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
-    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "e3bb0d1ef1f4f941cb9607c6".parse()?;
     /// let body = atlas_admin::models::OrgUserUpdateRequest {
     ///     roles: Some(atlas_admin::models::OrgUserRolesRequest {
     ///         group_role_assignments: Some(
@@ -659,12 +659,12 @@ impl crate::Client {
     ///
     /// The same with the `atlas-members` tool:
     /// ```text
-    /// atlas-members org update --org 4888442a3354817a7320eb61 --invitation 67d1548a0f3c2b1e4d5a6979 --role ORG_MEMBER
+    /// atlas-members org update --org 4888442a3354817a7320eb61 --invitation fe553984028ee90d15d27afc --role ORG_MEMBER
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
-    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/32b6e34b3d91647abb20e7b8" \
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/fe553984028ee90d15d27afc" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
@@ -673,7 +673,7 @@ impl crate::Client {
     ///
     /// And with an API key's public and private keys (HTTP digest):
     /// ```text
-    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/32b6e34b3d91647abb20e7b8" \
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/invites/fe553984028ee90d15d27afc" \
     ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \

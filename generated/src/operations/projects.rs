@@ -254,7 +254,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("addGroupUserRole").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "e3bb0d1ef1f4f941cb9607c6".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveGroupRole {
     ///     group_role: atlas_admin::roles::ProjectRole::GroupClusterManager,
     /// };
@@ -333,7 +333,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("getGroupInvite").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
+    /// let invitation_id: atlas_admin::ids::InvitationId = "fe553984028ee90d15d27afc"
     ///     .parse()?;
     /// use atlas_admin::http::StatusCode;
     ///
@@ -362,7 +362,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("getGroupUser").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "e3bb0d1ef1f4f941cb9607c6".parse()?;
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.get_group_user(&group_id, &user_id, &Default::default()).await {
@@ -380,19 +380,19 @@ impl crate::Client {
     ///
     /// The same with the `atlas-members` tool:
     /// ```text
-    /// atlas-members project get --group 32b6e34b3d91647abb20e7b8 --invitation 67d1548a0f3c2b1e4d5a6978
+    /// atlas-members project get --group 32b6e34b3d91647abb20e7b8 --invitation fe553984028ee90d15d27afc
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
-    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/32b6e34b3d91647abb20e7b8" \
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/fe553984028ee90d15d27afc" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
     ///
     /// And with an API key's public and private keys (HTTP digest):
     /// ```text
-    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/32b6e34b3d91647abb20e7b8" \
+    /// curl "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/fe553984028ee90d15d27afc" \
     ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
@@ -430,7 +430,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # mock.add(Rule::new("deleteGroupInvite").status(204));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
+    /// let invitation_id: atlas_admin::ids::InvitationId = "fe553984028ee90d15d27afc"
     ///     .parse()?;
     /// use atlas_admin::http::StatusCode;
     ///
@@ -456,7 +456,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # mock.add(Rule::new("removeGroupUser").status(204));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "e3bb0d1ef1f4f941cb9607c6".parse()?;
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.remove_group_user(&group_id, &user_id).await {
@@ -471,19 +471,19 @@ impl crate::Client {
     ///
     /// The same with the `atlas-members` tool:
     /// ```text
-    /// atlas-members project cancel --group 32b6e34b3d91647abb20e7b8 --invitation 67d1548a0f3c2b1e4d5a6978
+    /// atlas-members project cancel --group 32b6e34b3d91647abb20e7b8 --invitation fe553984028ee90d15d27afc
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
-    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/32b6e34b3d91647abb20e7b8" \
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/fe553984028ee90d15d27afc" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
     ///
     /// And with an API key's public and private keys (HTTP digest):
     /// ```text
-    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/32b6e34b3d91647abb20e7b8" \
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/fe553984028ee90d15d27afc" \
     ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
@@ -521,7 +521,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str("{}")?; mock.add(Rule::new("updateGroupInviteById").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// let invitation_id: atlas_admin::ids::InvitationId = "32b6e34b3d91647abb20e7b8"
+    /// let invitation_id: atlas_admin::ids::InvitationId = "fe553984028ee90d15d27afc"
     ///     .parse()?;
     /// let body = atlas_admin::models::GroupInvitationUpdateRequest {
     ///     roles: Some(
@@ -559,7 +559,7 @@ impl crate::Client {
     /// # let client = mock.client();
     /// # let answer: serde_json::Value = serde_json::from_str( "{\"id\":\"67d1548a0f3c2b1e4d5a6a01\",\"orgMembershipStatus\":\"PENDING\",\"roles\":[\"GROUP_READ_ONLY\",\"GROUP_DATA_ACCESS_READ_WRITE\"],\"username\":\"jane@example.com\",\"invitationCreatedAt\":\"2025-03-12T09:30:00Z\",\"invitationExpiresAt\":\"2025-04-11T09:30:00Z\",\"inviterUsername\":\"owner@example.com\"}", )?; mock.add(Rule::new("addGroupUserRole").json(200, &answer));
     /// let group_id: atlas_admin::ids::GroupId = "32b6e34b3d91647abb20e7b8".parse()?;
-    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "e3bb0d1ef1f4f941cb9607c6".parse()?;
     /// let body = atlas_admin::models::AddOrRemoveGroupRole {
     ///     group_role: atlas_admin::roles::ProjectRole::GroupClusterManager,
     /// };
@@ -584,12 +584,12 @@ impl crate::Client {
     ///
     /// The same with the `atlas-members` tool:
     /// ```text
-    /// atlas-members project update --group 32b6e34b3d91647abb20e7b8 --invitation 67d1548a0f3c2b1e4d5a6978 --role GROUP_OWNER
+    /// atlas-members project update --group 32b6e34b3d91647abb20e7b8 --invitation fe553984028ee90d15d27afc --role GROUP_OWNER
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
-    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/32b6e34b3d91647abb20e7b8" \
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/fe553984028ee90d15d27afc" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \
@@ -598,7 +598,7 @@ impl crate::Client {
     ///
     /// And with an API key's public and private keys (HTTP digest):
     /// ```text
-    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/32b6e34b3d91647abb20e7b8" \
+    /// curl --request PATCH "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/invites/fe553984028ee90d15d27afc" \
     ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json" \
     ///   --header "Content-Type: application/vnd.atlas.2023-01-01+json" \

@@ -960,7 +960,7 @@ impl crate::Client {
     /// # mock.add(Rule::new("removeOrgTeamUserFromTeam").status(204));
     /// let org_id: atlas_admin::ids::OrgId = "4888442a3354817a7320eb61".parse()?;
     /// let team_id: atlas_admin::ids::TeamId = "6a1b2c3d4e5f60718293a4b5".parse()?;
-    /// let user_id: atlas_admin::ids::UserId = "32b6e34b3d91647abb20e7b8".parse()?;
+    /// let user_id: atlas_admin::ids::UserId = "e3bb0d1ef1f4f941cb9607c6".parse()?;
     /// use atlas_admin::http::StatusCode;
     ///
     /// match client.remove_org_team_user_from_team(&org_id, &team_id, &user_id).await {
@@ -1007,19 +1007,19 @@ impl crate::Client {
     ///
     /// The same with the `atlas-members` tool:
     /// ```text
-    /// atlas-members teams members remove --org 4888442a3354817a7320eb61 --team 6a1b2c3d4e5f60718293a4b5 --user 67d1548a0f3c2b1e4d5a6a01
+    /// atlas-members teams members remove --org 4888442a3354817a7320eb61 --team 6a1b2c3d4e5f60718293a4b5 --user e3bb0d1ef1f4f941cb9607c6
     /// ```
     ///
     /// The same request with curl and a service account's access token:
     /// ```text
-    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5/users/32b6e34b3d91647abb20e7b8" \
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5/users/e3bb0d1ef1f4f941cb9607c6" \
     ///   --header "Authorization: Bearer ${ACCESS_TOKEN}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```
     ///
     /// And with an API key's public and private keys (HTTP digest):
     /// ```text
-    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5/users/32b6e34b3d91647abb20e7b8" \
+    /// curl --request DELETE "https://cloud.mongodb.com/api/atlas/v2/orgs/4888442a3354817a7320eb61/teams/6a1b2c3d4e5f60718293a4b5/users/e3bb0d1ef1f4f941cb9607c6" \
     ///   --digest --user "${PUBLIC_KEY}:${PRIVATE_KEY}" \
     ///   --header "Accept: application/vnd.atlas.2023-01-01+json"
     /// ```

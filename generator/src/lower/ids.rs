@@ -54,8 +54,7 @@ impl<'a> Lowerer<'a> {
                         .example
                         .as_ref()
                         .and_then(|example| example.as_str())
-                        .unwrap_or("32b6e34b3d91647abb20e7b8")
-                        .to_owned();
+                        .map_or_else(|| example_id(&parameter_data.name), str::to_owned);
                     let doc = parameter_data.description.clone().unwrap_or_default();
                     let name = names::type_name(&parameter_data.name);
                     self.ids.insert(parameter_data.name.clone(), IdType { name, doc, example });
@@ -158,4 +157,16 @@ impl<'a> Lowerer<'a> {
             },
         }
     }
+}
+
+/// The example of an ID parameter the spec gives none: 24 hex digits made from its name
+/// (FNV-1a), the same on every run, so that two ID types' samples never show one ID for both.
+fn example_id(name: &str) -> String {
+    let fnv = |salt: u8| {
+        [salt]
+            .into_iter()
+            .chain(name.bytes())
+            .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3))
+    };
+    format!("{:016x}{:08x}", fnv(0), fnv(1) >> 32)
 }
