@@ -1,9 +1,10 @@
 //! Bulk desired state: a members file's projects and organizations, users and teams, every one
 //! planned before anything is written, then written in order with one report.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::pin::Pin;
-use std::task::Context;
+
+use futures_util::StreamExt;
 
 use super::ensure::{EnsurePlan, Ensured};
 use super::grants::{Grants, Scope};
@@ -293,65 +294,56 @@ impl ApplyPlan {
     ) -> ApplyReport {
         let planned = self.changes();
         let mut entries = Vec::with_capacity(planned);
-        let mut stop = Stop { signal: std::pin::pin!(stop), heard: false };
-        for plan in self.users.iter().filter(|plan| plan.change.writes()) {
-            if stop.heard_now() {
-                return ApplyReport { entries, planned };
-            }
-            let mut granted = Written::default();
-            let outcome = match stop.beside(plan.execute_recording(client, pacer, &mut granted)).await {
-                Ok(ensured) => AppliedOutcome::User(ensured),
-                Err(error) => {
-                    AppliedOutcome::Failed(Failure { error, written: Vec::new(), added: granted.added, removed: granted.removed })
-                }
-            };
-            let subject = Subject::User(plan.username.clone());
-            entries.push(Applied { scope: plan.scope.clone(), subject, outcome });
+        let users = self.users.iter().filter(|plan| plan.change.writes()).map(Job::User);
+        let teams = self.teams.iter().filter(|plan| !plan.writes().is_empty()).map(Job::Team);
+        let stopped = Cell::new(false);
+        // One at a time, in order; once `stop` has come, no further one starts.
+        let runs = futures_util::stream::iter(users.chain(teams))
+            .take_while(|_| std::future::ready(!stopped.get()))
+            .then(|job| job.apply(client, pacer));
+        super::drive_until(runs, stop, &stopped, |applied| {
+            entries.push(applied);
             progress(entries.last().expect("just pushed"));
-        }
-        for plan in self.teams.iter().filter(|plan| !plan.writes().is_empty()) {
-            if stop.heard_now() {
-                return ApplyReport { entries, planned };
-            }
-            let mut written = Vec::new();
-            let outcome = match stop.beside(plan.write(client, pacer, &mut written)).await {
-                Ok(team) => AppliedOutcome::Team(TeamEnsured { team, written }),
-                Err(error) => AppliedOutcome::Failed(Failure { error, written, added: Grants::new(), removed: Grants::new() }),
-            };
-            let scope = Scope::Organization(plan.org.clone());
-            entries.push(Applied { scope, subject: Subject::Team(plan.team.clone()), outcome });
-            progress(entries.last().expect("just pushed"));
-        }
+        })
+        .await;
         ApplyReport { entries, planned }
     }
 }
 
-/// The `stop` of [`ApplyPlan::execute_until`], polled beside each write so that it is heard
-/// (and its own work, such as a tool saying so, done) while the write runs, and never polled
-/// again once it has completed.
-struct Stop<'a, S> {
-    signal: Pin<&'a mut S>,
-    heard: bool,
+/// One user or team of an [`ApplyPlan`] with something to write.
+enum Job<'a> {
+    User(&'a EnsurePlan),
+    Team(&'a TeamPlan),
 }
 
-impl<S: Future<Output = ()>> Stop<'_, S> {
-    /// Whether `stop` has completed, by now.
-    fn heard_now(&mut self) -> bool {
-        let waker = std::task::Waker::noop();
-        self.heard = self.heard || self.signal.as_mut().poll(&mut Context::from_waker(waker)).is_ready();
-        self.heard
-    }
-
-    /// Runs `work` to its end, whatever `stop` does meanwhile.
-    async fn beside<T>(&mut self, work: impl Future<Output = T>) -> T {
-        let mut work = std::pin::pin!(work);
-        std::future::poll_fn(|cx| {
-            if !self.heard && self.signal.as_mut().poll(cx).is_ready() {
-                self.heard = true;
+impl Job<'_> {
+    /// Writes it; a failure keeps what was written.
+    async fn apply(self, client: &Client, pacer: &Pacer) -> Applied {
+        match self {
+            Job::User(plan) => {
+                let mut granted = Written::default();
+                let outcome = match plan.execute_recording(client, pacer, &mut granted).await {
+                    Ok(ensured) => AppliedOutcome::User(ensured),
+                    Err(error) => AppliedOutcome::Failed(Failure {
+                        error,
+                        written: Vec::new(),
+                        added: granted.added,
+                        removed: granted.removed,
+                    }),
+                };
+                Applied { scope: plan.scope.clone(), subject: Subject::User(plan.username.clone()), outcome }
             }
-            work.as_mut().poll(cx)
-        })
-        .await
+            Job::Team(plan) => {
+                let mut written = Vec::new();
+                let outcome = match plan.write(client, pacer, &mut written).await {
+                    Ok(team) => AppliedOutcome::Team(TeamEnsured { team, written }),
+                    Err(error) => {
+                        AppliedOutcome::Failed(Failure { error, written, added: Grants::new(), removed: Grants::new() })
+                    }
+                };
+                Applied { scope: Scope::Organization(plan.org.clone()), subject: Subject::Team(plan.team.clone()), outcome }
+            }
+        }
     }
 }
 

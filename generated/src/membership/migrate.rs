@@ -4,7 +4,6 @@
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 
-use futures_util::future::{self, Either};
 use futures_util::{StreamExt, TryStreamExt};
 
 use super::grants::{Grants, Scope};
@@ -397,26 +396,12 @@ impl Migration {
             .take_while(|_| std::future::ready(!stopped.get()))
             .map(|(index, step)| async move { (index, self.run(client, pacer, step).await) })
             .buffer_unordered(pacer.pacing().concurrency());
-        let mut runs = std::pin::pin!(runs);
-        let mut stop = std::pin::pin!(stop);
-        loop {
-            let next = if stopped.get() {
-                runs.next().await
-            } else {
-                // `stop` first: once it has come, no further step is pulled.
-                match future::select(stop.as_mut(), runs.next()).await {
-                    Either::Left(((), next)) => {
-                        stopped.set(true);
-                        next.await
-                    }
-                    Either::Right((next, _)) => next,
-                }
-            };
-            let Some((index, entry)) = next else { break };
+        super::drive_until(runs, stop, &stopped, |(index, entry)| {
             finished.push((index, entry));
             let last = &finished.last().expect("just pushed").1;
             progress(Progress { done: finished.len(), total, last });
-        }
+        })
+        .await;
         finished.sort_by_key(|(index, _)| *index);
         let entries = finished.into_iter().map(|(_, entry)| entry).collect();
         Report { scope: self.scope.clone(), planned: total, entries }

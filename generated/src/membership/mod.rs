@@ -66,6 +66,39 @@ async fn pace(client: &Client, pacer: &Pacer) {
     }
 }
 
+/// Drives `runs` to its end, handing each item to `each`, with `stop` polled beside it: once
+/// `stop` has completed, `stopped` is set (so a `take_while` on it feeds no further work into
+/// `runs`), and the work already started is still driven to its end. `stop` is heard while that
+/// work waits. The migration's and the bulk apply's `execute_until`.
+#[cfg(any(all(feature = "organizations", feature = "projects"), feature = "teams"))]
+async fn drive_until<T>(
+    runs: impl futures_util::Stream<Item = T>,
+    stop: impl Future<Output = ()>,
+    stopped: &std::cell::Cell<bool>,
+    mut each: impl FnMut(T),
+) {
+    use futures_util::StreamExt;
+    use futures_util::future::{self, Either};
+    let mut runs = std::pin::pin!(runs);
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let next = if stopped.get() {
+            runs.next().await
+        } else {
+            // `stop` first: once it has come, no further work is pulled.
+            match future::select(stop.as_mut(), runs.next()).await {
+                Either::Left(((), next)) => {
+                    stopped.set(true);
+                    next.await
+                }
+                Either::Right((next, _)) => next,
+            }
+        };
+        let Some(item) = next else { break };
+        each(item);
+    }
+}
+
 /// Whether `error` is Atlas saying the user already has a pending or active membership.
 fn is_conflict(error: &Error) -> bool {
     error.status() == Some(http::StatusCode::CONFLICT)
